@@ -1,0 +1,387 @@
+"""OCR-tolerant label finding over the words of a page.
+
+A label ("Họ và tên / Full name", "Ngày sinh") is looked for in each OCR line after
+folding (lower case, no diacritics), so "HỌ VÀ TÊN", "Ho va ten" and the OCR-damaged
+"Hộ và tến" all hit exactly; damaged spellings ("Ngàv sỉnh", "Hovà tên") are found
+with rapidfuzz over windows of the label's length ±1 tokens.
+
+Two paths give the same hits:
+
+* rapidfuzz alone (always available, no start-up cost): exact hits are its 100-score
+  windows;
+* spaCy's ``PhraseMatcher(attr="NORM")`` for the exact hits, once spaCy is loaded.
+  ``import spacy`` costs ~1.6 s, about a page's OCR, so it is never imported at module
+  import: call :func:`warm_up_spacy` in a background thread, and :func:`find_label`
+  uses it only when it is ready (or when asked with ``use_spacy=True``).
+
+Overlaps: when variants overlap on a line, the longest label wins ("Số định danh cá
+nhân" over "Số"); pass ``avoid=[...]`` to drop hits that sit inside a longer or
+better other label ("Nơi sinh" when looking for "Ngày sinh").
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
+
+from rapidfuzz import fuzz, process
+
+from schemas.models import BBox, Word
+from extractors.readers.text import clean_value, fold
+
+DEFAULT_MIN_SCORE = 0.8
+# Folded labels this short ("so", "no") are noise to fuzzy matching: exact only.
+_EXACT_ONLY_LEN = 4
+
+
+@dataclass(frozen=True)
+class Token:
+    """An alphanumeric run of a word, folded, with where it sits in that word."""
+
+    norm: str
+    word: int  # index of the word in its line
+    start: int  # character offsets in the word's text
+    end: int
+
+
+@dataclass
+class PreparedLine:
+    words: list[Word]
+    tokens: list[Token]
+
+
+@dataclass
+class PreparedPage:
+    """Lines tokenised once; reuse it across many label look-ups on one page."""
+
+    lines: list[PreparedLine]
+    _windows: dict[int, tuple[list[str], list[tuple[int, int]]]] = field(default_factory=dict)
+    _docs: list[Any] | None = None  # spaCy Docs of the lines, built once when used
+
+    def windows(self, size: int) -> tuple[list[str], list[tuple[int, int]]]:
+        """Every run of ``size`` consecutive tokens: (texts, (line, first token))."""
+        if size not in self._windows:
+            texts: list[str] = []
+            where: list[tuple[int, int]] = []
+            for li, line in enumerate(self.lines):
+                norms = [t.norm for t in line.tokens]
+                for start in range(len(norms) - size + 1):
+                    texts.append(" ".join(norms[start:start + size]))
+                    where.append((li, start))
+            self._windows[size] = (texts, where)
+        return self._windows[size]
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    """Where a label was found and what follows it on its line."""
+
+    label: str  # the variant that matched, as given
+    line_index: int  # index into the lines given
+    word_start: int  # first word of the label in its line
+    word_end: int  # one past the last word of the label
+    bbox: BBox  # union of the label's words
+    score: float  # 0..1; 1.0 is an exact match after folding
+    value_words: list[Word]  # the words after the label on that line (value candidates)
+    token_count: int  # tokens in the label variant (longest label wins overlaps)
+
+    @property
+    def exact(self) -> bool:
+        return self.score >= 1.0
+
+    @property
+    def value_text(self) -> str:
+        """The words after the label, cleaned (leaders, ':' and stray punctuation off)."""
+        return clean_value(" ".join(w.text for w in self.value_words))
+
+    @property
+    def value_bbox(self) -> BBox | None:
+        return union_bbox(w.bbox for w in self.value_words)
+
+
+def union_bbox(boxes: Iterable[BBox]) -> BBox | None:
+    boxes = list(boxes)
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def tokenize_word(text: str, word_index: int) -> list[Token]:
+    """Split a word into folded alphanumeric runs ("tên/Full" → "ten", "full")."""
+    tokens: list[Token] = []
+    current: list[str] = []
+    start = 0
+    for pos, ch in enumerate(text):
+        folded = fold(ch)
+        if folded and folded.isalnum():
+            if not current:
+                start = pos
+            current.append(folded)
+        elif current:
+            tokens.append(Token("".join(current), word_index, start, pos))
+            current = []
+    if current:
+        tokens.append(Token("".join(current), word_index, start, len(text)))
+    return tokens
+
+
+def label_tokens(label: str) -> tuple[str, ...]:
+    return tuple(t.norm for t in tokenize_word(label, 0))
+
+
+def prepare(lines: Sequence[Sequence[Word]] | PreparedPage) -> PreparedPage:
+    if isinstance(lines, PreparedPage):
+        return lines
+    prepared = []
+    for words in lines:
+        words = list(words)
+        tokens = [t for wi, w in enumerate(words) for t in tokenize_word(w.text, wi)]
+        prepared.append(PreparedLine(words, tokens))
+    return PreparedPage(prepared)
+
+
+def lines_from_words(words: Iterable[Word]) -> list[list[Word]]:
+    """Group a page's words into lines (by ``Word.line``), in reading order."""
+    by_line: dict[int, list[Word]] = {}
+    for word in words:
+        by_line.setdefault(word.line, []).append(word)
+    return [by_line[k] for k in sorted(by_line)]
+
+
+# --- spaCy, loaded lazily --------------------------------------------------------
+
+_spacy_lock = threading.Lock()
+_nlp: Any = None
+
+
+def warm_up_spacy() -> bool:
+    """Import spaCy and build a blank multilingual pipeline (~1.6 s); safe to call from
+    a background thread, and more than once. Returns whether spaCy is usable."""
+    global _nlp
+    with _spacy_lock:
+        if _nlp is None:
+            try:
+                import spacy  # noqa: PLC0415 - deliberately lazy, see module docstring
+            except ImportError:
+                return False
+            _nlp = spacy.blank("xx")
+    return True
+
+
+def spacy_ready() -> bool:
+    return _nlp is not None
+
+
+@lru_cache(maxsize=256)
+def _phrase_matcher(variants: tuple[tuple[str, ...], ...]) -> Any:
+    from spacy.matcher import PhraseMatcher  # noqa: PLC0415
+    from spacy.tokens import Doc  # noqa: PLC0415
+
+    matcher = PhraseMatcher(_nlp.vocab, attr="NORM")
+    for i, toks in enumerate(variants):
+        if toks:
+            doc = Doc(_nlp.vocab, words=list(toks))
+            for token, norm in zip(doc, toks):
+                token.norm_ = norm
+            matcher.add(str(i), [doc])
+    return matcher
+
+
+def _exact_hits_spacy(page: PreparedPage, variants: tuple[tuple[str, ...], ...]
+                      ) -> set[tuple[int, int, int]]:
+    """(variant, line, first token) of every exact hit, through the PhraseMatcher."""
+    from spacy.tokens import Doc  # noqa: PLC0415
+
+    matcher = _phrase_matcher(variants)
+    if page._docs is None:
+        page._docs = []
+        for line in page.lines:
+            norms = [t.norm for t in line.tokens]
+            doc = Doc(_nlp.vocab, words=norms)
+            for token, norm in zip(doc, norms):
+                token.norm_ = norm
+            page._docs.append(doc)
+    found = set()
+    for li, doc in enumerate(page._docs):
+        if not len(doc):
+            continue
+        for match_id, start, _end in matcher(doc):
+            found.add((int(_nlp.vocab.strings[match_id]), li, start))
+    return found
+
+
+# --- matching --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Candidate:
+    variant: int
+    line: int
+    tok_start: int
+    tok_end: int
+    score: float
+
+
+def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_score: float,
+                use_spacy: bool) -> list[_Candidate]:
+    found: dict[tuple[int, int, int, int], float] = {}
+    exact_by_spacy: set[tuple[int, int, int]] = set()
+    if use_spacy:
+        exact_by_spacy = _exact_hits_spacy(page, variants)
+        for vi, li, start in exact_by_spacy:
+            found[(vi, li, start, start + len(variants[vi]))] = 1.0
+    for vi, toks in enumerate(variants):
+        n = len(toks)
+        if not n:
+            continue
+        target = " ".join(toks)
+        exact_only = len(target) <= _EXACT_ONLY_LEN
+        sizes = [n] if exact_only else [s for s in (n - 1, n, n + 1) if s >= 1]
+        for size in sizes:
+            texts, where = page.windows(size)
+            if not texts:
+                continue
+            cutoff = 100.0 if exact_only else min_score * 100.0
+            for _text, score, idx in process.extract_iter(target, texts, scorer=fuzz.ratio,
+                                                          score_cutoff=cutoff):
+                li, start = where[idx]
+                key = (vi, li, start, start + size)
+                score = score / 100.0
+                if score >= 1.0 and use_spacy and size == n:
+                    continue  # exact hits come from the PhraseMatcher on this path
+                found[key] = max(found.get(key, 0.0), score)
+    return [_Candidate(vi, li, s, e, sc) for (vi, li, s, e), sc in found.items()]
+
+
+def _resolve_overlaps(cands: list[_Candidate], variants: tuple[tuple[str, ...], ...]
+                      ) -> list[_Candidate]:
+    """Greedy: longest label first, then best score, then tightest window; a candidate
+    overlapping an accepted one on its line is dropped."""
+    order = sorted(cands, key=lambda c: (-len(variants[c.variant]), -c.score,
+                                         c.tok_end - c.tok_start, c.line, c.tok_start))
+    taken: dict[int, list[tuple[int, int]]] = {}
+    kept = []
+    for c in order:
+        spans = taken.setdefault(c.line, [])
+        if any(c.tok_start < e and s < c.tok_end for s, e in spans):
+            continue
+        spans.append((c.tok_start, c.tok_end))
+        kept.append(c)
+    return kept
+
+
+def _to_hit(page: PreparedPage, c: _Candidate, label: str, token_count: int) -> LabelHit:
+    line = page.lines[c.line]
+    first, last = line.tokens[c.tok_start], line.tokens[c.tok_end - 1]
+    words = line.words
+    value_words: list[Word] = []
+    tail = words[last.word].text[last.end:]
+    if any(ch.isalnum() for ch in tail):  # value glued to the label: "tên:NGUYỄN"
+        value_words.append(_tail_word(words[last.word], last.end))
+    value_words.extend(words[last.word + 1:])
+    while value_words and not any(ch.isalnum() for ch in value_words[0].text):
+        value_words.pop(0)  # a lone ":" or "/" between label and value
+    return LabelHit(
+        label=label, line_index=c.line, word_start=first.word, word_end=last.word + 1,
+        bbox=union_bbox(w.bbox for w in words[first.word:last.word + 1]),  # type: ignore[arg-type]
+        score=round(c.score, 4), value_words=value_words, token_count=token_count,
+    )
+
+
+def _tail_word(word: Word, offset: int) -> Word:
+    """The part of a word after ``offset``, its box cut in proportion to the characters."""
+    x0, y0, x1, y1 = word.bbox
+    cut = x0 + round((x1 - x0) * offset / max(len(word.text), 1))
+    return Word(text=word.text[offset:].lstrip(":;,./ "), confidence=word.confidence,
+                bbox=(min(cut, x1), y0, x1, y1), line=word.line)
+
+
+def _cut_before(words: list[Word], stop: Word) -> list[Word]:
+    kept = []
+    for word in words:
+        if word is stop:
+            break
+        kept.append(word)
+    return kept
+
+
+def find_all_labels(
+    lines: Sequence[Sequence[Word]] | PreparedPage,
+    variants: Sequence[str],
+    *,
+    min_score: float = DEFAULT_MIN_SCORE,
+    avoid: Sequence[str] = (),
+    stop_at: Sequence[str] = (),
+    exclude_overlaps: bool = True,
+    use_spacy: bool | None = None,
+) -> list[LabelHit]:
+    """Every hit of any of ``variants``, in reading order (line, then position).
+
+    ``avoid``: other labels that win over ours where they overlap and are longer or
+    score better (e.g. ``avoid=["Nơi sinh"]`` for "Ngày sinh", ``avoid=["Số định danh
+    cá nhân", "Quyển số"]`` for "Số"). ``exclude_overlaps=False`` keeps overlapping
+    hits of different variants (each position still reports its best variant).
+    ``stop_at``: labels of the next fields; the value words end where one of them
+    starts on the same line ("Giới tính: Nam Quốc tịch: Việt Nam"). They also act as
+    ``avoid``. ``use_spacy``: None = the PhraseMatcher if already warm, True = load it
+    now, False = rapidfuzz only. All give the same hits.
+    """
+    page = prepare(lines)
+    all_labels = list(variants)
+    for other in (*avoid, *stop_at):
+        if other not in all_labels:
+            all_labels.append(other)
+    toks = tuple(label_tokens(v) for v in all_labels)
+    if use_spacy is None:
+        use_spacy = spacy_ready()
+    elif use_spacy:
+        use_spacy = warm_up_spacy()
+    cands = _candidates(page, toks, min_score, use_spacy)
+    if exclude_overlaps:
+        cands = _resolve_overlaps(cands, toks)
+    else:
+        best: dict[tuple[int, int, int], _Candidate] = {}
+        for c in cands:
+            key = (c.line, c.tok_start, c.tok_end)
+            if key not in best or (c.score, len(toks[c.variant])) > (
+                    best[key].score, len(toks[best[key].variant])):
+                best[key] = c
+        cands = list(best.values())
+    n_own = len(variants)
+    stop_variants = {all_labels.index(s) for s in stop_at}
+    stops: dict[int, list[int]] = {}  # line -> first token of each stop label
+    for c in cands:
+        if c.variant in stop_variants:
+            stops.setdefault(c.line, []).append(c.tok_start)
+    hits = []
+    for c in cands:
+        if c.variant >= n_own:
+            continue
+        hit = _to_hit(page, c, all_labels[c.variant], len(toks[c.variant]))
+        later = [t for t in stops.get(c.line, []) if t >= c.tok_end]
+        if later:
+            stop_word = page.lines[c.line].tokens[min(later)].word
+            stop = page.lines[c.line].words[stop_word]
+            hit = replace(hit, value_words=_cut_before(hit.value_words, stop))
+        hits.append(hit)
+    return sorted(hits, key=lambda h: (h.line_index, h.word_start, -h.token_count))
+
+
+def find_label(
+    lines: Sequence[Sequence[Word]] | PreparedPage,
+    variants: Sequence[str],
+    *,
+    min_score: float = DEFAULT_MIN_SCORE,
+    avoid: Sequence[str] = (),
+    stop_at: Sequence[str] = (),
+    use_spacy: bool | None = None,
+) -> LabelHit | None:
+    """The best hit of any of ``variants``: highest score, then longest label, then
+    earliest on the page. None when nothing reaches ``min_score``."""
+    hits = find_all_labels(lines, variants, min_score=min_score, avoid=avoid,
+                           stop_at=stop_at, use_spacy=use_spacy)
+    if not hits:
+        return None
+    return max(hits, key=lambda h: (h.score, h.token_count, -h.line_index, -h.word_start))

@@ -1,0 +1,38 @@
+"""Text helpers shared by the readers: folding for comparison, cleaning of values."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPACES = re.compile(r"\s+")
+# Dotted leaders and blanks of printed forms ("Họ và tên: ........"), colons, and
+# punctuation OCR leaves at the ends of a value.
+_EDGE_JUNK = re.compile(r"^[\s.:;,\-_…·•|/\\'\"“”‘’`~*]+|[\s.:;,\-_…·•|/\\'\"“”‘’`~*]+$")
+_LEADERS = re.compile(r"(?:\s*[.…·_]){3,}\s*")
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC with single spaces, trimmed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case, no diacritics (đ→d), single spaces: the form labels and names are
+    compared in. ``fold("HỌ VÀ TÊN")`` == ``fold("Hộ và tến")`` == "ho va ten"."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = bare.replace("đ", "d").replace("Đ", "d")
+    return _SPACES.sub(" ", bare).strip()
+
+
+def clean_value(text: str) -> str:
+    """A printed value without the form around it: dotted leaders, ':' and stray
+    punctuation at the ends removed, leaders inside collapsed to one space, NFC,
+    single spaces. ``clean_value(": NGUYỄN VĂN AN .......")`` == "NGUYỄN VĂN AN"."""
+    text = unicodedata.normalize("NFC", text)
+    text = _LEADERS.sub(" ", text)
+    text = _EDGE_JUNK.sub("", text)
+    return nfc(text)

@@ -1,0 +1,291 @@
+"""Prepare: make a page image upright, straight, cropped and readable for Tesseract.
+
+Every analysis runs on a small copy of the page (about 1,000 px) so that the
+cost stays far below OCR's; the full-resolution image is touched only to apply
+what was decided (one warp, one rotation, one resize at most).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+ANALYSIS_SIDE = 1000  # px: the long side of the copy every decision is made on
+CARD_ASPECT = 85.6 / 54.0  # ISO/IEC 7810 ID-1
+A4_ASPECT = 297.0 / 210.0
+CARD_WIDTH_PX = 1400  # a warped card at ~415 dpi: its 6-8 pt print gets Tesseract's preferred x-height
+TARGET_CHAR_HEIGHT = 30  # px: median glyph height; Tesseract reads best at x-height ~20-30 px
+MAX_SKEW = 15.0
+SKEW_TOLERANCE = 0.3  # degrees: less skew than this costs Tesseract nothing, so is left alone
+
+
+@dataclass
+class PreparedPage:
+    """A page ready for OCR, and what was done to it (for provenance and review)."""
+
+    image: np.ndarray  # grayscale uint8
+    rotation: int = 0  # clockwise quarter turns applied, in degrees
+    skew: float = 0.0  # degrees of skew removed
+    cropped: bool = False  # a document quadrilateral was found and warped flat
+    kind: str = "sheet"  # "card" or "sheet", from the final aspect ratio
+    scale: float = 1.0  # resize applied after cropping
+    flattened: bool = False  # uneven light was divided out
+    quality: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        """True when the page was good as it came: the original pixels are what OCR should read."""
+        return not (self.rotation or abs(self.skew) >= SKEW_TOLERANCE or self.cropped or self.flattened or self.scale != 1.0)
+
+
+def prepare_page(pixels: np.ndarray) -> PreparedPage:
+    """Crop, turn, straighten, even out and size one page image.
+
+    Args:
+        pixels: BGR or grayscale uint8 image as loaded.
+    Returns:
+        The prepared grayscale page and the transformations applied.
+    """
+    quality = assess_quality(pixels)
+    quad = find_document_quad(pixels)
+    gray = to_gray(pixels)
+    cropped = quad is not None
+    if quad is not None:
+        gray = warp_quad(gray, quad)
+    rotation, skew = estimate_orientation(gray)
+    gray = rotate_page(gray, rotation, skew)
+    flat = flatten_illumination(gray)
+    sized, scale = normalise_text_size(flat)
+    return PreparedPage(
+        image=sized, rotation=rotation, skew=skew, cropped=cropped, scale=scale,
+        flattened=flat is not gray, kind=page_kind(sized.shape[1], sized.shape[0]), quality=quality,
+    )
+
+
+def to_gray(pixels: np.ndarray) -> np.ndarray:
+    return pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
+
+
+def shrink(image: np.ndarray, side: int = ANALYSIS_SIDE) -> tuple[np.ndarray, float]:
+    """A copy whose long side is at most ``side`` px, and the factor applied."""
+    factor = min(1.0, side / max(image.shape[:2]))
+    if factor == 1.0:
+        return image, 1.0
+    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), factor
+
+
+def page_kind(width: int, height: int) -> str:
+    aspect = max(width, height) / max(1, min(width, height))
+    return "card" if abs(aspect - CARD_ASPECT) < 0.12 else "sheet"
+
+
+# --- quality hints ------------------------------------------------------------
+
+
+def assess_quality(pixels: np.ndarray) -> list[str]:
+    """Reasons a clerk could act on ("retake: blurred"), from cheap measurements."""
+    small, _ = shrink(to_gray(pixels), 800)
+    hints = []
+    if cv2.Laplacian(small, cv2.CV_64F).var() < 40:
+        hints.append("blurred: retake or rescan in focus")
+    if small.mean() < 60:
+        hints.append("too dark: more light")
+    saturated = (small >= 250).mean()
+    if pixels.ndim == 3 and 0.02 < saturated < 0.5 and _has_glare_spot(small):
+        hints.append("glare on the document: tilt it away from the light")
+    return hints
+
+
+def _has_glare_spot(small: np.ndarray) -> bool:
+    """A compact blown-out blob inside a darker, textured area (not a white paper margin)."""
+    mask = (small >= 250).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
+    area = small.shape[0] * small.shape[1]
+    for x, y, w, h, pixels in stats[1:]:
+        if 0.002 * area < pixels < 0.08 * area and x > 0 and y > 0 and x + w < small.shape[1] and y + h < small.shape[0]:
+            ring = small[max(0, y - 5): y + h + 5, max(0, x - 5): x + w + 5]
+            if ring.mean() < 215:
+                return True
+    return False
+
+
+# --- perspective ----------------------------------------------------------------
+
+
+def find_document_quad(pixels: np.ndarray) -> np.ndarray | None:
+    """The corners of a document lying on a distinct background, in full-resolution pixels.
+
+    Returns None when the document fills the frame (a scan) or no convincing
+    quadrilateral stands out from its surroundings.
+    """
+    small, factor = shrink(pixels, 800)
+    gray = to_gray(small)
+    edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 40, 120)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    image_area = gray.shape[0] * gray.shape[1]
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+        area = cv2.contourArea(contour)
+        if not 0.12 * image_area < area < 0.93 * image_area:
+            continue
+        quad = _quadrilateral(contour)
+        if quad is not None and _stands_out(small, quad):
+            return order_corners(quad / factor)
+    return None
+
+
+def _quadrilateral(contour: np.ndarray) -> np.ndarray | None:
+    perimeter = cv2.arcLength(contour, True)
+    for tolerance in (0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(contour, tolerance * perimeter, True)
+        if len(approx) == 4 and cv2.isContourConvex(approx):
+            return approx.reshape(4, 2).astype(np.float32)
+    # rounded card corners defeat approxPolyDP: accept a nearly rectangular blob
+    rect = cv2.minAreaRect(contour)
+    if cv2.contourArea(contour) > 0.9 * rect[1][0] * rect[1][1]:
+        return cv2.boxPoints(rect).astype(np.float32)
+    return None
+
+
+def _stands_out(image: np.ndarray, quad: np.ndarray) -> bool:
+    """True when the area just inside the quad differs in colour from just outside it.
+
+    A ruled table or a photo printed on a scanned page is a quadrilateral too,
+    but paper surrounds it on both sides; a card or a sheet on a desk does not.
+    """
+    mask = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, quad.astype(np.int32), 255)
+    band = max(4, int(0.02 * max(image.shape[:2])))
+    kernel = np.ones((band, band), np.uint8)
+    inner = cv2.subtract(mask, cv2.erode(mask, kernel))
+    outer = cv2.subtract(cv2.dilate(mask, kernel), mask)
+    if image.ndim == 2:
+        lab = image.astype(np.float32)[..., None]
+    else:
+        lab = cv2.cvtColor(image, cv2.COLOR_BGR2LAB).astype(np.float32)
+    inside = np.median(lab[inner > 0], axis=0)
+    outside = np.median(lab[outer > 0], axis=0)
+    return float(np.linalg.norm(inside - outside)) > 18.0
+
+
+def order_corners(points: np.ndarray) -> np.ndarray:
+    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    centre = points.mean(axis=0)
+    angles = np.arctan2(points[:, 1] - centre[1], points[:, 0] - centre[0])
+    ordered = points[np.argsort(angles)]  # from -pi: top-left first for an upright quad
+    start = int(np.argmin(ordered.sum(axis=1)))
+    return np.roll(ordered, -start, axis=0).astype(np.float32)
+
+
+def warp_quad(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Warp the quadrilateral to a flat rectangle of the document's true aspect."""
+    top_left, top_right, bottom_right, bottom_left = quad
+    width = (np.linalg.norm(top_right - top_left) + np.linalg.norm(bottom_right - bottom_left)) / 2
+    height = (np.linalg.norm(bottom_left - top_left) + np.linalg.norm(bottom_right - top_right)) / 2
+    long_side, short_side = max(width, height), min(width, height)
+    aspect = long_side / max(1.0, short_side)
+    if abs(aspect - CARD_ASPECT) < 0.25:
+        long_side, short_side = CARD_WIDTH_PX, CARD_WIDTH_PX / CARD_ASPECT
+    elif abs(aspect - A4_ASPECT) < 0.15:
+        short_side = long_side / A4_ASPECT
+    out_w, out_h = (long_side, short_side) if width >= height else (short_side, long_side)
+    out_w, out_h = int(round(out_w)), int(round(out_h))
+    target = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    return cv2.warpPerspective(gray, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+# --- orientation and skew ---------------------------------------------------------
+
+
+def glyph_boxes(gray: np.ndarray) -> np.ndarray:
+    """Character-sized ink blobs of a small page copy, as rows of (x, y, w, h)."""
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    boxes = stats[1:, :4]
+    w, h = boxes[:, 2], boxes[:, 3]
+    keep = (h >= 3) & (h <= 60) & (w <= 80) & (w * h >= 6)
+    return boxes[keep]
+
+
+def estimate_orientation(gray: np.ndarray) -> tuple[int, float]:
+    """Quarter turn (0 or 90, clockwise) and skew angle that make text lines horizontal.
+
+    Projects glyph centres across candidate line directions; the direction in
+    which text lines stack into the sharpest peaks wins. Deciding 0 versus 180
+    needs reading, so ``pipeline.read`` does that.
+    """
+    small, _ = shrink(gray)
+    boxes = glyph_boxes(small)
+    if len(boxes) < 20:
+        return 0, 0.0
+    centres = boxes[:, :2] + boxes[:, 2:4] / 2.0
+    bin_size = max(1.0, float(np.median(boxes[:, 3])) / 3)
+    upright_angle, upright_score = _best_skew(centres, bin_size)
+    turned = np.column_stack([small.shape[0] - centres[:, 1], centres[:, 0]])  # the points after 90° clockwise
+    turned_angle, turned_score = _best_skew(turned, bin_size)
+    if turned_score > 1.15 * upright_score:
+        return 90, turned_angle
+    return 0, upright_angle
+
+
+def _best_skew(centres: np.ndarray, bin_size: float) -> tuple[float, float]:
+    """The skew (degrees, clockwise positive) with the sharpest line peaks, and that sharpness."""
+    coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.1, 1.0), key=lambda a: _line_sharpness(centres, a, bin_size))
+    fine = max(np.arange(coarse - 1.0, coarse + 1.01, 0.1), key=lambda a: _line_sharpness(centres, a, bin_size))
+    return round(float(fine), 1), _line_sharpness(centres, fine, bin_size)
+
+
+def _line_sharpness(centres: np.ndarray, degrees: float, bin_size: float) -> float:
+    """Energy of the histogram of glyph centres projected across lines tilted by ``degrees``."""
+    theta = np.deg2rad(degrees)
+    projected = centres[:, 1] * np.cos(theta) - centres[:, 0] * np.sin(theta)
+    bins = ((projected - projected.min()) / bin_size).astype(np.int64)
+    counts = np.bincount(bins)
+    return float((counts.astype(np.float64) ** 2).sum())
+
+
+def rotate_page(gray: np.ndarray, rotation: int, skew: float) -> np.ndarray:
+    """Apply a clockwise quarter turn, then remove the skew (positive skew is clockwise tilt)."""
+    turned = {0: gray, 90: cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE),
+              180: cv2.rotate(gray, cv2.ROTATE_180), 270: cv2.rotate(gray, cv2.ROTATE_90_COUNTERCLOCKWISE)}[rotation % 360]
+    if abs(skew) < SKEW_TOLERANCE:
+        return turned
+    height, width = turned.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), skew, 1.0)  # OpenCV: positive is counter-clockwise
+    return cv2.warpAffine(turned, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+# --- light and size -----------------------------------------------------------------
+
+
+def flatten_illumination(gray: np.ndarray) -> np.ndarray:
+    """Divide out uneven light (shadows, vignetting) when the paper's brightness varies."""
+    small, _ = shrink(gray, 400)
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    background = cv2.GaussianBlur(background, (0, 0), 8)
+    low, high = np.percentile(background, [5, 95])
+    if high - low < 35:
+        return gray  # evenly lit: leave the pixels exactly as scanned
+    full = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(full, 1), scale=255)
+
+
+def normalise_text_size(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """Resize so the median glyph is about TARGET_CHAR_HEIGHT px tall.
+
+    Small print (phone photos, cards) is upscaled for accuracy; very large print is
+    downscaled for speed. Pages already near the target are left untouched.
+    """
+    small, factor = shrink(gray)
+    boxes = glyph_boxes(small)
+    if len(boxes) < 20:
+        return gray, 1.0
+    char_height = float(np.median(boxes[:, 3])) / factor
+    scale = float(np.clip(TARGET_CHAR_HEIGHT / max(char_height, 1.0), 0.5, 3.0))
+    if 0.7 <= scale <= 1.3:
+        return gray, 1.0
+    interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interpolation), round(scale, 3)
