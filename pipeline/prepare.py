@@ -27,7 +27,7 @@ class PreparedPage:
 
     image: np.ndarray  # grayscale uint8
     rotation: int = 0  # clockwise quarter turns applied, in degrees
-    skew: float = 0.0  # degrees of skew removed
+    skew: float = 0.0  # clockwise degrees turned to remove skew
     cropped: bool = False  # a document quadrilateral was found and warped flat
     kind: str = "sheet"  # "card" or "sheet", from the final aspect ratio
     scale: float = 1.0  # resize applied after cropping
@@ -211,7 +211,7 @@ def glyph_boxes(gray: np.ndarray) -> np.ndarray:
 
 
 def estimate_orientation(gray: np.ndarray) -> tuple[int, float]:
-    """Quarter turn (0 or 90, clockwise) and skew angle that make text lines horizontal.
+    """Clockwise quarter turn (0 or 90) and clockwise skew correction (degrees) that level text lines.
 
     Projects glyph centres across candidate line directions; the direction in
     which text lines stack into the sharpest peaks wins. Deciding 0 versus 180
@@ -226,13 +226,14 @@ def estimate_orientation(gray: np.ndarray) -> tuple[int, float]:
     upright_angle, upright_score = _best_skew(centres, bin_size)
     turned = np.column_stack([small.shape[0] - centres[:, 1], centres[:, 0]])  # the points after 90° clockwise
     turned_angle, turned_score = _best_skew(turned, bin_size)
+    # the correction turns against the measured tilt
     if turned_score > 1.15 * upright_score:
-        return 90, turned_angle
-    return 0, upright_angle
+        return 90, -turned_angle
+    return 0, -upright_angle
 
 
 def _best_skew(centres: np.ndarray, bin_size: float) -> tuple[float, float]:
-    """The skew (degrees, clockwise positive) with the sharpest line peaks, and that sharpness."""
+    """The tilt of text lines (degrees, clockwise positive) with the sharpest peaks, and that sharpness."""
     coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.1, 1.0), key=lambda a: _line_sharpness(centres, a, bin_size))
     fine = max(np.arange(coarse - 1.0, coarse + 1.01, 0.1), key=lambda a: _line_sharpness(centres, a, bin_size))
     return round(float(fine), 1), _line_sharpness(centres, fine, bin_size)
@@ -248,13 +249,13 @@ def _line_sharpness(centres: np.ndarray, degrees: float, bin_size: float) -> flo
 
 
 def rotate_page(gray: np.ndarray, rotation: int, skew: float) -> np.ndarray:
-    """Apply a clockwise quarter turn, then remove the skew (positive skew is clockwise tilt)."""
+    """Turn clockwise by ``rotation`` (a quarter turn) and then by ``skew`` degrees."""
     turned = {0: gray, 90: cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE),
               180: cv2.rotate(gray, cv2.ROTATE_180), 270: cv2.rotate(gray, cv2.ROTATE_90_COUNTERCLOCKWISE)}[rotation % 360]
     if abs(skew) < SKEW_TOLERANCE:
         return turned
     height, width = turned.shape
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), skew, 1.0)  # OpenCV: positive is counter-clockwise
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -skew, 1.0)  # OpenCV: positive is counter-clockwise
     return cv2.warpAffine(turned, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 

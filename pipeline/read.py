@@ -24,7 +24,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # before any Tesseract process s
 
 LANGUAGE = "vie"
 PAGE_TIMEOUT_S = 180
-GOOD_READING = 0.45  # share of Vietnamese-shaped words above which a page is taken as upright
+GOOD_READING = 0.5  # reading score above which a page is taken as upright
 
 # A Vietnamese syllable without its marks: onset, vowel nucleus, coda. Upside-down
 # text read as if upright gives letter salad that rarely has this shape.
@@ -98,11 +98,17 @@ def fold(text: str) -> str:
 
 
 def reading_score(words: list[Word]) -> float:
-    """Share of a page's alphabetic words that have the shape of a Vietnamese syllable."""
-    alphabetic = [w for w in (_WORD_EDGES.sub("", fold(word.text)) for word in words) if len(w) >= 2 and w.isalpha()]
+    """How much a reading looks like upright Vietnamese, 0..1.
+
+    The share of alphabetic words shaped like Vietnamese syllables, times their
+    mean confidence: upside-down print fails one or the other, seldom neither.
+    """
+    alphabetic = [(w, word.confidence) for word in words
+                  if len(w := _WORD_EDGES.sub("", fold(word.text))) >= 2 and w.isalpha()]
     if not alphabetic:
         return 0.0
-    return sum(1 for w in alphabetic if _SYLLABLE.match(w)) / len(alphabetic)
+    syllables = sum(1 for w, _ in alphabetic if _SYLLABLE.match(w)) / len(alphabetic)
+    return syllables * sum(c for _, c in alphabetic) / len(alphabetic)
 
 
 def ocr_upright(

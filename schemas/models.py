@@ -58,7 +58,7 @@ class Page(_Model):
     dpi: int
     source: PageSource
     rotation: int = PydanticField(0, description="clockwise degrees turned to make it upright")
-    skew: float = PydanticField(0.0, description="degrees of skew corrected")
+    skew: float = PydanticField(0.0, description="clockwise degrees turned to remove skew")
     cropped: bool = PydanticField(False, description="a document quadrilateral was found and warped")
     quality: list[str] = PydanticField(default_factory=list, description="retake/rescan hints")
     words: list[Word] = PydanticField(default_factory=list)

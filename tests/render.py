@@ -71,3 +71,46 @@ def to_pil_bytes(image: np.ndarray, fmt: str, **save_args) -> bytes:
     out = io.BytesIO()
     Image.fromarray(image).save(out, format=fmt, **save_args)
     return out.getvalue()
+
+
+CARD_LINES = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "CĂN CƯỚC CÔNG DÂN",
+    "Số / No.: 001190012345",
+    "Họ và tên / Full name: NGUYỄN VĂN AN",
+    "Ngày sinh / Date of birth: 15/03/1990",
+]
+
+
+def render_card(width: int = 1011) -> np.ndarray:
+    """A colour ID-1 card (85.6 × 54 mm at ~300 dpi): pale background, a photo box and text."""
+    height = int(round(width * 54 / 85.6))
+    card = Image.new("RGB", (width, height), (226, 238, 232))
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((40, 260, 260, 540), fill=(150, 150, 160))  # the photo
+    face = font(30)
+    y = 40
+    for index, line in enumerate(CARD_LINES):
+        x = 300 if index >= 3 else 160
+        draw.text((x, y), line, font=face, fill=(20, 20, 30))
+        y += 70 if index >= 2 else 44
+    return np.asarray(card)[:, :, ::-1].copy()  # BGR
+
+
+def photograph(document: np.ndarray, canvas_size: tuple[int, int] = (1600, 1200), seed: int = 1) -> np.ndarray:
+    """The document lying on a dark wooden-looking desk, seen at an angle, lit unevenly."""
+    rng = np.random.default_rng(seed)
+    width, height = canvas_size
+    grain = rng.normal(0, 12, (height, width)).astype(np.float32)
+    grain = cv2.GaussianBlur(grain, (0, 0), sigmaX=9, sigmaY=1)
+    desk = np.stack([70 + grain, 50 + grain, 35 + grain], axis=2).clip(0, 255).astype(np.uint8)
+    doc_h, doc_w = document.shape[:2]
+    source = np.float32([[0, 0], [doc_w, 0], [doc_w, doc_h], [0, doc_h]])
+    target = np.float32([[330, 300], [1270, 250], [1330, 880], [280, 950]])
+    matrix = cv2.getPerspectiveTransform(source, target)
+    warped = cv2.warpPerspective(document, matrix, (width, height))
+    mask = cv2.warpPerspective(np.full((doc_h, doc_w), 255, np.uint8), matrix, (width, height))
+    photo = np.where(mask[..., None] > 0, warped, desk)
+    light = np.linspace(1.0, 0.75, width, dtype=np.float32)[None, :, None]
+    return (photo.astype(np.float32) * light).clip(0, 255).astype(np.uint8)

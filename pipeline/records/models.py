@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -62,9 +63,10 @@ class Citizen(Base):
     """A person's core identity data, from the population registry or from extracted documents."""
 
     __tablename__ = "citizens"
+    __table_args__ = (UniqueConstraint("id_number", name="uq_citizens_id_number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    id_number: Mapped[str] = mapped_column(String(12), unique=True)
+    id_number: Mapped[str] = mapped_column(String(12))
     full_name: Mapped[str | None] = mapped_column(Text)
     date_of_birth: Mapped[str | None] = mapped_column(String(10))  # ISO, or YYYY when partial
     sex: Mapped[str | None] = mapped_column(String(3))
@@ -90,9 +92,13 @@ class Original(Base):
     """A received file, stored once under its sha256 before any processing."""
 
     __tablename__ = "originals"
+    __table_args__ = (
+        UniqueConstraint("sha256", name="uq_originals_sha256"),
+        CheckConstraint("status IN ('received', 'processed', 'quarantined')", name="ck_originals_status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
     object_key: Mapped[str] = mapped_column(Text)
     size: Mapped[int] = mapped_column(BigInteger)
     media_type: Mapped[str | None] = mapped_column(String(128))
@@ -120,7 +126,12 @@ class DocumentRecord(Base):
     """One version of one dossier component. Versions of the same document share ``identity``."""
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("identity", "version", name="uq_documents_identity_version"),)
+    __table_args__ = (
+        UniqueConstraint("identity", "version", name="uq_documents_identity_version"),
+        CheckConstraint(
+            "status IN ('extracted', 'needs_review', 'verified', 'superseded')", name="ck_documents_status"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     identity: Mapped[str] = mapped_column(Text)  # type + number, or file sha + index when unnumbered

@@ -1,0 +1,66 @@
+"""Reading: OCR accuracy on clean Vietnamese, word boxes, and the upright check."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import render
+from pipeline.metrics import cer
+from pipeline.process import process_bytes
+from pipeline.read import TesseractEngine, parse_tsv, reading_score
+
+
+@pytest.fixture(scope="module")
+def clean_page_result():
+    page = render.render_page(render.PARAGRAPH, dpi=300)
+    return process_bytes(render.encode(page, ".png"), source="clean.png").result
+
+
+def test_clean_300_dpi_vietnamese_paragraph_has_cer_at_most_one_percent(clean_page_result):
+    text = clean_page_result.pages[0].text
+    assert cer("\n".join(render.PARAGRAPH), text) <= 0.01
+
+
+def test_words_carry_boxes_inside_the_page_and_confidences(clean_page_result):
+    page = clean_page_result.pages[0]
+    assert page.source == "ocr" and page.rotation == 0
+    assert len(page.words) > 100
+    for word in page.words:
+        x0, y0, x1, y1 = word.bbox
+        assert 0 <= x0 < x1 <= page.width and 0 <= y0 < y1 <= page.height
+        assert 0.0 <= word.confidence <= 1.0
+    header = [w for w in page.words if w.line == 0]
+    assert " ".join(w.text for w in header) == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    # the header is printed one inch below the top edge at 300 dpi
+    assert all(abs(w.bbox[1] - 300) < 40 for w in header)
+
+
+def test_text_is_nfc(clean_page_result):
+    import unicodedata
+
+    text = clean_page_result.pages[0].text
+    assert text == unicodedata.normalize("NFC", text)
+
+
+def test_upside_down_reading_scores_low_and_upright_high():
+    engine = TesseractEngine()
+    page = render.render_page(render.PARAGRAPH[:4])
+    upright = reading_score(engine.read(page).words)
+    upside_down = reading_score(engine.read(np.ascontiguousarray(page[::-1, ::-1])).words)
+    assert upright > 0.8
+    assert upside_down < 0.4
+
+
+def test_parse_tsv_numbers_lines_in_reading_order_and_skips_structure_rows():
+    tsv = "\n".join([
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+        "4\t1\t1\t1\t1\t0\t10\t10\t100\t20\t-1\t",
+        "5\t1\t1\t1\t1\t1\t10\t10\t40\t20\t96.5\tHọ",
+        "5\t1\t1\t1\t1\t2\t55\t10\t40\t20\t91\ttên",
+        "5\t1\t2\t1\t1\t1\t10\t50\t80\t20\t88\tNGUYE\u0302\u0303N",
+    ])
+    words = parse_tsv(tsv)
+    assert [(w.text, w.line, w.bbox) for w in words] == [
+        ("Họ", 0, (10, 10, 50, 30)), ("tên", 0, (55, 10, 95, 30)), ("NGUYỄN", 1, (10, 50, 90, 70))]
+    assert words[0].confidence == pytest.approx(0.965)
