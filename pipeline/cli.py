@@ -38,6 +38,22 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.add_argument("file", type=Path)
     ocr.set_defaults(handler=run_ocr)
 
+    show = commands.add_parser("show", help="draw each extracted field's box and name on its page")
+    show.add_argument("file", type=Path)
+    show.add_argument("--out", type=Path, required=True, help="PNG to write (one per page: NAME-N.png)")
+    show.set_defaults(handler=run_show)
+
+    samples = commands.add_parser("samples", help="sample dossiers with ground truth")
+    samples_commands = samples.add_subparsers(title="samples commands")
+    generate = samples_commands.add_parser("generate", help="render a sample set", add_help=False)
+    generate.add_argument("rest", nargs=argparse.REMAINDER)
+    generate.set_defaults(handler=run_samples_generate)
+
+    bench = commands.add_parser("bench", help="speed against bare Tesseract on the same pages")
+    bench.add_argument("--page", type=Path, help="one clean A4 scan: hoso extract vs tesseract")
+    bench.add_argument("--repeats", type=int, default=5)
+    bench.set_defaults(handler=run_bench)
+
     for module_name in COMMAND_MODULES:
         __import__(module_name, fromlist=["register"]).register(commands)
     return parser
@@ -97,6 +113,35 @@ def run_ocr(args: argparse.Namespace) -> int:
         print(f"--- page {page.number} ({page.source}) ---")
         print(page.text)
     return ExitCode.input_failed if result.errors else ExitCode.ok
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from pipeline.process import process_bytes
+    from pipeline.show import draw_fields, save_drawing
+
+    data = args.file.read_bytes()
+    processed = process_bytes(data, source=str(args.file))
+    for error in processed.result.errors:
+        print(f"hoso: {args.file}: {error.message}", file=sys.stderr)
+    if not processed.result.pages:
+        return ExitCode.input_failed
+    for path in save_drawing(draw_fields(processed, data), args.out):
+        print(path)
+    return ExitCode.ok
+
+
+def run_samples_generate(args: argparse.Namespace) -> int:
+    from samples.generator import main as generate_main
+
+    return generate_main(args.rest)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from pipeline.bench import print_page_bench
+
+    if args.page:
+        print_page_bench(args.page, args.repeats)
+    return ExitCode.ok
 
 
 if __name__ == "__main__":

@@ -47,9 +47,10 @@ class OcrEngine(Protocol):
 class TesseractEngine:
     """Tesseract through pytesseract, one process per call."""
 
-    def __init__(self, language: str = LANGUAGE, timeout_s: int = PAGE_TIMEOUT_S) -> None:
+    def __init__(self, language: str = LANGUAGE, timeout_s: int = PAGE_TIMEOUT_S, extra_config: str = "") -> None:
         self.language = language
         self.timeout_s = timeout_s
+        self.extra_config = extra_config  # e.g. a character whitelist for machine-readable zones
 
     def read(self, image: np.ndarray, *, psm: int = 3, dpi: int = 300, searchable_pdf: bool = False) -> OcrOutput:
         from pytesseract import pytesseract  # the module: run_tesseract is not re-exported
@@ -59,7 +60,7 @@ class TesseractEngine:
             source = str(Path(tmp) / "page.pgm")
             cv2.imwrite(source, image)
             base = str(Path(tmp) / "out")
-            config = f"--psm {psm} --dpi {dpi} -c tessedit_create_tsv=1"
+            config = f"--psm {psm} --dpi {dpi} -c tessedit_create_tsv=1 {self.extra_config}".strip()
             if searchable_pdf:
                 config += " -c tessedit_create_pdf=1"
             try:

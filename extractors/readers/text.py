@@ -7,6 +7,8 @@ import unicodedata
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
+# Combining marks (all of Vietnamese's tones and vowel marks are in the first block).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Dotted leaders and blanks of printed forms ("Họ và tên: ........"), colons, and
 # punctuation OCR leaves at the ends of a value.
 _EDGE_JUNK = re.compile(r"^[\s.:;,\-_…·•|/\\'\"“”‘’`~*]+|[\s.:;,\-_…·•|/\\'\"“”‘’`~*]+$")
@@ -22,10 +24,8 @@ def nfc(text: str) -> str:
 def fold(text: str) -> str:
     """Lower-case, no diacritics (đ→d), single spaces: the form labels and names are
     compared in. ``fold("HỌ VÀ TÊN")`` == ``fold("Hộ và tến")`` == "ho va ten"."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = bare.replace("đ", "d").replace("Đ", "d")
-    return _SPACES.sub(" ", bare).strip()
+    bare = _COMBINING.sub("", unicodedata.normalize("NFD", text.lower()))
+    return " ".join(bare.replace("đ", "d").split())
 
 
 def clean_value(text: str) -> str:

@@ -167,9 +167,11 @@ def round_stamp(seed: int, ring_text: str, center_text: str = "", color: Color =
         draw.ellipse([rim, rim, big - rim, big - rim], outline=255, width=round(big * 0.025))
         inner = big * 0.34
         draw.ellipse([c - inner, c - inner, c + inner, c + inner], outline=255, width=round(big * 0.01))
-        font = pil_font("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", round(big * 0.075))
         text = ring_text.upper()
-        span = math.radians(min(300, 14 * len(text) + 20))
+        span = math.radians(min(310, 11 * len(text) + 20))
+        # Glyph size follows the arc length per character, as engravers space the ring evenly.
+        per_char = span * big * 0.405 / max(len(text), 1)
+        font = pil_font("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", round(min(big * 0.085, per_char * 1.05)))
         radius = big * 0.405
         for i, ch in enumerate(text):
             ang = -math.pi / 2 - span / 2 + span * (i + 0.5) / len(text)

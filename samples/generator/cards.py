@@ -57,13 +57,15 @@ def personal_identification(rng: random.Random) -> str:
     return f"{rng.choice(_MARKS)} C:{distance}cm {rng.choice(_SPOTS)}"
 
 
-def _label(page: Page, st: CardStyle, x: float, y: float, vi: str, en: str, size: float | None = None) -> float:
+def _label(page: Page, st: CardStyle, x: float, y: float, vi: str, en: str, size: float | None = None,
+           block: int = 0) -> float:
     """'Họ và tên / Full name:' with the English half optionally in italics; returns the right edge."""
     size = size or st.label_size
     if st.italic_english:
-        x = page.text(x, y, f"{vi}{st.slash.rstrip()} " if st.slash == " / " else f"{vi}/", st.family.regular, size, INK)
-        return page.text(x, y, f"{en}:", st.family.italic, size, INK)
-    return page.text(x, y, f"{vi}{st.slash}{en}:", st.family.regular, size, INK)
+        spaced = st.slash == " / "
+        x = page.text(x, y, f"{vi} /" if spaced else f"{vi}/", st.family.regular, size, INK, block=block)
+        return page.text(x + (0.7 if spaced else 0.0), y, f"{en}:", st.family.italic, size, INK, block=block)
+    return page.text(x, y, f"{vi}{st.slash}{en}:", st.family.regular, size, INK, block=block)
 
 
 def _fit(text: str, font: str, size: float, width: float) -> float:
@@ -142,10 +144,11 @@ def _cccd_2021(rng: random.Random, seed: int, p: Person, f: dict[str, Any], st: 
     _value_lines(front, st, x, y, end, right, f["place_of_residence"], 2.8, 3)
     # Expiry sits under the photo.
     ex, ey = 3.0 + st.dx, 46.0 + st.dy
-    front.text(ex, ey, "Có giá trị đến:", st.family.regular, st.label_size * 0.9, INK)
-    front.text(ex, ey + 2.0, "Date of expiry", st.family.italic, st.label_size * 0.85, INK)
+    # Its own reading block: it shares baselines with the residence lines but is read after them.
+    front.text(ex, ey, "Có giá trị đến:", st.family.regular, st.label_size * 0.9, INK, block=1)
+    front.text(ex, ey + 2.0, "Date of expiry", st.family.italic, st.label_size * 0.85, INK, block=1)
     expiry = "Không thời hạn" if f["expiry_no_expiry"] else dmy(date.fromisoformat(f["expiry_date"]))
-    front.text(ex, ey + 4.6, expiry, st.family.bold, _fit(expiry, st.family.bold, st.value_size * 0.85, 19.5), INK)
+    front.text(ex, ey + 4.6, expiry, st.family.bold, _fit(expiry, st.family.bold, st.value_size * 0.85, 19.5), INK, block=1)
 
     back = Page(CARD_W, CARD_H, (236, 240, 242))
     _background(back, seed + 1, (238, 242, 244), (150, 180, 205), (215, 195, 215))
@@ -161,7 +164,7 @@ def _cccd_2021(rng: random.Random, seed: int, p: Person, f: dict[str, Any], st: 
     for text in ("DIRECTOR GENERAL OF THE POLICE DEPARTMENT", "FOR ADMINISTRATIVE MANAGEMENT OF SOCIAL ORDER"):
         back.text(cx, y, text, st.family.regular, _fit(text, st.family.regular, 3.6, 46), INK, align="center")
         y += 1.8
-    back.picture(cx - 12, y - 3.5, cx + 4, y + 12.5, artwork.round_stamp(seed + 2, "BỘ CÔNG AN", "CỤC CẢNH SÁT QLHC"))
+    back.picture(cx - 12, y - 3.5, cx + 4, y + 12.5, artwork.round_stamp(seed + 2, "BỘ CÔNG AN * CỤC CẢNH SÁT QLHC VỀ TTXH"))
     back.picture(cx - 6, y + 1, cx + 14, y + 8, artwork.signature(seed + 3))
     back.text(cx + 4, y + 11.2, _director_name(seed), st.family.bold, 5.0, INK, align="center")
     back.picture(57.5, 3.0, 68.5, 11.5, artwork.chip())

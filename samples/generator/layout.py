@@ -28,6 +28,7 @@ class Text:
     size: float       # points
     color: Color = BLACK
     width: float = 0.0
+    block: int = 0    # reading-order block: blocks are read in order of first appearance
 
 
 @dataclass
@@ -78,7 +79,7 @@ class Page:
     ops: list[Op] = field(default_factory=list)
 
     def text(self, x: float, y: float, text: str, font: str, size: float, color: Color = BLACK,
-             align: str = "left") -> float:
+             align: str = "left", block: int = 0) -> float:
         """Draw text with its baseline at y; returns the right edge (mm)."""
         width = text_width_mm(text, font, size)
         if align == "center":
@@ -86,7 +87,7 @@ class Page:
         elif align == "right":
             x -= width
         if text:
-            self.ops.append(Text(x, y, text, font, size, color, width))
+            self.ops.append(Text(x, y, text, font, size, color, width, block))
         return x + width
 
     def line(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.2,
@@ -103,9 +104,11 @@ class Page:
     def place(self, other: "Page", dx: float, dy: float) -> None:
         """Copy another page's drawing (e.g. a card side) onto this page at an offset."""
         self.rect(dx, dy, dx + other.width, dy + other.height, outline=None, fill=other.background)
+        # The placed page's reading blocks stay separate from (and after) ours.
+        base = 1 + max((op.block for op in self.ops if isinstance(op, Text)), default=-1)
         for op in other.ops:
             if isinstance(op, Text):
-                self.ops.append(Text(op.x + dx, op.y + dy, op.text, op.font, op.size, op.color, op.width))
+                self.ops.append(Text(op.x + dx, op.y + dy, op.text, op.font, op.size, op.color, op.width, op.block + base))
             elif isinstance(op, Line):
                 self.ops.append(Line(op.x0 + dx, op.y0 + dy, op.x1 + dx, op.y1 + dy, op.width, op.color, op.dotted))
             elif isinstance(op, Rect):
@@ -118,10 +121,12 @@ class Page:
 
         Runs that touch (a value right after its dotted leader) join without a space.
         """
-        runs = sorted((op for op in self.ops if isinstance(op, Text)), key=lambda t: (t.y, t.x))
+        texts = [op for op in self.ops if isinstance(op, Text)]
+        block_order = {b: i for i, b in enumerate(dict.fromkeys(t.block for t in texts))}
+        runs = sorted(texts, key=lambda t: (block_order[t.block], t.y, t.x))
         rows: list[list[Text]] = []
         for run in runs:
-            if rows and abs(run.y - rows[-1][0].y) <= tolerance:
+            if rows and run.block == rows[-1][0].block and abs(run.y - rows[-1][0].y) <= tolerance:
                 rows[-1].append(run)
             else:
                 rows.append([run])

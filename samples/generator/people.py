@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from .names import make_full_name, pick_surname
 from .places import Address, address_for, old_address, pick_birth_code
 
+LATEST_CHILD_BIRTH = date(2025, 4, 30)
 ETHNICITIES: list[tuple[str, int]] = [("Kinh", 88), ("Tày", 2), ("Thái", 2), ("Mường", 2), ("Khmer", 2), ("Hoa", 2), ("Nùng", 1), ("Dao", 1)]
 
 
@@ -101,15 +102,18 @@ def make_family(rng: random.Random, today: date, min_children: int = 0) -> Famil
     mother = make_person(rng, "Nữ", mother_birth, None, code if rng.random() < 0.5 else None, today)
     # Legal marriage age: 20 for men, 18 for women; register well after both.
     earliest = max(add_years(father_birth, 22), add_years(mother_birth, 20))
-    marriage = random_date(rng, earliest, min(add_years(earliest, 10), today - timedelta(days=400)))
+    marriage = random_date(rng, earliest, min(add_years(earliest, 10), LATEST_CHILD_BIRTH - timedelta(days=300)))
     residence = father.residence
     mother.residence = residence
     children: list[Person] = []
     last_birth = marriage + timedelta(days=300)
+    # Births stay before the 2025 reorganisation so that the birth-registration
+    # province code and the three-level registration place agree.
+    latest_birth = min(today - timedelta(days=60), LATEST_CHILD_BIRTH)
     for _ in range(rng.randint(max(1, min_children), 3)):
-        if last_birth >= today - timedelta(days=60) or age_on(mother_birth, last_birth) > 42:
+        if last_birth >= latest_birth or age_on(mother_birth, last_birth) > 42:
             break
-        child_birth = random_date(rng, last_birth, min(add_years(last_birth, 5), today - timedelta(days=60)))
+        child_birth = random_date(rng, last_birth, min(add_years(last_birth, 5), latest_birth))
         child_code = code if rng.random() < 0.8 else pick_birth_code(rng)
         child = make_person(rng, rng.choice(["Nam", "Nữ"]), child_birth, surname, child_code, today)
         child.residence = residence

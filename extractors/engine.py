@@ -1,0 +1,198 @@
+"""The generic extractor: find each field's label on the page, read the value printed after it.
+
+Works on visual lines (words grouped by position), so it does not matter whether
+Tesseract put a label and its value in one block, nor whether they came from a
+PDF text layer. Sections ("người mẹ", "chồng") restrict where a field's label may
+be, sequentially or side by side in columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.kinds import READERS, Reading
+from extractors.readers.labels import LabelHit, find_all_labels
+from extractors.spec import FieldSpec, TypeSpec
+from pipeline.geometry import union_bbox, visual_lines
+from schemas import Field, Page, Word
+
+MAIN = "main"
+HEADER_MIN_LABELS = 3  # a line with this many bare labels is a table header, not label: value pairs
+CONTINUATION_GAP = 1.9  # line heights: how far below a value its next line may start
+
+
+@dataclass(frozen=True)
+class Region:
+    """Part of a page that belongs to a section: lines first..last, columns x0..x1."""
+
+    section: str
+    first_line: int
+    last_line: int
+    x0: float = float("-inf")
+    x1: float = float("inf")
+
+    def holds(self, line: int, x: float) -> bool:
+        return self.first_line <= line <= self.last_line and self.x0 <= x < self.x1
+
+
+@dataclass
+class PageView:
+    """One page's visual lines with every label of the type located once."""
+
+    page: Page
+    lines: list[list[Word]]
+    hits: list[LabelHit]
+    regions: list[Region]
+    header_lines: set[int]
+
+    def section_at(self, line: int, x: float) -> str:
+        for region in self.regions:
+            if region.holds(line, x):
+                return region.section
+        return MAIN
+
+
+def view_page(spec: TypeSpec, page: Page) -> PageView:
+    lines = visual_lines(page.words)
+    labels = spec.all_labels()
+    anchors = sorted({a for phrases in spec.sections.values() for a in phrases} - set(labels))
+    hits = find_all_labels(lines, labels + anchors, stop_at=labels + anchors)
+    headers = _header_lines(hits)
+    field_hits = [h for h in hits if h.label in labels and h.line_index not in headers]
+    regions = _regions(spec, lines, hits, headers)
+    return PageView(page=page, lines=lines, hits=field_hits, regions=regions, header_lines=headers)
+
+
+def _header_lines(hits: list[LabelHit]) -> set[int]:
+    bare: dict[int, int] = {}
+    for hit in hits:
+        if not hit.value_words:
+            bare[hit.line_index] = bare.get(hit.line_index, 0) + 1
+    return {line for line, count in bare.items() if count >= HEADER_MIN_LABELS}
+
+
+def _regions(spec: TypeSpec, lines: list[list[Word]], hits: list[LabelHit], headers: set[int]) -> list[Region]:
+    """Where each section's fields are: from its anchor down to the first line labelled for another part.
+
+    Two anchors on one line (the wife's and the husband's columns) split the
+    page at the right anchor's left edge.
+    """
+    anchor_of = {phrase: name for name, phrases in spec.sections.items() for phrase in phrases}
+    own_labels = {name: {label for f in spec.fields.values() if f.section == name for label in f.labels}
+                  for name in spec.sections}
+    starts: dict[int, list[tuple[str, float]]] = {}
+    for hit in hits:
+        section = anchor_of.get(hit.label)
+        if section and hit.line_index not in headers:
+            starts.setdefault(hit.line_index, []).append((section, hit.bbox[0]))
+    regions: list[Region] = []
+    for line, found in sorted(starts.items()):
+        leftmost: dict[str, float] = {}
+        for section, x in found:
+            leftmost[section] = min(x, leftmost.get(section, float("inf")))
+        columns = sorted(leftmost.items(), key=lambda item: item[1])
+        for index, (section, x) in enumerate(columns):
+            x0 = float("-inf") if index == 0 else x - 10
+            x1 = float("inf") if index == len(columns) - 1 else columns[index + 1][1] - 10
+            last = _section_end(line, section, x0, x1, hits, own_labels[section] | set(spec.sections[section]), len(lines))
+            regions.append(Region(section, line, last, x0, x1))
+    return regions
+
+
+def _section_end(first: int, section: str, x0: float, x1: float, hits: list[LabelHit], own: set[str], line_count: int) -> int:
+    later_starts = [h.line_index for h in hits
+                    if h.line_index > first and x0 <= h.bbox[0] < x1 and h.label not in own]
+    return min(later_starts) - 1 if later_starts else line_count - 1
+
+
+def extract_fields(spec: TypeSpec, views: list[PageView]) -> dict[str, Field]:
+    """Every field of the type that could be found on the pages, with its evidence."""
+    fields: dict[str, Field] = {}
+    for name, field_spec in spec.fields.items():
+        found = find_field(field_spec, views)
+        if found is not None:
+            fields[name] = found
+    return fields
+
+
+def find_field(spec: FieldSpec, views: list[PageView]) -> Field | None:
+    """The first labelled value of a field in reading order that reads as its kind."""
+    fallback: Field | None = None
+    for view in views:
+        for hit in view.hits:
+            if hit.label not in spec.labels or view.section_at(hit.line_index, hit.bbox[0]) != spec.section:
+                continue
+            words = value_words(view, hit, spec)
+            if not words:
+                continue
+            field = to_field(READERS[spec.kind](" ".join(w.text for w in words)), words, hit, view.page)
+            if field.value is not None or field.no_expiry:
+                return field
+            fallback = fallback or field
+    return fallback
+
+
+def value_words(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[Word]:
+    """The words of the value: after the label on its line, else on the next line; more lines if multiline."""
+    region = next((r for r in view.regions if r.section == spec.section and r.holds(hit.line_index, hit.bbox[0])), None)
+    x0, x1 = (region.x0, region.x1) if region else (float("-inf"), float("inf"))
+    words = [w for w in hit.value_words if _inside(w, x0, x1)]
+    line = hit.line_index
+    if not words:
+        line += 1
+        words = _free_line(view, line, x0, x1)
+        if not words:
+            return []
+    if spec.multiline:
+        while (following := _free_line(view, line + 1, x0, x1)) and _close_below(words[-1], following[0]):
+            words = words + following
+            line += 1
+    return words
+
+
+def _inside(word: Word, x0: float, x1: float) -> bool:
+    centre = (word.bbox[0] + word.bbox[2]) / 2
+    return x0 <= centre < x1
+
+
+def _free_line(view: PageView, line: int, x0: float, x1: float) -> list[Word]:
+    """A line's words within the columns, if no label of the type starts on it there."""
+    if line >= len(view.lines) or line in view.header_lines:
+        return []
+    if any(h.line_index == line and x0 <= h.bbox[0] < x1 for h in view.hits):
+        return []
+    return [w for w in view.lines[line] if _inside(w, x0, x1)]
+
+
+def _close_below(above: Word, below: Word) -> bool:
+    height = max(1, above.bbox[3] - above.bbox[1])
+    return 0 <= below.bbox[1] - above.bbox[1] <= CONTINUATION_GAP * height * 1.6
+
+
+def word_confidence(words: list[Word], page: Page) -> float:
+    """How sure the reading of these words is: the weakest word's OCR confidence; a text layer is certain."""
+    return min((w.confidence for w in words), default=0.0) if page.source == "ocr" else 1.0
+
+
+def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0, **details) -> Field:
+    """A Field read from ``words`` of ``page``, its confidence scaled by ``factor``."""
+    confidence = word_confidence(words, page) * factor if value is not None or details.get("no_expiry") else 0.0
+    return Field(
+        value=value,
+        confidence=round(max(0.0, min(1.0, confidence)), 3),
+        page=page.number,
+        bbox=union_bbox([w.bbox for w in words]) if words else None,
+        source="text_layer" if page.source == "text_layer" else "ocr",
+        **details,
+    )
+
+
+def to_field(reading: Reading, words: list[Word], hit: LabelHit, page: Page) -> Field:
+    """A Field whose confidence combines the OCR's, the label match and the value's validity."""
+    return field_from_words(
+        reading.value, words, page, min(1.0, hit.score) * reading.factor,
+        province=reading.extra.get("province"),
+        ward=reading.extra.get("ward"),
+        no_expiry=reading.extra.get("no_expiry"),
+        note="; ".join(reading.problems) or None,
+    )

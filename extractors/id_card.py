@@ -1,0 +1,199 @@
+"""ID-card parts beyond labels: variant, sides, the QR code and the MRZ, and their cross-checks.
+
+The QR code (error-corrected) and the MRZ (check digits) are machine-readable
+copies of the printed fields. Where they decode they win over OCR, say so in
+``source``, and an OCR reading that disagrees is noted; where they disagree with
+each other a person must look.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from extractors.classify import phrase_present
+from extractors.engine import PageView, field_from_words
+from extractors.readers.mrz import MrzReading, parse_td1
+from extractors.readers.names import names_match
+from extractors.readers.qr import QrReading, decode_qr, parse_qr_payload
+from extractors.readers.text import fold
+from extractors.spec import TypeSpec
+from extractors.validate import distrust
+from pipeline.geometry import union_bbox
+from schemas import Document, Field, Page
+
+QR_CONFIDENCE = 0.99  # Reed-Solomon corrected: a decoded payload is what was encoded
+MRZ_CONFIDENCE = 0.98  # check digits hold
+MRZ_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+BACK_MARKERS = ["IDVNM", "Đặc điểm nhân dạng", "Personal identification", "Date, month, year", "Date of issue",
+                "Nơi đăng ký khai sinh", "Ngày, tháng, năm cấp", "CỤC TRƯỞNG"]
+FRONT_MARKERS = ["Full name", "Họ và tên", "Date of birth", "Ngày sinh", "CĂN CƯỚC", "IDENTITY CARD"]
+QR_CORNER = {("cccd_2021", "front"): "top_right", ("can_cuoc_2024", "back"): "top_left"}
+
+
+def side_of(page: Page) -> str:
+    """"front", "back" or "both" (both sides scanned on one page), from printed markers."""
+    text = fold(page.text)
+    back = sum(phrase_present(m, text) for m in BACK_MARKERS) >= 1 or "<<<" in page.text
+    front = sum(phrase_present(m, text) for m in FRONT_MARKERS) >= 2
+    return "both" if back and front else "back" if back else "front"
+
+
+def continues(group: list[Page], page: Page) -> bool:
+    """The other side of the same card follows: one front, one back."""
+    sides = {side_of(p) for p in group} | {side_of(page)}
+    return len(group) == 1 and sides == {"front", "back"}
+
+
+def variant_of(spec: TypeSpec, pages: list[Page]) -> str | None:
+    text = fold("\n".join(p.text for p in pages))
+    scores = {v.name: sum(phrase_present(k, text) for k in v.keywords) for v in spec.variants}
+    best = max(scores, key=scores.get) if scores else None  # type: ignore[arg-type]
+    return best if best and scores[best] > 0 else None
+
+
+def finish(document: Document, spec: TypeSpec, views: list[PageView], images: dict[int, np.ndarray]) -> None:
+    pages = [view.page for view in views]
+    document.variant = variant_of(spec, pages)
+    qr = read_qr(document.variant, pages, images)
+    mrz = read_mrz(pages, images)
+    if qr is not None:
+        apply_qr(document, qr)
+    if mrz is not None:
+        apply_mrz(document, mrz, has_qr=qr is not None)
+    if qr is not None and mrz is not None:
+        cross_check_qr_mrz(document, qr, mrz)
+
+
+# --- QR ------------------------------------------------------------------------
+
+
+def read_qr(variant: str | None, pages: list[Page], images: dict[int, np.ndarray]) -> tuple[QrReading, Page] | None:
+    for page in pages:
+        image = images.get(page.number)
+        if image is None:
+            continue
+        corner = QR_CORNER.get((variant or "", side_of(page)))
+        payload = decode_qr(image, corner)
+        reading = parse_qr_payload(payload) if payload else None
+        if reading is not None:
+            return reading, page
+    return None
+
+
+def apply_qr(document: Document, found: tuple[QrReading, Page]) -> None:
+    qr, page = found
+    document.fields["qr"] = Field(value=qr.raw, confidence=QR_CONFIDENCE, page=page.number, source="qr")
+    for name, value in (("id_number", qr.id_number), ("full_name", qr.full_name), ("date_of_birth", qr.date_of_birth),
+                        ("sex", qr.sex), ("place_of_residence", qr.address), ("issue_date", qr.issue_date)):
+        if value:
+            _take_machine_value(document, name, value, "qr", QR_CONFIDENCE)
+
+
+def _take_machine_value(document: Document, name: str, value: str, source: str, confidence: float) -> None:
+    """Put a QR/MRZ value in place of the OCR'd one, keeping the printed position as evidence."""
+    printed = document.fields.get(name)
+    note = None
+    if printed is not None and printed.value not in (None, value):
+        note = f"OCR read the printed value differently; {source} value used"
+    address = {}
+    if name == "place_of_residence":
+        from extractors.kinds import read_address
+
+        address = read_address(value).extra
+    document.fields[name] = Field(
+        value=value, confidence=confidence, source=source,  # type: ignore[arg-type]
+        page=printed.page if printed else None, bbox=printed.bbox if printed else None, note=note,
+        province=address.get("province"), ward=address.get("ward"),  # type: ignore[arg-type]
+    )
+
+
+# --- MRZ -----------------------------------------------------------------------
+
+
+def read_mrz(pages: list[Page], images: dict[int, np.ndarray]) -> tuple[MrzReading, Page] | None:
+    """The MRZ from the page text, else from a second OCR of its band with an MRZ-only alphabet."""
+    for page in pages:
+        reading = parse_td1(page.text)
+        if reading is not None:
+            return reading, page
+    for page in pages:
+        image = images.get(page.number)
+        if image is None or side_of(page) == "front":
+            continue
+        reading = parse_td1(ocr_mrz_band(page, image))
+        if reading is not None:
+            return reading, page
+    return None
+
+
+def ocr_mrz_band(page: Page, image: np.ndarray) -> str:
+    """Re-read the MRZ band (where '<' fillers were seen, else the card's lower third) as OCR-B text."""
+    from pipeline.read import TesseractEngine
+
+    height, width = image.shape[:2]
+    marked = [w for w in page.words if "<<" in w.text or w.text.startswith("IDVNM")]
+    if marked:
+        x0, y0, x1, y1 = union_bbox([w.bbox for w in marked])
+        line_height = max(20, (y1 - y0) // max(1, len({w.line for w in marked})))
+        top, bottom = max(0, y0 - line_height), min(height, y1 + line_height)
+    else:
+        top, bottom = int(height * 0.62), height
+    band = image[top:bottom, :]
+    if band.size == 0:
+        return ""
+    engine = TesseractEngine(
+        language="eng",
+        extra_config=f"-c tessedit_char_whitelist={MRZ_CHARS} -c load_system_dawg=0 -c load_freq_dawg=0",
+    )
+    words = engine.read(np.ascontiguousarray(band), psm=6).words
+    lines: dict[int, list[str]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word.text)
+    return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
+
+
+def apply_mrz(document: Document, found: tuple[MrzReading, Page], has_qr: bool) -> None:
+    mrz, page = found
+    document.fields["mrz"] = Field(value="\n".join(mrz.lines), confidence=MRZ_CONFIDENCE if mrz.valid else 0.5,
+                                   page=page.number, source="mrz")
+    if not mrz.valid:
+        document.flag("mrz: check digits fail")
+        return
+    machine = {"date_of_birth": mrz.birth_date, "sex": mrz.sex}
+    if mrz.checks.get("id_number", mrz.checks.get("composite")) and mrz.id_number:
+        machine["id_number"] = mrz.id_number
+    if mrz.no_expiry:
+        expiry = document.fields.get("expiry_date")
+        document.fields["expiry_date"] = Field(value=None, no_expiry=True, confidence=MRZ_CONFIDENCE, source="mrz",
+                                               page=expiry.page if expiry else None, bbox=expiry.bbox if expiry else None)
+    elif mrz.expiry_date:
+        machine["expiry_date"] = mrz.expiry_date
+    for name, value in machine.items():
+        current = document.fields.get(name)
+        if value and not (has_qr and current is not None and current.source == "qr"):
+            _take_machine_value(document, name, value, "mrz", MRZ_CONFIDENCE)
+    check_name_against_mrz(document, mrz)
+
+
+def check_name_against_mrz(document: Document, mrz: MrzReading) -> None:
+    """The MRZ spells the name without marks: agreement confirms the OCR'd name, disagreement flags it."""
+    name = document.fields.get("full_name")
+    if name is None or not isinstance(name.value, str) or name.source == "qr":
+        return
+    if names_match(name.value, mrz.name):
+        name.confidence = max(name.confidence, min(0.95, name.confidence + 0.1))
+    else:
+        distrust(document, "full_name", "full_name: disagrees with the MRZ name")
+
+
+def cross_check_qr_mrz(document: Document, qr: tuple[QrReading, Page], mrz: tuple[MrzReading, Page]) -> None:
+    q, m = qr[0], mrz[0]
+    if not m.valid:
+        return
+    for name, qr_value, mrz_value in (("id_number", q.id_number, m.id_number), ("date_of_birth", q.date_of_birth, m.birth_date),
+                                      ("sex", q.sex, m.sex)):
+        if qr_value and mrz_value and qr_value != mrz_value:
+            distrust(document, name, f"{name}: QR and MRZ disagree")
+    if not names_match(q.full_name, m.name):
+        distrust(document, "full_name", "full_name: QR and MRZ disagree")

@@ -1,0 +1,181 @@
+"""The QR code of Vietnamese id cards: finding and decoding it, and reading its payload.
+
+Payload: ``id|old_id|full_name|ddmmyyyy(birth)|sex|address|ddmmyyyy(issue)``;
+``old_id`` empty, 9 or 12 digits; some cards append empty fields (accepted), any
+other extra content is refused.
+
+Decoding tries the cheap things first and stops at the first success: zxing-cpp on
+the whole image, then on crops of the corners (2021 cards: top right on the front;
+2024: top left on the back) upscaled ×2 to ×4, on the blue channel (the card's
+coloured guilloche fades there) and binarised (Otsu, adaptive); OpenCV's
+``QRCodeDetector`` last. A time budget bounds the search.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterator, Literal, Sequence
+
+import cv2
+import numpy as np
+import zxingcpp
+
+from extractors.readers.text import fold, nfc
+
+Corner = Literal["top_left", "top_right", "bottom_left", "bottom_right"]
+CORNERS: tuple[Corner, ...] = ("top_right", "top_left", "bottom_right", "bottom_left")
+DEFAULT_BUDGET_S = 2.0
+FIELDS = 7
+
+
+@dataclass(frozen=True)
+class QrReading:
+    id_number: str
+    old_id_number: str | None
+    full_name: str
+    date_of_birth: str  # ISO
+    sex: Literal["Nam", "Nữ"]
+    address: str
+    issue_date: str  # ISO
+    raw: str
+
+
+def _ddmmyyyy(text: str) -> str | None:
+    if not re.fullmatch(r"\d{8}", text):
+        return None
+    try:
+        return date(int(text[4:]), int(text[2:4]), int(text[:2])).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_qr_payload(text: str | None) -> QrReading | None:
+    """The fields of an id-card QR payload, NFC and ISO dates; None when it is not one
+    (wrong field count, non-empty extra fields, bad id, impossible date, unknown sex)."""
+    if not text:
+        return None
+    parts = [nfc(p) for p in text.strip().split("|")]
+    if len(parts) < FIELDS or any(parts[FIELDS:]):
+        return None
+    id_number, old_id, name, birth, sex, address, issued = parts[:FIELDS]
+    if not re.fullmatch(r"\d{12}", id_number):
+        return None
+    if old_id and not re.fullmatch(r"\d{9}|\d{12}", old_id):
+        return None
+    sex_norm = {"nam": "Nam", "nu": "Nữ"}.get(fold(sex))
+    birth_iso, issue_iso = _ddmmyyyy(birth), _ddmmyyyy(issued)
+    if not name or not address or sex_norm is None or birth_iso is None or issue_iso is None:
+        return None
+    return QrReading(id_number=id_number, old_id_number=old_id or None, full_name=name,
+                     date_of_birth=birth_iso, sex=sex_norm, address=address,  # type: ignore[arg-type]
+                     issue_date=issue_iso, raw=nfc(text))
+
+
+# --- decoding ----------------------------------------------------------------
+
+def _text_of(barcode: "zxingcpp.Barcode") -> str:
+    """The payload as UTF-8 (card QRs carry no ECI; decoders may guess Latin-1)."""
+    try:
+        return bytes(barcode.bytes).decode("utf-8")
+    except (UnicodeDecodeError, AttributeError):
+        return barcode.text
+
+
+def _zxing(image: np.ndarray) -> str | None:
+    try:
+        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    except Exception:  # noqa: BLE001 - a decoder failure is just "not found"
+        return None
+    for barcode in found:
+        if barcode.valid:
+            return _text_of(barcode)
+    return None
+
+
+def _opencv(image: np.ndarray) -> str | None:
+    try:
+        text, points, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    except cv2.error:
+        return None
+    return text or None
+
+
+def _corner_crop(image: np.ndarray, corner: Corner) -> np.ndarray:
+    """The corner region a card's QR sits in: 45 % of the width, 60 % of the height."""
+    h, w = image.shape[:2]
+    cw, ch = int(w * 0.45), int(h * 0.6)
+    y0 = 0 if corner.startswith("top") else h - ch
+    x0 = 0 if corner.endswith("left") else w - cw
+    return image[y0:y0 + ch, x0:x0 + cw]
+
+
+def _crop_box(image: np.ndarray, box: Sequence[int], margin: float = 0.15) -> np.ndarray:
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = box
+    mx, my = int((x1 - x0) * margin), int((y1 - y0) * margin)
+    return image[max(0, y0 - my):min(h, y1 + my), max(0, x0 - mx):min(w, x1 + mx)]
+
+
+def _views(region: np.ndarray) -> Iterator[np.ndarray]:
+    """Versions of a region worth decoding, cheapest and likeliest first."""
+    channels = [region] if region.ndim == 2 else [
+        cv2.cvtColor(region, cv2.COLOR_BGR2GRAY), region[:, :, 0]]  # gray, blue
+    for scale in (2, 3, 4):
+        for channel in channels:
+            if max(channel.shape[:2]) * scale > 3000:
+                continue
+            big = cv2.resize(channel, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            yield big
+            _, otsu = cv2.threshold(cv2.GaussianBlur(big, (3, 3), 0), 0, 255,
+                                    cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+            yield otsu
+            block = max(31, (min(big.shape[:2]) // 20) | 1)
+            yield cv2.adaptiveThreshold(big, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+                                        cv2.THRESH_BINARY, block, 10)
+
+
+def decode_qr(image: np.ndarray, region_hint: Sequence[int] | Corner | None = None, *,
+              budget_s: float = DEFAULT_BUDGET_S) -> str | None:
+    """The text of the QR code in ``image`` (BGR or grayscale), or None.
+
+    ``region_hint``: a box ``(x0, y0, x1, y1)`` or a corner name where the QR is
+    expected; tried first. Stops at the first success or when ``budget_s`` is spent."""
+    if image is None or image.size == 0:
+        return None
+    if image.dtype != np.uint8:
+        image = np.clip(image, 0, 255).astype(np.uint8)
+    deadline = time.monotonic() + budget_s
+
+    regions: list[np.ndarray] = []
+    if isinstance(region_hint, str):
+        regions.append(_corner_crop(image, region_hint))
+    elif region_hint is not None:
+        regions.append(_crop_box(image, region_hint))
+    text = _zxing(image)
+    if text:
+        return text
+    regions += [_corner_crop(image, c) for c in CORNERS if c != region_hint]
+    for region in regions:
+        if region.size == 0:
+            continue
+        text = _zxing(region)
+        if text:
+            return text
+    for region in regions:
+        for view in _views(region):
+            if time.monotonic() > deadline:
+                return None
+            text = _zxing(view)
+            if text:
+                return text
+    # OpenCV last: weaker on photocopies, but a different detector
+    for candidate in (image, *regions):
+        if time.monotonic() > deadline:
+            return None
+        text = _opencv(candidate)
+        if text:
+            return text
+    return None

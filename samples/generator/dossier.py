@@ -1,0 +1,275 @@
+"""Plan and write sample files: pick type and condition per item, render, capture, save with truth."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from . import capture
+from .cards import CARD_H, CARD_W, make_id_card, pick_card_variant
+from .certificates import make_birth_certificate, make_marriage_certificate, recent_couple_date
+from .forms import A4_H, A4_W
+from .layout import Page
+from .model import Document
+from .pdf import ImagePage, encode_image, image_page, write_pdf
+from .people import Family, Person, age_on, make_family
+from .raster import render_page
+from .residence import make_residence_confirmation
+from .truth import document_entry, page_entry, write_truth
+
+TODAY = date(2026, 6, 30)   # the generated documents' "now": nothing is dated later
+DOCUMENT_TYPES = ["id_card", "birth_certificate", "marriage_certificate", "residence_confirmation"]
+CONDITIONS = ["clean_scan", "noisy_scan", "phone_photo", "image_pdf", "digital_pdf", "multi_pdf", "card_sides_separate"]
+
+
+@dataclass(frozen=True)
+class Item:
+    index: int
+    condition: str
+    doc_type: str          # "dossier" for multi_pdf
+
+
+def plan(count: int, seed: int, conditions: list[str] | None, types: list[str] | None) -> list[Item]:
+    """Cycle through conditions and types so that even small counts cover every combination
+    class; the order is shuffled by the seed."""
+    conditions = list(conditions or CONDITIONS)
+    types = list(types or DOCUMENT_TYPES)
+    for name in conditions:
+        if name not in CONDITIONS:
+            raise ValueError(f"unknown condition {name!r}; choose from {', '.join(CONDITIONS)}")
+    for name in types:
+        if name not in DOCUMENT_TYPES:
+            raise ValueError(f"unknown document type {name!r}; choose from {', '.join(DOCUMENT_TYPES)}")
+    if "id_card" not in types and conditions != ["card_sides_separate"]:
+        conditions = [c for c in conditions if c != "card_sides_separate"]  # only cards have sides
+    if not conditions:
+        raise ValueError("card_sides_separate needs the id_card type")
+    order = random.Random(f"plan:{seed}")
+    conditions = order.sample(conditions, len(conditions))
+    types = order.sample(types, len(types))
+    items = []
+    for i in range(count):
+        condition = conditions[i % len(conditions)]
+        doc_type = types[(i + i // len(conditions)) % len(types)]
+        if condition == "card_sides_separate":
+            doc_type = "id_card"
+        elif condition == "multi_pdf":
+            doc_type = "dossier"
+        items.append(Item(i, condition, doc_type))
+    return items
+
+
+# ---------------------------------------------------------------- documents
+
+def _parents(family: Family) -> tuple[Person, Person]:
+    """(mother, father) of a household's children."""
+    spouse = family.members[0]
+    return (family.head, spouse) if family.head.sex == "Nữ" else (spouse, family.head)
+
+
+def make_document(rng: random.Random, seed: int, doc_type: str, family: Family | None = None) -> Document:
+    family = family or make_family(rng, TODAY, min_children=1)
+    mother, father = _parents(family)
+    children = [m for m in family.members if m.relation_to_head == "Con"] or [family.head]
+    if doc_type == "id_card":
+        holders = [p for p in family.everyone if age_on(p.birth, TODAY) >= 15]
+        holder = rng.choice(holders)
+        return make_id_card(rng, seed, holder, pick_card_variant(rng, holder, TODAY), TODAY)
+    if doc_type == "birth_certificate":
+        # About one certificate in twelve has no father registered.
+        return make_birth_certificate(rng, seed, rng.choice(children), mother, father if rng.random() > 0.08 else None)
+    if doc_type == "marriage_certificate":
+        married = family.marriage_date or TODAY
+        if rng.random() < 0.3:
+            married = recent_couple_date(rng, mother, father, TODAY)
+        return make_marriage_certificate(rng, seed, mother, father, married)
+    return make_residence_confirmation(rng, seed, family, rng.choice(family.everyone), TODAY)
+
+
+# ---------------------------------------------------------------- sheets
+
+def card_sheet(doc: Document, rng: random.Random, sides: list[str], a4: bool) -> Page:
+    """Card side(s) on an A4 photocopy page, or cropped tightly as a card scanner outputs them."""
+    by_side = dict(zip(["front", "back"], doc.pages))
+    if a4:
+        sheet = Page(A4_W, A4_H)
+        x, y = rng.uniform(20, A4_W - CARD_W - 20), rng.uniform(18, 45)
+        for side in sides:
+            sheet.place(by_side[side], x + rng.uniform(-3, 3), y)
+            y += CARD_H + rng.uniform(8, 25)
+        return sheet
+    margin = rng.uniform(1.5, 5)
+    sheet = Page(CARD_W + 2 * margin, len(sides) * (CARD_H + margin) + margin)
+    for i, side in enumerate(sides):
+        sheet.place(by_side[side], margin, margin + i * (CARD_H + margin))
+    return sheet
+
+
+def document_sheets(doc: Document, rng: random.Random) -> tuple[list[Page], str | None]:
+    """Pages a document occupies when scanned: cards as one or two A4 pages or a crop."""
+    if doc.document_type != "id_card":
+        return doc.pages, None
+    layout = rng.choices(["a4_both", "crop_both", "crop_one"], weights=[5, 2, 2])[0]
+    if layout == "a4_both":
+        return [card_sheet(doc, rng, ["front", "back"], a4=True)], "both"
+    if layout == "crop_both":
+        return [card_sheet(doc, rng, ["front", "back"], a4=False)], "both"
+    side = rng.choice(["front", "back"])
+    return [card_sheet(doc, rng, [side], a4=False)], side
+
+
+# ---------------------------------------------------------------- capture and save
+
+def _save_image(image: Image.Image, path_stem: Path, fmt: str, dpi: int | None, quality: int) -> Path:
+    path = path_stem.with_suffix(".png" if fmt == "PNG" else ".jpg")
+    path.write_bytes(encode_image(image, fmt, quality) if dpi is None else b"")
+    if dpi is not None:
+        params: dict[str, Any] = {"dpi": (dpi, dpi)}
+        if fmt == "JPEG":
+            params.update(quality=quality, optimize=True)
+        image.save(path, fmt, **params)
+    return path
+
+
+def _scan(page: Page, rng: random.Random, noisy: bool, dpi: int | None = None) -> capture.Capture:
+    dpi = dpi or (rng.choice([200, 250, 300]) if noisy or page.width > CARD_W * 2 else 300)
+    rendered = render_page(page, dpi)
+    return capture.noisy_scan(rendered, rng, dpi) if noisy else capture.clean_scan(rendered, rng, dpi)
+
+
+def _image_item(out: Path, item: Item, seed: int, rng: random.Random) -> list[Path]:
+    doc = make_document(rng, seed, item.doc_type)
+    sheets, side = document_sheets(doc, rng)
+    if item.condition == "phone_photo":
+        if doc.document_type == "id_card":
+            sides = rng.choice([["front", "back"], ["front"], ["back"]])
+            side = "both" if len(sides) == 2 else sides[0]
+            by_side = dict(zip(["front", "back"], doc.pages))
+            sheets = [card_sheet(doc, rng, sides, a4=False)]
+            shot = capture.phone_photo([render_page(by_side[s], 300) for s in sides], rng, card=True)
+        else:
+            shot = capture.phone_photo([render_page(sheets[0], 220)], rng, card=False)
+        path = _save_image(shot.image, out, "JPEG", None, rng.randint(72, 88))
+    else:
+        shot = _scan(sheets[0], rng, noisy=item.condition == "noisy_scan")
+        fmt = "JPEG" if item.condition == "noisy_scan" or rng.random() < 0.6 else "PNG"
+        quality = rng.randint(35, 70) if item.condition == "noisy_scan" else rng.randint(85, 94)
+        path = _save_image(shot.image, out, fmt, shot.info["dpi"], quality)
+    write_truth(path, path.name, item.condition, seed, item.index, [document_entry(doc, [1], side)],
+                [page_entry(1, sheets[0])], capture=shot.info)
+    return [path]
+
+
+def _pdf_item(out: Path, item: Item, seed: int, rng: random.Random) -> list[Path]:
+    doc = make_document(rng, seed, item.doc_type)
+    digital = item.condition == "digital_pdf"
+    if doc.document_type == "id_card":
+        two_pages = rng.random() < 0.4 and not digital
+        sheets = ([card_sheet(doc, rng, ["front"], a4=True), card_sheet(doc, rng, ["back"], a4=True)] if two_pages
+                  else [card_sheet(doc, rng, ["front", "back"], a4=True)])
+        side = "both"
+    else:
+        sheets, side = doc.pages, None
+    pdf_pages: list[Page | ImagePage] = []
+    info: dict[str, Any] = {"text_layer": digital}
+    for sheet in sheets:
+        if digital:
+            pdf_pages.append(sheet)
+        else:
+            shot = _scan(sheet, rng, noisy=rng.random() < 0.3)
+            pdf_pages.append(image_page(shot.image, shot.info["dpi"], rng.randint(70, 85)))
+    path = out.with_suffix(".pdf")
+    write_pdf(path, pdf_pages)
+    numbers = list(range(1, len(sheets) + 1))
+    write_truth(path, path.name, item.condition, seed, item.index, [document_entry(doc, numbers, side)],
+                [page_entry(n, s) for n, s in zip(numbers, sheets)], capture=info)
+    return [path]
+
+
+def _multi_item(out: Path, item: Item, seed: int, rng: random.Random, types: list[str]) -> list[Path]:
+    """One dossier of one household: e.g. a parent's ID card, a child's birth certificate, the CT07."""
+    family = make_family(rng, TODAY, min_children=1)
+    wanted = [t for t in DOCUMENT_TYPES if t in types]
+    chosen = rng.sample(wanted, k=min(len(wanted), rng.randint(2, 4))) if len(wanted) > 1 else wanted * 2
+    mixed = rng.random() < 0.5
+    pdf_pages: list[Page | ImagePage] = []
+    entries, page_texts = [], []
+    for k, doc_type in enumerate(chosen):
+        doc = make_document(rng, seed * 10 + k, doc_type, family)
+        if doc.document_type == "id_card":
+            sheets = ([card_sheet(doc, rng, ["front", "back"], a4=True)] if rng.random() < 0.6
+                      else [card_sheet(doc, rng, ["front"], a4=True), card_sheet(doc, rng, ["back"], a4=True)])
+            side = "both"
+        else:
+            sheets, side = doc.pages, None
+        digital = mixed and doc.document_type != "id_card" and rng.random() < 0.5
+        first = len(page_texts) + 1
+        for sheet in sheets:
+            if digital:
+                pdf_pages.append(sheet)
+            else:
+                shot = _scan(sheet, rng, noisy=rng.random() < 0.3, dpi=rng.choice([200, 250]))
+                pdf_pages.append(image_page(shot.image, shot.info["dpi"], rng.randint(70, 82)))
+            page_texts.append(page_entry(len(page_texts) + 1, sheet))
+        entry = document_entry(doc, list(range(first, len(page_texts) + 1)), side)
+        entry["text_layer"] = digital
+        entries.append(entry)
+    path = out.with_suffix(".pdf")
+    write_pdf(path, pdf_pages)
+    write_truth(path, path.name, item.condition, seed, item.index, entries, page_texts, capture={"mixed": mixed})
+    return [path]
+
+
+def _sides_item(out: Path, item: Item, seed: int, rng: random.Random) -> list[Path]:
+    """Front and back of one card as two image files (as uploaded from a phone or card scanner)."""
+    doc = make_document(rng, seed, "id_card")
+    photo = rng.random() < 0.5
+    paths = []
+    names = {side: out.with_name(f"{out.name}_{side}") for side in ("front", "back")}
+    for side, page in zip(["front", "back"], doc.pages):
+        if photo:
+            shot = capture.phone_photo([render_page(page, 300)], rng, card=True)
+            path = _save_image(shot.image, names[side], "JPEG", None, rng.randint(75, 90))
+        else:
+            sheet = card_sheet(doc, rng, [side], a4=False)
+            shot = _scan(sheet, rng, noisy=False)
+            path = _save_image(shot.image, names[side], "JPEG" if rng.random() < 0.5 else "PNG", 300, rng.randint(85, 94))
+            page = sheet
+        paths.append(path)
+        other = "back" if side == "front" else "front"
+        write_truth(path, path.name, item.condition, seed, item.index, [document_entry(doc, [1], side)],
+                    [page_entry(1, page)], capture=shot.info, pair=f"{names[other].name}{path.suffix}")
+    return paths
+
+
+def write_item(out_dir: Path, item: Item, seed: int, types: list[str]) -> list[Path]:
+    rng = random.Random(f"{seed}:{item.index}")   # each item depends only on (seed, index)
+    item_seed = rng.getrandbits(31)
+    out = out_dir / f"{item.index:04d}_{item.doc_type}_{item.condition}"
+    if item.condition in ("clean_scan", "noisy_scan", "phone_photo"):
+        return _image_item(out, item, item_seed, rng) if False else _image_item(out, item, seed, _seeded(rng, item_seed))
+    if item.condition in ("image_pdf", "digital_pdf"):
+        return _pdf_item(out, item, seed, _seeded(rng, item_seed))
+    if item.condition == "multi_pdf":
+        return _multi_item(out, item, seed, _seeded(rng, item_seed), types)
+    return _sides_item(out, item, seed, _seeded(rng, item_seed))
+
+
+def _seeded(rng: random.Random, item_seed: int) -> random.Random:
+    return rng
+
+
+def generate(out_dir: Path, count: int, seed: int, conditions: list[str] | None = None,
+             types: list[str] | None = None) -> list[Path]:
+    """Write `count` sample items (some items are two files) with ground truth; returns the files."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    for item in plan(count, seed, conditions, types):
+        files += write_item(out_dir, item, seed, list(types or DOCUMENT_TYPES))
+    return files
