@@ -8,7 +8,7 @@ be, sequentially or side by side in columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.kinds import READERS, Reading
 from extractors.readers.labels import LabelHit, find_all_labels
@@ -56,11 +56,39 @@ def view_page(spec: TypeSpec, page: Page) -> PageView:
     lines = visual_lines(page.words)
     labels = spec.all_labels()
     anchors = sorted({a for phrases in spec.sections.values() for a in phrases} - set(labels))
-    hits = find_all_labels(lines, labels + anchors, stop_at=labels + anchors)
+    found = [hit for hit in find_all_labels(lines, labels + anchors) if _plausible_label(hit, lines[hit.line_index])]
+    hits = [_value_up_to_next_label(hit, found, lines[hit.line_index]) for hit in found]
     headers = _header_lines(hits)
     field_hits = [h for h in hits if h.label in labels and h.line_index not in headers]
     regions = _regions(spec, lines, hits, headers)
     return PageView(page=page, lines=lines, hits=field_hits, regions=regions, header_lines=headers)
+
+
+def _plausible_label(hit: LabelHit, line: list[Word]) -> bool:
+    """A one-word label ("Số", "Sex") in mid-line counts only when a colon follows it.
+
+    Short words recur inside values ("Nơi cư trú: Số 105 đường…"); a form's
+    labels stand at a line's start or end in ':'.
+    """
+    if hit.token_count > 1 or hit.word_start == 0:
+        return True
+    last = line[hit.word_end - 1].text
+    after = line[hit.word_end].text if hit.word_end < len(line) else ""
+    return ":" in last or after.startswith(":") or "/" in last
+
+
+def _value_up_to_next_label(hit: LabelHit, hits: list[LabelHit], line: list[Word]) -> LabelHit:
+    """Cut the value words where the next label on the same line begins."""
+    later = [h.word_start for h in hits if h.line_index == hit.line_index and h.word_start >= hit.word_end]
+    if not later:
+        return hit
+    stop = line[min(later)]
+    kept = []
+    for word in hit.value_words:
+        if word is stop or word.bbox[0] >= stop.bbox[0]:
+            break
+        kept.append(word)
+    return replace(hit, value_words=kept)
 
 
 def _header_lines(hits: list[LabelHit]) -> set[int]:
@@ -156,12 +184,18 @@ def _inside(word: Word, x0: float, x1: float) -> bool:
 
 
 def _free_line(view: PageView, line: int, x0: float, x1: float) -> list[Word]:
-    """A line's words within the columns, if no label of the type starts on it there."""
+    """A line's words within the columns, unless it starts with a label of the type.
+
+    Only a label at the start counts: "CCCD số 0123…" is a value that merely
+    contains the word "số".
+    """
     if line >= len(view.lines) or line in view.header_lines:
         return []
-    if any(h.line_index == line and x0 <= h.bbox[0] < x1 for h in view.hits):
+    words = [w for w in view.lines[line] if _inside(w, x0, x1)]
+    if not words or any(h.line_index == line and h.bbox[0] <= words[0].bbox[2] and h.bbox[2] >= words[0].bbox[0]
+                        for h in view.hits):
         return []
-    return [w for w in view.lines[line] if _inside(w, x0, x1)]
+    return words
 
 
 def _close_below(above: Word, below: Word) -> bool:

@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("rest", nargs=argparse.REMAINDER)
     generate.set_defaults(handler=run_samples_generate)
 
+    evaluation = commands.add_parser("eval", help="score the pipeline on a generated set with ground truth")
+    evaluation.add_argument("directory", type=Path)
+    evaluation.add_argument("--errors", action="store_true", help="list the fields most often wrong")
+    evaluation.add_argument("--workers", type=int, default=None)
+    evaluation.set_defaults(handler=run_eval)
+
     bench = commands.add_parser("bench", help="speed against bare Tesseract on the same pages")
     bench.add_argument("--page", type=Path, help="one clean A4 scan: hoso extract vs tesseract")
     bench.add_argument("--repeats", type=int, default=5)
@@ -134,6 +140,13 @@ def run_samples_generate(args: argparse.Namespace) -> int:
     from samples.generator import main as generate_main
 
     return generate_main(args.rest)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import print_evaluation
+
+    print_evaluation(args.directory, args.workers, args.errors)
+    return ExitCode.ok
 
 
 def run_bench(args: argparse.Namespace) -> int:

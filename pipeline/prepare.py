@@ -31,7 +31,7 @@ class PreparedPage:
     cropped: bool = False  # a document quadrilateral was found and warped flat
     kind: str = "sheet"  # "card" or "sheet", from the final aspect ratio
     scale: float = 1.0  # resize applied after cropping
-    flattened: bool = False  # uneven light was divided out
+    flattened: bool = False  # uneven light was divided out, or dotted leaders erased
     quality: list[str] = field(default_factory=list)
 
     @property
@@ -57,10 +57,11 @@ def prepare_page(pixels: np.ndarray) -> PreparedPage:
     rotation, skew = estimate_orientation(gray)
     gray = rotate_page(gray, rotation, skew)
     flat = flatten_illumination(gray)
-    sized, scale = normalise_text_size(flat)
+    cleaned = erase_dotted_leaders(flat)
+    sized, scale = normalise_text_size(cleaned)
     return PreparedPage(
         image=sized, rotation=rotation, skew=skew, cropped=cropped, scale=scale,
-        flattened=flat is not gray, kind=page_kind(sized.shape[1], sized.shape[0]), quality=quality,
+        flattened=cleaned is not gray, kind=page_kind(sized.shape[1], sized.shape[0]), quality=quality,
     )
 
 
@@ -272,6 +273,57 @@ def flatten_illumination(gray: np.ndarray) -> np.ndarray:
         return gray  # evenly lit: leave the pixels exactly as scanned
     full = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     return cv2.divide(gray, np.maximum(full, 1), scale=255)
+
+
+def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
+    """White out the dotted leader lines of printed forms ("Họ và tên: ....NGUYỄN VĂN AN......").
+
+    Tesseract reads long rows of dots as letter salad and loses the words next to
+    them. A leader is a run of at least MIN_LEADER_DOTS dot-sized blobs on one
+    baseline with small, regular gaps; isolated dots (diacritics, full stops) stay.
+    """
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    boxes = stats[1:, :4]
+    heights = boxes[:, 3]
+    glyphs = heights[(heights >= 8) & (heights <= 120)]
+    if len(glyphs) < 20:
+        return gray
+    char_height = float(np.median(glyphs))
+    dot_size = max(2.0, 0.3 * char_height)
+    dots = boxes[(boxes[:, 2] <= dot_size) & (boxes[:, 3] <= dot_size)]
+    runs = _leader_runs(dots, char_height)
+    if not runs:
+        return gray
+    cleaned = gray.copy()
+    for x, y, w, h in (box for run in runs for box in run):
+        cleaned[max(0, y - 1): y + h + 1, max(0, x - 1): x + w + 1] = 255
+    return cleaned
+
+
+MIN_LEADER_DOTS = 3
+
+
+def _leader_runs(dots: np.ndarray, char_height: float) -> list[np.ndarray]:
+    """Groups of dots lying in a row with gaps under one character height."""
+    if len(dots) < MIN_LEADER_DOTS:
+        return []
+    centre_y = dots[:, 1] + dots[:, 3] / 2
+    order = np.lexsort((dots[:, 0], np.round(centre_y / max(1.0, 0.25 * char_height))))
+    runs: list[np.ndarray] = []
+    current = [order[0]]
+    for previous, index in zip(order, order[1:]):
+        same_row = abs(centre_y[index] - centre_y[previous]) <= 0.25 * char_height
+        close = 0 < dots[index, 0] - (dots[previous, 0] + dots[previous, 2]) <= char_height
+        if same_row and close:
+            current.append(index)
+            continue
+        if len(current) >= MIN_LEADER_DOTS:
+            runs.append(dots[current])
+        current = [index]
+    if len(current) >= MIN_LEADER_DOTS:
+        runs.append(dots[current])
+    return runs
 
 
 def normalise_text_size(gray: np.ndarray) -> tuple[np.ndarray, float]:

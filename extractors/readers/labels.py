@@ -257,9 +257,11 @@ def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_s
 
 def _resolve_overlaps(cands: list[_Candidate], variants: tuple[tuple[str, ...], ...]
                       ) -> list[_Candidate]:
-    """Greedy: longest label first, then best score, then tightest window; a candidate
-    overlapping an accepted one on its line is dropped."""
-    order = sorted(cands, key=lambda c: (-len(variants[c.variant]), -c.score,
+    """Greedy: exact hits first, longest label first, then best score, then tightest
+    window; a candidate overlapping an accepted one on its line is dropped."""
+    # an exact label beats a fuzzy one however long: "Số định danh cá nhân" read exactly
+    # must not lose to a fuzzy "Số định danh cá nhân của chủ hộ" over the same words
+    order = sorted(cands, key=lambda c: (c.score < 1.0, -len(variants[c.variant]), -c.score,
                                          c.tok_end - c.tok_start, c.line, c.tok_start))
     taken: dict[int, list[tuple[int, int]]] = {}
     kept = []

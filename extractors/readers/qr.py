@@ -27,7 +27,7 @@ from extractors.readers.text import fold, nfc
 
 Corner = Literal["top_left", "top_right", "bottom_left", "bottom_right"]
 CORNERS: tuple[Corner, ...] = ("top_right", "top_left", "bottom_right", "bottom_left")
-DEFAULT_BUDGET_S = 2.0
+DEFAULT_BUDGET_S = 1.5
 FIELDS = 7
 
 
@@ -141,41 +141,42 @@ def decode_qr(image: np.ndarray, region_hint: Sequence[int] | Corner | None = No
               budget_s: float = DEFAULT_BUDGET_S) -> str | None:
     """The text of the QR code in ``image`` (BGR or grayscale), or None.
 
-    ``region_hint``: a box ``(x0, y0, x1, y1)`` or a corner name where the QR is
-    expected; tried first. Stops at the first success or when ``budget_s`` is spent."""
+    Order: the whole image; plain crops of the hinted region and of every corner;
+    then upscaled, blue-channel and binarised views of the hinted region only (or of
+    every corner when there is no hint, so a page without a QR costs less when the
+    caller knows where the QR would be); OpenCV's detector last. ``region_hint`` is a
+    box ``(x0, y0, x1, y1)`` or a corner name. Stops at the first success or when
+    ``budget_s`` is spent; typical success takes 2-20 ms on a card image."""
     if image is None or image.size == 0:
         return None
     if image.dtype != np.uint8:
         image = np.clip(image, 0, 255).astype(np.uint8)
     deadline = time.monotonic() + budget_s
 
-    regions: list[np.ndarray] = []
-    if isinstance(region_hint, str):
-        regions.append(_corner_crop(image, region_hint))
-    elif region_hint is not None:
-        regions.append(_crop_box(image, region_hint))
     text = _zxing(image)
     if text:
         return text
-    regions += [_corner_crop(image, c) for c in CORNERS if c != region_hint]
-    for region in regions:
-        if region.size == 0:
-            continue
-        text = _zxing(region)
-        if text:
+    hinted: list[np.ndarray] = []
+    if isinstance(region_hint, str):
+        hinted.append(_corner_crop(image, region_hint))
+    elif region_hint is not None:
+        hinted.append(_crop_box(image, region_hint))
+    corners = [_corner_crop(image, c) for c in CORNERS if c != region_hint]
+    for region in hinted + corners:
+        if region.size and (text := _zxing(region)):
             return text
-    for region in regions:
+    for region in hinted or corners:
+        if not region.size:
+            continue
         for view in _views(region):
             if time.monotonic() > deadline:
                 return None
-            text = _zxing(view)
-            if text:
+            if text := _zxing(view):
                 return text
     # OpenCV last: weaker on photocopies, but a different detector
-    for candidate in (image, *regions):
+    for candidate in (*hinted, image):
         if time.monotonic() > deadline:
             return None
-        text = _opencv(candidate)
-        if text:
+        if text := _opencv(candidate):
             return text
     return None

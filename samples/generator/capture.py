@@ -24,9 +24,10 @@ def _np_rng(rng: random.Random) -> np.random.Generator:
 def clean_scan(image: Image.Image, rng: random.Random, dpi: int) -> Capture:
     """Straight flatbed scan: grayscale or colour, faint sensor noise, nothing else."""
     gray = rng.random() < 0.6
-    arr = np.asarray(image.convert("L") if gray else image, np.float32)
-    arr = arr + _np_rng(rng).normal(0, 1.5, arr.shape)
-    out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L" if gray else "RGB")
+    out = image.convert("L") if gray else image
+    if rng.random() < 0.5:  # faint sensor noise (kept optional: noise makes PNGs incompressible)
+        arr = np.asarray(out, np.float32) + _np_rng(rng).normal(0, 1.5, np.asarray(out).shape)
+        out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), out.mode)
     return Capture(out, {"dpi": dpi, "grayscale": gray, "rotation": 0.0})
 
 
@@ -46,7 +47,7 @@ def noisy_scan(image: Image.Image, rng: random.Random, dpi: int) -> Capture:
     if quarter:
         out = out.rotate(quarter, expand=True)
     arr = np.asarray(out, np.float32)
-    arr += nrng.normal(0, rng.uniform(4, 12), arr.shape)
+    arr += nrng.normal(0, rng.uniform(1.5, 5), arr.shape)  # stronger grain makes JPEGs balloon
     speckle = nrng.random(arr.shape)
     density = rng.uniform(0.0005, 0.004)
     arr[speckle < density] = nrng.uniform(0, 90)
@@ -84,11 +85,26 @@ def _quad(rng: random.Random, cx: float, cy: float, w: float, h: float) -> np.nd
     return (corners + jitter + [cx, cy]).astype(np.float32)
 
 
+def _fit(quad: np.ndarray, cell: tuple[float, float, float, float], margin: float = 0.04) -> np.ndarray:
+    """Shrink and shift a quad so that all four corners lie inside the cell (with a margin):
+    the truth promises the whole document is in the frame."""
+    x0, y0, x1, y1 = cell
+    mx, my = (x1 - x0) * margin, (y1 - y0) * margin
+    x0, y0, x1, y1 = x0 + mx, y0 + my, x1 - mx, y1 - my
+    lo, hi = quad.min(axis=0), quad.max(axis=0)
+    scale = min(1.0, (x1 - x0) / (hi[0] - lo[0]), (y1 - y0) / (hi[1] - lo[1]))
+    center = (lo + hi) / 2
+    quad = (quad - center) * scale + center
+    lo, hi = quad.min(axis=0), quad.max(axis=0)
+    shift = np.array([max(0.0, x0 - lo[0]) - max(0.0, hi[0] - x1), max(0.0, y0 - lo[1]) - max(0.0, hi[1] - y1)])
+    return (quad + shift).astype(np.float32)
+
+
 def phone_photo(items: list[Image.Image], rng: random.Random, card: bool) -> Capture:
     """One or two documents lying on a surface, photographed at an angle: perspective,
     uneven light with a soft shadow, slight blur and noise."""
     nrng = _np_rng(rng)
-    landscape = card or rng.random() < 0.2
+    landscape = card
     fw, fh = (1600, 1200) if landscape else (1500, 2000)
     frame = _background(nrng, rng, fw, fh)
     share = rng.uniform(0.3, 0.7) if card else rng.uniform(0.55, 0.8)   # area of the frame covered
@@ -99,13 +115,19 @@ def phone_photo(items: list[Image.Image], rng: random.Random, card: bool) -> Cap
         area = share * fw * fh / len(items)
         w = float(np.sqrt(area * iw / ih))
         h = w * ih / iw
+        horizontal = fw / len(items) > w * 1.05
         if len(items) == 1:
             cx, cy = fw / 2 + rng.uniform(-0.08, 0.08) * fw, fh / 2 + rng.uniform(-0.06, 0.06) * fh
         else:  # two card sides side by side or one above the other
-            horizontal = fw / len(items) > w * 1.05
             cx = fw * (i + 0.5) / len(items) if horizontal else fw / 2
             cy = fh / 2 if horizontal else fh * (i + 0.5) / len(items)
-        quad = _quad(rng, cx, cy, w, h)
+        if len(items) == 1:
+            cell = (0.0, 0.0, float(fw), float(fh))
+        elif horizontal:
+            cell = (fw * i / len(items), 0.0, fw * (i + 1) / len(items), float(fh))
+        else:
+            cell = (0.0, fh * i / len(items), float(fw), fh * (i + 1) / len(items))
+        quad = _fit(_quad(rng, cx, cy, w, h), cell)
         src = np.array([[0, 0], [iw, 0], [iw, ih], [0, ih]], np.float32)
         m = cv2.getPerspectiveTransform(src, quad)
         warped = cv2.warpPerspective(doc, m, (fw, fh), flags=cv2.INTER_AREA if w < iw else cv2.INTER_LINEAR)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,9 +34,17 @@ class Item:
     index: int
     condition: str
     doc_type: str          # "dossier" for multi_pdf
+    compact: bool = False  # small files: 200-dpi grayscale scans, JPEG quality <= 80
 
 
-def plan(count: int, seed: int, conditions: list[str] | None, types: list[str] | None) -> list[Item]:
+def _q(item: Item, quality: int) -> int:
+    """JPEG quality, capped for compact output (the random draw still happens, so compact
+    files show the same documents as full-size ones)."""
+    return min(quality, 80) if item.compact else quality
+
+
+def plan(count: int, seed: int, conditions: list[str] | None, types: list[str] | None,
+         compact: bool = False) -> list[Item]:
     """Cycle through conditions and types so that even small counts cover every combination
     class; the order is shuffled by the seed."""
     conditions = list(conditions or CONDITIONS)
@@ -54,13 +64,14 @@ def plan(count: int, seed: int, conditions: list[str] | None, types: list[str] |
     types = order.sample(types, len(types))
     items = []
     for i in range(count):
-        condition = conditions[i % len(conditions)]
-        doc_type = types[(i + i // len(conditions)) % len(types)]
+        round_, position = divmod(i, len(conditions))
+        condition = conditions[position]
+        doc_type = types[(position + round_) % len(types)]   # each condition meets every type in turn
         if condition == "card_sides_separate":
             doc_type = "id_card"
         elif condition == "multi_pdf":
             doc_type = "dossier"
-        items.append(Item(i, condition, doc_type))
+        items.append(Item(i, condition, doc_type, compact))
     return items
 
 
@@ -127,23 +138,26 @@ def document_sheets(doc: Document, rng: random.Random) -> tuple[list[Page], str 
 
 def _save_image(image: Image.Image, path_stem: Path, fmt: str, dpi: int | None, quality: int) -> Path:
     path = path_stem.with_suffix(".png" if fmt == "PNG" else ".jpg")
-    path.write_bytes(encode_image(image, fmt, quality) if dpi is None else b"")
-    if dpi is not None:
-        params: dict[str, Any] = {"dpi": (dpi, dpi)}
-        if fmt == "JPEG":
-            params.update(quality=quality, optimize=True)
-        image.save(path, fmt, **params)
+    params: dict[str, Any] = {"dpi": (dpi, dpi)} if dpi else {}
+    if fmt == "JPEG":
+        params.update(quality=quality, optimize=True)
+    image.save(path, fmt, **params)
     return path
 
 
-def _scan(page: Page, rng: random.Random, noisy: bool, dpi: int | None = None) -> capture.Capture:
+def _scan(page: Page, rng: random.Random, noisy: bool, compact: bool, dpi: int | None = None) -> capture.Capture:
     dpi = dpi or (rng.choice([200, 250, 300]) if noisy or page.width > CARD_W * 2 else 300)
+    if compact and page.width > CARD_W * 2:
+        dpi = 200
     rendered = render_page(page, dpi)
-    return capture.noisy_scan(rendered, rng, dpi) if noisy else capture.clean_scan(rendered, rng, dpi)
+    shot = capture.noisy_scan(rendered, rng, dpi) if noisy else capture.clean_scan(rendered, rng, dpi)
+    if compact and shot.image.mode != "L":
+        shot.image, shot.info["grayscale"] = shot.image.convert("L"), True
+    return shot
 
 
-def _image_item(out: Path, item: Item, seed: int, rng: random.Random) -> list[Path]:
-    doc = make_document(rng, seed, item.doc_type)
+def _image_item(out: Path, item: Item, seed: int, art_seed: int, rng: random.Random) -> list[Path]:
+    doc = make_document(rng, art_seed, item.doc_type)
     sheets, side = document_sheets(doc, rng)
     if item.condition == "phone_photo":
         if doc.document_type == "id_card":
@@ -154,19 +168,20 @@ def _image_item(out: Path, item: Item, seed: int, rng: random.Random) -> list[Pa
             shot = capture.phone_photo([render_page(by_side[s], 300) for s in sides], rng, card=True)
         else:
             shot = capture.phone_photo([render_page(sheets[0], 220)], rng, card=False)
-        path = _save_image(shot.image, out, "JPEG", None, rng.randint(72, 88))
+        path = _save_image(shot.image, out, "JPEG", None, _q(item, rng.randint(72, 88)))
     else:
-        shot = _scan(sheets[0], rng, noisy=item.condition == "noisy_scan")
-        fmt = "JPEG" if item.condition == "noisy_scan" or rng.random() < 0.6 else "PNG"
+        shot = _scan(sheets[0], rng, item.condition == "noisy_scan", item.compact)
+        # PNG only for grayscale clean scans: colour or noisy PNGs of A4 pages run to megabytes.
+        fmt = "PNG" if item.condition == "clean_scan" and shot.info["grayscale"] and rng.random() < 0.5 else "JPEG"
         quality = rng.randint(35, 70) if item.condition == "noisy_scan" else rng.randint(85, 94)
-        path = _save_image(shot.image, out, fmt, shot.info["dpi"], quality)
+        path = _save_image(shot.image, out, "JPEG" if item.compact else fmt, shot.info["dpi"], _q(item, quality))
     write_truth(path, path.name, item.condition, seed, item.index, [document_entry(doc, [1], side)],
                 [page_entry(1, sheets[0])], capture=shot.info)
     return [path]
 
 
-def _pdf_item(out: Path, item: Item, seed: int, rng: random.Random) -> list[Path]:
-    doc = make_document(rng, seed, item.doc_type)
+def _pdf_item(out: Path, item: Item, seed: int, art_seed: int, rng: random.Random) -> list[Path]:
+    doc = make_document(rng, art_seed, item.doc_type)
     digital = item.condition == "digital_pdf"
     if doc.document_type == "id_card":
         two_pages = rng.random() < 0.4 and not digital
@@ -181,8 +196,8 @@ def _pdf_item(out: Path, item: Item, seed: int, rng: random.Random) -> list[Path
         if digital:
             pdf_pages.append(sheet)
         else:
-            shot = _scan(sheet, rng, noisy=rng.random() < 0.3)
-            pdf_pages.append(image_page(shot.image, shot.info["dpi"], rng.randint(70, 85)))
+            shot = _scan(sheet, rng, rng.random() < 0.3, item.compact)
+            pdf_pages.append(image_page(shot.image, shot.info["dpi"], _q(item, rng.randint(70, 85))))
     path = out.with_suffix(".pdf")
     write_pdf(path, pdf_pages)
     numbers = list(range(1, len(sheets) + 1))
@@ -191,7 +206,7 @@ def _pdf_item(out: Path, item: Item, seed: int, rng: random.Random) -> list[Path
     return [path]
 
 
-def _multi_item(out: Path, item: Item, seed: int, rng: random.Random, types: list[str]) -> list[Path]:
+def _multi_item(out: Path, item: Item, seed: int, art_seed: int, rng: random.Random, types: list[str]) -> list[Path]:
     """One dossier of one household: e.g. a parent's ID card, a child's birth certificate, the CT07."""
     family = make_family(rng, TODAY, min_children=1)
     wanted = [t for t in DOCUMENT_TYPES if t in types]
@@ -200,7 +215,7 @@ def _multi_item(out: Path, item: Item, seed: int, rng: random.Random, types: lis
     pdf_pages: list[Page | ImagePage] = []
     entries, page_texts = [], []
     for k, doc_type in enumerate(chosen):
-        doc = make_document(rng, seed * 10 + k, doc_type, family)
+        doc = make_document(rng, art_seed + 1000 * k, doc_type, family)
         if doc.document_type == "id_card":
             sheets = ([card_sheet(doc, rng, ["front", "back"], a4=True)] if rng.random() < 0.6
                       else [card_sheet(doc, rng, ["front"], a4=True), card_sheet(doc, rng, ["back"], a4=True)])
@@ -213,8 +228,8 @@ def _multi_item(out: Path, item: Item, seed: int, rng: random.Random, types: lis
             if digital:
                 pdf_pages.append(sheet)
             else:
-                shot = _scan(sheet, rng, noisy=rng.random() < 0.3, dpi=rng.choice([200, 250]))
-                pdf_pages.append(image_page(shot.image, shot.info["dpi"], rng.randint(70, 82)))
+                shot = _scan(sheet, rng, rng.random() < 0.3, item.compact, dpi=rng.choice([200, 250]))
+                pdf_pages.append(image_page(shot.image, shot.info["dpi"], _q(item, rng.randint(70, 82)) - (10 if item.compact else 0)))
             page_texts.append(page_entry(len(page_texts) + 1, sheet))
         entry = document_entry(doc, list(range(first, len(page_texts) + 1)), side)
         entry["text_layer"] = digital
@@ -225,20 +240,21 @@ def _multi_item(out: Path, item: Item, seed: int, rng: random.Random, types: lis
     return [path]
 
 
-def _sides_item(out: Path, item: Item, seed: int, rng: random.Random) -> list[Path]:
+def _sides_item(out: Path, item: Item, seed: int, art_seed: int, rng: random.Random) -> list[Path]:
     """Front and back of one card as two image files (as uploaded from a phone or card scanner)."""
-    doc = make_document(rng, seed, "id_card")
+    doc = make_document(rng, art_seed, "id_card")
     photo = rng.random() < 0.5
     paths = []
     names = {side: out.with_name(f"{out.name}_{side}") for side in ("front", "back")}
     for side, page in zip(["front", "back"], doc.pages):
         if photo:
             shot = capture.phone_photo([render_page(page, 300)], rng, card=True)
-            path = _save_image(shot.image, names[side], "JPEG", None, rng.randint(75, 90))
+            path = _save_image(shot.image, names[side], "JPEG", None, _q(item, rng.randint(75, 90)))
         else:
             sheet = card_sheet(doc, rng, [side], a4=False)
-            shot = _scan(sheet, rng, noisy=False)
-            path = _save_image(shot.image, names[side], "JPEG" if rng.random() < 0.5 else "PNG", 300, rng.randint(85, 94))
+            shot = _scan(sheet, rng, False, item.compact)
+            fmt = "PNG" if shot.info["grayscale"] and rng.random() < 0.5 else "JPEG"
+            path = _save_image(shot.image, names[side], fmt, 300, _q(item, rng.randint(85, 94)))
             page = sheet
         paths.append(path)
         other = "back" if side == "front" else "front"
@@ -249,27 +265,33 @@ def _sides_item(out: Path, item: Item, seed: int, rng: random.Random) -> list[Pa
 
 def write_item(out_dir: Path, item: Item, seed: int, types: list[str]) -> list[Path]:
     rng = random.Random(f"{seed}:{item.index}")   # each item depends only on (seed, index)
-    item_seed = rng.getrandbits(31)
+    art_seed = rng.getrandbits(31)                # seeds the stamps, signatures, backgrounds
     out = out_dir / f"{item.index:04d}_{item.doc_type}_{item.condition}"
     if item.condition in ("clean_scan", "noisy_scan", "phone_photo"):
-        return _image_item(out, item, item_seed, rng) if False else _image_item(out, item, seed, _seeded(rng, item_seed))
+        return _image_item(out, item, seed, art_seed, rng)
     if item.condition in ("image_pdf", "digital_pdf"):
-        return _pdf_item(out, item, seed, _seeded(rng, item_seed))
+        return _pdf_item(out, item, seed, art_seed, rng)
     if item.condition == "multi_pdf":
-        return _multi_item(out, item, seed, _seeded(rng, item_seed), types)
-    return _sides_item(out, item, seed, _seeded(rng, item_seed))
+        return _multi_item(out, item, seed, art_seed, rng, types)
+    return _sides_item(out, item, seed, art_seed, rng)
 
 
-def _seeded(rng: random.Random, item_seed: int) -> random.Random:
-    return rng
+def _write(args: tuple[Path, Item, int, list[str]]) -> list[Path]:
+    return write_item(*args)
 
 
 def generate(out_dir: Path, count: int, seed: int, conditions: list[str] | None = None,
-             types: list[str] | None = None) -> list[Path]:
-    """Write `count` sample items (some items are two files) with ground truth; returns the files."""
+             types: list[str] | None = None, compact: bool = False, workers: int | None = None) -> list[Path]:
+    """Write `count` sample items (a card_sides_separate item is two files) with ground truth;
+    returns the files. Items depend only on (seed, index), so worker processes change nothing."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
-    for item in plan(count, seed, conditions, types):
-        files += write_item(out_dir, item, seed, list(types or DOCUMENT_TYPES))
-    return files
+    items = plan(count, seed, conditions, types, compact)
+    jobs = [(out_dir, item, seed, list(types or DOCUMENT_TYPES)) for item in items]
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if workers <= 1 or len(jobs) < 4:
+        results = [_write(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_write, jobs))
+    return [path for paths in results for path in paths]

@@ -1,0 +1,473 @@
+"""Ingest: keep every original before processing, then turn extractions into deduplicated,
+versioned records with field-level provenance.
+
+Rules (each function is one transaction and safe to run again):
+
+- the same bytes twice are one original (content-addressed by sha256) and one document;
+- the same document (type and number) read with other values becomes a new version that
+  supersedes the old one, which is kept;
+- the same values read from another file keep one document and gain provenance;
+- an original is ``received`` until ``record_extraction`` (→ ``processed``) or ``quarantine``:
+  ``pending_originals`` is what a re-run after a crash must finish.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from pipeline.records.events import record_event
+from pipeline.records.models import (
+    Citizen,
+    DocumentPerson,
+    DocumentRecord,
+    Dossier,
+    DossierOriginal,
+    Original,
+    Provenance,
+    utcnow,
+)
+from pipeline.records.refs import DocumentRef, OriginalRef, RecordOutcome
+from pipeline.storage.objects import ObjectStore, put_original
+
+if TYPE_CHECKING:
+    from pipeline.records.db import Database
+    from schemas import Document, ExtractionResult
+
+DEFAULT_ACTOR = "hoso"
+USABLE_STATUSES = ("extracted", "verified")
+
+# Which field holds the id number of each person a document is about.
+PERSON_ID_FIELDS: dict[str, str] = {
+    "subject": "id_number",
+    "wife": "wife_id_number",
+    "husband": "husband_id_number",
+    "mother": "mother_id_number",
+    "father": "father_id_number",
+    "household_head": "household_head_id_number",
+}
+_SUBJECT_TYPES = {"id_card", "birth_certificate", "residence_confirmation"}
+_RESIDENCE_FIELDS = ("place_of_residence", "permanent_residence", "current_residence")
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+
+
+def sniff_media_type(data: bytes) -> str | None:
+    """Media type from the first bytes (the name a citizen gave a file is not trusted)."""
+    for magic, media_type in _MAGIC:
+        if data.startswith(magic):
+            return media_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+# ---------------------------------------------------------------- originals and dossiers
+
+
+def open_dossier(
+    db: Database, procedure_code: str, branch: str | None = None, *, actor: str = DEFAULT_ACTOR
+) -> int:
+    """Open a dossier for a procedure of the catalogue; returns its id."""
+    from pipeline.records.procedures import load_catalogue
+
+    procedure = load_catalogue().procedure(procedure_code)
+    with db.transaction() as session:
+        dossier = Dossier(procedure_code=procedure.code, branch=branch,
+                          components=[component.code for component in procedure.components])
+        session.add(dossier)
+        session.flush()
+        record_event(session, "dossier.opened", "dossier", dossier.id, actor, procedure_code=procedure.code)
+        return dossier.id
+
+
+def register_original(
+    db: Database,
+    store: ObjectStore,
+    data: bytes,
+    source_name: str | None,
+    dossier_id: int | None = None,
+    *,
+    media_type: str | None = None,
+    actor: str = DEFAULT_ACTOR,
+) -> OriginalRef:
+    """Store the original (before any processing) and record it as ``received``.
+
+    The same bytes again return the same row; nothing new is written except a new dossier link.
+    """
+    if not data:
+        raise ValueError("an empty file is not an original")
+    detected = sniff_media_type(data) or media_type or "application/octet-stream"
+    # The object first: a crash after this line leaves a stored object and no row, and a re-run
+    # writes the row; the other order could leave a row pointing at nothing.
+    sha, key = put_original(store, data, detected)
+    for attempt in range(2):
+        try:
+            with db.transaction() as session:
+                row = session.scalars(select(Original).where(Original.sha256 == sha)).one_or_none()
+                if row is None:
+                    row = Original(sha256=sha, object_key=key, size=len(data), media_type=detected,
+                                   source_name=_nfc(source_name) if source_name else None, status="received")
+                    session.add(row)
+                    session.flush()
+                    record_event(session, "original.received", "original", row.id, actor,
+                                 size=len(data), media_type=detected)
+                if dossier_id is not None and session.get(DossierOriginal, (dossier_id, row.id)) is None:
+                    session.add(DossierOriginal(dossier_id=dossier_id, original_id=row.id))
+                    record_event(session, "dossier.original_attached", "dossier", dossier_id, actor,
+                                 original_id=row.id)
+                return OriginalRef.of(row)
+        except IntegrityError:
+            if attempt:  # a concurrent writer inserted the same sha: the second pass finds its row
+                raise
+    raise AssertionError("unreachable")
+
+
+def quarantine(db: Database, original: OriginalRef | int, reason: str, *, actor: str = DEFAULT_ACTOR
+               ) -> OriginalRef:
+    """Set an original aside with a reason; its stored bytes are kept."""
+    with db.transaction() as session:
+        row = _original_row(session, original)
+        if row.status != "quarantined" or row.quarantine_reason != reason:
+            row.status = "quarantined"
+            row.quarantine_reason = _nfc(reason)
+            record_event(session, "original.quarantined", "original", row.id, actor, reason=row.quarantine_reason)
+        return OriginalRef.of(row)
+
+
+def pending_originals(db: Database) -> list[OriginalRef]:
+    """Originals received but not yet processed or quarantined, oldest first."""
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(Original).where(Original.status == "received").order_by(Original.received_at, Original.id)
+        )
+        return [OriginalRef.of(row) for row in rows]
+
+
+def get_original(db: Database, original_id: int) -> OriginalRef:
+    with db.transaction() as session:
+        return OriginalRef.of(_original_row(session, original_id))
+
+
+def _original_row(session: Session, original: OriginalRef | int) -> Original:
+    original_id = original if isinstance(original, int) else original.id
+    row = session.get(Original, original_id)
+    if row is None:
+        raise KeyError(f"no original with id {original_id}")
+    return row
+
+
+# ---------------------------------------------------------------- extractions
+
+
+def record_extraction(
+    db: Database, original: OriginalRef | int, result: ExtractionResult, *, actor: str = DEFAULT_ACTOR
+) -> list[DocumentRef]:
+    """Record what was extracted from an original and mark it ``processed``. Idempotent."""
+    from pipeline.records.population import check_against_registry
+
+    with db.transaction() as session:
+        row = _original_row(session, original)
+        if result.sha256 != row.sha256:
+            raise ValueError("the extraction result is for other bytes than this original")
+        if row.status == "quarantined":
+            raise ValueError(f"original {row.id} is quarantined: release it before recording extractions")
+        refs: list[DocumentRef] = []
+        for index, document in enumerate(result.documents):
+            record, outcome = _record_document(session, row, index, document, actor)
+            if outcome in ("created", "new_version"):
+                check_against_registry(session, record, actor)
+            session.flush()
+            session.refresh(record, ["provenance"])
+            refs.append(DocumentRef.of(record, outcome=outcome))
+        if row.status != "processed":
+            row.status = "processed"
+            row.processed_at = utcnow()
+            record_event(session, "original.processed", "original", row.id, actor,
+                         documents=[ref.id for ref in refs], errors=[error.code for error in result.errors])
+        return refs
+
+
+def _record_document(
+    session: Session, original: Original, index: int, document: Document, actor: str
+) -> tuple[DocumentRecord, RecordOutcome]:
+    values = {name: _nfc_value(field.value) for name, field in document.fields.items()}
+    present = {name: value for name, value in values.items() if value not in (None, "", [])}
+    number = document_number(document.document_type, present)
+    identity = f"{document.document_type}:{number}" if number else f"file:{original.sha256}:{index}"
+
+    versions = list(session.scalars(
+        select(DocumentRecord).where(DocumentRecord.identity == identity)
+        .order_by(DocumentRecord.version.desc()).with_for_update()  # serialise concurrent writers (PostgreSQL)
+        .options(selectinload(DocumentRecord.provenance))
+    ))
+    # A re-run of a file already recorded for this document: nothing to do.
+    for version in versions:
+        if _covers(version.fields, present) and any(p.sha256 == original.sha256 for p in version.provenance):
+            return version, "unchanged"
+
+    latest = versions[0] if versions else None
+    if latest is not None and _covers(latest.fields, present):
+        # The same values read from another file: one document, more evidence.
+        _add_provenance(session, latest, original, document, present)
+        record_event(session, "document.provenance_added", "document", latest.id, actor, original_id=original.id)
+        return latest, "provenance_added"
+
+    fields = {**(latest.fields if latest else {}), **values}
+    for name, value in (latest.fields.items() if latest else ()):
+        if fields.get(name) in (None, "", []):
+            fields[name] = value  # a field this scan missed keeps its earlier reading
+    record = DocumentRecord(
+        identity=identity, document_type=document.document_type, variant=document.variant or
+        (latest.variant if latest else None), number=number, fields=fields,
+        version=(latest.version + 1) if latest else 1, status="extracted",
+        review_reasons=list(document.review_reasons),
+    )
+    if document.needs_review:
+        record.status = "needs_review"
+    _set_validity(record, document)
+    conflict = _person_conflict(latest.fields, present) if latest else None
+    if latest is not None and conflict is None:
+        record.supersedes_id = latest.id
+        if latest.status != "superseded":
+            latest.status = "superseded"
+            latest.updated_at = utcnow()
+            record_event(session, "document.superseded", "document", latest.id, actor, by_version=record.version)
+    elif latest is not None:
+        # Same number, another person: both kept, the old one stays current until a reviewer decides.
+        record.status = "needs_review"
+        record.review_reasons.append(
+            f"{conflict} differs from document {latest.id} version {latest.version} with the same number")
+    session.add(record)
+    session.flush()
+    _link_persons(session, record, present)
+    # Provenance of carried-over fields stays with the version they were read for; copy it along.
+    carried = {name for name in fields if name not in present}
+    for old in (latest.provenance if latest else ()):
+        if old.field_name in carried:
+            session.add(Provenance(
+                document_id=record.id, field_name=old.field_name, original_id=old.original_id,
+                object_key=old.object_key, sha256=old.sha256, page=old.page, bbox=old.bbox, source=old.source,
+                confidence=old.confidence, extras=dict(old.extras)))
+    _add_provenance(session, record, original, document, present)
+    outcome: RecordOutcome = "new_version" if latest else "created"
+    record_event(session, f"document.{'version_added' if latest else 'created'}", "document", record.id, actor,
+                 original_id=original.id, document_type=record.document_type, version=record.version,
+                 supersedes_id=record.supersedes_id, status=record.status)
+    return record, outcome
+
+
+def document_number(document_type: str, values: dict[str, Any]) -> str | None:
+    """The number that identifies a document across scans, or None when it was not read."""
+
+    def text(name: str) -> str | None:
+        value = values.get(name)
+        return "".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+    if document_type == "id_card":
+        return text("id_number")
+    if document_type in ("birth_certificate", "marriage_certificate"):
+        certificate, book = text("certificate_number"), text("book_number")
+        return f"{certificate}|{book}" if certificate and book else None
+    if document_type == "residence_confirmation":
+        id_number, issued = text("id_number"), text("issue_date")
+        return f"{id_number}|{issued}" if id_number and issued else None
+    return None
+
+
+def _covers(known: dict[str, Any], present: dict[str, Any]) -> bool:
+    """Every value read now is already known, equal: nothing new, nothing conflicting."""
+    return all(known.get(name) == value for name, value in present.items())
+
+
+def _person_conflict(known: dict[str, Any], present: dict[str, Any]) -> str | None:
+    for field_name in PERSON_ID_FIELDS.values():
+        old, new = known.get(field_name), present.get(field_name)
+        if old and new and old != new:
+            return field_name
+    return None
+
+
+def _add_provenance(
+    session: Session, record: DocumentRecord, original: Original, document: Document, present: dict[str, Any]
+) -> None:
+    have = {(p.field_name, p.sha256) for p in record.provenance} if record.id else set()
+    for name in present:
+        if (name, original.sha256) in have:
+            continue
+        field = document.fields[name]
+        extras = {key: value for key in ("province", "ward", "no_expiry", "note")
+                  if (value := getattr(field, key)) is not None}
+        session.add(Provenance(
+            document_id=record.id, field_name=name, original_id=original.id, object_key=original.object_key,
+            sha256=original.sha256, page=field.page, bbox=list(field.bbox) if field.bbox else None,
+            source=field.source, confidence=field.confidence, extras=extras))
+
+
+def _set_validity(record: DocumentRecord, document: Document) -> None:
+    from pipeline.records.procedures import load_catalogue
+
+    fields = record.fields
+    if record.document_type == "id_card":
+        record.valid_from = _iso_date(fields.get("issue_date"))
+        record.valid_until = _iso_date(fields.get("expiry_date"))
+        expiry = document.fields.get("expiry_date")
+        record.no_expiry = bool(expiry and expiry.no_expiry)
+    elif record.document_type == "residence_confirmation":
+        record.valid_from = _iso_date(fields.get("issue_date"))
+        days = load_catalogue().document_validity_days.get("residence_confirmation")
+        if record.valid_from and days:
+            record.valid_until = record.valid_from + timedelta(days=days)
+    else:
+        record.valid_from = _iso_date(fields.get("registration_date"))
+
+
+def _link_persons(session: Session, record: DocumentRecord, present: dict[str, Any]) -> None:
+    for role, field_name in PERSON_ID_FIELDS.items():
+        if role == "subject" and record.document_type not in _SUBJECT_TYPES:
+            continue
+        id_number = present.get(field_name)
+        if isinstance(id_number, str) and id_number.isascii() and id_number.isdigit() and len(id_number) in (9, 12):
+            session.add(DocumentPerson(document_id=record.id, role=role, id_number=id_number))
+            if role == "subject" and len(id_number) == 12:
+                record.citizen_id = _citizen_for(session, id_number, present).id
+
+
+def _citizen_for(session: Session, id_number: str, present: dict[str, Any]) -> Citizen:
+    """The citizen with this id number, created from the document when the registry has none."""
+    citizen = session.scalars(select(Citizen).where(Citizen.id_number == id_number)).one_or_none()
+    if citizen is None:
+        residence = next((present[name] for name in _RESIDENCE_FIELDS if isinstance(present.get(name), str)), None)
+        citizen = Citizen(id_number=id_number, full_name=present.get("full_name"),
+                          date_of_birth=present.get("date_of_birth"), sex=present.get("sex"),
+                          residence=residence, source="extraction")
+        session.add(citizen)
+        session.flush()
+    return citizen
+
+
+# ---------------------------------------------------------------- reading records
+
+
+def held_documents(
+    db: Database, id_number: str, *, on: date | None = None, include_unusable: bool = False
+) -> list[DocumentRef]:
+    """A person's documents, newest first: per document the latest valid version (not expired,
+    not superseded, not needs_review). With ``include_unusable`` the latest version whatever its state."""
+    today = on or date.today()
+    with db.transaction() as session:
+        rows = session.execute(
+            select(DocumentRecord, DocumentPerson.role)
+            .join(DocumentPerson, DocumentPerson.document_id == DocumentRecord.id)
+            .where(DocumentPerson.id_number == id_number)
+            .options(selectinload(DocumentRecord.provenance))
+            .order_by(DocumentRecord.identity, DocumentRecord.version.desc())
+        ).all()
+        roles: dict[int, list[str]] = {}
+        records: dict[int, DocumentRecord] = {}
+        for record, role in rows:
+            records[record.id] = record
+            roles.setdefault(record.id, []).append(role)
+        chosen: dict[str, DocumentRecord] = {}
+        for record in records.values():
+            if not include_unusable and not is_usable(record, today):
+                continue
+            best = chosen.get(record.identity)
+            if best is None or record.version > best.version:
+                chosen[record.identity] = record
+        ordered = sorted(chosen.values(), key=lambda r: (r.created_at, r.id), reverse=True)
+        return [DocumentRef.of(record, roles=tuple(sorted(roles[record.id]))) for record in ordered]
+
+
+def is_usable(record: DocumentRecord, on: date) -> bool:
+    """May this version stand in for a document the citizen would otherwise hand over?"""
+    if record.status not in USABLE_STATUSES:
+        return False
+    return record.no_expiry or record.valid_until is None or record.valid_until >= on
+
+
+def get_document(db: Database, document_id: int) -> DocumentRef:
+    with db.transaction() as session:
+        record = session.get(DocumentRecord, document_id, options=[selectinload(DocumentRecord.provenance)])
+        if record is None:
+            raise KeyError(f"no document with id {document_id}")
+        return DocumentRef.of(record)
+
+
+def document_versions(db: Database, document_id: int) -> list[DocumentRef]:
+    """Every version of the document that ``document_id`` is a version of, oldest first."""
+    with db.transaction() as session:
+        record = session.get(DocumentRecord, document_id)
+        if record is None:
+            raise KeyError(f"no document with id {document_id}")
+        rows = session.scalars(
+            select(DocumentRecord).where(DocumentRecord.identity == record.identity)
+            .options(selectinload(DocumentRecord.provenance)).order_by(DocumentRecord.version))
+        return [DocumentRef.of(row) for row in rows]
+
+
+def provenance_of(db: Database, document_id: int) -> list[dict[str, Any]]:
+    """Field-level evidence of one document version: file, page, box, source, confidence."""
+    with db.transaction() as session:
+        rows = session.scalars(select(Provenance).where(Provenance.document_id == document_id)
+                               .order_by(Provenance.field_name, Provenance.id))
+        return [{"field": p.field_name, "original_id": p.original_id, "object_key": p.object_key,
+                 "sha256": p.sha256, "page": p.page, "bbox": p.bbox, "source": p.source,
+                 "confidence": p.confidence, **p.extras} for p in rows]
+
+
+def verify_document(db: Database, document_id: int, *, actor: str = DEFAULT_ACTOR) -> DocumentRef:
+    """A reviewer confirms a document version (a superseded one cannot be verified)."""
+    with db.transaction() as session:
+        record = session.get(DocumentRecord, document_id, options=[selectinload(DocumentRecord.provenance)])
+        if record is None:
+            raise KeyError(f"no document with id {document_id}")
+        if record.status == "superseded":
+            raise ValueError(f"document {document_id} is superseded")
+        if record.status != "verified":
+            record.status = "verified"
+            record.updated_at = utcnow()
+            record_event(session, "document.verified", "document", record.id, actor)
+        return DocumentRef.of(record)
+
+
+def count_versions(db: Database) -> int:
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(DocumentRecord)) or 0
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _nfc(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _nfc_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return _nfc(value)
+    if isinstance(value, list):
+        return [_nfc_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _nfc_value(item) for key, item in value.items()}
+    return value
+
+
+def _iso_date(value: Any) -> date | None:
+    if not isinstance(value, str) or len(value) != 10:
+        return None  # a partial date (YYYY) has no day to count validity from
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None

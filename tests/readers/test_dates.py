@@ -1,0 +1,122 @@
+import pytest
+
+from extractors.readers.dates import (date_to_words, number_to_words, parse_date, parse_date_in_words, parse_year,
+                                      words_to_number)
+
+
+@pytest.mark.parametrize("text, iso, repaired", [
+    ("28/04/1993", "1993-04-28", False),
+    ("28-04-1993", "1993-04-28", False),
+    ("28.04.1993", "1993-04-28", False),
+    ("28 / 04 / 1993", "1993-04-28", False),
+    ("5/3/2024", "2024-03-05", False),
+    ("Ngày sinh / Date of birth: 01/01/2000", "2000-01-01", False),
+    ("ngày 05 tháng 3 năm 2024", "2024-03-05", False),
+    ("Hà Nội, ngày 12 tháng 11 năm 2025", "2025-11-12", False),
+    ("HÀ NỘI, NGÀY 12 THÁNG 11 NĂM 2025", "2025-11-12", False),
+    ("Ngày, tháng, năm sinh: 28/04/1993", "1993-04-28", False),
+])
+def test_printed_dates(text, iso, repaired):
+    reading = parse_date(text)
+    assert reading is not None
+    assert (reading.iso, reading.repaired) == (iso, repaired)
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("280411993", "1993-04-28"),  # both slashes gone, one read as "1"
+    ("28I04I2033", "2033-04-28"),  # slashes read as I
+    ("28l04l1993", "1993-04-28"),
+    ("Có giá trị đến: 28|04|2033", "2033-04-28"),
+    ("2804/1993", "1993-04-28"),
+    ("28041993", "1993-04-28"),
+    ("28/O4/1993", "1993-04-28"),  # O for 0
+    ("2B/04/1993", "1993-04-28"),  # B for 8
+    ("O1/1O/2OO5", "2005-10-01"),
+    ("Ngày sinh: 28I04I1993", "1993-04-28"),
+    ("Hà Nội, ngày O5 thang 3 nãm 2O24", "2024-03-05"),  # lost diacritics and O for 0
+])
+def test_ocr_damaged_dates_are_repaired(text, iso):
+    reading = parse_date(text)
+    assert reading is not None and reading.iso == iso
+    assert reading.repaired
+
+
+def test_year_alone_stays_a_year():
+    assert parse_date("1993").iso == "1993"
+    assert parse_date("Năm sinh: 1965").iso == "1965"
+    assert parse_year("Năm sinh: l965") == "1965"
+    assert parse_year("Số 123/2024") == "2024"
+    assert parse_year("không rõ") is None
+
+
+@pytest.mark.parametrize("text", [
+    "31/02/2020",  # no such day
+    "29/02/2023",  # not a leap year
+    "ngày 31 tháng 4 năm 2024",
+    "13/13/2013",
+    "99/99/9999",
+    "12345678",
+    "Số 123/2024",  # a number and a year, not a date
+    "",
+    "Không thời hạn",
+])
+def test_impossible_or_absent_dates_are_none(text):
+    assert parse_date(text) is None
+
+
+def test_leap_day_is_valid():
+    assert parse_date("29/02/2024").iso == "2024-02-29"
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi", "2020-03-15"),
+    ("ngày mồng một tháng giêng năm một nghìn chín trăm chín mươi ba", "1993-01-01"),
+    ("Ngày năm tháng năm năm hai nghìn linh năm", "2005-05-05"),  # năm = five and year
+    ("Ngày hai mươi mốt tháng tư năm hai nghìn không trăm hai mươi tư", "2024-04-21"),
+    ("Ngày mùng mười tháng mười hai năm hai nghìn lẻ bảy", "2007-12-10"),
+    ("Ngày ba mươi mốt tháng chạp năm một nghìn chín trăm tám mươi lăm", "1985-12-31"),
+    ("Ngay muoi lam thang ba nam hai nghin khong tram hai muoi", "2020-03-15"),  # no diacritics
+    ("Ngày hai mươi lăm tháng mười một năm hai ngàn không trăm mười", "2010-11-25"),
+])
+def test_dates_in_words(text, iso):
+    reading = parse_date_in_words(text)
+    assert reading is not None and reading.iso == iso
+
+
+def test_dates_in_words_with_ocr_damage():
+    reading = parse_date_in_words("Ngày mười lăm tháng ba năm hai nghìm không trăm hai mươi")
+    assert reading is not None and reading.iso == "2020-03-15" and reading.repaired
+
+
+@pytest.mark.parametrize("text", [
+    "Ngày ba mươi tháng hai năm hai nghìn",  # 30 February
+    "mười lăm tháng ba",  # no year
+    "Nơi sinh: Hà Nội",
+])
+def test_invalid_dates_in_words(text):
+    assert parse_date_in_words(text) is None
+
+
+@pytest.mark.parametrize("number, words", [
+    (15, "mười lăm"), (21, "hai mươi mốt"), (24, "hai mươi tư"), (105, "một trăm linh năm"),
+    (1993, "một nghìn chín trăm chín mươi ba"), (2020, "hai nghìn không trăm hai mươi"),
+    (2005, "hai nghìn không trăm linh năm"), (2000, "hai nghìn"), (10, "mười"),
+])
+def test_number_words_both_ways(number, words):
+    assert number_to_words(number) == words
+    assert words_to_number(__import__("extractors.readers.text", fromlist=["fold"]).fold(words).split()) == number
+
+
+def test_date_to_words_round_trips_every_day_of_two_years():
+    from datetime import date, timedelta
+    day = date(1999, 1, 1)
+    while day < date(2001, 1, 1):
+        iso = day.isoformat()
+        assert parse_date_in_words(date_to_words(iso)).iso == iso
+        day += timedelta(days=1)
+
+
+def test_date_to_words_form():
+    assert date_to_words("2020-03-15") == "Ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi"
+    assert date_to_words("2024-04-05") == "Ngày mồng năm tháng tư năm hai nghìn không trăm hai mươi tư"
+    assert date_to_words("1993") == "Năm một nghìn chín trăm chín mươi ba"

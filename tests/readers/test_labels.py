@@ -1,0 +1,141 @@
+import subprocess
+import sys
+import time
+
+import pytest
+
+from extractors.readers import labels
+from extractors.readers.labels import find_all_labels, find_label, lines_from_words, prepare
+from schemas.models import Word
+
+
+def page(*texts: str) -> list[list[Word]]:
+    """Lines of words with made-up boxes: 10 px a character, 8 px between words."""
+    lines = []
+    for li, text in enumerate(texts):
+        words, x = [], 10
+        for token in text.split():
+            words.append(Word(text=token, confidence=0.9, bbox=(x, li * 30, x + 10 * len(token), li * 30 + 20), line=li))
+            x += 10 * len(token) + 8
+        lines.append(words)
+    return lines
+
+
+CARD = page(
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Số định danh cá nhân / Personal identification number: 001093012345",
+    "Hộ và tến / Full name:",
+    "NGUYỄN VĂN AN",
+    "Ngàv sỉnh / Date of birth: 28I04I1993",
+    "Giới tính/Sex: Nam Quốc tịch/Nationality: Việt Nam",
+    "Nơi sinh: Hà Nội",
+    "Số: 123/2024",
+    "Họ và tên:TRẦN THỊ BÌNH",
+)
+
+
+@pytest.fixture(params=[False, True], ids=["rapidfuzz", "spacy"])
+def use_spacy(request):
+    return request.param
+
+
+def test_exact_after_folding_ocr_damaged_label(use_spacy):
+    hit = find_label(CARD, ["Họ và tên / Full name", "Họ và tên"], use_spacy=use_spacy)
+    assert hit is not None
+    assert (hit.line_index, hit.word_start, hit.word_end) == (2, 0, 6)
+    assert hit.exact and hit.label == "Họ và tên / Full name"
+    assert hit.value_words == []  # the name is on the next line
+    assert hit.bbox == (10, 60, 220, 80)
+
+
+def test_fuzzy_label_and_value_after_bilingual_label(use_spacy):
+    hit = find_label(CARD, ["Ngày sinh / Date of birth", "Ngày sinh"], use_spacy=use_spacy)
+    assert hit is not None and hit.line_index == 4
+    assert 0.8 <= hit.score < 1.0
+    assert hit.value_text == "28I04I1993"
+    assert hit.value_bbox == hit.value_words[0].bbox
+
+
+def test_ngay_sinh_does_not_take_noi_sinh(use_spacy):
+    hits = find_all_labels(CARD, ["Ngày sinh"], avoid=["Nơi sinh"], use_spacy=use_spacy)
+    assert [h.line_index for h in hits] == [4]
+    assert find_label(page("Nơi sinh: Hà Nội"), ["Ngày sinh"], use_spacy=use_spacy) is None
+
+
+def test_short_label_prefers_longest_label_with_avoid(use_spacy):
+    bare = find_all_labels(CARD, ["Số"], use_spacy=use_spacy)
+    assert {h.line_index for h in bare} == {1, 7}  # "Số" alone also starts line 1
+    hits = find_all_labels(CARD, ["Số"], avoid=["Số định danh cá nhân"], use_spacy=use_spacy)
+    assert [(h.line_index, h.value_text) for h in hits] == [(7, "123/2024")]
+
+
+def test_longest_variant_wins_overlap(use_spacy):
+    hits = find_all_labels(CARD, ["Số", "Số định danh cá nhân / Personal identification number"], use_spacy=use_spacy)
+    line1 = [h for h in hits if h.line_index == 1]
+    assert len(line1) == 1 and line1[0].token_count == 8
+    assert line1[0].value_text == "001093012345"
+
+
+def test_stop_at_cuts_value_at_next_label(use_spacy):
+    sex = find_label(CARD, ["Giới tính / Sex", "Giới tính"], stop_at=["Quốc tịch / Nationality", "Quốc tịch"],
+                     use_spacy=use_spacy)
+    assert sex.label == "Giới tính / Sex" and sex.value_text == "Nam"
+    nationality = find_label(CARD, ["Quốc tịch / Nationality"], use_spacy=use_spacy)
+    assert nationality.value_text == "Việt Nam"
+
+
+def test_value_glued_to_label(use_spacy):
+    hits = find_all_labels(CARD, ["Họ và tên"], use_spacy=use_spacy)
+    glued = [h for h in hits if h.line_index == 8][0]
+    assert glued.value_text == "TRẦN THỊ BÌNH"
+    first = glued.value_words[0]
+    assert first.text == "TRẦN" and first.bbox[0] > glued.bbox[0]
+
+
+def test_split_and_merged_words():
+    lines = page("Ng ày sinh: 01/01/2000", "Hovà tên: LÊ VĂN TÁM")
+    assert find_label(lines, ["Ngày sinh"]).value_text == "01/01/2000"
+    assert find_label(lines, ["Họ và tên"]).value_text == "LÊ VĂN TÁM"
+
+
+def test_unrelated_line_is_not_a_label():
+    assert find_label(page("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+                      ["Quê quán", "Nơi thường trú", "Họ và tên"]) is None
+
+
+def test_lines_from_words_groups_by_line():
+    words = [w for line in CARD[:3] for w in line][::-1]
+    grouped = lines_from_words(words)
+    assert [len(line) for line in grouped] == [len(line) for line in CARD[:3]]
+
+
+def test_both_paths_agree_on_a_full_page():
+    lines = page(*(f"{label}: giá trị {i}" for i, label in enumerate(
+        ["Họ và tên", "Ngày sinh", "Giới tính", "Quốc tịch", "Quê quán", "Nơi thường trú", "Dân tộc", "Nơi sinh"] * 7)))
+    prepared = prepare(lines)
+    variants = ["Họ và tên", "Ngàysinh", "Giói tính", "Quốc tich", "Que quan", "Nơi thường trú", "Dân tộc",
+                "Nơi sinh", "Nơi đăng ký khai sinh", "Quan hệ với chủ hộ"]
+    fast = [find_all_labels(prepared, [v], use_spacy=False) for v in variants]
+    slow = [find_all_labels(prepared, [v], use_spacy=True) for v in variants]
+    assert fast == slow
+    assert all(len(hits) == 7 for hits in fast[:8])
+
+
+def test_rapidfuzz_path_is_fast_without_spacy():
+    lines = page(*(f"Họ và tên: NGUYỄN VĂN AN số {i} phường xã tỉnh" for i in range(60)))
+    prepared = prepare(lines)
+    start = time.perf_counter()
+    for i in range(50):
+        find_label(prepared, [f"Nhãn số {i}", "Họ và tên"], use_spacy=False)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_importing_labels_does_not_import_spacy():
+    code = "import sys, extractors.readers.labels as l; l.find_label([], ['Họ và tên']); print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_warm_up_makes_spacy_ready():
+    assert labels.warm_up_spacy() is True
+    assert labels.spacy_ready()
