@@ -8,6 +8,7 @@ be, sequentially or side by side in columns.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from extractors.kinds import READERS, Reading
@@ -18,6 +19,7 @@ from schemas import Field, Page, Word
 
 MAIN = "main"
 HEADER_MIN_LABELS = 3  # a line with this many bare labels is a table header, not label: value pairs
+_NUMBERING = re.compile(r"^[\d§IVX]{1,3}[.)]?$")  # item numbers of form lines, as OCR reads them
 CONTINUATION_GAP = 1.9  # line heights: how far below a value its next line may start
 
 
@@ -186,14 +188,16 @@ def _inside(word: Word, x0: float, x1: float) -> bool:
 def _free_line(view: PageView, line: int, x0: float, x1: float) -> list[Word]:
     """A line's words within the columns, unless it starts with a label of the type.
 
-    Only a label at the start counts: "CCCD số 0123…" is a value that merely
-    contains the word "số".
+    Only a label at the start (after an item number) counts: "CCCD số 0123…" is a
+    value that merely contains the word "số".
     """
     if line >= len(view.lines) or line in view.header_lines:
         return []
     words = [w for w in view.lines[line] if _inside(w, x0, x1)]
-    if not words or any(h.line_index == line and h.bbox[0] <= words[0].bbox[2] and h.bbox[2] >= words[0].bbox[0]
-                        for h in view.hits):
+    if not words:
+        return []
+    first = next((w for w in words if not _NUMBERING.match(w.text)), words[0])  # "6.", "§." before a label
+    if any(h.line_index == line and h.bbox[0] <= first.bbox[2] and h.bbox[2] >= first.bbox[0] for h in view.hits):
         return []
     return words
 

@@ -83,7 +83,11 @@ def read_sex(raw: str) -> Reading:
     return Reading(None, problems=["sex: neither Nam nor Nữ"])
 
 
+_TABLE_RULES = re.compile(r"[|\[\]{}()_]")  # ruling and brackets glued to numbers in scanned tables
+
+
 def read_id_number(raw: str) -> Reading:
+    raw = _TABLE_RULES.sub(" ", raw)
     value = normalise_id_number(raw)
     if value is None:
         return Reading(None, problems=["id number: not 12 (or 9) digits"])

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
 from extractors.engine import PageView, field_from_words
 from extractors.kinds import read_date, read_id_number, read_name, read_sex, read_text
-from extractors.readers.labels import find_all_labels
 from extractors.readers.text import clean_value, fold
 from extractors.spec import TypeSpec
+from pipeline.geometry import split_at_gaps
 from schemas import Document, Field, Word
 
-# the table's columns, each with its header wordings and how its cells are read
-COLUMNS: dict[str, tuple[list[str], object]] = {
-    "full_name": (["Họ, chữ đệm và tên", "Họ, chữ đệm, tên", "Họ và tên", "Họ tên"], read_name),
-    "date_of_birth": (["Ngày, tháng, năm sinh", "Ngày sinh"], read_date),
-    "sex": (["Giới tính"], read_sex),
-    "id_number": (["Số định danh cá nhân", "Số ĐDCN"], read_id_number),
-    "relation_to_head": (["Quan hệ với chủ hộ", "Quan hệ"], read_text),
-}
 _DATE_LINE = re.compile(r"ngay\s*\S{1,2}\s*thang\s*\S{1,2}\s*nam\s*\S{4}")
+_ROW_NUMBER = re.compile(r"^\d{1,2}[.)]?$")
 
 
 def finish(document: Document, spec: TypeSpec, views: list[PageView], images: dict[int, np.ndarray]) -> None:
@@ -39,80 +33,106 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: di
             document.flag(f"{name}: not found")
 
 
-def read_members(views: list[PageView]) -> Field | None:
-    """The members table: a header line naming the columns, then one line per member.
+@dataclass
+class MemberRow:
+    line: int
+    words: list[Word]
+    date_at: int  # index of the birth date's word
+    id_at: int  # index of the id number's word
 
-    Cells are assigned to the column whose header they sit under, which works the
-    same on text-layer pages and on OCR'd scans whatever the column widths.
+
+def read_members(views: list[PageView]) -> Field | None:
+    """The members table, read row by row from what each cell holds.
+
+    A member's row is the line holding a birth date followed by an id number;
+    the name is what stands before the date (with the parts of a name that
+    wrapped onto the lines just above or below), sex and relation around the id.
+    This needs neither the header's wording nor the column widths, and reads a
+    text layer and an OCR'd scan alike.
     """
     for view in views:
-        header = _find_header(view)
-        if header is None:
-            continue
-        line, spans = header
-        rows: list[dict[str, str | None]] = []
-        row_words: list[Word] = []
-        for words in view.lines[line + 1:]:
-            cells = _split_into_columns(words, spans)
-            if not cells.get("full_name") or not any(cells.get(k) for k in ("date_of_birth", "id_number")):
-                if rows:
-                    break  # the table ended
-                continue
-            rows.append(_read_row(cells))
-            row_words += words
+        rows = [row for line, words in enumerate(view.lines) if (row := _member_row(line, words))]
         if not rows:
-            return None
-        complete = all(None not in row.values() for row in rows)
-        return field_from_words(rows, row_words, view.page, 1.0 if complete else 0.5)
+            continue
+        members, used = [], []
+        row_lines = {row.line for row in rows}
+        for row in rows:
+            name_words = _wrapped_name(view, row, row_lines)
+            members.append(_read_member(row, name_words))
+            used += row.words + name_words
+        complete = all(None not in member.values() for member in members)
+        return field_from_words(members, used, view.page, 1.0 if complete else 0.5)
     return None
 
 
-def _find_header(view: PageView) -> tuple[int, dict[str, tuple[float, float]]] | None:
-    variants = [v for names, _ in COLUMNS.values() for v in names[0:len(names)]]
-    hits = find_all_labels(view.lines, variants)
-    by_line: dict[int, dict[str, float]] = {}
-    for hit in hits:
-        column = next(c for c, (names, _) in COLUMNS.items() if hit.label in names)
-        by_line.setdefault(hit.line_index, {}).setdefault(column, (hit.bbox[0] + hit.bbox[2]) / 2)
-    for line, centres in sorted(by_line.items()):
-        if len(centres) >= 3:
-            ordered = sorted(centres.items(), key=lambda item: item[1])
-            bounds = [(a[1] + b[1]) / 2 for a, b in zip(ordered, ordered[1:])]
-            edges = [float("-inf"), *bounds, float("inf")]
-            return line, {name: (edges[i], edges[i + 1]) for i, (name, _) in enumerate(ordered)}
-    return None
+def _member_row(line: int, words: list[Word]) -> MemberRow | None:
+    date_at = next((i for i, w in enumerate(words) if read_date(w.text).value and len(read_date(w.text).value or "") == 10), None)
+    if date_at is None or date_at == 0:
+        return None
+    id_at = next((i for i in range(date_at + 1, len(words)) if read_id_number(words[i].text).value), None)
+    if id_at is None:
+        return None
+    return MemberRow(line, words, date_at, id_at)
 
 
-def _split_into_columns(words: list[Word], spans: dict[str, tuple[float, float]]) -> dict[str, list[Word]]:
-    cells: dict[str, list[Word]] = {}
-    for word in words:
-        centre = (word.bbox[0] + word.bbox[2]) / 2
-        for name, (x0, x1) in spans.items():
-            if x0 <= centre < x1:
-                cells.setdefault(name, []).append(word)
-    return cells
+def _wrapped_name(view: PageView, row: MemberRow, row_lines: set[int]) -> list[Word]:
+    """Name parts that wrapped above or below the row, inside the name column, in capitals."""
+    name_right = row.words[row.date_at].bbox[0]
+    name_left = row.words[0].bbox[0]
+    height = max(1, row.words[row.date_at].bbox[3] - row.words[row.date_at].bbox[1])
+    parts: dict[int, list[Word]] = {}
+    for neighbour in (row.line - 1, row.line + 1):
+        if neighbour in row_lines or not 0 <= neighbour < len(view.lines):
+            continue
+        words = view.lines[neighbour]
+        close = abs(words[0].bbox[1] - row.words[row.date_at].bbox[1]) <= 1.6 * height
+        in_column = all(name_left - height <= w.bbox[0] and w.bbox[2] <= name_right for w in words)
+        capitals = all(w.text.isupper() for w in words if any(ch.isalpha() for ch in w.text))
+        if close and in_column and capitals:
+            parts[neighbour] = words
+    own = [w for w in row.words[: row.date_at] if not _ROW_NUMBER.match(w.text)]
+    return parts.get(row.line - 1, []) + own + parts.get(row.line + 1, [])
 
 
-def _read_row(cells: dict[str, list[Word]]) -> dict[str, str | None]:
-    row: dict[str, str | None] = {}
-    for name, (_, reader) in COLUMNS.items():
-        text = " ".join(w.text for w in cells.get(name, []))
-        if name == "full_name":
-            text = re.sub(r"^\s*\d+[.)]?\s+", "", text)  # the row number (TT) may sit in the name's column
-        row[name] = reader(text).value if text else None  # type: ignore[operator]
-    return row
+def _read_member(row: MemberRow, name_words: list[Word]) -> dict[str, str | None]:
+    between = " ".join(w.text for w in row.words[row.date_at + 1: row.id_at])
+    after = " ".join(w.text for w in row.words[row.id_at + 1:])
+    return {
+        "full_name": read_name(" ".join(w.text for w in name_words)).value,
+        "date_of_birth": read_date(row.words[row.date_at].text).value,
+        "sex": read_sex(between).value if between else None,
+        "id_number": read_id_number(row.words[row.id_at].text).value,
+        "relation_to_head": read_text(after).value,
+    }
 
 
 def read_authority(views: list[PageView]) -> Field | None:
-    """The most local police office named in the page's header ("CÔNG AN PHƯỜNG ...")."""
+    """The most local police office in the page's header block ("CÔNG AN PHƯỜNG ...").
+
+    The header's left block (the office) and right block (the national motto)
+    share printed lines, so lines are cut at wide gaps first; the office is
+    printed in capitals, which tells it from the body's "Công an xã ... xác nhận".
+    """
     view = views[0]
-    top = view.lines[: max(6, len(view.lines) // 5)]
-    offices = [(line, words) for line, words in enumerate(top) if fold(" ".join(w.text for w in words)).startswith("cong an")]
+    offices = [segment for words in view.lines[: max(6, len(view.lines) // 4)] for segment in split_at_gaps(words)
+               if fold(_text(segment)).startswith("cong an") and _mostly_capitals(_text(segment))]
     if not offices:
         return None
-    local = [o for o in offices if any(k in fold(" ".join(w.text for w in o[1])) for k in ("phuong", "xa ", "dac khu", "thi tran"))]
-    _, words = (local or offices)[-1]
-    return field_from_words(clean_value(" ".join(w.text for w in words)), words, view.page)
+    local = [o for o in offices if any(k in fold(_text(o)) for k in LOCAL_UNITS)]
+    words = (local or offices)[-1]
+    return field_from_words(clean_value(_text(words)), words, view.page)
+
+
+LOCAL_UNITS = ("phuong", "xa ", "dac khu", "thi tran")
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
 def read_signature_date(views: list[PageView]) -> Field | None:

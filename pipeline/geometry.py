@@ -43,3 +43,17 @@ def renumber_lines(words: Sequence[Word]) -> list[Word]:
         for index, line in enumerate(visual_lines(words))
         for word in line
     ]
+
+
+def split_at_gaps(line: Sequence[Word], factor: float = 2.0) -> list[list[Word]]:
+    """A visual line cut where words stand apart: a header's left and right blocks, table cells."""
+    segments: list[list[Word]] = []
+    for word in sorted(line, key=lambda w: w.bbox[0]):
+        if segments:
+            previous = segments[-1][-1]
+            height = max(1, previous.bbox[3] - previous.bbox[1], word.bbox[3] - word.bbox[1])
+            if word.bbox[0] - previous.bbox[2] <= factor * height:
+                segments[-1].append(word)
+                continue
+        segments.append([word])
+    return segments

@@ -142,25 +142,24 @@ def parse_date(text: str) -> DateReading | None:
     reading = _read_ngay_thang_nam(text)
     if reading:
         return reading
-    # Separators with spaces around them: "28 / 04 / 1993".
+    # The earliest date: separators with spaces around them ("28 / 04 / 1993") or a
+    # compact run ("28/04/1993", "280411993").
+    found: list[tuple[int, DateReading]] = []
     for m in _SPACED.finditer(text):
-        run = "/".join(m.groups())
-        got = _read_run(run)
+        got = _read_run("/".join(m.groups()))
         if got:
-            iso, _penalty, repaired = got
-            return DateReading(iso, repaired, m.group(0))
-    best: tuple[float, int, DateReading] | None = None
+            found.append((m.start(), DateReading(got[0], got[2], m.group(0))))
+            break
     for m in _RUN.finditer(text):
         run = m.group(0).strip("/\\-.,")
         if sum(ch.isdigit() for ch in run) < 4:
             continue
         got = _read_run(run)
         if got:
-            iso, penalty, repaired = got
-            if best is None or penalty < best[0]:
-                best = (penalty, m.start(), DateReading(iso, repaired, run))
-    if best:
-        return best[2]
+            found.append((m.start(), DateReading(got[0], got[2], run)))
+            break
+    if found:
+        return min(found, key=lambda f: f[0])[1]
     year = _YEAR.search(text)
     if year and not re.search(r"[0-9]", text[:year.start()] + text[year.end():]):
         return DateReading(year.group(1), False, year.group(1))

@@ -24,7 +24,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -184,7 +185,7 @@ def _phrase_matcher(variants: tuple[tuple[str, ...], ...]) -> Any:
     for i, toks in enumerate(variants):
         if toks:
             doc = Doc(_nlp.vocab, words=list(toks))
-            for token, norm in zip(doc, toks):
+            for token, norm in zip(doc, toks, strict=True):
                 token.norm_ = norm
             matcher.add(str(i), [doc])
     return matcher
@@ -201,7 +202,7 @@ def _exact_hits_spacy(page: PreparedPage, variants: tuple[tuple[str, ...], ...]
         for line in page.lines:
             norms = [t.norm for t in line.tokens]
             doc = Doc(_nlp.vocab, words=norms)
-            for token, norm in zip(doc, norms):
+            for token, norm in zip(doc, norms, strict=True):
                 token.norm_ = norm
             page._docs.append(doc)
     found = set()
@@ -324,7 +325,7 @@ def find_all_labels(
     ``avoid``: other labels that win over ours where they overlap and are longer or
     score better (e.g. ``avoid=["Nơi sinh"]`` for "Ngày sinh", ``avoid=["Số định danh
     cá nhân", "Quyển số"]`` for "Số"). ``exclude_overlaps=False`` keeps overlapping
-    hits of different variants (each position still reports its best variant).
+    hits of different variants (each variant still keeps only its best window).
     ``stop_at``: labels of the next fields; the value words end where one of them
     starts on the same line ("Giới tính: Nam Quốc tịch: Việt Nam"). They also act as
     ``avoid``. ``use_spacy``: None = the PhraseMatcher if already warm, True = load it
@@ -343,14 +344,11 @@ def find_all_labels(
     cands = _candidates(page, toks, min_score, use_spacy)
     if exclude_overlaps:
         cands = _resolve_overlaps(cands, toks)
-    else:
-        best: dict[tuple[int, int, int], _Candidate] = {}
+    else:  # overlaps between variants stay; each variant keeps its best windows
+        by_variant: dict[int, list[_Candidate]] = {}
         for c in cands:
-            key = (c.line, c.tok_start, c.tok_end)
-            if key not in best or (c.score, len(toks[c.variant])) > (
-                    best[key].score, len(toks[best[key].variant])):
-                best[key] = c
-        cands = list(best.values())
+            by_variant.setdefault(c.variant, []).append(c)
+        cands = [c for group in by_variant.values() for c in _resolve_overlaps(group, toks)]
     n_own = len(variants)
     stop_variants = {all_labels.index(s) for s in stop_at}
     stops: dict[int, list[int]] = {}  # line -> first token of each stop label

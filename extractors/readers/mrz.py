@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import product
-from typing import Iterable, Literal
+from typing import Literal
+from collections.abc import Iterable
 
 from extractors.readers.ids import birth_year_from_id
 from extractors.readers.text import nfc
@@ -116,6 +117,18 @@ def _variants(line: str) -> list[str]:
     return []
 
 
+def _line2_variants(line: str) -> list[str]:
+    """Line 2 with its filler run rebuilt: OCR often drops or doubles a few of the
+    eleven '<' of the optional data, which hold nothing on Vietnamese cards."""
+    variants = _variants(line)
+    if 18 < len(line) < LINE + 4 and not variants:
+        tail = _fillers(line[18:])
+        digit = tail[-1] if tail[-1:].isdigit() else "<"
+        if set(tail.rstrip("0123456789")) <= {"<"}:
+            variants.append(line[:18] + "<" * 11 + digit)
+    return variants
+
+
 def _date(yymmdd: str, century: int) -> str | None:
     try:
         return date(century + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:6])).isoformat()
@@ -143,14 +156,17 @@ def _read(l1: str, l2: str, l3: str) -> MrzReading | None:
     if id_field is not None:
         id_number, id_ok, r4 = id_field
         repaired |= r4
-    if id_number is None or not id_ok:
+        if not id_ok:
+            id_number = None  # its own check digit failed: do not pass it on
+    else:
         candidate = l1[15:27].translate(_TO_DIGIT)
-        # unchecked, but the document number repeats the id's last nine digits
+        # no check digit printed: trust the id only if it repeats the document number
         id_number = candidate if candidate.isdigit() and candidate[3:] == doc_number else None
     nationality = l2[15:18].translate(_TO_LETTER)
     optional2 = _fillers(l2[18:29])
     composite_digit = l2[29].translate(_TO_DIGIT)
-    line1 = l1[:5] + doc_number + l1[14].translate(_TO_DIGIT) + (id_number or l1[15:27]) \
+    head = "ID" + l1[2:5] if l1[2:5] in ("VNM", "VHM") else l1[:5]
+    line1 = head.replace("VHM", "VNM") + doc_number + l1[14].translate(_TO_DIGIT) + (id_number or l1[15:27]) \
         + opt1 + l1[29].translate(_TO_DIGIT)
     line2 = birth_raw + l2[6].translate(_TO_DIGIT) + l2[7] + expiry_raw \
         + l2[14].translate(_TO_DIGIT) + nationality + optional2 + composite_digit
@@ -171,12 +187,15 @@ def _read(l1: str, l2: str, l3: str) -> MrzReading | None:
     expiry_date = None if no_expiry or not expiry_raw.isdigit() else _date(expiry_raw, 2000)
 
     name_field = re.sub(r"K{2,}", lambda m: "<" * len(m.group()), l3)
+    # K for '<' in the trailing filler run; Vietnamese syllables never end in K, so a K
+    # between the last name and the fillers is a filler too ("HIEPK<<<")
     name_field = re.sub(r"[<K]*$", lambda m: "<" * len(m.group()), name_field)
     name_field = name_field.translate(_TO_LETTER)
     surname, _, given = name_field.partition("<<")
+    given = given.split("<<")[0]  # a second "<<" ends the names: the rest is filler noise
     sex = {"M": "Nam", "F": "Nữ"}.get(l2[7])
     return MrzReading(
-        lines=(line1, line2, name_field), document_code=l1[0:2], issuing_state=l1[2:5],
+        lines=(line1, line2, name_field), document_code=line1[0:2], issuing_state=line1[2:5],
         document_number=doc_number, id_number=id_number, birth_date=birth_date,
         sex=sex, expiry_date=expiry_date, no_expiry=no_expiry,
         nationality=nationality, surname=surname.strip("<").replace("<", " "),
@@ -192,10 +211,18 @@ def _score(r: MrzReading) -> tuple[int, int, int]:
             r.checks["composite"] + r.checks["id_number"], -r.repaired)
 
 
-def _looks_like_line1(line: str) -> bool:
-    head = line[:5]
-    return head[:1] in ("I", "1", "L") and head[2:5].translate(_TO_LETTER) in ("VNM", "VHM", "VN<")\
-        or head.startswith("ID")
+_LINE1_HEAD = re.compile(r"[A-Z0-9<]?[D0O][V<][N][M]")
+
+
+def _line1_start(line: str) -> int | None:
+    """Where line 1 begins: its "IDVNM" head, read as "TDVNM", "1DVNM", "IDVHM"... or
+    any two characters before an issuing-state code."""
+    m = _LINE1_HEAD.search(line[:8].replace("VHM", "VNM"))
+    if m:  # "I1DVNM": the speck before "1DVNM" goes
+        return max(0, m.end() - 5)
+    if line[:2] in ("ID", "I<", "1D", "TD", "LD") and line[2:5].isalpha():
+        return 0
+    return None
 
 
 def find_td1_lines(text: str | Iterable[str]) -> list[tuple[str, str, str]]:
@@ -204,8 +231,9 @@ def find_td1_lines(text: str | Iterable[str]) -> list[tuple[str, str, str]]:
     lines = [c for c in (_clean(x) for x in raw) if c]
     triples = []
     for i, line in enumerate(lines):
-        if _looks_like_line1(line) and i + 2 < len(lines):
-            triples.append((line, lines[i + 1], lines[i + 2]))
+        start = _line1_start(line)
+        if start is not None and i + 2 < len(lines):
+            triples.append((line[start:], lines[i + 1], lines[i + 2]))
     if not triples:
         # the three lines joined into one (OCR of a tight block) or split oddly
         joined = "".join(lines)
@@ -228,7 +256,7 @@ def parse_td1(lines_or_text: str | Iterable[str], *, require_checks: bool = True
     best: MrzReading | None = None
     for c1, c2, c3 in find_td1_lines(lines_or_text):
         c3 = (c3 + "<" * LINE)[:LINE] if len(c3) < LINE else c3[:LINE]  # name: pad/trim
-        for l1, l2 in product(_variants(c1), _variants(c2)):
+        for l1, l2 in product(_variants(c1), _line2_variants(c2)):
             reading = _read(l1, l2, c3)
             if reading and (best is None or _score(reading) > _score(best)):
                 best = reading

@@ -24,7 +24,8 @@ def normalise_name(text: str) -> str:
     """A name in the spec's normal form: NFC, single spaces, no leaders or stray
     punctuation; when the source is (mostly) capitals, all capitals, so a stray
     lower-case letter ("NGUYễN") is repaired; digits inside a word of letters are read
-    as the letters OCR confused them with ("NGUY3N" stays, "H0ÀNG" → "HOÀNG")."""
+    as the letters OCR confuses them with ("H0ÀNG" → "HOÀNG", "8ÌNH" → "BÌNH"), other
+    digits are dropped (names have none)."""
     text = clean_value(_NOT_NAME.sub(" ", nfc(text)))
     letters = [ch for ch in text if _is_letter(ch)]
     if not letters:

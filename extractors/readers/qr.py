@@ -17,7 +17,8 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterator, Literal, Sequence
+from typing import Literal
+from collections.abc import Iterator, Sequence
 
 import cv2
 import numpy as np
@@ -76,7 +77,7 @@ def parse_qr_payload(text: str | None) -> QrReading | None:
 
 # --- decoding ----------------------------------------------------------------
 
-def _text_of(barcode: "zxingcpp.Barcode") -> str:
+def _text_of(barcode: zxingcpp.Barcode) -> str:
     """The payload as UTF-8 (card QRs carry no ECI; decoders may guess Latin-1)."""
     try:
         return bytes(barcode.bytes).decode("utf-8")

@@ -1,7 +1,7 @@
 """CLI subcommands for records: ``records show``, ``requirements``, ``registry import``, ``procedures list``.
 
 ``register(subparsers)`` adds them to the ``hoso`` parser. Every subcommand sets
-``func(args) -> int`` (the exit code). Heavy imports (SQLAlchemy, Alembic) happen inside the
+``handler`` (and ``func``) ``(args) -> int`` (the exit code). Heavy imports (SQLAlchemy, Alembic) happen inside the
 handlers so that ``hoso extract`` starts fast.
 """
 
@@ -20,26 +20,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     show.add_argument("id_number", metavar="ID_NUMBER", help="12-digit personal identification number")
     show.add_argument("--all", action="store_true", help="also expired / needs_review latest versions")
     show.add_argument("--json", action="store_true", help="JSON instead of a table")
-    show.set_defaults(func=show_records)
+    show.set_defaults(handler=show_records, func=show_records)
 
     needs = subparsers.add_parser("requirements", help="which components of a procedure are already held")
     needs.add_argument("procedure", metavar="PROCEDURE", help="procedure code (see `procedures list`)")
     needs.add_argument("--id", dest="id_number", required=True, metavar="ID_NUMBER", help="requester's id number")
     needs.add_argument("--json", action="store_true", help="JSON instead of a table")
-    needs.set_defaults(func=show_requirements)
+    needs.set_defaults(handler=show_requirements, func=show_requirements)
 
     registry = subparsers.add_parser("registry", help="population-registry stand-in")
     registry_sub = registry.add_subparsers(dest="registry_command", required=True)
     load = registry_sub.add_parser("import", help="import citizens from CSV or JSON")
     load.add_argument("file", metavar="FILE")
     load.add_argument("--json", action="store_true")
-    load.set_defaults(func=import_registry)
+    load.set_defaults(handler=import_registry, func=import_registry)
 
     procedures = subparsers.add_parser("procedures", help="the procedure catalogue")
     procedures_sub = procedures.add_subparsers(dest="procedures_command", required=True)
     listing = procedures_sub.add_parser("list", help="procedures and their required components")
     listing.add_argument("--json", action="store_true")
-    listing.set_defaults(func=list_procedures)
+    listing.set_defaults(handler=list_procedures, func=list_procedures)
 
 
 def _open_database() -> Any:

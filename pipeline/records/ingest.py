@@ -203,6 +203,9 @@ def _record_document(
     session: Session, original: Original, index: int, document: Document, actor: str
 ) -> tuple[DocumentRecord, RecordOutcome]:
     values = {name: _nfc_value(field.value) for name, field in document.fields.items()}
+    expiry = document.fields.get("expiry_date")
+    if expiry is not None and expiry.no_expiry:
+        values["no_expiry"] = True  # "Không thời hạn" is a reading too: it must count in comparisons
     present = {name: value for name, value in values.items() if value not in (None, "", [])}
     number = document_number(document.document_type, present)
     identity = f"{document.document_type}:{number}" if number else f"file:{original.sha256}:{index}"
@@ -214,13 +217,15 @@ def _record_document(
     ))
     # A re-run of a file already recorded for this document: nothing to do.
     for version in versions:
-        if _covers(version.fields, present) and any(p.sha256 == original.sha256 for p in version.provenance):
+        from_this_file = identity.startswith("file:") or any(p.sha256 == original.sha256 for p in version.provenance)
+        if from_this_file and _covers(version.fields, present):
             return version, "unchanged"
 
     latest = versions[0] if versions else None
     if latest is not None and _covers(latest.fields, present):
         # The same values read from another file: one document, more evidence.
-        _add_provenance(session, latest, original, document, present)
+        if not _add_provenance(session, latest, original, document, present):
+            return latest, "unchanged"
         record_event(session, "document.provenance_added", "document", latest.id, actor, original_id=original.id)
         return latest, "provenance_added"
 
@@ -228,6 +233,8 @@ def _record_document(
     for name, value in (latest.fields.items() if latest else ()):
         if fields.get(name) in (None, "", []):
             fields[name] = value  # a field this scan missed keeps its earlier reading
+    if fields.get("no_expiry"):
+        fields["expiry_date"] = None
     record = DocumentRecord(
         identity=identity, document_type=document.document_type, variant=document.variant or
         (latest.variant if latest else None), number=number, fields=fields,
@@ -236,7 +243,7 @@ def _record_document(
     )
     if document.needs_review:
         record.status = "needs_review"
-    _set_validity(record, document)
+    _set_validity(record)
     conflict = _person_conflict(latest.fields, present) if latest else None
     if latest is not None and conflict is None:
         record.supersedes_id = latest.id
@@ -301,29 +308,32 @@ def _person_conflict(known: dict[str, Any], present: dict[str, Any]) -> str | No
 
 def _add_provenance(
     session: Session, record: DocumentRecord, original: Original, document: Document, present: dict[str, Any]
-) -> None:
+) -> int:
+    """Evidence for each value read from this original; returns how many rows were added."""
+    added = 0
     have = {(p.field_name, p.sha256) for p in record.provenance} if record.id else set()
     for name in present:
-        if (name, original.sha256) in have:
-            continue
-        field = document.fields[name]
+        field = document.fields.get(name)
+        if field is None or (name, original.sha256) in have:
+            continue  # derived values (no_expiry) have their evidence on the field they came from
         extras = {key: value for key in ("province", "ward", "no_expiry", "note")
                   if (value := getattr(field, key)) is not None}
         session.add(Provenance(
             document_id=record.id, field_name=name, original_id=original.id, object_key=original.object_key,
             sha256=original.sha256, page=field.page, bbox=list(field.bbox) if field.bbox else None,
             source=field.source, confidence=field.confidence, extras=extras))
+        added += 1
+    return added
 
 
-def _set_validity(record: DocumentRecord, document: Document) -> None:
+def _set_validity(record: DocumentRecord) -> None:
     from pipeline.records.procedures import load_catalogue
 
     fields = record.fields
     if record.document_type == "id_card":
         record.valid_from = _iso_date(fields.get("issue_date"))
         record.valid_until = _iso_date(fields.get("expiry_date"))
-        expiry = document.fields.get("expiry_date")
-        record.no_expiry = bool(expiry and expiry.no_expiry)
+        record.no_expiry = bool(fields.get("no_expiry"))
     elif record.document_type == "residence_confirmation":
         record.valid_from = _iso_date(fields.get("issue_date"))
         days = load_catalogue().document_validity_days.get("residence_confirmation")

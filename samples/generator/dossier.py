@@ -18,7 +18,7 @@ from .certificates import make_birth_certificate, make_marriage_certificate, rec
 from .forms import A4_H, A4_W
 from .layout import Page
 from .model import Document
-from .pdf import ImagePage, encode_image, image_page, write_pdf
+from .pdf import ImagePage, image_page, write_pdf
 from .people import Family, Person, age_on, make_family
 from .raster import render_page
 from .residence import make_residence_confirmation
@@ -197,7 +197,7 @@ def _pdf_item(out: Path, item: Item, seed: int, art_seed: int, rng: random.Rando
             pdf_pages.append(sheet)
         else:
             shot = _scan(sheet, rng, rng.random() < 0.3, item.compact)
-            pdf_pages.append(image_page(shot.image, shot.info["dpi"], _q(item, rng.randint(70, 85))))
+            pdf_pages.append(image_page(shot.image, shot.info["dpi"], _q(item, rng.randint(70, 85)) - (18 if item.compact else 0)))
     path = out.with_suffix(".pdf")
     write_pdf(path, pdf_pages)
     numbers = list(range(1, len(sheets) + 1))
@@ -229,7 +229,7 @@ def _multi_item(out: Path, item: Item, seed: int, art_seed: int, rng: random.Ran
                 pdf_pages.append(sheet)
             else:
                 shot = _scan(sheet, rng, rng.random() < 0.3, item.compact, dpi=rng.choice([200, 250]))
-                pdf_pages.append(image_page(shot.image, shot.info["dpi"], _q(item, rng.randint(70, 82)) - (10 if item.compact else 0)))
+                pdf_pages.append(image_page(shot.image, shot.info["dpi"], _q(item, rng.randint(70, 82)) - (18 if item.compact else 0)))
             page_texts.append(page_entry(len(page_texts) + 1, sheet))
         entry = document_entry(doc, list(range(first, len(page_texts) + 1)), side)
         entry["text_layer"] = digital

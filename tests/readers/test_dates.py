@@ -120,3 +120,8 @@ def test_date_to_words_form():
     assert date_to_words("2020-03-15") == "Ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi"
     assert date_to_words("2024-04-05") == "Ngày mồng năm tháng tư năm hai nghìn không trăm hai mươi tư"
     assert date_to_words("1993") == "Năm một nghìn chín trăm chín mươi ba"
+
+
+def test_first_date_in_text_wins():
+    assert parse_date("Ngày cấp: 15/08/2021 Có giá trị đến: 15/08/2031").iso == "2021-08-15"
+    assert parse_date("28I04I1993 cấp 15 / 08 / 2021").iso == "1993-04-28"

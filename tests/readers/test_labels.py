@@ -15,7 +15,8 @@ def page(*texts: str) -> list[list[Word]]:
     for li, text in enumerate(texts):
         words, x = [], 10
         for token in text.split():
-            words.append(Word(text=token, confidence=0.9, bbox=(x, li * 30, x + 10 * len(token), li * 30 + 20), line=li))
+            box = (x, li * 30, x + 10 * len(token), li * 30 + 20)
+            words.append(Word(text=token, confidence=0.9, bbox=box, line=li))
             x += 10 * len(token) + 8
         lines.append(words)
     return lines
@@ -139,3 +140,9 @@ def test_importing_labels_does_not_import_spacy():
 def test_warm_up_makes_spacy_ready():
     assert labels.warm_up_spacy() is True
     assert labels.spacy_ready()
+
+
+def test_overlapping_hits_kept_on_request():
+    kept = find_all_labels(CARD, ["Số", "Số định danh cá nhân"], exclude_overlaps=False)
+    on_line1 = sorted((h.label, h.word_start) for h in kept if h.line_index == 1)
+    assert on_line1 == [("Số", 0), ("Số định danh cá nhân", 0)]

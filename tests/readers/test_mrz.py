@@ -112,3 +112,30 @@ def test_lines_joined_into_one():
 def test_no_mrz():
     assert parse_td1("CĂN CƯỚC CÔNG DÂN\nHọ và tên: NGUYỄN VĂN AN") is None
     assert parse_td1("") is None
+
+
+# Tesseract 5 output (eng, psm 6, MRZ whitelist) of OCR-B renderings of synthetic cards.
+TESSERACT_K_IN_FILLER = "IDVNM0013785969001001378596<<0\n0103244M3901016VNM<<<<<<<<<<K<2\nLE<<HOANG<KHANH<<<<<<<<<<<<\n"
+TESSERACT_SHORT_LINE2 = "IDVNM1042567245001104256724<<6\n0404022F4301015VNM<<<<<<\nNGUYEN<<VAN<KAN<X<<K<<<K\n"
+# Tesseract vie on the same font reads 3 as 5: digit-for-digit damage no repair may touch.
+TESSERACT_VIE_3_AS_5 = ("I1DVNM1411855041079141185504<<1\n4106069F 5401011VNM<<<<<<<<<<<8\n"
+                        "LE<<H0ANG<KHANH<<<<<<<<<<<<<<<\n")
+
+
+def test_tesseract_outputs():
+    r = parse_td1(TESSERACT_K_IN_FILLER)
+    assert r.valid and r.checks["composite"] and r.id_number == "001001378596" and r.name == "LE HOANG KHANH"
+    r = parse_td1(TESSERACT_SHORT_LINE2)  # eleven fillers read as six, composite digit lost
+    assert r.valid and not r.checks["composite"] and r.id_number == "001104256724"
+    assert (r.birth_date, r.sex, r.expiry_date) == ("1904-04-02", "Nữ", "2043-01-01")
+    assert r.surname == "NGUYEN" and r.given_names.startswith("VAN")
+    assert parse_td1(TESSERACT_VIE_3_AS_5) is None
+    loose = parse_td1(TESSERACT_VIE_3_AS_5, require_checks=False)
+    assert loose is not None and loose.id_number is None  # a failed id check digit is not passed on
+
+
+def test_line1_head_misread():
+    for head in ("TDVNM", "1DVNM", "I1DVNM", "IDVHM"):
+        r = parse_td1([head + GOOD[0][5:], GOOD[1], GOOD[2]])
+        assert r is not None and r.lines[0] == GOOD[0] and r.issuing_state == "VNM"
+

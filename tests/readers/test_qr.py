@@ -22,7 +22,8 @@ def test_payload_fields():
 
 
 def test_payload_variants_accepted():
-    assert parse_qr_payload("079303001234||TRẦN THỊ BÌNH|01012003|Nữ|Xã Lũng Cú, Tuyên Quang|02022024").old_id_number is None
+    no_old_id = "079303001234||TRẦN THỊ BÌNH|01012003|Nữ|Xã Lũng Cú, Tuyên Quang|02022024"
+    assert parse_qr_payload(no_old_id).old_id_number is None
     assert parse_qr_payload(PAYLOAD.replace("123456789", "001093099999")).old_id_number == "001093099999"
     assert parse_qr_payload(PAYLOAD + "||").id_number == "001093012345"  # empty trailing fields
     decomposed = parse_qr_payload(__import__("unicodedata").normalize("NFD", PAYLOAD))
