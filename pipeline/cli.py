@@ -11,7 +11,7 @@ from typing import Sequence
 from pipeline.errors import ExitCode
 
 # modules that add their own sub-commands through ``register(subparsers)``
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("pipeline.records.commands",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,22 +1,58 @@
-"""Developer aid: print truth vs extracted values for one generated file (fictitious data only)."""
+"""Developer aid: truth vs extracted values for generated files (fictitious data only).
 
+    python scripts/compare.py FILE.truth.json...        every field, XX where wrong
+    python scripts/compare.py --confident-wrong DIR      only wrong values stated with confidence >= 0.9
+Results are cached in /tmp/hoso-compare by file hash, so re-runs after extractor changes re-extract
+from the cached pages without OCR.
+"""
+
+import hashlib
 import json
 import sys
 from pathlib import Path
 
+from extractors import extract_documents
 from pipeline.evaluate import match_document, normalise
 from pipeline.process import process_file
+from schemas import ExtractionResult
 
-for arg in sys.argv[1:]:
-    truth_path = Path(arg)
+CACHE = Path("/tmp/hoso-compare")
+
+
+def result_for(path: Path) -> ExtractionResult:
+    """OCR once per file content; extraction always re-runs on the cached pages."""
+    CACHE.mkdir(exist_ok=True)
+    key = CACHE / (hashlib.sha256(path.read_bytes()).hexdigest() + ".json")
+    if key.exists():
+        result = ExtractionResult.model_validate_json(key.read_text())
+        images = {}
+    else:
+        processed = process_file(path)
+        result, images = processed.result, processed.images
+        key.write_text(result.model_dump_json())
+    result.documents = extract_documents(result.pages, images) if result.pages else []
+    return result
+
+
+def rows(truth_path: Path, only_confident_wrong: bool):
     truth = json.loads(truth_path.read_text())
-    result = process_file(truth_path.parent / truth["file"]).result
-    print("==", truth["file"], [(d.document_type, d.pages) for d in result.documents], result.errors)
+    result = result_for(truth_path.parent / truth["file"])
     for expected in truth["documents"]:
         doc = match_document(expected, result.documents)
         for name, wanted in expected["fields"].items():
             got = doc.fields.get(name) if doc else None
             value = got.value if got else None
-            mark = "  " if normalise(value) == normalise(wanted) else "XX"
+            ok = normalise(value) == normalise(wanted)
+            if only_confident_wrong and (ok or got is None or got.confidence < 0.9):
+                continue
             conf = f"{got.confidence:.2f} {got.source}" if got else "-"
-            print(f"{mark} {name:28} {str(wanted)[:60]!s:60} | {str(value)[:60]} ({conf})")
+            yield f"{'  ' if ok else 'XX'} {truth['file'][:34]:34} {name:26} {str(wanted)[:50]!s:50} | {str(value)[:50]} ({conf})"
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    confident = args[:1] == ["--confident-wrong"]
+    paths = sorted(Path(args[1]).glob("*.truth.json")) if confident else [Path(a) for a in args]
+    for truth_path in paths:
+        for row in rows(truth_path, confident):
+            print(row)

@@ -22,14 +22,17 @@ Layout of the output (NFC everywhere)::
 
 ``current`` of a former province is the code of the province it merged into; of a
 former ward, the codes of the current wards it went into, the default (largest
-share) first. Codes of current and former units are GSO codes; current ward codes
-are unique across the country. The 63 former province codes (01-96) are also the
+share) first. ``aliases`` of a former ward: folded, space-less names (with the type
+word) of wards merged into it between 2019 and mid-2025, so that older documents
+still resolve ("phuong15" on Phường 2, Quận Bình Thạnh). Codes of current and former
+units are GSO codes; current ward codes are unique across the country. The 63 former province codes (01-96) are also the
 first digits (0 + code) of the 12-digit personal id number's birth-registration code.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from importlib import resources
 from pathlib import Path
@@ -60,6 +63,34 @@ def _wards_of(parser: dict, no_accent_key: str, accent_key: str, *path: str) -> 
             node = node.get(key, {})
         merged.update(node)
     return merged
+
+
+_TYPED = re.compile(r"^(phuong|xa|thitran)(.+)$")
+
+
+def _merged_names(ward: dict) -> list[str]:
+    """Names of wards merged into this one before 2025 (e.g. Phường 15 into Phường 2 of
+    Bình Thạnh in 2025-01), from the source's search keywords: folded, no spaces, with
+    the type word ("phuong15", "phuongquyetthang"); spelling variants (y/i) left out."""
+    own = _compact(ward["ward"])
+    names = []
+    for keyword in ward.get("wardKeywords", []):
+        m = _TYPED.match(keyword)
+        if not m or keyword == own or not m.group(2).isascii():
+            continue
+        rest = m.group(2).lstrip("0") or "0"
+        if rest.isdigit():
+            keyword = m.group(1) + rest
+        if keyword == own or keyword.replace("y", "i") == own.replace("y", "i") or keyword in names:
+            continue
+        names.append(keyword)
+    return names
+
+
+def _compact(name: str) -> str:
+    text = unicodedata.normalize("NFD", name.lower()).replace("đ", "d")
+    text = "".join(ch for ch in text if ch.isascii() and ch.isalnum())
+    return re.sub(r"(?<=[a-z])0+(?=\d)", "", text)
 
 
 def build() -> dict:
@@ -114,7 +145,11 @@ def build() -> dict:
                     continue
                 current = old_ward_to_new.get(f"{pkey}_{dkey}_{wkey}", [])
                 unmapped += not current
-                rows.append({"code": ward["wardCode"], "name": _nfc(ward["ward"]), "current": current})
+                row = {"code": ward["wardCode"], "name": _nfc(ward["ward"]), "current": current}
+                aliases = _merged_names(ward)
+                if aliases:
+                    row["aliases"] = aliases
+                rows.append(row)
             rows.sort(key=lambda r: r["code"])
             row = {"code": dist["districtCode"], "name": _nfc(dist["district"]), "wards": rows}
             if not rows:  # island districts became special zones (đặc khu) of the same name

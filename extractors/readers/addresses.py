@@ -7,7 +7,9 @@ and ward (official names, "Thành phố Hà Nội", "Phường Ba Đình"), hand
   province), mapping former provinces, districts and wards to the current ones
   through ``extractors/data/admin_units.json``;
 * abbreviations (P., Q., TP., TP, Tp., X., H., T., TX., TT.), lost diacritics and OCR
-  damage (folding, then rapidfuzz within the province only);
+  damage (folding, then rapidfuzz within the province only, and only for parts that
+  carry a unit word: "đường Láng" is a street, not a damaged ward name);
+* wards merged into others between 2019 and 2025 ("Phường 15, Quận Bình Thạnh");
 * addresses whose commas OCR lost (split again at the unit words).
 
 Indexes are built once, on first use (~0.3 s); a look-up then takes well under 5 ms.
@@ -27,6 +29,7 @@ from extractors.readers.text import clean_value, fold, nfc
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "admin_units.json"
 FUZZY_CUTOFF = 85.0
+ALIAS_SCORE = 0.95  # a ward's pre-2025 merged name: right, but say it was not its own name
 
 # Unit words (folded) at the start of a part, and what level they name.
 _WARD_TYPES = {"phuong": "phuong", "xa": "xa", "thi tran": "thi tran", "dac khu": "dac khu",
@@ -60,9 +63,12 @@ class _Scope:
     """Units searchable by folded short name ("ba dinh"), exactly or fuzzily."""
 
     by_short: dict[str, list[Unit]] = field(default_factory=dict)
+    by_alias: dict[str, list[Unit]] = field(default_factory=dict)  # "phuong15": merged names
 
-    def add(self, unit: Unit) -> None:
+    def add(self, unit: Unit, aliases: list[str] = ()) -> None:  # type: ignore[assignment]
         self.by_short.setdefault(unit.short, []).append(unit)
+        for alias in aliases:
+            self.by_alias.setdefault(alias, []).append(unit)
 
     def find(self, kind: str | None, short: str, printed: str = "") -> tuple[list[Unit], float]:
         """Units named ``short`` (of type ``kind`` when given), exact or fuzzy; among
@@ -78,8 +84,16 @@ class _Scope:
                                                  bool(kind) and u.kind != kind))
         if exact:
             return exact, 1.0
-        if short.isdigit() or len(short) < 4:
-            return [], 0.0  # "Phường 3" vs "Phường 8": no fuzzy for numbers or tiny names
+        if self.by_alias:  # a ward merged into another before 2025 ("Phường 15" → "Phường 2")
+            compact = short.replace(" ", "")
+            for word in ([kind] if kind else ["phuong", "xa", "thi tran"]):
+                merged = self.by_alias.get(word.replace(" ", "") + compact)
+                if merged:
+                    return merged, ALIAS_SCORE
+        if not kind or short.isdigit() or len(short) < 4:
+            # fuzzy only for a part with a unit word: "đường Láng" must not become a ward,
+            # nor "Phường 3" "Phường 8"
+            return [], 0.0
         hit = process.extractOne(short, self.by_short.keys(), scorer=fuzz.ratio,
                                  score_cutoff=FUZZY_CUTOFF)
         if not hit:
@@ -187,8 +201,8 @@ def _index() -> _Index:
             for w in d["wards"]:
                 kind, short = _split_name(w["name"])
                 unit = Unit(w["code"], w["name"], kind, short, code, tuple(w["current"]))
-                scope.add(unit)
-                all_wards.add(unit)
+                scope.add(unit, w.get("aliases", []))
+                all_wards.add(unit, w.get("aliases", []))
     return _Index(provinces, former, names, current_wards, wards_in, former_wards_in,
                   districts_in, of_district, into)
 
@@ -282,7 +296,7 @@ def _resolve_below(parts: list[_Part], code: str, is_current: bool) -> _Resoluti
     if last.level in ("district", "city", None) and len(parts) >= 2:
         for fcode in former_codes:
             districts, dscore = idx.districts_in[fcode].find(
-                last.kind if last.level == "district" else None, last.short, last.printed)
+                last.kind if last.level in ("district", "city") else None, last.short, last.printed)
             for district in districts:
                 ward_part = parts[-2]
                 if ward_part.level not in ("ward", None):
@@ -307,7 +321,14 @@ def _resolve_below(parts: list[_Part], code: str, is_current: bool) -> _Resoluti
         if len(parts) < 2 or parts[-2].level not in ("ward", None):
             return empty
         last = parts[-2]
-    return _two_level(last, current_code, is_current, former_codes, former_name) or empty
+    found = _two_level(last, current_code, is_current, former_codes, former_name)
+    if found is None and last.level is None and len(parts) >= 2:
+        # "Phú Hội, Huế, Thừa Thiên Huế": the last part was a district the data lacks
+        # (Huế city before its 2025 split); take the part before it if it is a ward exactly
+        found = _two_level(parts[-2], current_code, is_current, former_codes, former_name)
+        if found is not None and found.score < 1.0:
+            found = None
+    return found or empty
 
 
 def _two_level(part: _Part, current_code: str, is_current: bool, former_codes: list[str],

@@ -57,6 +57,12 @@ def test_data_file_shape():
     ("Phường Trúc Bạch, Hà Nội", "Thành phố Hà Nội", "Phường Ba Đình"),
     ("Huyện Côn Đảo, Tỉnh Bà Rịa - Vũng Tàu", "Thành phố Hồ Chí Minh", "Đặc khu Côn Đảo"),
     ("Phường Thủ Dầu Một, Bình Dương", "Thành phố Hồ Chí Minh", "Phường Thủ Dầu Một"),
+    # wards merged before 2025 still resolve through the ward they joined
+    ("Phường 15, Quận Bình Thạnh, TP HCM", "Thành phố Hồ Chí Minh", "Phường Gia Định"),
+    ("Phường Quyết Thắng, Thành phố Biên Hòa, Tỉnh Đồng Nai", "Tỉnh Đồng Nai", "Phường Trấn Biên"),
+    # chip cards print short forms: no unit words, district "Huế" unknown to the data
+    ("Phú Hội, Huế, Thừa Thiên Huế", "Thành phố Huế", "Phường Thuận Hóa"),
+    ("Truc Bach, Ba Dinh, Ha Noi", "Thành phố Hà Nội", "Phường Ba Đình"),
 ])
 def test_resolve(text, province, ward):
     reading = resolve_address(text)
@@ -81,6 +87,16 @@ def test_province_only_and_unresolvable():
     assert (r.province, r.ward, r.text) == (None, None, "Nowhere street 12")
     assert resolve_address("").province is None
     assert resolve_address(None).text == ""
+
+
+def test_a_street_is_not_a_damaged_ward_name():
+    r = resolve_address("Số 12, ngõ 34, đường Láng, Hà Nội")
+    assert (r.province, r.ward) == ("Thành phố Hà Nội", None)
+
+
+def test_merged_ward_reading_says_so():
+    r = resolve_address("Phường 15, Quận Bình Thạnh, TP HCM")
+    assert r.former_ward == "Phường 2" and r.score == 0.95
 
 
 def test_ambiguous_former_ward_is_not_guessed():
