@@ -8,11 +8,12 @@ each other a person must look.
 
 from __future__ import annotations
 
-import cv2
+from dataclasses import replace
+
 import numpy as np
 
 from extractors.classify import phrase_present
-from extractors.engine import PageView, field_from_words
+from extractors.engine import PageView
 from extractors.readers.mrz import MrzReading, parse_td1
 from extractors.readers.names import names_match
 from extractors.readers.qr import QrReading, decode_qr, parse_qr_payload
@@ -112,19 +113,30 @@ def _take_machine_value(document: Document, name: str, value: str, source: str, 
 
 
 def read_mrz(pages: list[Page], images: dict[int, np.ndarray]) -> tuple[MrzReading, Page] | None:
-    """The MRZ from the page text, else from a second OCR of its band with an MRZ-only alphabet."""
+    """The MRZ read again from its band with an OCR-B alphabet, else from the page text.
+
+    Tesseract's ``vie`` model misreads OCR-B digits (3 as 5, 6 as ó), so the band is
+    re-read with ``eng`` restricted to the MRZ characters; a text layer is used as is.
+    """
+    for page in pages:
+        image = images.get(page.number)
+        if image is not None and side_of(page) != "front":
+            reading = parse_td1(ocr_mrz_band(page, image))
+            if reading is not None:
+                return repair_nationality(reading), page
     for page in pages:
         reading = parse_td1(page.text)
         if reading is not None:
-            return reading, page
-    for page in pages:
-        image = images.get(page.number)
-        if image is None or side_of(page) == "front":
-            continue
-        reading = parse_td1(ocr_mrz_band(page, image))
-        if reading is not None:
-            return reading, page
+            return repair_nationality(reading), page
     return None
+
+
+def repair_nationality(reading: MrzReading) -> MrzReading:
+    """A Vietnamese card's nationality field is VNM; OCR of it ("WNM", "NMK") is not checked by any digit."""
+    if reading.issuing_state != "VNM" or reading.lines[1][15:18] == "VNM":
+        return reading
+    line2 = reading.lines[1][:15] + "VNM" + reading.lines[1][18:]
+    return replace(reading, lines=(reading.lines[0], line2, reading.lines[2]), nationality="VNM")
 
 
 def ocr_mrz_band(page: Page, image: np.ndarray) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
@@ -41,14 +41,55 @@ def read_text(raw: str) -> Reading:
     return Reading(value or None)
 
 
+def read_place(raw: str) -> Reading:
+    """A place named in prose ("Ủy ban nhân dân phường Cát Dài, quận Lê Chân, ..."), unit names spelled right."""
+    value, _ = correct_address_spelling(clean_value(raw))
+    return Reading(value or None)
+
+
+@lru_cache(maxsize=1)
+def name_syllables() -> dict[str, list[str]]:
+    """Common name syllables in capitals, grouped by their unmarked form ("DIEU": ["DIỆU"])."""
+    data = json.loads((DATA / "name_syllables.json").read_text(encoding="utf-8"))
+    by_fold: dict[str, list[str]] = {}
+    for syllable in data["syllables"]:
+        by_fold.setdefault(fold(syllable), []).append(syllable)
+    return by_fold
+
+
+UNCOMMON_NAME = 0.8  # a well-formed syllable that is not a common name part: plausible, have it checked
+MARKS_AMBIGUOUS = 0.93  # a common syllable whose marks OCR could have swapped with another's (YÊN / YẾN)
+
+
 def read_name(raw: str) -> Reading:
+    """A person's name, with OCR'd tone marks checked against common name syllables.
+
+    A syllable that is not a name part but has exactly one name part with the
+    same letters ("DIÊU" → "DIỆU", "TRẤN" → "TRẦN") is repaired; anything
+    uncertain lowers the confidence so a person looks at it.
+    """
     value = normalise_name(raw)
     if not value:
         return Reading(None, problems=["no name found"])
-    odd = [w for w in fold(value).split() if not _SYLLABLE.match(w)]
-    if odd or len(value.split()) < 2:
-        return Reading(value, DOUBTFUL, ["name: unusual spelling for a Vietnamese name"])
-    return Reading(value)
+    words, factor, problems = [], 1.0, []
+    for word in value.split():
+        spelled, word_factor = _name_syllable(word)
+        words.append(spelled)
+        factor = min(factor, word_factor)
+    if factor <= DOUBTFUL:
+        problems.append("name: unusual spelling for a Vietnamese name")
+    if len(words) < 2:
+        factor, problems = DOUBTFUL, problems + ["name: a single word"]
+    return Reading(" ".join(words), factor, problems)
+
+
+def _name_syllable(word: str) -> tuple[str, float]:
+    known = name_syllables().get(fold(word), [])
+    if word.upper() in known:
+        return word, MARKS_AMBIGUOUS if len(known) > 1 else 1.0
+    if len(known) == 1:
+        return (known[0] if word.isupper() else known[0].capitalize()), REPAIRED
+    return word, UNCOMMON_NAME if _SYLLABLE.match(fold(word)) else DOUBTFUL
 
 
 def read_date(raw: str) -> Reading:
@@ -101,10 +142,77 @@ def read_code(raw: str) -> Reading:
     return Reading(match.group(0).strip(".-")) if match else Reading(None, problems=["number: not found"])
 
 
+@lru_cache(maxsize=1)
+def unit_spellings() -> dict[str, set[str]]:
+    """Every official administrative-unit name (current and former), by its folded form."""
+    data = json.loads((DATA / "admin_units.json").read_text(encoding="utf-8"))
+    names: dict[str, set[str]] = {}
+
+    def add(name: str) -> None:
+        names.setdefault(fold(name), set()).add(name)
+
+    for province in data["provinces"]:
+        add(province["name"])
+        for ward in province["wards"]:
+            add(ward["name"])
+    for province in data["former_provinces"]:
+        add(province["name"])
+        for district in province.get("districts", []):
+            add(district["name"])
+            for ward in district.get("wards", []):
+                add(ward["name"])
+    return names
+
+
+_STREET_WORDS = {"duong": "đường", "pho": "phố", "ngo": "ngõ", "ngach": "ngách", "hem": "hẻm", "thon": "thôn"}
+
+
+def correct_address_spelling(text: str) -> tuple[str, bool]:
+    """Restore the marks OCR got wrong in unit names ("Quân Tân Bình" → "Quận Tân Bình").
+
+    In each comma-separated part, the longest ending that folds to exactly one
+    official unit name takes that name's spelling, in the part's own case
+    ("UBND phường Cát Dài", "CÔNG AN PHƯỜNG BẠCH ĐẰNG"); lower-case street-type
+    words before a capitalised name take theirs ("đương Lê Lợi" → "đường Lê Lợi").
+    Returns the text and whether it changed.
+    """
+    parts = [part.strip() for part in text.split(",")]
+    corrected = ", ".join(_street_words(_unit_name(part)) for part in parts)
+    return corrected, corrected != ", ".join(parts)
+
+
+def _unit_name(part: str) -> str:
+    words = part.split()
+    for size in range(len(words), 1, -1):
+        ending = " ".join(words[-size:])
+        spellings = unit_spellings().get(fold(ending), set())
+        if len(spellings) == 1:
+            official = _in_case_of(ending, next(iter(spellings)))
+            return " ".join(words[:-size] + [official])
+    return part
+
+
+def _in_case_of(printed: str, official: str) -> str:
+    if printed.isupper():
+        return official.upper()
+    if printed[:1].islower():
+        return official[:1].lower() + official[1:]
+    return official
+
+
+def _street_words(part: str) -> str:
+    words = part.split()
+    for index, word in enumerate(words[:-1]):
+        official = _STREET_WORDS.get(fold(word))
+        if official and word.islower() and word != official and words[index + 1][:1].isupper():
+            words[index] = official
+    return " ".join(words)
+
+
 def read_address(raw: str) -> Reading:
     from extractors.readers.addresses import resolve_address
 
-    text = clean_value(raw)
+    text, _ = correct_address_spelling(clean_value(raw))
     if not text:
         return Reading(None, problems=["address: empty"])
     resolved = resolve_address(text)
@@ -122,6 +230,17 @@ def ethnic_groups() -> dict[str, str]:
 
 def read_ethnicity(raw: str) -> Reading:
     return _snap(clean_value(raw), ethnic_groups(), "ethnicity")
+
+
+@lru_cache(maxsize=1)
+def relations() -> dict[str, str]:
+    names = json.loads((DATA / "relations.json").read_text(encoding="utf-8"))
+    return {fold(name): name for name in names}
+
+
+def read_relation(raw: str) -> Reading:
+    """A household relation ("Chủ hộ", "Con", "Cháu ruột") in its usual spelling."""
+    return _snap(clean_value(raw), relations(), "relation", keep_unknown=True)
 
 
 def read_nationality(raw: str) -> Reading:
@@ -149,8 +268,6 @@ def read_expiry(raw: str) -> Reading:
     return read_date(raw)
 
 
-def read_authority(raw: str) -> Reading:
-    return read_text(raw)
 
 
 READERS: dict[str, Callable[[str], Reading]] = {
@@ -166,5 +283,6 @@ READERS: dict[str, Callable[[str], Reading]] = {
     "nationality": read_nationality,
     "ethnicity": read_ethnicity,
     "expiry": read_expiry,
-    "authority": read_authority,
+    "place": read_place,
+    "relation": read_relation,
 }

@@ -8,19 +8,19 @@ route anything unsure to review.
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache
 from types import ModuleType
 
 import numpy as np
 
 from extractors.classify import PageClass, classify_page, group_pages
-from extractors.engine import PageView, extract_fields, view_page
+from extractors.engine import extract_fields, view_page
 from extractors.spec import TypeSpec, load_type_specs
 from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers
 from schemas import Document, Page, words_to_text
 
 
-@lru_cache(maxsize=None)
+@cache
 def hook_module(name: str | None) -> ModuleType | None:
     return importlib.import_module(f"extractors.{name}") if name else None
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from extractors.engine import PageView, field_from_words
-from extractors.kinds import read_date, read_id_number, read_name, read_sex, read_text
-from extractors.readers.text import clean_value, fold
+from extractors.kinds import read_date, read_id_number, read_name, read_place, read_relation, read_sex
+from extractors.readers.text import fold
 from extractors.spec import TypeSpec
 from pipeline.geometry import split_at_gaps
 from schemas import Document, Field, Word
@@ -102,7 +102,7 @@ def _read_member(row: MemberRow, name_words: list[Word]) -> dict[str, str | None
         "date_of_birth": read_date(row.words[row.date_at].text).value,
         "sex": read_sex(between).value if between else None,
         "id_number": read_id_number(row.words[row.id_at].text).value,
-        "relation_to_head": read_text(after).value,
+        "relation_to_head": read_relation(after).value,
     }
 
 
@@ -120,7 +120,7 @@ def read_authority(views: list[PageView]) -> Field | None:
         return None
     local = [o for o in offices if any(k in fold(_text(o)) for k in LOCAL_UNITS)]
     words = (local or offices)[-1]
-    return field_from_words(clean_value(_text(words)), words, view.page)
+    return field_from_words(read_place(_text(words)).value, words, view.page)
 
 
 LOCAL_UNITS = ("phuong", "xa ", "dac khu", "thi tran")

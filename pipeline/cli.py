@@ -6,12 +6,12 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.errors import ExitCode
 
 # modules that add their own sub-commands through ``register(subparsers)``
-COMMAND_MODULES: tuple[str, ...] = ("pipeline.records.commands",)
+COMMAND_MODULES: tuple[str, ...] = ("pipeline.records.commands", "service.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

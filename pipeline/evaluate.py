@@ -14,7 +14,8 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from pipeline.metrics import cer
 from pipeline.process import default_workers, process_file
@@ -37,7 +38,7 @@ class Tally:
     pages: int = 0
     wrong: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         for name in ("documents", "classified", "fields", "correct", "confident", "confident_wrong", "cer_sum", "pages"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for key, count in other.wrong.items():

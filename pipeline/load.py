@@ -12,8 +12,7 @@ import io
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -56,13 +55,13 @@ class SourcePage:
     def has_text_layer(self) -> bool:
         return self.text_words is not None
 
-    @cached_property
+    @property
     def pixels(self) -> np.ndarray:
         """The page image (BGR or grayscale uint8), rendered on first use for text-layer pages."""
-        if self._pixels is not None:
-            return self._pixels
-        assert self._render is not None
-        return self._render()
+        if self._pixels is None:
+            assert self._render is not None
+            self._pixels = self._render()
+        return self._pixels
 
 
 def detect_media_type(data: bytes) -> str:
@@ -186,7 +185,7 @@ def load_pdf(data: bytes, *, dpi: int = DEFAULT_DPI, max_pixels: int = MAX_PIXEL
         page = SourcePage(number=index + 1, dpi=page_dpi, text_words=words, width=width, height=height)
         page._render = _pdf_renderer(document, index, page_dpi)
         if words is None:
-            page.pixels  # image-only pages are rendered now, while the document is open
+            page._pixels = page._render()  # image-only pages are needed at once, for OCR
         pages.append(page)
     return pages
 

@@ -276,9 +276,7 @@ def number_to_words(n: int) -> str:
     if thousands:
         parts += [_DIGIT_WORDS[thousands], "nghìn"]
     hundreds, rest = divmod(rest, 100)
-    if thousands and (hundreds or rest):
-        parts += [_DIGIT_WORDS[hundreds], "trăm"]
-    elif hundreds:
+    if thousands and (hundreds or rest) or hundreds:
         parts += [_DIGIT_WORDS[hundreds], "trăm"]
     tens, units = divmod(rest, 10)
     if tens == 0 and units and (thousands or hundreds):

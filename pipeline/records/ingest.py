@@ -14,6 +14,7 @@ Rules (each function is one transaction and safe to run again):
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -172,9 +173,15 @@ def _original_row(session: Session, original: OriginalRef | int) -> Original:
 
 
 def record_extraction(
-    db: Database, original: OriginalRef | int, result: ExtractionResult, *, actor: str = DEFAULT_ACTOR
+    db: Database, original: OriginalRef | int, result: ExtractionResult, *, actor: str = DEFAULT_ACTOR,
+    same_document: Mapping[int, int] | None = None,
 ) -> list[DocumentRef]:
-    """Record what was extracted from an original and mark it ``processed``. Idempotent."""
+    """Record what was extracted from an original and mark it ``processed``. Idempotent.
+
+    ``same_document`` maps a document's index in ``result.documents`` to the id of a held document it
+    is another part of (the back of a card whose front arrived as its own file and carries the number):
+    its values become a new version of that document instead of an unnumbered document of their own.
+    """
     from pipeline.records.population import check_against_registry
 
     with db.transaction() as session:
@@ -185,7 +192,8 @@ def record_extraction(
             raise ValueError(f"original {row.id} is quarantined: release it before recording extractions")
         refs: list[DocumentRef] = []
         for index, document in enumerate(result.documents):
-            record, outcome = _record_document(session, row, index, document, actor)
+            joins = (same_document or {}).get(index)
+            record, outcome = _record_document(session, row, index, document, actor, joins)
             if outcome in ("created", "new_version"):
                 check_against_registry(session, record, actor)
             session.flush()
@@ -200,7 +208,7 @@ def record_extraction(
 
 
 def _record_document(
-    session: Session, original: Original, index: int, document: Document, actor: str
+    session: Session, original: Original, index: int, document: Document, actor: str, joins: int | None = None
 ) -> tuple[DocumentRecord, RecordOutcome]:
     values = {name: _nfc_value(field.value) for name, field in document.fields.items()}
     expiry = document.fields.get("expiry_date")
@@ -209,6 +217,13 @@ def _record_document(
     present = {name: value for name, value in values.items() if value not in (None, "", [])}
     number = document_number(document.document_type, present)
     identity = f"{document.document_type}:{number}" if number else f"file:{original.sha256}:{index}"
+    if joins is not None:
+        held = session.get(DocumentRecord, joins)
+        if held is None:
+            raise KeyError(f"no document with id {joins}")
+        if held.document_type != document.document_type:
+            raise ValueError(f"document {joins} is a {held.document_type}, not a {document.document_type}")
+        identity, number = held.identity, held.number
 
     versions = list(session.scalars(
         select(DocumentRecord).where(DocumentRecord.identity == identity)
@@ -258,7 +273,8 @@ def _record_document(
             f"{conflict} differs from document {latest.id} version {latest.version} with the same number")
     session.add(record)
     session.flush()
-    _link_persons(session, record, present)
+    # Link by every id the version holds, carried-over ones too: a card's back has no number of its own.
+    _link_persons(session, record, {name: value for name, value in fields.items() if value not in (None, "", [])})
     # Provenance of carried-over fields stays with the version they were read for; copy it along.
     carried = {name for name in fields if name not in present}
     for old in (latest.provenance if latest else ()):

@@ -208,3 +208,45 @@ class Event(Base):
 
 
 Index("ix_events_entity", Event.entity, Event.entity_id)
+
+
+class ApiKey(Base):
+    """A client of the query service (``service/``). Only the sha256 of its token is kept; ``prefix``
+    (public, random) finds the row so the hash can be compared in constant time."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        UniqueConstraint("name", name="uq_api_keys_name"),
+        UniqueConstraint("prefix", name="uq_api_keys_prefix"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_sha256: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class AuditEntry(Base):
+    """One request of a client to the query service: who, what, when, why, outcome. Append-only
+    (database triggers). The subject is an HMAC of the id number, never the number itself."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    client: Mapped[str] = mapped_column(String(128))
+    method: Mapped[str] = mapped_column(String(8))
+    endpoint: Mapped[str] = mapped_column(String(128))  # the route template, never the raw path
+    subject_hash: Mapped[str | None] = mapped_column(String(64))
+    document_id: Mapped[int | None] = mapped_column(Integer)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[int] = mapped_column(Integer)
+
+
+Index("ix_audit_log_occurred_at", AuditEntry.occurred_at)
+Index("ix_audit_log_client_time", AuditEntry.client, AuditEntry.occurred_at)
+Index("ix_audit_log_subject_time", AuditEntry.subject_hash, AuditEntry.occurred_at)
+Index("ix_audit_log_document_id", AuditEntry.document_id)

@@ -43,7 +43,7 @@ class CardStyle:
     italic_english: bool
 
     @classmethod
-    def pick(cls, rng: random.Random) -> "CardStyle":
+    def pick(cls, rng: random.Random) -> CardStyle:
         return cls(
             family=pick_family(rng, "sans" if rng.random() < 0.85 else "serif"),
             dx=rng.uniform(-0.6, 0.6), dy=rng.uniform(-0.5, 0.5),

@@ -28,7 +28,7 @@ class Registry:
         self.ward, self.province, self.district = ward, province, district
 
     @classmethod
-    def on(cls, rng: random.Random, when: date, code: str | None = None) -> "Registry":
+    def on(cls, rng: random.Random, when: date, code: str | None = None) -> Registry:
         if when >= REORGANISATION_DATE:
             a = new_address(rng)
             return cls(a.ward, a.province)

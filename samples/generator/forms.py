@@ -30,7 +30,7 @@ class FormStyle:
     keep_whole: bool     # move a value that would split to the next line whole
 
     @classmethod
-    def pick(cls, rng: random.Random, dense: bool = False) -> "FormStyle":
+    def pick(cls, rng: random.Random, dense: bool = False) -> FormStyle:
         size = rng.uniform(11.0, 12.5) if not dense else rng.uniform(10.5, 11.8)
         return cls(
             family=pick_family(rng, "serif" if rng.random() < 0.8 else "sans"),

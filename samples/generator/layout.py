@@ -9,7 +9,7 @@ from the same operations, so truth and rendering cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from collections.abc import Callable
 
 from PIL import Image
 
@@ -68,7 +68,7 @@ class Picture:
     in_pdf_as_jpeg: bool = False   # opaque photographic art is smaller as JPEG in PDFs
 
 
-Op = Union[Text, Line, Rect, Picture]
+Op = Text | Line | Rect | Picture
 
 
 @dataclass
@@ -101,7 +101,7 @@ class Page:
     def picture(self, x0: float, y0: float, x1: float, y1: float, make: PictureMaker, jpeg: bool = False) -> None:
         self.ops.append(Picture(x0, y0, x1, y1, make, jpeg))
 
-    def place(self, other: "Page", dx: float, dy: float) -> None:
+    def place(self, other: Page, dx: float, dy: float) -> None:
         """Copy another page's drawing (e.g. a card side) onto this page at an offset."""
         self.rect(dx, dy, dx + other.width, dy + other.height, outline=None, fill=other.background)
         # The placed page's reading blocks stay separate from (and after) ours.

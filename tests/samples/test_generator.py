@@ -41,11 +41,11 @@ def test_each_condition_writes_its_file_kind(generated) -> None:
         assert truth["file"] == path.name
         assert [p["number"] for p in truth["pages"]] == list(range(1, len(truth["pages"]) + 1))
     for condition in ("clean_scan", "noisy_scan", "phone_photo", "card_sides_separate"):
-        for path, truth in seen[condition]:
+        for path, _truth in seen[condition]:
             assert path.suffix in (".png", ".jpg")
             with Image.open(path) as im:
                 im.verify()
-    for path, truth in seen["phone_photo"]:
+    for _path, truth in seen["phone_photo"]:
         w, h = truth["capture"]["frame"]
         for quad in truth["capture"]["document_quads"]:
             assert all(0 <= x <= w and 0 <= y <= h for x, y in quad)  # the whole document is in frame

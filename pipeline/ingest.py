@@ -1,0 +1,450 @@
+"""Ingest files end to end: keep the original, process it once, store artefacts, record the result.
+
+Plain typed functions (no Prefect): the flows in ``flows/`` wrap them as tasks and the query
+service calls them directly. The rules:
+
+- the original is stored and registered FIRST, so a process killed mid-way loses nothing:
+  ``resume_pending`` finishes what is still ``received``;
+- an original already processed (same sha256) is never OCR'd again: its held documents are reused;
+- deterministic bad input (corrupt, encrypted, empty, wrong type, too large, an extractor bug)
+  never raises: the original is quarantined with its reason and kept;
+- transient faults (object store, database) DO raise (see ``is_transient``) so a caller can retry;
+  every step is idempotent, so a retry is safe.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from schemas import Document, ExtractionResult
+
+if TYPE_CHECKING:
+    from pipeline.process import ProcessedFile
+    from pipeline.read import OcrEngine
+    from pipeline.records.db import Database
+    from pipeline.records.procedures import RequirementsReport
+    from pipeline.records.refs import DocumentRef, OriginalRef
+    from pipeline.storage.objects import ObjectStore
+
+log = logging.getLogger(__name__)
+
+FileStatus = Literal["processed", "reused", "quarantined"]
+PNG_COMPRESSION = 1  # page images are kept for QR re-reads and drawing: fast to write beats small
+MAX_REASON_CHARS = 500
+# Fields both sides of a card may print: a file joins a card only if these agree.
+_CARD_IDENTITY_FIELDS = ("id_number", "full_name", "date_of_birth", "sex")
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file. ``documents`` are the held records it produced or reused."""
+
+    source_name: str
+    sha256: str
+    original_id: int | None
+    status: FileStatus
+    result: ExtractionResult | None = None
+    documents: list[DocumentRef] = field(default_factory=list)
+    reason: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return len(self.result.pages) if self.result else 0
+
+    @property
+    def needs_review(self) -> bool:
+        return any(ref.status == "needs_review" for ref in self.documents)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source_name": self.source_name, "sha256": self.sha256, "original_id": self.original_id,
+            "status": self.status, "reason": self.reason, "pages": self.pages, "needs_review": self.needs_review,
+            "documents": [ref.to_json() for ref in self.documents], "timings": self.timings,
+            "errors": [error.model_dump() for error in self.result.errors] if self.result else [],
+        }
+
+
+@dataclass
+class DossierOutcome:
+    """One branch upload: the dossier, each file's outcome, the documents now held, what to submit."""
+
+    dossier_id: int
+    files: list[FileOutcome]
+    documents: list[DocumentRef]
+    id_number: str | None
+    requirements: RequirementsReport | None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dossier_id": self.dossier_id, "id_number": self.id_number,
+            "files": [outcome.to_json() for outcome in self.files],
+            "documents": [ref.to_json() for ref in self.documents],
+            "requirements": self.requirements.model_dump(mode="json") if self.requirements else None,
+            "timings": self.timings,
+        }
+
+
+@dataclass
+class StagedFile:
+    """A registered original whose processing is done but not yet recorded."""
+
+    source_name: str
+    original: OriginalRef
+    processed: ProcessedFile
+    timings: dict[str, float]
+
+
+# ---------------------------------------------------------------- transient or not
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth retrying: the object store or the database failed, not the input."""
+    from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError as PoolTimeout
+
+    from pipeline.storage.objects import ObjectNotFound, StoreAccessDenied, StoreError
+
+    if isinstance(error, (ObjectNotFound, StoreAccessDenied)):
+        return False  # retrying will not make a missing object appear or a refused key work
+    if isinstance(error, (StoreError, OperationalError, PoolTimeout, ConnectionError, TimeoutError)):
+        return True
+    if isinstance(error, DBAPIError):
+        return bool(error.connection_invalidated)
+    if isinstance(error, (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)):
+        return False  # a path that is not there (or not ours) stays so
+    return isinstance(error, OSError)  # disk full, NFS hiccup on a local store
+
+
+# ---------------------------------------------------------------- one file
+
+
+def ingest_bytes(
+    db: Database,
+    store: ObjectStore,
+    data: bytes,
+    source_name: str,
+    *,
+    dossier_id: int | None = None,
+    workers: int | None = None,
+    actor: str = "hoso",
+    engine: OcrEngine | None = None,
+    searchable_pdf: bool = False,
+) -> FileOutcome:
+    """Register, process (unless already done), store artefacts and record one file."""
+    staged = stage_file(db, store, data, source_name, dossier_id=dossier_id, workers=workers, actor=actor,
+                        engine=engine, searchable_pdf=searchable_pdf)
+    if isinstance(staged, FileOutcome):
+        return staged
+    try:
+        return record_staged(db, staged, actor=actor)
+    except Exception as error:
+        if is_transient(error):
+            raise
+        # Deterministic for this input (a value the database refuses, a recording bug): set it aside.
+        return _quarantine_staged(db, staged, f"recording_failed: {type(error).__name__}: {error}", actor)
+
+
+def _quarantine_staged(db: Database, staged: StagedFile, reason: str, actor: str) -> FileOutcome:
+    from pipeline.records.ingest import quarantine
+
+    log.exception("recording original %s failed", staged.original.id)
+    quarantine(db, staged.original, _clip(reason), actor=actor)
+    return FileOutcome(staged.source_name, staged.original.sha256, staged.original.id, "quarantined",
+                       result=staged.processed.result, reason=_clip(reason), timings=staged.timings)
+
+
+def stage_file(
+    db: Database,
+    store: ObjectStore,
+    data: bytes,
+    source_name: str,
+    *,
+    dossier_id: int | None = None,
+    workers: int | None = None,
+    actor: str = "hoso",
+    engine: OcrEngine | None = None,
+    searchable_pdf: bool = False,
+) -> FileOutcome | StagedFile:
+    """Everything before recording: a final outcome (reused, quarantined) or a staged file."""
+    from pipeline.records.ingest import quarantine, register_original
+    from pipeline.storage.objects import sha256_hex
+
+    timings: dict[str, float] = {}
+    sha = sha256_hex(data)
+    if not data:  # nothing to keep as an original: refuse without a row
+        return FileOutcome(source_name, sha, None, "quarantined", reason="empty: the file has no bytes", timings=timings)
+    with _timed(timings, "register"):
+        original = register_original(db, store, data, source_name, dossier_id, actor=actor)
+    if original.status == "processed":
+        with _timed(timings, "reuse"):
+            documents = documents_of_original(db, original.id)
+        log.info("original %s (%s…) already processed: reused %d document(s)", original.id, sha[:12], len(documents))
+        return FileOutcome(source_name, sha, original.id, "reused", documents=documents, timings=timings)
+    if original.status == "quarantined":
+        return FileOutcome(source_name, sha, original.id, "quarantined", reason=original.quarantine_reason,
+                           timings=timings)
+
+    processed, failure = _process(data, source_name, workers, engine, searchable_pdf)
+    if processed is not None:
+        timings.update({f"process.{k}": v for k, v in processed.result.timings.items()})
+        reason = failure or quarantine_reason(processed.result)
+    else:
+        reason = failure
+    if reason is not None:
+        with _timed(timings, "record"):
+            quarantine(db, original, reason, actor=actor)
+        log.info("original %s (%s…) quarantined", original.id, sha[:12])
+        return FileOutcome(source_name, sha, original.id, "quarantined",
+                           result=processed.result if processed else None, reason=reason, timings=timings)
+    assert processed is not None
+    with _timed(timings, "artefacts"):
+        store_artefacts(store, processed, searchable_pdf=searchable_pdf)
+    return StagedFile(source_name, original, processed, timings)
+
+
+def record_staged(
+    db: Database, staged: StagedFile, *, actor: str = "hoso", same_document: Mapping[int, int] | None = None
+) -> FileOutcome:
+    from pipeline.records.ingest import record_extraction
+
+    result = staged.processed.result
+    with _timed(staged.timings, "record"):
+        documents = record_extraction(db, staged.original, result, actor=actor, same_document=same_document)
+    log.info("original %s (%s…) processed: %d page(s), %d document(s)",
+             staged.original.id, result.sha256[:12], len(result.pages), len(documents))
+    return FileOutcome(staged.source_name, result.sha256, staged.original.id, "processed", result=result,
+                       documents=documents, timings=staged.timings)
+
+
+def _process(
+    data: bytes, source_name: str, workers: int | None, engine: OcrEngine | None, searchable_pdf: bool
+) -> tuple[ProcessedFile | None, str | None]:
+    """``process_bytes``; an unexpected exception on this input is a reason to quarantine, not a crash."""
+    from pipeline.process import process_bytes
+
+    try:
+        return process_bytes(data, source=source_name, engine=engine, workers=workers,
+                             searchable_pdf=searchable_pdf), None
+    except Exception as error:
+        if is_transient(error):
+            raise
+        # A bug met on this input is deterministic: set the file aside for a person, keep going.
+        log.exception("processing failed on %s…", _sha_prefix(data))
+        return None, _clip(f"processing_failed: {type(error).__name__}: {error}")
+
+
+def quarantine_reason(result: ExtractionResult) -> str | None:
+    """Why a result is unusable (errors and no page read), or None when it can be recorded."""
+    if result.pages:
+        return None
+    if not result.errors:
+        return "empty: no page could be read"
+    return _clip("; ".join(f"{error.code}: {error.message}" for error in result.errors))
+
+
+def store_artefacts(store: ObjectStore, processed: ProcessedFile, *, searchable_pdf: bool = False) -> list[str]:
+    """OCR words (all pages, as JSON), normalised page images (PNG) and, when asked, searchable PDFs."""
+    import cv2
+
+    from pipeline.storage.objects import SEARCHABLE_PDF_NAME, WORDS_NAME, page_image_name, put_artefact
+
+    result = processed.result
+    words = {"sha256": result.sha256, "media_type": result.media_type,
+             "pages": [page.model_dump(mode="json") for page in result.pages]}
+    keys = [put_artefact(store, result.sha256, WORDS_NAME,
+                         json.dumps(words, ensure_ascii=False).encode("utf-8"), "application/json")]
+    for number, image in sorted(processed.images.items()):
+        ok, png = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESSION])
+        if ok:
+            keys.append(put_artefact(store, result.sha256, page_image_name(number), png.tobytes(), "image/png"))
+    if searchable_pdf:
+        for number, pdf in sorted(processed.searchable_pdfs.items()):
+            name = SEARCHABLE_PDF_NAME if len(processed.searchable_pdfs) == 1 else f"searchable-{number:04d}.pdf"
+            keys.append(put_artefact(store, result.sha256, name, pdf, "application/pdf"))
+    return keys
+
+
+def documents_of_original(db: Database, original_id: int) -> list[DocumentRef]:
+    """The current version of every document an original contributed values to."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from pipeline.records.models import DocumentRecord, Original, Provenance
+    from pipeline.records.refs import DocumentRef
+
+    with db.transaction() as session:
+        sha = session.get(Original, original_id).sha256  # type: ignore[union-attr]
+        identities = set(session.scalars(
+            select(DocumentRecord.identity).join(Provenance, Provenance.document_id == DocumentRecord.id)
+            .where(Provenance.original_id == original_id)))
+        # documents read with no field at all have no provenance; they are keyed by the file
+        identities |= set(session.scalars(
+            select(DocumentRecord.identity).where(DocumentRecord.identity.like(f"file:{sha}:%"))))
+        rows = session.scalars(
+            select(DocumentRecord).where(DocumentRecord.identity.in_(identities))
+            .options(selectinload(DocumentRecord.provenance))
+            .order_by(DocumentRecord.identity, DocumentRecord.version.desc()))
+        latest: dict[str, DocumentRecord] = {}
+        for row in rows:
+            latest.setdefault(row.identity, row)
+        return [DocumentRef.of(row) for row in sorted(latest.values(), key=lambda r: r.id)]
+
+
+# ---------------------------------------------------------------- a dossier from a branch
+
+
+def ingest_dossier(
+    db: Database,
+    store: ObjectStore,
+    files: list[tuple[str, bytes]],
+    *,
+    procedure_code: str,
+    branch: str | None,
+    id_number: str | None = None,
+    actor: str = "hoso",
+    dossier_id: int | None = None,
+    workers: int | None = None,
+    engine: OcrEngine | None = None,
+) -> DossierOutcome:
+    """Open a dossier (or continue ``dossier_id`` on a retry), ingest its files, join the sides of
+    an ID card that came as two files into one held document, and say what the citizen must submit."""
+    from pipeline.records.ingest import open_dossier
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    if dossier_id is None:
+        with _timed(timings, "open_dossier"):
+            dossier_id = open_dossier(db, procedure_code, branch, actor=actor)
+    def stage(item: tuple[str, bytes]) -> FileOutcome | StagedFile:
+        name, data = item
+        return stage_file(db, store, data, name, dossier_id=dossier_id, workers=workers, actor=actor, engine=engine)
+
+    with _timed(timings, "process"):
+        # A citizen waits: the files of one upload are read side by side (OCR runs in subprocesses).
+        if len(files) > 1:
+            with ThreadPoolExecutor(max_workers=min(len(files), default_cores())) as pool:
+                staged = list(pool.map(stage, files))
+        else:
+            staged = [stage(item) for item in files]
+    with _timed(timings, "record"):
+        outcomes = _record_dossier_files(db, staged, actor)
+    documents = _current_versions(db, [ref for outcome in outcomes for ref in outcome.documents])
+    citizen = id_number or _card_holder(documents)
+    report = None
+    if citizen:
+        from pipeline.records.procedures import requirements
+
+        with _timed(timings, "requirements"):
+            report = requirements(db, procedure_code, citizen)
+    timings["total"] = round(time.perf_counter() - started, 4)
+    log.info("dossier %s: %d file(s), %d document(s)", dossier_id, len(outcomes), len(documents))
+    return DossierOutcome(dossier_id, outcomes, documents, citizen, report, timings)
+
+
+def _record_dossier_files(db: Database, staged: list[FileOutcome | StagedFile], actor: str) -> list[FileOutcome]:
+    """Record numbered documents first; then a card side without a number joins the one card of
+    the upload whose number was read (the spec: front and back may arrive as separate images)."""
+    outcomes: dict[int, FileOutcome] = {i: item for i, item in enumerate(staged) if isinstance(item, FileOutcome)}
+    waiting = {i: item for i, item in enumerate(staged) if isinstance(item, StagedFile)}
+    later = {i for i, item in waiting.items() if _unnumbered_cards(item.processed.result.documents)}
+    for i in sorted(set(waiting) - later):
+        outcomes[i] = record_staged(db, waiting[i], actor=actor)
+    for i in sorted(later):
+        cards = {ref.id: ref for outcome in outcomes.values() for ref in outcome.documents
+                 if ref.document_type == "id_card" and ref.number}
+        documents = waiting[i].processed.result.documents
+        joins = {index: card.id for index in _unnumbered_cards(documents)
+                 if (card := _only_matching_card(documents[index], list(cards.values()))) is not None}
+        outcomes[i] = record_staged(db, waiting[i], actor=actor, same_document=joins)
+    return [outcomes[i] for i in sorted(outcomes)]
+
+
+def _unnumbered_cards(documents: list[Document]) -> list[int]:
+    return [index for index, document in enumerate(documents)
+            if document.document_type == "id_card" and not _value(document, "id_number")]
+
+
+def _only_matching_card(side: Document, cards: list[DocumentRef]) -> DocumentRef | None:
+    """The single card of the upload that this side does not contradict; None if zero or several."""
+    by_number = {card.number: card for card in cards}
+    matching = [card for card in by_number.values()
+                if all(_value(side, name) in (None, card.fields.get(name)) for name in _CARD_IDENTITY_FIELDS)]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _value(document: Document, name: str) -> Any:
+    found = document.fields.get(name)
+    return found.value if found is not None and found.value not in ("", []) else None
+
+
+def _current_versions(db: Database, refs: list[DocumentRef]) -> list[DocumentRef]:
+    """The newest version of each document (a later file of the upload may have added one)."""
+    from pipeline.records.ingest import document_versions
+
+    current: dict[int, DocumentRef] = {}
+    for ref in refs:
+        newest = document_versions(db, ref.id)[-1]
+        current[newest.id] = newest
+    return sorted(current.values(), key=lambda ref: ref.id)
+
+
+def _card_holder(documents: list[DocumentRef]) -> str | None:
+    numbers = [ref.number for ref in documents if ref.document_type == "id_card" and ref.number]
+    return numbers[0] if len(set(numbers)) == 1 else None
+
+
+# ---------------------------------------------------------------- after a crash
+
+
+def resume_pending(
+    db: Database,
+    store: ObjectStore,
+    *,
+    workers: int | None = None,
+    actor: str = "hoso",
+    engine: OcrEngine | None = None,
+) -> list[FileOutcome]:
+    """Finish originals left ``received`` by a killed process, reading their bytes back from the store."""
+    from pipeline.records.ingest import pending_originals
+
+    outcomes = []
+    for original in pending_originals(db):
+        data = store.get(original.object_key)
+        outcomes.append(ingest_bytes(db, store, data, original.source_name or original.sha256, workers=workers,
+                                     actor=actor, engine=engine))
+    return outcomes
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - started, 4)
+
+
+def default_cores() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_REASON_CHARS else text[: MAX_REASON_CHARS - 1] + "…"
+
+
+def _sha_prefix(data: bytes) -> str:
+    from pipeline.storage.objects import sha256_hex
+
+    return sha256_hex(data)[:12]
