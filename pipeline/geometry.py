@@ -16,31 +16,61 @@ def union_bbox(boxes: Sequence[BBox]) -> BBox:
 
 
 def visual_lines(words: Sequence[Word]) -> list[list[Word]]:
-    """Words grouped into printed lines by vertical overlap, top to bottom, each left to right.
+    """Printed lines, top to bottom, each left to right.
 
-    Unlike an OCR engine's block/line ids, a visual line keeps a label and its value
-    on one line even when a wide gap (dotted leaders, table columns) separates them.
+    Tesseract splits a printed line where a wide gap separates a label from its
+    value (dotted leaders, table columns); this joins such pieces again. A piece
+    joins the line whose last word ends to its left at the same height, judged
+    locally, so lines that slope on a slightly skewed photo still come out whole.
     """
+    pieces: dict[int, list[Word]] = {}
+    for word in words:
+        pieces.setdefault(word.line, []).append(word)
+    lines: list[list[Word]] = []
+    for piece in sorted((sorted(p, key=lambda w: w.bbox[0]) for p in pieces.values()), key=lambda p: p[0].bbox[0]):
+        line = _line_to_extend(lines, piece[0])
+        if line is None:
+            lines.append(list(piece))
+        else:
+            line.extend(piece)
+    lines.sort(key=lambda line: _centre(line[0]))
+    return lines
+
+
+def _centre(word: Word) -> float:
+    return (word.bbox[1] + word.bbox[3]) / 2
+
+
+def _line_to_extend(lines: list[list[Word]], first: Word) -> list[Word] | None:
+    """The line whose last word ends left of ``first`` and sits at its height, if any."""
+    height = max(1, first.bbox[3] - first.bbox[1])
+    best, best_distance = None, 0.5 * height
+    for line in lines:
+        last = line[-1]
+        distance = abs(_centre(last) - _centre(first))
+        if last.bbox[2] <= first.bbox[0] + 0.3 * height and distance < best_distance:
+            best, best_distance = line, distance
+    return best
+
+
+def _words_by_position(words: Sequence[Word]) -> list[list[Word]]:
+    """Lines of words that carry no line structure (a PDF text layer), by vertical overlap."""
     lines: list[list[Word]] = []
     spans: list[tuple[float, float]] = []
-    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
-        centre = (word.bbox[1] + word.bbox[3]) / 2
-        height = max(1, word.bbox[3] - word.bbox[1])
-        if lines:
-            top, bottom = spans[-1]
-            if top <= centre <= bottom and height < 2.5 * (bottom - top):
-                lines[-1].append(word)  # the line keeps its first word's span, so it cannot drift
-                continue
+    for word in sorted(words, key=_centre):
+        if lines and spans[-1][0] <= _centre(word) <= spans[-1][1]:
+            lines[-1].append(word)  # the line keeps its first word's span, so it cannot drift
+            continue
         lines.append([word])
         spans.append((word.bbox[1], word.bbox[3]))
     return [sorted(line, key=lambda w: w.bbox[0]) for line in lines]
 
 
 def renumber_lines(words: Sequence[Word]) -> list[Word]:
-    """Words in visual-line reading order with ``line`` set to their visual line index."""
+    """Text-layer words in reading order with ``line`` set to their printed line's index."""
     return [
         word.model_copy(update={"line": index})
-        for index, line in enumerate(visual_lines(words))
+        for index, line in enumerate(_words_by_position(words))
         for word in line
     ]
 

@@ -68,9 +68,8 @@ def _log_config(level: str) -> dict[str, Any]:
         "version": 1, "disable_existing_loggers": False,
         "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
         "handlers": {"stderr": handler},
-        "loggers": {"uvicorn": {"handlers": ["stderr"], "level": level.upper()},
-                    "hoso": {"handlers": ["stderr"], "level": level.upper()},
-                    "pipeline": {"handlers": ["stderr"], "level": level.upper()}},
+        "loggers": {name: {"handlers": ["stderr"], "level": level.upper(), "propagate": False}
+                    for name in ("uvicorn", "hoso", "service", "pipeline", "flows")},
     }
 
 

@@ -1,0 +1,254 @@
+"""The back-office batch: every document file under a folder or an object-store prefix, end to end.
+
+One task per file (its pages are read inside ``process_bytes``), at most ``workers`` files at once
+so every core runs one single-threaded Tesseract; a sliding window keeps only a few times that many
+task runs alive, so thousands of files do not pile up thousands of futures.
+
+- retries: transient faults only (object store, database); bad input is quarantined by
+  ``ingest_bytes`` and never retried;
+- caching: by content hash in OUR database (an original already processed is ``reused`` with no
+  OCR). Prefect's own cache is off: it would need result persistence and would say "done" for files
+  our database has never seen (a fresh database, another environment);
+- isolation: a file whose task still fails after its retries is listed in the report as ``failed``
+  and stays ``received`` in the database, for ``resume`` (the next run) to finish;
+- the record of what was processed is the database; the JSON run report is for supervisors.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.common import RETRY_DELAYS_S, STORE_SCHEME, SourceFile, connections, list_sources, retry_if_transient
+from pipeline.ingest import FileOutcome, default_cores, ingest_bytes
+
+if TYPE_CHECKING:
+    from pipeline.read import OcrEngine
+    from pipeline.storage.config import Settings
+
+SLOWEST_LISTED = 10
+WINDOW_PER_WORKER = 4  # task runs alive per worker: enough to never starve a core, few enough to stay small
+REPORTS_PREFIX = "reports/"
+
+
+@dataclass
+class FileSummary:
+    """What the report keeps of one file (no extracted values: those live in the database)."""
+
+    name: str
+    sha256: str
+    original_id: int | None
+    status: str  # processed | reused | quarantined | failed
+    pages: int = 0
+    documents: int = 0
+    needs_review: bool = False
+    reason: str | None = None
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, outcome: FileOutcome, seconds: float) -> FileSummary:
+        return cls(outcome.source_name, outcome.sha256, outcome.original_id, outcome.status, outcome.pages,
+                   len(outcome.documents), outcome.needs_review, outcome.reason, round(seconds, 3), outcome.timings)
+
+
+@dataclass
+class BatchReport:
+    source: str
+    started_at: str
+    finished_at: str
+    wall_seconds: float
+    files: int
+    counts: dict[str, int]
+    pages: int  # pages read in this run (reused files not counted)
+    pages_per_second: float
+    stage_seconds: dict[str, float]  # summed over files: where the CPU time went
+    slowest: list[dict[str, Any]]
+    problems: list[dict[str, Any]]  # quarantined and failed files, with their reasons
+    runner: str
+    workers: int
+    report_path: str | None = None
+    report_key: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@task(name="ingest-file", task_run_name="ingest-file-{index}", retries=len(RETRY_DELAYS_S),
+      retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
+def ingest_file(index: int, source: SourceFile, settings: Settings, workers: int = 1, actor: str = "hoso",
+                engine: OcrEngine | None = None) -> FileSummary:
+    """Ingest one file; raises only for transient faults (then Prefect retries it)."""
+    started = time.perf_counter()
+    db, store = connections(settings)
+    data = source.read(store)
+    outcome = ingest_bytes(db, store, data, source.name, workers=workers, actor=actor, engine=engine)
+    summary = FileSummary.of(outcome, time.perf_counter() - started)
+    get_run_logger().info("file %d: %s, original %s (%s…), %d page(s), %.1f s", index, summary.status,
+                          summary.original_id, summary.sha256[:12], summary.pages, summary.seconds)
+    return summary
+
+
+@flow(name="hoso-batch", persist_result=False, validate_parameters=False)
+def batch_flow(
+    source: str,
+    settings: Settings | None = None,
+    workers: int | None = None,
+    actor: str = "hoso",
+    resume: bool = True,
+    progress: bool = False,
+    engine: OcrEngine | None = None,
+    runner: str = "threads",
+) -> BatchReport:
+    """Ingest every document file under ``source`` (a folder, or ``store:<prefix>``) and report."""
+    from pipeline.records.ingest import pending_originals
+    from pipeline.storage.config import Settings as SettingsModel
+
+    logger = get_run_logger()
+    settings = settings or SettingsModel.from_env()
+    workers = workers or default_cores()
+    started_at, started = datetime.now(UTC), time.perf_counter()
+    db, store = connections(settings)
+    sources = list(list_sources(source, store))
+    if resume:  # originals a killed run left "received": finish them too (bytes from the store)
+        listed = {s.location for s in sources}
+        sources += [SourceFile(STORE_SCHEME + ref.object_key, ref.source_name or ref.sha256[:12])
+                    for ref in pending_originals(db) if STORE_SCHEME + ref.object_key not in listed]
+    logger.info("batch: %d file(s), %d worker(s), runner %s", len(sources), workers, runner)
+
+    summaries = run_window(sources, settings, workers, actor, engine, progress)
+    report = build_report(source, summaries, started_at, time.perf_counter() - started, runner, workers)
+    write_report(report, settings)
+    logger.info("batch done: %s, %.2f pages/s", report.counts, report.pages_per_second)
+    return report
+
+
+def run_window(sources: list[SourceFile], settings: Settings, workers: int, actor: str,
+               engine: OcrEngine | None, progress: bool) -> list[FileSummary]:
+    """Submit files as earlier ones finish; a failure is summarised, never raised."""
+    finished: queue.Queue[Any] = queue.Queue()
+    window = max(1, workers * WINDOW_PER_WORKER)
+    summaries: list[FileSummary] = []
+    bar = _progress_bar(len(sources)) if progress else None
+    submitted, in_flight = 0, {}
+    try:
+        while submitted < len(sources) or in_flight:
+            while submitted < len(sources) and len(in_flight) < window:
+                future = ingest_file.submit(submitted, sources[submitted], settings, 1, actor, engine)
+                in_flight[future] = sources[submitted]
+                future.add_done_callback(finished.put)
+                submitted += 1
+            done = finished.get()
+            summaries.append(_summary_of(done, in_flight.pop(done)))
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(_bar_counts(summaries), refresh=False)
+    finally:
+        if bar is not None:
+            bar.close()
+    return summaries
+
+
+def _summary_of(future: Any, source: SourceFile) -> FileSummary:
+    state = future.state
+    if state.is_completed():
+        return future.result()
+    try:
+        future.result(raise_on_failure=True)
+        reason = state.message or state.name
+    except BaseException as error:  # the exception the task ended with, after its retries
+        reason = f"{type(error).__name__}: {error}"[:500]
+    return FileSummary(source.name, "", None, "failed", reason=reason)
+
+
+def build_report(source: str, summaries: list[FileSummary], started_at: datetime, wall: float, runner: str,
+                 workers: int) -> BatchReport:
+    counts = {status: sum(s.status == status for s in summaries)
+              for status in ("processed", "reused", "quarantined", "failed")}
+    counts["needs_review"] = sum(s.needs_review for s in summaries)
+    read_now = [s for s in summaries if s.status in ("processed", "quarantined")]
+    pages = sum(s.pages for s in read_now)
+    stages: dict[str, float] = {}
+    for summary in read_now:
+        for name, seconds in summary.timings.items():
+            stages[name] = round(stages.get(name, 0.0) + seconds, 3)
+    slowest = sorted(read_now, key=lambda s: s.seconds, reverse=True)[:SLOWEST_LISTED]
+    problems = [s for s in summaries if s.status in ("quarantined", "failed")]
+    return BatchReport(
+        source=source, started_at=started_at.isoformat(), finished_at=datetime.now(UTC).isoformat(),
+        wall_seconds=round(wall, 3), files=len(summaries), counts=counts, pages=pages,
+        pages_per_second=round(pages / wall, 3) if wall > 0 else 0.0, stage_seconds=stages,
+        slowest=[{"name": s.name, "sha256": s.sha256[:12], "seconds": s.seconds, "pages": s.pages} for s in slowest],
+        problems=[{"name": s.name, "sha256": s.sha256[:12], "original_id": s.original_id, "status": s.status,
+                   "reason": s.reason} for s in problems],
+        runner=runner, workers=workers,
+    )
+
+
+def write_report(report: BatchReport, settings: Settings) -> None:
+    """The report as JSON in ``<data dir>/reports/`` and in the object store under ``reports/``."""
+    from pipeline.storage.objects import validate_key
+
+    name = f"batch-{report.started_at[:19].replace(':', '').replace('-', '')}.json"
+    folder = Path(settings.data_dir) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    report.report_path = str(folder / name)
+    report.report_key = validate_key(REPORTS_PREFIX + name)
+    payload = json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    Path(report.report_path).write_bytes(payload)
+    try:
+        connections(settings)[1].put(report.report_key, payload, "application/json")
+    except Exception:  # the local copy is written; a store hiccup must not fail a finished batch
+        report.report_key = None
+
+
+def run_batch(
+    source: str,
+    *,
+    settings: Settings | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    actor: str = "hoso",
+    resume: bool = True,
+    progress: bool = False,
+    engine: OcrEngine | None = None,
+) -> BatchReport:
+    """Run the batch flow with threads (default), a local Dask cluster (``dask="local"``) or an
+    existing one (``dask="tcp://scheduler:8786"``)."""
+    workers = workers or default_cores()
+    task_runner, runner = make_task_runner(workers, dask)
+    configured = batch_flow.with_options(task_runner=task_runner)
+    return configured(source, settings=settings, workers=workers, actor=actor, resume=resume, progress=progress,
+                      engine=engine, runner=runner)
+
+
+def make_task_runner(workers: int, dask: str | None) -> tuple[Any, str]:
+    if not dask:
+        return ThreadPoolTaskRunner(max_workers=workers), "threads"
+    from prefect_dask import DaskTaskRunner
+
+    if dask == "local":
+        # one single-threaded process per core: OCR subprocesses and extraction never share a GIL
+        return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
+            "n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}), "dask:local"
+    return DaskTaskRunner(address=dask), f"dask:{dask}"
+
+
+def _progress_bar(total: int) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", desc="hoso run", dynamic_ncols=True)
+
+
+def _bar_counts(summaries: list[FileSummary]) -> str:
+    short = {"processed": "new", "reused": "reused", "quarantined": "quar", "failed": "failed"}
+    return " ".join(f"{label}={sum(s.status == status for s in summaries)}" for status, label in short.items())
