@@ -12,7 +12,10 @@ import re
 from dataclasses import dataclass, replace
 
 from extractors.kinds import READERS, Reading
+from rapidfuzz import fuzz
+
 from extractors.readers.labels import LabelHit, find_all_labels
+from extractors.readers.text import fold
 from extractors.spec import FieldSpec, TypeSpec
 from pipeline.geometry import union_bbox, visual_lines
 from schemas import Field, Page, Word
@@ -166,7 +169,7 @@ def value_words(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[Word]:
     """The words of the value: after the label on its line, else on the next line; more lines if multiline."""
     region = next((r for r in view.regions if r.section == spec.section and r.holds(hit.line_index, hit.bbox[0])), None)
     x0, x1 = (region.x0, region.x1) if region else (float("-inf"), float("inf"))
-    words = [w for w in hit.value_words if _inside(w, x0, x1)]
+    words = drop_label_translation([w for w in hit.value_words if _inside(w, x0, x1)], spec.labels)
     line = hit.line_index
     if not words:
         line += 1
@@ -178,6 +181,38 @@ def value_words(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[Word]:
             words = words + following
             line += 1
     return words
+
+
+def drop_label_translation(words: list[Word], labels: list[str]) -> list[Word]:
+    """Drop the English half of a bilingual label that OCR damaged too much to match with it.
+
+    "Quốc tịch / Nationality: Việt Nam" read as "Quốc tịch/Nartionaiity: Việt Nam"
+    matches "Quốc tịch" only; the damaged "/Nartionaiity:" must not join the value.
+    """
+    english = [fold(label) for label in labels if label.isascii() and "/" not in label]
+    if not english or not words:
+        return words
+    best_cut, best_score = 0, 0.0
+    for cut in range(1, min(5, len(words)) + 1):
+        prefix = fold(" ".join(w.text for w in words[:cut])).strip(" /:.;,")
+        score = max(fuzz.ratio(prefix, label) for label in english)
+        if score > best_score:
+            best_cut, best_score = cut, score
+    if best_score >= TRANSLATION_MATCH:
+        return words[best_cut:]
+    colon = max((i for i, w in enumerate(words[:4]) if w.text.endswith(":")), default=-1)
+    return _drop_leading_noise(words[colon + 1:])
+
+
+TRANSLATION_MATCH = 72
+
+
+def _drop_leading_noise(words: list[Word]) -> list[Word]:
+    """Specks read as short, unsure words between a label and its value ("vn", "—”")."""
+    start = 0
+    while start < len(words) - 1 and len(words[start].text) <= 3 and words[start].confidence < 0.5:
+        start += 1
+    return words[start:]
 
 
 def _inside(word: Word, x0: float, x1: float) -> bool:

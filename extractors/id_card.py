@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from extractors.classify import phrase_present
@@ -53,7 +55,7 @@ def variant_of(spec: TypeSpec, pages: list[Page]) -> str | None:
     return best if best and scores[best] > 0 else None
 
 
-def finish(document: Document, spec: TypeSpec, views: list[PageView], images: dict[int, np.ndarray]) -> None:
+def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Mapping[int, np.ndarray]) -> None:
     pages = [view.page for view in views]
     document.variant = variant_of(spec, pages)
     qr = read_qr(document.variant, pages, images)
@@ -69,7 +71,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: di
 # --- QR ------------------------------------------------------------------------
 
 
-def read_qr(variant: str | None, pages: list[Page], images: dict[int, np.ndarray]) -> tuple[QrReading, Page] | None:
+def read_qr(variant: str | None, pages: list[Page], images: Mapping[int, np.ndarray]) -> tuple[QrReading, Page] | None:
     for page in pages:
         image = images.get(page.number)
         if image is None:
@@ -112,7 +114,7 @@ def _take_machine_value(document: Document, name: str, value: str, source: str, 
 # --- MRZ -----------------------------------------------------------------------
 
 
-def read_mrz(pages: list[Page], images: dict[int, np.ndarray]) -> tuple[MrzReading, Page] | None:
+def read_mrz(pages: list[Page], images: Mapping[int, np.ndarray]) -> tuple[MrzReading, Page] | None:
     """The MRZ read again from its band with an OCR-B alphabet, else from the page text.
 
     Tesseract's ``vie`` model misreads OCR-B digits (3 as 5, 6 as ó), so the band is

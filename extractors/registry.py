@@ -11,6 +11,8 @@ import importlib
 from functools import cache
 from types import ModuleType
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from extractors.classify import PageClass, classify_page, group_pages
@@ -29,7 +31,7 @@ def spec_for(document_type: str) -> TypeSpec | None:
     return next((s for s in load_type_specs() if s.document_type == document_type), None)
 
 
-def extract_documents(pages: list[Page], images: dict[int, np.ndarray]) -> list[Document]:
+def extract_documents(pages: list[Page], images: Mapping[int, np.ndarray]) -> list[Document]:
     """Split a file's pages into dossier components with their fields."""
     specs = load_type_specs()
     by_number = {page.number: page for page in pages}
@@ -49,7 +51,7 @@ def continues(group: list[PageClass], page: PageClass, pages: dict[int, Page]) -
     return not page.has_title
 
 
-def extract_component(pages: list[Page], classes: list[PageClass], images: dict[int, np.ndarray]) -> Document:
+def extract_component(pages: list[Page], classes: list[PageClass], images: Mapping[int, np.ndarray]) -> Document:
     document_type = classes[0].document_type
     document = Document(
         document_type=document_type,  # type: ignore[arg-type]

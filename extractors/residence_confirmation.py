@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from extractors.engine import PageView, field_from_words
@@ -18,7 +20,7 @@ _DATE_LINE = re.compile(r"ngay\s*\S{1,2}\s*thang\s*\S{1,2}\s*nam\s*\S{4}")
 _ROW_NUMBER = re.compile(r"^\d{1,2}[.)]?$")
 
 
-def finish(document: Document, spec: TypeSpec, views: list[PageView], images: dict[int, np.ndarray]) -> None:
+def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Mapping[int, np.ndarray]) -> None:
     members = read_members(views)
     if members is not None:
         document.fields["household_members"] = members

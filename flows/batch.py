@@ -98,7 +98,9 @@ def ingest_file(index: int, source: SourceFile, settings: Settings, workers: int
     return summary
 
 
-@flow(name="hoso-batch", persist_result=False, validate_parameters=False)
+# The default runner (a served deployment, a plain call) is bounded too; run_batch picks threads or Dask.
+@flow(name="hoso-batch", persist_result=False, validate_parameters=False,
+      task_runner=ThreadPoolTaskRunner(max_workers=default_cores()))
 def batch_flow(
     source: str,
     settings: Settings | None = None,
@@ -159,13 +161,9 @@ def run_window(sources: list[SourceFile], settings: Settings, workers: int, acto
 
 
 def _summary_of(future: Any, source: SourceFile) -> FileSummary:
-    state = future.state
-    if state.is_completed():
-        return future.result()
     try:
-        future.result(raise_on_failure=True)
-        reason = state.message or state.name
-    except BaseException as error:  # the exception the task ended with, after its retries
+        return future.result()  # waits for the final state, which can lag the done-callback
+    except Exception as error:  # the exception the task ended with, after its retries
         reason = f"{type(error).__name__}: {error}"[:500]
     return FileSummary(source.name, "", None, "failed", reason=reason)
 

@@ -37,7 +37,8 @@ def use_local_prefect(data_dir: Path | None = None) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if data_dir is not None and "PREFECT_API_URL" not in os.environ:
-        os.environ.setdefault("PREFECT_HOME", str((data_dir / "prefect").resolve()))
+        home = Path(os.environ.setdefault("PREFECT_HOME", str((data_dir / "prefect").resolve())))
+        home.mkdir(parents=True, exist_ok=True)  # Prefect creates only the last folder
 
 
 def connections(settings: Settings) -> tuple[Database, ObjectStore]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pipeline.errors import ExitCode
 
 # modules that add their own sub-commands through ``register(subparsers)``
-COMMAND_MODULES: tuple[str, ...] = ("pipeline.records.commands", "service.commands")
+COMMAND_MODULES: tuple[str, ...] = ("pipeline.records.commands", "service.commands", "flows.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,16 +122,15 @@ def run_ocr(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from pipeline.process import process_bytes
+    from pipeline.process import process_file
     from pipeline.show import draw_fields, save_drawing
 
-    data = args.file.read_bytes()
-    processed = process_bytes(data, source=str(args.file))
+    processed = process_file(args.file)
     for error in processed.result.errors:
         print(f"hoso: {args.file}: {error.message}", file=sys.stderr)
     if not processed.result.pages:
         return ExitCode.input_failed
-    for path in save_drawing(draw_fields(processed, data), args.out):
+    for path in save_drawing(draw_fields(processed), args.out):
         print(path)
     return ExitCode.ok
 

@@ -66,13 +66,18 @@ def _words_by_position(words: Sequence[Word]) -> list[list[Word]]:
     return [sorted(line, key=lambda w: w.bbox[0]) for line in lines]
 
 
+def renumber_visual_lines(words: Sequence[Word]) -> list[Word]:
+    """OCR words in reading order with ``line`` set to their printed line's index (see visual_lines)."""
+    return _renumber(visual_lines(words))
+
+
+def _renumber(lines: list[list[Word]]) -> list[Word]:
+    return [word.model_copy(update={"line": index}) for index, line in enumerate(lines) for word in line]
+
+
 def renumber_lines(words: Sequence[Word]) -> list[Word]:
     """Text-layer words in reading order with ``line`` set to their printed line's index."""
-    return [
-        word.model_copy(update={"line": index})
-        for index, line in enumerate(_words_by_position(words))
-        for word in line
-    ]
+    return _renumber(_words_by_position(words))
 
 
 def split_at_gaps(line: Sequence[Word], factor: float = 2.0) -> list[list[Word]]:

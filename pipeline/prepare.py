@@ -48,20 +48,24 @@ def prepare_page(pixels: np.ndarray) -> PreparedPage:
     Returns:
         The prepared grayscale page and the transformations applied.
     """
-    quality = assess_quality(pixels)
-    quad = find_document_quad(pixels)
+    small, factor = shrink(pixels)  # one analysis copy serves quality, crop, orientation and size
+    small_gray = to_gray(small)
+    quality = assess_quality(small_gray, colour=pixels.ndim == 3)
+    quads = find_document_quads(small, factor)
     gray = to_gray(pixels)
-    cropped = quad is not None
-    if quad is not None:
-        gray = warp_quad(gray, quad)
-    rotation, skew = estimate_orientation(gray)
+    if quads:
+        gray = warp_documents(gray, quads)
+        small_gray, factor = shrink(gray)
+    boxes = glyph_boxes(small_gray)
+    rotation, skew = orientation_from_glyphs(boxes, small_gray.shape[0])
     gray = rotate_page(gray, rotation, skew)
     flat = flatten_illumination(gray)
     cleaned = erase_dotted_leaders(flat)
-    sized, scale = normalise_text_size(cleaned)
+    sized, scale = normalise_text_size(cleaned, glyph_height(boxes, rotation) / factor)
+    kind = "card" if len(quads) == 2 else page_kind(sized.shape[1], sized.shape[0])
     return PreparedPage(
-        image=sized, rotation=rotation, skew=skew, cropped=cropped, scale=scale,
-        flattened=cleaned is not gray, kind=page_kind(sized.shape[1], sized.shape[0]), quality=quality,
+        image=sized, rotation=rotation, skew=skew, cropped=bool(quads), scale=scale,
+        flattened=cleaned is not gray, kind=kind, quality=quality,
     )
 
 
@@ -85,16 +89,15 @@ def page_kind(width: int, height: int) -> str:
 # --- quality hints ------------------------------------------------------------
 
 
-def assess_quality(pixels: np.ndarray) -> list[str]:
-    """Reasons a clerk could act on ("retake: blurred"), from cheap measurements."""
-    small, _ = shrink(to_gray(pixels), 800)
+def assess_quality(small_gray: np.ndarray, colour: bool) -> list[str]:
+    """Reasons a clerk could act on ("retake: blurred"), from cheap measurements on the analysis copy."""
     hints = []
-    if cv2.Laplacian(small, cv2.CV_64F).var() < 40:
+    if cv2.Laplacian(small_gray, cv2.CV_64F).var() < 40:
         hints.append("blurred: retake or rescan in focus")
-    if small.mean() < 60:
+    if small_gray.mean() < 60:
         hints.append("too dark: more light")
-    saturated = (small >= 250).mean()
-    if pixels.ndim == 3 and 0.02 < saturated < 0.5 and _has_glare_spot(small):
+    saturated = (small_gray >= 250).mean()
+    if colour and 0.02 < saturated < 0.5 and _has_glare_spot(small_gray):
         hints.append("glare on the document: tilt it away from the light")
     return hints
 
@@ -115,26 +118,65 @@ def _has_glare_spot(small: np.ndarray) -> bool:
 # --- perspective ----------------------------------------------------------------
 
 
-def find_document_quad(pixels: np.ndarray) -> np.ndarray | None:
-    """The corners of a document lying on a distinct background, in full-resolution pixels.
+def find_document_quads(small: np.ndarray, factor: float) -> list[np.ndarray]:
+    """The corners of documents lying on a distinct background, in full-resolution pixels.
 
-    Returns None when the document fills the frame (a scan) or no convincing
-    quadrilateral stands out from its surroundings.
+    ``small`` is the analysis copy, ``factor`` its scale. Gives one sheet or card,
+    or the two sides of a card scanned side by side on one page; nothing when the
+    document fills the frame (a scan) or no quadrilateral stands out.
     """
-    small, factor = shrink(pixels, 800)
     gray = to_gray(small)
     edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 40, 120)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     image_area = gray.shape[0] * gray.shape[1]
-    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
-        area = cv2.contourArea(contour)
-        if not 0.12 * image_area < area < 0.93 * image_area:
+    found: list[np.ndarray] = []
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:8]:
+        share = cv2.contourArea(contour) / image_area
+        if not MIN_CARD_SHARE < share < 0.93:
             continue
         quad = _quadrilateral(contour)
-        if quad is not None and _stands_out(small, quad):
-            return order_corners(quad / factor)
-    return None
+        if quad is None or any(_overlaps(quad, other) for other in found) or not _stands_out(small, quad):
+            continue
+        card = quad_kind(quad) == "card"
+        if share < 0.12 and not card:
+            continue
+        found.append(quad)
+        if not card or len(found) == 2:
+            break
+    if len(found) == 2 and quad_kind(found[1]) != "card":
+        found = found[:1]
+    return [order_corners(quad / factor) for quad in found]
+
+
+MIN_CARD_SHARE = 0.03  # a card scanned on a whole A4 page covers about 7 % of it
+
+
+def quad_kind(quad: np.ndarray) -> str:
+    top_left, top_right, bottom_right, bottom_left = order_corners(quad)
+    width = (np.linalg.norm(top_right - top_left) + np.linalg.norm(bottom_right - bottom_left)) / 2
+    height = (np.linalg.norm(bottom_left - top_left) + np.linalg.norm(bottom_right - top_right)) / 2
+    return page_kind(int(width), int(height)) if abs(max(width, height) / max(1.0, min(width, height)) - CARD_ASPECT) < 0.25 else "sheet"
+
+
+def _overlaps(quad: np.ndarray, other: np.ndarray) -> bool:
+    centre = tuple(float(v) for v in quad.mean(axis=0))
+    return cv2.pointPolygonTest(other.astype(np.float32), centre, False) >= 0
+
+
+def warp_documents(gray: np.ndarray, quads: list[np.ndarray]) -> np.ndarray:
+    """One flat image: the single document, or a card's two sides stacked in reading order."""
+    if len(quads) == 1:
+        return warp_quad(gray, quads[0])
+    ordered = sorted(quads, key=lambda q: (q[:, 1].mean(), q[:, 0].mean()))
+    sides = [warp_quad(gray, quad) for quad in ordered]
+    width = max(side.shape[1] for side in sides)
+    gap = np.full((CARD_GAP_PX, width), 255, np.uint8)
+    padded = [cv2.copyMakeBorder(side, 0, 0, 0, width - side.shape[1], cv2.BORDER_CONSTANT, value=255) for side in sides]
+    return np.vstack([padded[0], gap, padded[1]])
+
+
+CARD_GAP_PX = 60
 
 
 def _quadrilateral(contour: np.ndarray) -> np.ndarray | None:
@@ -212,25 +254,36 @@ def glyph_boxes(gray: np.ndarray) -> np.ndarray:
 
 
 def estimate_orientation(gray: np.ndarray) -> tuple[int, float]:
-    """Clockwise quarter turn (0 or 90) and clockwise skew correction (degrees) that level text lines.
+    """Clockwise quarter turn (0 or 90) and clockwise skew correction (degrees) that level text lines."""
+    small, _ = shrink(gray)
+    return orientation_from_glyphs(glyph_boxes(small), small.shape[0])
+
+
+def orientation_from_glyphs(boxes: np.ndarray, height: int) -> tuple[int, float]:
+    """Turn and skew from glyph boxes (x, y, w, h) of an image ``height`` px tall.
 
     Projects glyph centres across candidate line directions; the direction in
     which text lines stack into the sharpest peaks wins. Deciding 0 versus 180
     needs reading, so ``pipeline.read`` does that.
     """
-    small, _ = shrink(gray)
-    boxes = glyph_boxes(small)
     if len(boxes) < 20:
         return 0, 0.0
     centres = boxes[:, :2] + boxes[:, 2:4] / 2.0
     bin_size = max(1.0, float(np.median(boxes[:, 3])) / 3)
     upright_angle, upright_score = _best_skew(centres, bin_size)
-    turned = np.column_stack([small.shape[0] - centres[:, 1], centres[:, 0]])  # the points after 90° clockwise
+    turned = np.column_stack([height - centres[:, 1], centres[:, 0]])  # the points after 90° clockwise
     turned_angle, turned_score = _best_skew(turned, bin_size)
     # the correction turns against the measured tilt
     if turned_score > 1.15 * upright_score:
         return 90, -turned_angle
     return 0, -upright_angle
+
+
+def glyph_height(boxes: np.ndarray, rotation: int) -> float:
+    """Median glyph height in the analysis copy, measured across the lines once turned."""
+    if len(boxes) < 20:
+        return 0.0
+    return float(np.median(boxes[:, 2] if rotation % 180 else boxes[:, 3]))
 
 
 def _best_skew(centres: np.ndarray, bin_size: float) -> tuple[float, float]:
@@ -280,24 +333,27 @@ def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
 
     Tesseract reads long rows of dots as letter salad and loses the words next to
     them. A leader is a run of at least MIN_LEADER_DOTS dot-sized blobs on one
-    baseline with small, regular gaps; isolated dots (diacritics, full stops) stay.
+    baseline with small, regular gaps; isolated dots (diacritics, full stops)
+    stay. Found on a half-size copy of large pages, for speed.
     """
-    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    step = 2 if max(gray.shape) > 2000 else 1
+    view = cv2.resize(gray, None, fx=1 / step, fy=1 / step, interpolation=cv2.INTER_AREA) if step > 1 else gray
+    _, binary = cv2.threshold(view, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     boxes = stats[1:, :4]
     heights = boxes[:, 3]
-    glyphs = heights[(heights >= 8) & (heights <= 120)]
+    glyphs = heights[(heights >= 4) & (heights <= 120)]
     if len(glyphs) < 20:
         return gray
     char_height = float(np.median(glyphs))
-    dot_size = max(2.0, 0.3 * char_height)
+    dot_size = max(1.5, 0.3 * char_height)
     dots = boxes[(boxes[:, 2] <= dot_size) & (boxes[:, 3] <= dot_size)]
     runs = _leader_runs(dots, char_height)
     if not runs:
         return gray
     cleaned = gray.copy()
-    for x, y, w, h in (box for run in runs for box in run):
-        cleaned[max(0, y - 1): y + h + 1, max(0, x - 1): x + w + 1] = 255
+    for x, y, w, h in (box * step for run in runs for box in run):
+        cleaned[max(0, y - step): y + h + step, max(0, x - step): x + w + step] = 255
     return cleaned
 
 
@@ -326,18 +382,15 @@ def _leader_runs(dots: np.ndarray, char_height: float) -> list[np.ndarray]:
     return runs
 
 
-def normalise_text_size(gray: np.ndarray) -> tuple[np.ndarray, float]:
-    """Resize so the median glyph is about TARGET_CHAR_HEIGHT px tall.
+def normalise_text_size(gray: np.ndarray, char_height: float) -> tuple[np.ndarray, float]:
+    """Resize so the median glyph (``char_height`` px, 0 if unknown) is about TARGET_CHAR_HEIGHT px.
 
     Small print (phone photos, cards) is upscaled for accuracy; very large print is
     downscaled for speed. Pages already near the target are left untouched.
     """
-    small, factor = shrink(gray)
-    boxes = glyph_boxes(small)
-    if len(boxes) < 20:
+    if char_height <= 0:
         return gray, 1.0
-    char_height = float(np.median(boxes[:, 3])) / factor
-    scale = float(np.clip(TARGET_CHAR_HEIGHT / max(char_height, 1.0), 0.5, 3.0))
+    scale = float(np.clip(TARGET_CHAR_HEIGHT / char_height, 0.5, 3.0))
     if 0.7 <= scale <= 1.3:
         return gray, 1.0
     interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA

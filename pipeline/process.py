@@ -14,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
 from pipeline.errors import HosoError
+from pipeline.geometry import renumber_visual_lines
 from pipeline.load import SourcePage, load_pages
 from pipeline.prepare import PreparedPage, prepare_page
 from pipeline.read import OcrEngine, OcrOutput, TesseractEngine, ocr_upright, parse_tsv
@@ -32,12 +33,40 @@ CARD_PSM = 11  # sparse text: a card's label/value islands around a photo and a 
 SHEET_PSM = 3  # automatic layout for A4 forms
 
 
+class PageImages(Mapping[int, np.ndarray]):
+    """Each page's normalised image: prepared OCR images as they are, text-layer pages rendered on first use.
+
+    Born-digital pages need no pixels to be read, but a QR code on one does.
+    """
+
+    def __init__(self) -> None:
+        self._ready: dict[int, np.ndarray] = {}
+        self._renderable: dict[int, SourcePage] = {}
+
+    def add(self, number: int, image: np.ndarray | None, source: SourcePage) -> None:
+        if image is not None:
+            self._ready[number] = image
+        else:
+            self._renderable[number] = source
+
+    def __getitem__(self, number: int) -> np.ndarray:
+        if number not in self._ready:
+            self._ready[number] = self._renderable.pop(number).pixels
+        return self._ready[number]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(sorted({*self._ready, *self._renderable}))
+
+    def __len__(self) -> int:
+        return len({*self._ready, *self._renderable})
+
+
 @dataclass
 class ProcessedFile:
     """The JSON result plus the page images it was read from (kept for QR decoding and drawing)."""
 
     result: ExtractionResult
-    images: dict[int, np.ndarray] = field(default_factory=dict)
+    images: PageImages = field(default_factory=PageImages)
     searchable_pdfs: dict[int, bytes] = field(default_factory=dict)
 
 
@@ -114,12 +143,11 @@ def process_bytes(
 
     engine = engine or TesseractEngine()
     read_pages = read_all_pages(source_pages, engine, workers or default_workers(), searchable_pdf, result, clock, speculative)
-    for read in read_pages:
+    for read, source_page in zip(read_pages, source_pages, strict=True):
         if read is None:
             continue
         result.pages.append(read.page)
-        if read.image is not None:
-            processed.images[read.page.number] = read.image
+        processed.images.add(read.page.number, read.image, source_page)
         if read.searchable_pdf:
             processed.searchable_pdfs[read.page.number] = read.searchable_pdf
 
@@ -186,7 +214,7 @@ def read_page(
         page=Page(
             number=page.number, width=width, height=height, dpi=dpi, source="ocr",
             rotation=(prepared.rotation + (180 if turned else 0)) % 360, skew=prepared.skew,
-            cropped=prepared.cropped, quality=prepared.quality, words=output.words,
+            cropped=prepared.cropped, quality=prepared.quality, words=renumber_visual_lines(output.words),
         ),
         image=image,
         searchable_pdf=output.searchable_pdf,

@@ -7,7 +7,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline.load import load_pages
 from pipeline.process import ProcessedFile
 
 FIELD_COLOUR = (0, 140, 255)  # BGR orange: readable on white paper and on blue-green cards
@@ -15,24 +14,11 @@ REVIEW_COLOUR = (0, 0, 230)  # red for values a person must check
 WORD_COLOUR = (200, 200, 200)
 
 
-def page_images(processed: ProcessedFile, data: bytes) -> dict[int, np.ndarray]:
-    """Each page's normalised image: OCR'd pages as prepared, text-layer pages rendered at their dpi."""
-    images = dict(processed.images)
-    missing = [p.number for p in processed.result.pages if p.number not in images]
-    if missing:
-        _, pages = load_pages(data)
-        for page in pages:
-            if page.number in missing:
-                images[page.number] = page.pixels
-    return images
-
-
-def draw_fields(processed: ProcessedFile, data: bytes, trusted: float = 0.9) -> list[np.ndarray]:
+def draw_fields(processed: ProcessedFile, trusted: float = 0.9) -> list[np.ndarray]:
     """One annotated BGR image per page: word boxes faint, field boxes bold with their names."""
-    images = page_images(processed, data)
     drawn = []
     for page in processed.result.pages:
-        canvas = images[page.number]
+        canvas = processed.images[page.number]
         canvas = cv2.cvtColor(canvas, cv2.COLOR_GRAY2BGR) if canvas.ndim == 2 else canvas.copy()
         for word in page.words:
             cv2.rectangle(canvas, word.bbox[:2], word.bbox[2:], WORD_COLOUR, 1)

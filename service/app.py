@@ -58,8 +58,8 @@ No or a bad key: **401**. A key without the endpoint's scope: **403**. Scopes:
 {chr(10).join(f"- `{name}`: {text}" for name, text in SCOPES.items())}
 
 **Purpose.** Every request that reads personal data (citizens, documents, originals, requirements,
-uploads, the audit log) must state why in the `{PURPOSE_HEADER}` header (e.g. a case number):
-**400** without it.
+uploads, the audit log) must state why in the `{PURPOSE_HEADER}` header (e.g. a case number;
+non-ASCII text as percent-encoded UTF-8, `h%E1%BB%93%20s%C6%A1` for `hồ sơ`): **400** without it.
 
 **Audit.** Each such request appends a row to an append-only audit log: the client key's name,
 the endpoint (route template), the subject's id number as a keyed hash (HMAC-SHA256) or the
@@ -160,7 +160,7 @@ def authorised(scope: str, endpoint: str) -> Callable[..., Caller]:
             raise ApiError(401, "unauthorised", "a valid API key is required (Authorization: Bearer <token>)",
                            headers={"WWW-Authenticate": "Bearer"})
         request.state.client_name = client.name
-        purpose = (request.headers.get(PURPOSE_HEADER) or "").strip()
+        purpose = _purpose(request.headers.get(PURPOSE_HEADER))
         record = audit.AuditRecord(client=client.name, method=request.method, endpoint=endpoint,
                                    purpose=purpose or None)
         caller = Caller(client, record, services)
@@ -173,6 +173,15 @@ def authorised(scope: str, endpoint: str) -> Callable[..., Caller]:
         return caller
 
     return dependency
+
+
+def _purpose(header: str | None) -> str:
+    """The stated purpose: HTTP headers are ASCII, so non-ASCII text comes percent-encoded UTF-8."""
+    from urllib.parse import unquote
+
+    from schemas import nfc
+
+    return nfc(unquote(header or "", errors="replace"))
 
 
 def valid_id_number(caller: Caller, id_number: str) -> str:

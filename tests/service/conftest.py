@@ -19,16 +19,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-import pytest
-from sqlalchemy import text
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    # tests/ is on sys.path (for render.py) and holds this folder, "service", without an __init__:
+    # with the repo on the path too, `import service` finds the real package, not this folder.
+    sys.path.append(str(REPO))
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from pipeline.records.db import open_database
 from pipeline.records.ingest import record_extraction, register_original
 from pipeline.storage.objects import LocalObjectStore, sha256_hex
 from schemas import Document, ExtractionResult, Field
 
-REPO = Path(__file__).resolve().parents[2]
 PG_HOST, PG_PORT, PG_DATABASE = "127.0.0.1", 5432, "test"
 AUDIT_SECRET = "test-audit-secret"
 MAX_FILE_MB = 0.5

@@ -1,0 +1,93 @@
+"""Benchmark (not a timed test): ``hoso run`` pages/s against bare ``tesseract`` on the same pages,
+same machine, same number of parallel processes.
+
+1. the source files (``copies`` times, each copy made unique by trailing bytes so nothing is reused)
+   go through ``hoso run`` in a fresh data dir: its wall time and the pages it OCR'd;
+2. bare ``tesseract IMG - -l vie`` (one thread each, ``workers`` at a time) reads the very page
+   images hoso OCR'd (its normalised page artefacts): the floor for this OCR work.
+
+Text-layer pages cost hoso no OCR and are left out of both sides.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TextIO
+
+from flows.common import list_sources
+from pipeline.ingest import default_cores
+
+TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+def make_batch(source: str, folder: Path, copies: int) -> int:
+    """Copy the source files ``copies`` times into ``folder``, each copy with distinct bytes."""
+    count = 0
+    for copy in range(copies):
+        for item in list_sources(source):
+            data = Path(item.location).read_bytes()
+            if copy:  # bytes after the end of a JPEG/PNG/PDF are ignored by readers but change the sha256
+                data += f"\n%hoso-bench-copy-{copy}\n".encode()
+            target = folder / f"{copy:03d}-{item.name.replace('/', '_')}"
+            target.write_bytes(data)
+            count += 1
+    return count
+
+
+def bench_run(source: str = "samples/dossiers", *, workers: int | None = None, copies: int = 1) -> dict[str, Any]:
+    workers = workers or default_cores()
+    with tempfile.TemporaryDirectory(prefix="hoso-bench-") as tmp:
+        batch, data_dir = Path(tmp, "batch"), Path(tmp, "data")
+        batch.mkdir()
+        files = make_batch(source, batch, copies)
+        env = {**os.environ, "HOSO_DATA_DIR": str(data_dir), "HOSO_STORE": "local"}
+        env.pop("HOSO_DATABASE_URL", None)
+        env.pop("HOSO_S3_ENDPOINT", None)
+        command = [sys.executable, "-m", "pipeline.cli", "run", str(batch), "--json", "--no-progress",
+                   "--workers", str(workers)]
+        started = time.perf_counter()
+        finished = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+        command_wall = time.perf_counter() - started
+        report = json.loads(finished.stdout[finished.stdout.index("{"):])
+        pages = sorted((data_dir / "objects" / "artefacts").glob("*/page-*.png"))
+        tesseract_wall = _tesseract_wall(pages, workers)
+    flow_rate = len(pages) / report["wall_seconds"] if report["wall_seconds"] else 0.0
+    tesseract_rate = len(pages) / tesseract_wall if tesseract_wall else 0.0
+    return {
+        "files": files, "ocr_pages": len(pages), "workers": workers, "counts": report["counts"],
+        "hoso_flow_seconds": report["wall_seconds"], "hoso_command_seconds": round(command_wall, 2),
+        "tesseract_seconds": round(tesseract_wall, 2),
+        "hoso_pages_per_second": round(flow_rate, 3), "tesseract_pages_per_second": round(tesseract_rate, 3),
+        "hoso_over_tesseract_time": round(report["wall_seconds"] / tesseract_wall, 3) if tesseract_wall else None,
+        "stage_seconds": report["stage_seconds"],
+    }
+
+
+def _tesseract_wall(pages: list[Path], workers: int) -> float:
+    def one(page: Path) -> None:
+        subprocess.run(["tesseract", str(page), "-", "-l", "vie"], check=True, env=TESSERACT_ENV,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(one, pages))
+    return time.perf_counter() - started
+
+
+def print_run_bench(source: str, *, workers: int | None, copies: int, out: TextIO) -> None:
+    figures = bench_run(source, workers=workers, copies=copies)
+    out.write(f"{figures['files']} file(s), {figures['ocr_pages']} OCR'd page(s), {figures['workers']} worker(s)\n")
+    out.write(f"  hoso run (flow)        {figures['hoso_flow_seconds']:.1f} s  "
+              f"{figures['hoso_pages_per_second']:.2f} pages/s\n")
+    out.write(f"  hoso run (command)     {figures['hoso_command_seconds']:.1f} s  (with Prefect start-up)\n")
+    out.write(f"  tesseract -l vie       {figures['tesseract_seconds']:.1f} s  "
+              f"{figures['tesseract_pages_per_second']:.2f} pages/s\n")
+    out.write(f"  hoso / tesseract time: {figures['hoso_over_tesseract_time']}\n")
+    out.write(f"  stage seconds (summed over files): {json.dumps(figures['stage_seconds'])}\n")

@@ -1,0 +1,155 @@
+"""The branch-upload flow: one dossier of a few files from a counter, answered while the citizen waits.
+
+Prefect's ephemeral API server costs seconds to start, so this flow is only ever run by a process
+that stays up: the query service calls ``warm_up()`` at start-up and ``run_branch_upload`` per
+upload (in-process), or ``flows/serve.py`` serves it as a deployment. Never start it cold per upload.
+
+File bytes never become flow parameters (Prefect would store them, base64, in its run history):
+``run_branch_upload`` hands them over through an in-process registry keyed by a random token; a
+served deployment reads them from paths instead.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.common import connections, retry_if_transient
+from pipeline.ingest import DossierOutcome, ingest_dossier
+
+if TYPE_CHECKING:
+    from pipeline.read import OcrEngine
+    from pipeline.records.db import Database
+    from pipeline.storage.config import Settings
+    from pipeline.storage.objects import ObjectStore
+
+BRANCH_RETRY_DELAYS_S = [0.5, 2]  # someone is waiting at the counter: retry soon, give up soon
+
+
+class _Upload:
+    def __init__(self, db: Database, store: ObjectStore, files: list[tuple[str, bytes]],
+                 engine: OcrEngine | None) -> None:
+        self.db, self.store, self.files, self.engine = db, store, files, engine
+
+
+_uploads: dict[str, _Upload] = {}
+_uploads_lock = threading.Lock()
+_warm = threading.Event()
+
+
+@task(name="open-dossier", retries=len(BRANCH_RETRY_DELAYS_S), retry_delay_seconds=BRANCH_RETRY_DELAYS_S,
+      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
+def open_dossier_task(upload: str, procedure_code: str, branch: str | None, actor: str) -> int:
+    from pipeline.records.ingest import open_dossier
+
+    return open_dossier(_upload(upload).db, procedure_code, branch, actor=actor)
+
+
+@task(name="ingest-dossier", retries=len(BRANCH_RETRY_DELAYS_S), retry_delay_seconds=BRANCH_RETRY_DELAYS_S,
+      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
+def ingest_dossier_task(upload: str, dossier_id: int, procedure_code: str, branch: str | None,
+                        id_number: str | None, actor: str) -> DossierOutcome:
+    # A retry continues the same dossier: every step of ingest_dossier is idempotent.
+    held = _upload(upload)
+    return ingest_dossier(held.db, held.store, held.files, procedure_code=procedure_code, branch=branch,
+                          id_number=id_number, actor=actor, dossier_id=dossier_id, engine=held.engine)
+
+
+@flow(name="hoso-branch-upload", persist_result=False, validate_parameters=False, log_prints=False)
+def branch_upload_flow(
+    upload: str | None = None,
+    procedure_code: str = "",
+    branch: str | None = None,
+    id_number: str | None = None,
+    actor: str = "hoso",
+    paths: list[str] | None = None,
+    settings: Settings | None = None,
+) -> DossierOutcome | None:
+    """One dossier: ``upload`` is an in-process token from ``run_branch_upload``; a served deployment
+    passes ``paths`` (files the server can read) instead. No procedure: a warm-up run, nothing done."""
+    if not procedure_code:
+        return None
+    if upload is None:
+        upload = _hold_paths(paths or [], settings)
+    try:
+        dossier_id = open_dossier_task(upload, procedure_code, branch, actor)
+        outcome = ingest_dossier_task(upload, dossier_id, procedure_code, branch, id_number, actor)
+    finally:
+        if paths is not None:
+            _release(upload)
+    get_run_logger().info("dossier %s: files %s, %d document(s)", outcome.dossier_id,
+                          [f.status for f in outcome.files], len(outcome.documents))
+    return outcome
+
+
+def run_branch_upload(
+    db: Database,
+    store: ObjectStore,
+    files: list[tuple[str, bytes]],
+    *,
+    procedure_code: str,
+    branch: str | None,
+    id_number: str | None = None,
+    actor: str = "hoso",
+    engine: OcrEngine | None = None,
+) -> DossierOutcome:
+    """Run the branch-upload flow in this process on files already in memory (call ``warm_up`` first)."""
+    token = secrets.token_urlsafe(12)
+    with _uploads_lock:
+        _uploads[token] = _Upload(db, store, files, engine)
+    try:
+        outcome = branch_upload_flow(upload=token, procedure_code=procedure_code, branch=branch,
+                                     id_number=id_number, actor=actor)
+    finally:
+        _release(token)
+    assert outcome is not None
+    return outcome
+
+
+def warm_up() -> float:
+    """Start Prefect's API (ephemeral, or connect to PREFECT_API_URL), import the pipeline and run the
+    flow once with nothing to do, so the first citizen does not wait for it. Returns the seconds spent."""
+    started = time.perf_counter()
+    if not _warm.is_set():
+        import extractors  # noqa: F401  # pay the imports now
+        import pipeline.process  # noqa: F401
+
+        branch_upload_flow()
+        _warm.set()
+    return round(time.perf_counter() - started, 3)
+
+
+def _upload(token: str) -> _Upload:
+    with _uploads_lock:
+        held = _uploads.get(token)
+    if held is None:
+        raise KeyError("unknown upload token (uploads are held only in the process that received them)")
+    return held
+
+
+def _release(token: str) -> None:
+    with _uploads_lock:
+        _uploads.pop(token, None)
+
+
+def _hold_paths(paths: list[str], settings: Settings | None) -> str:
+    from pipeline.storage.config import Settings as SettingsModel
+
+    db, store = connections(settings or SettingsModel.from_env())
+    files = [(Path(path).name, Path(path).read_bytes()) for path in paths]
+    token = secrets.token_urlsafe(12)
+    with _uploads_lock:
+        _uploads[token] = _Upload(db, store, files, None)
+    return token
+
+
+def outcome_counts(outcome: Any) -> dict[str, Any]:
+    """What may be logged about an upload: ids and statuses, no names or numbers."""
+    return {"dossier_id": outcome.dossier_id, "files": [f.status for f in outcome.files],
+            "documents": len(outcome.documents)}

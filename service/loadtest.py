@@ -1,0 +1,257 @@
+"""A bounded load test of the record-lookup path, on loopback only.
+
+    python -m service.loadtest --backend sqlite --rate 200 --duration 20 --workers 2
+    python -m service.loadtest --backend postgresql --rate 200 --duration 20 --workers 2
+
+Sets up a throw-away data dir (and, for PostgreSQL, a throw-away schema in 127.0.0.1:5432/test),
+seeds ``--citizens`` citizens (an id card each, a marriage certificate for every pair), creates a
+``records:read`` key, starts ``hoso serve`` with ``--workers``, then sends
+``GET /v1/citizens/{id}/documents`` at a FIXED ARRIVAL RATE (open loop: a slow answer does not slow
+the sender, and latency counts from the scheduled send time, so queueing shows up in the figures).
+Prints latency percentiles, the achieved rate, errors and the audit rows written.
+
+Bounds: at most 600 requests/s, 60 s and 20,000 requests; the target must be 127.0.0.1/localhost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+MAX_RATE, MAX_DURATION_S, MAX_REQUESTS = 600, 60, 20_000
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Result:
+    latencies_ms: list[float]
+    errors: dict[str, int]
+    wall_s: float
+    sent: int
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+
+    def report(self) -> str:
+        ok = len(self.latencies_ms)
+        return (f"sent {self.sent} in {self.wall_s:.1f} s ({self.sent / self.wall_s:.0f} req/s), ok {ok}, "
+                f"errors {sum(self.errors.values())} {dict(self.errors) or ''}\n"
+                f"latency ms: p50 {self.percentile(50):.1f}  p90 {self.percentile(90):.1f}  "
+                f"p99 {self.percentile(99):.1f}  max {max(self.latencies_ms, default=float('nan')):.1f}  "
+                f"mean {statistics.fmean(self.latencies_ms) if ok else float('nan'):.1f}")
+
+
+# ---------------------------------------------------------------- load
+
+
+async def fixed_rate(url: str, token: str, paths: list[str], rate: float, duration: float,
+                     max_in_flight: int = 256) -> Result:
+    import httpx
+
+    total = min(int(rate * duration), MAX_REQUESTS)
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
+    headers = {"Authorization": f"Bearer {token}", "X-Purpose": "load test"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=10) as client:
+        loop = asyncio.get_running_loop()
+        start = loop.time() + 0.05
+
+        async def one(index: int) -> None:
+            scheduled = start + index / rate
+            await asyncio.sleep(max(0.0, scheduled - loop.time()))
+            try:
+                response = await client.get(paths[index % len(paths)])
+                if response.status_code == 200:
+                    latencies.append((loop.time() - scheduled) * 1000)
+                else:
+                    errors[str(response.status_code)] = errors.get(str(response.status_code), 0) + 1
+            except Exception as error:  # noqa: BLE001 - counted, reported
+                errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(total)))
+        wall = time.perf_counter() - began
+    return Result(latencies, errors, wall, total)
+
+
+# ---------------------------------------------------------------- set-up
+
+
+def seed(database_url: str, data_dir: Path, citizens: int) -> list[str]:
+    """``citizens`` people with an id card each, and a marriage certificate for every pair."""
+    from pipeline.records.db import open_database
+    from pipeline.records.ingest import record_extraction, register_original
+    from pipeline.storage.objects import LocalObjectStore, sha256_hex
+    from schemas import Document, ExtractionResult, Field
+
+    def field(value: str, y: int) -> Field:
+        return Field(value=value, confidence=0.9, page=1, bbox=(40, y, 600, y + 30), source="ocr")
+
+    def record(db: Any, store: Any, document_type: str, values: dict[str, str]) -> None:
+        data = b"%PDF-1.4\n% load test\n" + os.urandom(64)
+        original = register_original(db, store, data, "seed.pdf")
+        fields = {name: field(value, 100 + 40 * i) for i, (name, value) in enumerate(values.items())}
+        document = Document(document_type=document_type, pages=[1], fields=fields)
+        record_extraction(db, original, ExtractionResult(source="seed.pdf", sha256=sha256_hex(data), documents=[document]))
+
+    rng = random.Random(7)
+    numbers = [f"001{rng.choice('01')}90{index:06d}" for index in range(citizens)]
+    db = open_database(database_url)
+    store = LocalObjectStore(data_dir / "objects")
+    try:
+        for index, number in enumerate(numbers):
+            record(db, store, "id_card", {
+                "id_number": number, "full_name": f"NGUYỄN VĂN NGƯỜI {index}", "date_of_birth": "1990-01-01",
+                "sex": "Nam", "place_of_residence": "Số 1 phố Huế, phường Hai Bà Trưng, Hà Nội",
+                "issue_date": "2021-01-01", "expiry_date": "2035-01-01"})
+        for a, b in zip(numbers[::2], numbers[1::2], strict=False):
+            record(db, store, "marriage_certificate", {
+                "certificate_number": a[-6:], "book_number": "01/2020", "wife_id_number": b, "husband_id_number": a,
+                "wife_full_name": "TRẦN THỊ VỢ", "husband_full_name": "NGUYỄN VĂN CHỒNG",
+                "registration_date": "2020-01-01"})
+    finally:
+        db.close()
+    return numbers
+
+
+@contextmanager
+def postgres_schema() -> Any:
+    import psycopg
+
+    schema = f"hoso_load_{uuid.uuid4().hex[:12]}"
+    connect = {"host": "127.0.0.1", "port": 5432, "dbname": "test", "user": os.environ.get("PGUSER", "postgres")}
+    with psycopg.connect(**connect, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield (f"postgresql+psycopg://{connect['user']}@127.0.0.1:5432/test"
+               f"?options=-csearch_path%3D{schema}")
+    finally:
+        with psycopg.connect(**connect, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def serve(data_dir: Path, database_url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    import httpx
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HOSO_")}
+    env.update({"HOSO_DATA_DIR": str(data_dir), "HOSO_DATABASE_URL": database_url})
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port),
+                                "--workers", str(workers)], cwd=REPO, env=env,
+                               stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"hoso serve exited:\n{log.read_text()}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit("hoso serve did not become healthy")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def audit_rows(database_url: str) -> int:
+    from sqlalchemy import text
+
+    from pipeline.records.db import open_database
+
+    db = open_database(database_url)
+    try:
+        with db.engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM audit_log")).scalar() or 0
+    finally:
+        db.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    from service.keys import create_key
+    from pipeline.records.db import open_database
+
+    with tempfile.TemporaryDirectory(prefix="hoso-load-") as temp:
+        data_dir = Path(temp)
+        with postgres_schema() if args.backend == "postgresql" else _sqlite(data_dir) as database_url:
+            started = time.perf_counter()
+            numbers = seed(database_url, data_dir, args.citizens)
+            db = open_database(database_url)
+            token = create_key(db, "loadtest", ["records:read"])
+            db.close()
+            print(f"seeded {len(numbers)} citizens in {time.perf_counter() - started:.1f} s ({args.backend})")
+            port = free_port()
+            process = serve(data_dir, database_url, port, args.workers, data_dir / "server.log")
+            try:
+                url = f"http://127.0.0.1:{port}"
+                paths = [f"/v1/citizens/{number}/documents" for number in numbers]
+                random.Random(1).shuffle(paths)
+                asyncio.run(fixed_rate(url, token, paths, min(args.rate, 50), 2))  # warm-up, not reported
+                before = audit_rows(database_url)
+                result = asyncio.run(fixed_rate(url, token, paths, args.rate, args.duration))
+                written = audit_rows(database_url) - before
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+            print(f"{args.backend}, {args.workers} worker(s), {args.rate:.0f} req/s for {args.duration:.0f} s, "
+                  f"{os.cpu_count()} cores")
+            print(result.report())
+            print(f"audit rows written: {written} (one per request: {written == result.sent})")
+            return 0 if result.percentile(99) <= args.p99_budget_ms and not result.errors else 1
+
+
+@contextmanager
+def _sqlite(data_dir: Path) -> Any:
+    yield f"sqlite:///{data_dir / 'hoso.db'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m service.loadtest", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--rate", type=float, default=200, help="requests per second (fixed arrival rate)")
+    parser.add_argument("--duration", type=float, default=20, help="seconds")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--citizens", type=int, default=400)
+    parser.add_argument("--p99-budget-ms", type=float, default=50)
+    parser.add_argument("--url", help="an already running service on loopback (with --token) instead of a new one")
+    parser.add_argument("--token", help="a records:read key for --url")
+    parser.add_argument("--id-number", action="append", default=[], help="with --url: id numbers to look up")
+    args = parser.parse_args(argv)
+    if not 0 < args.rate <= MAX_RATE or not 0 < args.duration <= MAX_DURATION_S:
+        parser.error(f"rate must be in (0, {MAX_RATE}] and duration in (0, {MAX_DURATION_S}]")
+    if args.url:
+        if urlparse(args.url).hostname not in LOOPBACK:
+            parser.error("only a loopback URL may be load-tested")
+        if not args.token or not args.id_number:
+            parser.error("--url needs --token and at least one --id-number")
+        paths = [f"/v1/citizens/{number}/documents" for number in args.id_number]
+        result = asyncio.run(fixed_rate(args.url, args.token, paths, args.rate, args.duration))
+        print(result.report())
+        return 0 if result.percentile(99) <= args.p99_budget_ms and not result.errors else 1
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The batch flow: isolation of bad files, no OCR twice, retries only for transient faults, Dask."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import flows.batch as batch
+from flows.batch import run_batch
+from flows.common import connections
+from pipeline.records.ingest import pending_originals
+from pipeline.storage.objects import ORIGINALS_PREFIX, StoreError
+
+
+def test_bad_files_are_quarantined_and_reported_the_rest_stored(batch_folder, settings, counting_engine):
+    report = run_batch(str(batch_folder), settings=settings, workers=2, engine=counting_engine)
+    assert report.counts == {"processed": 2, "reused": 0, "quarantined": 2, "failed": 0, "needs_review":
+                             report.counts["needs_review"]}
+    assert report.files == 4, "notes.json is not a document file"
+    assert {p["name"]: p["reason"].split(":")[0] for p in report.problems} == {
+        "broken.pdf": "corrupt", "cut.jpg": "corrupt"}
+    assert report.pages == 2 and report.pages_per_second > 0
+    assert report.stage_seconds["process.ocr"] > 0
+    saved = json.loads(Path(report.report_path).read_text())
+    assert saved["counts"] == report.counts
+    db, store = connections(settings)
+    assert json.loads(store.get(report.report_key))["files"] == 4
+    assert len(list(store.list(ORIGINALS_PREFIX))) == 4, "bad originals are kept too"
+    assert pending_originals(db) == []
+
+    calls = counting_engine.calls
+    again = run_batch(str(batch_folder), settings=settings, workers=2, engine=counting_engine)
+    assert (again.counts["reused"], again.counts["processed"], again.counts["quarantined"]) == (2, 0, 2)
+    assert counting_engine.calls == calls, "unchanged files are never OCR'd twice"
+    assert again.pages == 0
+
+
+class FlakyStore:
+    """Artefact writes fail ``failures`` times (an object store restarting), then work."""
+
+    def __init__(self, inner, failures: int) -> None:
+        self.inner, self.failures = inner, failures
+
+    def put(self, key, data, content_type="application/octet-stream"):
+        if key.startswith("artefacts/") and self.failures > 0:
+            self.failures -= 1
+            raise StoreError("object store server error: HTTP 503")
+        return self.inner.put(key, data, content_type)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+@pytest.fixture
+def attempts(monkeypatch, settings):
+    """Counts ingest_bytes calls per file name, with no retry delay."""
+    counts: dict[str, int] = {}
+    real = batch.ingest_bytes
+
+    def counting(db, store, data, name, **options):
+        counts[name] = counts.get(name, 0) + 1
+        return real(db, store, data, name, **options)
+
+    monkeypatch.setattr(batch, "ingest_bytes", counting)
+    monkeypatch.setattr(batch, "ingest_file", batch.ingest_file.with_options(retry_delay_seconds=0))
+    return counts
+
+
+def _use_store(monkeypatch, settings, store) -> None:
+    db, _real = connections(settings)
+    monkeypatch.setattr(batch, "connections", lambda _settings: (db, store))
+
+
+def test_a_transient_store_fault_is_retried_and_bad_input_is_not(batch_folder, settings, attempts, monkeypatch):
+    (batch_folder / "back.png").unlink()
+    flaky = FlakyStore(connections(settings)[1], failures=1)
+    _use_store(monkeypatch, settings, flaky)
+    report = run_batch(str(batch_folder), settings=settings, workers=1)
+    assert attempts == {"front.png": 2, "broken.pdf": 1, "cut.jpg": 1}
+    assert (report.counts["processed"], report.counts["quarantined"], report.counts["failed"]) == (1, 2, 0)
+
+
+def test_a_file_still_failing_after_retries_is_reported_and_resumed_later(batch_folder, settings, attempts,
+                                                                         monkeypatch):
+    for name in ("back.png", "broken.pdf", "cut.jpg"):
+        (batch_folder / name).unlink()
+    real_store = connections(settings)[1]
+    _use_store(monkeypatch, settings, FlakyStore(real_store, failures=100))
+    report = run_batch(str(batch_folder), settings=settings, workers=1)
+    assert attempts["front.png"] == 1 + len(batch.RETRY_DELAYS_S)
+    assert report.counts["failed"] == 1
+    assert report.problems[0]["name"] == "front.png" and "StoreError" in report.problems[0]["reason"]
+    db = connections(settings)[0]
+    assert len(pending_originals(db)) == 1, "registered first: the file is not lost"
+
+    (batch_folder / "front.png").unlink()  # the next run finishes it from the stored original
+    _use_store(monkeypatch, settings, real_store)
+    resumed = run_batch(str(batch_folder), settings=settings, workers=1)
+    assert (resumed.files, resumed.counts["processed"]) == (1, 1)
+    assert pending_originals(db) == []
+
+
+def test_a_missing_source_file_fails_once_without_retries(tmp_path, settings, attempts, monkeypatch):
+    from flows.common import SourceFile
+
+    monkeypatch.setattr(batch, "list_sources", lambda *_: iter([SourceFile(str(tmp_path / "gone.pdf"), "gone.pdf")]))
+    report = run_batch(str(tmp_path), settings=settings, workers=1)
+    assert report.counts["failed"] == 1 and "FileNotFoundError" in report.problems[0]["reason"]
+    assert attempts == {}, "the read failed before ingest; no retry of a missing file"
+
+
+def test_the_batch_runs_on_a_local_dask_cluster(tmp_path, settings, batch_files):
+    folder = tmp_path / "dask"
+    folder.mkdir()
+    for name in ("front.png", "broken.pdf"):
+        (folder / name).write_bytes(batch_files[name])
+    report = run_batch(str(folder), settings=settings, workers=2, dask="local")
+    assert report.runner == "dask:local"
+    assert (report.counts["processed"], report.counts["quarantined"], report.counts["failed"]) == (1, 1, 0)

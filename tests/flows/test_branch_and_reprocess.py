@@ -1,0 +1,57 @@
+"""The branch-upload flow (in-process, after a warm-up) and the reprocess flow."""
+
+from __future__ import annotations
+
+import rendered
+from flows.branch_upload import run_branch_upload, warm_up
+from flows.common import connections
+from flows.reprocess import run_reprocess
+from pipeline.records.ingest import held_documents
+
+
+def test_branch_upload_answers_with_one_card_and_reuses_on_a_second_upload(settings, batch_files, counting_engine):
+    warm_up()
+    assert warm_up() < 0.5, "warm once, then free"
+    db, store = connections(settings)
+    files = [("front.png", batch_files["front.png"]), ("back.png", batch_files["back.png"])]
+    outcome = run_branch_upload(db, store, files, procedure_code="khai-sinh", branch="chi-nhanh-1",
+                                engine=counting_engine)
+    assert [f.status for f in outcome.files] == ["processed", "processed"]
+    assert [ref.number for ref in outcome.documents] == [rendered.PERSON["id_number"]]
+    assert outcome.requirements is not None and outcome.id_number == rendered.PERSON["id_number"]
+
+    calls = counting_engine.calls
+    again = run_branch_upload(db, store, files, procedure_code="khai-sinh", branch="chi-nhanh-1",
+                              engine=counting_engine)
+    assert [f.status for f in again.files] == ["reused", "reused"]
+    assert counting_engine.calls == calls
+    assert again.dossier_id != outcome.dossier_id
+    assert [ref.id for ref in again.documents] == [ref.id for ref in outcome.documents]
+
+
+def test_reprocess_reuses_stored_ocr_and_records_changes_as_new_versions(settings, batch_files, counting_engine,
+                                                                         monkeypatch):
+    db, store = connections(settings)
+    run_branch_upload(db, store, [("front.png", batch_files["front.png"])], procedure_code="khai-sinh",
+                      branch=None, engine=counting_engine)
+    calls = counting_engine.calls
+    report = run_reprocess(settings=settings, engine=counting_engine)
+    assert report["documents"] == {"unchanged": 1} and report["problems"] == []
+    assert counting_engine.calls == calls, "the stored words were re-extracted, no OCR"
+
+    import extractors
+
+    real = extractors.extract_documents
+
+    def improved(pages, images):  # an extractor that now also reads the nationality
+        from schemas import Field
+
+        documents = real(pages, images)
+        documents[0].fields["nationality"] = Field(value="Việt Nam", confidence=0.9, page=1)
+        return documents
+
+    monkeypatch.setattr(extractors, "extract_documents", improved)
+    report = run_reprocess(settings=settings, engine=counting_engine)
+    assert report["documents"] == {"new_version": 1}
+    card = held_documents(db, rendered.PERSON["id_number"], include_unusable=True)[0]
+    assert (card.version, card.fields["nationality"]) == (2, "Việt Nam")
