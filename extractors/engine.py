@@ -70,16 +70,24 @@ def view_page(spec: TypeSpec, page: Page) -> PageView:
 
 
 def _plausible_label(hit: LabelHit, line: list[Word]) -> bool:
-    """A one-word label ("Số", "Sex") in mid-line counts only when a colon follows it.
+    """Whether a label found in mid-line is really a label, not words inside a value.
 
-    Short words recur inside values ("Nơi cư trú: Số 105 đường…"); a form's
-    labels stand at a line's start or end in ':'.
+    Values contain label-like words ("Nơi cư trú: Số 12 ... Phường Văn Quán" has
+    "Số" and, fuzzily, "Quê quán"). A form's labels open a line (after an item
+    number), or end in ':' or '/' (bilingual), or — read exactly — stand after a
+    wide gap ("Giới tính: Nam      Dân tộc: Kinh").
     """
-    if hit.token_count > 1 or hit.word_start == 0:
+    opening = next((i for i, w in enumerate(line) if not _NUMBERING.match(w.text)), 0)
+    if hit.word_start <= opening:
         return True
     last = line[hit.word_end - 1].text
     after = line[hit.word_end].text if hit.word_end < len(line) else ""
-    return ":" in last or after.startswith(":") or "/" in last
+    if last.endswith(":") or ":" in last[-2:] or "/" in last or after[:1] in (":", "/"):
+        return True
+    if hit.token_count == 1 or not hit.exact:
+        return False
+    previous, first = line[hit.word_start - 1], line[hit.word_start]
+    return first.bbox[0] - previous.bbox[2] > 1.5 * max(1, first.bbox[3] - first.bbox[1])
 
 
 def _value_up_to_next_label(hit: LabelHit, hits: list[LabelHit], line: list[Word]) -> LabelHit:

@@ -47,18 +47,18 @@ def read_place(raw: str) -> Reading:
     return Reading(value or None)
 
 
-@lru_cache(maxsize=1)
-def name_syllables() -> dict[str, list[str]]:
-    """Common name syllables in capitals, grouped by their unmarked form ("DIEU": ["DIỆU"])."""
+@lru_cache(maxsize=2)
+def name_syllables(kind: str = "syllables") -> dict[str, list[str]]:
+    """Common name syllables ("syllables") or surnames ("surnames") in capitals, by unmarked form."""
     data = json.loads((DATA / "name_syllables.json").read_text(encoding="utf-8"))
     by_fold: dict[str, list[str]] = {}
-    for syllable in data["syllables"]:
+    for syllable in data[kind]:
         by_fold.setdefault(fold(syllable), []).append(syllable)
     return by_fold
 
 
 UNCOMMON_NAME = 0.8  # a well-formed syllable that is not a common name part: plausible, have it checked
-MARKS_AMBIGUOUS = 0.93  # a common syllable whose marks OCR could have swapped with another's (YÊN / YẾN)
+MARKS_AMBIGUOUS = 0.97  # a common syllable whose marks OCR could have swapped with another's (YÊN / YẾN)
 
 
 def read_name(raw: str) -> Reading:
@@ -72,8 +72,9 @@ def read_name(raw: str) -> Reading:
     if not value:
         return Reading(None, problems=["no name found"])
     words, factor, problems = [], 1.0, []
-    for word in value.split():
-        spelled, word_factor = _name_syllable(word)
+    for position, word in enumerate(value.split()):
+        # the first word is a surname, a short closed list: "NGUYÊN" there can only be NGUYỄN
+        spelled, word_factor = _name_syllable(word, "surnames" if position == 0 else "syllables")
         words.append(spelled)
         factor = min(factor, word_factor)
     if factor <= DOUBTFUL:
@@ -83,8 +84,8 @@ def read_name(raw: str) -> Reading:
     return Reading(" ".join(words), factor, problems)
 
 
-def _name_syllable(word: str) -> tuple[str, float]:
-    known = name_syllables().get(fold(word), [])
+def _name_syllable(word: str, kind: str) -> tuple[str, float]:
+    known = name_syllables(kind).get(fold(word), [])
     if word.upper() in known:
         return word, MARKS_AMBIGUOUS if len(known) > 1 else 1.0
     if len(known) == 1:

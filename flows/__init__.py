@@ -1,0 +1,13 @@
+"""Prefect 3 flows around the plain functions of ``pipeline.ingest`` (tasks wrap them, flows orchestrate).
+
+- ``flows.batch``         back-office batch over a folder or ``store:<prefix>``: ``hoso run [DIR]``
+                          (threads by default; ``--dask local`` or ``--dask tcp://scheduler:8786``)
+- ``flows.branch_upload`` one dossier from a branch counter, in a long-running process:
+                          ``warm_up()`` at start-up, then ``run_branch_upload(...)`` per upload
+- ``flows.reprocess``     re-extract stored originals (stored OCR words reused): ``hoso reprocess``
+- ``flows.serve``         the three as deployments (``hoso serve-flows``; needs a Prefect server);
+                          ``prefect.yaml`` at the repository root for work pools
+- ``flows.bench``         ``hoso bench-run``: pages/s of ``hoso run`` against bare tesseract
+
+Our database is the record of what was processed; Prefect's run history is for operators.
+"""

@@ -53,7 +53,9 @@ def bench_run(source: str = "samples/dossiers", *, workers: int | None = None, c
         command = [sys.executable, "-m", "pipeline.cli", "run", str(batch), "--json", "--no-progress",
                    "--workers", str(workers)]
         started = time.perf_counter()
-        finished = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+        finished = subprocess.run(command, env=env, capture_output=True, text=True)
+        if "{" not in finished.stdout:
+            raise RuntimeError(f"hoso run failed: {finished.stderr[-2000:]}")
         command_wall = time.perf_counter() - started
         report = json.loads(finished.stdout[finished.stdout.index("{"):])
         pages = sorted((data_dir / "objects" / "artefacts").glob("*/page-*.png"))

@@ -36,6 +36,9 @@ def use_local_prefect(data_dir: Path | None = None) -> None:
     """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # The first start on an empty home migrates its SQLite (≈16 s, more on a busy machine): the
+    # default 20 s timeout failed a fresh `hoso run` here.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if data_dir is not None and "PREFECT_API_URL" not in os.environ:
         home = Path(os.environ.setdefault("PREFECT_HOME", str((data_dir / "prefect").resolve())))
         home.mkdir(parents=True, exist_ok=True)  # Prefect creates only the last folder

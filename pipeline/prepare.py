@@ -346,7 +346,7 @@ def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
     if len(glyphs) < 20:
         return gray
     char_height = float(np.median(glyphs))
-    dot_size = max(1.5, 0.3 * char_height)
+    dot_size = max(1.5, 0.4 * char_height)
     dots = boxes[(boxes[:, 2] <= dot_size) & (boxes[:, 3] <= dot_size)]
     runs = _leader_runs(dots, char_height)
     if not runs:
@@ -357,29 +357,44 @@ def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
     return cleaned
 
 
-MIN_LEADER_DOTS = 3
+MIN_LEADER_DOTS = 5  # fewer could be the marks over a word ("Giới tính": dot, acute, acute)
 
 
 def _leader_runs(dots: np.ndarray, char_height: float) -> list[np.ndarray]:
-    """Groups of dots lying in a row with gaps under one character height."""
+    """Groups of dots lying in a row, each within one character height of the previous one.
+
+    Dots are taken left to right and each joins the open run whose last dot it
+    follows closely on the same baseline, so rows that slope slightly stay whole.
+    """
     if len(dots) < MIN_LEADER_DOTS:
         return []
     centre_y = dots[:, 1] + dots[:, 3] / 2
-    order = np.lexsort((dots[:, 0], np.round(centre_y / max(1.0, 0.25 * char_height))))
-    runs: list[np.ndarray] = []
-    current = [order[0]]
-    for previous, index in zip(order, order[1:]):
-        same_row = abs(centre_y[index] - centre_y[previous]) <= 0.25 * char_height
-        close = 0 < dots[index, 0] - (dots[previous, 0] + dots[previous, 2]) <= char_height
-        if same_row and close:
-            current.append(index)
-            continue
-        if len(current) >= MIN_LEADER_DOTS:
-            runs.append(dots[current])
-        current = [index]
-    if len(current) >= MIN_LEADER_DOTS:
-        runs.append(dots[current])
-    return runs
+    open_runs: list[list[int]] = []
+    finished: list[list[int]] = []
+    for index in np.argsort(dots[:, 0], kind="stable"):
+        x = dots[index, 0]
+        still_open = []
+        joined = False
+        for run in open_runs:
+            last = run[-1]
+            gap = x - (dots[last, 0] + dots[last, 2])
+            if gap > char_height:
+                finished.append(run)  # nothing further right can join it any more
+                continue
+            if not joined and 0 <= gap and abs(centre_y[index] - centre_y[last]) <= 0.3 * char_height:
+                run.append(index)
+                joined = True
+            still_open.append(run)
+        if not joined:
+            still_open.append([index])
+        open_runs = still_open
+    return [dots[run] for run in finished + open_runs if len(run) >= MIN_LEADER_DOTS and _evenly_spaced(dots[run])]
+
+
+def _evenly_spaced(run: np.ndarray) -> bool:
+    """Leaders are printed at an even pitch; diacritics that happen to line up are not."""
+    pitches = np.diff(run[:, 0])
+    return float(pitches.std()) <= 0.35 * max(1.0, float(np.median(pitches)))
 
 
 def normalise_text_size(gray: np.ndarray, char_height: float) -> tuple[np.ndarray, float]:

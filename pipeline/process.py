@@ -25,7 +25,7 @@ from pipeline.prepare import PreparedPage, prepare_page
 from pipeline.read import OcrEngine, OcrOutput, TesseractEngine, ocr_upright, parse_tsv
 from pipeline.speculate import SPECULATIVE_PSM, SpeculativeOcr
 from extractors import extract_documents
-from schemas import ExtractionResult, Page, ProcessingError
+from schemas import Document, ExtractionResult, Page, ProcessingError
 
 log = logging.getLogger(__name__)
 
@@ -153,9 +153,22 @@ def process_bytes(
 
     if extract and result.pages:
         with clock.stage("extract"):
-            result.documents = extract_documents(result.pages, processed.images)
+            result.documents = extract_safely(result, processed.images)
     result.timings["total"] = round(time.perf_counter() - started, 4)
     return processed
+
+
+def extract_safely(result: ExtractionResult, images: PageImages) -> list[Document]:
+    """Classify and extract; a failure here keeps the pages read and says so, instead of losing the file."""
+    try:
+        return extract_documents(result.pages, images)
+    except Exception as exc:  # an extractor bug must not cost the OCR already done
+        log.exception("extraction failed for %s", result.sha256[:12])
+        result.errors.append(ProcessingError(code="extraction_failed", message=f"extraction failed ({type(exc).__name__})"))
+        document = Document(pages=[page.number for page in result.pages],
+                            text="\n\n".join(page.text for page in result.pages))
+        document.flag("extraction failed: a person must read this file")
+        return [document]
 
 
 def read_all_pages(

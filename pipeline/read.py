@@ -58,7 +58,7 @@ class TesseractEngine:
         with tempfile.TemporaryDirectory(prefix="hoso-ocr-") as tmp:
             # PGM: written and parsed with no compression cost, unlike pytesseract's default PNG
             source = str(Path(tmp) / "page.pgm")
-            cv2.imwrite(source, image)
+            cv2.imwrite(source, image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
             base = str(Path(tmp) / "out")
             config = f"--psm {psm} --dpi {dpi} -c tessedit_create_tsv=1 {self.extra_config}".strip()
             if searchable_pdf:

@@ -90,10 +90,12 @@ class ApiError(StarletteHTTPException):
 @dataclass
 class Services:
     settings: ServiceSettings
-    db: Database
+    db: Database  # writes: uploads, audit rows, requirements
+    reads: Database  # the lookup path (see reader_database)
     store: ObjectStore
     verifier: KeyVerifier
     runner: DossierRunner
+    audit_writer: audit.AuditWriter
     upload_limiter: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(1))
 
 
@@ -113,31 +115,29 @@ class Caller:
         self.record.subject_hash = audit.subject_hash(self.services.settings.audit_secret, id_number)
 
     def read(self, work: Callable[[Session], T | None], missing: str = "not found") -> T:
-        """Run ``work`` and append the audit row in ONE transaction; None from ``work`` is a 404."""
+        """Run ``work`` in a transaction, then audit it (committed before we answer); None is a 404."""
         try:
-            with self.services.db.transaction() as session:
+            with self.services.reads.transaction() as session:
                 result = work(session)
-                self.record.status = 200 if result is not None else 404
-                audit.append(session, self.record)
         except Exception:
-            self.record.status = 500
-            _write_audit_quietly(self.services.db, self.record)
+            self.fail()
             raise
+        self.finish(200 if result is not None else 404)
         if result is None:
             raise ApiError(404, "not_found", missing)
         return result
 
     def finish(self, status: int) -> None:
-        """Write the audit row for a request that did its reading outside ``read``."""
+        """Append the audit row with the request's outcome; returns once it is committed."""
         self.record.status = status
-        audit.write(self.services.db, self.record)
+        self.services.audit_writer.write(self.record)
 
-
-def _write_audit_quietly(db: Database, record: audit.AuditRecord) -> None:
-    try:
-        audit.write(db, record)
-    except Exception:  # the original error matters more; the database is probably down
-        log.exception("could not write the audit row of a failed request")
+    def fail(self) -> None:
+        """Audit a request that is failing with a server error (best effort: it is already failing)."""
+        try:
+            self.finish(500)
+        except Exception:  # the original error matters more; the database is probably down
+            log.exception("could not write the audit row of a failed request")
 
 
 # ---------------------------------------------------------------- authentication and purpose
@@ -278,6 +278,22 @@ class AccessLog:
 # ---------------------------------------------------------------- the application
 
 
+def reader_database(url: str) -> Database:
+    """A second engine for the lookup path. On PostgreSQL: autocommit (no BEGIN/COMMIT round trips
+    around two SELECTs; rows read are never updated in place, only added) and no pre-ping (one more
+    round trip per request; a connection broken by a database restart fails one request, is
+    discarded by the pool, and the next request reconnects)."""
+    from pipeline.records.db import Database, create_database_engine
+
+    if url.startswith("sqlite"):
+        return Database(create_database_engine(url))
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=False,
+                           isolation_level="AUTOCOMMIT")
+    return Database(engine)
+
+
 def create_app_from_env() -> FastAPI:
     return create_app(ServiceSettings.from_env())
 
@@ -289,14 +305,18 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         from pipeline.storage.objects import open_store
 
         db = open_database(settings.storage.resolved_database_url)
+        reads = reader_database(settings.storage.resolved_database_url)
         store = open_store(settings.storage)
-        runner = make_runner(settings.upload_runner, db, store)
+        runner = make_runner(settings.upload_runner, db, store, settings.storage.data_dir)
         await anyio.to_thread.run_sync(runner.warm_up)
-        app.state.services = Services(settings, db, store, KeyVerifier(db, settings.key_cache_seconds), runner,
-                                      anyio.CapacityLimiter(settings.upload_concurrency))
+        writer = audit.AuditWriter(db)
+        app.state.services = Services(settings, db, reads, store, KeyVerifier(reads, settings.key_cache_seconds),
+                                      runner, writer, anyio.CapacityLimiter(settings.upload_concurrency))
         try:
             yield
         finally:
+            writer.close()
+            reads.close()
             db.close()
 
     app = FastAPI(title="hoso query service", version="1", description=DESCRIPTION, lifespan=lifespan,
@@ -408,7 +428,7 @@ def _add_routes(app: FastAPI) -> None:  # noqa: C901 - the routes read best toge
             caller.finish(404)
             raise ApiError(404, "unknown_procedure", "no procedure with this code in the catalogue") from None
         except Exception:
-            _write_audit_quietly(caller.services.db, caller.record)
+            caller.fail()
             raise
         caller.finish(200)
         return JSON(_present_requirements(report.model_dump(mode="json"), full=caller.full))
@@ -441,7 +461,7 @@ def _add_routes(app: FastAPI) -> None:  # noqa: C901 - the routes read best toge
             outcome = await anyio.to_thread.run_sync(services.runner.run, upload, f"api:{caller.client.name}",
                                                      limiter=services.upload_limiter)
         except Exception:
-            await anyio.to_thread.run_sync(_write_audit_quietly, services.db, caller.record)
+            await anyio.to_thread.run_sync(caller.fail)
             raise
         if outcome.id_number and not upload.id_number:
             caller.about(outcome.id_number)

@@ -47,18 +47,15 @@ def _open_database() -> Any:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from pipeline.records.db import open_database
     from service.config import ServiceSettings
+    from service.server import run
 
     # Before the workers start: migrate once and make the audit key once, so workers do not race.
     settings = ServiceSettings.from_env()
     open_database(settings.storage.resolved_database_url).close()
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # know-how: Tesseract's OpenMP threads thrash on 2 cores
-    uvicorn.run("service.app:create_app_from_env", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, access_log=False,  # raw paths hold id numbers
-                log_config=_log_config(args.log_level))
+    run(args.host, args.port, args.workers, args.log_level, _log_config(args.log_level))
     return 0
 
 

@@ -7,7 +7,7 @@
                                 random key kept in ``<data dir>/audit.key`` (created on first use).
                                 Set it explicitly when several hosts share one database.
 - ``HOSO_UPLOAD_RUNNER``        ``flow`` (the Prefect branch-upload flow, warmed up at start-up) or
-                                ``direct`` (``ingest_dossier`` in a worker thread); default ``direct``
+                                ``direct`` (``ingest_dossier`` in a worker thread); default ``flow``
 - ``HOSO_UPLOAD_CONCURRENCY``   uploads processed at once per worker process, default 1 (OCR is CPU bound)
 - ``HOSO_KEY_CACHE_SECONDS``    how long a verified key is trusted without a database look-up,
                                 default 2 (a revoked key stops working within this time)
@@ -34,7 +34,7 @@ class ServiceSettings:
     max_file_bytes: int = 20 * MIB
     max_files: int = 10
     audit_secret: bytes = b""
-    upload_runner: UploadRunner = "direct"
+    upload_runner: UploadRunner = "flow"
     upload_concurrency: int = 1
     key_cache_seconds: float = 2.0
 
@@ -47,7 +47,7 @@ class ServiceSettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServiceSettings:
         env = os.environ if environ is None else environ
         storage = Settings.from_env(env)
-        runner = env.get("HOSO_UPLOAD_RUNNER") or "direct"
+        runner = env.get("HOSO_UPLOAD_RUNNER") or "flow"
         if runner not in ("flow", "direct"):
             raise ValueError("HOSO_UPLOAD_RUNNER must be 'flow' or 'direct'")
         return cls(

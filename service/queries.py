@@ -1,6 +1,6 @@
 """Read paths of the query service, tuned for the lookup endpoints: plain column selects (no ORM
-objects), two queries per request (documents, then the provenance of those chosen), and the
-audit row added to the same transaction, so a lookup costs one commit.
+objects), two queries per request (documents, then the provenance of those chosen), over the
+existing indexes (``document_persons.id_number``, ``provenance.document_id``, ``documents.identity``).
 
 Results are JSON-ready dicts with the values as held; ``present_document`` masks them.
 """

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline.errors import HosoError
@@ -114,13 +115,16 @@ class DirectRunner:
 class FlowRunner:
     """The Prefect branch-upload flow (``flows.branch_upload``) run in-process."""
 
-    def __init__(self, db: Database, store: ObjectStore) -> None:
-        self.db, self.store = db, store
+    def __init__(self, db: Database, store: ObjectStore, data_dir: Path) -> None:
+        self.db, self.store, self.data_dir = db, store, data_dir
 
     def warm_up(self) -> None:
+        from flows.common import use_local_prefect
+
+        use_local_prefect(self.data_dir)  # before prefect is imported: its home under our data dir
         from flows.branch_upload import warm_up
 
-        warm_up()
+        log.warning("branch-upload flow warmed up in %.1f s", warm_up())
 
     def run(self, upload: Upload, actor: str) -> DossierOutcome:
         from flows.branch_upload import run_branch_upload
@@ -129,8 +133,8 @@ class FlowRunner:
                                  branch=upload.branch, id_number=upload.id_number, actor=actor)
 
 
-def make_runner(kind: str, db: Database, store: ObjectStore) -> DossierRunner:
-    return FlowRunner(db, store) if kind == "flow" else DirectRunner(db, store)
+def make_runner(kind: str, db: Database, store: ObjectStore, data_dir: Path) -> DossierRunner:
+    return FlowRunner(db, store, data_dir) if kind == "flow" else DirectRunner(db, store)
 
 
 def outcome_summary(outcome: DossierOutcome) -> dict[str, Any]:

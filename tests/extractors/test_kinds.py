@@ -1,0 +1,51 @@
+"""Value kinds: normal forms, OCR repairs that knowledge makes safe, and doubt where it does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.kinds import (
+    correct_address_spelling, read_date, read_expiry, read_id_number, read_name, read_nationality, read_relation,
+    read_sex,
+)
+
+
+@pytest.mark.parametrize(("printed", "value", "factor"), [
+    ("NGUYỄN VĂN AN", "NGUYỄN VĂN AN", 0.97),  # VĂN and VÂN share letters: a little doubt
+    ("LÊ HỒNG NHUNG", "LÊ HỒNG NHUNG", 1.0),
+    ("TRẤN DIỆU MY", "TRẦN DIỆU MY", 0.8),  # "TRẤN" is no surname; "TRẦN" is the only one with those letters
+    ("NGUYÊN HỮU VIỆT", "NGUYỄN HỮU VIỆT", 0.8),  # Nguyên is a given name, never a surname
+    ("NGUYỄN DIÊU MAI", "NGUYỄN DIÊU MAI", 0.8),  # DIÊU is no name part, but DIỆU and ĐIÊU both fold alike: doubted, left as read
+    ("NGUYỄN XYZ AN", "NGUYỄN XYZ AN", 0.5),
+])
+def test_names_are_checked_against_common_name_syllables(printed, value, factor):
+    reading = read_name(printed)
+    assert reading.value == value
+    assert reading.factor == factor
+
+
+def test_single_word_or_garbled_names_are_doubtful():
+    assert read_name("NGUYỄN").factor <= 0.5
+    assert read_name("XmẼ ẽS").factor <= 0.5
+
+
+def test_unit_names_get_their_official_marks_in_the_printed_case():
+    fixed, changed = correct_address_spelling("Số 49/2 đương Lê Hồng Phong, Phường Bach Đằng, Quân Tân Bình, Thành phố Hồ Chí Minh")
+    assert changed
+    assert fixed == "Số 49/2 đường Lê Hồng Phong, Phường Bạch Đằng, Quận Tân Bình, Thành phố Hồ Chí Minh"
+    assert correct_address_spelling("CÔNG AN PHƯỜNG BẠCH ĐĂNG")[0] == "CÔNG AN PHƯỜNG BẠCH ĐẰNG"
+    assert correct_address_spelling("Ủy ban nhân dân phường Cát Dài, quân Lê Chân")[0].endswith("quận Lê Chân")
+    # a street called Dương keeps its name: only a lower-case street word before a name is a street type
+    assert correct_address_spelling("Số 5 đường Dương Quảng Hàm, Phường Cầu Giấy, Thành phố Hà Nội")[1] is False
+
+
+def test_dates_ids_sex_and_closed_vocabularies():
+    assert read_date("....14/10/2023......").value == "2023-10-14"
+    assert read_date("28I04I1993").value == "1993-04-28"
+    assert read_id_number("|001094512044").value == "001094512044"
+    assert read_id_number("CCCD số 075194794788").value == "075194794788"
+    assert read_sex("Nừ").value == "Nữ" and read_sex("Nam").value == "Nam"
+    assert read_relation("Chủ hô").value == "Chủ hộ"
+    assert read_nationality("Viet Nam").value == "Việt Nam"
+    expiry = read_expiry("Không thời hạn")
+    assert expiry.value is None and expiry.extra == {"no_expiry": True}
