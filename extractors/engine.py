@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass, replace
 
 from extractors.kinds import READERS, Reading
+import numpy as np
 from rapidfuzz import fuzz
 
 from extractors.readers.labels import LabelHit, find_all_labels
-from extractors.readers.text import fold
+from extractors.readers.text import SYLLABLE, fold
 from extractors.spec import FieldSpec, TypeSpec
 from pipeline.geometry import union_bbox, visual_lines
 from schemas import Field, Page, Word
@@ -23,7 +24,7 @@ from schemas import Field, Page, Word
 MAIN = "main"
 HEADER_MIN_LABELS = 3  # a line with this many bare labels is a table header, not label: value pairs
 _NUMBERING = re.compile(r"^[\d§IVX]{1,3}[.)]?$")  # item numbers of form lines, as OCR reads them
-CONTINUATION_GAP = 1.9  # line heights: how far below a value its next line may start
+CONTINUATION_GAP = 2.6  # word heights: how far below a value line its continuation may start
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,7 @@ def _plausible_label(hit: LabelHit, line: list[Word]) -> bool:
     number), or end in ':' or '/' (bilingual), or — read exactly — stand after a
     wide gap ("Giới tính: Nam      Dân tộc: Kinh").
     """
-    opening = next((i for i, w in enumerate(line) if not _NUMBERING.match(w.text)), 0)
-    if hit.word_start <= opening:
+    if hit.word_start <= _opening_word(line):
         return True
     last = line[hit.word_end - 1].text
     after = line[hit.word_end].text if hit.word_end < len(line) else ""
@@ -88,6 +88,19 @@ def _plausible_label(hit: LabelHit, line: list[Word]) -> bool:
         return False
     previous, first = line[hit.word_start - 1], line[hit.word_start]
     return first.bbox[0] - previous.bbox[2] > 1.5 * max(1, first.bbox[3] - first.bbox[1])
+
+
+def _opening_word(line: list[Word]) -> int:
+    """Index of a line's first real word: after item numbers ("6.") and specks OCR read as words."""
+    return next((i for i, w in enumerate(line) if not (_NUMBERING.match(w.text) or _is_speck(w))), 0)
+
+
+def _is_speck(word: Word) -> bool:
+    """Dirt read as a word: at most one letter or digit, or two unsure ones that make no syllable."""
+    core = "".join(ch for ch in word.text if ch.isalnum())
+    if len(core) <= 1:
+        return not core.isdigit() or word.confidence < 0.5
+    return len(core) == 2 and word.confidence < 0.5 and not core.isdigit() and not SYLLABLE.match(fold(core))
 
 
 def _value_up_to_next_label(hit: LabelHit, hits: list[LabelHit], line: list[Word]) -> LabelHit:
@@ -161,7 +174,7 @@ def find_field(spec: FieldSpec, views: list[PageView]) -> Field | None:
     fallback: Field | None = None
     for view in views:
         for hit in view.hits:
-            if hit.label not in spec.labels or view.section_at(hit.line_index, hit.bbox[0]) != spec.section:
+            if hit.label not in spec.labels or view.section_at(hit.line_index, _centre_x(hit.bbox)) != spec.section:
                 continue
             words = value_words(view, hit, spec)
             if not words:
@@ -175,18 +188,20 @@ def find_field(spec: FieldSpec, views: list[PageView]) -> Field | None:
 
 def value_words(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[Word]:
     """The words of the value: after the label on its line, else on the next line; more lines if multiline."""
-    region = next((r for r in view.regions if r.section == spec.section and r.holds(hit.line_index, hit.bbox[0])), None)
+    region = next((r for r in view.regions
+                   if r.section == spec.section and r.holds(hit.line_index, _centre_x(hit.bbox))), None)
     x0, x1 = (region.x0, region.x1) if region else (float("-inf"), float("inf"))
-    words = drop_label_translation([w for w in hit.value_words if _inside(w, x0, x1)], spec.labels)
+    words = _trim_specks(drop_label_translation([w for w in hit.value_words if _inside(w, x0, x1)], spec.labels))
     line = hit.line_index
     if not words:
         line += 1
-        words = _free_line(view, line, x0, x1)
+        words = _trim_specks(_free_line(view, line, x0, x1))
         if not words:
             return []
     if spec.multiline:
-        while (following := _free_line(view, line + 1, x0, x1)) and _close_below(words[-1], following[0]):
-            words = words + following
+        current = words
+        while (following := _trim_specks(_free_line(view, line + 1, x0, x1))) and _close_below(current, following):
+            words, current = words + following, following
             line += 1
     return words
 
@@ -209,18 +224,20 @@ def drop_label_translation(words: list[Word], labels: list[str]) -> list[Word]:
     if best_score >= TRANSLATION_MATCH:
         return words[best_cut:]
     colon = max((i for i, w in enumerate(words[:4]) if w.text.endswith(":")), default=-1)
-    return _drop_leading_noise(words[colon + 1:])
+    return words[colon + 1:]
 
 
 TRANSLATION_MATCH = 72
 
 
-def _drop_leading_noise(words: list[Word]) -> list[Word]:
-    """Specks read as short, unsure words between a label and its value ("vn", "—”")."""
-    start = 0
-    while start < len(words) - 1 and len(words[start].text) <= 3 and words[start].confidence < 0.5:
+def _trim_specks(words: list[Word]) -> list[Word]:
+    """A value without the specks of dirt OCR read as short, unsure words around it ("vn", "—”", "ˆ")."""
+    start, end = 0, len(words)
+    while start < end and _is_speck(words[start]):
         start += 1
-    return words[start:]
+    while end > start and _is_speck(words[end - 1]):
+        end -= 1
+    return words[start:end]
 
 
 def _inside(word: Word, x0: float, x1: float) -> bool:
@@ -239,15 +256,21 @@ def _free_line(view: PageView, line: int, x0: float, x1: float) -> list[Word]:
     words = [w for w in view.lines[line] if _inside(w, x0, x1)]
     if not words:
         return []
-    first = next((w for w in words if not _NUMBERING.match(w.text)), words[0])  # "6.", "§." before a label
+    first = words[_opening_word(words)]  # "6.", "§." or specks before a label
     if any(h.line_index == line and h.bbox[0] <= first.bbox[2] and h.bbox[2] >= first.bbox[0] for h in view.hits):
         return []
     return words
 
 
-def _close_below(above: Word, below: Word) -> bool:
-    height = max(1, above.bbox[3] - above.bbox[1])
-    return 0 <= below.bbox[1] - above.bbox[1] <= CONTINUATION_GAP * height * 1.6
+def _close_below(above: list[Word], below: list[Word]) -> bool:
+    """Whether ``below`` is the next printed line after ``above`` (a value's continuation), not a later block."""
+    height = float(np.median([w.bbox[3] - w.bbox[1] for w in above]))
+    step = float(np.median([w.bbox[1] for w in below])) - float(np.median([w.bbox[1] for w in above]))
+    return 0 < step <= CONTINUATION_GAP * max(1.0, height)
+
+
+def _centre_x(bbox: tuple[int, int, int, int]) -> float:
+    return (bbox[0] + bbox[2]) / 2
 
 
 def word_confidence(words: list[Word], page: Page) -> float:

@@ -18,13 +18,12 @@ from rapidfuzz import fuzz, process
 from extractors.readers.dates import parse_date, parse_date_in_words, parse_year
 from extractors.readers.ids import normalise_id_number
 from extractors.readers.names import normalise_name
-from extractors.readers.text import clean_value, fold
+from extractors.readers.text import SYLLABLE, clean_value, fold
 
 DATA = Path(__file__).parent / "data"
 REPAIRED = 0.8  # a value that needed OCR repairs (a lost slash, O for 0) is plausible, not certain
 DOUBTFUL = 0.5
 
-_SYLLABLE = re.compile(r"^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
 _CODE = re.compile(r"[0-9A-Za-zĐđ][0-9A-Za-zĐđ/\-.]*")
 
 
@@ -90,7 +89,7 @@ def _name_syllable(word: str, kind: str) -> tuple[str, float]:
         return word, MARKS_AMBIGUOUS if len(known) > 1 else 1.0
     if len(known) == 1:
         return (known[0] if word.isupper() else known[0].capitalize()), REPAIRED
-    return word, UNCOMMON_NAME if _SYLLABLE.match(fold(word)) else DOUBTFUL
+    return word, UNCOMMON_NAME if SYLLABLE.match(fold(word)) else DOUBTFUL
 
 
 def read_date(raw: str) -> Reading:
@@ -255,6 +254,11 @@ def _snap(text: str, known: dict[str, str], what: str, keep_unknown: bool = Fals
     folded = fold(text)
     if folded in known:
         return Reading(known[folded])
+    words = folded.split()
+    for size in (3, 2, 1):  # a known value followed by specks of dirt: "Kinh ` —"
+        prefix = " ".join(words[:size]).strip(" .,:;`'\"")
+        if len(words) > size and prefix in known:
+            return Reading(known[prefix], REPAIRED)
     match = process.extractOne(folded, known.keys(), scorer=fuzz.ratio, score_cutoff=75)
     if match:
         return Reading(known[match[0]], REPAIRED)

@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.set_defaults(handler=run_eval)
 
     bench = commands.add_parser("bench", help="speed against bare Tesseract on the same pages")
+    bench.add_argument("directory", type=Path, nargs="?", help="a generated set: pipeline vs tesseract, memory, upload")
     bench.add_argument("--page", type=Path, help="one clean A4 scan: hoso extract vs tesseract")
+    bench.add_argument("--workers", type=int, default=None)
     bench.add_argument("--repeats", type=int, default=5)
     bench.set_defaults(handler=run_bench)
 
@@ -149,10 +151,16 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from pipeline.bench import print_page_bench
+    from pipeline.bench import print_directory_bench, print_page_bench
+    from pipeline.process import default_workers
 
     if args.page:
         print_page_bench(args.page, args.repeats)
+    if args.directory:
+        print_directory_bench(args.directory, args.workers or default_workers())
+    if not (args.page or args.directory):
+        print("hoso bench: give a DIRECTORY and/or --page IMAGE", file=sys.stderr)
+        return ExitCode.usage
     return ExitCode.ok
 
 

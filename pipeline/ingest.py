@@ -262,8 +262,11 @@ def store_artefacts(store: ObjectStore, processed: ProcessedFile, *, searchable_
              "pages": [page.model_dump(mode="json") for page in result.pages]}
     keys = [put_artefact(store, result.sha256, WORDS_NAME,
                          json.dumps(words, ensure_ascii=False).encode("utf-8"), "application/json")]
-    for number, image in sorted(processed.images.items()):
-        ok, png = cv2.imencode(".png", image, [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESSION])
+    for page in result.pages:
+        if page.source != "ocr":
+            continue  # a text-layer page is re-rendered from the original when needed, not stored
+        ok, png = cv2.imencode(".png", processed.images[page.number], [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESSION])
+        number = page.number
         if ok:
             keys.append(put_artefact(store, result.sha256, page_image_name(number), png.tobytes(), "image/png"))
     if searchable_pdf:

@@ -249,7 +249,7 @@ def glyph_boxes(gray: np.ndarray) -> np.ndarray:
     count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     boxes = stats[1:, :4]
     w, h = boxes[:, 2], boxes[:, 3]
-    keep = (h >= 3) & (h <= 60) & (w <= 80) & (w * h >= 6)
+    keep = (h >= 5) & (h <= 60) & (w >= 2) & (w <= 80) & (w * h >= 12)  # not specks, diacritics or rules
     return boxes[keep]
 
 
@@ -329,12 +329,14 @@ def flatten_illumination(gray: np.ndarray) -> np.ndarray:
 
 
 def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
-    """White out the dotted leader lines of printed forms ("Họ và tên: ....NGUYỄN VĂN AN......").
+    """White out scanner specks and the dotted leader lines of printed forms.
 
-    Tesseract reads long rows of dots as letter salad and loses the words next to
-    them. A leader is a run of at least MIN_LEADER_DOTS dot-sized blobs on one
-    baseline with small, regular gaps; isolated dots (diacritics, full stops)
-    stay. Found on a half-size copy of large pages, for speed.
+    Tesseract reads long rows of dots ("Họ và tên: ....NGUYỄN VĂN AN......") and
+    dense specks as letter salad and loses the words next to them. A leader is a
+    run of at least MIN_LEADER_DOTS dot-sized blobs on one baseline at an even
+    pitch; isolated dots (diacritics, full stops) stay. Specks are removed with
+    a small median filter only when there are many of them. Both are found on a
+    half-size copy of large pages, for speed.
     """
     step = 2 if max(gray.shape) > 2000 else 1
     view = cv2.resize(gray, None, fx=1 / step, fy=1 / step, interpolation=cv2.INTER_AREA) if step > 1 else gray
@@ -346,18 +348,34 @@ def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
     if len(glyphs) < 20:
         return gray
     char_height = float(np.median(glyphs))
+    cleaned = gray
+    specks = int(np.count_nonzero((boxes[:, 2] <= 2) & (boxes[:, 3] <= 2)))
+    if specks > SPECKS_PER_GLYPH * len(glyphs):
+        cleaned = cv2.medianBlur(gray, 3)
     dot_size = max(1.5, 0.4 * char_height)
-    dots = boxes[(boxes[:, 2] <= dot_size) & (boxes[:, 3] <= dot_size)]
-    runs = _leader_runs(dots, char_height)
-    if not runs:
-        return gray
-    cleaned = gray.copy()
-    for x, y, w, h in (box * step for run in runs for box in run):
-        cleaned[max(0, y - step): y + h + step, max(0, x - step): x + w + step] = 255
+    dots = boxes[(boxes[:, 2] <= dot_size) & (boxes[:, 3] <= dot_size) & (boxes[:, 2] * boxes[:, 3] >= 2)]
+    glyph_boxes_ = boxes[boxes[:, 3] >= 0.5 * char_height]
+    runs = [_spare_attached_punctuation(run, glyph_boxes_, char_height) for run in _leader_runs(dots, char_height)]
+    if runs:
+        cleaned = cleaned.copy() if cleaned is gray else cleaned
+        for x, y, w, h in (box * step for run in runs for box in run):
+            cleaned[max(0, y - step): y + h + step, max(0, x - step): x + w + step] = 255
     return cleaned
 
 
+SPECKS_PER_GLYPH = 0.5  # more specks than this is scanner dust worth filtering out
+
+
 MIN_LEADER_DOTS = 5  # fewer could be the marks over a word ("Giới tính": dot, acute, acute)
+
+
+def _spare_attached_punctuation(run: np.ndarray, glyphs: np.ndarray, char_height: float) -> np.ndarray:
+    """Leave out a run's first blob when it touches the word before it: that is the word's comma or full stop."""
+    x, y, _, h = run[0]
+    ends = glyphs[:, 0] + glyphs[:, 2]
+    same_line = (glyphs[:, 1] <= y + h) & (glyphs[:, 1] + glyphs[:, 3] >= y - 0.5 * char_height)
+    attached = np.any(same_line & (ends <= x) & (ends >= x - 0.35 * char_height))
+    return run[1:] if attached else run
 
 
 def _leader_runs(dots: np.ndarray, char_height: float) -> list[np.ndarray]:
@@ -381,7 +399,7 @@ def _leader_runs(dots: np.ndarray, char_height: float) -> list[np.ndarray]:
             if gap > char_height:
                 finished.append(run)  # nothing further right can join it any more
                 continue
-            if not joined and 0 <= gap and abs(centre_y[index] - centre_y[last]) <= 0.3 * char_height:
+            if not joined and gap >= 0 and abs(centre_y[index] - centre_y[last]) <= 0.3 * char_height:
                 run.append(index)
                 joined = True
             still_open.append(run)

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from pipeline.errors import OcrFailed
+from extractors.readers.text import SYLLABLE, fold
 from schemas import Word
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # before any Tesseract process starts: one thread each
@@ -26,9 +27,6 @@ LANGUAGE = "vie"
 PAGE_TIMEOUT_S = 180
 GOOD_READING = 0.5  # reading score above which a page is taken as upright
 
-# A Vietnamese syllable without its marks: onset, vowel nucleus, coda. Upside-down
-# text read as if upright gives letter salad that rarely has this shape.
-_SYLLABLE = re.compile(r"^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
 _WORD_EDGES = re.compile(r"^\W+|\W+$")
 
 
@@ -92,23 +90,18 @@ def parse_tsv(tsv: str) -> list[Word]:
     return words
 
 
-def fold(text: str) -> str:
-    """Lower case without Vietnamese marks (đ → d): how labels and syllables are compared."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def reading_score(words: list[Word]) -> float:
     """How much a reading looks like upright Vietnamese, 0..1.
 
-    The share of alphabetic words shaped like Vietnamese syllables, times their
+    The share of alphabetic words shaped like Vietnamese syllables (upside-down
+    print read as if upright is letter salad that rarely is), times their
     mean confidence: upside-down print fails one or the other, seldom neither.
     """
     alphabetic = [(w, word.confidence) for word in words
                   if len(w := _WORD_EDGES.sub("", fold(word.text))) >= 2 and w.isalpha()]
     if not alphabetic:
         return 0.0
-    syllables = sum(1 for w, _ in alphabetic if _SYLLABLE.match(w)) / len(alphabetic)
+    syllables = sum(1 for w, _ in alphabetic if SYLLABLE.match(w)) / len(alphabetic)
     return syllables * sum(c for _, c in alphabetic) / len(alphabetic)
 
 

@@ -35,7 +35,7 @@ from service.uploads import (
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from sqlalchemy import Connection
 
     from pipeline.records.db import Database
     from pipeline.storage.objects import ObjectStore
@@ -114,11 +114,12 @@ class Caller:
     def about(self, id_number: str) -> None:
         self.record.subject_hash = audit.subject_hash(self.services.settings.audit_secret, id_number)
 
-    def read(self, work: Callable[[Session], T | None], missing: str = "not found") -> T:
-        """Run ``work`` in a transaction, then audit it (committed before we answer); None is a 404."""
+    def read(self, work: Callable[[Connection], T | None], missing: str = "not found") -> T:
+        """Run ``work`` on a read connection, then audit it (committed before we answer); None is a 404.
+        A Core connection, not an ORM session: the session's bookkeeping is a third of a lookup's CPU."""
         try:
-            with self.services.reads.transaction() as session:
-                result = work(session)
+            with self.services.reads.engine.connect() as connection:
+                result = work(connection)
         except Exception:
             self.fail()
             raise
@@ -316,6 +317,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             yield
         finally:
             writer.close()
+            await anyio.to_thread.run_sync(runner.close)
             reads.close()
             db.close()
 
@@ -402,7 +404,7 @@ def _add_routes(app: FastAPI) -> None:  # noqa: C901 - the routes read best toge
                  caller: Caller = Depends(authorised("originals:read", original_path))) -> StreamingResponse:
         caller.record.document_id = document_id
 
-        def pick(session: Session) -> dict[str, Any] | None:
+        def pick(session: Connection) -> dict[str, Any] | None:
             files = originals_of(session, document_id)
             return next((f for f in files if sha256 in (None, f["sha256"])), None)
 

@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from pipeline.records.models import AuditEntry, DocumentPerson
 

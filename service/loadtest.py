@@ -181,11 +181,13 @@ def postgres_schema() -> Any:
             admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-def serve(data_dir: Path, database_url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def serve(data_dir: Path, database_url: str, port: int, workers: int, log: Path, upload_runner: str
+          ) -> subprocess.Popen[bytes]:
     import httpx
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("HOSO_")}
-    env.update({"HOSO_DATA_DIR": str(data_dir), "HOSO_DATABASE_URL": database_url})
+    env.update({"HOSO_DATA_DIR": str(data_dir), "HOSO_DATABASE_URL": database_url,
+                "HOSO_UPLOAD_RUNNER": upload_runner})
     process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port),
                                 "--workers", str(workers)], cwd=REPO, env=env,
                                stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -238,7 +240,7 @@ def run(args: argparse.Namespace) -> int:
             db.close()
             print(f"seeded {len(numbers)} citizens in {time.perf_counter() - started:.1f} s ({args.backend})")
             port = free_port()
-            process = serve(data_dir, database_url, port, args.workers, data_dir / "server.log")
+            process = serve(data_dir, database_url, port, args.workers, data_dir / "server.log", args.upload_runner)
             try:
                 url = f"http://127.0.0.1:{port}"
                 paths = [f"/v1/citizens/{number}/documents" for number in numbers]
@@ -250,8 +252,8 @@ def run(args: argparse.Namespace) -> int:
             finally:
                 process.terminate()
                 process.wait(timeout=30)
-            print(f"{args.backend}, {args.workers} worker(s), {args.rate:.0f} req/s for {args.duration:.0f} s, "
-                  f"{os.cpu_count()} cores")
+            print(f"{args.backend}, {args.workers} worker(s), upload runner {args.upload_runner}, "
+                  f"{args.rate:.0f} req/s for {args.duration:.0f} s, {os.cpu_count()} cores")
             print(result.report())
             print(f"audit rows written: {written} (one per request: {written == result.sent})")
             return 0 if result.percentile(99) <= args.p99_budget_ms and not result.errors else 1
@@ -269,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=20, help="seconds")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--citizens", type=int, default=400)
+    parser.add_argument("--upload-runner", choices=["flow", "direct"], default="flow",
+                        help="the service's HOSO_UPLOAD_RUNNER (flow: a Prefect API server lives in each worker)")
     parser.add_argument("--p99-budget-ms", type=float, default=50)
     parser.add_argument("--url", help="an already running service on loopback (with --token) instead of a new one")
     parser.add_argument("--token", help="a records:read key for --url")

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, select
 
 from pipeline.records.ingest import USABLE_STATUSES
 from pipeline.records.models import DocumentPerson, DocumentRecord, Original, Provenance
@@ -39,7 +38,7 @@ def is_usable(row: Row[Any], on: date) -> bool:
 
 
 def held_by_citizen(
-    session: Session, id_number: str, *, on: date, include_unusable: bool = False
+    session: Connection, id_number: str, *, on: date, include_unusable: bool = False
 ) -> list[dict[str, Any]]:
     """Per document the person is in (any role): the latest usable version (or the latest version
     whatever its state), newest first, with provenance. Mirrors ``held_documents``."""
@@ -63,7 +62,7 @@ def held_by_citizen(
                           usable=is_usable(row, on)) for row in ordered]
 
 
-def document_by_id(session: Session, document_id: int, *, on: date) -> dict[str, Any] | None:
+def document_by_id(session: Connection, document_id: int, *, on: date) -> dict[str, Any] | None:
     row = session.execute(select(*_DOCUMENT_COLUMNS).where(DocumentRecord.id == document_id)).one_or_none()
     if row is None:
         return None
@@ -76,7 +75,7 @@ def document_by_id(session: Session, document_id: int, *, on: date) -> dict[str,
     return document
 
 
-def versions_of(session: Session, document_id: int, *, on: date) -> list[dict[str, Any]] | None:
+def versions_of(session: Connection, document_id: int, *, on: date) -> list[dict[str, Any]] | None:
     """Every version of the document ``document_id`` is one of, oldest first."""
     identity = session.scalar(select(DocumentRecord.identity).where(DocumentRecord.id == document_id))
     if identity is None:
@@ -87,7 +86,7 @@ def versions_of(session: Session, document_id: int, *, on: date) -> list[dict[st
     return [document_dict(row, evidence.get(row.id, []), usable=is_usable(row, on)) for row in rows]
 
 
-def originals_of(session: Session, document_id: int) -> list[dict[str, Any]]:
+def originals_of(session: Connection, document_id: int) -> list[dict[str, Any]]:
     """The stored files a document version's values were read from, newest first."""
     rows = session.execute(
         select(Original.id, Original.sha256, Original.object_key, Original.size, Original.media_type)
@@ -104,7 +103,7 @@ def subject_of(persons: Sequence[Row[Any]]) -> str | None:
     return by_role[min(by_role)] if by_role else None
 
 
-def provenance_by_document(session: Session, document_ids: Iterable[int]) -> dict[int, list[Row[Any]]]:
+def provenance_by_document(session: Connection, document_ids: Iterable[int]) -> dict[int, list[Row[Any]]]:
     ids = list(document_ids)
     if not ids:
         return {}

@@ -92,6 +92,8 @@ def check_content(label: str, data: bytes, max_bytes: int) -> None:
 class DossierRunner(Protocol):
     def warm_up(self) -> None: ...
 
+    def close(self) -> None: ...
+
     def run(self, upload: Upload, actor: str) -> DossierOutcome: ...
 
 
@@ -104,6 +106,9 @@ class DirectRunner:
     def warm_up(self) -> None:
         import pipeline.ingest  # noqa: F401  # the first upload should not pay the imports
         import pipeline.process  # noqa: F401
+
+    def close(self) -> None:
+        pass
 
     def run(self, upload: Upload, actor: str) -> DossierOutcome:
         from pipeline.ingest import ingest_dossier
@@ -125,6 +130,14 @@ class FlowRunner:
         from flows.branch_upload import warm_up
 
         log.warning("branch-upload flow warmed up in %.1f s", warm_up())
+
+    def close(self) -> None:
+        """Stop the Prefect API server the warm-up started. Prefect stops it at exit, but uvicorn's
+        worker processes end with os._exit (no atexit): without this each left an orphan server."""
+        from prefect.server.api.server import SubprocessASGIServer
+
+        for server in list(SubprocessASGIServer._instances.values()):
+            server.stop()
 
     def run(self, upload: Upload, actor: str) -> DossierOutcome:
         from flows.branch_upload import run_branch_upload

@@ -33,6 +33,7 @@ from schemas.models import BBox, Word
 from extractors.readers.text import clean_value, fold
 
 DEFAULT_MIN_SCORE = 0.8
+STRONG_SCORE = 0.95
 # Folded labels this short ("so", "no") are noise to fuzzy matching: exact only.
 _EXACT_ONLY_LEN = 4
 
@@ -258,11 +259,12 @@ def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_s
 
 def _resolve_overlaps(cands: list[_Candidate], variants: tuple[tuple[str, ...], ...]
                       ) -> list[_Candidate]:
-    """Greedy: exact hits first, longest label first, then best score, then tightest
+    """Greedy: strong hits first, longest label first, then best score, then tightest
     window; a candidate overlapping an accepted one on its line is dropped."""
-    # an exact label beats a fuzzy one however long: "Số định danh cá nhân" read exactly
-    # must not lose to a fuzzy "Số định danh cá nhân của chủ hộ" over the same words
-    order = sorted(cands, key=lambda c: (c.score < 1.0, -len(variants[c.variant]), -c.score,
+    # a strong hit (exact, or nearly: "người chát" for "người cha") beats a weak one however
+    # long: "Số định danh cá nhân" read exactly must not lose to a loose fuzzy "Số định danh
+    # cá nhân của chủ hộ" over the same words; among strong hits the longest label wins
+    order = sorted(cands, key=lambda c: (c.score < STRONG_SCORE, -len(variants[c.variant]), -c.score,
                                          c.tok_end - c.tok_start, c.line, c.tok_start))
     taken: dict[int, list[tuple[int, int]]] = {}
     kept = []

@@ -7,6 +7,8 @@ import unicodedata
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
+# A Vietnamese syllable without its marks (see ``fold``): onset, vowel nucleus, coda.
+SYLLABLE = re.compile(r"^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
 # Combining marks (all of Vietnamese's tones and vowel marks are in the first block).
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Dotted leaders and blanks of printed forms ("Họ và tên: ........"), colons, and

@@ -66,14 +66,25 @@ def test_empty_file_is_refused_without_an_original(db, store):
     assert originals_in(store) == []
 
 
-def test_an_extractor_bug_quarantines_the_file_instead_of_raising(db, store, cards, monkeypatch):
+def test_an_unexpected_processing_error_quarantines_the_file_instead_of_raising(db, store, cards, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("index out of range in a reader")
 
-    monkeypatch.setattr("pipeline.process.extract_documents", broken)
+    monkeypatch.setattr("pipeline.process.load_pages", broken)
     outcome = ingest_bytes(db, store, cards["front"], "front.png")
     assert outcome.status == "quarantined"
     assert outcome.reason == "processing_failed: RuntimeError: index out of range in a reader"
+    assert pending_originals(db) == []
+
+
+def test_a_recording_error_on_this_input_quarantines_it(db, store, cards, monkeypatch):
+    def refuses(*_args, **_kwargs):
+        raise ValueError("value too long for the column")
+
+    monkeypatch.setattr("pipeline.records.ingest.record_extraction", refuses)
+    outcome = ingest_bytes(db, store, cards["front"], "front.png")
+    assert (outcome.status, outcome.reason) == ("quarantined", "recording_failed: ValueError: value too long for the column")
+    assert outcome.result is not None and outcome.result.pages, "what was read is kept in the outcome"
 
 
 def test_resume_pending_finishes_an_original_left_received_by_a_kill(db, store, cards, counting_engine):

@@ -8,7 +8,7 @@ import render
 from pipeline.metrics import cer
 from pipeline.prepare import CARD_ASPECT, estimate_orientation, prepare_page
 from pipeline.process import process_bytes
-from pipeline.read import fold
+from extractors.readers.text import fold
 
 SHORT_PAGE = render.PARAGRAPH[:6]
 

@@ -211,7 +211,7 @@ def start_server(data_dir: Path, database_url: str, log_path: Path, *, workers: 
          "--log-level", "info"],
         cwd=REPO, env=server_env(data_dir, database_url, **extra_env), stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # the flow runner warms Prefect up first
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"hoso serve exited with {process.returncode}:\n{log_path.read_text()}")
@@ -236,12 +236,15 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(request: pytest.FixtureRequest, database_url: str, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Server]:
+    """A module's server; a module sets ``UPLOAD_RUNNER = "flow"`` to upload through the Prefect flow."""
     data_dir = tmp_path_factory.mktemp("data")
     seeded = seed_records(database_url, data_dir)
     tokens = create_keys(database_url)
     log_path = data_dir / "server.log"
-    process, base_url = start_server(data_dir, database_url, log_path)
+    runner = getattr(request.module, "UPLOAD_RUNNER", "direct")
+    process, base_url = start_server(data_dir, database_url, log_path, HOSO_UPLOAD_RUNNER=runner)
     try:
         yield Server(base_url, database_url, data_dir, log_path, tokens, seeded)
     finally:

@@ -13,6 +13,7 @@ import pytest
 from .conftest import MAX_FILE_MB, MAX_FILES, Server
 
 MIB = 1024 * 1024
+UPLOAD_RUNNER = "flow"  # uploads go through the branch-upload flow, warmed up at server start
 CARD_LINES = [
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "CĂN CƯỚC CÔNG DÂN",
     "Số / No.: 001090067890", "Họ và tên / Full name: LÊ VĂN HÙNG", "Ngày sinh / Date of birth: 15/03/1990",
@@ -126,6 +127,7 @@ def test_a_text_layer_pdf_comes_back_as_its_extracted_document(server: Server) -
     assert len(stored(server)[2]) > len(objects)  # the original and its artefacts
     last = server.audit_rows()[-1]
     assert (last["client"], last["status"]) == ("branch", 201) and last["subject_hash"]
+    assert "branch-upload flow warmed up" in server.log_text()  # the flow ran in-process, warm
 
     # the same file again from a branch without the full scope: reused, not re-read; fields masked
     again = post(server, "masked-branch", [("copy.pdf", data)], form(procedure_code="khai-sinh"))
