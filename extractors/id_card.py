@@ -28,7 +28,7 @@ from schemas import Document, Field, Page
 QR_CONFIDENCE = 0.99  # Reed-Solomon corrected: a decoded payload is what was encoded
 MRZ_CONFIDENCE = 0.98  # check digits hold
 MRZ_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
-BACK_MARKERS = ["IDVNM", "Đặc điểm nhân dạng", "Personal identification", "Date, month, year", "Date of issue",
+BACK_MARKERS = ["IDVNM", "Đặc điểm nhân dạng", "Date, month, year", "Date of issue",
                 "Nơi đăng ký khai sinh", "Ngày, tháng, năm cấp", "CỤC TRƯỞNG"]
 FRONT_MARKERS = ["Full name", "Họ và tên", "Date of birth", "Ngày sinh", "CĂN CƯỚC", "IDENTITY CARD"]
 QR_CORNER = {("cccd_2021", "front"): "top_right", ("can_cuoc_2024", "back"): "top_left"}

@@ -19,38 +19,49 @@ def visual_lines(words: Sequence[Word]) -> list[list[Word]]:
     """Printed lines, top to bottom, each left to right.
 
     Tesseract splits a printed line where a wide gap separates a label from its
-    value (dotted leaders, table columns); this joins such pieces again. A piece
-    joins the line whose last word ends to its left at the same height, judged
-    locally, so lines that slope on a slightly skewed photo still come out whole.
+    value (dotted leaders, table columns, a bold value), and sometimes after a
+    word's first letters; this joins such pieces again. A piece joins the line
+    whose last words end to its left at the same height, judged locally, so
+    lines that slope on a slightly skewed photo still come out whole.
     """
     pieces: dict[int, list[Word]] = {}
     for word in words:
         pieces.setdefault(word.line, []).append(word)
     lines: list[list[Word]] = []
     for piece in sorted((sorted(p, key=lambda w: w.bbox[0]) for p in pieces.values()), key=lambda p: p[0].bbox[0]):
-        line = _line_to_extend(lines, piece[0])
+        line = _line_to_extend(lines, piece)
         if line is None:
             lines.append(list(piece))
         else:
             line.extend(piece)
-    lines.sort(key=lambda line: _centre(line[0]))
+    lines.sort(key=lambda line: _middle(line[:3])[0])
     return lines
+
+
+def _middle(words: Sequence[Word]) -> tuple[float, float]:
+    """Median vertical centre and median height of some words (a comma alone would mislead)."""
+    centres = sorted((w.bbox[1] + w.bbox[3]) / 2 for w in words)
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    return centres[len(centres) // 2], max(1.0, float(heights[len(heights) // 2]))
+
+
+def _line_to_extend(lines: list[list[Word]], piece: list[Word]) -> list[Word] | None:
+    """The line whose last words end left of ``piece`` and sit at its height, if any."""
+    centre, height = _middle(piece[:4])
+    start = piece[0].bbox[0]
+    best, best_distance = None, float("inf")
+    for line in lines:
+        if line[-1].bbox[2] > start + 0.3 * height:
+            continue
+        line_centre, line_height = _middle(line[-4:])
+        distance = abs(line_centre - centre)
+        if distance < 0.5 * max(height, line_height) and distance < best_distance:
+            best, best_distance = line, distance
+    return best
 
 
 def _centre(word: Word) -> float:
     return (word.bbox[1] + word.bbox[3]) / 2
-
-
-def _line_to_extend(lines: list[list[Word]], first: Word) -> list[Word] | None:
-    """The line whose last word ends left of ``first`` and sits at its height, if any."""
-    height = max(1, first.bbox[3] - first.bbox[1])
-    best, best_distance = None, 0.5 * height
-    for line in lines:
-        last = line[-1]
-        distance = abs(_centre(last) - _centre(first))
-        if last.bbox[2] <= first.bbox[0] + 0.3 * height and distance < best_distance:
-            best, best_distance = line, distance
-    return best
 
 
 def _words_by_position(words: Sequence[Word]) -> list[list[Word]]:

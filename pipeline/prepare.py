@@ -341,7 +341,7 @@ def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
     step = 2 if max(gray.shape) > 2000 else 1
     view = cv2.resize(gray, None, fx=1 / step, fy=1 / step, interpolation=cv2.INTER_AREA) if step > 1 else gray
     _, binary = cv2.threshold(view, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     boxes = stats[1:, :4]
     heights = boxes[:, 3]
     glyphs = heights[(heights >= 4) & (heights <= 120)]
@@ -349,9 +349,9 @@ def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
         return gray
     char_height = float(np.median(glyphs))
     cleaned = gray
-    specks = int(np.count_nonzero((boxes[:, 2] <= 2) & (boxes[:, 3] <= 2)))
-    if specks > SPECKS_PER_GLYPH * len(glyphs):
-        cleaned = cv2.medianBlur(gray, 3)
+    is_speck = (boxes[:, 2] <= 2) & (boxes[:, 3] <= 2)
+    if np.count_nonzero(is_speck) > SPECKS_PER_GLYPH * len(glyphs):
+        cleaned = _erase_isolated_specks(gray, labels, boxes, is_speck, char_height, step)
     dot_size = max(1.5, 0.4 * char_height)
     dots = boxes[(boxes[:, 2] <= dot_size) & (boxes[:, 3] <= dot_size) & (boxes[:, 2] * boxes[:, 3] >= 2)]
     glyph_boxes_ = boxes[boxes[:, 3] >= 0.5 * char_height]
@@ -364,6 +364,25 @@ def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
 
 
 SPECKS_PER_GLYPH = 0.5  # more specks than this is scanner dust worth filtering out
+
+
+def _erase_isolated_specks(gray: np.ndarray, labels: np.ndarray, boxes: np.ndarray, is_speck: np.ndarray,
+                           char_height: float, step: int) -> np.ndarray:
+    """White out dust far from any letter; specks next to letters may be their diacritics, so they stay."""
+    is_glyph = boxes[:, 3] >= 0.5 * char_height
+    lookup = np.zeros(len(boxes) + 1, np.uint8)  # component label -> what it is (labels count from 1)
+    lookup[1:][is_glyph] = 1
+    lookup[1:][is_speck] = 2
+    kinds = lookup[labels]
+    reach = max(3, int(0.8 * char_height))
+    near_letters = cv2.dilate((kinds == 1).astype(np.uint8), np.ones((reach, reach), np.uint8))
+    dust = ((kinds == 2) & (near_letters == 0)).astype(np.uint8)
+    if step > 1:
+        dust = cv2.resize(dust, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+        dust = cv2.dilate(dust, np.ones((step + 1, step + 1), np.uint8))
+    cleaned = gray.copy()
+    cleaned[dust > 0] = 255
+    return cleaned
 
 
 MIN_LEADER_DOTS = 5  # fewer could be the marks over a word ("Giới tính": dot, acute, acute)
