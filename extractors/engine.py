@@ -173,36 +173,43 @@ def find_field(spec: FieldSpec, views: list[PageView]) -> Field | None:
     """The first labelled value of a field in reading order that reads as its kind."""
     fallback: Field | None = None
     for view in views:
-        for hit in view.hits:
-            if hit.label not in spec.labels or view.section_at(hit.line_index, _centre_x(hit.bbox)) != spec.section:
-                continue
-            words = value_words(view, hit, spec)
-            if not words:
-                continue
-            field = to_field(READERS[spec.kind](" ".join(w.text for w in words)), words, hit, view.page)
-            if field.value is not None or field.no_expiry:
-                return field
-            fallback = fallback or field
+        hits = [h for h in view.hits
+                if h.label in spec.labels and view.section_at(h.line_index, _centre_x(h.bbox)) == spec.section]
+        for index, hit in enumerate(hits):
+            if index + 1 < len(hits) and hits[index + 1].line_index == hit.line_index:
+                continue  # "Quê quán" followed by its own translation "/ Place of origin": the value follows the last
+            for words in value_candidates(view, hit, spec):
+                field = to_field(READERS[spec.kind](" ".join(w.text for w in words)), words, hit, view.page)
+                if field.value is not None or field.no_expiry:
+                    return field
+                fallback = fallback or field
     return fallback
 
 
-def value_words(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[Word]:
-    """The words of the value: after the label on its line, else on the next line; more lines if multiline."""
+def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[list[Word]]:
+    """Where a value may be: after the label on its line, then on the next line.
+
+    Cards print some values under their label ("Có giá trị đến:" above the date),
+    with another field's words to the right on the label's own line.
+    """
     region = next((r for r in view.regions
                    if r.section == spec.section and r.holds(hit.line_index, _centre_x(hit.bbox))), None)
     x0, x1 = (region.x0, region.x1) if region else (float("-inf"), float("inf"))
-    words = _trim_specks(drop_label_translation([w for w in hit.value_words if _inside(w, x0, x1)], spec.labels))
-    line = hit.line_index
-    if not words:
+    same_line = _trim_specks(drop_label_translation([w for w in hit.value_words if _inside(w, x0, x1)], spec.labels))
+    next_line = _trim_specks(_free_line(view, hit.line_index + 1, x0, x1))
+    candidates = []
+    for line, words in ((hit.line_index, same_line), (hit.line_index + 1, next_line)):
+        if words:
+            candidates.append(_continued(view, line, words, x0, x1) if spec.multiline else words)
+    return candidates
+
+
+def _continued(view: PageView, line: int, words: list[Word], x0: float, x1: float) -> list[Word]:
+    """A multi-line value: the following lines while they carry no label and sit right below."""
+    current = words
+    while (following := _trim_specks(_free_line(view, line + 1, x0, x1))) and _close_below(current, following):
+        words, current = words + following, following
         line += 1
-        words = _trim_specks(_free_line(view, line, x0, x1))
-        if not words:
-            return []
-    if spec.multiline:
-        current = words
-        while (following := _trim_specks(_free_line(view, line + 1, x0, x1))) and _close_below(current, following):
-            words, current = words + following, following
-            line += 1
     return words
 
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from extractors.classify import phrase_present
 from extractors.engine import PageView
-from extractors.readers.mrz import MrzReading, parse_td1
+from extractors.readers.ids import decode_id_number
+from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
 from extractors.readers.names import names_match
 from extractors.readers.qr import QrReading, decode_qr, parse_qr_payload
 from extractors.readers.text import fold
@@ -27,6 +28,7 @@ from schemas import Document, Field, Page
 
 QR_CONFIDENCE = 0.99  # Reed-Solomon corrected: a decoded payload is what was encoded
 MRZ_CONFIDENCE = 0.98  # check digits hold
+REPAIRED_MRZ = 0.95  # they hold after repairing misread characters, and agree with the id number
 MRZ_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 BACK_MARKERS = ["IDVNM", "Đặc điểm nhân dạng", "Date, month, year", "Date of issue",
                 "Nơi đăng ký khai sinh", "Ngày, tháng, năm cấp", "CỤC TRƯỞNG"]
@@ -123,14 +125,56 @@ def read_mrz(pages: list[Page], images: Mapping[int, np.ndarray]) -> tuple[MrzRe
     for page in pages:
         image = images.get(page.number)
         if image is not None and side_of(page) != "front":
-            reading = parse_td1(ocr_mrz_band(page, image))
+            reading = parse_mrz(ocr_mrz_band(page, image))
             if reading is not None:
                 return repair_nationality(reading), page
     for page in pages:
-        reading = parse_td1(page.text)
+        reading = parse_mrz(page.text)
         if reading is not None:
             return repair_nationality(reading), page
     return None
+
+
+# digits OCR confuses with each other in OCR-B: a check digit catches the slip, and tells which one fits
+DIGIT_CONFUSIONS = {"0": "869", "1": "742", "2": "7", "3": "85", "4": "1", "5": "63", "6": "508", "7": "12",
+                    "8": "3609", "9": "08"}
+
+
+def parse_mrz(text: str) -> MrzReading | None:
+    """A TD1 MRZ, allowing one digit misread as another where exactly one repair makes every check hold.
+
+    The repaired reading must also agree with what the id number encodes (birth
+    year and sex), so a lucky check digit alone does not pass.
+    """
+    reading = parse_td1(text)
+    if reading is not None or not text:
+        return reading
+    repaired: dict[tuple[str, str], MrzReading] = {}
+    for lines in find_td1_lines(text):
+        for line_index in (0, 1):
+            for trial in _single_digit_repairs(list(lines), line_index):
+                candidate = parse_td1("\n".join(trial))
+                if candidate is not None and candidate.valid and _agrees_with_id(candidate):
+                    repaired[candidate.lines[:2]] = candidate
+    if len(repaired) != 1:
+        return None
+    return replace(next(iter(repaired.values())), repaired=True)
+
+
+def _single_digit_repairs(lines: list[str], line_index: int):
+    line = lines[line_index]
+    for position, character in enumerate(line):
+        for alternative in DIGIT_CONFUSIONS.get(character, ""):
+            trial = list(lines)
+            trial[line_index] = line[:position] + alternative + line[position + 1:]
+            yield trial
+
+
+def _agrees_with_id(reading: MrzReading) -> bool:
+    if not reading.id_number or not reading.birth_date:
+        return False
+    parts = decode_id_number(reading.id_number)
+    return parts is not None and parts.year2 == reading.birth_date[2:4] and parts.sex == reading.sex
 
 
 def repair_nationality(reading: MrzReading) -> MrzReading:
@@ -169,8 +213,9 @@ def ocr_mrz_band(page: Page, image: np.ndarray) -> str:
 
 def apply_mrz(document: Document, found: tuple[MrzReading, Page], has_qr: bool) -> None:
     mrz, page = found
-    document.fields["mrz"] = Field(value="\n".join(mrz.lines), confidence=MRZ_CONFIDENCE if mrz.valid else 0.5,
-                                   page=page.number, source="mrz")
+    confidence = (REPAIRED_MRZ if mrz.repaired else MRZ_CONFIDENCE) if mrz.valid else 0.5
+    document.fields["mrz"] = Field(value="\n".join(mrz.lines), confidence=confidence, page=page.number, source="mrz",
+                                   note="characters repaired where the check digits required" if mrz.repaired else None)
     if not mrz.valid:
         document.flag("mrz: check digits fail")
         return
@@ -179,26 +224,42 @@ def apply_mrz(document: Document, found: tuple[MrzReading, Page], has_qr: bool) 
         machine["id_number"] = mrz.id_number
     if mrz.no_expiry:
         expiry = document.fields.get("expiry_date")
-        document.fields["expiry_date"] = Field(value=None, no_expiry=True, confidence=MRZ_CONFIDENCE, source="mrz",
+        document.fields["expiry_date"] = Field(value=None, no_expiry=True, confidence=confidence, source="mrz",
                                                page=expiry.page if expiry else None, bbox=expiry.bbox if expiry else None)
     elif mrz.expiry_date:
         machine["expiry_date"] = mrz.expiry_date
     for name, value in machine.items():
         current = document.fields.get(name)
         if value and not (has_qr and current is not None and current.source == "qr"):
-            _take_machine_value(document, name, value, "mrz", MRZ_CONFIDENCE)
+            _take_machine_value(document, name, value, "mrz", confidence)
     check_name_against_mrz(document, mrz)
 
 
 def check_name_against_mrz(document: Document, mrz: MrzReading) -> None:
-    """The MRZ spells the name without marks: agreement confirms the OCR'd name, disagreement flags it."""
+    """The MRZ name line has no check digit: it is trusted only as far as it agrees with the printed name.
+
+    Agreement also confirms an OCR'd name (the MRZ spells it without marks); a
+    disagreement leaves both to a person, unless the name came from the QR code.
+    """
     name = document.fields.get("full_name")
-    if name is None or not isinstance(name.value, str) or name.source == "qr":
-        return
-    if names_match(name.value, mrz.name):
-        name.confidence = max(name.confidence, min(0.95, name.confidence + 0.1))
+    if name is None or not isinstance(name.value, str):
+        _cap(document.fields["mrz"], UNCHECKED_NAME_LINE, "mrz: the name line has no check digit and no printed name to compare")
+    elif names_match(name.value, mrz.name):
+        if name.source != "qr":
+            name.confidence = max(name.confidence, min(0.95, name.confidence + 0.1))
     else:
-        distrust(document, "full_name", "full_name: disagrees with the MRZ name")
+        distrust(document, "mrz", "mrz: the name line disagrees with the printed name")
+        if name.source != "qr":
+            distrust(document, "full_name", "full_name: disagrees with the MRZ name")
+
+
+UNCHECKED_NAME_LINE = 0.85
+
+
+def _cap(field: Field, confidence: float, note: str) -> None:
+    if field.confidence > confidence:
+        field.confidence = confidence
+        field.note = "; ".join(filter(None, [field.note, note]))
 
 
 def cross_check_qr_mrz(document: Document, qr: tuple[QrReading, Page], mrz: tuple[MrzReading, Page]) -> None:
