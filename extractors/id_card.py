@@ -34,6 +34,7 @@ BACK_MARKERS = ["IDVNM", "Đặc điểm nhân dạng", "Date, month, year", "Da
                 "Nơi đăng ký khai sinh", "Ngày, tháng, năm cấp", "CỤC TRƯỞNG"]
 FRONT_MARKERS = ["Full name", "Họ và tên", "Date of birth", "Ngày sinh", "CĂN CƯỚC", "IDENTITY CARD"]
 QR_CORNER = {("cccd_2021", "front"): "top_right", ("can_cuoc_2024", "back"): "top_left"}
+VARIANTS_WITH_QR = {variant for variant, _ in QR_CORNER}
 
 
 def side_of(page: Page) -> str:
@@ -74,11 +75,16 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
 
 
 def read_qr(variant: str | None, pages: list[Page], images: Mapping[int, np.ndarray]) -> tuple[QrReading, Page] | None:
+    """The QR code of the card, looked for only on the side its variant prints it on (2021 front, 2024 back)."""
+    qr_sides = {side for (name, side) in QR_CORNER if name == variant} | {"both"}
     for page in pages:
+        side = side_of(page)
+        if variant in VARIANTS_WITH_QR and side not in qr_sides:
+            continue
         image = images.get(page.number)
         if image is None:
             continue
-        corner = QR_CORNER.get((variant or "", side_of(page)))
+        corner = QR_CORNER.get((variant or "", side))
         payload = decode_qr(image, corner)
         reading = parse_qr_payload(payload) if payload else None
         if reading is not None:
