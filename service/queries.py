@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from pipeline.records.ingest import USABLE_STATUSES
+from pipeline.records.ingest import USABLE_STATUSES, latest_versions
 from pipeline.records.models import DocumentPerson, DocumentRecord, Original, Provenance
 from service.masking import mask_evidence, mask_fields, mask_number
 
@@ -48,15 +48,9 @@ def held_by_citizen(
         .where(DocumentPerson.id_number == id_number)
     ).all()
     roles: dict[int, set[str]] = defaultdict(set)
-    chosen: dict[str, Row[Any]] = {}
     for row in rows:
         roles[row.id].add(row.role)
-        if not include_unusable and not is_usable(row, on):
-            continue
-        best = chosen.get(row.identity)
-        if best is None or row.version > best.version:
-            chosen[row.identity] = row
-    ordered = sorted(chosen.values(), key=lambda r: (r.created_at, r.id), reverse=True)
+    ordered = latest_versions(rows, lambda row: include_unusable or is_usable(row, on))
     evidence = provenance_by_document(session, [row.id for row in ordered])
     return [document_dict(row, evidence.get(row.id, []), roles=sorted(roles[row.id]),
                           usable=is_usable(row, on)) for row in ordered]

@@ -14,7 +14,7 @@ Rules (each function is one transaction and safe to run again):
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -405,14 +405,7 @@ def held_documents(
         for record, role in rows:
             records[record.id] = record
             roles.setdefault(record.id, []).append(role)
-        chosen: dict[str, DocumentRecord] = {}
-        for record in records.values():
-            if not include_unusable and not is_usable(record, today):
-                continue
-            best = chosen.get(record.identity)
-            if best is None or record.version > best.version:
-                chosen[record.identity] = record
-        ordered = sorted(chosen.values(), key=lambda r: (r.created_at, r.id), reverse=True)
+        ordered = latest_versions(records.values(), lambda record: include_unusable or is_usable(record, today))
         return [DocumentRef.of(record, roles=tuple(sorted(roles[record.id]))) for record in ordered]
 
 
@@ -497,3 +490,19 @@ def _iso_date(value: Any) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def latest_versions(rows: Iterable[Any], keep: Callable[[Any], bool]) -> list[Any]:
+    """The newest version of each document identity among ``rows`` that ``keep`` accepts, newest first.
+
+    Works on ORM records and on plain rows alike (anything with ``identity``,
+    ``version``, ``created_at`` and ``id``), so the query service can use it too.
+    """
+    chosen: dict[str, Any] = {}
+    for row in rows:
+        if not keep(row):
+            continue
+        best = chosen.get(row.identity)
+        if best is None or row.version > best.version:
+            chosen[row.identity] = row
+    return sorted(chosen.values(), key=lambda r: (r.created_at, r.id), reverse=True)

@@ -11,7 +11,8 @@ import flows.batch as batch
 from flows.batch import run_batch
 from flows.common import connections
 from pipeline.records.ingest import pending_originals
-from pipeline.storage.objects import ORIGINALS_PREFIX, StoreError
+from pipeline.storage.objects import ORIGINALS_PREFIX
+from doubles import FlakyStore
 
 
 def test_bad_files_are_quarantined_and_reported_the_rest_stored(batch_folder, settings, counting_engine):
@@ -37,20 +38,6 @@ def test_bad_files_are_quarantined_and_reported_the_rest_stored(batch_folder, se
     assert again.pages == 0
 
 
-class FlakyStore:
-    """Artefact writes fail ``failures`` times (an object store restarting), then work."""
-
-    def __init__(self, inner, failures: int) -> None:
-        self.inner, self.failures = inner, failures
-
-    def put(self, key, data, content_type="application/octet-stream"):
-        if key.startswith("artefacts/") and self.failures > 0:
-            self.failures -= 1
-            raise StoreError("object store server error: HTTP 503")
-        return self.inner.put(key, data, content_type)
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 import rendered
 from pipeline.ingest import ingest_bytes, is_transient, resume_pending
 from pipeline.records.ingest import pending_originals, register_original
+from doubles import FlakyStore
 from pipeline.storage.objects import (
     ORIGINALS_PREFIX, WORDS_NAME, StoreError, list_artefacts, page_image_name,
 )
@@ -99,20 +100,6 @@ def test_resume_pending_finishes_an_original_left_received_by_a_kill(db, store, 
     assert resume_pending(db, store, engine=counting_engine) == []
 
 
-class FlakyStore:
-    """Wraps a store; artefact writes fail ``failures`` times, like an object store that is restarting."""
-
-    def __init__(self, inner, failures: int) -> None:
-        self.inner, self.failures = inner, failures
-
-    def put(self, key, data, content_type="application/octet-stream"):
-        if key.startswith("artefacts/") and self.failures > 0:
-            self.failures -= 1
-            raise StoreError("object store server error: HTTP 503")
-        return self.inner.put(key, data, content_type)
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
 
 
 def test_transient_store_fault_raises_and_leaves_the_original_pending(db, store, cards):

@@ -121,7 +121,7 @@ def test_full_fields_with_the_full_scope(server: Server) -> None:
 def test_each_personal_read_appends_one_audit_row(server: Server) -> None:
     card = server.seeded["card"]["document_id"]
     before = len(server.audit_rows())
-    started = datetime.now(UTC) - timedelta(seconds=1)
+
     with server.client("reader", purpose=quote("hồ sơ 2026-77")) as reader, server.client("originals") as originals:
         assert reader.get(f"/v1/citizens/{HUSBAND['id_number']}/documents").status_code == 200
         assert reader.get(f"/v1/documents/{card}").status_code == 200
