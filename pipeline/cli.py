@@ -16,8 +16,13 @@ COMMAND_MODULES: tuple[str, ...] = ("pipeline.records.commands", "service.comman
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="hoso: %(levelname)s %(name)s: %(message)s")
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:2] == ["samples", "generate"]:  # the generator parses its own options
+        from samples.generator import main as generate_main
+
+        return generate_main(arguments[2:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if not hasattr(args, "handler"):
         parser.print_help()
         return ExitCode.usage
@@ -45,9 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     samples = commands.add_parser("samples", help="sample dossiers with ground truth")
     samples_commands = samples.add_subparsers(title="samples commands")
-    generate = samples_commands.add_parser("generate", help="render a sample set", add_help=False)
-    generate.add_argument("rest", nargs=argparse.REMAINDER)
-    generate.set_defaults(handler=run_samples_generate)
+    samples_commands.add_parser("generate", help="render a sample set (--out DIR --count N --seed S; --help for more)")
 
     evaluation = commands.add_parser("eval", help="score the pipeline on a generated set with ground truth")
     evaluation.add_argument("directory", type=Path)
@@ -135,12 +138,6 @@ def run_show(args: argparse.Namespace) -> int:
     for path in save_drawing(draw_fields(processed), args.out):
         print(path)
     return ExitCode.ok
-
-
-def run_samples_generate(args: argparse.Namespace) -> int:
-    from samples.generator import main as generate_main
-
-    return generate_main(args.rest)
 
 
 def run_eval(args: argparse.Namespace) -> int:
