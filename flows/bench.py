@@ -58,7 +58,7 @@ def bench_run(source: str = "samples/dossiers", *, workers: int | None = None, c
             raise RuntimeError(f"hoso run failed: {finished.stderr[-2000:]}")
         command_wall = time.perf_counter() - started
         report = json.loads(finished.stdout[finished.stdout.index("{"):])
-        pages = sorted((data_dir / "objects" / "artefacts").glob("*/page-*.png"))
+        pages = sorted((data_dir / "objects" / "artefacts").glob("*/page-*.jpg"))
         tesseract_wall = _tesseract_wall(pages, workers)
     flow_rate = len(pages) / report["wall_seconds"] if report["wall_seconds"] else 0.0
     tesseract_rate = len(pages) / tesseract_wall if tesseract_wall else 0.0

@@ -70,8 +70,8 @@ def stored_reading(store: ObjectStore, original: OriginalRef) -> ExtractionResul
         return None  # text-layer pages cost no OCR, and their images (QR codes) come from the original
     images: dict[int, np.ndarray] = {}
     for page in pages:
-        png = store.get(artefact_key(original.sha256, page_image_name(page.number)))
-        images[page.number] = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
+        stored = store.get(artefact_key(original.sha256, page_image_name(page.number)))
+        images[page.number] = cv2.imdecode(np.frombuffer(stored, np.uint8), cv2.IMREAD_UNCHANGED)
     started = time.perf_counter()
     result = ExtractionResult(source=original.source_name or original.sha256[:12], sha256=original.sha256,
                               media_type=words.get("media_type") or original.media_type, pages=pages)

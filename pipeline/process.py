@@ -30,7 +30,7 @@ from schemas import Document, ExtractionResult, Page, ProcessingError
 log = logging.getLogger(__name__)
 
 CARD_PSM = 11  # sparse text: a card's label/value islands around a photo and a QR code
-SHEET_PSM = 3  # automatic layout for A4 forms
+SHEET_PSM = 6  # one block: a form read row by row, across columns, with no text region dropped
 
 
 class PageImages(Mapping[int, np.ndarray]):

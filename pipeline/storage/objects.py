@@ -94,7 +94,7 @@ def artefact_key(sha256: str, name: str) -> str:
 
 def page_image_name(page: int) -> str:
     """Name of a normalised page image artefact (1-based page)."""
-    return f"page-{page:04d}.png"
+    return f"page-{page:04d}.jpg"
 
 
 WORDS_NAME = "words.json"

@@ -84,11 +84,11 @@ def test_original_stored_once_under_its_sha(store: ObjectStore) -> None:
 
 def test_artefacts_beside_the_original(store: ObjectStore) -> None:
     sha = sha256_hex(b"original")
-    put_artefact(store, sha, page_image_name(1), b"\x89PNG...")
+    put_artefact(store, sha, page_image_name(1), b"\xff\xd8\xff...")
     put_artefact(store, sha, "words.json", b"[]")
     key = put_artefact(store, sha, "searchable.pdf", b"%PDF")
     assert key == f"artefacts/{sha}/searchable.pdf" == artefact_key(sha, "searchable.pdf")
-    assert list_artefacts(store, sha) == ["page-0001.png", "searchable.pdf", "words.json"]
+    assert list_artefacts(store, sha) == ["page-0001.jpg", "searchable.pdf", "words.json"]
 
 
 @pytest.mark.parametrize("key", ["", "/abs", "a//b", "a/../b", "../x", ".hidden", "a/b/"])
