@@ -175,13 +175,15 @@ def load_pdf(data: bytes, *, dpi: int = DEFAULT_DPI, max_pixels: int = MAX_PIXEL
     page_count = len(document)
     if page_count > MAX_PAGES:
         raise TooLarge(f"the PDF has {page_count} pages, over the {MAX_PAGES} page limit")
-    text_layers = _pdf_text_layers(data, page_count, dpi)
+    # pdfium counts characters in C; the slower pdfplumber reads only pages that have some
+    with_text = [i for i in range(page_count) if document[i].get_textpage().count_chars() >= MIN_TEXT_LAYER_CHARS]
+    text_layers = _pdf_text_layers(data, with_text, dpi) if with_text else {}
     pages = []
     for index in range(page_count):
         width_pt, height_pt = document[index].get_size()
         page_dpi = _fit_dpi(width_pt, height_pt, dpi, max_pixels)
         width, height = round(width_pt * page_dpi / POINTS_PER_INCH), round(height_pt * page_dpi / POINTS_PER_INCH)
-        words = text_layers[index]
+        words = text_layers.get(index)
         page = SourcePage(number=index + 1, dpi=page_dpi, text_words=words, width=width, height=height)
         page._render = _pdf_renderer(document, index, page_dpi)
         if words is None:
@@ -206,14 +208,14 @@ def _pdf_renderer(document, index: int, dpi: int) -> Callable[[], np.ndarray]:
     return render
 
 
-def _pdf_text_layers(data: bytes, page_count: int, dpi: int) -> list[list[Word] | None]:
-    """Each page's text-layer words in pixel coordinates, or None where the page has no text layer."""
+def _pdf_text_layers(data: bytes, indices: list[int], dpi: int) -> dict[int, list[Word] | None]:
+    """The text-layer words of the given pages in pixel coordinates (None where too few are visible)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [_page_words(page, dpi) for page in pdf.pages[:page_count]]
+            return {index: _page_words(pdf.pages[index], dpi) for index in indices}
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedPdf("the PDF is password-protected") from exc
     except Exception as exc:
