@@ -103,8 +103,9 @@ def read_date_in_words(raw: str) -> Reading:
     reading = parse_date_in_words(raw)
     if reading is None:
         return Reading(clean_value(raw) or None, DOUBTFUL, ["date in words: not understood"])
-    # the value is the words as printed; the date they spell is kept for cross-checks
-    return Reading(clean_value(raw), REPAIRED if reading.repaired else 1.0, extra={"iso": reading.iso})
+    # the value is the words as printed (stray dots and commas dropped); the date they spell is for cross-checks
+    words = " ".join(re.findall(r"\w+", clean_value(raw)))
+    return Reading(words, REPAIRED if reading.repaired else 1.0, extra={"iso": reading.iso})
 
 
 def read_year(raw: str) -> Reading:
@@ -177,7 +178,7 @@ def correct_address_spelling(text: str) -> tuple[str, bool]:
     Returns the text and whether it changed.
     """
     parts = [part.strip() for part in text.split(",")]
-    corrected = ", ".join(_street_words(_unit_name(part)) for part in parts)
+    corrected = ", ".join(_street_words(_unit_name(_leading_place_word(part))) for part in parts)
     return corrected, corrected != ", ".join(parts)
 
 
@@ -198,6 +199,21 @@ def _in_case_of(printed: str, official: str) -> str:
     if printed[:1].islower():
         return official[:1].lower() + official[1:]
     return official
+
+
+# words that open a part of an address ("Tổ dân phố 5", "Số 12 ngõ 3"), by their unmarked form
+_LEADING_PLACE_WORDS = {fold(w): w for w in ("Tổ dân phố", "Khu phố", "Thôn", "Xóm", "Ấp", "Bản", "Số", "Phòng", "Tòa")}
+_LEADING_PLACE_WORDS.update({"5o": "Số", "s0": "Số"})  # OCR's digit-for-letter readings of "Số" before a number
+
+
+def _leading_place_word(part: str) -> str:
+    words = part.split()
+    for size in (3, 2, 1):
+        head = " ".join(words[:size])
+        official = _LEADING_PLACE_WORDS.get(fold(head).strip(".:"))
+        if official and len(words) > size and head != official:
+            return " ".join([_in_case_of(head, official), *words[size:]])
+    return part
 
 
 def _street_words(part: str) -> str:

@@ -82,8 +82,23 @@ def shrink(image: np.ndarray, side: int = ANALYSIS_SIDE) -> tuple[np.ndarray, fl
 
 
 def page_kind(width: int, height: int) -> str:
-    aspect = max(width, height) / max(1, min(width, height))
-    return "card" if abs(aspect - CARD_ASPECT) < 0.12 else "sheet"
+    """"card" for an ID-1 card's proportions, "sheet" for A4 and anything else."""
+    return "card" if aspect_kind(width, height) == "card" else "sheet"
+
+
+def aspect_kind(width: float, height: float) -> str:
+    """The document an outline's proportions suggest: "card" (85.6 × 54), "a4", or "other".
+
+    The nearer of the two wins: a photographed A4 sheet, foreshortened, can look
+    as long as 1.5:1 and must not be squashed into a card.
+    """
+    aspect = max(width, height) / max(1.0, min(width, height))
+    to_card, to_a4 = abs(aspect - CARD_ASPECT), abs(aspect - A4_ASPECT)
+    if to_card < to_a4 and to_card < 0.25:
+        return "card"
+    if to_a4 <= to_card and to_a4 < 0.2:
+        return "a4"
+    return "other"
 
 
 # --- quality hints ------------------------------------------------------------
@@ -118,8 +133,14 @@ def _has_glare_spot(small: np.ndarray) -> bool:
 # --- perspective ----------------------------------------------------------------
 
 
-def find_document_quads(small: np.ndarray, factor: float) -> list[np.ndarray]:
-    """The corners of documents lying on a distinct background, in full-resolution pixels.
+@dataclass
+class DocumentQuad:
+    corners: np.ndarray  # full-resolution, top-left first, clockwise
+    kind: str  # "card", "a4" or "other", from proportions and print size
+
+
+def find_document_quads(small: np.ndarray, factor: float) -> list[DocumentQuad]:
+    """Documents lying on a distinct background, in full-resolution pixels.
 
     ``small`` is the analysis copy, ``factor`` its scale. Gives one sheet or card,
     or the two sides of a card scanned side by side on one page; nothing when the
@@ -130,33 +151,59 @@ def find_document_quads(small: np.ndarray, factor: float) -> list[np.ndarray]:
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     image_area = gray.shape[0] * gray.shape[1]
-    found: list[np.ndarray] = []
+    found: list[DocumentQuad] = []
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:8]:
         share = cv2.contourArea(contour) / image_area
         if not MIN_CARD_SHARE < share < 0.93:
             continue
         quad = _quadrilateral(contour)
-        if quad is None or any(_overlaps(quad, other) for other in found) or not _stands_out(small, quad):
+        if quad is None or any(_overlaps(quad, other.corners * factor) for other in found) or not _stands_out(small, quad):
             continue
-        card = quad_kind(quad) == "card"
-        if share < 0.12 and not card:
+        kind = document_kind(gray, quad)
+        if share < 0.12 and kind != "card":
             continue
-        found.append(quad)
-        if not card or len(found) == 2:
+        found.append(DocumentQuad(order_corners(quad / factor), kind))
+        if kind != "card" or len(found) == 2:
             break
-    if len(found) == 2 and quad_kind(found[1]) != "card":
+    if len(found) == 2 and found[1].kind != "card":
         found = found[:1]
-    return [order_corners(quad / factor) for quad in found]
+    return found
+
+
+def document_kind(gray: np.ndarray, quad: np.ndarray) -> str:
+    """What a quadrilateral holds: a card or an A4 sheet, told apart by the size of their print.
+
+    Photographed at an angle, a card can look as square as A4 and a sheet as long
+    as a card, so proportions alone mislead where the size of the print is clear.
+    """
+    width, height = quad_size(order_corners(quad))
+    aspect = max(width, height) / max(1.0, min(width, height))
+    if not 1.25 < aspect < 1.85:
+        return "other"
+    x, y, w, h = cv2.boundingRect(quad.astype(np.int32))
+    glyphs = glyph_boxes(gray[max(0, y): y + h, max(0, x): x + w])
+    print_share = float(np.median(glyphs[:, 3])) / min(width, height) if len(glyphs) >= 20 else None
+    if print_share is not None and print_share >= CARD_PRINT:
+        return "card"
+    if print_share is not None and print_share <= SHEET_PRINT:
+        return "a4"
+    return aspect_kind(width, height)
+
+
+# median letter height over the short side: about 0.03-0.04 on a card, 0.01-0.02 on an A4 form;
+# in between, the proportions decide
+CARD_PRINT, SHEET_PRINT = 0.03, 0.015
 
 
 MIN_CARD_SHARE = 0.03  # a card scanned on a whole A4 page covers about 7 % of it
 
 
-def quad_kind(quad: np.ndarray) -> str:
-    top_left, top_right, bottom_right, bottom_left = order_corners(quad)
+def quad_size(corners: np.ndarray) -> tuple[float, float]:
+    """Mean width and height of a quadrilateral given as top-left, top-right, bottom-right, bottom-left."""
+    top_left, top_right, bottom_right, bottom_left = corners
     width = (np.linalg.norm(top_right - top_left) + np.linalg.norm(bottom_right - bottom_left)) / 2
     height = (np.linalg.norm(bottom_left - top_left) + np.linalg.norm(bottom_right - top_right)) / 2
-    return page_kind(int(width), int(height)) if abs(max(width, height) / max(1.0, min(width, height)) - CARD_ASPECT) < 0.25 else "sheet"
+    return float(width), float(height)
 
 
 def _overlaps(quad: np.ndarray, other: np.ndarray) -> bool:
@@ -164,12 +211,12 @@ def _overlaps(quad: np.ndarray, other: np.ndarray) -> bool:
     return cv2.pointPolygonTest(other.astype(np.float32), centre, False) >= 0
 
 
-def warp_documents(gray: np.ndarray, quads: list[np.ndarray]) -> np.ndarray:
+def warp_documents(gray: np.ndarray, quads: list[DocumentQuad]) -> np.ndarray:
     """One flat image: the single document, or a card's two sides stacked in reading order."""
     if len(quads) == 1:
-        return warp_quad(gray, quads[0])
-    ordered = sorted(quads, key=lambda q: (q[:, 1].mean(), q[:, 0].mean()))
-    sides = [warp_quad(gray, quad) for quad in ordered]
+        return warp_quad(gray, quads[0].corners, quads[0].kind)
+    ordered = sorted(quads, key=lambda q: (q.corners[:, 1].mean(), q.corners[:, 0].mean()))
+    sides = [warp_quad(gray, quad.corners, quad.kind) for quad in ordered]
     width = max(side.shape[1] for side in sides)
     gap = np.full((CARD_GAP_PX, width), 255, np.uint8)
     padded = [cv2.copyMakeBorder(side, 0, 0, 0, width - side.shape[1], cv2.BORDER_CONSTANT, value=255) for side in sides]
@@ -222,16 +269,13 @@ def order_corners(points: np.ndarray) -> np.ndarray:
     return np.roll(ordered, -start, axis=0).astype(np.float32)
 
 
-def warp_quad(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """Warp the quadrilateral to a flat rectangle of the document's true aspect."""
-    top_left, top_right, bottom_right, bottom_left = quad
-    width = (np.linalg.norm(top_right - top_left) + np.linalg.norm(bottom_right - bottom_left)) / 2
-    height = (np.linalg.norm(bottom_left - top_left) + np.linalg.norm(bottom_right - top_right)) / 2
+def warp_quad(gray: np.ndarray, quad: np.ndarray, kind: str) -> np.ndarray:
+    """Warp the quadrilateral to a flat rectangle of the document's true aspect (card, A4, or as measured)."""
+    width, height = quad_size(quad)
     long_side, short_side = max(width, height), min(width, height)
-    aspect = long_side / max(1.0, short_side)
-    if abs(aspect - CARD_ASPECT) < 0.25:
+    if kind == "card":
         long_side, short_side = CARD_WIDTH_PX, CARD_WIDTH_PX / CARD_ASPECT
-    elif abs(aspect - A4_ASPECT) < 0.15:
+    elif kind == "a4":
         short_side = long_side / A4_ASPECT
     out_w, out_h = (long_side, short_side) if width >= height else (short_side, long_side)
     out_w, out_h = int(round(out_w)), int(round(out_h))
