@@ -7,6 +7,7 @@ can be trusted relative to the OCR (``factor``), and what is wrong with it.
 from __future__ import annotations
 
 import json
+import unicodedata
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -71,9 +72,11 @@ def read_name(raw: str) -> Reading:
     if not value:
         return Reading(None, problems=["no name found"])
     words, factor, problems = [], 1.0, []
-    for position, word in enumerate(value.split()):
+    for position, (word, repaired) in enumerate(_name_words(value)):
         # the first word is a surname, a short closed list: "NGUYÊN" there can only be NGUYỄN
         spelled, word_factor = _name_syllable(word, "surnames" if position == 0 else "syllables")
+        if repaired:  # trusted as far as the repaired word is a common name part
+            word_factor = REPAIRED if word_factor > UNCOMMON_NAME else DOUBTFUL
         words.append(spelled)
         factor = min(factor, word_factor)
     if factor <= DOUBTFUL:
@@ -81,6 +84,44 @@ def read_name(raw: str) -> Reading:
     if len(words) < 2:
         factor, problems = DOUBTFUL, problems + ["name: a single word"]
     return Reading(" ".join(words), factor, problems)
+
+
+def _name_words(value: str) -> list[tuple[str, bool]]:
+    """A name's words, each with whether it was repaired: letters foreign to Vietnamese dropped
+    ("NÑGÔ" → "NGÔ") and run-together syllables split where both halves are common name parts
+    ("LÊHOÀNG" → "LÊ", "HOÀNG")."""
+    words = []
+    for word in value.split():
+        cleaned = "".join(ch for ch in word if _vietnamese_letter(ch))
+        if not _known_name_part(cleaned):
+            cleaned = word  # dropping letters is a repair only when it leaves a name part
+        parts = _split_run_together(cleaned)
+        words.extend((part, cleaned != word or len(parts) > 1) for part in parts)
+    return words
+
+
+def _vietnamese_letter(character: str) -> bool:
+    """A letter of the Vietnamese alphabet: marks sit on vowels only (Ñ, Ç, Ø are foreign)."""
+    base, *marks = unicodedata.normalize("NFD", character.lower())
+    if base == "đ":
+        return not marks
+    return base in _VOWELS or (base in _CONSONANTS and not marks)
+
+
+_VOWELS, _CONSONANTS = set("aeiouy"), set("bcdghklmnpqrstvx")
+
+
+def _known_name_part(word: str) -> bool:
+    return bool(word) and word.upper() in name_syllables().get(fold(word), [])
+
+
+def _split_run_together(word: str) -> list[str]:
+    if _known_name_part(word):
+        return [word]
+    for cut in range(1, len(word)):
+        if _known_name_part(word[:cut]) and _known_name_part(word[cut:]):
+            return [word[:cut], word[cut:]]
+    return [word]
 
 
 def _name_syllable(word: str, kind: str) -> tuple[str, float]:
@@ -168,6 +209,29 @@ def unit_spellings() -> dict[str, set[str]]:
 _STREET_WORDS = {"duong": "đường", "pho": "phố", "ngo": "ngõ", "ngach": "ngách", "hem": "hẻm", "thon": "thôn"}
 
 
+_UNIT_WORDS = ("phuong", "xa", "quan", "huyen", "thi xa", "thi tran", "thanh pho", "tinh", "dac khu")
+# a speck glued before a word (".Phường", "„Số"), or standing alone between words; " - " is kept (Bà Rịa - Vũng Tàu)
+_STRAY_PUNCTUATION = re.compile(r"(?<!\w)[.„\"'`_~-]+(?=\w)|(?<=\s)[.;:„\"'`_~]+(?=\s)")
+
+
+def tidy_address_punctuation(text: str) -> str:
+    """Commas where OCR read the parts' separators as other marks, and no specks glued to words.
+
+    "Ấp. Tân Lập; Xã Văn Lăng. Tỉnh Thái Nguyên" → "Ấp Tân Lập, Xã Văn Lăng, Tỉnh Thái Nguyên".
+    """
+    text = _STRAY_PUNCTUATION.sub("", text.replace(";", ","))
+    words = text.split()
+    for index, word in enumerate(words[:-1]):
+        if not word.endswith("."):
+            continue
+        following = fold(" ".join(words[index + 1:index + 3]))
+        if any(following.startswith(unit + " ") or following == unit for unit in _UNIT_WORDS):
+            words[index] = word[:-1] + ","  # a misread comma before the next unit
+        elif fold(word[:-1]) in _LEADING_PLACE_WORDS and words[index + 1][:1].isupper():
+            words[index] = word[:-1]  # "Ấp. Tân Lập": a speck after a place word
+    return " ".join(words)
+
+
 def correct_address_spelling(text: str) -> tuple[str, bool]:
     """Restore the marks OCR got wrong in unit names ("Quân Tân Bình" → "Quận Tân Bình").
 
@@ -177,9 +241,10 @@ def correct_address_spelling(text: str) -> tuple[str, bool]:
     words before a capitalised name take theirs ("đương Lê Lợi" → "đường Lê Lợi").
     Returns the text and whether it changed.
     """
-    parts = [part.strip() for part in text.split(",")]
+    tidied = tidy_address_punctuation(text)
+    parts = [part.strip() for part in tidied.split(",") if part.strip()]
     corrected = ", ".join(_street_words(_unit_name(_leading_place_word(part))) for part in parts)
-    return corrected, corrected != ", ".join(parts)
+    return corrected, corrected != " ".join(text.split())
 
 
 def _unit_name(part: str) -> str:

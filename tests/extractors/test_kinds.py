@@ -49,3 +49,15 @@ def test_dates_ids_sex_and_closed_vocabularies():
     assert read_nationality("Viet Nam").value == "Việt Nam"
     expiry = read_expiry("Không thời hạn")
     assert expiry.value is None and expiry.extra == {"no_expiry": True}
+
+
+def test_name_repairs_only_where_they_leave_common_name_parts():
+    assert read_name("NÑGÔ GIA SƠN").value == "NGÔ GIA SƠN"  # Ñ is no Vietnamese letter
+    assert read_name("LÊHOÀNG PHONG").value == "LÊ HOÀNG PHONG"  # two syllables OCR ran together
+    assert read_name("LÊHOÀNG PHONG").factor < 0.9  # a repair is shown to a person
+
+
+def test_address_separators_misread_by_ocr_become_commas():
+    fixed, _ = correct_address_spelling("Ấp. Tân Lập, Phường Bắc Sơn. Thành phố Sầm Sơn; Tỉnh Thanh Hóa")
+    assert fixed == "Ấp Tân Lập, Phường Bắc Sơn, Thành phố Sầm Sơn, Tỉnh Thanh Hóa"
+    assert correct_address_spelling("Số 5, Phường Long Tâm, Tỉnh Bà Rịa - Vũng Tàu")[0].endswith("Bà Rịa - Vũng Tàu")
