@@ -404,6 +404,30 @@ def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
         cleaned = cleaned.copy() if cleaned is gray else cleaned
         for x, y, w, h in (box * step for run in runs for box in run):
             cleaned[max(0, y - step): y + h + step, max(0, x - step): x + w + step] = 255
+    return erase_ruled_lines(cleaned, binary, step)
+
+
+RULE_LENGTH_MM = 12  # longer straight strokes than this are table rules and underlines, not letters
+
+
+def erase_ruled_lines(gray: np.ndarray, binary: np.ndarray, step: int) -> np.ndarray:
+    """White out long horizontal and vertical rules (table grids, underlines).
+
+    With the grid of a table in the way, Tesseract's page layout drops whole
+    rows of a CT07's members table; without it the rows read as lines of text.
+    ``binary`` is the inverted ink mask of a copy ``step`` times smaller.
+    """
+    length = max(15, int(RULE_LENGTH_MM / 25.4 * 300 / step))
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    rules = cv2.bitwise_or(horizontal, vertical)
+    if not rules.any():
+        return gray
+    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    if step > 1:
+        rules = cv2.resize(rules, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+    cleaned = gray.copy()
+    cleaned[rules > 0] = 255
     return cleaned
 
 
