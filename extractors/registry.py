@@ -72,3 +72,14 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
     check_dates_agree(document, spec)
     apply_review_policy(document, spec)
     return document
+
+
+def warm_up() -> None:
+    """Load the type specs and word lists now (e.g. in a thread while OCR runs), not on the first page."""
+    from extractors import kinds
+
+    load_type_specs()
+    kinds.name_syllables()
+    kinds.name_syllables("surnames")
+    kinds.ethnic_groups()
+    kinds.relations()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import threading
 import sys
 from pathlib import Path
 from collections.abc import Sequence
@@ -73,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
 def run_extract(args: argparse.Namespace) -> int:
     speculative = start_speculative_ocr(args.files)
     from pipeline.process import process_file
+
+    if speculative is not None:  # while Tesseract reads, get the extractors ready on the other core
+        from extractors.registry import warm_up
+
+        threading.Thread(target=warm_up, daemon=True).start()
 
     failed = False
     for path in args.files:
