@@ -9,6 +9,7 @@ only if something asks for its pixels.
 from __future__ import annotations
 
 import io
+import threading
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -162,34 +163,48 @@ def _check_pixel_count(width: int, height: int, max_pixels: int) -> None:
 # --- PDF --------------------------------------------------------------------
 
 
+# PDFium is not thread-safe: every call into it, from any thread, holds this lock, and no
+# document outlives the locked block that opened it (its finaliser could otherwise run
+# in another thread's pdfium call).
+PDFIUM_LOCK = threading.RLock()
+
+
 def load_pdf(data: bytes, *, dpi: int = DEFAULT_DPI, max_pixels: int = MAX_PIXELS) -> list[SourcePage]:
     """Pages of a PDF: text-layer words where a page has them, else a 300-dpi rasterisation."""
-    import pypdfium2 as pdfium
-
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise EncryptedPdf("the PDF is password-protected") from exc
-        raise CorruptInput(f"the PDF cannot be opened ({_short(exc)})") from exc
-    page_count = len(document)
-    if page_count > MAX_PAGES:
-        raise TooLarge(f"the PDF has {page_count} pages, over the {MAX_PAGES} page limit")
-    # pdfium counts characters in C; the slower pdfplumber reads only pages that have some
-    with_text = [i for i in range(page_count) if document[i].get_textpage().count_chars() >= MIN_TEXT_LAYER_CHARS]
+    with PDFIUM_LOCK:
+        document = _open_pdf(data)
+        try:
+            page_count = len(document)
+            if page_count > MAX_PAGES:
+                raise TooLarge(f"the PDF has {page_count} pages, over the {MAX_PAGES} page limit")
+            # pdfium counts characters in C; the slower pdfplumber reads only pages that have some
+            with_text = [i for i in range(page_count) if document[i].get_textpage().count_chars() >= MIN_TEXT_LAYER_CHARS]
+            sizes = [document[i].get_size() for i in range(page_count)]
+        finally:
+            document.close()
     text_layers = _pdf_text_layers(data, with_text, dpi) if with_text else {}
     pages = []
-    for index in range(page_count):
-        width_pt, height_pt = document[index].get_size()
+    for index, (width_pt, height_pt) in enumerate(sizes):
         page_dpi = _fit_dpi(width_pt, height_pt, dpi, max_pixels)
         width, height = round(width_pt * page_dpi / POINTS_PER_INCH), round(height_pt * page_dpi / POINTS_PER_INCH)
         words = text_layers.get(index)
         page = SourcePage(number=index + 1, dpi=page_dpi, text_words=words, width=width, height=height)
-        page._render = _pdf_renderer(document, index, page_dpi)
+        page._render = _pdf_renderer(data, index, page_dpi)
         if words is None:
             page._pixels = page._render()  # image-only pages are needed at once, for OCR
         pages.append(page)
     return pages
+
+
+def _open_pdf(data: bytes):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedPdf("the PDF is password-protected") from exc
+        raise CorruptInput(f"the PDF cannot be opened ({_short(exc)})") from exc
 
 
 def _fit_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> int:
@@ -200,10 +215,20 @@ def _fit_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> in
     return max(36, int(dpi * (max_pixels / pixels_at_dpi) ** 0.5))
 
 
-def _pdf_renderer(document, index: int, dpi: int) -> Callable[[], np.ndarray]:
+def _pdf_renderer(data: bytes, index: int, dpi: int) -> Callable[[], np.ndarray]:
+    """Render one page on demand, opening the PDF again under the lock (opening is cheap)."""
+
     def render() -> np.ndarray:
-        bitmap = document[index].render(scale=dpi / POINTS_PER_INCH, grayscale=False)
-        return _to_array(bitmap.to_pil())
+        with PDFIUM_LOCK:
+            document = _open_pdf(data)
+            try:
+                bitmap = document[index].render(scale=dpi / POINTS_PER_INCH, grayscale=False)
+                image = bitmap.to_pil()
+                pixels = _to_array(image)
+                bitmap.close()
+            finally:
+                document.close()
+        return pixels
 
     return render
 
