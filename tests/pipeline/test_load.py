@@ -137,3 +137,20 @@ def test_bad_input_result_carries_the_reason_and_no_pages():
     assert result.errors[0].code == "corrupt"
     assert result.pages == [] and result.documents == []
     assert len(result.sha256) == 64
+
+
+def test_pdfs_load_side_by_side_in_threads():
+    """PDFium is not thread-safe; batches read files in parallel threads, so loading must serialise it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    scan = image_pdf(render.render_page(render.PARAGRAPH[:2], dpi=100))
+    digital = text_pdf([VIETNAMESE_LINE])
+
+    def load_both(_: int) -> tuple[int, int]:
+        _, scan_pages = load_pages(scan)
+        _, digital_pages = load_pages(digital)
+        return scan_pages[0].pixels.shape[0], digital_pages[0].pixels.shape[0]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        shapes = set(pool.map(load_both, range(24)))
+    assert len(shapes) == 1
