@@ -41,10 +41,24 @@ def read_text(raw: str) -> Reading:
     return Reading(value or None)
 
 
+_OFFICE_NAMES = {fold(name): name for name in ("Ủy ban nhân dân", "Công an", "Bệnh viện", "Trạm y tế")}
+
+
 def read_place(raw: str) -> Reading:
     """A place named in prose ("Ủy ban nhân dân phường Cát Dài, quận Lê Chân, ..."), unit names spelled right."""
     value, _ = correct_address_spelling(clean_value(raw))
-    return Reading(value or None)
+    return Reading(_office_name(value) or None)
+
+
+def _office_name(text: str) -> str:
+    """The fixed name of an office that opens a place ("Ủy bạn nhân dân" → "Ủy ban nhân dân")."""
+    words = text.split()
+    for size in (4, 3, 2):
+        head = " ".join(words[:size])
+        official = _OFFICE_NAMES.get(fold(head))
+        if official and head != official:
+            return " ".join([_in_case_of(head, official), *words[size:]])
+    return text
 
 
 @lru_cache(maxsize=2)

@@ -61,3 +61,10 @@ def test_address_separators_misread_by_ocr_become_commas():
     fixed, _ = correct_address_spelling("Ấp. Tân Lập, Phường Bắc Sơn. Thành phố Sầm Sơn; Tỉnh Thanh Hóa")
     assert fixed == "Ấp Tân Lập, Phường Bắc Sơn, Thành phố Sầm Sơn, Tỉnh Thanh Hóa"
     assert correct_address_spelling("Số 5, Phường Long Tâm, Tỉnh Bà Rịa - Vũng Tàu")[0].endswith("Bà Rịa - Vũng Tàu")
+
+
+def test_office_names_opening_a_place_are_spelled_right():
+    from extractors.kinds import read_place
+
+    assert read_place("Ủy bạn nhân dân xã Trà Vân, thành phố Đà Nẵng").value == "Ủy ban nhân dân xã Trà Vân, thành phố Đà Nẵng"
+    assert read_place("UBND phường 12, quận Tân Bình").value == "UBND phường 12, quận Tân Bình"
