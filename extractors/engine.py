@@ -292,7 +292,7 @@ def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0, 
         value=value,
         confidence=round(max(0.0, min(1.0, confidence)), 3),
         page=page.number,
-        bbox=union_bbox([w.bbox for w in words]) if words else None,
+        bbox=union_bbox(w.bbox for w in words),
         source="text_layer" if page.source == "text_layer" else "ocr",
         **details,
     )

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from flows.common import list_sources
+from pipeline.bench import TESSERACT_ENV
 from pipeline.ingest import default_cores
 
-TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
 def make_batch(source: str, folder: Path, copies: int) -> int:

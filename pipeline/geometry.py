@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from schemas import BBox, Word
 
 
-def union_bbox(boxes: Sequence[BBox]) -> BBox:
-    """The smallest box holding all the given boxes."""
+def union_bbox(boxes: Iterable[BBox]) -> BBox | None:
+    """The smallest box holding all the given boxes; None when there are none."""
+    boxes = list(boxes)
+    if not boxes:
+        return None
     return (
         min(b[0] for b in boxes), min(b[1] for b in boxes),
         max(b[2] for b in boxes), max(b[3] for b in boxes),

@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 
 from schemas.models import BBox, Word
 from extractors.readers.text import clean_value, fold
+from pipeline.geometry import union_bbox
 
 DEFAULT_MIN_SCORE = 0.8
 STRONG_SCORE = 0.95
@@ -101,14 +102,6 @@ class LabelHit:
     @property
     def value_bbox(self) -> BBox | None:
         return union_bbox(w.bbox for w in self.value_words)
-
-
-def union_bbox(boxes: Iterable[BBox]) -> BBox | None:
-    boxes = list(boxes)
-    if not boxes:
-        return None
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def tokenize_word(text: str, word_index: int) -> list[Token]:
