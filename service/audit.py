@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 
-from pipeline.records.models import AuditEntry, DocumentPerson
+from pipeline.records.models import AuditEntry, DocumentPerson, utcnow
 
 if TYPE_CHECKING:
     from pipeline.records.db import Database
@@ -45,15 +45,16 @@ class AuditRecord:
     document_id: int | None = None
     status: int = 500
 
-    def row(self) -> AuditEntry:
+    def row(self) -> dict[str, Any]:
         purpose = self.purpose[:MAX_PURPOSE_CHARS] if self.purpose else None
-        return AuditEntry(client=self.client, method=self.method, endpoint=self.endpoint, purpose=purpose,
-                          subject_hash=self.subject_hash, document_id=self.document_id, status=self.status)
+        return {"occurred_at": utcnow(), "client": self.client, "method": self.method, "endpoint": self.endpoint,
+                "purpose": purpose, "subject_hash": self.subject_hash, "document_id": self.document_id,
+                "status": self.status}
 
 
 @dataclass
 class _Pending:
-    record: AuditRecord
+    record: dict[str, Any]
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
 
@@ -76,7 +77,7 @@ class AuditWriter:
 
     def write(self, record: AuditRecord) -> None:
         """Append ``record``; returns once it is committed (raises if the commit failed)."""
-        pending = _Pending(record)
+        pending = _Pending(record.row())  # stamped now, at the end of the request
         self._queue.put(pending)
         if not pending.done.wait(WRITE_TIMEOUT_S):
             raise TimeoutError("the audit log did not commit in time")
@@ -106,8 +107,8 @@ class AuditWriter:
 
     def _commit(self, batch: list[_Pending]) -> None:
         try:
-            with self._db.transaction() as session:
-                session.add_all([pending.record.row() for pending in batch])
+            with self._db.transaction() as session:  # one multi-row INSERT, no ORM unit of work
+                session.execute(insert(AuditEntry), [pending.record for pending in batch])
         except Exception as error:  # each waiting request reports it
             log.exception("audit batch of %d rows failed", len(batch))
             for pending in batch:
