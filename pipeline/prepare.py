@@ -152,14 +152,19 @@ def find_document_quads(small: np.ndarray, factor: float) -> list[DocumentQuad]:
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     image_area = gray.shape[0] * gray.shape[1]
     found: list[DocumentQuad] = []
+    pale_cards: list[np.ndarray] = []  # card outlines whose colour does not stand out from the paper
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:8]:
         share = cv2.contourArea(contour) / image_area
         if not MIN_CARD_SHARE < share < 0.93:
             continue
         quad = _quadrilateral(contour)
-        if quad is None or any(_overlaps(quad, other.corners * factor) for other in found) or not _stands_out(small, quad):
+        if quad is None or any(_overlaps(quad, other.corners * factor) for other in found):
             continue
         kind = document_kind(gray, quad)
+        if not _stands_out(small, quad):
+            if kind == "card" and not any(_overlaps(quad, other) for other in pale_cards):
+                pale_cards.append(quad)
+            continue
         if share < 0.12 and kind != "card":
             continue
         found.append(DocumentQuad(order_corners(quad / factor), kind))
@@ -167,7 +172,61 @@ def find_document_quads(small: np.ndarray, factor: float) -> list[DocumentQuad]:
             break
     if len(found) == 2 and found[1].kind != "card":
         found = found[:1]
+    if not found and not pale_cards:
+        pale_cards = _card_print_clusters(gray)
+    if len(found) < 2 and all(quad.kind == "card" for quad in found):
+        found = _with_pale_cards(gray, factor, found, pale_cards)
     return found
+
+
+def _card_print_clusters(gray: np.ndarray) -> list[np.ndarray]:
+    """Card-shaped clusters of print, for cards whose outline a photocopy has faded: the glyphs
+    merged into blocks, each block's rotated rectangle widened to a card's proportions."""
+    boxes = glyph_boxes(gray)
+    mask = np.zeros(gray.shape, np.uint8)
+    for x, y, w, h in boxes:
+        mask[y: y + h, x: x + w] = 255
+    reach = max(9, int(0.045 * max(gray.shape)))  # bridges a card's inner gaps, not the gap between two cards
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((reach, reach), np.uint8))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    image_area = gray.shape[0] * gray.shape[1]
+    cards = []
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:4]:
+        (cx, cy), (w, h), angle = cv2.minAreaRect(contour)
+        long_side, short_side = max(w, h), min(w, h)
+        if not 1.2 < long_side / max(1.0, short_side) < 2.0 or not MIN_CARD_SHARE < w * h / image_area < 0.35:
+            continue
+        long_side = max(long_side, short_side * CARD_ASPECT) * 1.06  # the card's margins around its print
+        size = (long_side, long_side / CARD_ASPECT) if w >= h else (long_side / CARD_ASPECT, long_side)
+        quad = cv2.boxPoints(((cx, cy), size, angle)).astype(np.float32)
+        if document_kind(gray, quad) == "card":
+            cards.append(quad)
+    return cards
+
+
+def _with_pale_cards(gray: np.ndarray, factor: float, found: list[DocumentQuad],
+                     pale_cards: list[np.ndarray]) -> list[DocumentQuad]:
+    """Add card outlines that do not stand out in colour (a photocopy whitens a card's tint) when
+    they hold nearly all the page's print: cards scanned on an otherwise empty sheet. A bordered box
+    on a form is the same shape with the same print, but the rest of the form is full of text."""
+    quads = [quad.corners * factor for quad in found]
+    quads += [quad for quad in pale_cards if not any(_overlaps(quad, other) for other in quads)][: 2 - len(quads)]
+    if len(quads) == len(found):
+        return found
+    boxes = glyph_boxes(gray)
+    if len(boxes) < 20:
+        return found
+    centres = boxes[:, :2] + boxes[:, 2:4] / 2
+    inside = np.zeros(len(centres), bool)
+    for quad in quads:
+        polygon = quad.astype(np.float32)
+        inside |= np.array([cv2.pointPolygonTest(polygon, (float(x), float(y)), False) >= 0 for x, y in centres])
+    if inside.mean() < CARD_PRINT_SHARE:
+        return found
+    return [DocumentQuad(order_corners(quad / factor), "card") for quad in quads]
+
+
+CARD_PRINT_SHARE = 0.85  # of the page's glyphs inside the card outlines, for pale cards to be taken
 
 
 def document_kind(gray: np.ndarray, quad: np.ndarray) -> str:
