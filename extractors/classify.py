@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,7 +45,7 @@ def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
     for spec in specs:
         if any(phrase_present(p, text) for p in spec.classify.exclude) and not _title(spec, text):
             continue
-        has_title = _title(spec, text)
+        has_title = _title(spec, text) or any(_pattern(p).search(page.text) for p in spec.classify.patterns)
         score = TITLE_WEIGHT * has_title + sum(phrase_present(k, text) for k in spec.classify.keywords)
         scored.append((score, has_title, spec.document_type))
     scored.sort(reverse=True)
@@ -53,6 +54,11 @@ def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
     best, runner_up = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
     confidence = min(1.0, 0.5 + 0.1 * (best[0] - runner_up) + 0.2 * best[1])
     return PageClass(page.number, best[2], best[0], best[1], round(confidence, 3))
+
+
+@lru_cache(maxsize=64)
+def _pattern(expression: str) -> re.Pattern[str]:
+    return re.compile(expression, re.MULTILINE)
 
 
 def _title(spec: TypeSpec, folded_text: str) -> bool:

@@ -42,6 +42,9 @@ class ClassifySpec(_Spec):
     titles: list[str]
     keywords: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    # regular expressions over the page's own text (not folded) that count as much as a title:
+    # printed structures OCR keeps even where it mangles the words around them (an MRZ line)
+    patterns: list[str] = Field(default_factory=list)
 
 
 class VariantSpec(_Spec):

@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 
 ANALYSIS_SIDE = 1000  # px: the long side of the copy every decision is made on
-CARD_ASPECT = 85.6 / 54.0  # ISO/IEC 7810 ID-1
+CARD_LONG_MM = 85.6
+CARD_ASPECT = CARD_LONG_MM / 54.0  # ISO/IEC 7810 ID-1
 A4_ASPECT = 297.0 / 210.0
 CARD_WIDTH_PX = 1400  # a warped card at ~415 dpi: its 6-8 pt print gets Tesseract's preferred x-height
 TARGET_CHAR_HEIGHT = 30  # px: median glyph height; Tesseract reads best at x-height ~20-30 px
@@ -40,18 +41,20 @@ class PreparedPage:
         return not (self.rotation or abs(self.skew) >= SKEW_TOLERANCE or self.cropped or self.flattened or self.scale != 1.0)
 
 
-def prepare_page(pixels: np.ndarray) -> PreparedPage:
+def prepare_page(pixels: np.ndarray, dpi: int | None = None) -> PreparedPage:
     """Crop, turn, straighten, even out and size one page image.
 
     Args:
         pixels: BGR or grayscale uint8 image as loaded.
+        dpi: the page's resolution when known (scans, PDF pages): lets a card be recognised by its
+            physical size where its outline does not show.
     Returns:
         The prepared grayscale page and the transformations applied.
     """
     small, factor = shrink(pixels)  # one analysis copy serves quality, crop, orientation and size
     small_gray = to_gray(small)
     quality = assess_quality(small_gray, colour=pixels.ndim == 3)
-    quads = find_document_quads(small, factor)
+    quads = find_document_quads(small, factor, dpi)
     gray = to_gray(pixels)
     if quads:
         gray = warp_documents(gray, quads)
@@ -139,7 +142,7 @@ class DocumentQuad:
     kind: str  # "card", "a4" or "other", from proportions and print size
 
 
-def find_document_quads(small: np.ndarray, factor: float) -> list[DocumentQuad]:
+def find_document_quads(small: np.ndarray, factor: float, dpi: int | None = None) -> list[DocumentQuad]:
     """Documents lying on a distinct background, in full-resolution pixels.
 
     ``small`` is the analysis copy, ``factor`` its scale. Gives one sheet or card,
@@ -172,8 +175,12 @@ def find_document_quads(small: np.ndarray, factor: float) -> list[DocumentQuad]:
             break
     if len(found) == 2 and found[1].kind != "card":
         found = found[:1]
+    if dpi is None:
+        return found
     if not found and not pale_cards:
         pale_cards = _card_print_clusters(gray)
+    card_px = CARD_LONG_MM / 25.4 * dpi * factor  # a card's long side at this resolution
+    pale_cards = [quad for quad in pale_cards if 0.8 < max(quad_size(order_corners(quad))) / card_px < 1.25]
     if len(found) < 2 and all(quad.kind == "card" for quad in found):
         found = _with_pale_cards(gray, factor, found, pale_cards)
     return found

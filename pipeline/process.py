@@ -213,7 +213,7 @@ def read_page(
             image=None,
         )
     started = time.perf_counter()
-    prepared = prepare_page(page.pixels)
+    prepared = prepare_page(page.pixels, page.dpi)
     _add_time(timings, "prepare", started)
     started = time.perf_counter()
     psm = CARD_PSM if prepared.kind == "card" else SHEET_PSM
