@@ -63,8 +63,9 @@ def prepare_page(pixels: np.ndarray, dpi: int | None = None) -> PreparedPage:
     rotation, skew = orientation_from_glyphs(boxes, small_gray.shape[0])
     gray = rotate_page(gray, rotation, skew)
     flat = flatten_illumination(gray)
-    cleaned = erase_dotted_leaders(flat)
-    sized, scale = normalise_text_size(cleaned, glyph_height(boxes, rotation) / factor)
+    char_height = glyph_height(boxes, rotation) / factor
+    cleaned = erase_dotted_leaders(flat, char_height)
+    sized, scale = normalise_text_size(cleaned, char_height)
     kind = "card" if len(quads) == 2 else page_kind(sized.shape[1], sized.shape[0])
     return PreparedPage(
         image=sized, rotation=rotation, skew=skew, cropped=bool(quads), scale=scale,
@@ -438,7 +439,7 @@ def flatten_illumination(gray: np.ndarray) -> np.ndarray:
     return cv2.divide(gray, np.maximum(full, 1), scale=255)
 
 
-def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
+def erase_dotted_leaders(gray: np.ndarray, char_height: float = 0.0) -> np.ndarray:
     """White out scanner specks and the dotted leader lines of printed forms.
 
     Tesseract reads long rows of dots ("Họ và tên: ....NGUYỄN VĂN AN......") and
@@ -446,7 +447,9 @@ def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
     run of at least MIN_LEADER_DOTS dot-sized blobs on one baseline at an even
     pitch; isolated dots (diacritics, full stops) stay. Specks are removed with
     a small median filter only when there are many of them. Both are found on a
-    half-size copy of large pages, for speed.
+    half-size copy of large pages, for speed. ``char_height`` (px, 0 if unknown) is the
+    median letter height measured on the analysis copy, where dust has been averaged away:
+    it is used when the specks here are so many that they pass for the letters.
     """
     step = 2 if max(gray.shape) > 2000 else 1
     view = cv2.resize(gray, None, fx=1 / step, fy=1 / step, interpolation=cv2.INTER_AREA) if step > 1 else gray
@@ -457,7 +460,8 @@ def erase_dotted_leaders(gray: np.ndarray) -> np.ndarray:
     glyphs = heights[(heights >= 4) & (heights <= 120)]
     if len(glyphs) < 20:
         return gray
-    char_height = float(np.median(glyphs))
+    measured = float(np.median(glyphs))
+    char_height = char_height / step if 0 < measured < 0.6 * char_height / step else measured
     cleaned = gray
     is_speck = (boxes[:, 2] <= 2) & (boxes[:, 3] <= 2)
     if np.count_nonzero(is_speck) > SPECKS_PER_GLYPH * len(glyphs):
