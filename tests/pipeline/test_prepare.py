@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import cv2
+import numpy as np
 import pytest
 
 import render
@@ -59,3 +61,28 @@ def test_a_clean_scan_is_left_as_it_is(page):
     prepared = prepare_page(page)
     assert prepared.unchanged
     assert prepared.image is page
+
+
+def _photocopied_card() -> np.ndarray:
+    """A card through a photocopier: its pale tint whitened to the paper's, a thin grey edge left."""
+    gray = cv2.cvtColor(render.render_card(), cv2.COLOR_BGR2GRAY).astype(np.float32)
+    copy = np.clip((gray - 128) * 1.6 + 150, 0, 255).astype(np.uint8)
+    cv2.rectangle(copy, (0, 0), (copy.shape[1] - 1, copy.shape[0] - 1), 170, 3)
+    return copy
+
+
+def test_cards_photocopied_on_a_sheet_are_found_by_their_print_and_size():
+    sheet = np.full((3508, 2480), 255, np.uint8)  # A4 at 300 dpi
+    card = _photocopied_card()
+    height, width = card.shape
+    for top in (300, 1300):
+        sheet[top: top + height, 350: 350 + width] = card
+    prepared = prepare_page(sheet, dpi=300)
+    assert prepared.cropped and prepared.kind == "card"
+    assert prepared.image.shape[0] > prepared.image.shape[1]  # the two sides stacked
+    # without a resolution nothing tells a card from a box printed on a form: the page stays whole
+    assert not prepare_page(sheet).cropped
+
+
+def test_a_page_of_text_is_not_taken_for_cards(page):
+    assert prepare_page(page, dpi=300).unchanged

@@ -1,0 +1,25 @@
+"""Classification by printed phrases and structures."""
+
+from __future__ import annotations
+
+from extractors.classify import classify_page
+from extractors.spec import load_type_specs as load_specs
+from schemas import Page, Word
+
+
+def page_of(lines: list[str]) -> Page:
+    words = [Word(text=token, confidence=0.9, bbox=(10 * i, 30 * n, 10 * i + 8, 30 * n + 20), line=n)
+             for n, line in enumerate(lines) for i, token in enumerate(line.split())]
+    return Page(number=1, width=1400, height=900, dpi=300, source="ocr", words=words)
+
+
+def test_a_card_back_with_mangled_labels_is_an_id_card_by_its_mrz():
+    back = page_of(["Nơi cư trú/Place of residence:", "Ngày, tháng, năm-cấp/Dzfe of issue: 10/04/2025",
+                    "TDVNM0802424343034089242434<<6", "8007094M4067096VNM<<<<<<<<<<<6",
+                    "NGUYEN<<H0ANG<NAM<<<<<<<<<<<<<"])
+    assert classify_page(back, load_specs()).document_type == "id_card"
+
+
+def test_a_page_with_only_a_residence_label_stays_unknown():
+    assert classify_page(page_of(["Nơi cư trú/Place of residence:", "Thành phố Hà Nội"]),
+                         load_specs()).document_type == "unknown"
