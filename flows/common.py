@@ -42,6 +42,14 @@ def use_local_prefect(data_dir: Path | None = None) -> None:
     if data_dir is not None and "PREFECT_API_URL" not in os.environ:
         home = Path(os.environ.setdefault("PREFECT_HOME", str((data_dir / "prefect").resolve())))
         home.mkdir(parents=True, exist_ok=True)  # Prefect creates only the last folder
+        # The ephemeral server lives for one run: the loop services that watch deployments,
+        # schedules, workers and automations have nothing to do and would take CPU from OCR.
+        for service in EPHEMERAL_IDLE_SERVICES:
+            os.environ.setdefault(f"PREFECT_SERVER_SERVICES_{service}_ENABLED", "false")
+
+
+EPHEMERAL_IDLE_SERVICES = ("SCHEDULER", "LATE_RUNS", "FOREMAN", "CANCELLATION_CLEANUP", "PAUSE_EXPIRATIONS",
+                           "REPOSSESSOR", "DB_VACUUM", "CLEANUP_RECONCILER", "TRIGGERS")
 
 
 def connections(settings: Settings) -> tuple[Database, ObjectStore]:
