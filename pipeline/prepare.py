@@ -17,10 +17,10 @@ CARD_LONG_MM = 85.6
 CARD_ASPECT = CARD_LONG_MM / 54.0  # ISO/IEC 7810 ID-1
 A4_ASPECT = 297.0 / 210.0
 CARD_WIDTH_PX = 1400  # a warped card at ~415 dpi: its 6-8 pt print gets Tesseract's preferred x-height
-# px, the median glyph height pages are resized towards (Tesseract reads best at x-height ~20-30 px).
-# Measured on the 100-item set: forms read better at 26 than at 30 (noisy scans most: enlarging
-# them enlarges their grain), cards' small print better at 30, and every page at 26 is read faster.
-TARGET_CHAR_HEIGHT = {"card": 30, "sheet": 26}
+TARGET_CHAR_HEIGHT = 30  # px: median glyph height; Tesseract reads best at x-height ~20-30 px
+# A dusty form is read at a smaller size: reducing it averages its grain away (on the 100-item set
+# noisy scans went from 85.5 % to 90.5 % with every form at 26 px, but phone photos lost accuracy).
+DUSTY_SHEET_CHAR_HEIGHT = 26
 MAX_SKEW = 15.0
 SKEW_TOLERANCE = 0.3  # degrees: less skew than this costs Tesseract nothing, so is left alone
 
@@ -67,9 +67,10 @@ def prepare_page(pixels: np.ndarray, dpi: int | None = None) -> PreparedPage:
     gray = rotate_page(gray, rotation, skew)
     flat = flatten_illumination(gray)
     char_height = glyph_height(boxes, rotation) / factor
-    cleaned = erase_dotted_leaders(flat, char_height)
+    cleaned, dusty = erase_dotted_leaders(flat, char_height)
     kind = "card" if len(quads) == 2 else page_kind(cleaned.shape[1], cleaned.shape[0])
-    sized, scale = normalise_text_size(cleaned, char_height, TARGET_CHAR_HEIGHT[kind])
+    target = DUSTY_SHEET_CHAR_HEIGHT if dusty and kind == "sheet" else TARGET_CHAR_HEIGHT
+    sized, scale = normalise_text_size(cleaned, char_height, target)
     return PreparedPage(
         image=sized, rotation=rotation, skew=skew, cropped=bool(quads), scale=scale,
         flattened=cleaned is not gray, kind=kind, quality=quality,
@@ -442,7 +443,7 @@ def flatten_illumination(gray: np.ndarray) -> np.ndarray:
     return cv2.divide(gray, np.maximum(full, 1), scale=255)
 
 
-def erase_dotted_leaders(gray: np.ndarray, char_height: float = 0.0) -> np.ndarray:
+def erase_dotted_leaders(gray: np.ndarray, char_height: float = 0.0) -> tuple[np.ndarray, bool]:
     """White out scanner specks and the dotted leader lines of printed forms.
 
     Tesseract reads long rows of dots ("Họ và tên: ....NGUYỄN VĂN AN......") and
@@ -453,6 +454,7 @@ def erase_dotted_leaders(gray: np.ndarray, char_height: float = 0.0) -> np.ndarr
     half-size copy of large pages, for speed. ``char_height`` (px, 0 if unknown) is the
     median letter height measured on the analysis copy, where dust has been averaged away:
     it is used when the specks here are so many that they pass for the letters.
+    Returns the cleaned page and whether it is dusty (specks outnumber the letters).
     """
     step = 2 if max(gray.shape) > 2000 else 1
     view = cv2.resize(gray, None, fx=1 / step, fy=1 / step, interpolation=cv2.INTER_AREA) if step > 1 else gray
@@ -462,12 +464,14 @@ def erase_dotted_leaders(gray: np.ndarray, char_height: float = 0.0) -> np.ndarr
     heights = boxes[:, 3]
     glyphs = heights[(heights >= 4) & (heights <= 120)]
     if len(glyphs) < 20:
-        return gray
+        return gray, False
     measured = float(np.median(glyphs))
-    char_height = char_height / step if 0 < measured < 0.6 * char_height / step else measured
+    specks_pass_for_letters = 0 < measured < 0.6 * char_height / step
+    char_height = char_height / step if specks_pass_for_letters else measured
     cleaned = gray
     is_speck = (boxes[:, 2] <= 2) & (boxes[:, 3] <= 2)
-    if np.count_nonzero(is_speck) > SPECKS_PER_GLYPH * len(glyphs):
+    many_specks = np.count_nonzero(is_speck) > SPECKS_PER_GLYPH * len(glyphs)
+    if many_specks:
         cleaned = _erase_isolated_specks(gray, labels, boxes, is_speck, char_height, step)
     dot_size = max(1.5, 0.4 * char_height)
     dots = boxes[(boxes[:, 2] <= dot_size) & (boxes[:, 3] <= dot_size) & (boxes[:, 2] * boxes[:, 3] >= 2)]
@@ -477,7 +481,7 @@ def erase_dotted_leaders(gray: np.ndarray, char_height: float = 0.0) -> np.ndarr
         cleaned = cleaned.copy() if cleaned is gray else cleaned
         for x, y, w, h in (box * step for run in runs for box in run):
             cleaned[max(0, y - step): y + h + step, max(0, x - step): x + w + step] = 255
-    return erase_ruled_lines(cleaned, binary, step)
+    return erase_ruled_lines(cleaned, binary, step), bool(specks_pass_for_letters or many_specks)
 
 
 RULE_LENGTH_MM = 12  # longer straight strokes than this are table rules and underlines, not letters
