@@ -20,14 +20,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
 from flows.common import list_sources
-from pipeline.bench import TESSERACT_ENV
+from pipeline.bench import bare_tesseract_seconds
 from pipeline.ingest import default_cores
-
 
 
 def make_batch(source: str, folder: Path, copies: int) -> int:
@@ -62,9 +60,9 @@ def bench_run(source: str = "samples/dossiers", *, workers: int | None = None, c
         command_wall = time.perf_counter() - started
         report = json.loads(finished.stdout[finished.stdout.index("{"):])
         input_pages = scanned_input_pages(batch, Path(tmp, "input-pages"))
-        input_wall = _tesseract_wall(input_pages, workers)
+        input_wall = bare_tesseract_seconds(input_pages, workers)
         pages = sorted((data_dir / "objects" / "artefacts").glob("*/page-*.jpg"))
-        tesseract_wall = _tesseract_wall(pages, workers)
+        tesseract_wall = bare_tesseract_seconds(pages, workers)
     flow_rate = len(pages) / report["wall_seconds"] if report["wall_seconds"] else 0.0
     tesseract_rate = len(pages) / tesseract_wall if tesseract_wall else 0.0
     return {
@@ -99,7 +97,7 @@ def scanned_input_pages(batch: Path, folder: Path) -> list[Path]:
             media_type, loaded = load_pages(source.read_bytes())
         except HosoError:
             continue  # quarantined by hoso, nothing for Tesseract either
-        scanned = [page for page in loaded if not page.text_words]
+        scanned = [page for page in loaded if not page.has_text_layer]
         if media_type.startswith("image/") and len(loaded) == 1:
             pages += [source] if scanned else []
             continue
@@ -108,17 +106,6 @@ def scanned_input_pages(batch: Path, folder: Path) -> list[Path]:
             cv2.imwrite(str(target), page.pixels)
             pages.append(target)
     return pages
-
-
-def _tesseract_wall(pages: list[Path], workers: int) -> float:
-    def one(page: Path) -> None:
-        subprocess.run(["tesseract", str(page), "-", "-l", "vie"], check=True, env=TESSERACT_ENV,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(one, pages))
-    return time.perf_counter() - started
 
 
 def print_run_bench(source: str, *, workers: int | None, copies: int, out: TextIO) -> None:

@@ -65,9 +65,7 @@ def bench_directory(directory: Path, workers: int) -> dict[str, float | int | No
     pdfs = sorted(directory.rglob("*.pdf"))
     figures: dict[str, float | int | None] = {"scans": len(scans)}
 
-    started = time.perf_counter()
-    _parallel(lambda p: wall_time(["tesseract", str(p), "-", "-l", "vie"], TESSERACT_ENV), scans, workers)
-    tesseract_wall = time.perf_counter() - started
+    tesseract_wall = bare_tesseract_seconds(scans, workers)
 
     started = time.perf_counter()
     results = _parallel(lambda p: process_file(p, workers=1).result, scans, workers)
@@ -90,6 +88,13 @@ def bench_directory(directory: Path, workers: int) -> dict[str, float | int | No
     figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     figures["branch_upload_s"] = bench_branch_upload(directory)
     return figures
+
+
+def bare_tesseract_seconds(pages: list[Path], workers: int) -> float:
+    """Wall time of bare ``tesseract PAGE - -l vie`` over ``pages``, ``workers`` at a time, one thread each."""
+    started = time.perf_counter()
+    _parallel(lambda page: wall_time(["tesseract", str(page), "-", "-l", "vie"], TESSERACT_ENV), pages, workers)
+    return time.perf_counter() - started
 
 
 def _parallel(function, items: list, workers: int) -> list:

@@ -180,21 +180,22 @@ def find_document_quads(small: np.ndarray, factor: float, dpi: int | None = None
             break
     if len(found) == 2 and found[1].kind != "card":
         found = found[:1]
-    if dpi is None:
+    if dpi is None or len(found) == 2 or any(quad.kind != "card" for quad in found):
         return found
-    if not found and not pale_cards:
-        pale_cards = _card_print_clusters(gray)
+    boxes = None  # the page's glyphs, measured once and only when a pale card is in question
+    if not found and not pale_cards:  # no outline at all: look for cards by their print
+        boxes = glyph_boxes(gray)
+        pale_cards = _card_print_clusters(gray, boxes)
     card_px = CARD_LONG_MM / 25.4 * dpi * factor  # a card's long side at this resolution
     pale_cards = [quad for quad in pale_cards if 0.8 < max(quad_size(order_corners(quad))) / card_px < 1.25]
-    if len(found) < 2 and all(quad.kind == "card" for quad in found):
-        found = _with_pale_cards(gray, factor, found, pale_cards)
-    return found
+    if not pale_cards:
+        return found
+    return _with_pale_cards(glyph_boxes(gray) if boxes is None else boxes, factor, found, pale_cards)
 
 
-def _card_print_clusters(gray: np.ndarray) -> list[np.ndarray]:
-    """Card-shaped clusters of print, for cards whose outline a photocopy has faded: the glyphs
-    merged into blocks, each block's rotated rectangle widened to a card's proportions."""
-    boxes = glyph_boxes(gray)
+def _card_print_clusters(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
+    """Card-shaped clusters of print (``boxes``, the page's glyphs), for cards whose outline a photocopy
+    has faded: the glyphs merged into blocks, each block's rotated rectangle widened to a card's proportions."""
     mask = np.zeros(gray.shape, np.uint8)
     for x, y, w, h in boxes:
         mask[y: y + h, x: x + w] = 255
@@ -216,16 +217,15 @@ def _card_print_clusters(gray: np.ndarray) -> list[np.ndarray]:
     return cards
 
 
-def _with_pale_cards(gray: np.ndarray, factor: float, found: list[DocumentQuad],
+def _with_pale_cards(boxes: np.ndarray, factor: float, found: list[DocumentQuad],
                      pale_cards: list[np.ndarray]) -> list[DocumentQuad]:
     """Add card outlines that do not stand out in colour (a photocopy whitens a card's tint) when
-    they hold nearly all the page's print: cards scanned on an otherwise empty sheet. A bordered box
-    on a form is the same shape with the same print, but the rest of the form is full of text."""
+    they hold nearly all the page's print (``boxes``): cards scanned on an otherwise empty sheet. A
+    bordered box on a form is the same shape with the same print, but the rest of the form is full of text."""
     quads = [quad.corners * factor for quad in found]
     quads += [quad for quad in pale_cards if not any(_overlaps(quad, other) for other in quads)][: 2 - len(quads)]
     if len(quads) == len(found):
         return found
-    boxes = glyph_boxes(gray)
     if len(boxes) < 20:
         return found
     centres = boxes[:, :2] + boxes[:, 2:4] / 2

@@ -125,12 +125,14 @@ async def fixed_rate(url: str, token: str, paths: list[str], rate: float, durati
     gc.collect()
     gc.freeze()
     gc.disable()  # bounded run: a collection pause here would be counted as the server's latency
-    for index in range(total):
-        scheduled = start + index / rate
-        await asyncio.sleep(max(0.0, scheduled - loop.time()))
-        running.append(asyncio.create_task(one(index, scheduled)))
-    await asyncio.gather(*running)
-    gc.enable()
+    try:
+        for index in range(total):
+            scheduled = start + index / rate
+            await asyncio.sleep(max(0.0, scheduled - loop.time()))
+            running.append(asyncio.create_task(one(index, scheduled)))
+        await asyncio.gather(*running)
+    finally:
+        gc.enable()
     wall = time.perf_counter() - began
     pool.close()
     return Result(latencies, errors, wall, total)
@@ -285,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--citizens", type=int, default=400)
     parser.add_argument("--upload-runner", choices=["flow", "direct"], default="flow",
-                        help="the service's HOSO_UPLOAD_RUNNER (flow: a Prefect API server lives in each worker)")
+                        help="the service's HOSO_UPLOAD_RUNNER (flow: the workers share one Prefect API server)")
     parser.add_argument("--p99-budget-ms", type=float, default=50)
     parser.add_argument("--url", help="an already running service on loopback (with --token) instead of a new one")
     parser.add_argument("--token", help="a records:read key for --url")

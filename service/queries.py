@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from pipeline.records.ingest import USABLE_STATUSES, latest_versions
+from pipeline.records.ingest import is_usable, latest_versions
 from pipeline.records.models import DocumentPerson, DocumentRecord, Original, Provenance
 from service.masking import mask_evidence, mask_fields, mask_number
 
@@ -28,13 +28,6 @@ _PROVENANCE_COLUMNS = (
     Provenance.document_id, Provenance.field_name, Provenance.original_id, Provenance.sha256, Provenance.page,
     Provenance.bbox, Provenance.source, Provenance.confidence, Provenance.extras,
 )
-
-
-def is_usable(row: Row[Any], on: date) -> bool:
-    """Same rule as ``pipeline.records.ingest.is_usable``, on a plain row."""
-    if row.status not in USABLE_STATUSES:
-        return False
-    return row.no_expiry or row.valid_until is None or row.valid_until >= on
 
 
 def held_by_citizen(

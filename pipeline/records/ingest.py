@@ -409,8 +409,10 @@ def held_documents(
         return [DocumentRef.of(record, roles=tuple(sorted(roles[record.id]))) for record in ordered]
 
 
-def is_usable(record: DocumentRecord, on: date) -> bool:
-    """May this version stand in for a document the citizen would otherwise hand over?"""
+def is_usable(record: DocumentRecord | Any, on: date) -> bool:
+    """May this version stand in for a document the citizen would otherwise hand over?
+
+    Takes an ORM record or a plain row with the same columns (the query service's lookups)."""
     if record.status not in USABLE_STATUSES:
         return False
     return record.no_expiry or record.valid_until is None or record.valid_until >= on
