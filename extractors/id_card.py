@@ -208,7 +208,7 @@ def ocr_mrz_band(page: Page, image: np.ndarray) -> str:
         return ""
     engine = TesseractEngine(
         language="eng",
-        extra_config=f"-c tessedit_char_whitelist={MRZ_CHARS} -c load_system_dawg=0 -c load_freq_dawg=0",
+        variables={"tessedit_char_whitelist": MRZ_CHARS, "load_system_dawg": "0", "load_freq_dawg": "0"},
     )
     words = engine.read(np.ascontiguousarray(band), psm=6).words
     lines: dict[int, list[str]] = {}

@@ -224,14 +224,22 @@ def _pdf_renderer(data: bytes, index: int, dpi: int) -> Callable[[], np.ndarray]
             document = _open_pdf(data)
             try:
                 bitmap = document[index].render(scale=dpi / POINTS_PER_INCH, grayscale=False)
-                image = bitmap.to_pil()
-                pixels = _to_array(image)
+                pixels = _bitmap_to_bgr(bitmap.to_numpy(), bitmap.rev_byteorder)
                 bitmap.close()
             finally:
                 document.close()
         return pixels
 
     return render
+
+
+def _bitmap_to_bgr(pixels: np.ndarray, rgb_order: bool) -> np.ndarray:
+    """A PDFium bitmap's pixels as an OpenCV BGR array of our own (the bitmap's buffer is freed with it)."""
+    if pixels.ndim == 2:
+        return pixels.copy()
+    if pixels.shape[2] == 4:
+        return cv2.cvtColor(pixels, cv2.COLOR_RGBA2BGR if rgb_order else cv2.COLOR_BGRA2BGR)
+    return cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR) if rgb_order else pixels.copy()
 
 
 def _pdf_text_layers(data: bytes, indices: list[int], dpi: int) -> dict[int, list[Word] | None]:

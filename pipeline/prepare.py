@@ -550,16 +550,18 @@ def _leader_runs(dots: np.ndarray, char_height: float) -> list[np.ndarray]:
     """
     if len(dots) < MIN_LEADER_DOTS:
         return []
-    centre_y = dots[:, 1] + dots[:, 3] / 2
+    # plain lists: this loop visits every dot against every open run, and numpy scalars are slow one by one
+    lefts, rights = dots[:, 0].tolist(), (dots[:, 0] + dots[:, 2]).tolist()
+    centre_y = (dots[:, 1] + dots[:, 3] / 2).tolist()
     open_runs: list[list[int]] = []
     finished: list[list[int]] = []
-    for index in np.argsort(dots[:, 0], kind="stable"):
-        x = dots[index, 0]
+    for index in np.argsort(dots[:, 0], kind="stable").tolist():
+        x = lefts[index]
         still_open = []
         joined = False
         for run in open_runs:
             last = run[-1]
-            gap = x - (dots[last, 0] + dots[last, 2])
+            gap = x - rights[last]
             if gap > char_height:
                 finished.append(run)  # nothing further right can join it any more
                 continue
