@@ -57,7 +57,7 @@ class TesseractEngine:
     Tesseract crash in a child process).
     """
 
-    def __init__(self, language: str = LANGUAGE, timeout_s: int = PAGE_TIMEOUT_S,
+    def __init__(self, language: str = LANGUAGE, timeout_s: float = PAGE_TIMEOUT_S,
                  variables: Mapping[str, str] | None = None) -> None:
         self.language = language
         self.timeout_s = timeout_s
@@ -128,7 +128,7 @@ class ApiPool:
         self._lock = threading.Lock()
 
     def recognise(self, gray: np.ndarray, language: str, variables: Mapping[str, str], *, psm: int, dpi: int,
-                  timeout_s: int) -> str:
+                  timeout_s: float) -> str:
         """Tesseract's TSV of a grayscale image (no header row)."""
         key = (language, tuple(sorted(variables.items())))
         api = self._borrow(key)
@@ -138,8 +138,8 @@ class ApiPool:
             api.SetPageSegMode(psm)
             api.SetImageBytes(gray.tobytes(), width, height, 1, width)
             api.SetSourceResolution(dpi)
-            if not api.Recognize(timeout=timeout_s * 1000):
-                raise OcrFailed(f"Tesseract stopped: no result within {timeout_s} s")
+            if not api.Recognize(timeout=max(1, int(timeout_s * 1000))):
+                raise OcrFailed(f"Tesseract took longer than {timeout_s} s")
             return api.GetTSVText(0)
         finally:
             api.Clear()

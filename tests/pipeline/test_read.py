@@ -64,3 +64,43 @@ def test_parse_tsv_numbers_lines_in_reading_order_and_skips_structure_rows():
     assert [(w.text, w.line, w.bbox) for w in words] == [
         ("Họ", 0, (10, 10, 50, 30)), ("tên", 0, (55, 10, 95, 30)), ("NGUYỄN", 1, (10, 50, 90, 70))]
     assert words[0].confidence == pytest.approx(0.965)
+
+
+@pytest.fixture(scope="module")
+def short_page() -> np.ndarray:
+    return render.render_page(render.PARAGRAPH[:4])
+
+
+def test_in_process_tesseract_reads_exactly_what_the_command_reads(short_page):
+    """The in-process API is the same Debian Tesseract: same words, boxes and confidences as the CLI."""
+    from pipeline.read import in_process_available
+
+    assert in_process_available(), "tesserocr should be installed by scripts/setup"
+    engine = TesseractEngine()
+    in_process = engine.read(short_page, psm=6).words
+    command = engine._read_with_cli(short_page, psm=6, dpi=300, searchable_pdf=False).words
+    assert len(in_process) > 20
+    assert [(w.text, w.bbox, w.line, w.confidence) for w in in_process] == \
+        [(w.text, w.bbox, w.line, w.confidence) for w in command]
+
+
+def test_tesseract_handles_are_kept_and_lent_to_one_thread_at_a_time(short_page):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.read import ApiPool
+
+    pool = ApiPool()
+    key = ("vie", ())
+    first = pool.recognise(short_page, "vie", {}, psm=6, dpi=300, timeout_s=60)
+    assert len(pool._idle[key]) == 1  # kept for the next page, not loaded again
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        readings = list(threads.map(lambda _: pool.recognise(short_page, "vie", {}, psm=6, dpi=300, timeout_s=60), range(4)))
+    assert all(reading == first for reading in readings)
+    assert 1 <= len(pool._idle[key]) <= 2  # at most one handle per page read at once
+
+
+def test_tesseract_past_its_time_limit_is_an_ocr_failure(short_page):
+    from pipeline.errors import OcrFailed
+
+    with pytest.raises(OcrFailed, match="longer than"):
+        TesseractEngine(timeout_s=0.001).read(np.vstack([short_page] * 4), psm=6)
