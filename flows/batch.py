@@ -29,7 +29,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.common import RETRY_DELAYS_S, STORE_SCHEME, SourceFile, connections, list_sources, retry_if_transient
+from flows.common import (RETRY_DELAYS_S, STORE_SCHEME, SourceFile, connections, list_sources, retry_if_transient,
+                          run_recorded)
 from pipeline.ingest import FileOutcome, default_cores, ingest_bytes
 
 if TYPE_CHECKING:
@@ -237,8 +238,8 @@ def run_batch(
     workers = workers or default_cores()
     task_runner, runner = make_task_runner(workers, dask)
     configured = batch_flow.with_options(task_runner=task_runner)
-    return configured(source, settings=settings, workers=workers, actor=actor, resume=resume, progress=progress,
-                      engine=engine, runner=runner)
+    return run_recorded(configured, lambda report: report.files, source=source, settings=settings, workers=workers,
+                        actor=actor, resume=resume, progress=progress, engine=engine, runner=runner)
 
 
 def make_task_runner(workers: int, dask: str | None) -> tuple[Any, str]:

@@ -7,9 +7,10 @@ and the object store once and reuses them.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,47 @@ def use_local_prefect(data_dir: Path | None = None) -> None:
 
 EPHEMERAL_IDLE_SERVICES = ("SCHEDULER", "LATE_RUNS", "FOREMAN", "CANCELLATION_CLEANUP", "PAUSE_EXPIRATIONS",
                            "REPOSSESSOR", "DB_VACUUM", "CLEANUP_RECONCILER", "TRIGGERS")
+
+
+FINAL_TASK_STATES = ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]
+HISTORY_WAIT_S = 15.0
+
+
+def uses_ephemeral_api() -> bool:
+    from prefect.settings import get_current_settings
+
+    return not get_current_settings().api.url
+
+
+def wait_for_task_history(flow_run_id: Any, task_runs: int, timeout_s: float = HISTORY_WAIT_S) -> bool:
+    """Wait until Prefect's API has recorded ``task_runs`` finished task runs of a flow run.
+
+    The API records task states from an event queue. The ephemeral server is stopped when
+    ``hoso run`` exits; stopped with events still queued, it loses them from the run's history
+    and prints tracebacks on the operator's terminal. Returns whether the history is complete.
+    """
+    import time
+
+    from prefect.client.orchestration import get_client
+
+    query = {"flow_runs": {"id": {"any_": [str(flow_run_id)]}},
+             "task_runs": {"state": {"type": {"any_": FINAL_TASK_STATES}}}}
+    deadline = time.monotonic() + timeout_s
+    with get_client(sync_client=True) as client:
+        while True:
+            recorded = client.request("POST", "/task_runs/count", json=query).json()
+            if recorded >= task_runs or time.monotonic() > deadline:
+                return recorded >= task_runs
+            time.sleep(0.2)
+
+
+def run_recorded(configured_flow: Any, task_runs_of: Callable[[Any], int], **parameters: Any) -> Any:
+    """Run a flow and return its result; with the ephemeral API, only once its history is complete."""
+    state = configured_flow(**parameters, return_state=True)
+    result = state.result()
+    if uses_ephemeral_api() and not wait_for_task_history(state.state_details.flow_run_id, task_runs_of(result)):
+        logging.getLogger(__name__).warning("Prefect's run history may lack some task runs of this flow run")
+    return result
 
 
 def connections(settings: Settings) -> tuple[Database, ObjectStore]:

@@ -17,7 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.common import RETRY_DELAYS_S, connections, retry_if_transient
+from flows.common import RETRY_DELAYS_S, connections, retry_if_transient, run_recorded
 from pipeline.ingest import default_cores
 
 if TYPE_CHECKING:
@@ -155,4 +155,5 @@ def run_reprocess(
     engine: OcrEngine | None = None,
 ) -> dict[str, Any]:
     configured = reprocess_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers or default_cores()))
-    return configured(settings=settings, original_ids=original_ids, reuse_ocr=reuse_ocr, actor=actor, engine=engine)
+    return run_recorded(configured, lambda report: report["originals"], settings=settings, original_ids=original_ids,
+                        reuse_ocr=reuse_ocr, actor=actor, engine=engine)

@@ -106,3 +106,25 @@ def test_the_batch_runs_on_a_local_dask_cluster(tmp_path, settings, batch_files)
     report = run_batch(str(folder), settings=settings, workers=2, dask="local")
     assert report.runner == "dask:local"
     assert (report.counts["processed"], report.counts["quarantined"], report.counts["failed"]) == (1, 1, 0)
+
+
+def test_a_finished_flow_run_waits_until_prefect_has_recorded_its_task_runs():
+    """``hoso run`` stops its ephemeral API at exit: first every task run's final state must be recorded."""
+    from prefect import flow, task
+
+    from flows.common import run_recorded, wait_for_task_history
+
+    @task
+    def double(value: int) -> int:
+        return 2 * value
+
+    @flow(persist_result=False)
+    def doubles(values: list[int]) -> list[int]:
+        return [future.result() for future in double.map(values)]
+
+    state = doubles([1, 2, 3], return_state=True)
+    assert state.result() == [2, 4, 6]
+    flow_run_id = state.state_details.flow_run_id
+    assert wait_for_task_history(flow_run_id, 3)
+    assert not wait_for_task_history(flow_run_id, 4, timeout_s=0.5)  # a fourth never ran
+    assert run_recorded(doubles, len, values=[5, 6]) == [10, 12]
