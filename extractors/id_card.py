@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -71,6 +71,20 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
         cross_check_qr_mrz(document, qr, mrz)
 
 
+def page_reading(page: Page, name: str, images: Mapping[int, np.ndarray], read: Callable[[np.ndarray], str]) -> str | None:
+    """A machine zone read from the page image once, then kept in ``page.readings`` (stored with the words).
+
+    Re-extraction of a stored original finds it there: the same text as the first time, where
+    reading the JPEG page artefact again could differ by a character. None: no reading and no image.
+    """
+    if name not in page.readings:
+        image = images.get(page.number)
+        if image is None:
+            return None
+        page.readings[name] = read(image)
+    return page.readings[name]
+
+
 # --- QR ------------------------------------------------------------------------
 
 
@@ -81,11 +95,8 @@ def read_qr(variant: str | None, pages: list[Page], images: Mapping[int, np.ndar
         side = side_of(page)
         if variant in VARIANTS_WITH_QR and side not in qr_sides:
             continue
-        image = images.get(page.number)
-        if image is None:
-            continue
         corner = QR_CORNER.get((variant or "", side))
-        payload = decode_qr(image, corner)
+        payload = page_reading(page, f"qr:{corner or 'anywhere'}", images, lambda image: decode_qr(image, corner) or "")
         reading = parse_qr_payload(payload) if payload else None
         if reading is not None:
             return reading, page
@@ -129,9 +140,9 @@ def read_mrz(pages: list[Page], images: Mapping[int, np.ndarray]) -> tuple[MrzRe
     re-read with ``eng`` restricted to the MRZ characters; a text layer is used as is.
     """
     for page in pages:
-        image = images.get(page.number)
-        if image is not None and side_of(page) != "front":
-            reading = parse_mrz(ocr_mrz_band(page, image))
+        if side_of(page) != "front":
+            band = page_reading(page, "mrz_band", images, lambda image: ocr_mrz_band(page, image))
+            reading = parse_mrz(band) if band else None
             if reading is not None:
                 return repair_nationality(reading), page
     for page in pages:

@@ -248,7 +248,7 @@ def make_task_runner(workers: int, dask: str | None) -> tuple[Any, str]:
     from prefect_dask import DaskTaskRunner
 
     if dask == "local":
-        # one single-threaded process per core: OCR subprocesses and extraction never share a GIL
+        # one single-threaded process per core: the Python stages of different files never share a GIL
         return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
             "n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}), "dask:local"
     return DaskTaskRunner(address=dask), f"dask:{dask}"

@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="read files and print what was extracted")
     extract.add_argument("files", nargs="+", type=Path)
     extract.add_argument("--json", action="store_true", help="one ExtractionResult JSON line per input")
-    extract.add_argument("--workers", type=int, default=None, help="parallel OCR processes (default: cores)")
+    extract.add_argument("--workers", type=int, default=None, help="pages read in parallel (default: cores)")
     extract.set_defaults(handler=run_extract)
 
     ocr = commands.add_parser("ocr", help="print the text of a file's pages, for a person")

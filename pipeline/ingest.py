@@ -333,7 +333,7 @@ def ingest_dossier(
         return stage_file(db, store, data, name, dossier_id=dossier_id, workers=workers, actor=actor, engine=engine)
 
     with _timed(timings, "process"):
-        # A citizen waits: the files of one upload are read side by side (OCR runs in subprocesses).
+        # A citizen waits: the files of one upload are read side by side (Tesseract releases the GIL).
         if len(files) > 1:
             with ThreadPoolExecutor(max_workers=min(len(files), default_cores())) as pool:
                 staged = list(pool.map(stage, files))

@@ -27,7 +27,7 @@ from pipeline.errors import OcrFailed
 from extractors.readers.text import SYLLABLE, fold
 from schemas import Word
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # before any Tesseract process starts: one thread each
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # before Tesseract first runs (here or in a child): one thread each
 
 LANGUAGE = "vie"
 PAGE_TIMEOUT_S = 180

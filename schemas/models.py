@@ -62,6 +62,10 @@ class Page(_Model):
     cropped: bool = PydanticField(False, description="a document quadrilateral was found and warped")
     quality: list[str] = PydanticField(default_factory=list, description="retake/rescan hints")
     words: list[Word] = PydanticField(default_factory=list)
+    readings: dict[str, str] = PydanticField(
+        default_factory=dict,
+        description="machine zones read from the page image (a QR payload, an MRZ band), kept with the words "
+                    "so that re-extraction reads them again from neither pixels nor lossy page artefacts")
 
     @property
     def text(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import rendered
 from flows.branch_upload import run_branch_upload, warm_up
 from flows.common import connections
@@ -55,3 +57,28 @@ def test_reprocess_reuses_stored_ocr_and_records_changes_as_new_versions(setting
     assert report["documents"] == {"new_version": 1}
     card = held_documents(db, rendered.PERSON["id_number"], include_unusable=True)[0]
     assert (card.version, card.fields["nationality"]) == (2, "Việt Nam")
+
+
+def test_reprocess_takes_qr_and_mrz_readings_from_the_stored_words_not_from_pixels(settings, batch_files,
+                                                                                   counting_engine, monkeypatch):
+    """Re-reading the JPEG page artefact could differ by a character from the first reading: a
+    reprocess with no extractor change must change nothing (and needs no image at all)."""
+    import json
+
+    import extractors.id_card as id_card
+    from pipeline.storage.objects import WORDS_NAME, artefact_key
+
+    back = Path(__file__).parents[2] / "samples" / "dossiers" / "0003_id_card_card_sides_separate_back.jpg"
+    db, store = connections(settings)
+    outcome = run_branch_upload(db, store, [("back.jpg", back.read_bytes())], procedure_code="khai-sinh",
+                                branch=None, engine=counting_engine)
+    stored = json.loads(store.get(artefact_key(outcome.files[0].sha256, WORDS_NAME)))
+    assert "IDVNM" in stored["pages"][0]["readings"]["mrz_band"]
+
+    def from_pixels(*_args):
+        raise AssertionError("a machine zone was read again from the page image")
+
+    monkeypatch.setattr(id_card, "ocr_mrz_band", from_pixels)
+    monkeypatch.setattr(id_card, "decode_qr", from_pixels)
+    report = run_reprocess(settings=settings, engine=counting_engine)
+    assert report["documents"] == {"unchanged": 1} and report["problems"] == []
