@@ -41,6 +41,9 @@ FileStatus = Literal["processed", "reused", "quarantined"]
 # record. A quality-92 JPEG is written ten times faster than a PNG of a noisy scan, and is smaller.
 PAGE_IMAGE_QUALITY = 92
 MAX_REASON_CHARS = 500
+# Starts of one original that ended with the process dead before it is set aside: a kill or a restart
+# mid-file may account for one or two, a file that crashes the OCR library every time for all of them.
+MAX_UNFINISHED_STARTS = 3
 # Fields both sides of a card may print: a file joins a card only if these agree.
 _CARD_IDENTITY_FIELDS = ("id_number", "full_name", "date_of_birth", "sex")
 
@@ -150,6 +153,7 @@ def ingest_bytes(
         return record_staged(db, staged, actor=actor)
     except Exception as error:
         if is_transient(error):
+            _note_interrupted(db, staged.original, actor)
             raise
         # Deterministic for this input (a value the database refuses, a recording bug): set it aside.
         return _quarantine_staged(db, staged, f"recording_failed: {type(error).__name__}: {error}", actor)
@@ -177,7 +181,7 @@ def stage_file(
     searchable_pdf: bool = False,
 ) -> FileOutcome | StagedFile:
     """Everything before recording: a final outcome (reused, quarantined) or a staged file."""
-    from pipeline.records.ingest import quarantine, register_original
+    from pipeline.records.ingest import note_processing_start, quarantine, register_original
     from pipeline.storage.objects import sha256_hex
 
     timings: dict[str, float] = {}
@@ -195,22 +199,45 @@ def stage_file(
         return FileOutcome(source_name, sha, original.id, "quarantined", reason=original.quarantine_reason,
                            timings=timings)
 
-    processed, failure = _process(data, source_name, workers, engine, searchable_pdf)
-    if processed is not None:
-        timings.update({f"process.{k}": v for k, v in processed.result.timings.items()})
-        reason = failure or quarantine_reason(processed.result)
-    else:
-        reason = failure
-    if reason is not None:
-        with _timed(timings, "record"):
-            quarantine(db, original, reason, actor=actor)
-        log.info("original %s (%s…) quarantined", original.id, sha[:12])
-        return FileOutcome(source_name, sha, original.id, "quarantined",
-                           result=processed.result if processed else None, reason=reason, timings=timings)
-    assert processed is not None
-    with _timed(timings, "artefacts"):
-        store_artefacts(store, processed, searchable_pdf=searchable_pdf)
+    with _timed(timings, "register"):
+        unfinished = note_processing_start(db, original, actor=actor)
+    if unfinished >= MAX_UNFINISHED_STARTS:
+        reason = (f"stopped_the_reader: processing began {unfinished} times and never ended (the process died: a "
+                  "crash in a native library, memory exhausted, or a kill); set aside so later runs go on")
+        quarantine(db, original, reason, actor=actor)
+        log.warning("original %s (%s…) quarantined after %d unfinished starts", original.id, sha[:12], unfinished)
+        return FileOutcome(source_name, sha, original.id, "quarantined", reason=reason, timings=timings)
+    try:
+        processed, failure = _process(data, source_name, workers, engine, searchable_pdf)
+        if processed is not None:
+            timings.update({f"process.{k}": v for k, v in processed.result.timings.items()})
+            reason = failure or quarantine_reason(processed.result)
+        else:
+            reason = failure
+        if reason is not None:
+            with _timed(timings, "record"):
+                quarantine(db, original, reason, actor=actor)
+            log.info("original %s (%s…) quarantined", original.id, sha[:12])
+            return FileOutcome(source_name, sha, original.id, "quarantined",
+                               result=processed.result if processed else None, reason=reason, timings=timings)
+        assert processed is not None
+        with _timed(timings, "artefacts"):
+            store_artefacts(store, processed, searchable_pdf=searchable_pdf)
+    except Exception as error:
+        if is_transient(error):
+            _note_interrupted(db, original, actor)
+        raise
     return StagedFile(source_name, original, processed, timings)
+
+
+def _note_interrupted(db: Database, original: OriginalRef, actor: str) -> None:
+    """Best effort: with the database itself down, the retry's start simply counts once more."""
+    from pipeline.records.ingest import note_processing_interrupted
+
+    try:
+        note_processing_interrupted(db, original, actor=actor)
+    except Exception:
+        log.warning("could not log the interruption of original %s", original.id)
 
 
 def record_staged(

@@ -581,6 +581,9 @@ def _evenly_spaced(run: np.ndarray) -> bool:
     return float(pitches.std()) <= 0.35 * max(1.0, float(np.median(pitches)))
 
 
+MAX_OCR_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 MP; Tesseract needs several bytes per pixel
+
+
 def normalise_text_size(gray: np.ndarray, char_height: float, target: float) -> tuple[np.ndarray, float]:
     """Resize so the median glyph (``char_height`` px, 0 if unknown) is about ``target`` px.
 
@@ -590,6 +593,7 @@ def normalise_text_size(gray: np.ndarray, char_height: float, target: float) -> 
     if char_height <= 0:
         return gray, 1.0
     scale = float(np.clip(target / char_height, 0.5, 3.0))
+    scale = min(scale, (MAX_OCR_PIXELS / gray.size) ** 0.5)  # a misjudged glyph size must not blow up memory
     if 0.7 <= scale <= 1.3:
         return gray, 1.0
     interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA

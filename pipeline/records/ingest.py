@@ -29,6 +29,7 @@ from pipeline.records.models import (
     DocumentRecord,
     Dossier,
     DossierOriginal,
+    Event,
     Original,
     Provenance,
     utcnow,
@@ -145,6 +146,33 @@ def quarantine(db: Database, original: OriginalRef | int, reason: str, *, actor:
             row.quarantine_reason = _nfc(reason)
             record_event(session, "original.quarantined", "original", row.id, actor, reason=row.quarantine_reason)
         return OriginalRef.of(row)
+
+
+PROCESSING_STARTED = "original.processing_started"
+PROCESSING_INTERRUPTED = "original.processing_interrupted"
+
+
+def note_processing_start(db: Database, original: OriginalRef, *, actor: str = DEFAULT_ACTOR) -> int:
+    """Log that processing of a received original begins; returns how many earlier starts never ended.
+
+    An original still ``received`` after a start was never finished: the process died on it (a crash
+    in a native library, memory exhausted, or a kill) unless an interruption was logged (a transient
+    fault, retried). The caller sets a file aside that has stopped the process too often.
+    """
+    with db.transaction() as session:
+        logged = dict(session.execute(
+            select(Event.action, func.count()).where(
+                Event.entity == "original", Event.entity_id == original.id,
+                Event.action.in_([PROCESSING_STARTED, PROCESSING_INTERRUPTED]))
+            .group_by(Event.action)).all())
+        record_event(session, PROCESSING_STARTED, "original", original.id, actor)
+    return logged.get(PROCESSING_STARTED, 0) - logged.get(PROCESSING_INTERRUPTED, 0)
+
+
+def note_processing_interrupted(db: Database, original: OriginalRef, *, actor: str = DEFAULT_ACTOR) -> None:
+    """A start that ended in a transient fault (to be retried), not in the death of the process."""
+    with db.transaction() as session:
+        record_event(session, PROCESSING_INTERRUPTED, "original", original.id, actor)
 
 
 def pending_originals(db: Database) -> list[OriginalRef]:

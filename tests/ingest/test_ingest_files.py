@@ -102,6 +102,40 @@ def test_resume_pending_finishes_an_original_left_received_by_a_kill(db, store, 
 
 
 
+def test_a_file_that_keeps_killing_the_process_is_set_aside_not_retried_forever(db, store, cards, counting_engine):
+    """Tesseract runs in process: a file that crashes it would stop every later run at resume."""
+    from pipeline.ingest import MAX_UNFINISHED_STARTS
+    from pipeline.records.ingest import note_processing_start
+
+    original = register_original(db, store, cards["front"], "front.png", actor="test")
+    for _ in range(MAX_UNFINISHED_STARTS):  # each run died while reading it
+        note_processing_start(db, original)
+    outcomes = resume_pending(db, store, engine=counting_engine)
+    assert [(o.original_id, o.status) for o in outcomes] == [(original.id, "quarantined")]
+    assert outcomes[0].reason.startswith("stopped_the_reader: processing began 3 times and never ended")
+    assert counting_engine.calls == 0, "not read a fourth time"
+    assert store.get(original.object_key) == cards["front"], "kept for a person"
+    assert pending_originals(db) == []
+
+
+def test_transient_faults_are_not_counted_as_the_file_killing_the_process(db, store, cards, monkeypatch):
+    import pipeline.ingest as ingest
+
+    real, failures = ingest.store_artefacts, []
+
+    def flaky_artefacts(*args, **kwargs):
+        if len(failures) < ingest.MAX_UNFINISHED_STARTS:
+            failures.append(1)
+            raise StoreError("503 Slow Down")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "store_artefacts", flaky_artefacts)
+    for _ in range(ingest.MAX_UNFINISHED_STARTS):
+        with pytest.raises(StoreError):
+            ingest_bytes(db, store, cards["front"], "front.png")
+    assert ingest_bytes(db, store, cards["front"], "front.png").status == "processed"
+
+
 def test_transient_store_fault_raises_and_leaves_the_original_pending(db, store, cards):
     flaky = FlakyStore(store, failures=1)
     with pytest.raises(StoreError) as raised:

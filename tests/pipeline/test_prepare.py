@@ -86,3 +86,13 @@ def test_cards_photocopied_on_a_sheet_are_found_by_their_print_and_size():
 
 def test_a_page_of_text_is_not_taken_for_cards(page):
     assert prepare_page(page, dpi=300).unchanged
+
+
+def test_text_resizing_never_makes_a_page_bigger_than_tesseract_can_hold():
+    from pipeline.prepare import MAX_OCR_PIXELS, normalise_text_size
+
+    huge = np.full((6000, 8000), 255, np.uint8)  # 48 MP, with glyphs misjudged as 10 px: 3× would be 432 MP
+    sized, scale = normalise_text_size(huge, char_height=10, target=30)
+    assert sized.size <= MAX_OCR_PIXELS and scale < 1.2
+    small, small_scale = normalise_text_size(np.full((600, 800), 255, np.uint8), char_height=10, target=30)
+    assert small_scale == 3.0 and small.shape == (1800, 2400)
