@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
-from extractors.readers.dates import parse_date, parse_date_in_words, parse_year
+from extractors.readers.dates import parse_date, parse_date_in_words, parse_year, respell_date_words
 from extractors.readers.ids import normalise_id_number
 from extractors.readers.names import normalise_name
-from extractors.readers.text import SYLLABLE, clean_value, fold
+from extractors.readers.text import SYLLABLE, clean_value, fold, respell, spellings_of
 
 DATA = Path(__file__).parent / "data"
 REPAIRED = 0.8  # a value that needed OCR repairs (a lost slash, O for 0) is plausible, not certain
@@ -158,9 +158,52 @@ def read_date_in_words(raw: str) -> Reading:
     reading = parse_date_in_words(raw)
     if reading is None:
         return Reading(clean_value(raw) or None, DOUBTFUL, ["date in words: not understood"])
-    # the value is the words as printed (stray dots and commas dropped); the date they spell is for cross-checks
-    words = " ".join(re.findall(r"\w+", clean_value(raw)))
+    # the value is the words as printed (stray dots and commas dropped, number words' marks restored);
+    # the date they spell is for cross-checks
+    words = respell_date_words(" ".join(re.findall(r"\w+", clean_value(raw))))
     return Reading(words, REPAIRED if reading.repaired else 1.0, extra={"iso": reading.iso})
+
+
+# The words of a card's identifying marks ("Nốt ruồi C:2cm dưới sau mép phải", "Sẹo chấm C:1cm trên đầu mày
+# trái"): the marks, where they sit and the parts of the face. "chấm" (a dot scar) and "chàm" (a birthmark) fold
+# alike and are left as read.
+_MARK_WORDS = spellings_of([
+    "nốt", "ruồi", "sẹo", "chấm", "chàm", "lồi", "vết", "bớt", "tàn", "nhang", "xăm", "hình", "cách",
+    "trên", "dưới", "trước", "sau", "giữa", "ngang", "đầu", "đuôi", "cuối", "gốc", "chân", "lông", "mày", "mắt",
+    "khóe", "mí", "mép", "môi", "miệng", "cằm", "má", "gò", "trán", "thái", "dương", "tai", "dái", "vành", "mũi",
+    "cánh", "sống", "cổ", "gáy", "phải", "trái", "và",
+])
+_MARK_NOUNS = {fold(word) for word in ("nốt", "sẹo", "vết", "bớt", "chàm", "tàn", "xăm")}
+_MEASURE_SPACE = re.compile(r"\bC([:.])\s+(\d)")  # "C: 1cm" → "C:1cm"
+_MEASURE = re.compile(r"^(?:C[:.]\s?)?\d+(?:[.,]\d+)?(?:cm|mm)$|^C[:.]\d+(?:[.,]\d+)?$", re.IGNORECASE)
+
+
+def read_identifying_marks(raw: str) -> Reading:
+    """A card's identifying marks, each word's marks checked against the words such descriptions use.
+
+    OCR drops or swaps tone marks here as anywhere ("Nồt ruôi", "Seo", "mép trải"); a word that folds to
+    exactly one word of the vocabulary takes its spelling. A word outside it (or a stray figure) makes
+    the value doubtful.
+    """
+    words = []
+    unknown = []
+    read = _MEASURE_SPACE.sub(r"C\1\2", clean_value(raw)).split()
+    starts = [index for index, word in enumerate(read) if fold(word.rstrip(".,;")) in _MARK_NOUNS]
+    for word in read[starts[0] if starts else 0:]:  # what precedes the first mark is the photo or the frame
+        bare = word.rstrip(".,;") if word[:-1].isalpha() else word  # "đuôi." : a speck after the word
+        spelled = respell(bare, _MARK_WORDS)
+        if spelled is not None:
+            words.append(spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled)
+            continue
+        words.append(bare)
+        if fold(bare) not in _MARK_WORDS and not _MEASURE.match(bare):
+            unknown.append(bare)
+    value = " ".join(words)
+    if not value:
+        return Reading(None)
+    if unknown:
+        return Reading(value, DOUBTFUL, ["personal identification: words such descriptions do not use"])
+    return Reading(value)
 
 
 def read_year(raw: str) -> Reading:
@@ -317,6 +360,33 @@ def read_address(raw: str) -> Reading:
     return Reading(text, 1.0, [], extra)
 
 
+_UNIT_TYPES = ("Phường", "Xã", "Thị trấn", "Quận", "Huyện", "Thị xã", "Thành phố", "Tỉnh", "Đặc khu")
+_PLACE_OPENERS = {fold(word) for word in _UNIT_TYPES} | set(_LEADING_PLACE_WORDS)
+
+
+def read_unit_address(raw: str) -> Reading:
+    """An address of administrative units only (a card's place of origin or of birth registration).
+
+    Words OCR'd from the photo or the fingerprint box beside the value are dropped: before the first
+    capitalised place word ("Phường", "Xã", "Thôn", ...) and after a last part that begins with a whole
+    unit name ("Thành phố Hồ Chí Minh và IO").
+    """
+    words = clean_value(raw).split()
+    for index, word in enumerate(words):
+        if word[:1].isupper() and (fold(word) in _PLACE_OPENERS or fold(" ".join(words[index:index + 2])) in _PLACE_OPENERS):
+            words = words[index:]
+            break
+    text, _ = correct_address_spelling(" ".join(words))
+    *parts, last = text.split(", ") if text else [""]
+    last_words = last.split()
+    whole = fold(last) in unit_spellings()  # "Phường Tân Phú Đông" is a unit, not "Phường Tân Phú" and a word
+    for size in range(len(last_words) - 1 if not whole else 0, 1, -1):
+        if fold(" ".join(last_words[:size])) in unit_spellings():
+            last = " ".join(last_words[:size])
+            break
+    return read_address(", ".join([*parts, last]))
+
+
 @lru_cache(maxsize=1)
 def ethnic_groups() -> dict[str, str]:
     names = json.loads((DATA / "ethnic_groups.json").read_text(encoding="utf-8"))
@@ -385,4 +455,6 @@ READERS: dict[str, Callable[[str], Reading]] = {
     "expiry": read_expiry,
     "place": read_place,
     "relation": read_relation,
+    "identifying_marks": read_identifying_marks,
+    "unit_address": read_unit_address,
 }

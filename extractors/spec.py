@@ -17,7 +17,7 @@ TYPES_DIR = Path(__file__).parent / "types"
 
 ValueKind = Literal[
     "text", "name", "date", "date_in_words", "year", "sex", "id_number", "code",
-    "address", "place", "nationality", "ethnicity", "expiry", "relation",
+    "address", "unit_address", "place", "nationality", "ethnicity", "expiry", "relation", "identifying_marks",
 ]
 
 

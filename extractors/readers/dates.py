@@ -19,7 +19,7 @@ from itertools import product
 
 from rapidfuzz import fuzz, process
 
-from extractors.readers.text import fold, nfc
+from extractors.readers.text import respell, spellings_of, fold, nfc
 
 MIN_YEAR, MAX_YEAR = 1880, 2125  # birth dates of the elderly .. expiry of a child's card
 
@@ -263,6 +263,36 @@ def parse_date_in_words(text: str) -> DateReading | None:
 
 
 _DIGIT_WORDS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+_DATE_WORDS = spellings_of(_DIGIT_WORDS + ["ngày", "mồng", "mùng", "tháng", "giêng", "chạp", "mốt", "tư", "lăm",
+                                           "bẩy", "mười", "mươi", "trăm", "nghìn", "ngàn", "linh", "lẻ"])
+
+
+def respell_date_words(text: str) -> str:
+    """A date in words with each number word's marks as they must be: OCR's "tháng bạ", "chín trắm",
+    "hai mươi lắm", "môt" become "tháng ba", "chín trăm", "hai mươi lăm", "một".
+
+    "mười"/"mươi" and "một"/"mốt" fold alike; the word before decides (ten follows no digit,
+    "-ty" follows one; "mốt" is one after "mươi"). Words outside the vocabulary stay as read;
+    all but the first are lower case, as dates in words are printed.
+    """
+    words = text.split()
+    out: list[str] = []
+    for index, word in enumerate(words):
+        previous = out[-1] if out else ""
+        form = fold(word)
+        if form == "muoi":
+            spelled = "mươi" if previous in _DIGIT_WORDS[2:] else "mười"
+        elif form == "mot":
+            spelled = "mốt" if previous == "mươi" else "một"
+        else:
+            spelled = respell(word, _DATE_WORDS)
+        if spelled is None:
+            out.append(word)
+        elif index == 0 and word[:1].isupper():
+            out.append(spelled[:1].upper() + spelled[1:])
+        else:
+            out.append(spelled)
+    return " ".join(out)
 
 
 def number_to_words(n: int) -> str:

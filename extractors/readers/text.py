@@ -38,3 +38,23 @@ def clean_value(text: str) -> str:
     text = _LEADERS.sub(" ", text)
     text = _EDGE_JUNK.sub("", text)
     return nfc(text)
+
+
+def respell(word: str, spellings: dict[str, list[str]]) -> str | None:
+    """The one spelling of a closed vocabulary that ``word`` folds to (its marks restored), or None.
+
+    ``spellings`` maps folded forms to their spellings; a form with several spellings ("mot": một,
+    mốt) is left to the caller's context rules (None), as is a word outside the vocabulary.
+    """
+    options = spellings.get(fold(word), [])
+    if word.lower() in options:
+        return word.lower()
+    return options[0] if len(options) == 1 else None
+
+
+def spellings_of(words: list[str]) -> dict[str, list[str]]:
+    """A closed vocabulary by folded form, for ``respell``."""
+    by_form: dict[str, list[str]] = {}
+    for word in words:
+        by_form.setdefault(fold(word), []).append(word)
+    return by_form
