@@ -273,7 +273,7 @@ def respell_date_words(text: str) -> str:
 
     "mười"/"mươi" and "một"/"mốt" fold alike; the word before decides (ten follows no digit,
     "-ty" follows one; "mốt" is one after "mươi"). Words outside the vocabulary stay as read;
-    all but the first are lower case, as dates in words are printed.
+    all but the first are lower case, as dates in words are printed (all capitals stay capitals).
     """
     words = text.split()
     out: list[str] = []
@@ -292,7 +292,7 @@ def respell_date_words(text: str) -> str:
             out.append(spelled[:1].upper() + spelled[1:])
         else:
             out.append(spelled)
-    return " ".join(out)
+    return " ".join(out).upper() if text.isupper() else " ".join(out)
 
 
 def number_to_words(n: int) -> str:

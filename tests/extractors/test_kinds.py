@@ -68,3 +68,38 @@ def test_office_names_opening_a_place_are_spelled_right():
 
     assert read_place("Ủy bạn nhân dân xã Trà Vân, thành phố Đà Nẵng").value == "Ủy ban nhân dân xã Trà Vân, thành phố Đà Nẵng"
     assert read_place("UBND phường 12, quận Tân Bình").value == "UBND phường 12, quận Tân Bình"
+
+
+@pytest.mark.parametrize(("printed", "value", "doubtful"), [
+    ("Nồt ruôi C:2cm dưới sau mép phải", "Nốt ruồi C:2cm dưới sau mép phải", False),  # marks restored
+    ("Seo C:1cm trên sau đuôi mắt trải", "Sẹo C:1cm trên sau đuôi mắt trái", False),
+    ("Nốt ruồi C: 1cm trên sau đuôi. lông mảy phải", "Nốt ruồi C:1cm trên sau đuôi lông mày phải", False),
+    ("My (Mê, Nốt ruồi C:2,5cm trên đầu mày trái", "Nốt ruồi C:2,5cm trên đầu mày trái", False),  # the photo's edge
+    ("Sẹo chấm C:1cm trên đầu mày trái 3", "Sẹo chấm C:1cm trên đầu mày trái 3", True),  # a stray figure
+    ("Vết chàm C:3cm dưới trước dái tai trái", "Vết chàm C:3cm dưới trước dái tai trái", False),  # chàm ≠ chấm
+    ("SA", "SA", True),
+])
+def test_identifying_marks_are_spelled_with_the_words_such_descriptions_use(printed, value, doubtful):
+    from extractors.kinds import DOUBTFUL, read_identifying_marks
+
+    reading = read_identifying_marks(printed)
+    assert reading.value == value
+    assert (reading.factor == DOUBTFUL) is doubtful
+
+
+@pytest.mark.parametrize(("printed", "value", "province"), [
+    ("1z Nộ +- Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng",
+     "Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng", "Thành phố Đà Nẵng"),
+    ("HE, rũ cụt đa Phường Văn Quán, Quận Hà Đông, Thành phố Hà Nội",
+     "Phường Văn Quán, Quận Hà Đông, Thành phố Hà Nội", "Thành phố Hà Nội"),
+    ("Phường Đa Kao, Quận 1, Thành phố Hồ Chí Minh và IO", "Phường Đa Kao, Quận 1, Thành phố Hồ Chí Minh",
+     "Thành phố Hồ Chí Minh"),
+    ("Thôn Đông, Xã Liên Hòa, Tỉnh Quảng Ninh", "Thôn Đông, Xã Liên Hòa, Tỉnh Quảng Ninh", "Tỉnh Quảng Ninh"),
+    ("Xã Tân Phú Đông, Thành phố Sa Đéc, Tỉnh Đồng Tháp", "Xã Tân Phú Đông, Thành phố Sa Đéc, Tỉnh Đồng Tháp",
+     "Tỉnh Đồng Tháp"),
+])
+def test_unit_only_addresses_drop_what_was_read_beside_them(printed, value, province):
+    from extractors.kinds import read_unit_address
+
+    reading = read_unit_address(printed)
+    assert (reading.value, reading.extra["province"]) == (value, province)

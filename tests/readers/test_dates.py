@@ -125,3 +125,18 @@ def test_date_to_words_form():
 def test_first_date_in_text_wins():
     assert parse_date("Ngày cấp: 15/08/2021 Có giá trị đến: 15/08/2031").iso == "2021-08-15"
     assert parse_date("28I04I1993 cấp 15 / 08 / 2021").iso == "1993-04-28"
+
+
+@pytest.mark.parametrize(("read", "spelled"), [
+    ("Ngày mười sáu tháng bạ năm một nghìn chín trăm tám mươi lăm",
+     "Ngày mười sáu tháng ba năm một nghìn chín trăm tám mươi lăm"),
+    ("Ngày hai mươi lắm tháng sáu năm một nghìn chín trắm chín mươi", "Ngày hai mươi lăm tháng sáu năm một nghìn chín trăm chín mươi"),
+    ("Ngày hai mươi tư tháng Sáu năm hai nghìn không trăm mười", "Ngày hai mươi tư tháng sáu năm hai nghìn không trăm mười"),
+    ("Ngày hai mười mốt tháng mươi hai năm môt nghìn chín trăm ba mươi môt",  # mười/mươi, một/mốt by context
+     "Ngày hai mươi mốt tháng mười hai năm một nghìn chín trăm ba mươi mốt"),
+    ("NGAY MONG BON THANG GIENG", "NGÀY MỒNG BỐN THÁNG GIÊNG"),  # printed in capitals: kept so
+])
+def test_number_words_of_a_date_get_their_marks_back(read, spelled):
+    from extractors.readers.dates import respell_date_words
+
+    assert respell_date_words(read) == spelled
