@@ -86,7 +86,7 @@ def read_name(raw: str) -> Reading:
     if not value:
         return Reading(None, problems=["no name found"])
     words, factor, problems = [], 1.0, []
-    for position, (word, repaired) in enumerate(_name_words(value)):
+    for position, (word, repaired) in enumerate(_without_row_number(_name_words(value))):
         # the first word is a surname, a short closed list: "NGUYÊN" there can only be NGUYỄN
         spelled, word_factor = _name_syllable(word, "surnames" if position == 0 else "syllables")
         if repaired:  # trusted as far as the repaired word is a common name part
@@ -114,6 +114,15 @@ def _name_words(value: str) -> list[tuple[str, bool]]:
     return words
 
 
+def _without_row_number(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """A table's row number read into the name ("I NGUYỄN ĐỨC CƯỜNG", "II TRẦN KIM VÂN"): no surname is one
+    or two letters long, so such a word before a surname is dropped."""
+    if len(words) > 2 and len(words[0][0]) <= 2 and fold(words[1][0]) in name_syllables("surnames") \
+            and fold(words[0][0]) not in name_syllables("surnames"):
+        return [(words[1][0], True), *words[2:]]
+    return words
+
+
 def _vietnamese_letter(character: str) -> bool:
     """A letter of the Vietnamese alphabet: marks sit on vowels only (Ñ, Ç, Ø are foreign)."""
     base, *marks = unicodedata.normalize("NFD", character.lower())
@@ -130,12 +139,29 @@ def _known_name_part(word: str) -> bool:
 
 
 def _split_run_together(word: str) -> list[str]:
-    if _known_name_part(word):
+    """The fewest name parts a word with lost spaces is made of ("MAIMINHLAN" → MAI MINH LAN).
+
+    A part may carry a wrong mark (it is repaired later) but must fold to a name part; a word
+    that is itself a name part, or that splits no way, stays whole.
+    """
+    if fold(word) in name_syllables() or len(word) > MAX_RUN_TOGETHER:
         return [word]
-    for cut in range(1, len(word)):
-        if _known_name_part(word[:cut]) and _known_name_part(word[cut:]):
-            return [word[:cut], word[cut:]]
-    return [word]
+    return _fewest_name_parts(word) or [word]
+
+
+MAX_RUN_TOGETHER = 24  # four or five syllables; longer is not a name that lost its spaces
+
+
+@lru_cache(maxsize=4096)
+def _fewest_name_parts(word: str) -> list[str] | None:
+    if fold(word) in name_syllables():
+        return [word]
+    best: list[str] | None = None
+    for cut in range(2, len(word) - 1):  # no one-letter parts: "Y" would split almost anything
+        head, rest = word[:cut], _fewest_name_parts(word[cut:])
+        if fold(head) in name_syllables() and rest and (best is None or len(rest) + 1 < len(best)):
+            best = [head, *rest]
+    return best
 
 
 def _name_syllable(word: str, kind: str) -> tuple[str, float]:

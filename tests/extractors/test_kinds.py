@@ -103,3 +103,17 @@ def test_unit_only_addresses_drop_what_was_read_beside_them(printed, value, prov
 
     reading = read_unit_address(printed)
     assert (reading.value, reading.extra["province"]) == (value, province)
+
+
+@pytest.mark.parametrize(("printed", "value"), [
+    ("MAIMINHLAN", "MAI MINH LAN"),  # every space lost
+    ("NGUYỄNĐỨCTOÀN", "NGUYỄN ĐỨC TOÀN"),
+    ("LÊHOÀNG NAM", "LÊ HOÀNG NAM"),
+    ("I NGUYỄN ĐỨC CƯỜNG", "NGUYỄN ĐỨC CƯỜNG"),  # a members table's row number read into the name
+    ("II TRẦN KIM VÂN", "TRẦN KIM VÂN"),
+    ("NGÔ BẢO CHÂU", "NGÔ BẢO CHÂU"),  # nothing to split or drop
+])
+def test_names_that_lost_their_spaces_or_gained_a_row_number(printed, value):
+    reading = read_name(printed)
+    assert reading.value == value
+    assert reading.factor < 0.9 or printed == value, "a repaired name is not stated with confidence"
