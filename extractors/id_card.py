@@ -236,6 +236,8 @@ def apply_mrz(document: Document, found: tuple[MrzReading, Page], has_qr: bool) 
     if not mrz.valid:
         document.flag("mrz: check digits fail")
         return
+    if not mrz.checks.get("composite"):  # its parts are checked one by one, but the lines as read hold an error
+        _cap(document.fields["mrz"], UNCHECKED_MRZ, "mrz: the composite check digit fails")
     machine = {"date_of_birth": mrz.birth_date, "sex": mrz.sex}
     if mrz.checks.get("id_number", mrz.checks.get("composite")) and mrz.id_number:
         machine["id_number"] = mrz.id_number
@@ -260,7 +262,7 @@ def check_name_against_mrz(document: Document, mrz: MrzReading) -> None:
     """
     name = document.fields.get("full_name")
     if name is None or not isinstance(name.value, str):
-        _cap(document.fields["mrz"], UNCHECKED_NAME_LINE, "mrz: the name line has no check digit and no printed name to compare")
+        _cap(document.fields["mrz"], UNCHECKED_MRZ, "mrz: the name line has no check digit and no printed name to compare")
     elif names_match(name.value, mrz.name):
         if name.source != "qr":
             name.confidence = max(name.confidence, min(0.95, name.confidence + 0.1))
@@ -270,7 +272,7 @@ def check_name_against_mrz(document: Document, mrz: MrzReading) -> None:
             distrust(document, "full_name", "full_name: disagrees with the MRZ name")
 
 
-UNCHECKED_NAME_LINE = 0.85
+UNCHECKED_MRZ = 0.85  # MRZ lines holding a part no check digit confirms (the name line, a failed composite)
 
 
 def _cap(field: Field, confidence: float, note: str) -> None:

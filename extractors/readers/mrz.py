@@ -171,10 +171,13 @@ def _read(l1: str, l2: str, l3: str) -> MrzReading | None:
     line2 = birth_raw + l2[6].translate(_TO_DIGIT) + l2[7] + expiry_raw \
         + l2[14].translate(_TO_DIGIT) + nationality + optional2 + composite_digit
     try:
-        composite_ok = mrz_check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29]) \
-            == composite_digit
+        composite = str(mrz_check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29]))
     except ValueError:
-        composite_ok = False
+        composite = None
+    composite_ok = composite == composite_digit
+    if composite and not composite_digit.isdigit() and doc_ok and birth_ok and expiry_ok and id_ok:
+        # the composite digit read as a filler: every part it covers is checked, so it is known
+        line2, composite_ok, repaired = line2[:29] + composite, True, True
 
     century = None
     id_year = birth_year_from_id(id_number) if id_number else None

@@ -126,7 +126,9 @@ def test_tesseract_outputs():
     r = parse_td1(TESSERACT_K_IN_FILLER)
     assert r.valid and r.checks["composite"] and r.id_number == "001001378596" and r.name == "LE HOANG KHANH"
     r = parse_td1(TESSERACT_SHORT_LINE2)  # eleven fillers read as six, composite digit lost
-    assert r.valid and not r.checks["composite"] and r.id_number == "001104256724"
+    # every part the composite covers is checked on its own: the lost digit is computed, as a repair
+    assert r.valid and r.checks["composite"] and r.repaired and r.id_number == "001104256724"
+    assert r.lines[1] == "0404022F4301015VNM<<<<<<<<<<<4"
     assert (r.birth_date, r.sex, r.expiry_date) == ("1904-04-02", "Nữ", "2043-01-01")
     assert r.surname == "NGUYEN" and r.given_names.startswith("VAN")
     assert parse_td1(TESSERACT_VIE_3_AS_5) is None
@@ -139,3 +141,12 @@ def test_line1_head_misread():
         r = parse_td1([head + GOOD[0][5:], GOOD[1], GOOD[2]])
         assert r is not None and r.lines[0] == GOOD[0] and r.issuing_state == "VNM"
 
+
+
+def test_a_composite_digit_read_as_a_filler_is_computed_only_when_every_part_it_covers_is_checked():
+    lines = make_mrz("095611848400", "950911", "M", "350911", "NGUYEN<<TIEN<HAI")
+    lost = "\n".join([lines[0], lines[1][:29] + "<", lines[2]])
+    r = parse_td1(lost)
+    assert r.checks["composite"] and r.repaired and r.lines[1] == lines[1]
+    damaged_id = "\n".join([lines[0][:29] + "<", lines[1][:29] + "<", lines[2]])  # no id check digit either
+    assert not parse_td1(damaged_id).checks["composite"]
