@@ -13,6 +13,7 @@ from dataclasses import replace
 from collections.abc import Callable, Mapping
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from extractors.classify import phrase_present
 from extractors.engine import PageView
@@ -30,6 +31,7 @@ QR_CONFIDENCE = 0.99  # Reed-Solomon corrected: a decoded payload is what was en
 MRZ_CONFIDENCE = 0.98  # check digits hold
 REPAIRED_MRZ = 0.95  # they hold after repairing misread characters, and agree with the id number
 MRZ_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+MRZ_LINE = 30
 BACK_MARKERS = ["IDVNM", "Đặc điểm nhân dạng", "Date, month, year", "Date of issue",
                 "Nơi đăng ký khai sinh", "Ngày, tháng, năm cấp", "CỤC TRƯỞNG"]
 FRONT_MARKERS = ["Full name", "Họ và tên", "Date of birth", "Ngày sinh", "CĂN CƯỚC", "IDENTITY CARD"]
@@ -266,10 +268,30 @@ def check_name_against_mrz(document: Document, mrz: MrzReading) -> None:
     elif names_match(name.value, mrz.name):
         if name.source != "qr":
             name.confidence = max(name.confidence, min(0.95, name.confidence + 0.1))
+    elif name.source == "qr" and _close_to(mrz_name_line(name.value), mrz.lines[2]):
+        # the QR code is error-corrected and the name line is its name unmarked: OCR misread the line
+        field = document.fields["mrz"]
+        field.value = "\n".join([*mrz.lines[:2], mrz_name_line(name.value)])
+        _cap(field, REPAIRED_MRZ, "mrz: the name line as the QR code's name spells it (OCR misread it)")
     else:
         distrust(document, "mrz", "mrz: the name line disagrees with the printed name")
         if name.source != "qr":
             distrust(document, "full_name", "full_name: disagrees with the MRZ name")
+
+
+NAME_LINE_SIMILARITY = 70  # rapidfuzz ratio of the names (fillers off): the same name misread, not another name
+
+
+def mrz_name_line(full_name: str) -> str | None:
+    """The TD1 name line for a Vietnamese name: SURNAME<<GIVEN<NAMES without marks (Đ as D), filled to 30.
+    None for names longer than the line: how those are cut is not settled here."""
+    words = fold(full_name).upper().split()
+    line = words[0] + "<<" + "<".join(words[1:]) if len(words) >= 2 else ""
+    return line.ljust(MRZ_LINE, "<") if line and len(line) <= MRZ_LINE else None
+
+
+def _close_to(rebuilt: str | None, read: str) -> bool:
+    return rebuilt is not None and fuzz.ratio(rebuilt.rstrip("<"), read.rstrip("<")) >= NAME_LINE_SIMILARITY
 
 
 UNCHECKED_MRZ = 0.85  # MRZ lines holding a part no check digit confirms (the name line, a failed composite)
