@@ -34,6 +34,7 @@ PAGE_TIMEOUT_S = 180
 GOOD_READING = 0.5  # reading score above which a page is taken as upright
 
 _WORD_EDGES = re.compile(r"^\W+|\W+$")
+_ETH_AS_D = str.maketrans("Ðð", "Đđ")  # Tesseract's Icelandic eth for Vietnamese đ: they look alike, Vietnamese has no eth
 
 
 @dataclass
@@ -191,7 +192,7 @@ def parse_tsv(tsv: str) -> list[Word]:
         cells = row.split("\t")
         if len(cells) < 12 or cells[0] != "5":
             continue
-        text = unicodedata.normalize("NFC", cells[11]).strip()
+        text = unicodedata.normalize("NFC", cells[11]).strip().translate(_ETH_AS_D)
         if not text:
             continue
         left, top, width, height = (int(v) for v in cells[6:10])

@@ -117,3 +117,15 @@ def test_names_that_lost_their_spaces_or_gained_a_row_number(printed, value):
     reading = read_name(printed)
     assert reading.value == value
     assert reading.factor < 0.9 or printed == value, "a repaired name is not stated with confidence"
+
+
+@pytest.mark.parametrize(("printed", "value"), [
+    ("Số 53 đường Láng Hạ, Phường. Trung Hòa, Quận Cầu Giấy, Thành phố Hà Nội",
+     "Số 53 đường Láng Hạ, Phường Trung Hòa, Quận Cầu Giấy, Thành phố Hà Nội"),  # a speck after a word
+    ("Số 31 ngõ 39 đường Lý. Thường Kiệt, Phường 12, Quận 10, Thành phố Hồ Chí Minh",
+     "Số 31 ngõ 39 đường Lý Thường Kiệt, Phường 12, Quận 10, Thành phố Hồ Chí Minh"),
+    ("Số 5 Nguyễn Huệ, P. Bến Nghé, Q. 1, Tp. Hồ Chí Minh",
+     "Số 5 Nguyễn Huệ, P. Bến Nghé, Q. 1, Tp. Hồ Chí Minh"),  # abbreviations keep their full stops
+])
+def test_full_stops_inside_an_address_are_specks_unless_they_end_an_abbreviation(printed, value):
+    assert correct_address_spelling(printed)[0] == value

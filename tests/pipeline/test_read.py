@@ -108,3 +108,8 @@ def test_tesseract_past_its_time_limit_is_an_ocr_failure(short_page):
 
     with pytest.raises(OcrFailed, match="longer than"):
         TesseractEngine(timeout_s=0.001).read(np.vstack([short_page] * 4), psm=6)
+
+
+def test_tesseract_eth_is_read_as_vietnamese_d():
+    tsv = "5\t1\t1\t1\t1\t1\t10\t10\t40\t20\t90\tÐường\n5\t1\t1\t1\t1\t2\t55\t10\t40\t20\t90\tÐao"
+    assert [w.text for w in parse_tsv(tsv)] == ["Đường", "Đao"]
