@@ -401,8 +401,7 @@ def read_unit_address(raw: str) -> Reading:
     """An address of administrative units only (a card's place of origin or of birth registration).
 
     Words OCR'd from the photo or the fingerprint box beside the value are dropped: before the first
-    capitalised place word ("Phường", "Xã", "Thôn", ...) and after a last part that begins with a whole
-    unit name ("Thành phố Hồ Chí Minh và IO").
+    capitalised place word ("Phường", "Xã", "Thôn", ...) and after the province.
     """
     words = clean_value(raw).split()
     for index, word in enumerate(words):
@@ -410,14 +409,23 @@ def read_unit_address(raw: str) -> Reading:
             words = words[index:]
             break
     text, _ = correct_address_spelling(" ".join(words))
-    *parts, last = text.split(", ") if text else [""]
-    last_words = last.split()
-    whole = fold(last) in unit_spellings()  # "Phường Tân Phú Đông" is a unit, not "Phường Tân Phú" and a word
-    for size in range(len(last_words) - 1 if not whole else 0, 1, -1):
-        if fold(" ".join(last_words[:size])) in unit_spellings():
-            last = " ".join(last_words[:size])
-            break
-    return read_address(", ".join([*parts, last]))
+    return read_address(_up_to_last_province(text))
+
+
+def _up_to_last_province(text: str) -> str:
+    """The address up to its last province name: what follows is from beside or below the value
+    ("Thành phố Hồ Chí Minh và IO Ngày, tháng, năm cấp ..."). The last, because a former district
+    may bear a province's name ("Thành phố Huế, Tỉnh Thừa Thiên Huế")."""
+    from extractors.readers.addresses import province_names
+
+    words = text.split()
+    end = None
+    for start in range(1, len(words)):
+        for size in range(min(6, len(words) - start), 1, -1):
+            if fold(" ".join(words[start:start + size]).rstrip(",.")) in province_names():
+                end = start + size
+                break
+    return " ".join(words[:end]).rstrip(",") if end else text
 
 
 @lru_cache(maxsize=1)

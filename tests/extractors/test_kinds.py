@@ -97,6 +97,10 @@ def test_identifying_marks_are_spelled_with_the_words_such_descriptions_use(prin
     ("Thôn Đông, Xã Liên Hòa, Tỉnh Quảng Ninh", "Thôn Đông, Xã Liên Hòa, Tỉnh Quảng Ninh", "Tỉnh Quảng Ninh"),
     ("Xã Tân Phú Đông, Thành phố Sa Đéc, Tỉnh Đồng Tháp", "Xã Tân Phú Đông, Thành phố Sa Đéc, Tỉnh Đồng Tháp",
      "Tỉnh Đồng Tháp"),
+    ("Phường Đa Kao, Quận 1, Thành phố Hồ Chí Minh và IOEzo4.- nải Ngày, tháng, nằm cấp/Date ofissue: 10/12/2024",
+     "Phường Đa Kao, Quận 1, Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"),  # ran on into the next label
+    ("Phường Phú Hội, Thành phố Huế, Tỉnh Thừa Thiên Huế", "Phường Phú Hội, Thành phố Huế, Tỉnh Thừa Thiên Huế",
+     "Thành phố Huế"),  # a former district bearing a (now) province's name is not the end
 ])
 def test_unit_only_addresses_drop_what_was_read_beside_them(printed, value, province):
     from extractors.kinds import read_unit_address
