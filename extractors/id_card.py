@@ -19,7 +19,7 @@ from extractors.classify import phrase_present
 from extractors.engine import PageView
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
-from extractors.readers.names import names_match
+from extractors.readers.names import fold_name_for_mrz, names_match
 from extractors.readers.qr import QrReading, decode_qr, parse_qr_payload
 from extractors.readers.text import fold
 from extractors.spec import TypeSpec
@@ -285,9 +285,8 @@ NAME_LINE_SIMILARITY = 70  # rapidfuzz ratio of the names (fillers off): the sam
 def mrz_name_line(full_name: str) -> str | None:
     """The TD1 name line for a Vietnamese name: SURNAME<<GIVEN<NAMES without marks (Đ as D), filled to 30.
     None for names longer than the line: how those are cut is not settled here."""
-    words = fold(full_name).upper().split()
-    line = words[0] + "<<" + "<".join(words[1:]) if len(words) >= 2 else ""
-    return line.ljust(MRZ_LINE, "<") if line and len(line) <= MRZ_LINE else None
+    line = fold_name_for_mrz(full_name)
+    return line.ljust(MRZ_LINE, "<") if "<<" in line and len(line) <= MRZ_LINE else None
 
 
 def _close_to(rebuilt: str | None, read: str) -> bool:

@@ -86,7 +86,7 @@ def read_name(raw: str) -> Reading:
     if not value:
         return Reading(None, problems=["no name found"])
     words, factor, problems = [], 1.0, []
-    for position, (word, repaired) in enumerate(_without_row_number(_name_words(value))):
+    for position, (word, repaired) in enumerate(_without_stray_tail(_without_row_number(_name_words(value)))):
         # the first word is a surname, a short closed list: "NGUYÊN" there can only be NGUYỄN
         spelled, word_factor = _name_syllable(word, "surnames" if position == 0 else "syllables")
         if repaired:  # trusted as far as the repaired word is a common name part
@@ -120,6 +120,14 @@ def _without_row_number(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]
     if len(words) > 2 and len(words[0][0]) <= 2 and fold(words[1][0]) in name_syllables("surnames") \
             and fold(words[0][0]) not in name_syllables("surnames"):
         return [(words[1][0], True), *words[2:]]
+    return words
+
+
+def _without_stray_tail(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Specks read after a name ("HUỲNH THÙY HẠNH - KI", "... TOÀN ÔÕ"): last words of one or two
+    characters that are no name part are dropped (the name is then marked repaired)."""
+    while len(words) > 2 and len(words[-1][0]) <= 2 and fold(words[-1][0]) not in name_syllables():
+        words = [*words[:-2], (words[-2][0], True)]
     return words
 
 
@@ -224,9 +232,12 @@ def read_identifying_marks(raw: str) -> Reading:
         words.append(bare)
         if fold(bare) not in _MARK_WORDS and not _MEASURE.match(bare):
             unknown.append(bare)
+    while words and words[-1] in unknown:  # a tail from beside the value ("Độc lập - Tự do"), not a description
+        unknown.remove(words.pop())
+        unknown.append("")  # dropped, so the value stays doubtful
     value = " ".join(words)
     if not value:
-        return Reading(None)
+        return Reading(None, problems=["personal identification: nothing read is a description"] if unknown else [])
     if unknown:
         return Reading(value, DOUBTFUL, ["personal identification: words such descriptions do not use"])
     return Reading(value)

@@ -75,9 +75,11 @@ def test_office_names_opening_a_place_are_spelled_right():
     ("Seo C:1cm trên sau đuôi mắt trải", "Sẹo C:1cm trên sau đuôi mắt trái", False),
     ("Nốt ruồi C: 1cm trên sau đuôi. lông mảy phải", "Nốt ruồi C:1cm trên sau đuôi lông mày phải", False),
     ("My (Mê, Nốt ruồi C:2,5cm trên đầu mày trái", "Nốt ruồi C:2,5cm trên đầu mày trái", False),  # the photo's edge
-    ("Sẹo chấm C:1cm trên đầu mày trái 3", "Sẹo chấm C:1cm trên đầu mày trái 3", True),  # a stray figure
+    ("Sẹo chấm C:1cm trên đầu mày trái 3", "Sẹo chấm C:1cm trên đầu mày trái", True),  # a stray figure dropped
+    ("Sẹo C:2,5cm trên đầu mày trái Độc lập - Tự do - Hạ", "Sẹo C:2,5cm trên đầu mày trái", True),  # the motto
+    ("Nốt ruồi C:2cm XYZ trên mép phải", "Nốt ruồi C:2cm XYZ trên mép phải", True),  # inside: kept, doubted
     ("Vết chàm C:3cm dưới trước dái tai trái", "Vết chàm C:3cm dưới trước dái tai trái", False),  # chàm ≠ chấm
-    ("SA", "SA", True),
+    ("SA", None, False),
 ])
 def test_identifying_marks_are_spelled_with_the_words_such_descriptions_use(printed, value, doubtful):
     from extractors.kinds import DOUBTFUL, read_identifying_marks
@@ -85,6 +87,7 @@ def test_identifying_marks_are_spelled_with_the_words_such_descriptions_use(prin
     reading = read_identifying_marks(printed)
     assert reading.value == value
     assert (reading.factor == DOUBTFUL) is doubtful
+    assert reading.problems or not (doubtful or value is None), "whatever was doubted or dropped says so"
 
 
 @pytest.mark.parametrize(("printed", "value", "province"), [
@@ -116,6 +119,8 @@ def test_unit_only_addresses_drop_what_was_read_beside_them(printed, value, prov
     ("I NGUYỄN ĐỨC CƯỜNG", "NGUYỄN ĐỨC CƯỜNG"),  # a members table's row number read into the name
     ("II TRẦN KIM VÂN", "TRẦN KIM VÂN"),
     ("NGÔ BẢO CHÂU", "NGÔ BẢO CHÂU"),  # nothing to split or drop
+    ("HUỲNH THÙY HẠNH - KI", "HUỲNH THÙY HẠNH"),  # specks after the name
+    ("LÊ CÔNG ĐÌNH KHÁNH Ẽ", "LÊ CÔNG ĐÌNH KHÁNH"),
 ])
 def test_names_that_lost_their_spaces_or_gained_a_row_number(printed, value):
     reading = read_name(printed)
