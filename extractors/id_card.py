@@ -268,10 +268,10 @@ def check_name_against_mrz(document: Document, mrz: MrzReading) -> None:
     elif names_match(name.value, mrz.name):
         if name.source != "qr":
             name.confidence = max(name.confidence, min(0.95, name.confidence + 0.1))
-    elif name.source == "qr" and _close_to(mrz_name_line(name.value), mrz.lines[2]):
+    elif name.source == "qr" and _close_to(rebuilt := mrz_name_line(name.value), mrz.lines[2]):
         # the QR code is error-corrected and the name line is its name unmarked: OCR misread the line
         field = document.fields["mrz"]
-        field.value = "\n".join([*mrz.lines[:2], mrz_name_line(name.value)])
+        field.value = "\n".join([*mrz.lines[:2], rebuilt])
         _cap(field, REPAIRED_MRZ, "mrz: the name line as the QR code's name spells it (OCR misread it)")
     else:
         distrust(document, "mrz", "mrz: the name line disagrees with the printed name")

@@ -152,7 +152,7 @@ def _split_run_together(word: str) -> list[str]:
     A part may carry a wrong mark (it is repaired later) but must fold to a name part; a word
     that is itself a name part, or that splits no way, stays whole.
     """
-    if fold(word) in name_syllables() or len(word) > MAX_RUN_TOGETHER:
+    if len(word) > MAX_RUN_TOGETHER:
         return [word]
     return _fewest_name_parts(word) or [word]
 
@@ -232,13 +232,13 @@ def read_identifying_marks(raw: str) -> Reading:
         words.append(bare)
         if fold(bare) not in _MARK_WORDS and not _MEASURE.match(bare):
             unknown.append(bare)
+    doubtful = bool(unknown)  # a tail dropped below still leaves the value doubtful
     while words and words[-1] in unknown:  # a tail from beside the value ("Độc lập - Tự do"), not a description
         unknown.remove(words.pop())
-        unknown.append("")  # dropped, so the value stays doubtful
     value = " ".join(words)
     if not value:
-        return Reading(None, problems=["personal identification: nothing read is a description"] if unknown else [])
-    if unknown:
+        return Reading(None, problems=["personal identification: nothing read is a description"] if doubtful else [])
+    if doubtful:
         return Reading(value, DOUBTFUL, ["personal identification: words such descriptions do not use"])
     return Reading(value)
 
