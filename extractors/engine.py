@@ -15,7 +15,7 @@ from extractors.kinds import READERS, Reading
 import numpy as np
 from rapidfuzz import fuzz
 
-from extractors.readers.labels import LabelHit, find_all_labels
+from extractors.readers.labels import LabelHit, find_all_labels, label_tokens
 from extractors.readers.text import SYLLABLE, fold
 from extractors.spec import FieldSpec, TypeSpec
 from pipeline.geometry import union_bbox, visual_lines
@@ -29,16 +29,26 @@ CONTINUATION_GAP = 2.6  # word heights: how far below a value line its continuat
 
 @dataclass(frozen=True)
 class Region:
-    """Part of a page that belongs to a section: lines first..last, columns x0..x1."""
+    """Part of a page that belongs to a section: lines first..last, columns x0..x1.
+
+    In a table whose columns are the sections ("Vợ" | "Chồng") the labels stand
+    once, left of the columns, in a row-label column that ends at ``row_labels_x1``.
+    """
 
     section: str
     first_line: int
     last_line: int
     x0: float = float("-inf")
     x1: float = float("inf")
+    row_labels_x1: float | None = None
 
     def holds(self, line: int, x: float) -> bool:
         return self.first_line <= line <= self.last_line and self.x0 <= x < self.x1
+
+    def labels_row(self, line: int, bbox: tuple[int, int, int, int]) -> bool:
+        """Whether a label at ``bbox`` on ``line`` is a row label of this table column."""
+        return (self.row_labels_x1 is not None and self.first_line <= line <= self.last_line
+                and bbox[2] <= self.row_labels_x1)
 
 
 @dataclass
@@ -57,12 +67,27 @@ class PageView:
                 return region.section
         return MAIN
 
+    def serves(self, hit: LabelHit, section: str) -> bool:
+        """Whether a label hit may give a value of ``section``: it lies in the section, or labels a table row."""
+        return (self.section_at(hit.line_index, hit.bbox[0]) == section
+                or any(r.section == section and r.labels_row(hit.line_index, hit.bbox) for r in self.regions))
+
+    def region_of(self, hit: LabelHit, section: str) -> Region | None:
+        """The region of ``section`` a hit's value is read in: the one holding it, else the table column of its row."""
+        return next((r for r in self.regions if r.section == section and r.holds(hit.line_index, hit.bbox[0])),
+                    next((r for r in self.regions if r.section == section and r.labels_row(hit.line_index, hit.bbox)),
+                         None))
+
 
 def view_page(spec: TypeSpec, page: Page) -> PageView:
     lines = visual_lines(page.words)
     labels = spec.all_labels()
     anchors = sorted({a for phrases in spec.sections.values() for a in phrases} - set(labels))
-    found = [hit for hit in find_all_labels(lines, labels + anchors) if _plausible_label(hit, lines[hit.line_index])]
+    headings = [a for a in anchors if len(label_tokens(a)) == 1]  # "Vợ": only where no longer label holds it
+    found = _plausible_hits(lines, labels + [a for a in anchors if a not in headings])
+    found += [h for h in find_all_labels(lines, headings) if _column_heading(h, lines[h.line_index])
+              and not any(_overlap(h, other) for other in found)] if headings else []
+    found.sort(key=lambda h: (h.line_index, h.word_start))
     hits = [_value_up_to_next_label(hit, found, lines[hit.line_index]) for hit in found]
     headers = _header_lines(hits)
     field_hits = [h for h in hits if h.label in labels and h.line_index not in headers]
@@ -70,24 +95,67 @@ def view_page(spec: TypeSpec, page: Page) -> PageView:
     return PageView(page=page, lines=lines, hits=field_hits, regions=regions, header_lines=headers)
 
 
+def _plausible_hits(lines: list[list[Word]], labels: list[str]) -> list[LabelHit]:
+    return [hit for hit in find_all_labels(lines, labels) if _plausible_label(hit, lines[hit.line_index])] if labels else []
+
+
+def _column_heading(hit: LabelHit, line: list[Word]) -> bool:
+    """A one-word section heading ("VỢ", "Chồng"): spelled with its marks, wide apart from any other word.
+
+    Unmarked matching would take the surname "VÕ" for "Vợ".
+    """
+    word = line[hit.word_start]
+    if fold(hit.label) != fold(word.text) or word.text.strip(":.").lower() != hit.label.lower():
+        return False
+    before = line[hit.word_start - 1] if hit.word_start else None
+    after = line[hit.word_end] if hit.word_end < len(line) else None
+    gap = WIDE_GAP * _height(word)
+    return ((before is None or word.bbox[0] - before.bbox[2] > gap)
+            and (after is None or after.bbox[0] - word.bbox[2] > gap))
+
+
+def _overlap(hit: LabelHit, other: LabelHit) -> bool:
+    return hit.line_index == other.line_index and hit.word_start < other.word_end and other.word_start < hit.word_end
+
+
 def _plausible_label(hit: LabelHit, line: list[Word]) -> bool:
     """Whether a label found in mid-line is really a label, not words inside a value.
 
     Values contain label-like words ("Nơi cư trú: Số 12 ... Phường Văn Quán" has
     "Số" and, fuzzily, "Quê quán"). A form's labels open a line (after an item
-    number), or end in ':' or '/' (bilingual), or — read exactly — stand after a
-    wide gap ("Giới tính: Nam      Dân tộc: Kinh").
+    number), or end in ':' or '/' (bilingual), or stand alone on their line (a
+    heading), or — read exactly — stand after a wide gap ("Giới tính: Nam      Dân
+    tộc: Kinh"); a one-word label only as a column heading ("Vợ      Chồng").
     """
-    if hit.word_start <= _opening_word(line):
+    if hit.token_count == 1 and not hit.exact:
+        return False  # one damaged word is too easily another word ("CỘNG" for "Chồng")
+    if hit.word_start <= _opening_word(line) or _stands_alone(hit, line):
         return True
     last = line[hit.word_end - 1].text
     after = line[hit.word_end].text if hit.word_end < len(line) else ""
     if last.endswith(":") or ":" in last[-2:] or "/" in last or after[:1] in (":", "/"):
         return True
-    if hit.token_count == 1 or not hit.exact:
+    if not hit.exact:
         return False
     previous, first = line[hit.word_start - 1], line[hit.word_start]
-    return first.bbox[0] - previous.bbox[2] > 1.5 * max(1, first.bbox[3] - first.bbox[1])
+    gap_before = first.bbox[0] - previous.bbox[2] > WIDE_GAP * _height(first)
+    if hit.token_count > 1:
+        return gap_before
+    following = line[hit.word_end] if hit.word_end < len(line) else None
+    return gap_before and (following is None or following.bbox[0] - line[hit.word_end - 1].bbox[2] > WIDE_GAP * _height(first))
+
+
+WIDE_GAP = 1.5  # word heights between a value and the next label on its line
+
+
+def _stands_alone(hit: LabelHit, line: list[Word]) -> bool:
+    """A label of several words with nothing else on its line but specks ("Ti Thông tin người chồng")."""
+    others = line[: hit.word_start] + line[hit.word_end:]
+    return hit.token_count > 1 and sum(ch.isalnum() for w in others for ch in w.text) <= 3
+
+
+def _height(word: Word) -> int:
+    return max(1, word.bbox[3] - word.bbox[1])
 
 
 def _opening_word(line: list[Word]) -> int:
@@ -128,29 +196,70 @@ def _header_lines(hits: list[LabelHit]) -> set[int]:
 def _regions(spec: TypeSpec, lines: list[list[Word]], hits: list[LabelHit], headers: set[int]) -> list[Region]:
     """Where each section's fields are: from its anchor down to the first line labelled for another part.
 
-    Two anchors on one line (the wife's and the husband's columns) split the
-    page at the right anchor's left edge.
+    Anchors of several sections on one line (the wife's and the husband's columns)
+    split the page at the blank gutters between the columns below them; when the
+    labels below all stand left of the columns, the table's rows are labelled once
+    for every column.
     """
     anchor_of = {phrase: name for name, phrases in spec.sections.items() for phrase in phrases}
     own_labels = {name: {label for f in spec.fields.values() if f.section == name for label in f.labels}
                   for name in spec.sections}
-    starts: dict[int, list[tuple[str, float]]] = {}
+    starts: dict[int, dict[str, LabelHit]] = {}
     for hit in hits:
         section = anchor_of.get(hit.label)
         if section and hit.line_index not in headers:
-            starts.setdefault(hit.line_index, []).append((section, hit.bbox[0]))
+            leftmost = starts.setdefault(hit.line_index, {})
+            if section not in leftmost or hit.bbox[0] < leftmost[section].bbox[0]:
+                leftmost[section] = hit
+    field_labels = set(spec.all_labels())
     regions: list[Region] = []
-    for line, found in sorted(starts.items()):
-        leftmost: dict[str, float] = {}
-        for section, x in found:
-            leftmost[section] = min(x, leftmost.get(section, float("inf")))
-        columns = sorted(leftmost.items(), key=lambda item: item[1])
-        for index, (section, x) in enumerate(columns):
-            x0 = float("-inf") if index == 0 else x - 10
-            x1 = float("inf") if index == len(columns) - 1 else columns[index + 1][1] - 10
-            last = _section_end(line, section, x0, x1, hits, own_labels[section] | set(spec.sections[section]), len(lines))
-            regions.append(Region(section, line, last, x0, x1))
+    for line, leftmost in sorted(starts.items()):
+        columns = sorted(leftmost.items(), key=lambda item: item[1].bbox[0])
+        below = lines[line + 1: line + 1 + GUTTER_LINES]
+        row_labels_x1 = _row_label_edge(columns, below, [h for h in hits if line < h.line_index <= line + GUTTER_LINES
+                                                          and h.label in field_labels])
+        edges = [float("-inf") if row_labels_x1 is None else row_labels_x1,
+                 *(_gutter(below, left.bbox[2], right.bbox[0]) for (_, left), (_, right) in zip(columns, columns[1:])),
+                 float("inf")]
+        for index, (section, _) in enumerate(columns):
+            x0, x1 = edges[index], edges[index + 1]
+            scan_x0 = float("-inf") if row_labels_x1 is not None else x0  # a table ends at the next row label
+            last = _section_end(line, section, scan_x0, x1, hits, own_labels[section] | set(spec.sections[section]), len(lines))
+            regions.append(Region(section, line, last, x0, x1, row_labels_x1))
     return regions
+
+
+GUTTER_LINES = 12  # lines below a row of column headings that show where the columns are
+
+
+def _row_label_edge(columns: list[tuple[str, LabelHit]], below: list[list[Word]], labels: list[LabelHit]) -> float | None:
+    """Where the row labels end, when the columns are a table's: every label below stands left of them."""
+    if len(columns) < 2 or len(labels) < 2:
+        return None
+    first_column = columns[0][1].bbox[0]
+    if any(h.bbox[0] >= first_column for h in labels):
+        return None  # the columns repeat their own labels: side-by-side blocks, not a table
+    return _gutter(below, min(h.bbox[2] for h in labels), first_column)
+
+
+def _gutter(lines: list[list[Word]], lo: float, hi: float) -> float:
+    """The x between ``lo`` and ``hi`` that the fewest words of ``lines`` cross: the middle of the widest such run."""
+    lo, hi = int(lo), int(hi)
+    if hi - lo < 4:
+        return hi - 10
+    crossings = np.zeros(hi - lo, dtype=int)
+    for word in (w for line in lines for w in line):
+        start, end = max(word.bbox[0] - lo, 0), min(word.bbox[2] - lo, hi - lo)
+        if start < end:
+            crossings[start:end] += 1
+    best = crossings == crossings.min()
+    run_start, widest = 0, (0, 0)
+    for x in range(len(best) + 1):
+        if x == len(best) or not best[x]:
+            if x - run_start > widest[1] - widest[0]:
+                widest = (run_start, x)
+            run_start = x + 1
+    return lo + (widest[0] + widest[1]) / 2
 
 
 def _section_end(first: int, section: str, x0: float, x1: float, hits: list[LabelHit], own: set[str], line_count: int) -> int:
@@ -173,8 +282,7 @@ def find_field(spec: FieldSpec, views: list[PageView]) -> Field | None:
     """The first labelled value of a field in reading order that reads as its kind."""
     fallback: Field | None = None
     for view in views:
-        hits = [h for h in view.hits
-                if h.label in spec.labels and view.section_at(h.line_index, _centre_x(h.bbox)) == spec.section]
+        hits = [h for h in view.hits if h.label in spec.labels and view.serves(h, spec.section)]
         for index, hit in enumerate(hits):
             if index + 1 < len(hits) and hits[index + 1].line_index == hit.line_index:
                 continue  # "Quê quán" followed by its own translation "/ Place of origin": the value follows the last
@@ -192,22 +300,21 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
     Cards print some values under their label ("Có giá trị đến:" above the date),
     with another field's words to the right on the label's own line.
     """
-    region = next((r for r in view.regions
-                   if r.section == spec.section and r.holds(hit.line_index, _centre_x(hit.bbox))), None)
-    x0, x1 = (region.x0, region.x1) if region else (float("-inf"), float("inf"))
-    same_line = _trim_specks(drop_label_translation([w for w in hit.value_words if _inside(w, x0, x1)], spec.labels))
-    next_line = _trim_specks(_free_line(view, hit.line_index + 1, x0, x1))
+    region = view.region_of(hit, spec.section) or Region(spec.section, 0, len(view.lines))
+    same_line = _trim_specks(drop_label_translation([w for w in hit.value_words if _inside(w, region.x0, region.x1)],
+                                                    spec.labels))
+    next_line = _trim_specks(_free_line(view, hit.line_index + 1, region))
     candidates = []
     for line, words in ((hit.line_index, same_line), (hit.line_index + 1, next_line)):
         if words:
-            candidates.append(_continued(view, line, words, x0, x1) if spec.multiline else words)
+            candidates.append(_continued(view, line, words, region) if spec.multiline else words)
     return candidates
 
 
-def _continued(view: PageView, line: int, words: list[Word], x0: float, x1: float) -> list[Word]:
+def _continued(view: PageView, line: int, words: list[Word], region: Region) -> list[Word]:
     """A multi-line value: the following lines while they carry no label and sit right below."""
     current = words
-    while (following := _trim_specks(_free_line(view, line + 1, x0, x1))) and _close_below(current, following):
+    while (following := _trim_specks(_free_line(view, line + 1, region))) and _close_below(current, following):
         words, current = words + following, following
         line += 1
     return words
@@ -252,19 +359,20 @@ def _inside(word: Word, x0: float, x1: float) -> bool:
     return x0 <= centre < x1
 
 
-def _free_line(view: PageView, line: int, x0: float, x1: float) -> list[Word]:
-    """A line's words within the columns, unless it starts with a label of the type.
+def _free_line(view: PageView, line: int, region: Region) -> list[Word]:
+    """A line's words within the region's columns, unless it starts with a label of the type.
 
     Only a label at the start (after an item number) counts: "CCCD số 0123…" is a
-    value that merely contains the word "số".
+    value that merely contains the word "số". In a table, a row label starts a new row.
     """
     if line >= len(view.lines) or line in view.header_lines:
         return []
-    words = [w for w in view.lines[line] if _inside(w, x0, x1)]
+    words = [w for w in view.lines[line] if _inside(w, region.x0, region.x1)]
     if not words:
         return []
     first = words[_opening_word(words)]  # "6.", "§." or specks before a label
-    if any(h.line_index == line and h.bbox[0] <= first.bbox[2] and h.bbox[2] >= first.bbox[0] for h in view.hits):
+    if any(h.line_index == line and (h.bbox[0] <= first.bbox[2] and h.bbox[2] >= first.bbox[0]
+                                     or region.labels_row(line, h.bbox)) for h in view.hits):
         return []
     return words
 
@@ -274,10 +382,6 @@ def _close_below(above: list[Word], below: list[Word]) -> bool:
     height = float(np.median([w.bbox[3] - w.bbox[1] for w in above]))
     step = float(np.median([w.bbox[1] for w in below])) - float(np.median([w.bbox[1] for w in above]))
     return 0 < step <= CONTINUATION_GAP * max(1.0, height)
-
-
-def _centre_x(bbox: tuple[int, int, int, int]) -> float:
-    return (bbox[0] + bbox[2]) / 2
 
 
 def word_confidence(words: list[Word], page: Page) -> float:

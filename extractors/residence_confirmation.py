@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from extractors.engine import PageView, field_from_words
 from extractors.kinds import read_date, read_id_number, read_name, read_place, read_relation, read_sex
@@ -109,23 +110,59 @@ def _read_member(row: MemberRow, name_words: list[Word]) -> dict[str, str | None
 
 
 def read_authority(views: list[PageView]) -> Field | None:
-    """The most local police office in the page's header block ("CÔNG AN PHƯỜNG ...").
+    """The police office that issued the paper, in running-text case: "Công an phường Hoàn Kiếm".
+
+    The body's opening sentence names it as printed ("Công an phường X xác nhận
+    thông tin về cư trú ..."); where that sentence is missing, the header's most
+    local office line ("CÔNG AN PHƯỜNG X", under its superior) is set in the same case.
+    """
+    return _authority_in_sentence(views[0]) or _authority_in_header(views[0])
+
+
+def _authority_in_sentence(view: PageView) -> Field | None:
+    for words in view.lines[: max(10, len(view.lines) // 2)]:
+        folded = [fold(w.text).strip(".,:;") for w in words]
+        starts = [i for i in range(len(folded) - 1) if folded[i] == "cong" and folded[i + 1] == "an"]
+        ends = [j for j in range(len(folded) - 1) if folded[j] == "xac" and folded[j + 1].startswith("nhan")]
+        for first in starts:
+            last = next((j for j in ends if j > first + 2), None)
+            if last is not None and not _mostly_capitals(_text(words[first:last])):
+                office = words[first:last]
+                return field_from_words(read_place(_text(office)).value, office, view.page)
+    return None
+
+
+def _authority_in_header(view: PageView) -> Field | None:
+    """The most local office among the header's capitalised "CÔNG AN ..." lines.
 
     The header's left block (the office) and right block (the national motto)
-    share printed lines, so lines are cut at wide gaps first; the office is
-    printed in capitals, which tells it from the body's "Công an xã ... xác nhận".
+    share printed lines, so lines are cut at wide gaps first.
     """
-    view = views[0]
     offices = [segment for words in view.lines[: max(6, len(view.lines) // 4)] for segment in split_at_gaps(words)
-               if fold(_text(segment)).startswith("cong an") and _mostly_capitals(_text(segment))]
+               if _opens_with_police(segment) and _mostly_capitals(_text(segment))]
     if not offices:
         return None
     local = [o for o in offices if any(k in fold(_text(o)) for k in LOCAL_UNITS)]
     words = (local or offices)[-1]
-    return field_from_words(read_place(_text(words)).value, words, view.page)
+    value = read_place(_text(words)).value
+    return field_from_words(office_in_running_case(value) if value else None, words, view.page)
+
+
+def _opens_with_police(words: list[Word]) -> bool:
+    """"CÔNG AN", also as OCR damages it ("CÔNG 1N", "CONG AN")."""
+    return len(words) >= 3 and fuzz.ratio(fold(_text(words[:2])), "cong an") >= 70
+
+
+def office_in_running_case(capitals: str) -> str:
+    """ "CÔNG AN PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT" → "Công an phường Xuân Trường - Đà Lạt"."""
+    words = capitals.split()
+    unit_size = next((size for size in (2, 1) if fold(" ".join(words[2:2 + size])) in UNIT_WORDS), 0)
+    named = [word.capitalize() for word in words[2 + unit_size:]]
+    return " ".join(["Công", "an", *(w.lower() for w in words[2:2 + unit_size]), *named])
 
 
 LOCAL_UNITS = ("phuong", "xa ", "dac khu", "thi tran")
+UNIT_WORDS = {"phuong", "xa", "thi tran", "dac khu", "quan", "huyen", "thi xa", "thanh pho", "tinh"}
 
 
 def _text(words: list[Word]) -> str:

@@ -226,7 +226,8 @@ def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_s
     if use_spacy:
         exact_by_spacy = _exact_hits_spacy(page, variants)
         for vi, li, start in exact_by_spacy:
-            found[(vi, li, start, start + len(variants[vi]))] = 1.0
+            if not _crosses_colon(page.lines[li], start, start + len(variants[vi])):
+                found[(vi, li, start, start + len(variants[vi]))] = 1.0
     for vi, toks in enumerate(variants):
         n = len(toks)
         if not n:
@@ -242,12 +243,29 @@ def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_s
             for _text, score, idx in process.extract_iter(target, texts, scorer=fuzz.ratio,
                                                           score_cutoff=cutoff):
                 li, start = where[idx]
+                if _crosses_colon(page.lines[li], start, start + size):
+                    continue
                 key = (vi, li, start, start + size)
                 score = score / 100.0
                 if score >= 1.0 and use_spacy and size == n:
                     continue  # exact hits come from the PhraseMatcher on this path
                 found[key] = max(found.get(key, 0.0), score)
     return [_Candidate(vi, li, s, e, sc) for (vi, li, s, e), sc in found.items()]
+
+
+def _crosses_colon(line: PreparedLine, first: int, end: int) -> bool:
+    """Whether a colon stands between two tokens of the window: the printed label ended there.
+
+    No label holds a colon, so "tên: VÕ ANH ĐẠT" is the label "tên" and a value, never
+    the label "tên vợ" (both fold to "ten vo").
+    """
+    tokens = line.tokens[first:end]
+    for before, after in zip(tokens, tokens[1:]):
+        text = line.words[before.word].text
+        between = text[before.end:after.start] if before.word == after.word else text[before.end:]
+        if ":" in between:
+            return True
+    return False
 
 
 def _resolve_overlaps(cands: list[_Candidate], variants: tuple[tuple[str, ...], ...]

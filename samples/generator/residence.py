@@ -96,7 +96,7 @@ def make_residence_confirmation(rng: random.Random, seed: int, family: Family, s
         "current_residence": temporary or permanent.text, "household_head_name": family.head.name_caps,
         "relation_to_head": subject.relation_to_head, "household_head_id_number": family.head.id_number,
         "household_members": [_member_row(p) for p in members[:5]],
-        "issuing_authority": authority, "issue_date": issued.isoformat(),
+        "issuing_authority": sentence, "issue_date": issued.isoformat(),
     }
     numbered = [
         ("Họ, chữ đệm và tên", f["full_name"]), ("Ngày, tháng, năm sinh", dmy(subject.birth)), ("Giới tính", f["sex"]),

@@ -146,3 +146,10 @@ def test_overlapping_hits_kept_on_request():
     kept = find_all_labels(CARD, ["Số", "Số định danh cá nhân"], exclude_overlaps=False)
     on_line1 = sorted((h.label, h.word_start) for h in kept if h.line_index == 1)
     assert on_line1 == [("Số", 0), ("Số định danh cá nhân", 0)]
+
+
+def test_a_label_ends_at_a_colon_even_when_the_value_folds_like_its_next_word(use_spacy):
+    # "VÕ" and "vợ" fold alike: the colon shows the label was "Họ, chữ đệm, tên", not "... tên vợ"
+    hits = find_all_labels(page("Họ, chữ đệm, tên: VÕ ANH ĐẠT"), ["Họ, chữ đệm, tên vợ", "Họ, chữ đệm, tên"],
+                           use_spacy=use_spacy)
+    assert [(h.label, h.value_text) for h in hits] == [("Họ, chữ đệm, tên", "VÕ ANH ĐẠT")]

@@ -1,0 +1,92 @@
+"""The generic label → value engine on page layouts: sections stacked, side by side, and as table columns."""
+
+from __future__ import annotations
+
+from extractors.engine import extract_fields, view_page
+from extractors.registry import spec_for
+from schemas import Page, Word
+
+CHAR, GAP, ROW = 10, 8, 40
+
+
+def laid_out(rows: list[list[tuple[int, str]]]) -> Page:
+    """A page from rows of (x, text) cells: 10 px a character, one visual line per row."""
+    words = []
+    for n, cells in enumerate(rows):
+        for x, text in cells:
+            for token in text.split():
+                words.append(Word(text=token, confidence=0.97, bbox=(x, ROW * n, x + CHAR * len(token), ROW * n + 22), line=n))
+                x += CHAR * len(token) + GAP
+    return Page(number=1, width=1600, height=ROW * len(rows) + 40, dpi=300, source="ocr", words=words)
+
+
+def marriage_values(rows: list[list[tuple[int, str]]]) -> dict[str, object]:
+    spec = spec_for("marriage_certificate")
+    return {name: f.value for name, f in extract_fields(spec, [view_page(spec, laid_out(rows))]).items()}
+
+
+def test_a_table_with_one_label_column_and_a_column_per_spouse():
+    values = marriage_values([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(500, "Vợ"), (1050, "Chồng")],
+        [(60, "Họ, chữ đệm, tên:"), (330, "TRẦN MINH NHI"), (900, "TRẦN GIA ANH")],
+        [(60, "Ngày, tháng, năm sinh:"), (330, "23/08/1983"), (900, "28/01/1979")],
+        [(60, "Dân tộc:"), (330, "Kinh"), (900, "Tày")],
+        [(60, "Nơi cư trú:"), (330, "Thôn Phú Mỹ, Xã Hòa Phong,"), (900, "Số 249 phố Hai Bà Trưng,")],
+        [(330, "Thành phố Đà Nẵng"), (900, "Tỉnh Hưng Yên")],
+        [(60, "Giấy tờ tùy thân:"), (330, "CCCD số 048183945670"), (900, "CCCD số 034079649786")],
+        [(60, "Nơi đăng ký kết hôn: Ủy ban nhân dân phường Máy Tơ, thành phố Hải Phòng")],
+    ])
+    assert values["wife_full_name"] == "TRẦN MINH NHI" and values["husband_full_name"] == "TRẦN GIA ANH"
+    assert values["wife_date_of_birth"] == "1983-08-23" and values["husband_date_of_birth"] == "1979-01-28"
+    assert values["wife_ethnicity"] == "Kinh" and values["husband_ethnicity"] == "Tày"
+    assert values["wife_residence"] == "Thôn Phú Mỹ, Xã Hòa Phong, Thành phố Đà Nẵng"
+    assert values["husband_residence"] == "Số 249 phố Hai Bà Trưng, Tỉnh Hưng Yên"  # the next row stops it
+    assert values["wife_id_number"] == "048183945670" and values["husband_id_number"] == "034079649786"
+
+
+def test_stacked_sections_under_headings_a_surname_vo_does_not_open_the_wifes_section():
+    values = marriage_values([
+        [(400, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(60, "Thông tin người vợ:")],
+        [(60, "Họ, chữ đệm, tên: HUỲNH QUỲNH HÀ")],
+        [(60, "Dân tộc: Kinh")],
+        [(40, "Ti"), (60, "Thông tin người chồng")],
+        [(60, "Họ, chữ đệm, tên: VÕ ANH ĐẠT")],
+        [(60, "Dân tộc: Mường")],
+    ])
+    assert values["wife_full_name"] == "HUỲNH QUỲNH HÀ" and values["wife_ethnicity"] == "Kinh"
+    assert values["husband_full_name"] == "VÕ ANH ĐẠT" and values["husband_ethnicity"] == "Mường"
+
+
+def test_side_by_side_blocks_split_at_the_gutter_between_them():
+    values = marriage_values([
+        [(60, "Họ, chữ đệm, tên chồng: VÕ MINH HUY"), (820, "Họ, chữ đệm, tên vợ: NGUYỄN BẢO UYÊN")],
+        [(60, "Dân tộc: Nùng"), (820, "Dân tộc: Kinh")],
+        [(60, "Nơi cư trú: Số 153 ngõ 70 đường Lê Lợi,"), (820, "Nơi cư trú: Thôn Hạ, Xã Nghi Phong,")],
+        [(60, "Phường Cẩm Trung, Tỉnh Quảng Ninh"), (820, "Tỉnh Nghệ An")],
+    ])
+    assert values["husband_full_name"] == "VÕ MINH HUY" and values["wife_full_name"] == "NGUYỄN BẢO UYÊN"
+    assert values["husband_ethnicity"] == "Nùng" and values["wife_ethnicity"] == "Kinh"
+    assert values["husband_residence"] == "Số 153 ngõ 70 đường Lê Lợi, Phường Cẩm Trung, Tỉnh Quảng Ninh"
+    assert values["wife_residence"] == "Thôn Hạ, Xã Nghi Phong, Tỉnh Nghệ An"
+
+
+def residence_authority(rows: list[list[tuple[int, str]]]) -> object:
+    from extractors.residence_confirmation import read_authority
+
+    spec = spec_for("residence_confirmation")
+    found = read_authority([view_page(spec, laid_out(rows))])
+    return found.value if found else None
+
+
+def test_the_issuing_police_office_is_named_as_in_running_text():
+    header = [[(60, "CÔNG AN THÀNH PHỐ THANH HÓA"), (900, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+              [(80, "CÔNG 1N PHƯỜNG ĐIỆN BIÊN"), (950, "Độc lập - Tự do - Hạnh phúc")],
+              [(500, "GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ")]]
+    sentence = [[(90, "Công an phường Điện Biên xác nhận thông tin về cư trú của công dân như sau:")]]
+    assert residence_authority(header + sentence) == "Công an phường Điện Biên"
+    # without the sentence, the header's most local office, set in the same case
+    assert residence_authority(header) == "Công an phường Điện Biên"
+    assert residence_authority([[(60, "CÔNG AN TỈNH LÂM ĐỒNG")], [(60, "CÔNG AN PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT")],
+                                [(500, "GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ")]]) == "Công an phường Xuân Trường - Đà Lạt"
