@@ -301,14 +301,28 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
     with another field's words to the right on the label's own line.
     """
     region = view.region_of(hit, spec.section) or Region(spec.section, 0, len(view.lines))
-    same_line = _trim_specks(drop_label_translation([w for w in hit.value_words if _inside(w, region.x0, region.x1)],
-                                                    spec.labels))
+    same_line = _trim_specks(_up_to_wide_gap(drop_label_translation(
+        [w for w in hit.value_words if _inside(w, region.x0, region.x1)], spec.labels)))
     next_line = _trim_specks(_free_line(view, hit.line_index + 1, region))
     candidates = []
     for line, words in ((hit.line_index, same_line), (hit.line_index + 1, next_line)):
         if words:
             candidates.append(_continued(view, line, words, region) if spec.multiline else words)
     return candidates
+
+
+def _up_to_wide_gap(words: list[Word]) -> list[Word]:
+    """A value ends where a wide blank opens on its line: beyond it is another block ("Số: 197   Độc lập - ...")."""
+    if len(words) < 2:
+        return words
+    gap = VALUE_GAP * float(np.median([_height(w) for w in words]))
+    for index in range(1, len(words)):
+        if words[index].bbox[0] - words[index - 1].bbox[2] > gap:
+            return words[:index]
+    return words
+
+
+VALUE_GAP = 4.0  # word heights
 
 
 def _continued(view: PageView, line: int, words: list[Word], region: Region) -> list[Word]:

@@ -273,9 +273,24 @@ def read_id_number(raw: str) -> Reading:
 
 
 def read_code(raw: str) -> Reading:
-    """Certificate and book numbers as printed: '123/2024', '01/2024-KS'."""
-    match = _CODE.search(clean_value(raw))
-    return Reading(match.group(0).strip(".-")) if match else Reading(None, problems=["number: not found"])
+    """Certificate and book numbers as printed: '123/2024', '01/2024-KS'.
+
+    Anything read after the number makes it doubtful: OCR may have split it ("06 2019" for
+    "06/2019", which is read so) or taken a speck for part of it.
+    """
+    text = clean_value(raw)
+    match = _CODE.search(text)
+    if not match:
+        return Reading(None, problems=["number: not found"])
+    rest = text[match.end():]
+    if not any(ch.isalnum() for ch in rest):
+        return Reading(match.group(0).strip(".-"))
+    split_year = _SPLIT_BOOK_YEAR.match(text)
+    value = f"{split_year[1]}/{split_year[2]}" if split_year else match.group(0).strip(".-")
+    return Reading(value, DOUBTFUL, ["number: more printed after it"])
+
+
+_SPLIT_BOOK_YEAR = re.compile(r"^(\d{1,3})\s+((?:19|20)\d\d)$")  # "06 2019": a book number whose "/" was lost
 
 
 @lru_cache(maxsize=1)
@@ -374,6 +389,8 @@ _LEADING_PLACE_WORDS.update({"5o": "Số", "s0": "Số"})  # OCR's digit-for-let
 
 def _leading_place_word(part: str) -> str:
     words = part.split()
+    if len(words) > 1 and fold(words[0]).strip(".:") == "to" and words[1][:1].isdigit() and words[0] != "Tổ":
+        return " ".join([_in_case_of(words[0], "Tổ"), *words[1:]])  # "Tố 15": a numbered residential group
     for size in (3, 2, 1):
         head = " ".join(words[:size])
         official = _LEADING_PLACE_WORDS.get(fold(head).strip(".:"))

@@ -138,3 +138,21 @@ def test_names_that_lost_their_spaces_or_gained_a_row_number(printed, value):
 ])
 def test_full_stops_inside_an_address_are_specks_unless_they_end_an_abbreviation(printed, value):
     assert correct_address_spelling(printed)[0] == value
+
+
+def test_a_numbered_residential_group_is_to_but_a_street_named_to_stays():
+    assert correct_address_spelling("Tố 15, đường Hoàng Diệu 2, Phường Linh Trung")[0].startswith("Tổ 15, ")
+    assert correct_address_spelling("Tô Hiến Thành, Phường 12, Quận 10")[0].startswith("Tô Hiến Thành, ")
+
+
+@pytest.mark.parametrize(("printed", "value", "sure"), [
+    ("03/2025", "03/2025", True),
+    ("01/2024-KS", "01/2024-KS", True),
+    ("06 2019", "06/2019", False),  # the "/" was lost: read as a book number, shown to a person
+    ("04-202 I »", "04-202", False),  # something more was printed or smudged after it
+])
+def test_certificate_and_book_numbers_are_doubted_when_more_was_read_after_them(printed, value, sure):
+    from extractors.kinds import read_code
+
+    reading = read_code(printed)
+    assert reading.value == value and (reading.factor == 1.0) == sure
