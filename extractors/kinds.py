@@ -493,6 +493,9 @@ def _snap(text: str, known: dict[str, str], what: str, keep_unknown: bool = Fals
         prefix = " ".join(words[:size]).strip(" .,:;`'\"")
         if len(words) > size and prefix in known:
             return Reading(known[prefix], REPAIRED)
+    endings = [value for key, value in known.items() if key.endswith(" " + folded)]
+    if len(endings) == 1:  # "Đê" of "Ê Đê": a one-letter first word taken for a speck
+        return Reading(endings[0], REPAIRED)
     match = process.extractOne(folded, known.keys(), scorer=fuzz.ratio, score_cutoff=75)
     if match:
         return Reading(known[match[0]], REPAIRED)

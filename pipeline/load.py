@@ -264,7 +264,7 @@ def _page_words(page, dpi: int) -> list[Word] | None:
     raw = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5, y_tolerance=3)
     words = [
         Word(
-            text=unicodedata.normalize("NFC", item["text"]),
+            text=unicodedata.normalize("NFC", item["text"]).replace("…", "..."),  # "1988………": leaders as dots
             confidence=1.0,
             bbox=(
                 int(item["x0"] * scale), int(item["top"] * scale),

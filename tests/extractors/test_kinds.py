@@ -156,3 +156,11 @@ def test_certificate_and_book_numbers_are_doubted_when_more_was_read_after_them(
 
     reading = read_code(printed)
     assert reading.value == value and (reading.factor == 1.0) == sure
+
+
+def test_an_ethnicity_whose_one_letter_first_word_was_lost_is_completed_with_doubt():
+    from extractors.kinds import read_ethnicity
+
+    reading = read_ethnicity("Đê")
+    assert reading.value == "Ê Đê" and reading.factor < 1.0
+    assert read_ethnicity("Kinh").factor == 1.0

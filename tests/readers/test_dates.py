@@ -140,3 +140,18 @@ def test_number_words_of_a_date_get_their_marks_back(read, spelled):
     from extractors.readers.dates import respell_date_words
 
     assert respell_date_words(read) == spelled
+
+
+@pytest.mark.parametrize(("read", "iso"), [
+    ("22 06 1980", "1980-06-22"),  # thin slashes OCR'd as spaces
+    ("29 08.1979", "1979-08-29"),
+    ("16/03 2016", "2016-03-16"),
+])
+def test_a_date_whose_slashes_became_spaces_is_read_as_repaired(read, iso):
+    reading = parse_date(read)
+    assert reading is not None and reading.iso == iso and reading.repaired
+
+
+def test_spaced_numbers_that_make_no_calendar_date_are_not_one():
+    assert parse_date("31 02 2016") is None
+    assert parse_date("Số 12 2019") is None
