@@ -298,9 +298,13 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
     """Where a value may be: after the label on its line, then on the next line.
 
     Cards print some values under their label ("Có giá trị đến:" above the date),
-    with another field's words to the right on the label's own line.
+    with another field's words to the right on the label's own line. A value's
+    lines below start no further left than a little before the label's line:
+    what stands further left is another column (a card's photo side, its labels).
     """
     region = view.region_of(hit, spec.section) or Region(spec.section, 0, len(view.lines))
+    line_start = min(w.bbox[0] for w in view.lines[hit.line_index])
+    region = replace(region, x0=max(region.x0, line_start - VALUE_INDENT * (hit.bbox[3] - hit.bbox[1])))
     same_line = _trim_specks(_up_to_wide_gap(drop_label_translation(
         [w for w in hit.value_words if _inside(w, region.x0, region.x1)], spec.labels)))
     next_line = _trim_specks(_free_line(view, hit.line_index + 1, region))
@@ -323,6 +327,7 @@ def _up_to_wide_gap(words: list[Word]) -> list[Word]:
 
 
 VALUE_GAP = 4.0  # word heights
+VALUE_INDENT = 3.0  # label heights a value's next line may start left of the label's line
 
 
 def _continued(view: PageView, line: int, words: list[Word], region: Region) -> list[Word]:
