@@ -283,13 +283,16 @@ def read_code(raw: str) -> Reading:
     if not match:
         return Reading(None, problems=["number: not found"])
     rest = text[match.end():]
+    value = match.group(0).strip(".-")
+    if _CUT_YEAR.search(value):
+        return Reading(value, DOUBTFUL, ["number: its year looks cut short"])
     if not any(ch.isalnum() for ch in rest):
-        return Reading(match.group(0).strip(".-"))
+        return Reading(value)
     split_year = _SPLIT_BOOK_YEAR.match(text)
-    value = f"{split_year[1]}/{split_year[2]}" if split_year else match.group(0).strip(".-")
-    return Reading(value, DOUBTFUL, ["number: more printed after it"])
+    return Reading(f"{split_year[1]}/{split_year[2]}" if split_year else value, DOUBTFUL, ["number: more printed after it"])
 
 
+_CUT_YEAR = re.compile(r"[/-](?:19|20)\d$")  # "04-202": a book year missing its last digit
 _SPLIT_BOOK_YEAR = re.compile(r"^(\d{1,3})\s+((?:19|20)\d\d)$")  # "06 2019": a book number whose "/" was lost
 
 
