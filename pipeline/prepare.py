@@ -21,6 +21,8 @@ TARGET_CHAR_HEIGHT = 30  # px: median glyph height; Tesseract reads best at x-he
 # A dusty form is read at a smaller size: reducing it averages its grain away (on the 100-item set
 # noisy scans went from 85.5 % to 90.5 % with every form at 26 px, but phone photos lost accuracy).
 DUSTY_SHEET_CHAR_HEIGHT = 26
+LARGE_PRINT_CHAR_HEIGHT = 26  # px: print this large (median glyph) is read better smaller: measured, see README
+LARGE_PRINT_TARGET = 18
 MAX_SKEW = 15.0
 SKEW_TOLERANCE = 0.3  # degrees: less skew than this costs Tesseract nothing, so is left alone
 
@@ -587,11 +589,14 @@ MAX_OCR_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 MP; Tesseract needs s
 def normalise_text_size(gray: np.ndarray, char_height: float, target: float) -> tuple[np.ndarray, float]:
     """Resize so the median glyph (``char_height`` px, 0 if unknown) is about ``target`` px.
 
-    Small print (phone photos, cards) is upscaled for accuracy; very large print is
-    downscaled for speed. Pages already near the target are left untouched.
+    Small print (phone photos, cards) is upscaled for accuracy; large print is
+    brought down to ``LARGE_PRINT_TARGET``, which Tesseract reads better (thin strokes of
+    display faces, slashes) and faster. Pages already near the target are left untouched.
     """
     if char_height <= 0:
         return gray, 1.0
+    if char_height > LARGE_PRINT_CHAR_HEIGHT:
+        target = LARGE_PRINT_TARGET
     scale = float(np.clip(target / char_height, 0.5, 3.0))
     scale = min(scale, (MAX_OCR_PIXELS / gray.size) ** 0.5)  # a misjudged glyph size must not blow up memory
     if 0.7 <= scale <= 1.3:
