@@ -175,9 +175,14 @@ def _mostly_capitals(text: str) -> bool:
 
 
 def read_signature_date(views: list[PageView]) -> Field | None:
-    """The date of the place-and-date line above the signature, after the table."""
+    """The date of the place-and-date line above the signature, after the table.
+
+    Only the lower half of a page is searched: the header's reference to the decree
+    ("Thông tư số 66/2023/TT-BCA ngày 17 tháng 11 năm 2023") is no issue date, even
+    when the signature's own date was misread.
+    """
     for view in reversed(views):
-        for words in reversed(view.lines):
+        for words in reversed(view.lines[len(view.lines) // 2:]):
             text = " ".join(w.text for w in words)
             if _DATE_LINE.search(fold(text)):
                 reading = read_date(text)
