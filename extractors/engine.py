@@ -84,19 +84,16 @@ def view_page(spec: TypeSpec, page: Page) -> PageView:
     labels = spec.all_labels()
     anchors = sorted({a for phrases in spec.sections.values() for a in phrases} - set(labels))
     headings = [a for a in anchors if len(label_tokens(a)) == 1]  # "Vợ": only where no longer label holds it
-    found = _plausible_hits(lines, labels + [a for a in anchors if a not in headings])
+    found = [hit for hit in find_all_labels(lines, labels + [a for a in anchors if a not in headings])
+             if _plausible_label(hit, lines[hit.line_index])]
     found += [h for h in find_all_labels(lines, headings) if _column_heading(h, lines[h.line_index])
-              and not any(_overlap(h, other) for other in found)] if headings else []
+              and not any(_overlap(h, other) for other in found)]
     found.sort(key=lambda h: (h.line_index, h.word_start))
     hits = [_value_up_to_next_label(hit, found, lines[hit.line_index]) for hit in found]
     headers = _header_lines(hits)
     field_hits = [h for h in hits if h.label in labels and h.line_index not in headers]
     regions = _regions(spec, lines, hits, headers)
     return PageView(page=page, lines=lines, hits=field_hits, regions=regions, header_lines=headers)
-
-
-def _plausible_hits(lines: list[list[Word]], labels: list[str]) -> list[LabelHit]:
-    return [hit for hit in find_all_labels(lines, labels) if _plausible_label(hit, lines[hit.line_index])] if labels else []
 
 
 def _column_heading(hit: LabelHit, line: list[Word]) -> bool:
@@ -124,25 +121,21 @@ def _plausible_label(hit: LabelHit, line: list[Word]) -> bool:
     Values contain label-like words ("Nơi cư trú: Số 12 ... Phường Văn Quán" has
     "Số" and, fuzzily, "Quê quán"). A form's labels open a line (after an item
     number), or end in ':' or '/' (bilingual), or stand alone on their line (a
-    heading), or — read exactly — stand after a wide gap ("Giới tính: Nam      Dân
-    tộc: Kinh"); a one-word label only as a column heading ("Vợ      Chồng").
+    heading), or — read exactly, several words long — stand after a wide gap
+    ("Giới tính: Nam      Dân tộc: Kinh"). One-word headings: ``_column_heading``.
     """
     if hit.token_count == 1 and not hit.exact:
-        return False  # one damaged word is too easily another word ("CỘNG" for "Chồng")
+        return False  # one damaged word is too easily another word
     if hit.word_start <= _opening_word(line) or _stands_alone(hit, line):
         return True
     last = line[hit.word_end - 1].text
     after = line[hit.word_end].text if hit.word_end < len(line) else ""
     if last.endswith(":") or ":" in last[-2:] or "/" in last or after[:1] in (":", "/"):
         return True
-    if not hit.exact:
+    if hit.token_count == 1 or not hit.exact:
         return False
     previous, first = line[hit.word_start - 1], line[hit.word_start]
-    gap_before = first.bbox[0] - previous.bbox[2] > WIDE_GAP * _height(first)
-    if hit.token_count > 1:
-        return gap_before
-    following = line[hit.word_end] if hit.word_end < len(line) else None
-    return gap_before and (following is None or following.bbox[0] - line[hit.word_end - 1].bbox[2] > WIDE_GAP * _height(first))
+    return first.bbox[0] - previous.bbox[2] > WIDE_GAP * _height(first)
 
 
 WIDE_GAP = 1.5  # word heights between a value and the next label on its line

@@ -321,7 +321,7 @@ def unit_spellings() -> dict[str, set[str]]:
 _STREET_WORDS = {"duong": "đường", "pho": "phố", "ngo": "ngõ", "ngach": "ngách", "hem": "hẻm", "thon": "thôn"}
 
 
-_UNIT_WORDS = ("phuong", "xa", "quan", "huyen", "thi xa", "thi tran", "thanh pho", "tinh", "dac khu")
+UNIT_WORDS = ("phuong", "xa", "quan", "huyen", "thi xa", "thi tran", "thanh pho", "tinh", "dac khu")  # unmarked
 # a speck glued before a word (".Phường", "„Số"), or standing alone between words; " - " is kept (Bà Rịa - Vũng Tàu)
 _STRAY_PUNCTUATION = re.compile(r"(?<!\w)[.„\"'`_~-]+(?=\w)|(?<=\s)[.;:„\"'`_~]+(?=\s)")
 
@@ -341,7 +341,7 @@ def tidy_address_punctuation(text: str) -> str:
         if not word.endswith("."):
             continue
         following = fold(" ".join(words[index + 1:index + 3]))
-        if any(following.startswith(unit + " ") or following == unit for unit in _UNIT_WORDS):
+        if any(following.startswith(unit + " ") or following == unit for unit in UNIT_WORDS):
             words[index] = word[:-1] + ","  # a misread comma before the next unit
         elif fold(word[:-1]) in _LEADING_PLACE_WORDS and words[index + 1][:1].isupper():
             words[index] = word[:-1]  # "Ấp. Tân Lập": a speck after a place word
@@ -392,7 +392,7 @@ _LEADING_PLACE_WORDS.update({"5o": "Số", "s0": "Số"})  # OCR's digit-for-let
 
 def _leading_place_word(part: str) -> str:
     words = part.split()
-    if len(words) > 1 and fold(words[0]).strip(".:") == "to" and words[1][:1].isdigit() and words[0] != "Tổ":
+    if len(words) > 1 and fold(words[0]).strip(".:") == "to" and words[1][:1].isdigit():
         return " ".join([_in_case_of(words[0], "Tổ"), *words[1:]])  # "Tố 15": a numbered residential group
     for size in (3, 2, 1):
         head = " ".join(words[:size])

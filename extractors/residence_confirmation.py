@@ -11,7 +11,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from extractors.engine import PageView, field_from_words
-from extractors.kinds import read_date, read_id_number, read_name, read_place, read_relation, read_sex
+from extractors.kinds import UNIT_WORDS, read_date, read_id_number, read_name, read_place, read_relation, read_sex
 from extractors.readers.text import fold
 from extractors.spec import TypeSpec
 from pipeline.geometry import split_at_gaps
@@ -162,7 +162,6 @@ def office_in_running_case(capitals: str) -> str:
 
 
 LOCAL_UNITS = ("phuong", "xa ", "dac khu", "thi tran")
-UNIT_WORDS = {"phuong", "xa", "thi tran", "dac khu", "quan", "huyen", "thi xa", "thanh pho", "tinh"}
 
 
 def _text(words: list[Word]) -> str:

@@ -17,7 +17,7 @@ CARD_LONG_MM = 85.6
 CARD_ASPECT = CARD_LONG_MM / 54.0  # ISO/IEC 7810 ID-1
 A4_ASPECT = 297.0 / 210.0
 CARD_WIDTH_PX = 1400  # a warped card at ~415 dpi: its 6-8 pt print gets Tesseract's preferred x-height
-TARGET_CHAR_HEIGHT = 30  # px: median glyph height; Tesseract reads best at x-height ~20-30 px
+TARGET_CHAR_HEIGHT = 30  # px: median glyph height small print is enlarged to
 # A dusty form is read at a smaller size: reducing it averages its grain away (on the 100-item set
 # noisy scans went from 85.5 % to 90.5 % with every form at 26 px, but phone photos lost accuracy).
 DUSTY_SHEET_CHAR_HEIGHT = 26
@@ -71,8 +71,7 @@ def prepare_page(pixels: np.ndarray, dpi: int | None = None) -> PreparedPage:
     char_height = glyph_height(boxes, rotation) / factor
     cleaned, dusty = erase_dotted_leaders(flat, char_height)
     kind = "card" if len(quads) == 2 else page_kind(cleaned.shape[1], cleaned.shape[0])
-    target = DUSTY_SHEET_CHAR_HEIGHT if dusty and kind == "sheet" else TARGET_CHAR_HEIGHT
-    sized, scale = normalise_text_size(cleaned, char_height, target)
+    sized, scale = normalise_text_size(cleaned, char_height, text_size_target(char_height, dusty and kind == "sheet"))
     return PreparedPage(
         image=sized, rotation=rotation, skew=skew, cropped=bool(quads), scale=scale,
         flattened=cleaned is not gray, kind=kind, quality=quality,
@@ -586,17 +585,25 @@ def _evenly_spaced(run: np.ndarray) -> bool:
 MAX_OCR_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 MP; Tesseract needs several bytes per pixel
 
 
+def text_size_target(char_height: float, dusty_sheet: bool) -> float:
+    """The median glyph height a page is read at.
+
+    Small print (phone photos, cards) is enlarged for accuracy; large print is brought
+    down to ``LARGE_PRINT_TARGET``, which Tesseract reads better (thin strokes of display
+    faces, slashes) and faster.
+    """
+    if char_height > LARGE_PRINT_CHAR_HEIGHT:
+        return LARGE_PRINT_TARGET
+    return DUSTY_SHEET_CHAR_HEIGHT if dusty_sheet else TARGET_CHAR_HEIGHT
+
+
 def normalise_text_size(gray: np.ndarray, char_height: float, target: float) -> tuple[np.ndarray, float]:
     """Resize so the median glyph (``char_height`` px, 0 if unknown) is about ``target`` px.
 
-    Small print (phone photos, cards) is upscaled for accuracy; large print is
-    brought down to ``LARGE_PRINT_TARGET``, which Tesseract reads better (thin strokes of
-    display faces, slashes) and faster. Pages already near the target are left untouched.
+    Pages already near the target are left untouched.
     """
     if char_height <= 0:
         return gray, 1.0
-    if char_height > LARGE_PRINT_CHAR_HEIGHT:
-        target = LARGE_PRINT_TARGET
     scale = float(np.clip(target / char_height, 0.5, 3.0))
     scale = min(scale, (MAX_OCR_PIXELS / gray.size) ** 0.5)  # a misjudged glyph size must not blow up memory
     if 0.7 <= scale <= 1.3:
