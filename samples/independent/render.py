@@ -803,7 +803,19 @@ def wrap_words(text, first_w, other_w, font, size):
     return lines
 
 
-class Style:
+class FamilyFaces:
+    """The regular (label) and bold faces of a style's ``family``."""
+
+    @property
+    def lf(self):
+        return fam(self.family, "r")
+
+    @property
+    def bf(self):
+        return fam(self.family, "b")
+
+
+class Style(FamilyFaces):
     """Random typographic choices for one form."""
 
     def __init__(self, rng, base=None, serif_bias=0.75):
@@ -823,14 +835,6 @@ class Style:
         self.leader_char = rng.choice([".", ".", ".", "…"])
         self.vcolor = rng.choice([BLACK, BLACK, (20, 20, 20), (10, 20, 90)])
         self.indent = rng.choice([0, 0, 14, 24])
-
-    @property
-    def lf(self):
-        return fam(self.family, "r")
-
-    @property
-    def bf(self):
-        return fam(self.family, "b")
 
     @property
     def itf(self):
@@ -1541,7 +1545,7 @@ def gen_card(rng, variant):
     return F, X
 
 
-class CardStyle:
+class CardStyle(FamilyFaces):
     def __init__(self, rng, k=0):
         self.family = rng.choice(["LiberationSans", "NotoSans", "DejaVuSansCondensed", "FreeSans", "NotoSansDisplay",
                                   "LiberationSans"])
@@ -1553,14 +1557,6 @@ class CardStyle:
         self.vcol = rng.choice([(0, 0, 0), (15, 15, 15)])
         self.under = rng.random() < 0.5                     # values under labels (else after)
         self.mono = rng.choice(MONO_FONTS)
-
-    @property
-    def lf(self):
-        return fam(self.family, "r")
-
-    @property
-    def bf(self):
-        return fam(self.family, "b")
 
     @property
     def vf(self):
