@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from extractors.readers.text import fold
+from pipeline.text import fold
 from extractors.spec import TypeSpec
 from schemas import Page
 

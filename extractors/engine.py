@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from extractors.readers.labels import LabelHit, find_all_labels, label_tokens
-from extractors.readers.text import SYLLABLE, fold
+from pipeline.text import SYLLABLE, fold
 from extractors.spec import FieldSpec, TypeSpec
 from pipeline.geometry import union_bbox, visual_lines
 from schemas import Field, Page, Word

@@ -21,7 +21,7 @@ from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
 from extractors.readers.names import fold_name_for_mrz, names_match
 from extractors.readers.qr import QrReading, decode_qr, parse_qr_payload
-from extractors.readers.text import fold
+from pipeline.text import fold
 from extractors.spec import TypeSpec
 from extractors.validate import distrust
 from pipeline.geometry import union_bbox

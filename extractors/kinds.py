@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from extractors.readers.dates import parse_date, parse_date_in_words, parse_year, respell_date_words
 from extractors.readers.ids import normalise_id_number
 from extractors.readers.names import normalise_name
-from extractors.readers.text import SYLLABLE, clean_value, fold, respell, spellings_of
+from pipeline.text import SYLLABLE, clean_value, fold, respell, spellings_of
 
 DATA = Path(__file__).parent / "data"
 REPAIRED = 0.8  # a value that needed OCR repairs (a lost slash, O for 0) is plausible, not certain

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from extractors.engine import PageView, field_from_words
 from extractors.kinds import UNIT_WORDS, read_date, read_id_number, read_name, read_place, read_relation, read_sex
-from extractors.readers.text import fold
+from pipeline.text import fold
 from extractors.spec import TypeSpec
 from pipeline.geometry import split_at_gaps
 from schemas import Document, Field, Word

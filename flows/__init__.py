@@ -1,4 +1,4 @@
-"""Prefect 3 flows around the plain functions of ``pipeline.ingest`` (tasks wrap them, flows orchestrate).
+"""Prefect 3 flows around the plain functions of ``usecases.intake`` (tasks wrap them, flows orchestrate).
 
 - ``flows.batch``         back-office batch over a folder or ``store:<prefix>``: ``hoso run [DIR]``
                           (threads by default; ``--dask local`` or ``--dask tcp://scheduler:8786``)
@@ -7,7 +7,7 @@
 - ``flows.reprocess``     re-extract stored originals (stored OCR words reused): ``hoso reprocess``
 - ``flows.serve``         the three as deployments (``hoso serve-flows``; needs a Prefect server);
                           ``prefect.yaml`` at the repository root for work pools
-- ``flows.bench``         ``hoso bench-run``: pages/s of ``hoso run`` against bare tesseract
+- ``tools.bench_run``         ``hoso bench-run``: pages/s of ``hoso run`` against bare tesseract
 
 Our database is the record of what was processed; Prefect's run history is for operators.
 """

@@ -31,11 +31,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.common import (RETRY_DELAYS_S, STORE_SCHEME, SourceFile, connections, list_sources, retry_if_transient,
                           run_recorded)
-from pipeline.ingest import FileOutcome, default_cores, ingest_bytes
+from usecases.intake import FileOutcome, default_cores, ingest_bytes
 
 if TYPE_CHECKING:
     from pipeline.read import OcrEngine
-    from pipeline.storage.config import Settings
+    from records.storage.config import Settings
 
 SLOWEST_LISTED = 10
 WINDOW_PER_WORKER = 4  # task runs alive per worker: enough to never starve a core, few enough to stay small
@@ -114,8 +114,8 @@ def batch_flow(
     runner: str = "threads",
 ) -> BatchReport:
     """Ingest every document file under ``source`` (a folder, or ``store:<prefix>``) and report."""
-    from pipeline.records.ingest import pending_originals
-    from pipeline.storage.config import Settings as SettingsModel
+    from records.ingest import pending_originals
+    from records.storage.config import Settings as SettingsModel
 
     logger = get_run_logger()
     settings = settings or SettingsModel.from_env()
@@ -207,7 +207,7 @@ def build_report(source: str, summaries: list[FileSummary], started_at: datetime
 
 def write_report(report: BatchReport, settings: Settings) -> None:
     """The report as JSON in ``<data dir>/reports/`` and in the object store under ``reports/``."""
-    from pipeline.storage.objects import validate_key
+    from records.storage.objects import validate_key
 
     name = f"batch-{report.started_at[:19].replace(':', '').replace('-', '')}.json"
     folder = Path(settings.data_dir) / "reports"

@@ -21,13 +21,13 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.common import connections, retry_if_transient
-from pipeline.ingest import DossierOutcome, ingest_dossier
+from usecases.intake import DossierOutcome, ingest_dossier
 
 if TYPE_CHECKING:
     from pipeline.read import OcrEngine
-    from pipeline.records.db import Database
-    from pipeline.storage.config import Settings
-    from pipeline.storage.objects import ObjectStore
+    from records.db import Database
+    from records.storage.config import Settings
+    from records.storage.objects import ObjectStore
 
 BRANCH_RETRY_DELAYS_S = [0.5, 2]  # someone is waiting at the counter: retry soon, give up soon
 
@@ -46,7 +46,7 @@ _warm = threading.Event()
 @task(name="open-dossier", retries=len(BRANCH_RETRY_DELAYS_S), retry_delay_seconds=BRANCH_RETRY_DELAYS_S,
       retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 def open_dossier_task(upload: str, procedure_code: str, branch: str | None, actor: str) -> int:
-    from pipeline.records.ingest import open_dossier
+    from records.ingest import open_dossier
 
     return open_dossier(_upload(upload).db, procedure_code, branch, actor=actor)
 
@@ -119,7 +119,7 @@ def warm_up() -> float:
     started = time.perf_counter()
     if not _warm.is_set():
         import extractors  # noqa: F401  # pay the imports now
-        import pipeline.process  # noqa: F401
+        import usecases.process  # noqa: F401
 
         with _no_heartbeat():
             branch_upload_flow()
@@ -149,7 +149,7 @@ def _release(token: str) -> None:
 
 
 def _hold_paths(paths: list[str], settings: Settings | None) -> str:
-    from pipeline.storage.config import Settings as SettingsModel
+    from records.storage.config import Settings as SettingsModel
 
     db, store = connections(settings or SettingsModel.from_env())
     files = [(Path(path).name, Path(path).read_bytes()) for path in paths]

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipeline.records.db import Database
-    from pipeline.storage.config import Settings
-    from pipeline.storage.objects import ObjectStore
+    from records.db import Database
+    from records.storage.config import Settings
+    from records.storage.objects import ObjectStore
 
 # What a batch picks up from a folder; everything else (ground-truth JSON, notes) is skipped.
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp"})
@@ -96,8 +96,8 @@ def run_recorded(configured_flow: Any, task_runs_of: Callable[[Any], int], **par
 
 def connections(settings: Settings) -> tuple[Database, ObjectStore]:
     """This process's database and object store for ``settings`` (opened once, then reused)."""
-    from pipeline.records.db import open_database
-    from pipeline.storage.objects import open_store
+    from records.db import open_database
+    from records.storage.objects import open_store
 
     key = settings.model_dump_json() + (settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else "")
     with _connections_lock:
@@ -115,7 +115,7 @@ def close_connections() -> None:
 
 def retry_if_transient(_task: Any, _task_run: Any, state: Any) -> bool:
     """Prefect ``retry_condition_fn``: retry storage/database faults, never bad input."""
-    from pipeline.ingest import is_transient
+    from usecases.intake import is_transient
 
     error = state.data if isinstance(state.data, BaseException) else None
     if error is None:

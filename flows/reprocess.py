@@ -18,14 +18,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.common import RETRY_DELAYS_S, connections, retry_if_transient, run_recorded
-from pipeline.ingest import default_cores
+from usecases.intake import default_cores
 
 if TYPE_CHECKING:
     from pipeline.read import OcrEngine
-    from pipeline.records.db import Database
-    from pipeline.records.refs import OriginalRef
-    from pipeline.storage.config import Settings
-    from pipeline.storage.objects import ObjectStore
+    from records.db import Database
+    from records.refs import OriginalRef
+    from records.storage.config import Settings
+    from records.storage.objects import ObjectStore
     from schemas import ExtractionResult
 
 
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
       retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 def reprocess_original(original_id: int, settings: Settings, reuse_ocr: bool = True, actor: str = "hoso",
                        engine: OcrEngine | None = None) -> dict[str, Any]:
-    from pipeline.ingest import documents_of_original, quarantine_reason
-    from pipeline.records.ingest import get_original, record_extraction
+    from usecases.intake import documents_of_original, quarantine_reason
+    from records.ingest import get_original, record_extraction
 
     started = time.perf_counter()
     db, store = connections(settings)
@@ -58,7 +58,7 @@ def stored_reading(store: ObjectStore, original: OriginalRef) -> ExtractionResul
     import numpy as np
 
     from extractors import extract_documents
-    from pipeline.storage.objects import WORDS_NAME, ObjectNotFound, artefact_key, page_image_name
+    from records.storage.objects import WORDS_NAME, ObjectNotFound, artefact_key, page_image_name
     from schemas import ExtractionResult, Page
 
     try:
@@ -81,8 +81,8 @@ def stored_reading(store: ObjectStore, original: OriginalRef) -> ExtractionResul
 
 
 def read_again(store: ObjectStore, original: OriginalRef, engine: OcrEngine | None) -> ExtractionResult:
-    from pipeline.ingest import store_artefacts
-    from pipeline.process import process_bytes
+    from usecases.intake import store_artefacts
+    from usecases.process import process_bytes
 
     processed = process_bytes(store.get(original.object_key), source=original.source_name or original.sha256[:12],
                               engine=engine, workers=1)
@@ -110,7 +110,7 @@ def reprocess_flow(
     engine: OcrEngine | None = None,
 ) -> dict[str, Any]:
     """Re-extract ``original_ids`` (default: every processed original) and report the outcomes."""
-    from pipeline.storage.config import Settings as SettingsModel
+    from records.storage.config import Settings as SettingsModel
 
     settings = settings or SettingsModel.from_env()
     started = time.perf_counter()
@@ -139,7 +139,7 @@ def reprocess_flow(
 def processed_original_ids(db: Database) -> list[int]:
     from sqlalchemy import select
 
-    from pipeline.records.models import Original
+    from records.models import Original
 
     with db.transaction() as session:
         return list(session.scalars(select(Original.id).where(Original.status == "processed").order_by(Original.id)))

@@ -21,7 +21,7 @@ from typing import Any
 from flows.batch import batch_flow, make_task_runner
 from flows.branch_upload import branch_upload_flow
 from flows.reprocess import reprocess_flow
-from pipeline.ingest import default_cores
+from usecases.intake import default_cores
 
 
 def deployments() -> list[Any]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from pipeline.errors import CorruptInput, EmptyInput, EncryptedPdf, HosoError, TooLarge, UnsupportedType
+from schemas.errors import CorruptInput, EmptyInput, EncryptedPdf, HosoError, TooLarge, UnsupportedType
 from pipeline.geometry import renumber_lines
 from schemas import Word
 

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 import cv2
 import numpy as np
 
-from pipeline.errors import OcrFailed
-from extractors.readers.text import SYLLABLE, fold
+from schemas.errors import OcrFailed
+from pipeline.text import SYLLABLE, fold
 from schemas import Word
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # before Tesseract first runs (here or in a child): one thread each

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-SPECULATIVE_PSM = 6  # the sheet layout pipeline.process uses
+SPECULATIVE_PSM = 6  # the sheet layout usecases.process uses
 SPECULATIVE_MEDIA = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # single-frame formats Tesseract reads itself
 
 

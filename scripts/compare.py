@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from extractors import extract_documents
-from pipeline.evaluate import match_document, normalise
-from pipeline.process import process_file
+from tools.evaluate import match_document, normalise
+from usecases.process import process_file
 from schemas import ExtractionResult
 
 CACHE = Path("/tmp/hoso-compare")

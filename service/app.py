@@ -38,8 +38,8 @@ from service.uploads import (
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from pipeline.records.db import Database
-    from pipeline.storage.objects import ObjectStore
+    from records.db import Database
+    from records.storage.objects import ObjectStore
     from service.uploads import DossierRunner
 
 log = logging.getLogger("hoso.service")
@@ -285,7 +285,7 @@ def reader_database(url: str) -> Database:
     around two SELECTs; rows read are never updated in place, only added) and no pre-ping (one more
     round trip per request; a connection broken by a database restart fails one request, is
     discarded by the pool, and the next request reconnects)."""
-    from pipeline.records.db import Database, create_database_engine
+    from records.db import Database, create_database_engine
 
     if url.startswith("sqlite"):
         return Database(create_database_engine(url))
@@ -303,8 +303,8 @@ def create_app_from_env() -> FastAPI:
 def create_app(settings: ServiceSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
-        from pipeline.records.db import open_database
-        from pipeline.storage.objects import open_store
+        from records.db import open_database
+        from records.storage.objects import open_store
 
         db = open_database(settings.storage.resolved_database_url)
         reads = reader_database(settings.storage.resolved_database_url)
@@ -427,7 +427,7 @@ def _add_routes(app: FastAPI) -> None:  # noqa: C901 - the routes read best toge
              summary="Which components of a procedure are already held for a citizen, which must be submitted")
     def requirements(code: str, id_number: str = Query(..., description="the requester's id number"),
                      caller: Caller = Depends(authorised("records:read", requirements_path))) -> JSON:
-        from pipeline.records.procedures import requirements as requirements_report
+        from records.procedures import requirements as requirements_report
 
         valid_id_number(caller, id_number)
         try:

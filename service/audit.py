@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, or_, select
 
-from pipeline.records.models import AuditEntry, DocumentPerson, utcnow
+from records.models import AuditEntry, DocumentPerson, utcnow
 
 if TYPE_CHECKING:
-    from pipeline.records.db import Database
+    from records.db import Database
 
 MAX_PURPOSE_CHARS = 500
 MAX_BATCH = 500

@@ -1,5 +1,5 @@
 """Settings of the query service, read from the environment (storage and database settings come from
-``pipeline.storage.config.Settings``: ``HOSO_DATA_DIR``, ``HOSO_DATABASE_URL``, ``HOSO_STORE`` ...).
+``records.storage.config.Settings``: ``HOSO_DATA_DIR``, ``HOSO_DATABASE_URL``, ``HOSO_STORE`` ...).
 
 - ``HOSO_MAX_UPLOAD_FILE_MB``   largest accepted file of an upload, default 20 (MiB)
 - ``HOSO_MAX_UPLOAD_FILES``     most files in one upload, default 10
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pipeline.storage.config import Settings
+from records.storage.config import Settings
 
 MIB = 1024 * 1024
 UploadRunner = Literal["flow", "direct"]

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from pipeline.records.models import ApiKey, utcnow
+from records.models import ApiKey, utcnow
 
 if TYPE_CHECKING:
-    from pipeline.records.db import Database
+    from records.db import Database
 
 # What each scope allows (the service checks these names; keep the docs in service/app.py in step).
 SCOPES: dict[str, str] = {

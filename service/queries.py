@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from pipeline.records.ingest import is_usable, latest_versions
-from pipeline.records.models import DocumentPerson, DocumentRecord, Original, Provenance
+from records.ingest import is_usable, latest_versions
+from records.models import DocumentPerson, DocumentRecord, Original, Provenance
 from service.masking import mask_evidence, mask_fields, mask_number
 
 _DOCUMENT_COLUMNS = (

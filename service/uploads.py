@@ -5,7 +5,7 @@ Checks (in this order, each a clear 4xx): field values (422), file count (413 ab
 an image we read). Only when every file passes does ``ingest_dossier`` see them, so a refused
 upload leaves no original, no object and no dossier behind.
 
-Runners: ``direct`` calls ``pipeline.ingest.ingest_dossier`` in a worker thread; ``flow`` runs the
+Runners: ``direct`` calls ``usecases.intake.ingest_dossier`` in a worker thread; ``flow`` runs the
 Prefect branch-upload flow in-process (its ephemeral API server started once by ``warm_up`` at
 service start-up, so no upload pays Prefect's cold start).
 """
@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pipeline.errors import HosoError
+from schemas.errors import HosoError
 from pipeline.load import detect_media_type
 
 if TYPE_CHECKING:
-    from pipeline.ingest import DossierOutcome
-    from pipeline.records.db import Database
-    from pipeline.storage.objects import ObjectStore
+    from usecases.intake import DossierOutcome
+    from records.db import Database
+    from records.storage.objects import ObjectStore
 
 log = logging.getLogger(__name__)
 ID_NUMBER = re.compile(r"^(\d{12}|\d{9})$")
@@ -50,7 +50,7 @@ class Upload:
 
 
 def check_fields(procedure_code: str | None, branch: str | None, id_number: str | None) -> tuple[str, str, str | None]:
-    from pipeline.records.procedures import load_catalogue
+    from records.procedures import load_catalogue
 
     if not procedure_code or not procedure_code.strip():
         raise UploadRejected(422, "missing_field", "procedure_code is required")
@@ -104,14 +104,14 @@ class DirectRunner:
         self.db, self.store = db, store
 
     def warm_up(self) -> None:
-        import pipeline.ingest  # noqa: F401  # the first upload should not pay the imports
-        import pipeline.process  # noqa: F401
+        import usecases.intake  # noqa: F401  # the first upload should not pay the imports
+        import usecases.process  # noqa: F401
 
     def close(self) -> None:
         pass
 
     def run(self, upload: Upload, actor: str) -> DossierOutcome:
-        from pipeline.ingest import ingest_dossier
+        from usecases.intake import ingest_dossier
 
         return ingest_dossier(self.db, self.store, upload.files, procedure_code=upload.procedure_code,
                               branch=upload.branch, id_number=upload.id_number, actor=actor)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from extractors.readers.text import clean_value, fold, nfc
+from pipeline.text import clean_value, fold, nfc
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "admin_units.json"
 FUZZY_CUTOFF = 85.0

@@ -19,7 +19,7 @@ from itertools import product
 
 from rapidfuzz import fuzz, process
 
-from extractors.readers.text import respell, spellings_of, fold, nfc
+from pipeline.text import respell, spellings_of, fold, nfc
 
 MIN_YEAR, MAX_YEAR = 1880, 2125  # birth dates of the elderly .. expiry of a child's card
 

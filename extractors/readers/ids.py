@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from extractors.readers.text import nfc
+from pipeline.text import nfc
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "id_province_codes.json"
 

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz, process
 
 from schemas.models import BBox, Word
-from extractors.readers.text import clean_value, fold
+from pipeline.text import clean_value, fold
 from pipeline.geometry import union_bbox
 
 DEFAULT_MIN_SCORE = 0.8

@@ -25,7 +25,7 @@ from typing import Literal
 from collections.abc import Iterable
 
 from extractors.readers.ids import birth_year_from_id
-from extractors.readers.text import nfc
+from pipeline.text import nfc
 
 LINE = 30
 _WEIGHTS = (7, 3, 1)

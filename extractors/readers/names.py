@@ -8,7 +8,7 @@ import unicodedata
 
 from rapidfuzz.distance import Levenshtein
 
-from extractors.readers.text import clean_value, fold, nfc
+from pipeline.text import clean_value, fold, nfc
 
 MRZ_NAME_LENGTH = 30  # TD1 line 3
 # Digits OCR puts in the middle of a capitalised word.

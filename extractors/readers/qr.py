@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 import zxingcpp
 
-from extractors.readers.text import fold, nfc
+from pipeline.text import fold, nfc
 
 Corner = Literal["top_left", "top_right", "bottom_left", "bottom_right"]
 CORNERS: tuple[Corner, ...] = ("top_right", "top_left", "bottom_right", "bottom_left")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import match_document, normalise
-from pipeline.process import process_file
+from tools.evaluate import match_document, normalise
+from usecases.process import process_file
 from schemas import ExtractionResult
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "dossiers"

@@ -24,7 +24,7 @@ def prefect_harness() -> Iterator[None]:
 
 @pytest.fixture
 def settings(tmp_path: Path):
-    from pipeline.storage.config import Settings
+    from records.storage.config import Settings
 
     return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'data' / 'hoso.db'}")
 

@@ -10,8 +10,8 @@ import pytest
 import flows.batch as batch
 from flows.batch import run_batch
 from flows.common import connections
-from pipeline.records.ingest import pending_originals
-from pipeline.storage.objects import ORIGINALS_PREFIX
+from records.ingest import pending_originals
+from records.storage.objects import ORIGINALS_PREFIX
 from doubles import FlakyStore
 
 

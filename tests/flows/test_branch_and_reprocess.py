@@ -8,7 +8,7 @@ import rendered
 from flows.branch_upload import run_branch_upload, warm_up
 from flows.common import connections
 from flows.reprocess import run_reprocess
-from pipeline.records.ingest import held_documents
+from records.ingest import held_documents
 
 
 def test_branch_upload_answers_with_one_card_and_reuses_on_a_second_upload(settings, batch_files, counting_engine):
@@ -66,7 +66,7 @@ def test_reprocess_takes_qr_and_mrz_readings_from_the_stored_words_not_from_pixe
     import json
 
     import extractors.id_card as id_card
-    from pipeline.storage.objects import WORDS_NAME, artefact_key
+    from records.storage.objects import WORDS_NAME, artefact_key
 
     back = Path(__file__).parents[2] / "samples" / "dossiers" / "0003_id_card_card_sides_separate_back.jpg"
     db, store = connections(settings)

@@ -10,8 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # rendered.py
 
-from pipeline.records.db import Database, open_database  # noqa: E402
-from pipeline.storage.objects import LocalObjectStore  # noqa: E402
+from records.db import Database, open_database  # noqa: E402
+from records.storage.objects import LocalObjectStore  # noqa: E402
 
 
 @pytest.fixture

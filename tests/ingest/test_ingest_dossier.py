@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import rendered
-from pipeline.storage.objects import sha256_hex
+from records.storage.objects import sha256_hex
 from schemas import Document, ExtractionResult, Field
-from pipeline.ingest import ingest_dossier
-from pipeline.records.ingest import document_versions, held_documents, provenance_of, record_extraction, \
+from usecases.intake import ingest_dossier
+from records.ingest import document_versions, held_documents, provenance_of, record_extraction, \
     register_original
 
 

@@ -7,10 +7,10 @@ import json
 import pytest
 
 import rendered
-from pipeline.ingest import ingest_bytes, is_transient, resume_pending
-from pipeline.records.ingest import pending_originals, register_original
+from usecases.intake import ingest_bytes, is_transient, resume_pending
+from records.ingest import pending_originals, register_original
 from doubles import FlakyStore
-from pipeline.storage.objects import (
+from records.storage.objects import (
     ORIGINALS_PREFIX, WORDS_NAME, StoreError, list_artefacts, page_image_name,
 )
 
@@ -71,7 +71,7 @@ def test_an_unexpected_processing_error_quarantines_the_file_instead_of_raising(
     def broken(*_args, **_kwargs):
         raise RuntimeError("index out of range in a reader")
 
-    monkeypatch.setattr("pipeline.process.load_pages", broken)
+    monkeypatch.setattr("usecases.process.load_pages", broken)
     outcome = ingest_bytes(db, store, cards["front"], "front.png")
     assert outcome.status == "quarantined"
     assert outcome.reason == "processing_failed: RuntimeError: index out of range in a reader"
@@ -82,7 +82,7 @@ def test_a_recording_error_on_this_input_quarantines_it(db, store, cards, monkey
     def refuses(*_args, **_kwargs):
         raise ValueError("value too long for the column")
 
-    monkeypatch.setattr("pipeline.records.ingest.record_extraction", refuses)
+    monkeypatch.setattr("records.ingest.record_extraction", refuses)
     outcome = ingest_bytes(db, store, cards["front"], "front.png")
     assert (outcome.status, outcome.reason) == ("quarantined", "recording_failed: ValueError: value too long for the column")
     assert outcome.result is not None and outcome.result.pages, "what was read is kept in the outcome"
@@ -104,8 +104,8 @@ def test_resume_pending_finishes_an_original_left_received_by_a_kill(db, store, 
 
 def test_a_file_that_keeps_killing_the_process_is_set_aside_not_retried_forever(db, store, cards, counting_engine):
     """Tesseract runs in process: a file that crashes it would stop every later run at resume."""
-    from pipeline.ingest import MAX_UNFINISHED_STARTS
-    from pipeline.records.ingest import note_processing_start
+    from usecases.intake import MAX_UNFINISHED_STARTS
+    from records.ingest import note_processing_start
 
     original = register_original(db, store, cards["front"], "front.png", actor="test")
     for _ in range(MAX_UNFINISHED_STARTS):  # each run died while reading it
@@ -119,7 +119,7 @@ def test_a_file_that_keeps_killing_the_process_is_set_aside_not_retried_forever(
 
 
 def test_transient_faults_are_not_counted_as_the_file_killing_the_process(db, store, cards, monkeypatch):
-    import pipeline.ingest as ingest
+    import usecases.intake as ingest
 
     real, failures = ingest.store_artefacts, []
 
@@ -150,7 +150,7 @@ def test_transient_store_fault_raises_and_leaves_the_original_pending(db, store,
 def test_only_infrastructure_faults_are_transient():
     from sqlalchemy.exc import OperationalError
 
-    from pipeline.storage.objects import ObjectNotFound
+    from records.storage.objects import ObjectNotFound
 
     assert is_transient(StoreError("503"))
     assert is_transient(OperationalError("SELECT 1", {}, Exception("database is locked")))

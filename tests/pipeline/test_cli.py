@@ -9,7 +9,7 @@ from pathlib import Path
 
 import render
 
-HOSO = [sys.executable, "-m", "pipeline.cli"]
+HOSO = [sys.executable, "-m", "hoso.cli"]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -55,7 +55,7 @@ def test_all_good_inputs_exit_zero_and_ocr_prints_text(tmp_path):
 
 def test_speculative_and_prepared_readings_agree(tmp_path):
     """The CLI's early Tesseract run must give what the normal path gives on a clean page."""
-    from pipeline.process import process_bytes
+    from usecases.process import process_bytes
 
     data = render.encode(render.render_page(render.PARAGRAPH[:3]), ".png")
     page = tmp_path / "page.png"

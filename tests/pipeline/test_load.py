@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 
 import render
-from pipeline.errors import CorruptInput, EmptyInput, EncryptedPdf, TooLarge, UnsupportedType
+from schemas.errors import CorruptInput, EmptyInput, EncryptedPdf, TooLarge, UnsupportedType
 from pipeline.load import detect_media_type, load_pages
-from pipeline.process import process_bytes
+from usecases.process import process_bytes
 
 VIETNAMESE_LINE = "Họ, chữ đệm, tên: NGUYỄN THỊ HỒNG NHUNG — Nơi sinh: Bệnh viện Phụ sản Hà Nội"
 

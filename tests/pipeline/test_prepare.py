@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 import render
-from pipeline.metrics import cer
+from tools.metrics import cer
 from pipeline.prepare import CARD_ASPECT, estimate_orientation, prepare_page
-from pipeline.process import process_bytes
-from extractors.readers.text import fold
+from usecases.process import process_bytes
+from pipeline.text import fold
 
 SHORT_PAGE = render.PARAGRAPH[:6]
 

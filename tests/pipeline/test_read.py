@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import render
-from pipeline.metrics import cer
-from pipeline.process import process_bytes
+from tools.metrics import cer
+from usecases.process import process_bytes
 from pipeline.read import TesseractEngine, parse_tsv, reading_score
 
 
@@ -106,7 +106,7 @@ def test_tesseract_handles_are_kept_and_lent_to_one_thread_at_a_time(short_page)
 
 
 def test_tesseract_past_its_time_limit_is_an_ocr_failure(short_page):
-    from pipeline.errors import OcrFailed
+    from schemas.errors import OcrFailed
 
     with pytest.raises(OcrFailed, match="longer than"):
         TesseractEngine(timeout_s=0.001).read(np.vstack([short_page] * 4), psm=6)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from extractors.readers.addresses import DATA, resolve_address, warm_up
-from extractors.readers.text import fold
+from pipeline.text import fold
 
 ADMIN = json.loads(Path(DATA).read_text(encoding="utf-8"))
 

@@ -104,7 +104,7 @@ def test_invalid_dates_in_words(text):
 ])
 def test_number_words_both_ways(number, words):
     assert number_to_words(number) == words
-    assert words_to_number(__import__("extractors.readers.text", fromlist=["fold"]).fold(words).split()) == number
+    assert words_to_number(__import__("pipeline.text", fromlist=["fold"]).fold(words).split()) == number
 
 
 def test_date_to_words_round_trips_every_day_of_two_years():

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from extractors.readers.text import clean_value, fold, nfc
+from pipeline.text import clean_value, fold, nfc
 
 
 @pytest.mark.parametrize("text", ["HỌ VÀ TÊN", "Họ và tên", "Hộ và tến", "Ho va ten", "  họ   và\ttên "])

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.records.db import Database, open_database
-from pipeline.storage.objects import LocalObjectStore, sha256_hex
+from records.db import Database, open_database
+from records.storage.objects import LocalObjectStore, sha256_hex
 from schemas import Document, ExtractionResult, Field
 
 PG_HOST, PG_PORT, PG_DATABASE = "127.0.0.1", 5432, "test"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.records import commands
-from pipeline.records.db import open_database
-from pipeline.records.ingest import record_extraction, register_original
-from pipeline.storage.objects import LocalObjectStore
+from hoso.commands import records as commands
+from records.db import open_database
+from records.ingest import record_extraction, register_original
+from records.storage.objects import LocalObjectStore
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -78,7 +78,7 @@ def test_unknown_procedure_is_a_usage_error(data_dir: Path) -> None:
 
 
 def test_importing_commands_does_not_load_sqlalchemy() -> None:
-    code = ("import sys, pipeline.records.commands, pipeline.records;"
+    code = ("import sys, hoso.commands.records, records;"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic', 'minio'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"

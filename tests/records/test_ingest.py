@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from pipeline.records.db import Database, open_database
-from pipeline.records.ingest import (
+from records.db import Database, open_database
+from records.ingest import (
     document_versions,
     held_documents,
     open_dossier,
@@ -23,8 +23,8 @@ from pipeline.records.ingest import (
     record_extraction,
     register_original,
 )
-from pipeline.records.models import DocumentRecord, DossierOriginal, Event, Original, Provenance
-from pipeline.storage.objects import LocalObjectStore, original_key, sha256_hex
+from records.models import DocumentRecord, DossierOriginal, Event, Original, Provenance
+from records.storage.objects import LocalObjectStore, original_key, sha256_hex
 
 REPO = Path(__file__).resolve().parents[2]
 SCAN_A = b"%PDF-1.7 scan A of an id card"
@@ -138,9 +138,9 @@ def test_killed_after_register_before_record_is_finished_by_a_rerun(  # type: ig
     objects = tmp_path / "objects"
     script = (
         "import sys, time\n"
-        "from pipeline.records.db import open_database\n"
-        "from pipeline.records.ingest import register_original\n"
-        "from pipeline.storage.objects import LocalObjectStore\n"
+        "from records.db import open_database\n"
+        "from records.ingest import register_original\n"
+        "from records.storage.objects import LocalObjectStore\n"
         f"db = open_database({database_url!r})\n"
         f"ref = register_original(db, LocalObjectStore({str(objects)!r}), {SCAN_A!r}, 'cccd.pdf')\n"
         "print(ref.id, flush=True)\n"
@@ -218,7 +218,7 @@ def test_event_log_is_append_only(db, store) -> None:  # type: ignore[no-untyped
 
 
 def test_events_hold_no_names_or_id_numbers(db, store, build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from pipeline.records.population import import_population
+    from records.population import import_population
 
     registry = tmp_path / "registry.json"
     registry.write_text(json.dumps([{**build.HUSBAND, "full_name": "NGUYỄN VĂN BA"}]), encoding="utf-8")
@@ -243,7 +243,7 @@ def newest_migration() -> str:
     """The head revision of the migrations shipped in the package."""
     from alembic.script import ScriptDirectory
 
-    from pipeline.records.db import alembic_config
+    from records.db import alembic_config
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -252,7 +252,7 @@ def test_migrations_run_clean_and_match_the_models(database_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from pipeline.records.models import Base
+    from records.models import Base
 
     db = open_database(database_url)
     try:

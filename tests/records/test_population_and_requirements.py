@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.records.ingest import get_document, record_extraction, register_original, verify_document
-from pipeline.records.population import cross_check, import_population, registry_citizen
-from pipeline.records.procedures import list_procedures, load_catalogue, requirements
+from records.ingest import get_document, record_extraction, register_original, verify_document
+from records.population import cross_check, import_population, registry_citizen
+from records.procedures import list_procedures, load_catalogue, requirements
 
 ON = date(2026, 11, 25)
 

@@ -29,9 +29,9 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from pipeline.records.db import open_database
-from pipeline.records.ingest import record_extraction, register_original
-from pipeline.storage.objects import LocalObjectStore, sha256_hex
+from records.db import open_database
+from records.ingest import record_extraction, register_original
+from records.storage.objects import LocalObjectStore, sha256_hex
 from schemas import Document, ExtractionResult, Field
 
 PG_HOST, PG_PORT, PG_DATABASE = "127.0.0.1", 5432, "test"
@@ -207,7 +207,7 @@ def start_server(data_dir: Path, database_url: str, log_path: Path, *, workers: 
     port = free_port()
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port), "--workers", str(workers),
+        [sys.executable, "-m", "hoso.cli", "serve", "--port", str(port), "--workers", str(workers),
          "--log-level", "info"],
         cwd=REPO, env=server_env(data_dir, database_url, **extra_env), stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"

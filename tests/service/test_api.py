@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from pipeline.records.db import open_database
+from records.db import open_database
 
 from .conftest import AUDIT_SECRET, HUSBAND, NOBODY, REPO, WIFE, Server, server_env
 
@@ -210,7 +210,7 @@ def test_a_revoked_key_stops_working(server: Server) -> None:
     headers = {"Authorization": f"Bearer {token}", "X-Purpose": "revocation test"}
     with server.client() as http:
         assert http.get("/v1/documents/1", headers=headers).status_code in (200, 404)
-        revoked = subprocess.run([sys.executable, "-m", "pipeline.cli", "keys", "revoke", "short-lived"], cwd=REPO,
+        revoked = subprocess.run([sys.executable, "-m", "hoso.cli", "keys", "revoke", "short-lived"], cwd=REPO,
                                  env=server_env(server.data_dir, server.database_url), capture_output=True, text=True)
         assert revoked.returncode == 0, revoked.stderr
         assert http.get("/v1/documents/1", headers=headers).status_code == 401

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from pipeline.records.db import open_database
+from records.db import open_database
 from service.masking import mask_address, mask_fields, mask_number
 
 from .conftest import REPO, server_env
@@ -18,7 +18,7 @@ def test_migrations_reach_0002_and_match_the_models(database_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from pipeline.records.models import Base
+    from records.models import Base
 
     db = open_database(database_url)
     try:
@@ -36,7 +36,7 @@ def test_keys_commands_print_the_token_once_and_store_only_its_hash(database_url
     env = server_env(tmp_path, database_url)
 
     def hoso(*argv: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "pipeline.cli", *argv], cwd=REPO, env=env,
+        return subprocess.run([sys.executable, "-m", "hoso.cli", *argv], cwd=REPO, env=env,
                               capture_output=True, text=True)
 
     created = hoso("keys", "create", "--name", "procedures-system", "--scope", "records:read",

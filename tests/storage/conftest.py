@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.storage.objects import LocalObjectStore, ObjectStore, S3ObjectStore
+from records.storage.objects import LocalObjectStore, ObjectStore, S3ObjectStore
 
 
 @dataclass(frozen=True)

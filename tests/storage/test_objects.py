@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.storage.config import Settings
-from pipeline.storage.objects import (
+from records.storage.config import Settings
+from records.storage.objects import (
     LocalObjectStore,
     ObjectNotFound,
     ObjectStore,
@@ -150,7 +150,7 @@ def test_local_killed_writer_leaves_no_object(tmp_path: Path) -> None:
     """A writer killed mid-write leaves at most a hidden temp file, never a partial object."""
     script = (
         "import os, sys, tempfile\n"
-        "from pipeline.storage import objects\n"
+        "from records.storage import objects\n"
         "real_fdopen = os.fdopen\n"
         "class Slow:\n"
         "    def __init__(self, f): self.f = f\n"
@@ -187,7 +187,7 @@ def test_settings_from_env_and_json(tmp_path: Path) -> None:
 
 
 def test_importing_storage_is_light() -> None:
-    code = ("import sys, pipeline.storage.objects, pipeline.storage.config;"
+    code = ("import sys, records.storage.objects, records.storage.config;"
             "print(any(m.split('.')[0] in {'minio', 'sqlalchemy'} for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])

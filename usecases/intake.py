@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from schemas import Document, ExtractionResult
 
 if TYPE_CHECKING:
-    from pipeline.process import ProcessedFile
+    from usecases.process import ProcessedFile
     from pipeline.read import OcrEngine
-    from pipeline.records.db import Database
-    from pipeline.records.procedures import RequirementsReport
-    from pipeline.records.refs import DocumentRef, OriginalRef
-    from pipeline.storage.objects import ObjectStore
+    from records.db import Database
+    from records.procedures import RequirementsReport
+    from records.refs import DocumentRef, OriginalRef
+    from records.storage.objects import ObjectStore
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def is_transient(error: BaseException) -> bool:
     """Worth retrying: the object store or the database failed, not the input."""
     from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError as PoolTimeout
 
-    from pipeline.storage.objects import ObjectNotFound, StoreAccessDenied, StoreError
+    from records.storage.objects import ObjectNotFound, StoreAccessDenied, StoreError
 
     if isinstance(error, (ObjectNotFound, StoreAccessDenied)):
         return False  # retrying will not make a missing object appear or a refused key work
@@ -160,7 +160,7 @@ def ingest_bytes(
 
 
 def _quarantine_staged(db: Database, staged: StagedFile, reason: str, actor: str) -> FileOutcome:
-    from pipeline.records.ingest import quarantine
+    from records.ingest import quarantine
 
     log.exception("recording original %s failed", staged.original.id)
     quarantine(db, staged.original, _clip(reason), actor=actor)
@@ -181,8 +181,8 @@ def stage_file(
     searchable_pdf: bool = False,
 ) -> FileOutcome | StagedFile:
     """Everything before recording: a final outcome (reused, quarantined) or a staged file."""
-    from pipeline.records.ingest import note_processing_start, quarantine, register_original
-    from pipeline.storage.objects import sha256_hex
+    from records.ingest import note_processing_start, quarantine, register_original
+    from records.storage.objects import sha256_hex
 
     timings: dict[str, float] = {}
     sha = sha256_hex(data)
@@ -232,7 +232,7 @@ def stage_file(
 
 def _note_interrupted(db: Database, original: OriginalRef, actor: str) -> None:
     """Best effort: with the database itself down, the retry's start simply counts once more."""
-    from pipeline.records.ingest import note_processing_interrupted
+    from records.ingest import note_processing_interrupted
 
     try:
         note_processing_interrupted(db, original, actor=actor)
@@ -243,7 +243,7 @@ def _note_interrupted(db: Database, original: OriginalRef, actor: str) -> None:
 def record_staged(
     db: Database, staged: StagedFile, *, actor: str = "hoso", same_document: Mapping[int, int] | None = None
 ) -> FileOutcome:
-    from pipeline.records.ingest import record_extraction
+    from records.ingest import record_extraction
 
     result = staged.processed.result
     with _timed(staged.timings, "record"):
@@ -258,7 +258,7 @@ def _process(
     data: bytes, source_name: str, workers: int | None, engine: OcrEngine | None, searchable_pdf: bool
 ) -> tuple[ProcessedFile | None, str | None]:
     """``process_bytes``; an unexpected exception on this input is a reason to quarantine, not a crash."""
-    from pipeline.process import process_bytes
+    from usecases.process import process_bytes
 
     try:
         return process_bytes(data, source=source_name, engine=engine, workers=workers,
@@ -284,7 +284,7 @@ def store_artefacts(store: ObjectStore, processed: ProcessedFile, *, searchable_
     """OCR words (all pages, as JSON), normalised page images (JPEG) and, when asked, searchable PDFs."""
     import cv2
 
-    from pipeline.storage.objects import SEARCHABLE_PDF_NAME, WORDS_NAME, page_image_name, put_artefact
+    from records.storage.objects import SEARCHABLE_PDF_NAME, WORDS_NAME, page_image_name, put_artefact
 
     result = processed.result
     words = {"sha256": result.sha256, "media_type": result.media_type,
@@ -309,8 +309,8 @@ def documents_of_original(db: Database, original_id: int) -> list[DocumentRef]:
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from pipeline.records.models import DocumentRecord, Original, Provenance
-    from pipeline.records.refs import DocumentRef
+    from records.models import DocumentRecord, Original, Provenance
+    from records.refs import DocumentRef
 
     with db.transaction() as session:
         sha = session.get(Original, original_id).sha256  # type: ignore[union-attr]
@@ -348,7 +348,7 @@ def ingest_dossier(
 ) -> DossierOutcome:
     """Open a dossier (or continue ``dossier_id`` on a retry), ingest its files, join the sides of
     an ID card that came as two files into one held document, and say what the citizen must submit."""
-    from pipeline.records.ingest import open_dossier
+    from records.ingest import open_dossier
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -372,7 +372,7 @@ def ingest_dossier(
     citizen = id_number or _card_holder(documents)
     report = None
     if citizen:
-        from pipeline.records.procedures import requirements
+        from records.procedures import requirements
 
         with _timed(timings, "requirements"):
             report = requirements(db, procedure_code, citizen)
@@ -419,7 +419,7 @@ def _value(document: Document, name: str) -> Any:
 
 def _current_versions(db: Database, refs: list[DocumentRef]) -> list[DocumentRef]:
     """The newest version of each document (a later file of the upload may have added one)."""
-    from pipeline.records.ingest import document_versions
+    from records.ingest import document_versions
 
     current: dict[int, DocumentRef] = {}
     for ref in refs:
@@ -445,7 +445,7 @@ def resume_pending(
     engine: OcrEngine | None = None,
 ) -> list[FileOutcome]:
     """Finish originals left ``received`` by a killed process, reading their bytes back from the store."""
-    from pipeline.records.ingest import pending_originals
+    from records.ingest import pending_originals
 
     outcomes = []
     for original in pending_originals(db):
@@ -476,6 +476,6 @@ def _clip(text: str) -> str:
 
 
 def _sha_prefix(data: bytes) -> str:
-    from pipeline.storage.objects import sha256_hex
+    from records.storage.objects import sha256_hex
 
     return sha256_hex(data)[:12]

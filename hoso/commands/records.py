@@ -43,15 +43,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _open_database() -> Any:
-    from pipeline.records.db import open_database
-    from pipeline.storage.config import Settings
+    from records.db import open_database
+    from records.storage.config import Settings
 
     return open_database(Settings.from_env().resolved_database_url)
 
 
 def show_records(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from pipeline.records.ingest import held_documents
-    from pipeline.records.population import in_population_registry
+    from records.ingest import held_documents
+    from records.population import in_population_registry
 
     out = out or sys.stdout
     with _open_database() as db:
@@ -74,7 +74,7 @@ def show_records(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 
 def show_requirements(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from pipeline.records.procedures import requirements
+    from records.procedures import requirements
 
     out = out or sys.stdout
     with _open_database() as db:
@@ -103,7 +103,7 @@ def show_requirements(args: argparse.Namespace, out: TextIO | None = None) -> in
 def import_registry(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from dataclasses import asdict
 
-    from pipeline.records.population import import_population
+    from records.population import import_population
 
     out = out or sys.stdout
     with _open_database() as db:
@@ -120,7 +120,7 @@ def import_registry(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
 
 def list_procedures(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from pipeline.records.procedures import list_procedures as catalogue
+    from records.procedures import list_procedures as catalogue
 
     out = out or sys.stdout
     procedures = catalogue()

@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from pipeline.records.events import record_event
-from pipeline.records.models import (
+from records.events import record_event
+from records.models import (
     Citizen,
     DocumentPerson,
     DocumentRecord,
@@ -34,11 +34,11 @@ from pipeline.records.models import (
     Provenance,
     utcnow,
 )
-from pipeline.records.refs import DocumentRef, OriginalRef, RecordOutcome
-from pipeline.storage.objects import ObjectStore, put_original
+from records.refs import DocumentRef, OriginalRef, RecordOutcome
+from records.storage.objects import ObjectStore, put_original
 
 if TYPE_CHECKING:
-    from pipeline.records.db import Database
+    from records.db import Database
     from schemas import Document, ExtractionResult
 
 DEFAULT_ACTOR = "hoso"
@@ -82,7 +82,7 @@ def open_dossier(
     db: Database, procedure_code: str, branch: str | None = None, *, actor: str = DEFAULT_ACTOR
 ) -> int:
     """Open a dossier for a procedure of the catalogue; returns its id."""
-    from pipeline.records.procedures import load_catalogue
+    from records.procedures import load_catalogue
 
     procedure = load_catalogue().procedure(procedure_code)
     with db.transaction() as session:
@@ -210,7 +210,7 @@ def record_extraction(
     is another part of (the back of a card whose front arrived as its own file and carries the number):
     its values become a new version of that document instead of an unnumbered document of their own.
     """
-    from pipeline.records.population import check_against_registry
+    from records.population import check_against_registry
 
     with db.transaction() as session:
         row = _original_row(session, original)
@@ -371,7 +371,7 @@ def _add_provenance(
 
 
 def _set_validity(record: DocumentRecord) -> None:
-    from pipeline.records.procedures import load_catalogue
+    from records.procedures import load_catalogue
 
     fields = record.fields
     if record.document_type == "id_card":

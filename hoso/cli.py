@@ -9,19 +9,15 @@ import sys
 from pathlib import Path
 from collections.abc import Sequence
 
-from pipeline.errors import ExitCode
+from schemas.errors import ExitCode
 
 # modules that add their own sub-commands through ``register(subparsers)``
-COMMAND_MODULES: tuple[str, ...] = ("pipeline.records.commands", "service.commands", "flows.commands")
+COMMAND_MODULES: tuple[str, ...] = ("hoso.commands.records", "hoso.commands.service", "hoso.commands.flows")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="hoso: %(levelname)s %(name)s: %(message)s")
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:2] == ["samples", "generate"]:  # the generator parses its own options
-        from samples.generator import main as generate_main
-
-        return generate_main(arguments[2:])
     parser = build_parser()
     args = parser.parse_args(arguments)
     if not hasattr(args, "handler"):
@@ -49,23 +45,6 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--out", type=Path, required=True, help="PNG to write (one per page: NAME-N.png)")
     show.set_defaults(handler=run_show)
 
-    samples = commands.add_parser("samples", help="sample dossiers with ground truth")
-    samples_commands = samples.add_subparsers(title="samples commands")
-    samples_commands.add_parser("generate", help="render a sample set (--out DIR --count N --seed S; --help for more)")
-
-    evaluation = commands.add_parser("eval", help="score the pipeline on a generated set with ground truth")
-    evaluation.add_argument("directory", type=Path)
-    evaluation.add_argument("--errors", action="store_true", help="list the fields most often wrong")
-    evaluation.add_argument("--workers", type=int, default=None)
-    evaluation.set_defaults(handler=run_eval)
-
-    bench = commands.add_parser("bench", help="speed against bare Tesseract on the same pages")
-    bench.add_argument("directory", type=Path, nargs="?", help="a generated set: pipeline vs tesseract, memory, upload")
-    bench.add_argument("--page", type=Path, help="one clean A4 scan: hoso extract vs tesseract")
-    bench.add_argument("--workers", type=int, default=None)
-    bench.add_argument("--repeats", type=int, default=5)
-    bench.set_defaults(handler=run_bench)
-
     for module_name in COMMAND_MODULES:
         __import__(module_name, fromlist=["register"]).register(commands)
     return parser
@@ -73,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_extract(args: argparse.Namespace) -> int:
     speculative = start_speculative_ocr(args.files)
-    from pipeline.process import process_file
+    from usecases.process import process_file
 
     if speculative is not None:  # while Tesseract reads, get the extractors ready on the other core
         from extractors.registry import warm_up
@@ -121,7 +100,7 @@ def summarise(result) -> str:
 
 
 def run_ocr(args: argparse.Namespace) -> int:
-    from pipeline.process import process_file
+    from usecases.process import process_file
 
     result = process_file(args.file, extract=False).result
     for error in result.errors:
@@ -133,8 +112,8 @@ def run_ocr(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from pipeline.process import process_file
-    from pipeline.show import draw_fields, save_drawing
+    from usecases.process import process_file
+    from usecases.show import draw_fields, save_drawing
 
     processed = process_file(args.file)
     for error in processed.result.errors:
@@ -143,27 +122,6 @@ def run_show(args: argparse.Namespace) -> int:
         return ExitCode.input_failed
     for path in save_drawing(draw_fields(processed), args.out):
         print(path)
-    return ExitCode.ok
-
-
-def run_eval(args: argparse.Namespace) -> int:
-    from pipeline.evaluate import print_evaluation
-
-    print_evaluation(args.directory, args.workers, args.errors)
-    return ExitCode.ok
-
-
-def run_bench(args: argparse.Namespace) -> int:
-    from pipeline.bench import print_directory_bench, print_page_bench
-    from pipeline.process import default_workers
-
-    if args.page:
-        print_page_bench(args.page, args.repeats)
-    if args.directory:
-        print_directory_bench(args.directory, args.workers or default_workers())
-    if not (args.page or args.directory):
-        print("hoso bench: give a DIRECTORY and/or --page IMAGE", file=sys.stderr)
-        return ExitCode.usage
     return ExitCode.ok
 
 

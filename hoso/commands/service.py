@@ -42,14 +42,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _open_database() -> Any:
-    from pipeline.records.db import open_database
-    from pipeline.storage.config import Settings
+    from records.db import open_database
+    from records.storage.config import Settings
 
     return open_database(Settings.from_env().resolved_database_url)
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from pipeline.records.db import open_database
+    from records.db import open_database
     from service.config import ServiceSettings
     from service.server import run
 

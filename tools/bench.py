@@ -24,7 +24,7 @@ def bench_page(image: Path, repeats: int = 5) -> dict[str, float]:
     Bare Tesseract is timed both with its default OpenMP threads and with one
     thread (what hoso uses); the ratio is against the faster of the two.
     """
-    hoso = [sys.executable, "-m", "pipeline.cli", "extract", str(image), "--json"]
+    hoso = [sys.executable, "-m", "hoso.cli", "extract", str(image), "--json"]
     tesseract = ["tesseract", str(image), "-", "-l", "vie"]
     times: dict[str, list[float]] = {"hoso": [], "tesseract_1_thread": [], "tesseract_default": []}
     wall_time(hoso)  # warm the page cache and Python's bytecode cache
@@ -59,7 +59,7 @@ def bench_directory(directory: Path, workers: int) -> dict[str, float | int | No
     """
     import resource
 
-    from pipeline.process import process_file
+    from usecases.process import process_file
 
     scans = sorted(p for p in directory.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     pdfs = sorted(directory.rglob("*.pdf"))
@@ -118,9 +118,9 @@ def bench_branch_upload(directory: Path) -> float | None:
     """Seconds to answer one branch upload of both sides of one ID card (a fresh store and database)."""
     import tempfile
 
-    from pipeline.ingest import ingest_dossier
-    from pipeline.records import open_database
-    from pipeline.storage.objects import LocalObjectStore
+    from usecases.intake import ingest_dossier
+    from records import open_database
+    from records.storage.objects import LocalObjectStore
 
     fronts = sorted(directory.rglob("*card_sides_separate_front.*"))
     fronts = [f for f in fronts if not f.name.endswith(".json")]

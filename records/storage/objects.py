@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from pipeline.storage.config import Settings
+    from records.storage.config import Settings
 
 ORIGINALS_PREFIX = "originals/"
 ARTEFACTS_PREFIX = "artefacts/"
@@ -356,7 +356,7 @@ class _translate_s3_errors:  # noqa: N801 - used as a context manager
 
 def open_store(config: Settings | None = None) -> ObjectStore:
     """The store the settings name (``Settings.from_env()`` when none are given)."""
-    from pipeline.storage.config import Settings
+    from records.storage.config import Settings
 
     settings = config if config is not None else Settings.from_env()
     if settings.store == "s3":

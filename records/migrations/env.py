@@ -1,11 +1,11 @@
-"""Alembic environment: uses the connection that ``pipeline.records.db.migrate`` hands over."""
+"""Alembic environment: uses the connection that ``records.db.migrate`` hands over."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from pipeline.records.models import Base
+from records.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from flows.common import list_sources
-from pipeline.bench import bare_tesseract_seconds
-from pipeline.ingest import default_cores
+from tools.bench import bare_tesseract_seconds
+from usecases.intake import default_cores
 
 
 def make_batch(source: str, folder: Path, copies: int) -> int:
@@ -51,7 +51,7 @@ def bench_run(source: str = "samples/dossiers", *, workers: int | None = None, c
         env = {**os.environ, "HOSO_DATA_DIR": str(data_dir), "HOSO_STORE": "local"}
         env.pop("HOSO_DATABASE_URL", None)
         env.pop("HOSO_S3_ENDPOINT", None)
-        command = [sys.executable, "-m", "pipeline.cli", "run", str(batch), "--json", "--no-progress",
+        command = [sys.executable, "-m", "hoso.cli", "run", str(batch), "--json", "--no-progress",
                    "--workers", str(workers)]
         started = time.perf_counter()
         finished = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -87,7 +87,7 @@ def scanned_input_pages(batch: Path, folder: Path) -> list[Path]:
     multi-page TIFF split), scanned PDF pages rendered at 300 dpi; text-layer pages left out."""
     import cv2
 
-    from pipeline.errors import HosoError
+    from schemas.errors import HosoError
     from pipeline.load import load_pages
 
     folder.mkdir()

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Iterable
 
-from pipeline.metrics import cer
-from pipeline.process import default_workers, process_file
+from tools.metrics import cer
+from usecases.process import default_workers, process_file
 from schemas import Document, ExtractionResult
 
 CONFIDENT = 0.9

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from schemas.models import DOCUMENT_TYPES
 
 if TYPE_CHECKING:
-    from pipeline.records.db import Database
+    from records.db import Database
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "procedures.yml"
 Satisfier = Literal["population_registry", "held_document"]
@@ -107,8 +107,8 @@ def requirements(
 ) -> RequirementsReport:
     """For each component the procedure requires: held (population registry, or which document
     id/version) or must be submitted. Registry coverage wins: what it covers is never requested."""
-    from pipeline.records.ingest import held_documents
-    from pipeline.records.population import in_population_registry
+    from records.ingest import held_documents
+    from records.population import in_population_registry
 
     procedure = load_catalogue().procedure(procedure_code)
     today = on or date.today()

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pipeline.records.events import record_event
-from pipeline.records.models import Citizen, DocumentPerson, DocumentRecord, utcnow
+from records.events import record_event
+from records.models import Citizen, DocumentPerson, DocumentRecord, utcnow
 
 if TYPE_CHECKING:
-    from pipeline.records.db import Database
-    from pipeline.records.refs import DocumentRef
+    from records.db import Database
+    from records.refs import DocumentRef
 
 REGISTRY = "population_registry"
 _ID_NUMBER = re.compile(r"^\d{12}$")

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pipeline.records.models import Event
+from records.models import Event
 
 # Id numbers are 9 or 12 digits: anything that long in a detail string is cut out, as a last guard.
 _LONG_DIGITS = re.compile(r"\d{9,}")

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from pipeline.errors import HosoError
+from schemas.errors import HosoError
 from pipeline.geometry import renumber_visual_lines
 from pipeline.load import SourcePage, load_pages
 from pipeline.prepare import PreparedPage, prepare_page

@@ -35,16 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve = subparsers.add_parser("serve-flows", help="serve the batch, branch-upload and reprocess deployments")
     serve.set_defaults(handler=run_serve_command)
 
-    bench = subparsers.add_parser("bench-run", help="hoso run pages/s against bare tesseract on the same pages")
-    bench.add_argument("source", nargs="?", default="samples/dossiers")
-    bench.add_argument("--workers", type=int, default=None)
-    bench.add_argument("--copies", type=int, default=1, help="repeat the set (made unique) to make a bigger batch")
-    bench.set_defaults(handler=run_bench_command)
 
 
 def _settings() -> Any:
     from flows.common import use_local_prefect
-    from pipeline.storage.config import Settings
+    from records.storage.config import Settings
 
     settings = Settings.from_env()
     use_local_prefect(settings.data_dir)
@@ -113,12 +108,4 @@ def run_serve_command(_args: argparse.Namespace) -> int:
     from flows.serve import serve_all
 
     serve_all()
-    return 0
-
-
-def run_bench_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    from flows.bench import print_run_bench
-
-    print_run_bench(args.source, workers=args.workers, copies=args.copies, out=out)
     return 0

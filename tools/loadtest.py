@@ -1,7 +1,7 @@
 """A bounded load test of the record-lookup path, on loopback only.
 
-    python -m service.loadtest --backend sqlite --rate 200 --duration 20 --workers 2
-    python -m service.loadtest --backend postgresql --rate 200 --duration 20 --workers 2
+    python -m tools.loadtest --backend sqlite --rate 200 --duration 20 --workers 2
+    python -m tools.loadtest --backend postgresql --rate 200 --duration 20 --workers 2
 
 Sets up a throw-away data dir (and, for PostgreSQL, a throw-away schema in 127.0.0.1:5432/test),
 seeds ``--citizens`` citizens (an id card each, a marriage certificate for every pair), creates a
@@ -143,9 +143,9 @@ async def fixed_rate(url: str, token: str, paths: list[str], rate: float, durati
 
 def seed(database_url: str, data_dir: Path, citizens: int) -> list[str]:
     """``citizens`` people with an id card each, and a marriage certificate for every pair."""
-    from pipeline.records.db import open_database
-    from pipeline.records.ingest import record_extraction, register_original
-    from pipeline.storage.objects import LocalObjectStore, sha256_hex
+    from records.db import open_database
+    from records.ingest import record_extraction, register_original
+    from records.storage.objects import LocalObjectStore, sha256_hex
     from schemas import Document, ExtractionResult, Field
 
     def field(value: str, y: int) -> Field:
@@ -201,7 +201,7 @@ def serve(data_dir: Path, database_url: str, port: int, workers: int, log: Path,
     env = {key: value for key, value in os.environ.items() if not key.startswith("HOSO_")}
     env.update({"HOSO_DATA_DIR": str(data_dir), "HOSO_DATABASE_URL": database_url,
                 "HOSO_UPLOAD_RUNNER": upload_runner})
-    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "hoso.cli", "serve", "--port", str(port),
                                 "--workers", str(workers)], cwd=REPO, env=env,
                                stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -231,7 +231,7 @@ def free_port() -> int:
 def audit_rows(database_url: str) -> int:
     from sqlalchemy import text
 
-    from pipeline.records.db import open_database
+    from records.db import open_database
 
     db = open_database(database_url)
     try:
@@ -243,7 +243,7 @@ def audit_rows(database_url: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from service.keys import create_key
-    from pipeline.records.db import open_database
+    from records.db import open_database
 
     with tempfile.TemporaryDirectory(prefix="hoso-load-") as temp:
         data_dir = Path(temp)
@@ -280,7 +280,7 @@ def _sqlite(data_dir: Path) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m service.loadtest", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.loadtest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--rate", type=float, default=200, help="requests per second (fixed arrival rate)")
     parser.add_argument("--duration", type=float, default=20, help="seconds")

@@ -7,7 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline.process import ProcessedFile
+from usecases.process import ProcessedFile
 
 FIELD_COLOUR = (0, 140, 255)  # BGR orange: readable on white paper and on blue-green cards
 REVIEW_COLOUR = (0, 0, 230)  # red for values a person must check

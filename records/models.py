@@ -1,5 +1,5 @@
 """SQLAlchemy 2 models of the records database. The schema itself is created by the Alembic
-migrations in ``pipeline/records/migrations`` (a test checks that both agree)."""
+migrations in ``records/migrations`` (a test checks that both agree)."""
 
 from __future__ import annotations
 

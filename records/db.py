@@ -82,7 +82,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def open_database(url: str | None = None) -> Database:
     """Open (creating if needed) the database at ``url`` (default: from settings/env) at the newest schema."""
     if url is None:
-        from pipeline.storage.config import Settings
+        from records.storage.config import Settings
 
         url = Settings.from_env().resolved_database_url
     engine = create_database_engine(url)

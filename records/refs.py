@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pipeline.records.models import DocumentRecord, Original
+from records.models import DocumentRecord, Original
 
 RecordOutcome = Literal["created", "new_version", "provenance_added", "unchanged"]
 
