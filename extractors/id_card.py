@@ -98,7 +98,7 @@ def read_qr(variant: str | None, pages: list[Page], images: Mapping[int, np.ndar
         if variant in VARIANTS_WITH_QR and side not in qr_sides:
             continue
         corner = QR_CORNER.get((variant or "", side))
-        payload = page_reading(page, f"qr:{corner or 'anywhere'}", images, lambda image: decode_qr(image, corner) or "")
+        payload = page_reading(page, f"qr:{corner or 'anywhere'}", images, lambda image, corner=corner: decode_qr(image, corner) or "")
         reading = parse_qr_payload(payload) if payload else None
         if reading is not None:
             return reading, page
@@ -143,7 +143,7 @@ def read_mrz(pages: list[Page], images: Mapping[int, np.ndarray]) -> tuple[MrzRe
     """
     for page in pages:
         if side_of(page) != "front":
-            band = page_reading(page, "mrz_band", images, lambda image: ocr_mrz_band(page, image))
+            band = page_reading(page, "mrz_band", images, lambda image, page=page: ocr_mrz_band(page, image))
             reading = parse_mrz(band) if band else None
             if reading is not None:
                 return repair_nationality(reading), page
