@@ -157,9 +157,13 @@ def _opening_word(line: list[Word]) -> int:
 
 
 def _is_speck(word: Word) -> bool:
-    """Dirt read as a word: at most one letter or digit, or two unsure ones that make no syllable."""
+    """Dirt read as a word: at most one letter or digit, or two unsure ones that make no syllable.
+
+    "ở" ("nhà ở", "ở nước ngoài") is the one-letter word that ends values; read surely, it stays."""
     core = "".join(ch for ch in word.text if ch.isalnum())
     if len(core) <= 1:
+        if core.lower() == "ở" and word.confidence >= 0.8:
+            return False
         return not core.isdigit() or word.confidence < 0.5
     return len(core) == 2 and word.confidence < 0.5 and not core.isdigit() and not SYLLABLE.match(fold(core))
 
@@ -324,12 +328,22 @@ VALUE_INDENT = 3.0  # label heights a value's next line may start left of the la
 
 
 def _continued(view: PageView, line: int, words: list[Word], region: Region) -> list[Word]:
-    """A multi-line value: the following lines while they carry no label and sit right below."""
+    """A multi-line value: the following lines while they carry no label and sit right below (a
+    signature's place-and-date line is no continuation: it follows the last value of many forms)."""
     current = words
-    while (following := _trim_specks(_free_line(view, line + 1, region))) and _close_below(current, following):
+    while ((following := _trim_specks(_free_line(view, line + 1, region))) and _close_below(current, following)
+           and not is_place_and_date_line(following)):
         words, current = words + following, following
         line += 1
     return words
+
+
+_PLACE_AND_DATE = re.compile(r"ngay\s*\S{1,2}\s*thang\s*\S{1,2}\s*nam\s*\S{4}")
+
+
+def is_place_and_date_line(words: list[Word]) -> bool:
+    """ "Hà Nội, ngày 05 tháng 3 năm 2025": the line above a signature."""
+    return bool(_PLACE_AND_DATE.search(fold(" ".join(w.text for w in words))))
 
 
 def drop_label_translation(words: list[Word], labels: list[str]) -> list[Word]:

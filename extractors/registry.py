@@ -17,7 +17,8 @@ import numpy as np
 
 from extractors.classify import PageClass, classify_page, group_pages
 from extractors.engine import extract_fields, view_page
-from extractors.spec import TypeSpec, load_type_specs
+from extractors.issuer import read_issuer
+from extractors.spec import load_type_specs, spec_for
 from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers
 from schemas import Document, Page, words_to_text
 
@@ -27,8 +28,6 @@ def hook_module(name: str | None) -> ModuleType | None:
     return importlib.import_module(f"extractors.{name}") if name else None
 
 
-def spec_for(document_type: str) -> TypeSpec | None:
-    return next((s for s in load_type_specs() if s.document_type == document_type), None)
 
 
 def extract_documents(pages: list[Page], images: Mapping[int, np.ndarray]) -> list[Document]:
@@ -65,6 +64,8 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
         return document
     views = [view_page(spec, page) for page in pages]
     document.fields = extract_fields(spec, views)
+    if spec.issuer is not None:
+        read_issuer(document, spec.issuer, views)
     hook = hook_module(spec.hook)
     if hook is not None:
         hook.finish(document, spec, views, images)

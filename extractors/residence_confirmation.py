@@ -1,4 +1,4 @@
-"""CT07 parts no label describes: the members table, the issuing office, the date at the signature."""
+"""CT07's members table, which no label describes (its issuing office and signature date: ``extractors.issuer``)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 
 import numpy as np
-from rapidfuzz import fuzz
 
 from extractors.engine import PageView, field_from_words
-from extractors.kinds import UNIT_WORDS, read_date, read_id_number, read_name, read_place, read_relation, read_sex
-from pipeline.text import fold
+from extractors.kinds import read_date, read_id_number, read_name, read_relation, read_sex
 from extractors.spec import TypeSpec
-from pipeline.geometry import split_at_gaps
 from schemas import Document, Field, Word
 
 _DATE_LINE = re.compile(r"ngay\s*\S{1,2}\s*thang\s*\S{1,2}\s*nam\s*\S{4}")
@@ -25,15 +22,8 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
     members = read_members(views)
     if members is not None:
         document.fields["household_members"] = members
-    authority = read_authority(views)
-    if authority:
-        document.fields["issuing_authority"] = authority
-    issue_date = read_signature_date(views)
-    if issue_date:
-        document.fields["issue_date"] = issue_date
-    for name in ("household_members", "issuing_authority", "issue_date"):
-        if name not in document.fields:
-            document.flag(f"{name}: not found")
+    if "household_members" not in document.fields:
+        document.flag("household_members: not found")
 
 
 @dataclass
@@ -107,84 +97,3 @@ def _read_member(row: MemberRow, name_words: list[Word]) -> dict[str, str | None
         "id_number": read_id_number(row.words[row.id_at].text).value,
         "relation_to_head": read_relation(after).value,
     }
-
-
-def read_authority(views: list[PageView]) -> Field | None:
-    """The police office that issued the paper, in running-text case: "Công an phường Hoàn Kiếm".
-
-    The body's opening sentence names it as printed ("Công an phường X xác nhận
-    thông tin về cư trú ..."); where that sentence is missing, the header's most
-    local office line ("CÔNG AN PHƯỜNG X", under its superior) is set in the same case.
-    """
-    return _authority_in_sentence(views[0]) or _authority_in_header(views[0])
-
-
-def _authority_in_sentence(view: PageView) -> Field | None:
-    for words in view.lines[: max(10, len(view.lines) // 2)]:
-        folded = [fold(w.text).strip(".,:;") for w in words]
-        starts = [i for i in range(len(folded) - 1) if folded[i] == "cong" and folded[i + 1] == "an"]
-        ends = [j for j in range(len(folded) - 1) if folded[j] == "xac" and folded[j + 1].startswith("nhan")]
-        for first in starts:
-            last = next((j for j in ends if j > first + 2), None)
-            if last is not None and not _mostly_capitals(_text(words[first:last])):
-                office = words[first:last]
-                return field_from_words(read_place(_text(office)).value, office, view.page)
-    return None
-
-
-def _authority_in_header(view: PageView) -> Field | None:
-    """The most local office among the header's capitalised "CÔNG AN ..." lines.
-
-    The header's left block (the office) and right block (the national motto)
-    share printed lines, so lines are cut at wide gaps first.
-    """
-    offices = [segment for words in view.lines[: max(6, len(view.lines) // 4)] for segment in split_at_gaps(words)
-               if _opens_with_police(segment) and _mostly_capitals(_text(segment))]
-    if not offices:
-        return None
-    local = [o for o in offices if any(k in fold(_text(o)) for k in LOCAL_UNITS)]
-    words = (local or offices)[-1]
-    value = read_place(_text(words)).value
-    return field_from_words(office_in_running_case(value) if value else None, words, view.page)
-
-
-def _opens_with_police(words: list[Word]) -> bool:
-    """"CÔNG AN", also as OCR damages it ("CÔNG 1N", "CONG AN")."""
-    return len(words) >= 3 and fuzz.ratio(fold(_text(words[:2])), "cong an") >= 70
-
-
-def office_in_running_case(capitals: str) -> str:
-    """ "CÔNG AN PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT" → "Công an phường Xuân Trường - Đà Lạt"."""
-    words = capitals.split()
-    unit_size = next((size for size in (2, 1) if fold(" ".join(words[2:2 + size])) in UNIT_WORDS), 0)
-    named = [word.capitalize() for word in words[2 + unit_size:]]
-    return " ".join(["Công", "an", *(w.lower() for w in words[2:2 + unit_size]), *named])
-
-
-LOCAL_UNITS = ("phuong", "xa ", "dac khu", "thi tran")
-
-
-def _text(words: list[Word]) -> str:
-    return " ".join(w.text for w in words)
-
-
-def _mostly_capitals(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
-
-
-def read_signature_date(views: list[PageView]) -> Field | None:
-    """The date of the place-and-date line above the signature, after the table.
-
-    Only the lower half of a page is searched: the header's reference to the decree
-    ("Thông tư số 66/2023/TT-BCA ngày 17 tháng 11 năm 2023") is no issue date, even
-    when the signature's own date was misread.
-    """
-    for view in reversed(views):
-        for words in reversed(view.lines[len(view.lines) // 2:]):
-            text = " ".join(w.text for w in words)
-            if _DATE_LINE.search(fold(text)):
-                reading = read_date(text)
-                if reading.value:
-                    return field_from_words(reading.value, words, view.page, reading.factor)
-    return None

@@ -61,8 +61,56 @@ class IdCheck(_Spec):
     sex_is: Literal["Nam", "Nữ"] | None = None  # or the sex the role implies (mother: Nữ)
 
 
+MaskKind = Literal["name", "id_number", "date_of_birth", "address", "withheld"]
+
+
+class PersonSpec(_Spec):
+    """Where one person named by a document sits in its fields (or in one row of a table)."""
+
+    id_number: str
+    full_name: str | None = None
+    date_of_birth: str | None = None
+    birth_year: str | None = None
+    sex: str | None = None
+
+
+class MembersSpec(_Spec):
+    """A table of persons (a household's members): each row names one person in ``role``."""
+
+    field: str
+    role: str
+    person: PersonSpec
+
+
+class RecordSpec(_Spec):
+    """What the records need to know about a type: identity across scans, persons, validity."""
+
+    # fields whose values, joined by "|", identify the document across scans (all must be read)
+    number: list[str] = Field(default_factory=list)
+    # role → where that person sits; "subject" is the holder (the citizen the document is about)
+    persons: dict[str, PersonSpec] = Field(default_factory=dict)
+    members: MembersSpec | None = None
+    residence: list[str] = Field(default_factory=list)  # the holder's address, in order of preference
+    valid_from: str | None = None
+    valid_until: str | None = None  # a date field; or:
+    valid_for_days: int | None = None  # counted from valid_from
+    # sides may arrive as separate files: a side without a number joins the one card of the upload it fits
+    sides_join_on: list[str] = Field(default_factory=list)
+    identifies_holder: bool = False  # its number is the holder's id number: it tells whose dossier it is
+
+
+class IssuerSpec(_Spec):
+    """The issuing office (named in the header and the opening sentence) and the date at the signature."""
+
+    office: str  # the office's name as running text spells it: "Công an", "Ủy ban nhân dân"
+    abbreviations: list[str] = Field(default_factory=list)  # as headers may print it: "UBND"
+    field: str = "issuing_authority"
+    date_field: str | None = "issue_date"
+
+
 class TypeSpec(_Spec):
     document_type: str
+    title: str  # the document's name, in Vietnamese, for people (review and counter pages)
     classify: ClassifySpec
     variants: list[VariantSpec] = Field(default_factory=list)
     # named page regions that start at an anchor phrase: {"mother": ["người mẹ"]}
@@ -70,7 +118,11 @@ class TypeSpec(_Spec):
     fields: dict[str, FieldSpec]
     id_checks: list[IdCheck] = Field(default_factory=list)
     same_dates: list[tuple[str, str]] = Field(default_factory=list)  # a date and the same date in words
+    issuer: IssuerSpec | None = None
     hook: str | None = None  # module in extractors/ with extra steps: QR, MRZ, tables
+    record: RecordSpec = Field(default_factory=RecordSpec)
+    # personal fields and how they are shown to clients without the full scope (others are not masked)
+    masking: dict[str, MaskKind] = Field(default_factory=dict)
 
     def all_labels(self) -> list[str]:
         return sorted({label for field in self.fields.values() for label in field.labels})
@@ -82,5 +134,23 @@ def load_type_specs() -> tuple[TypeSpec, ...]:
     specs = []
     for path in sorted(TYPES_DIR.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        specs.append(TypeSpec.model_validate(data))
+        spec = TypeSpec.model_validate(data)
+        if spec.document_type != path.stem:
+            raise ValueError(f"{path.name}: document_type {spec.document_type!r} must match the file name")
+        specs.append(spec)
     return tuple(specs)
+
+
+def document_types() -> tuple[str, ...]:
+    """The names of the types hoso extracts (``unknown`` is not one of them)."""
+    return tuple(spec.document_type for spec in load_type_specs())
+
+
+def spec_for(document_type: str) -> TypeSpec | None:
+    return next((spec for spec in load_type_specs() if spec.document_type == document_type), None)
+
+
+def record_spec(document_type: str) -> RecordSpec:
+    """The record rules of a type; an unknown type has none (no number, no persons, no validity)."""
+    spec = spec_for(document_type)
+    return spec.record if spec is not None else RecordSpec()

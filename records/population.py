@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from extractors.spec import PersonSpec, record_spec
+from records import fieldstate
 from records.events import record_event
 from records.models import Citizen, DocumentPerson, DocumentRecord, utcnow
 
@@ -32,37 +34,6 @@ _COLUMN_ALIASES = {
     "residence": "residence", "noi_thuong_tru": "residence", "place_of_residence": "residence",
 }
 _SEX = {"nam": "Nam", "nữ": "Nữ", "nu": "Nữ", "m": "Nam", "male": "Nam", "f": "Nữ", "female": "Nữ"}
-
-
-@dataclass(frozen=True)
-class PersonFields:
-    """Where one person's identity sits in a document's fields."""
-
-    role: str
-    id_number: str
-    full_name: str | None = None
-    date_of_birth: str | None = None
-    sex: str | None = None
-    birth_year: str | None = None
-
-
-PERSONS_BY_TYPE: dict[str, tuple[PersonFields, ...]] = {
-    "id_card": (PersonFields("subject", "id_number", "full_name", "date_of_birth", "sex"),),
-    "residence_confirmation": (
-        PersonFields("subject", "id_number", "full_name", "date_of_birth", "sex"),
-        PersonFields("household_head", "household_head_id_number", "household_head_name"),
-    ),
-    "birth_certificate": (
-        PersonFields("subject", "id_number", "full_name", "date_of_birth", "sex"),
-        PersonFields("mother", "mother_id_number", "mother_full_name", birth_year="mother_birth_year"),
-        PersonFields("father", "father_id_number", "father_full_name", birth_year="father_birth_year"),
-    ),
-    "marriage_certificate": (
-        PersonFields("wife", "wife_id_number", "wife_full_name", "wife_date_of_birth"),
-        PersonFields("husband", "husband_id_number", "husband_full_name", "husband_date_of_birth"),
-    ),
-}
-_MEMBER = PersonFields("household_member", "id_number", "full_name", "date_of_birth", "sex")
 
 
 @dataclass
@@ -191,10 +162,20 @@ def cross_check(db: Database, document: DocumentRef | int, *, actor: str = "hoso
 def check_against_registry(session: Session, record: DocumentRecord, actor: str) -> list[str]:
     """``cross_check`` inside an open session (used while recording an extraction)."""
     reasons = registry_mismatches(session, record.document_type, record.fields)
-    new_reasons = [reason for reason in reasons if reason not in record.review_reasons]
-    if new_reasons and record.status != "superseded":
-        record.review_reasons = [*record.review_reasons, *new_reasons]  # reassign: JSON is not mutation-tracked
-        record.status = "needs_review"
+    if record.status in ("superseded", "rejected"):
+        return reasons
+    state = fieldstate.state_of(record.document_type, record.fields, record.review_state, record.review_reasons)
+    names = set(record.fields) | set(state["fields"])
+    new_reasons = []
+    for reason in reasons:
+        name = fieldstate.reason_field(reason, names)
+        reviewed = name is not None and (state["fields"].get(name) or {}).get("review")
+        if not reviewed and fieldstate.add_reason(state, name, reason):  # a person's decision on a field stands
+            new_reasons.append(reason)
+    if new_reasons:
+        waiting = record.waiting_since if record.status == "needs_review" else None
+        # a new dict: JSON columns are not mutation-tracked
+        fieldstate.apply(record, state, waiting_since=waiting)
         record.updated_at = utcnow()
         record_event(session, "document.needs_review", "document", record.id, actor,
                      check=REGISTRY, fields=[reason.split(" ", 1)[0] for reason in new_reasons])
@@ -202,17 +183,19 @@ def check_against_registry(session: Session, record: DocumentRecord, actor: str)
 
 
 def registry_mismatches(session: Session, document_type: str, fields: dict[str, Any]) -> list[str]:
+    rules = record_spec(document_type)
     reasons: list[str] = []
-    for person in PERSONS_BY_TYPE.get(document_type, ()):
+    for person in rules.persons.values():
         reasons += _person_mismatches(session, person, fields, prefix="")
-    if document_type == "residence_confirmation":
-        for index, member in enumerate(fields.get("household_members") or []):
+    if rules.members is not None:
+        for index, member in enumerate(fields.get(rules.members.field) or []):
             if isinstance(member, dict):
-                reasons += _person_mismatches(session, _MEMBER, member, prefix=f"household_members[{index}].")
+                reasons += _person_mismatches(session, rules.members.person, member,
+                                              prefix=f"{rules.members.field}[{index}].")
     return reasons
 
 
-def _person_mismatches(session: Session, person: PersonFields, fields: dict[str, Any], prefix: str) -> list[str]:
+def _person_mismatches(session: Session, person: PersonSpec, fields: dict[str, Any], prefix: str) -> list[str]:
     id_number = fields.get(person.id_number)
     if not isinstance(id_number, str):
         return []

@@ -1,7 +1,6 @@
 """Pydantic models of hoso's JSON contract."""
 
 from schemas.models import (
-    DOCUMENT_TYPES,
     BBox,
     Document,
     DocumentType,
@@ -11,12 +10,13 @@ from schemas.models import (
     FieldValue,
     Page,
     ProcessingError,
+    UNKNOWN_TYPE,
     Word,
     nfc,
     words_to_text,
 )
 
 __all__ = [
-    "DOCUMENT_TYPES", "BBox", "Document", "DocumentType", "ExtractionResult", "Field",
-    "FieldSource", "FieldValue", "Page", "ProcessingError", "Word", "nfc", "words_to_text",
+    "BBox", "Document", "DocumentType", "ExtractionResult", "Field",
+    "FieldSource", "FieldValue", "Page", "ProcessingError", "UNKNOWN_TYPE", "Word", "nfc", "words_to_text",
 ]

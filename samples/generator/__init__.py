@@ -1,5 +1,5 @@
-"""Realistic sample dossiers (Vietnamese ID cards, birth and marriage certificates, CT07)
-with ground truth, for testing and measuring the hoso pipeline. All persons are fictitious."""
+"""Realistic sample dossiers (Vietnamese ID cards, birth and marriage certificates, CT07, marital-status
+confirmations) with ground truth, for testing and measuring the hoso pipeline. All persons are fictitious."""
 
 from .cli import main
 from .dossier import CONDITIONS, DOCUMENT_TYPES, generate

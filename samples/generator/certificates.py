@@ -1,4 +1,5 @@
-"""Civil-status certificates on A4: Giấy khai sinh and Giấy chứng nhận kết hôn."""
+"""Civil-status certificates on A4: Giấy khai sinh and Giấy chứng nhận kết hôn (and the parts
+that the ward's other civil-status papers share: the registry, its header, its signer)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,16 @@ class Registry:
         ward, district = rng.choice(OLD_UNITS[code])
         return cls(ward, PROVINCE_CODES[code], district)
 
+    @property
+    def committee(self) -> str:
+        """'ỦY BAN NHÂN DÂN PHƯỜNG KIM MÃ', as on its stamp and in capitalised headings."""
+        return f"ỦY BAN NHÂN DÂN {self.ward.upper()}"
+
+    @property
+    def committee_text(self) -> str:
+        """'Ủy ban nhân dân phường Kim Mã', as the committee is named in running text."""
+        return f"Ủy ban nhân dân {lower_unit(self.ward)}"
+
     def place_text(self, rng: random.Random) -> str:
         """'Ủy ban nhân dân phường Kim Mã, quận Ba Đình, thành phố Hà Nội' as printed."""
         body = rng.choice(["Ủy ban nhân dân", "Ủy ban nhân dân", "UBND"])
@@ -61,8 +72,12 @@ def _register_numbers(rng: random.Random, when: date) -> tuple[str, str]:
     return str(rng.randint(1, 480)), f"{rng.randint(1, 3):02d}/{when.year}"
 
 
-def _official(rng: random.Random, seed: int) -> tuple[list[str], str]:
-    titles = rng.choice([["CHỦ TỊCH"], ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], ["NGƯỜI KÝ"]])
+OFFICIAL_TITLES = [["CHỦ TỊCH"], ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], ["NGƯỜI KÝ"]]
+
+
+def official(rng: random.Random, seed: int, choices: list[list[str]] = OFFICIAL_TITLES) -> tuple[list[str], str]:
+    """The signing official's title lines (one of `choices`) and name."""
+    titles = rng.choice(choices)
     return titles, make_full_name(random.Random(seed * 13 + 5), rng.choice(["Nam", "Nữ"]))
 
 
@@ -74,21 +89,28 @@ def _id_for(person: Person, on: date) -> tuple[str, str]:
     return f"{word} số {person.id_number}", person.id_number
 
 
-def _residence_on(rng: random.Random, person: Person, when: date) -> Address:
+def residence_on(rng: random.Random, person: Person, when: date) -> Address:
     return person.residence if (when >= REORGANISATION_DATE and person.residence) else old_address(rng)
 
 
-def _header(page: Page, st: FormStyle, rng: random.Random, registry: Registry, numbers: tuple[str, str] | None) -> float:
+def registry_header(page: Page, st: FormStyle, rng: random.Random, registry: Registry, under: list[str],
+                    centred: bool = False) -> float:
+    """The committee (left) with `under` it (e.g. 'Số: 12', 'Quyển số: 01/2019'), the national motto (right)."""
     left_cx = st.left + rng.uniform(30, 36)
     right_cx = st.right - rng.uniform(42, 48)
     y0 = st.top + 6
     y_left = authority_header(page, st, left_cx, y0, registry.header_lines(rng), block=0)
-    if numbers:
-        page.text(left_cx - 18, y_left + 2, f"Số: {numbers[0]}", st.family.regular, st.size, block=0)
-        page.text(left_cx - 18, y_left + 2 + st.step, f"Quyển số: {numbers[1]}", st.family.regular, st.size, block=0)
-        y_left += 2 + 2 * st.step
+    for i, line in enumerate(under):
+        page.text(left_cx if centred else left_cx - 18, y_left + 2 + i * st.step, line, st.family.regular, st.size,
+                  align="center" if centred else "left", block=0)
+    if under:
+        y_left += 2 + len(under) * st.step
     y_right = national_header(page, st, right_cx, y0, block=1)
     return max(y_left, y_right)
+
+
+def _number_lines(numbers: tuple[str, str]) -> list[str]:
+    return [f"Số: {numbers[0]}", f"Quyển số: {numbers[1]}"]
 
 
 def make_birth_certificate(rng: random.Random, seed: int, child: Person, mother: Person | None, father: Person | None) -> Document:
@@ -97,7 +119,7 @@ def make_birth_certificate(rng: random.Random, seed: int, child: Person, mother:
     registered = min(child.birth + timedelta(days=rng.randint(2, 55)), REORGANISATION_DATE - timedelta(days=1))
     registry = Registry.on(rng, registered, child.birth_code)
     numbers = _register_numbers(rng, registered)
-    y = _header(page, st, rng, registry, numbers) + st.step * 1.2
+    y = registry_header(page, st, rng, registry, _number_lines(numbers)) + st.step * 1.2
     y = centered_lines(page, st, A4_W / 2, y, [("GIẤY KHAI SINH", True, st.size * 1.6)], st.step * 1.6, block=2)
     words = date_in_words(child.birth, day_prefix_mong=rng.random() < 0.3)
     has_id = registered >= date(2016, 1, 1) or rng.random() < 0.3
@@ -119,7 +141,7 @@ def make_birth_certificate(rng: random.Random, seed: int, child: Person, mother:
     y = field(page, st, x, y, "Số định danh cá nhân", f["id_number"], block=b)
     for role, parent in (("mẹ", mother), ("cha", father)):
         key = "mother" if role == "mẹ" else "father"
-        residence = _residence_on(rng, parent, registered).text if parent else None
+        residence = residence_on(rng, parent, registered).text if parent else None
         id_text, id_value = _id_for(parent, registered) if parent else (None, None)
         # An old 9-digit CMND is printed as an identity paper, not as a personal id number.
         id_label, id_printed = ("Giấy tờ tùy thân", id_text) if id_value and len(id_value) == 9 else ("Số định danh cá nhân", id_value)
@@ -142,11 +164,11 @@ def make_birth_certificate(rng: random.Random, seed: int, child: Person, mother:
     y += st.step * 0.25
     y = field(page, st, x, y, "Nơi đăng ký khai sinh", f["registration_place"], block=b)
     y = field(page, st, x, y, "Ngày, tháng, năm đăng ký", dmy(registered), block=b)
-    titles, signer = _official(rng, seed)
+    titles, signer = official(rng, seed)
     y_sig = min(y + st.step * 0.6, A4_H - 62)
     signature_block(page, st, rng, seed + 40, st.right - 45, y_sig, place_date_line(registry.city(rng), registered),
                     ["NGƯỜI KÝ GIẤY KHAI SINH"] if rng.random() < 0.5 else titles, signer,
-                    f"ỦY BAN NHÂN DÂN {registry.ward.upper()}", note="(Ký, ghi rõ họ, chữ đệm, tên, chức vụ, đóng dấu)")
+                    registry.committee, note="(Ký, ghi rõ họ, chữ đệm, tên, chức vụ, đóng dấu)")
     clerk = make_full_name(random.Random(seed * 17 + 3), rng.choice(["Nam", "Nữ"]))
     signature_block(page, st, rng, seed + 60, st.left + 30, y_sig + st.step, None, ["Người thực hiện"], clerk, None, block=49)
     return Document("birth_certificate", None, [page], f)
@@ -158,7 +180,7 @@ def make_marriage_certificate(rng: random.Random, seed: int, wife: Person, husba
     page = Page(A4_W, A4_H)
     registry = Registry.on(rng, married, husband.birth_code if rng.random() < 0.5 else wife.birth_code)
     numbers = _register_numbers(rng, married)
-    y = _header(page, st, rng, registry, numbers) + st.step * 1.2
+    y = registry_header(page, st, rng, registry, _number_lines(numbers)) + st.step * 1.2
     y = centered_lines(page, st, A4_W / 2, y, [("GIẤY CHỨNG NHẬN KẾT HÔN", True, st.size * 1.5)], st.step * 1.7, block=2)
     f: dict[str, Any] = {"certificate_number": numbers[0], "book_number": numbers[1]}
     columns: list[tuple[str, Person]] = [("wife", wife), ("husband", husband)]
@@ -170,7 +192,7 @@ def make_marriage_certificate(rng: random.Random, seed: int, wife: Person, husba
     for key, person in columns:
         word = "vợ" if key == "wife" else "chồng"
         id_text, id_value = _id_for(person, married)
-        residence = _residence_on(rng, person, married).text
+        residence = residence_on(rng, person, married).text
         f.update({
             f"{key}_full_name": person.name_caps, f"{key}_date_of_birth": person.birth.isoformat(),
             f"{key}_ethnicity": person.ethnicity, f"{key}_nationality": person.nationality,
@@ -193,12 +215,12 @@ def make_marriage_certificate(rng: random.Random, seed: int, wife: Person, husba
     y += st.step * 0.5
     page.text(st.right - 45, y, place_date_line(registry.city(rng), married), st.family.italic, st.size, align="center", block=5)
     y += st.step
-    titles, signer = _official(rng, seed)
+    titles, signer = official(rng, seed)
     for i, (title, person) in enumerate((("Vợ", wife), ("Chồng", husband))):
         signature_block(page, st, rng, seed + 70 + i, st.left + 18 + i * 44, y, None, [title], person.full_name, None,
                         note="(Ký, ghi rõ họ tên)", block=6 + i)
     signature_block(page, st, rng, seed + 80, st.right - 45, y, None, titles, signer,
-                    f"ỦY BAN NHÂN DÂN {registry.ward.upper()}", note="(Ký, ghi rõ họ tên, đóng dấu)", block=8)
+                    registry.committee, note="(Ký, ghi rõ họ tên, đóng dấu)", block=8)
     return Document("marriage_certificate", None, [page], f)
 
 

@@ -17,6 +17,7 @@ from .cards import CARD_H, CARD_W, make_id_card, pick_card_variant
 from .certificates import make_birth_certificate, make_marriage_certificate, recent_couple_date
 from .forms import A4_H, A4_W
 from .layout import Page
+from .marital import make_marital_status_confirmation
 from .model import Document
 from .pdf import ImagePage, image_page, write_pdf
 from .people import Family, Person, age_on, make_family
@@ -25,7 +26,10 @@ from .residence import make_residence_confirmation
 from .truth import document_entry, page_entry, write_truth
 
 TODAY = date(2026, 6, 30)   # the generated documents' "now": nothing is dated later
-DOCUMENT_TYPES = ["id_card", "birth_certificate", "marriage_certificate", "residence_confirmation"]
+# New types go at the end: a dossier draws its types in this order, so --types with the older
+# ones alone keeps writing the same files.
+DOCUMENT_TYPES = ["id_card", "birth_certificate", "marriage_certificate", "residence_confirmation",
+                  "marital_status_confirmation"]
 CONDITIONS = ["clean_scan", "noisy_scan", "phone_photo", "image_pdf", "digital_pdf", "multi_pdf", "card_sides_separate"]
 
 
@@ -84,6 +88,8 @@ def _parents(family: Family) -> tuple[Person, Person]:
 
 
 def make_document(rng: random.Random, seed: int, doc_type: str, family: Family | None = None) -> Document:
+    """One document; a given `family` is a dossier's household, whose papers must agree."""
+    in_dossier = family is not None
     family = family or make_family(rng, TODAY, min_children=1)
     mother, father = _parents(family)
     children = [m for m in family.members if m.relation_to_head == "Con"] or [family.head]
@@ -99,6 +105,8 @@ def make_document(rng: random.Random, seed: int, doc_type: str, family: Family |
         if rng.random() < 0.3:
             married = recent_couple_date(rng, mother, father, TODAY)
         return make_marriage_certificate(rng, seed, mother, father, married)
+    if doc_type == "marital_status_confirmation":
+        return make_marital_status_confirmation(rng, seed, family, TODAY, in_dossier)
     return make_residence_confirmation(rng, seed, family, rng.choice(family.everyone), TODAY)
 
 
@@ -207,7 +215,8 @@ def _pdf_item(out: Path, item: Item, seed: int, art_seed: int, rng: random.Rando
 
 
 def _multi_item(out: Path, item: Item, seed: int, art_seed: int, rng: random.Random, types: list[str]) -> list[Path]:
-    """One dossier of one household: e.g. a parent's ID card, a child's birth certificate, the CT07."""
+    """One dossier of one household: e.g. a parent's ID card, a child's birth certificate, the CT07,
+    a spouse's marital-status confirmation beside the marriage certificate."""
     family = make_family(rng, TODAY, min_children=1)
     wanted = [t for t in DOCUMENT_TYPES if t in types]
     chosen = rng.sample(wanted, k=min(len(wanted), rng.randint(2, 4))) if len(wanted) > 1 else wanted * 2

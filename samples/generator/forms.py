@@ -53,9 +53,10 @@ def dot_run(width: float, font: str, size: float) -> str:
 
 def field(page: Page, st: FormStyle, x: float, y: float, label: str, value: str | None,
           right: float | None = None, block: int = 0, value_size: float | None = None,
-          wrap_x: float | None = None) -> float:
+          wrap_x: float | None = None, colon: bool = True, tab: float | None = None) -> float:
     """`Label: ....VALUE....` on a dotted leader, wrapping onto further leader lines
-    (which start at `wrap_x`, by default under the label).
+    (which start at `wrap_x`, by default under the label). `tab` starts the value (after
+    `value_gap`) no further left than that, as a word processor's tab stop does.
 
     Returns the baseline of the next line. A missing value leaves the leader empty.
     """
@@ -63,7 +64,9 @@ def field(page: Page, st: FormStyle, x: float, y: float, label: str, value: str 
     wrap_x = x if wrap_x is None else wrap_x
     size = st.size
     vsize = value_size or size
-    end = page.text(x, y, f"{label}:", st.family.regular, size, INK, block=block)
+    end = page.text(x, y, f"{label}:" if colon else label, st.family.regular, size, INK, block=block)
+    if tab is not None:
+        end = max(end, tab)
     first_width, full_width = right - end - st.value_gap - 6, right - wrap_x - 6
     lines = wrap_words(value or "", st.value_font, vsize, first_width, full_width) if value else [""]
     if st.keep_whole and value and len(lines) > 1 and lines[0] and text_width_mm(value, st.value_font, vsize) <= full_width:
@@ -82,6 +85,18 @@ def field(page: Page, st: FormStyle, x: float, y: float, label: str, value: str 
                 page.line(start + 0.8, y + 0.7, right, y + 0.7, width=0.25, color=(60, 60, 60), dotted=True)
             if line:
                 page.text(start + st.value_gap, y, line, st.value_font, vsize, VALUE_INK, block=block)
+        y += st.step
+    return y
+
+
+def paragraph(page: Page, st: FormStyle, x: float, y: float, text: str, right: float | None = None,
+              indent: float = 0.0, font: str | None = None, block: int = 0) -> float:
+    """Running text wrapped between x and `right`, its first line indented; returns the next baseline."""
+    right = right if right is not None else st.right
+    font = font or st.family.regular
+    for i, line in enumerate(wrap_words(text, font, st.size, right - x - indent, right - x)):
+        if line:
+            page.text(x + (indent if i == 0 else 0.0), y, line, font, st.size, INK, block=block)
         y += st.step
     return y
 

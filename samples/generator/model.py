@@ -10,7 +10,7 @@ from .layout import Page
 
 @dataclass
 class Document:
-    document_type: str                  # id_card | birth_certificate | marriage_certificate | residence_confirmation
+    document_type: str                  # one of dossier.DOCUMENT_TYPES
     variant: str | None
     pages: list[Page]                   # for an id card: [front, back] card-size pages
     fields: dict[str, Any]              # every field printed on the document (spec normal forms)

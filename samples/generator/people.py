@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -59,6 +60,13 @@ def add_years(d: date, years: int) -> date:
         return d.replace(year=d.year + years)
     except ValueError:
         return d.replace(year=d.year + years, day=28)
+
+
+def add_months(d: date, months: int) -> date:
+    """Same day `months` later; a day the month lacks falls back to its last day (31 Aug + 6 → 28/29 Feb)."""
+    years, month0 = divmod(d.month - 1 + months, 12)
+    year, month = d.year + years, month0 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def age_on(birth: date, on: date) -> int:

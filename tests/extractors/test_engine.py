@@ -73,10 +73,11 @@ def test_side_by_side_blocks_split_at_the_gutter_between_them():
 
 
 def residence_authority(rows: list[list[tuple[int, str]]]) -> object:
-    from extractors.residence_confirmation import read_authority
+    from extractors.issuer import read_office
+    from extractors.spec import IssuerSpec
 
     spec = spec_for("residence_confirmation")
-    found = read_authority([view_page(spec, laid_out(rows))])
+    found = read_office([view_page(spec, laid_out(rows))], IssuerSpec(office="Công an"))
     return found.value if found else None
 
 

@@ -82,7 +82,7 @@ def test_a_recording_error_on_this_input_quarantines_it(db, store, cards, monkey
     def refuses(*_args, **_kwargs):
         raise ValueError("value too long for the column")
 
-    monkeypatch.setattr("records.ingest.record_extraction", refuses)
+    monkeypatch.setattr("usecases.intake.record_extraction", refuses)
     outcome = ingest_bytes(db, store, cards["front"], "front.png")
     assert (outcome.status, outcome.reason) == ("quarantined", "recording_failed: ValueError: value too long for the column")
     assert outcome.result is not None and outcome.result.pages, "what was read is kept in the outcome"

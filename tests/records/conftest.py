@@ -149,6 +149,18 @@ class Build:
         return cls.document("residence_confirmation", values)
 
 
+    @classmethod
+    def marital_status_confirmation(cls, person: dict[str, Any] = WIFE, issue_date: str = "2026-10-01",
+                                    valid_until: str = "2027-04-01", **changes: Any) -> Document:
+        values = {"certificate_number": "69/UBND-XNTTHN", "full_name": person["full_name"],
+                  "date_of_birth": person["date_of_birth"], "sex": person["sex"], "ethnicity": "Kinh",
+                  "nationality": "Việt Nam", "id_number": person["id_number"], "residence": person.get("residence"),
+                  "marital_status": "Chưa đăng ký kết hôn với ai", "purpose": "làm thủ tục đăng ký kết hôn",
+                  "valid_until": valid_until, "issuing_authority": "Ủy ban nhân dân phường Hoàn Kiếm",
+                  "issue_date": issue_date, **changes}
+        return cls.document("marital_status_confirmation", values)
+
+
 @pytest.fixture
 def build() -> type[Build]:
     return Build

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from records.ingest import get_document, record_extraction, register_original, verify_document
+from records.ingest import get_document, record_extraction, register_original
+from records.review import verify_document
 from records.population import cross_check, import_population, registry_citizen
-from records.procedures import list_procedures, load_catalogue, requirements
+from extractors.spec import record_spec
+from records.procedures import list_procedures, load_catalogue
+from records.requirements import requirements
 
 ON = date(2026, 11, 25)
 
@@ -77,7 +80,7 @@ def test_catalogue_lists_the_three_procedures() -> None:
     codes = {p.code: p for p in list_procedures()}
     assert {"khai-sinh", "ket-hon", "thuong-tru"} <= set(codes)
     assert codes["khai-sinh"].name == "Đăng ký khai sinh"
-    assert load_catalogue().document_validity_days["residence_confirmation"] > 0
+    assert record_spec("residence_confirmation").valid_for_days == 180
     with pytest.raises(KeyError):
         load_catalogue().procedure("no-such-procedure")
 
@@ -89,15 +92,15 @@ def statuses(report) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
 def test_requirements_birth_registration(db, store, build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     husband = build.HUSBAND["id_number"]
     before = statuses(requirements(db, "khai-sinh", husband, on=ON))
-    assert all(status == "submit" for status, _, _ in before.values())
+    assert all(status == "missing" for status, _, _ in before.values())
 
     import_population(db, write_registry(tmp_path, build, [build.HUSBAND]))
     [marriage] = record(db, store, build, b"%PDF m", build.marriage_certificate())
     report = requirements(db, "khai-sinh", husband, on=ON)
     assert report.in_population_registry
     assert statuses(report) == {
-        "to-khai-khai-sinh": ("submit", None, None),
-        "giay-chung-sinh": ("submit", None, None),
+        "to-khai-khai-sinh": ("missing", None, None),
+        "giay-chung-sinh": ("missing", None, None),
         "giay-to-tuy-than-nguoi-yeu-cau": ("held", "population_registry", None),
         "giay-chung-nhan-ket-hon-cha-me": ("held", "document", marriage.id),
         "thong-tin-cu-tru": ("held", "population_registry", None),
@@ -113,25 +116,36 @@ def test_requirements_birth_registration(db, store, build, tmp_path: Path) -> No
     assert wife_report["giay-chung-nhan-ket-hon-cha-me"] == ("held", "document", marriage.id)
     assert wife_report["thong-tin-cu-tru"] == ("held", "document", ct07.id)
     later = statuses(requirements(db, "khai-sinh", wife, on=date(2027, 11, 25)))  # the CT07 has expired
-    assert later["thong-tin-cu-tru"] == ("submit", None, None)
+    assert later["thong-tin-cu-tru"] == ("missing", None, None)
 
 
 def test_requirements_marriage_registration(db, store, build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     wife = build.WIFE["id_number"]
     [card] = record(db, store, build, b"%PDF card", build.id_card(build.WIFE, expiry="2030-08-20"))
     assert statuses(requirements(db, "ket-hon", wife, on=ON)) == {
-        "to-khai-ket-hon": ("submit", None, None),
+        "to-khai-ket-hon": ("missing", None, None),
         "giay-to-tuy-than-nguoi-yeu-cau": ("held", "document", card.id),
-        "xac-nhan-tinh-trang-hon-nhan": ("submit", None, None),
-        "thong-tin-cu-tru": ("submit", None, None),
+        "xac-nhan-tinh-trang-hon-nhan": ("missing", None, None),
+        "thong-tin-cu-tru": ("missing", None, None),
     }
     # an expired card is not held; the registry covers identity and residence whatever is held
     assert statuses(requirements(db, "ket-hon", wife, on=date(2031, 1, 1)))[
-        "giay-to-tuy-than-nguoi-yeu-cau"] == ("submit", None, None)
+        "giay-to-tuy-than-nguoi-yeu-cau"] == ("missing", None, None)
     import_population(db, write_registry(tmp_path, build, [build.WIFE]))
     report = statuses(requirements(db, "ket-hon", wife, on=date(2031, 1, 1)))
     assert report["giay-to-tuy-than-nguoi-yeu-cau"][:2] == ("held", "population_registry")
     assert report["thong-tin-cu-tru"][:2] == ("held", "population_registry")
+
+
+def test_marital_status_confirmation_is_held_until_its_validity_ends(db, store, build) -> None:  # type: ignore[no-untyped-def]
+    """The fifth type comes from its YAML alone: its record rules (number, holder, validity) included."""
+    wife = build.WIFE["id_number"]
+    [confirmation] = record(db, store, build, b"%PDF msc", build.marital_status_confirmation())
+    assert confirmation.number == "69/UBND-XNTTHN|2026-10-01"
+    held = statuses(requirements(db, "ket-hon", wife, on=ON))
+    assert held["xac-nhan-tinh-trang-hon-nhan"] == ("held", "document", confirmation.id)
+    expired = statuses(requirements(db, "ket-hon", wife, on=date(2027, 4, 2)))
+    assert expired["xac-nhan-tinh-trang-hon-nhan"] == ("missing", None, None)
 
 
 def test_requirements_permanent_residence(db, store, build) -> None:  # type: ignore[no-untyped-def]
@@ -139,15 +153,15 @@ def test_requirements_permanent_residence(db, store, build) -> None:  # type: ig
     [birth] = record(db, store, build, b"%PDF birth", build.birth_certificate())
     report = statuses(requirements(db, "thuong-tru", child, on=ON))
     assert report["chung-minh-quan-he-nhan-than"] == ("held", "document", birth.id)
-    assert report["to-khai-thay-doi-thong-tin-cu-tru"] == ("submit", None, None)
-    assert report["chung-minh-cho-o-hop-phap"] == ("submit", None, None)
-    assert report["giay-to-tuy-than-nguoi-yeu-cau"] == ("submit", None, None)
+    assert report["to-khai-thay-doi-thong-tin-cu-tru"] == ("missing", None, None)
+    assert report["chung-minh-cho-o-hop-phap"] == ("missing", None, None)
+    assert report["giay-to-tuy-than-nguoi-yeu-cau"] == ("missing", None, None)
     # a re-scan read differently and flagged supersedes it: nothing valid is held any more
     flagged = build.birth_certificate(full_name="NGUYỄN VĂN CUỜNG")
     flagged.flag("low confidence on full_name")
     [v2] = record(db, store, build, b"%PDF birth rescan", flagged)
     assert (v2.version, v2.status) == (2, "needs_review")
-    assert statuses(requirements(db, "thuong-tru", child, on=ON))["chung-minh-quan-he-nhan-than"][0] == "submit"
+    assert statuses(requirements(db, "thuong-tru", child, on=ON))["chung-minh-quan-he-nhan-than"][0] == "received"
     verified = verify_document(db, v2.id)  # a reviewer confirms it
     assert statuses(requirements(db, "thuong-tru", child, on=ON))["chung-minh-quan-he-nhan-than"] == (
         "held", "document", verified.id)

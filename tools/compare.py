@@ -1,7 +1,7 @@
 """Developer aid: truth vs extracted values for generated files (fictitious data only).
 
-    python scripts/compare.py FILE.truth.json...        every field, XX where wrong
-    python scripts/compare.py --confident-wrong DIR      only wrong values stated with confidence >= 0.9
+    python -m tools.compare FILE.truth.json...        every field, XX where wrong
+    python -m tools.compare --confident-wrong DIR      only wrong values stated with confidence >= 0.9
 Results are cached in /tmp/hoso-compare by file hash, so re-runs after extractor changes re-extract
 from the cached pages without OCR.
 """
@@ -9,7 +9,9 @@ from the cached pages without OCR.
 import hashlib
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from extractors import extract_documents
 from tools.evaluate import match_document, normalise
@@ -25,7 +27,7 @@ def result_for(path: Path) -> ExtractionResult:
     key = CACHE / (hashlib.sha256(path.read_bytes()).hexdigest() + ".json")
     if key.exists():
         result = ExtractionResult.model_validate_json(key.read_text())
-        images = {}
+        images: Mapping[int, Any] = {}
     else:
         processed = process_file(path)
         result, images = processed.result, processed.images

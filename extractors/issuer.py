@@ -1,0 +1,140 @@
+"""Who issued a document and when: the office's name in running-text case, and the date at the signature.
+
+Administrative papers name their issuing office twice: in the header's capitals ("CÔNG AN PHƯỜNG
+HOÀN KIẾM", or "ỦY BAN NHÂN DÂN" over "XÃ EA BÁ") and usually in the body's opening sentence
+("Công an phường Hoàn Kiếm xác nhận …", "ỦY BAN NHÂN DÂN XÃ EA BÁ XÁC NHẬN:"). A type declares its
+office in its YAML (``issuer: {office: "Ủy ban nhân dân", …}``); these readers do the rest.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from extractors.engine import PageView, field_from_words, is_place_and_date_line
+from extractors.kinds import UNIT_WORDS, read_date, read_place
+from extractors.spec import IssuerSpec
+from pipeline.geometry import split_at_gaps
+from pipeline.text import fold
+from schemas import Document, Field, Word
+
+LOCAL_UNITS = ("phuong", "xa ", "dac khu", "thi tran")  # the most local units an office may serve
+
+
+def read_issuer(document: Document, issuer: IssuerSpec, views: list[PageView]) -> None:
+    """Fill the type's office and signature-date fields (a reviewer is told when one is not found)."""
+    for name, reading in ((issuer.field, read_office(views, issuer)),
+                          (issuer.date_field, read_signature_date(views))):
+        if name is None:
+            continue
+        if reading is not None:
+            document.fields[name] = reading
+        else:
+            document.flag(f"{name}: not found")
+
+
+def read_office(views: list[PageView], issuer: IssuerSpec) -> Field | None:
+    """The office that issued the paper, in running-text case: "Công an phường Hoàn Kiếm".
+
+    The body's opening sentence names it ("<office> phường X xác nhận …"); where that sentence is
+    missing, the header's most local office line ("CÔNG AN PHƯỜNG X", under its superior; or the
+    office's name on one line and its unit on the next) is set in the same case.
+    """
+    return _office_in_sentence(views[0], issuer.office) or _office_in_header(views[0], issuer)
+
+
+def _office_in_sentence(view: PageView, office: str) -> Field | None:
+    opener = fold(office).split()
+    size = len(opener)
+    top = view.lines[: max(10, len(view.lines) // 2)]
+    # the sentence may wrap inside the office's name or its "xác nhận": read each line with the next
+    for words in (line + (top[i + 1] if i + 1 < len(top) else []) for i, line in enumerate(top)):
+        folded = [fold(w.text).strip(".,:;") for w in words]
+        starts = [i for i in range(len(folded) - size + 1) if folded[i:i + size] == opener]
+        ends = [j for j in range(len(folded) - 1) if folded[j] == "xac" and folded[j + 1].startswith("nhan")]
+        for first in starts:
+            last = next((j for j in ends if j > first + size), None)
+            if last is None:
+                continue
+            named = words[first:last]
+            value = read_place(_text(named)).value
+            if value and _mostly_capitals(value):
+                if first == 0:
+                    continue  # a header line in capitals ("CÔNG AN PHƯỜNG X" over a title "… XÁC NHẬN …")
+                value = office_in_running_case(value, office)  # "Xét đề nghị …, ỦY BAN NHÂN DÂN XÃ X XÁC NHẬN"
+            return field_from_words(value, named, view.page)
+    return None
+
+
+def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
+    """The most local office among the header's capitalised office lines.
+
+    The header's left block (the office) and right block (the national motto) share printed
+    lines, so lines are cut at wide gaps first; an office's name alone on its line takes the
+    unit on the line below it ("ỦY BAN NHÂN DÂN" / "XÃ EA BÁ").
+    """
+    segments = [split_at_gaps(words) for words in view.lines[: max(6, len(view.lines) // 4)]]
+    offices: list[tuple[list[Word], int]] = []
+    for line, parts in enumerate(segments):
+        for segment in parts:
+            size = _opening(segment, [issuer.office, *issuer.abbreviations])
+            if not size or not _mostly_capitals(_text(segment)):
+                continue
+            if len(segment) == size and line + 1 < len(segments) and segments[line + 1]:
+                below = segments[line + 1][0]
+                if fold(_text(below)).startswith(LOCAL_UNITS):
+                    segment = segment + below
+            if len(segment) > size:
+                offices.append((segment, size))
+    if not offices:
+        return None
+    local = [o for o in offices if any(k in fold(_text(o[0])) for k in LOCAL_UNITS)]
+    words, size = (local or offices)[-1]
+    value = read_place(_text(words)).value
+    named = office_in_running_case(value, issuer.office, size) if value else None
+    return field_from_words(named, words, view.page)
+
+
+def _opening(words: list[Word], names: list[str]) -> int:
+    """How many words of ``words`` are one of the office's ``names`` (0: none), also as OCR damages
+    them ("CÔNG 1N", "CONG AN")."""
+    for name in names:
+        size = len(name.split())
+        if len(words) >= size and fuzz.ratio(fold(_text(words[:size])), fold(name)) >= 70:
+            return size
+    return 0
+
+
+def office_in_running_case(capitals: str, office: str, size: int | None = None) -> str:
+    """ "CÔNG AN PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT" → "Công an phường Xuân Trường - Đà Lạt" (``office`` as
+    the type spells it: "Công an", "Ủy ban nhân dân"; ``size``: the words of ``capitals`` that
+    name the office, when an abbreviation stands for it: "UBND PHƯỜNG …")."""
+    words = capitals.split()
+    size = len(office.split()) if size is None else size
+    unit_size = next((n for n in (2, 1) if fold(" ".join(words[size:size + n])) in UNIT_WORDS), 0)
+    named = [word.capitalize() for word in words[size + unit_size:]]
+    return " ".join([office, *(w.lower() for w in words[size:size + unit_size]), *named])
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+def read_signature_date(views: list[PageView]) -> Field | None:
+    """The date of the place-and-date line above the signature.
+
+    Only the lower half of a page is searched: a header's reference to a decree ("Thông tư số
+    66/2023/TT-BCA ngày 17 tháng 11 năm 2023") is no issue date, even when the signature's own
+    date was misread.
+    """
+    for view in reversed(views):
+        for words in reversed(view.lines[len(view.lines) // 2:]):
+            if is_place_and_date_line(words):
+                reading = read_date(" ".join(w.text for w in words))
+                if reading.value:
+                    return field_from_words(reading.value, words, view.page, reading.factor)
+    return None
