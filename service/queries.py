@@ -82,7 +82,7 @@ def originals_of(session: Connection, document_id: int) -> list[dict[str, Any]]:
     return [row._asdict() for row in rows]
 
 
-def subject_of(persons: Sequence[Row[Any]]) -> str | None:
+def subject_of(persons: Sequence[Any]) -> str | None:
     """The id number a document is mainly about: its subject, else the first person by role."""
     by_role = {person.role: person.id_number for person in persons}
     if "subject" in by_role:
@@ -137,10 +137,11 @@ def present_document(document: dict[str, Any], *, full: bool) -> dict[str, Any]:
     values = {name: field["value"] for name, field in document["fields"].items()}
     provinces = {name: evidence["province"] for name, field in document["fields"].items()
                  for evidence in field["provenance"] if evidence.get("province")}
-    masked = mask_fields(values, provinces)
+    masked = mask_fields(values, provinces, document.get("document_type"))
     public["number"] = mask_number(document["number"])
     public["fields"] = {name: {**field, "value": masked[name],
-                               "provenance": [mask_evidence(e) for e in field["provenance"]]}
+                               "provenance": [mask_evidence(e, name, document.get("document_type"))
+                                              for e in field["provenance"]]}
                         for name, field in document["fields"].items()}
     return public
 
@@ -150,7 +151,7 @@ def present_ref(ref_json: dict[str, Any], *, full: bool) -> dict[str, Any]:
     if full:
         return ref_json
     return {**ref_json, "number": mask_number(ref_json.get("number")),
-            "fields": mask_fields(ref_json.get("fields") or {})}
+            "fields": mask_fields(ref_json.get("fields") or {}, document_type=ref_json.get("document_type"))}
 
 
 def _iso(value: Any) -> str | None:

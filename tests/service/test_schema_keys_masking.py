@@ -58,7 +58,7 @@ def test_keys_commands_print_the_token_once_and_store_only_its_hash(database_url
     assert hoso("keys", "create", "--name", "x", "--scope", "everything").returncode == 2
     assert hoso("keys", "revoke", "procedures-system").returncode == 0
     assert "revoked" in hoso("keys", "list").stdout
-    assert hoso("keys", "revoke", "procedures-system").returncode == 1
+    assert hoso("keys", "revoke", "procedures-system").returncode == 3, "no active key of that name: not found"
 
 
 @pytest.mark.parametrize(("fields", "masked"), [
@@ -94,3 +94,15 @@ def test_document_numbers_lose_embedded_id_numbers() -> None:
     assert mask_number("001090012345") == "*********345"
     assert mask_number("001090012345|2026-11-01") == "*********345|2026-11-01"
     assert mask_number("15|01/2018") == "15|01/2018"
+
+
+def test_a_type_declares_its_personal_fields_in_its_yaml() -> None:
+    """The fifth type's fields are masked by what its YAML declares, not by a list in the service."""
+    fields = {"full_name": "TRẦN THỊ BÌNH", "id_number": "001190054321", "residence": "Số 1 phố Tràng Tiền, Hà Nội",
+              "marital_status": "Chưa đăng ký kết hôn với ai"}
+    masked = mask_fields(fields, document_type="marital_status_confirmation")
+    assert masked == {"full_name": "T. T. ***", "id_number": "*********321", "residence": "Hà Nội",
+                      "marital_status": "Chưa đăng ký kết hôn với ai"}
+    # a declared kind wins over the name: the same value under an undeclared name is not masked
+    assert mask_fields({"purpose": "TRẦN THỊ BÌNH"}, document_type="marital_status_confirmation") == {
+        "purpose": "TRẦN THỊ BÌNH"}
