@@ -1,29 +1,52 @@
-"""Classify pages by the phrases printed on them, and group pages into dossier components."""
+"""Classify pages by their own evidence, and group pages into dossier components.
+
+A type is claimed only by what is its own: its title printed as a heading (a line in capitals, not a
+mention in running text: "Giấy tờ tùy thân: Căn cước công dân số …" names a card, it is none), or a
+machine zone of its own (an ID card's MRZ), or — for a card — a page of a card's shape that carries
+the card's labels. Labels many forms share (names, birth dates, "Nơi cư trú") only rank candidates
+and tell a titleless page that continues a component. An application or declaration ("TỜ KHAI …",
+"ĐƠN …", "GIẤY ỦY QUYỀN") is recognised as such by its heading's first words (``families.yml``)
+and stays ``unknown`` with that family, even when its heading names a known type ("TỜ KHAI ĐỀ NGHỊ
+CẤP GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN").
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz
 
-from pipeline.text import fold
 from extractors.spec import TypeSpec
-from schemas import Page
+from pipeline.text import fold
+from schemas import UNKNOWN_TYPE, Page
 
+FAMILIES_PATH = Path(__file__).parent / "families.yml"
 TITLE_WEIGHT = 3.0
-MIN_SCORE = 2.0  # a title, or two keywords, before a page is called anything but unknown
+KEYWORDS_TO_CONTINUE = 2  # a titleless page shares at least this much of a type's vocabulary to continue it
 FUZZY = 88  # partial-ratio needed for an OCR-damaged phrase to count
+HEADING_CAPITALS = 0.7  # share of a heading line's letters that are capitals
+HEADING_LINES = 12  # a document's title stands among its first lines
+# an ID-1 card is 85.6 × 54 mm; a page cut to that shape (a photo or scan of one card side)
+CARD_ASPECT = (1.45, 1.75)
 
 
 @dataclass(frozen=True)
 class PageClass:
     page: int
-    document_type: str
+    document_type: str  # claimed by its own evidence, else "unknown"
     score: float
     has_title: bool
     confidence: float
+    keyword_type: str | None = None  # the type whose vocabulary the page shares most (continuation pages)
+    keyword_score: int = 0
+    title: str | None = None  # the page's heading as printed
+    family: str | None = None  # what kind of unknown document: application, declaration, …
+    candidates: tuple[tuple[str, float], ...] = ()  # (type, score), best first
 
 
 @lru_cache(maxsize=4096)
@@ -38,22 +61,84 @@ def phrase_present(phrase: str, folded_text: str) -> bool:
     return len(target) >= 8 and fuzz.partial_ratio(target, folded_text) >= FUZZY
 
 
+@cache
+def families() -> dict[str, tuple[str, ...]]:
+    """Heading openers of the documents hoso does not extract, by family (``families.yml``)."""
+    data = yaml.safe_load(FAMILIES_PATH.read_text(encoding="utf-8"))
+    return {family: tuple(_folded(opener) for opener in openers) for family, openers in data.items()}
+
+
+def heading_lines(page: Page) -> list[tuple[str, str]]:
+    """The page's first lines printed mostly in capitals, as (printed, folded)."""
+    lines = page.text.split("\n")[:HEADING_LINES]
+    return [(line, fold(line)) for line in lines if _capitals_share(line) >= HEADING_CAPITALS]
+
+
+def family_of(headings: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """(family, heading) when a heading opens with an application's, declaration's … first words."""
+    for printed, folded in headings:
+        words = folded.split()
+        for family, openers in families().items():
+            if any(words[:len(opener.split())] == opener.split() for opener in openers):
+                return family, printed
+    return None
+
+
 def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
-    """The best-supported type of a page, or ``unknown`` when nothing is convincing."""
+    """The type a page proves it is, or ``unknown`` with its family and the best guesses."""
     text = fold(page.text)
-    scored: list[tuple[float, bool, str]] = []
+    headings = heading_lines(page)
+    family = family_of(headings)
+    scored: list[tuple[float, bool, int, str, str | None]] = []
     for spec in specs:
-        if any(phrase_present(p, text) for p in spec.classify.exclude) and not _title(spec, text):
-            continue
-        has_title = _title(spec, text) or any(_pattern(p).search(page.text) for p in spec.classify.patterns)
-        score = TITLE_WEIGHT * has_title + sum(phrase_present(k, text) for k in spec.classify.keywords)
-        scored.append((score, has_title, spec.document_type))
-    scored.sort(reverse=True)
-    if not scored or scored[0][0] < MIN_SCORE:
-        return PageClass(page.number, "unknown", scored[0][0] if scored else 0.0, False, 0.0)
-    best, runner_up = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
-    confidence = min(1.0, 0.5 + 0.1 * (best[0] - runner_up) + 0.2 * best[1])
-    return PageClass(page.number, best[2], best[0], best[1], round(confidence, 3))
+        title = _title(spec, headings)
+        keywords = sum(phrase_present(k, text) for k in spec.classify.keywords)
+        if any(phrase_present(p, text) for p in spec.classify.exclude) and title is None:
+            keywords = 0  # another type's title is printed here: this type's labels prove nothing
+        zone = any(_pattern(p).search(page.text) for p in spec.classify.patterns) or (
+            spec.classify.card_shaped and _card_shaped(page) and keywords >= KEYWORDS_TO_CONTINUE)
+        own = title is not None or zone
+        scored.append((TITLE_WEIGHT * own + keywords, own, keywords, spec.document_type, title))
+    scored.sort(key=lambda entry: (entry[0], entry[2]), reverse=True)
+    candidates = tuple((entry[3], float(entry[0])) for entry in scored if entry[0] > 0)[:3]
+    by_keywords = max(scored, key=lambda entry: entry[2], default=None)
+    keyword_type = by_keywords[3] if by_keywords and by_keywords[2] else None
+    keyword_score = by_keywords[2] if by_keywords else 0
+    best = scored[0] if scored else None
+    if best is None or not best[1] or family is not None:
+        return PageClass(page.number, UNKNOWN_TYPE, best[0] if best else 0.0, False, 0.0, keyword_type,
+                         keyword_score, family[1] if family else _first_heading(headings),
+                         family[0] if family else None, candidates)
+    runner_up = next((entry[0] for entry in scored[1:] if entry[1]), 0.0)
+    confidence = min(1.0, 0.6 + 0.05 * best[2] + 0.1 * (best[0] - runner_up) / TITLE_WEIGHT)
+    return PageClass(page.number, best[3], best[0], best[4] is not None, round(confidence, 3), keyword_type,
+                     keyword_score, best[4], None, candidates)
+
+
+def _title(spec: TypeSpec, headings: list[tuple[str, str]]) -> str | None:
+    """The heading that carries one of the type's titles, as printed."""
+    for printed, folded in headings:
+        if any(phrase_present(title, folded) for title in spec.classify.titles):
+            return printed
+    return None
+
+
+def _first_heading(headings: list[tuple[str, str]]) -> str | None:
+    """An unknown page's likely title: its longest heading of several words (the national motto is not it)."""
+    titled = [printed for printed, folded in headings
+              if len(folded.split()) >= 3 and not folded.startswith(("cong hoa", "doc lap"))]
+    return max(titled, key=len) if titled else None
+
+
+def _card_shaped(page: Page) -> bool:
+    low, high = CARD_ASPECT
+    aspect = max(page.width, page.height) / max(1, min(page.width, page.height))
+    return page.cropped and low <= aspect <= high
+
+
+def _capitals_share(line: str) -> float:
+    letters = [ch for ch in line if ch.isalpha()]
+    return sum(ch.isupper() for ch in letters) / len(letters) if len(letters) >= 4 else 0.0
 
 
 @lru_cache(maxsize=64)
@@ -61,11 +146,8 @@ def _pattern(expression: str) -> re.Pattern[str]:
     return re.compile(expression, re.MULTILINE)
 
 
-def _title(spec: TypeSpec, folded_text: str) -> bool:
-    return any(phrase_present(t, folded_text) for t in spec.classify.titles)
-
-
-def group_pages(classes: list[PageClass], continues) -> list[list[PageClass]]:
+def group_pages(classes: list[PageClass], continues: Callable[[list[PageClass], PageClass], bool]
+                ) -> list[list[PageClass]]:
     """Consecutive pages form one component when ``continues(previous_group, page)`` says so."""
     groups: list[list[PageClass]] = []
     for page_class in classes:

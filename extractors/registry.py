@@ -15,12 +15,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from extractors.classify import PageClass, classify_page, group_pages
+from extractors.classify import KEYWORDS_TO_CONTINUE, PageClass, classify_page, group_pages
 from extractors.engine import extract_fields, view_page
 from extractors.issuer import read_issuer
 from extractors.spec import load_type_specs, spec_for
 from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers
-from schemas import Document, Page, words_to_text
+from schemas import UNKNOWN_TYPE, Document, Page, words_to_text
 
 
 @cache
@@ -40,10 +40,23 @@ def extract_documents(pages: list[Page], images: Mapping[int, np.ndarray]) -> li
 
 
 def continues(group: list[PageClass], page: PageClass, pages: dict[int, Page]) -> bool:
-    """Whether a page carries on the component before it (a card's back, a form's second page)."""
-    if group[-1].document_type != page.document_type or page.document_type == "unknown":
+    """Whether a page carries on the component before it (a card's back, a form's second page).
+
+    A page that proves a type continues a component of that type only where it has no title of its
+    own; a page that proves nothing continues the component before it when it has no heading of its
+    own and shares that type's vocabulary (an unknown page between two known documents stands alone).
+    """
+    kind = group[0].document_type
+    if page.document_type == UNKNOWN_TYPE:
+        if page.title or page.family:
+            return False  # a heading of its own: another document
+        if kind == UNKNOWN_TYPE:
+            return True  # a titleless page after an unknown one: more of the same unknown document
+        if page.keyword_type != kind or page.keyword_score < KEYWORDS_TO_CONTINUE:
+            return False
+    elif page.document_type != kind:
         return False
-    spec = spec_for(page.document_type)
+    spec = spec_for(kind)
     hook = hook_module(spec.hook) if spec else None
     if hook is not None and hasattr(hook, "continues"):
         return hook.continues([pages[c.page] for c in group], pages[page.page])
@@ -51,16 +64,19 @@ def continues(group: list[PageClass], page: PageClass, pages: dict[int, Page]) -
 
 
 def extract_component(pages: list[Page], classes: list[PageClass], images: Mapping[int, np.ndarray]) -> Document:
-    document_type = classes[0].document_type
+    first = classes[0]
     document = Document(
-        document_type=document_type,  # type: ignore[arg-type]
+        document_type=first.document_type,
         pages=[p.number for p in pages],
-        classification_confidence=min(c.confidence for c in classes),
+        classification_confidence=first.confidence,
+        title=first.title,
+        family=first.family,
+        candidates={} if first.document_type != UNKNOWN_TYPE else dict(first.candidates),
         text="\n\n".join(words_to_text(p.words) for p in pages),
     )
-    spec = spec_for(document_type)
+    spec = spec_for(first.document_type)
     if spec is None:
-        document.flag("not recognised as a known document type")
+        document.flag(f"type: not recognised ({first.family})" if first.family else "type: not recognised")
         return document
     views = [view_page(spec, page) for page in pages]
     document.fields = extract_fields(spec, views)

@@ -45,6 +45,8 @@ class ClassifySpec(_Spec):
     # regular expressions over the page's own text (not folded) that count as much as a title:
     # printed structures OCR keeps even where it mangles the words around them (an MRZ line)
     patterns: list[str] = Field(default_factory=list)
+    # a page cut to an ID-1 card's shape that carries the type's labels counts as the type's own evidence
+    card_shaped: bool = False
 
 
 class VariantSpec(_Spec):

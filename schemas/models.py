@@ -105,6 +105,11 @@ class Document(_Model):
     variant: str | None = None
     pages: list[int] = PydanticField(default_factory=list, description="1-based page numbers")
     classification_confidence: float = 0.0
+    title: str | None = PydanticField(None, description="the heading that named the type, as printed")
+    family: str | None = PydanticField(
+        None, description="unknown documents: application, declaration, authorisation, register …")
+    candidates: dict[str, float] = PydanticField(
+        default_factory=dict, description="unknown documents: the types whose vocabulary they share, with scores")
     fields: dict[str, Field] = PydanticField(default_factory=dict)
     needs_review: bool = False
     review_reasons: list[str] = PydanticField(default_factory=list)
