@@ -9,6 +9,7 @@ be, sequentially or side by side in columns.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from extractors.kinds import READERS, Reading
@@ -437,3 +438,17 @@ def to_field(reading: Reading, words: list[Word], hit: LabelHit, page: Page) -> 
         no_expiry=reading.extra.get("no_expiry"),
         note="; ".join(reading.problems) or None,
     )
+
+
+def page_reading(page: Page, name: str, images: Mapping[int, np.ndarray], read: Callable[[np.ndarray], str]) -> str | None:
+    """A machine zone read from the page image once, then kept in ``page.readings`` (stored with the words).
+
+    Re-extraction of a stored original finds it there: the same text as the first time, where
+    reading the JPEG page artefact again could differ by a character. None: no reading and no image.
+    """
+    if name not in page.readings:
+        image = images.get(page.number)
+        if image is None:
+            return None
+        page.readings[name] = read(image)
+    return page.readings[name]

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from extractors.classify import phrase_present
-from extractors.engine import PageView
+from extractors.engine import PageView, page_reading
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
 from extractors.readers.names import fold_name_for_mrz, names_match
@@ -71,20 +71,6 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
         apply_mrz(document, mrz, has_qr=qr is not None)
     if qr is not None and mrz is not None:
         cross_check_qr_mrz(document, qr, mrz)
-
-
-def page_reading(page: Page, name: str, images: Mapping[int, np.ndarray], read: Callable[[np.ndarray], str]) -> str | None:
-    """A machine zone read from the page image once, then kept in ``page.readings`` (stored with the words).
-
-    Re-extraction of a stored original finds it there: the same text as the first time, where
-    reading the JPEG page artefact again could differ by a character. None: no reading and no image.
-    """
-    if name not in page.readings:
-        image = images.get(page.number)
-        if image is None:
-            return None
-        page.readings[name] = read(image)
-    return page.readings[name]
 
 
 # --- QR ------------------------------------------------------------------------

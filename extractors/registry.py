@@ -15,9 +15,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from extractors.calibration import calibrate
 from extractors.classify import KEYWORDS_TO_CONTINUE, PageClass, classify_page, group_pages
 from extractors.engine import extract_fields, view_page
 from extractors.issuer import read_issuer
+from extractors.second_reading import corroborate
 from extractors.spec import load_type_specs, spec_for
 from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers
 from schemas import UNKNOWN_TYPE, Document, Page, words_to_text
@@ -85,8 +87,10 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
     hook = hook_module(spec.hook)
     if hook is not None:
         hook.finish(document, spec, views, images)
+    corroborate(document, spec, pages, images)
     check_id_numbers(document, spec)
     check_dates_agree(document, spec)
+    calibrate(document, spec)
     apply_review_policy(document, spec)
     return document
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from samples.generator import main as generate_main
 from schemas.errors import ExitCode
-from tools import loadtest
+from tools import calibrate, loadtest
 from tools.bench import print_directory_bench, print_page_bench
 from tools.bench_run import print_run_bench
 from tools.evaluate import print_evaluation
@@ -45,7 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("directory", type=Path)
     evaluation.add_argument("--errors", action="store_true", help="list the fields most often wrong")
     evaluation.add_argument("--workers", type=int, default=None)
+    evaluation.add_argument("--cache", type=Path, default=None,
+                            help="keep each file's pages here: a second evaluation re-extracts without OCR")
     evaluation.set_defaults(handler=run_eval)
+
+    calibration = commands.add_parser("calibrate", help="fit or check the confidence calibration table")
+    calibration.add_argument("directories", type=Path, nargs="+", help="generated sets with ground truth")
+    calibration.add_argument("--cache", type=Path, required=True, help="pages kept here by content (as for eval)")
+    calibration.add_argument("--write", action="store_true", help="store the fitted table in extractors/data")
+    calibration.set_defaults(handler=run_calibrate)
 
     bench = commands.add_parser("bench", help="speed against bare Tesseract on the same pages")
     bench.add_argument("directory", type=Path, nargs="?", help="a generated set: pipeline vs tesseract, memory, upload")
@@ -65,8 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    print_evaluation(args.directory, args.workers, args.errors)
+    print_evaluation(args.directory, args.workers, args.errors, args.cache)
     return ExitCode.ok
+
+
+def run_calibrate(args: argparse.Namespace) -> int:
+    command = "hoso-tools calibrate " + " ".join(str(d) for d in args.directories) + " --write"
+    return calibrate.main(args.directories, args.cache, args.write, command)
 
 
 def run_bench(args: argparse.Namespace) -> int:

@@ -6,39 +6,18 @@ Results are cached in /tmp/hoso-compare by file hash, so re-runs after extractor
 from the cached pages without OCR.
 """
 
-import hashlib
 import json
 import sys
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-from extractors import extract_documents
-from tools.evaluate import match_document, normalise
-from usecases.process import process_file
-from schemas import ExtractionResult
+from tools.evaluate import match_document, normalise, result_for
 
 CACHE = Path("/tmp/hoso-compare")
 
 
-def result_for(path: Path) -> ExtractionResult:
-    """OCR once per file content; extraction always re-runs on the cached pages."""
-    CACHE.mkdir(exist_ok=True)
-    key = CACHE / (hashlib.sha256(path.read_bytes()).hexdigest() + ".json")
-    if key.exists():
-        result = ExtractionResult.model_validate_json(key.read_text())
-        images: Mapping[int, Any] = {}
-    else:
-        processed = process_file(path)
-        result, images = processed.result, processed.images
-        key.write_text(result.model_dump_json())
-    result.documents = extract_documents(result.pages, images) if result.pages else []
-    return result
-
-
 def rows(truth_path: Path, only_confident_wrong: bool):
     truth = json.loads(truth_path.read_text())
-    result = result_for(truth_path.parent / truth["file"])
+    result = result_for(truth_path.parent / truth["file"], CACHE)
     for expected in truth["documents"]:
         doc = match_document(expected, result.documents)
         for name, wanted in expected["fields"].items():

@@ -1,13 +1,19 @@
-"""`hoso eval`: run the pipeline over a generated set and score it against the ground truth.
+"""`hoso-tools eval`: run the pipeline over a generated set and score it against the ground truth.
 
-Scores per document type and per condition: classification accuracy, field
-accuracy (exact after normalisation), CER of the OCR text, and the
-false-confidence rate: of the values reported with confidence ≥ 0.9, the share
-that is wrong. The last line printed is one JSON object.
+Scores per document type and per condition: classification accuracy, field accuracy (exact after
+normalisation), CER of the OCR text, the false-confidence rate (of the values reported with
+confidence ≥ 0.9, the share that is wrong), and straight-through processing: the share of
+documents that need no person, the share of fields accepted without a look (confidence ≥ 0.9 and
+no review reason of their own) and the error rate among those. A confusion table of document types
+follows. The last line printed is one JSON object.
+
+With ``--cache DIR`` each file's pages (OCR words, machine-zone readings) are kept by content hash,
+so a second evaluation after an extractor change re-extracts without OCR.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import unicodedata
 from collections import defaultdict
@@ -17,9 +23,12 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Iterable
 
+import cv2
+
+from extractors.registry import extract_documents
+from schemas import UNKNOWN_TYPE, Document, ExtractionResult
 from tools.metrics import cer
 from usecases.process import default_workers, process_file
-from schemas import Document, ExtractionResult
 
 CONFIDENT = 0.9
 TRUTH_SUFFIX = ".truth.json"
@@ -36,13 +45,20 @@ class Tally:
     confident_wrong: int = 0
     cer_sum: float = 0.0
     pages: int = 0
+    untouched: int = 0  # documents that need no person
+    accepted: int = 0  # fields accepted without a look
+    accepted_wrong: int = 0
     wrong: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    confusion: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, other: Tally) -> None:
-        for name in ("documents", "classified", "fields", "correct", "confident", "confident_wrong", "cer_sum", "pages"):
+        for name in ("documents", "classified", "fields", "correct", "confident", "confident_wrong", "cer_sum", "pages",
+                     "untouched", "accepted", "accepted_wrong"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for key, count in other.wrong.items():
             self.wrong[key] += count
+        for pair, count in other.confusion.items():
+            self.confusion[pair] += count
 
     def summary(self) -> dict[str, float | int | None]:
         return {
@@ -51,6 +67,9 @@ class Tally:
             "field_accuracy": _ratio(self.correct, self.fields),
             "cer": round(self.cer_sum / self.pages, 4) if self.pages else None,
             "false_confidence": _ratio(self.confident_wrong, self.confident),
+            "no_person": _ratio(self.untouched, self.documents),
+            "auto_accepted": _ratio(self.accepted, self.fields),
+            "auto_accepted_wrong": _ratio(self.accepted_wrong, self.accepted),
             "fields": self.fields,
         }
 
@@ -79,8 +98,13 @@ def score_file(truth: dict[str, Any], result: ExtractionResult) -> Tally:
     for expected in truth["documents"]:
         tally.documents += 1
         found = match_document(expected, result.documents)
-        if found is not None and found.document_type == expected["document_type"]:
+        got_type = found.document_type if found is not None else "(none)"
+        tally.confusion[(expected["document_type"], got_type)] += 1
+        if got_type == expected["document_type"]:
             tally.classified += 1
+        if found is not None and got_type != UNKNOWN_TYPE and not found.needs_review:
+            tally.untouched += 1
+        flagged = {reason.split(":", 1)[0] for reason in (found.review_reasons if found is not None else [])}
         for name, wanted in expected["fields"].items():
             if name in NOT_FIELDS:
                 continue
@@ -96,6 +120,9 @@ def score_file(truth: dict[str, Any], result: ExtractionResult) -> Tally:
             if got_field is not None and got_field.confidence >= CONFIDENT and (got_field.value is not None or got_field.no_expiry):
                 tally.confident += 1
                 tally.confident_wrong += not ok
+                if name not in flagged:
+                    tally.accepted += 1
+                    tally.accepted_wrong += not ok
     pages = {page.number: page for page in result.pages}
     for expected_page in truth.get("pages", []):
         page = pages.get(expected_page["number"])
@@ -111,14 +138,35 @@ def match_document(expected: dict[str, Any], documents: list[Document]) -> Docum
     return best if best is not None and wanted & set(best.pages) else None
 
 
-def evaluate(directory: Path, workers: int | None = None) -> tuple[dict[str, Tally], dict[str, Tally], Tally]:
+def result_for(path: Path, cache: Path | None) -> ExtractionResult:
+    """The file's extraction; with a cache, OCR once per content and extract again from the kept pages
+    and page images (lossless PNG, so second readings of values see the same pixels)."""
+    if cache is None:
+        return process_file(path, workers=1).result
+    key = cache / hashlib.sha256(path.read_bytes()).hexdigest()
+    if not (key / "result.json").exists():
+        processed = process_file(path, workers=1)
+        key.mkdir(parents=True, exist_ok=True)
+        for number in processed.images:
+            cv2.imwrite(str(key / f"page-{number}.png"), processed.images[number])
+        (key / "result.json").write_text(processed.result.model_dump_json(exclude={"documents"}), encoding="utf-8")
+        return processed.result
+    result = ExtractionResult.model_validate_json((key / "result.json").read_text(encoding="utf-8"))
+    images = {page.number: cv2.imread(str(key / f"page-{page.number}.png"), cv2.IMREAD_UNCHANGED)
+              for page in result.pages if (key / f"page-{page.number}.png").exists()}
+    result.documents = extract_documents(result.pages, images) if result.pages else []
+    return result
+
+
+def evaluate(directory: Path, workers: int | None = None, cache: Path | None = None
+             ) -> tuple[dict[str, Tally], dict[str, Tally], Tally]:
     """Tallies by document type, by condition, and overall."""
     paths = truth_files(directory)
     workers = workers or default_workers()
 
     def run(truth_path: Path) -> tuple[dict[str, Any], ExtractionResult]:
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
-        return truth, process_file(truth_path.parent / truth["file"], workers=1).result
+        return truth, result_for(truth_path.parent / truth["file"], cache)
 
     by_type: dict[str, Tally] = defaultdict(Tally)
     by_condition: dict[str, Tally] = defaultdict(Tally)
@@ -134,23 +182,38 @@ def evaluate(directory: Path, workers: int | None = None) -> tuple[dict[str, Tal
 
 
 def format_table(title: str, rows: dict[str, Tally]) -> Iterable[str]:
-    yield f"{title:<24} {'docs':>5} {'class.':>7} {'fields':>7} {'CER':>7} {'false-conf':>10}"
+    yield (f"{title:<28} {'docs':>5} {'class.':>7} {'fields':>7} {'CER':>7} {'false-conf':>10} "
+           f"{'no person':>9} {'auto-acc.':>9} {'its errors':>10}")
     for name, tally in sorted(rows.items()):
         s = tally.summary()
-        yield (f"{name:<24} {s['documents']:>5} {_pct(s['classification']):>7} {_pct(s['field_accuracy']):>7} "
-               f"{_pct(s['cer']):>7} {_pct(s['false_confidence']):>10}")
+        yield (f"{name:<28} {s['documents']:>5} {_pct(s['classification']):>7} {_pct(s['field_accuracy']):>7} "
+               f"{_pct(s['cer']):>7} {_pct(s['false_confidence']):>10} {_pct(s['no_person']):>9} "
+               f"{_pct(s['auto_accepted']):>9} {_pct(s['auto_accepted_wrong'], 2):>10}")
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
+def format_confusion(confusion: dict[tuple[str, str], int]) -> Iterable[str]:
+    """Rows: the true type; columns: the type hoso gave."""
+    truths = sorted({truth for truth, _ in confusion})
+    given = sorted({got for _, got in confusion})
+    yield "true \\ given".ljust(28) + "".join(f"{name[:14]:>15}" for name in given)
+    for truth in truths:
+        yield f"{truth:<28}" + "".join(f"{confusion.get((truth, got), 0) or '.':>15}" for got in given)
 
 
-def print_evaluation(directory: Path, workers: int | None = None, show_errors: bool = False) -> dict[str, Any]:
-    by_type, by_condition, overall = evaluate(directory, workers)
+def _pct(value: float | None, decimals: int = 1) -> str:
+    return "-" if value is None else f"{100 * value:.{decimals}f}%"
+
+
+def print_evaluation(directory: Path, workers: int | None = None, show_errors: bool = False,
+                     cache: Path | None = None) -> dict[str, Any]:
+    by_type, by_condition, overall = evaluate(directory, workers, cache)
     for line in format_table("document type", by_type):
         print(line)
     print()
     for line in format_table("condition", by_condition):
+        print(line)
+    print()
+    for line in format_confusion(overall.confusion):
         print(line)
     if show_errors:
         print()

@@ -1,0 +1,93 @@
+"""Calibrated confidence: "≥ 0.9" means a value may go into a record without a person's look.
+
+An OCR confidence is the weakest word's Tesseract confidence, lowered by anything doubtful: it
+orders values well but its scale differs by kind (a name of common syllables is surer at 0.85 than
+an address at 0.95). ``data/calibration.json`` holds, per kind of value and per evidence (read
+once, or read twice alike), the raw confidence from which no value was wrong on the set it was
+fitted on (``hoso-tools calibrate``); that point is mapped to 0.9, and the scale on either side is
+stretched linearly, so the order of values never changes. Values from a QR code, an MRZ, a text
+layer or a reviewer keep their confidence: they are not OCR guesses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from extractors.spec import TypeSpec
+from schemas import Document, Field
+
+TABLE_PATH = Path(__file__).parent / "data" / "calibration.json"
+ACCEPT = 0.9  # the confidence from which a value is accepted without a look (extractors.validate.TRUSTED)
+CORROBORATED = "read twice alike"  # the note a field carries when a second reading agreed
+# value kinds grouped by how OCR fails on them
+KIND_GROUPS = {
+    "name": "name",
+    "date": "date", "date_in_words": "date", "year": "date", "expiry": "date",
+    "id_number": "number", "code": "number",
+    "address": "address", "unit_address": "address", "place": "address",
+}
+_enabled = {"calibrate": True}  # off only while the table is fitted (hoso-tools calibrate)
+
+
+class Threshold(BaseModel):
+    accept_from: float  # the raw confidence mapped to ACCEPT (1.0 or more: never accepted unseen)
+    support: int  # values at or above it in the fitting set (all right)
+    seen: int  # values of this group in the fitting set
+
+
+class CalibrationTable(BaseModel):
+    fitted_with: str
+    groups: dict[str, Threshold]
+
+
+@cache
+def table() -> CalibrationTable | None:
+    return CalibrationTable.model_validate(json.loads(TABLE_PATH.read_text(encoding="utf-8"))) \
+        if TABLE_PATH.exists() else None
+
+
+def group_of(kind: str, corroborated: bool) -> str:
+    return f"{KIND_GROUPS.get(kind, 'text')}{'+twice' if corroborated else ''}"
+
+
+def calibrated(raw: float, accept_from: float) -> float:
+    """``raw`` on the calibrated scale: ``accept_from`` becomes ACCEPT, order kept."""
+    if accept_from >= 1.0:
+        return (ACCEPT - 0.01) * raw  # this group is never right often enough to go unseen
+    if raw >= accept_from:
+        return ACCEPT + (1.0 - ACCEPT) * (raw - accept_from) / (1.0 - accept_from)
+    return ACCEPT * raw / accept_from
+
+
+def calibrate(document: Document, spec: TypeSpec) -> None:
+    """Put the document's OCR values on the calibrated scale (in place)."""
+    fitted = table()
+    if fitted is None or not _enabled["calibrate"]:
+        return
+    for name, field in document.fields.items():
+        field_spec = spec.fields.get(name)
+        if field.source != "ocr" or field_spec is None or field.value is None:
+            continue
+        threshold = fitted.groups.get(group_of(field_spec.kind, is_corroborated(field)))
+        if threshold is not None:
+            field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, threshold.accept_from))), 3)
+
+
+def is_corroborated(field: Field) -> bool:
+    return field.note == CORROBORATED
+
+
+@contextmanager
+def raw_confidences() -> Iterator[None]:
+    """Extraction without calibration (for fitting the table)."""
+    _enabled["calibrate"] = False
+    try:
+        yield
+    finally:
+        _enabled["calibrate"] = True

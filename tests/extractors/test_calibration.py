@@ -1,0 +1,35 @@
+"""The calibration table: fitted from right/wrong values, order-preserving, ≥ 0.9 only above the fit."""
+
+from __future__ import annotations
+
+import math
+
+from extractors.calibration import ACCEPT, calibrated, group_of
+from tools.calibrate import MIN_SUPPORT, Sample, fit
+
+
+def test_the_accept_point_is_the_lowest_confidence_above_every_wrong_value() -> None:
+    right = [Sample("name", 0.80 + i * 0.004, True) for i in range(40)]  # 0.800 … 0.956
+    wrong = [Sample("name", 0.83, False), Sample("name", 0.40, False)]
+    threshold = fit(right + wrong)["name"]
+    assert threshold.accept_from == math.ceil(1000 * min(s.confidence for s in right if s.confidence > 0.83)) / 1000
+    assert threshold.support == sum(s.confidence > 0.83 for s in right) and threshold.seen == 42
+
+
+def test_a_group_with_too_little_support_is_never_accepted_unseen() -> None:
+    few = [Sample("address", 0.95, True)] * (MIN_SUPPORT - 1)
+    threshold = fit(few)["address"]
+    assert threshold.accept_from == 1.0
+    assert calibrated(0.999, threshold.accept_from) < ACCEPT
+
+
+def test_calibration_keeps_the_order_and_maps_the_accept_point_to_0_9() -> None:
+    values = [0.1, 0.5, 0.79, 0.8, 0.85, 0.99, 1.0]
+    mapped = [calibrated(v, 0.8) for v in values]
+    assert mapped == sorted(mapped)
+    assert calibrated(0.8, 0.8) == ACCEPT and calibrated(0.79, 0.8) < ACCEPT and calibrated(1.0, 0.8) == 1.0
+
+
+def test_groups_tell_corroborated_values_apart() -> None:
+    assert group_of("name", False) == "name" and group_of("name", True) == "name+twice"
+    assert group_of("unit_address", False) == "address" and group_of("sex", False) == "text"
