@@ -7,7 +7,10 @@
 - ``flows.reprocess``     re-extract stored originals (stored OCR words reused): ``hoso reprocess``
 - ``flows.serve``         the three as deployments (``hoso serve-flows``; needs a Prefect server);
                           ``prefect.yaml`` at the repository root for work pools
-- ``tools.bench_run``         ``hoso bench-run``: pages/s of ``hoso run`` against bare tesseract
+- ``flows.environment``   Prefect's local environment, set up before Prefect is imported
+- ``flows.common``        connections, retry rules and sources shared by the flows (no Prefect import)
+- ``flows.runs``          running a flow from a command, once Prefect has recorded its history
+- ``tools.bench_run``     ``hoso-tools bench-run``: pages/s of ``hoso run`` against bare tesseract
 
 Our database is the record of what was processed; Prefect's run history is for operators.
 """

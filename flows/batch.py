@@ -27,15 +27,18 @@ from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from tqdm import tqdm
 
-from flows.common import (RETRY_DELAYS_S, STORE_SCHEME, SourceFile, connections, list_sources, retry_if_transient,
-                          run_recorded)
+from flows.common import (RETRY_DELAYS_S, STORE_SCHEME, SourceFile, check_source, connections, list_sources,
+                          retry_if_transient)
+from flows.runs import run_recorded, thread_runner
+from records.ingest import pending_originals
+from records.storage.objects import validate_key
+from schemas.settings import Settings, load_settings
 from usecases.intake import FileOutcome, default_cores, ingest_bytes
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a Protocol: at run time Prefect would try to build a parameter schema from it, and fail
     from pipeline.read import OcrEngine
-    from records.storage.config import Settings
 
 SLOWEST_LISTED = 10
 WINDOW_PER_WORKER = 4  # task runs alive per worker: enough to never starve a core, few enough to stay small
@@ -102,7 +105,7 @@ def ingest_file(index: int, source: SourceFile, settings: Settings, workers: int
 
 # The default runner (a served deployment, a plain call) is bounded too; run_batch picks threads or Dask.
 @flow(name="hoso-batch", persist_result=False, validate_parameters=False,
-      task_runner=ThreadPoolTaskRunner(max_workers=default_cores()))
+      task_runner=thread_runner(default_cores()))
 def batch_flow(
     source: str,
     settings: Settings | None = None,
@@ -113,12 +116,12 @@ def batch_flow(
     engine: OcrEngine | None = None,
     runner: str = "threads",
 ) -> BatchReport:
-    """Ingest every document file under ``source`` (a folder, or ``store:<prefix>``) and report."""
-    from records.ingest import pending_originals
-    from records.storage.config import Settings as SettingsModel
+    """Ingest every document file under ``source`` (a folder, or ``store:<prefix>``) and report.
 
+    ``settings`` carry no secrets (see ``run_batch``); by default this process's, without them.
+    """
     logger = get_run_logger()
-    settings = settings or SettingsModel.from_env()
+    settings = settings or load_settings().without_secrets()
     workers = workers or default_cores()
     started_at, started = datetime.now(UTC), time.perf_counter()
     db, store = connections(settings)
@@ -154,7 +157,8 @@ def run_window(sources: list[SourceFile], settings: Settings, workers: int, acto
     window = max(1, workers * WINDOW_PER_WORKER)
     summaries: list[FileSummary] = []
     bar = _progress_bar(len(sources)) if progress else None
-    submitted, in_flight = 0, {}
+    submitted = 0
+    in_flight: dict[Any, SourceFile] = {}
     try:
         while submitted < len(sources) or in_flight:
             while submitted < len(sources) and len(in_flight) < window:
@@ -207,8 +211,6 @@ def build_report(source: str, summaries: list[FileSummary], started_at: datetime
 
 def write_report(report: BatchReport, settings: Settings) -> None:
     """The report as JSON in ``<data dir>/reports/`` and in the object store under ``reports/``."""
-    from records.storage.objects import validate_key
-
     name = f"batch-{report.started_at[:19].replace(':', '').replace('-', '')}.json"
     folder = Path(settings.data_dir) / "reports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -234,17 +236,24 @@ def run_batch(
     engine: OcrEngine | None = None,
 ) -> BatchReport:
     """Run the batch flow with threads (default), a local Dask cluster (``dask="local"``) or an
-    existing one (``dask="tcp://scheduler:8786"``)."""
+    existing one (``dask="tcp://scheduler:8786"``). A source that is not there raises ``NotFound``
+    before the flow starts. The flow is given the settings without their secrets: they would be
+    recorded as its parameters; each process takes them from its own environment instead."""
+    check_source(source)
     workers = workers or default_cores()
     task_runner, runner = make_task_runner(workers, dask)
     configured = batch_flow.with_options(task_runner=task_runner)
-    return run_recorded(configured, lambda report: report.files, source=source, settings=settings, workers=workers,
+    public = (settings or load_settings()).without_secrets()
+    connections(public)  # a database or store that cannot be opened fails here, before Prefect starts
+    return run_recorded(configured, lambda report: report.files, source=source, settings=public, workers=workers,
                         actor=actor, resume=resume, progress=progress, engine=engine, runner=runner)
 
 
 def make_task_runner(workers: int, dask: str | None) -> tuple[Any, str]:
     if not dask:
-        return ThreadPoolTaskRunner(max_workers=workers), "threads"
+        return thread_runner(workers), "threads"
+    # Imported only for a Dask run: prefect_dask loads dask.distributed (seconds, and a thread pool),
+    # which a threaded run, the usual one, never needs.
     from prefect_dask import DaskTaskRunner
 
     if dask == "local":
@@ -255,8 +264,6 @@ def make_task_runner(workers: int, dask: str | None) -> tuple[Any, str]:
 
 
 def _progress_bar(total: int) -> Any:
-    from tqdm import tqdm
-
     return tqdm(total=total, unit="file", desc="hoso run", dynamic_ncols=True)
 
 

@@ -19,15 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
 from flows.common import connections, retry_if_transient
+from records.db import Database
+from records.ingest import open_dossier
+from records.storage.objects import ObjectStore
+from schemas.errors import NotFound
+from schemas.settings import Settings, load_settings
 from usecases.intake import DossierOutcome, ingest_dossier
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a Protocol: at run time Prefect would try to build a parameter schema from it, and fail
     from pipeline.read import OcrEngine
-    from records.db import Database
-    from records.storage.config import Settings
-    from records.storage.objects import ObjectStore
 
 BRANCH_RETRY_DELAYS_S = [0.5, 2]  # someone is waiting at the counter: retry soon, give up soon
 
@@ -46,8 +49,6 @@ _warm = threading.Event()
 @task(name="open-dossier", retries=len(BRANCH_RETRY_DELAYS_S), retry_delay_seconds=BRANCH_RETRY_DELAYS_S,
       retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 def open_dossier_task(upload: str, procedure_code: str, branch: str | None, actor: str) -> int:
-    from records.ingest import open_dossier
-
     return open_dossier(_upload(upload).db, procedure_code, branch, actor=actor)
 
 
@@ -114,13 +115,11 @@ def run_branch_upload(
 
 
 def warm_up() -> float:
-    """Start Prefect's API (ephemeral, or connect to PREFECT_API_URL), import the pipeline and run the
-    flow once with nothing to do, so the first citizen does not wait for it. Returns the seconds spent."""
+    """Start Prefect's API (ephemeral, or connect to PREFECT_API_URL) and run the flow once with nothing
+    to do, so the first citizen does not wait for it (the pipeline is imported with this module).
+    Returns the seconds spent."""
     started = time.perf_counter()
     if not _warm.is_set():
-        import extractors  # noqa: F401  # pay the imports now
-        import usecases.process  # noqa: F401
-
         with _no_heartbeat():
             branch_upload_flow()
         _warm.set()
@@ -130,8 +129,6 @@ def warm_up() -> float:
 def _no_heartbeat() -> Any:
     """No flow-run heartbeat thread for these seconds-long runs: joining it at the end of a run
     costs up to 1 s (measured: 1.1 s → 0.6 s per run); the service reports a crashed upload itself."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
     return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
@@ -139,7 +136,7 @@ def _upload(token: str) -> _Upload:
     with _uploads_lock:
         held = _uploads.get(token)
     if held is None:
-        raise KeyError("unknown upload token (uploads are held only in the process that received them)")
+        raise NotFound("unknown upload token (uploads are held only in the process that received them)")
     return held
 
 
@@ -149,9 +146,7 @@ def _release(token: str) -> None:
 
 
 def _hold_paths(paths: list[str], settings: Settings | None) -> str:
-    from records.storage.config import Settings as SettingsModel
-
-    db, store = connections(settings or SettingsModel.from_env())
+    db, store = connections(settings or load_settings())
     files = [(Path(path).name, Path(path).read_bytes()) for path in paths]
     token = secrets.token_urlsafe(12)
     with _uploads_lock:

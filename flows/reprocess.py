@@ -13,29 +13,34 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
+import cv2
+import numpy as np
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from sqlalchemy import select
 
-from flows.common import RETRY_DELAYS_S, connections, retry_if_transient, run_recorded
-from usecases.intake import default_cores
+from extractors import extract_documents
+from flows.common import RETRY_DELAYS_S, connections, retry_if_transient
+from flows.runs import run_recorded, thread_runner
+from records.db import Database
+from records.ingest import get_original, record_extraction
+from records.models import Original
+from records.refs import OriginalRef
+from records.storage.objects import WORDS_NAME, ObjectNotFound, ObjectStore, artefact_key, page_image_name
+from schemas import ExtractionResult, Page
+from schemas.settings import Settings, load_settings
+from usecases.intake import (default_cores, documents_of_original, quarantine_reason, store_artefacts,
+                             unnumbered_sides)
+from usecases.process import process_bytes
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a Protocol: at run time Prefect would try to build a parameter schema from it, and fail
     from pipeline.read import OcrEngine
-    from records.db import Database
-    from records.refs import OriginalRef
-    from records.storage.config import Settings
-    from records.storage.objects import ObjectStore
-    from schemas import ExtractionResult
 
 
 @task(name="reprocess-original", task_run_name="reprocess-original-{original_id}", retries=len(RETRY_DELAYS_S),
       retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 def reprocess_original(original_id: int, settings: Settings, reuse_ocr: bool = True, actor: str = "hoso",
                        engine: OcrEngine | None = None) -> dict[str, Any]:
-    from usecases.intake import documents_of_original, quarantine_reason
-    from records.ingest import get_original, record_extraction
-
     started = time.perf_counter()
     db, store = connections(settings)
     original = get_original(db, original_id)
@@ -54,13 +59,6 @@ def reprocess_original(original_id: int, settings: Settings, reuse_ocr: bool = T
 
 def stored_reading(store: ObjectStore, original: OriginalRef) -> ExtractionResult | None:
     """The original's stored words and page images, re-extracted; None when no words were stored."""
-    import cv2
-    import numpy as np
-
-    from extractors import extract_documents
-    from records.storage.objects import WORDS_NAME, ObjectNotFound, artefact_key, page_image_name
-    from schemas import ExtractionResult, Page
-
     try:
         words = json.loads(store.get(artefact_key(original.sha256, WORDS_NAME)))
     except ObjectNotFound:
@@ -71,7 +69,10 @@ def stored_reading(store: ObjectStore, original: OriginalRef) -> ExtractionResul
     images: dict[int, np.ndarray] = {}
     for page in pages:
         stored = store.get(artefact_key(original.sha256, page_image_name(page.number)))
-        images[page.number] = cv2.imdecode(np.frombuffer(stored, np.uint8), cv2.IMREAD_UNCHANGED)
+        image = cv2.imdecode(np.frombuffer(stored, np.uint8), cv2.IMREAD_UNCHANGED)
+        if image is None:
+            return None  # a damaged stored image: the original is read again
+        images[page.number] = image
     started = time.perf_counter()
     result = ExtractionResult(source=original.source_name or original.sha256[:12], sha256=original.sha256,
                               media_type=words.get("media_type") or original.media_type, pages=pages)
@@ -81,9 +82,6 @@ def stored_reading(store: ObjectStore, original: OriginalRef) -> ExtractionResul
 
 
 def read_again(store: ObjectStore, original: OriginalRef, engine: OcrEngine | None) -> ExtractionResult:
-    from usecases.intake import store_artefacts
-    from usecases.process import process_bytes
-
     processed = process_bytes(store.get(original.object_key), source=original.source_name or original.sha256[:12],
                               engine=engine, workers=1)
     if processed.result.pages:
@@ -93,12 +91,12 @@ def read_again(store: ObjectStore, original: OriginalRef, engine: OcrEngine | No
 
 def _earlier_joins(held: list[Any], result: ExtractionResult) -> dict[int, int]:
     """A card side recorded onto a numbered card before (see ingest_dossier) joins it again."""
-    cards = [ref for ref in held if ref.document_type == "id_card" and ref.number]
-    if len(cards) != 1:
-        return {}
-    return {index: cards[0].id for index, document in enumerate(result.documents)
-            if document.document_type == "id_card" and not (document.fields.get("id_number") and
-                                                              document.fields["id_number"].value)}
+    joins = {}
+    for index in unnumbered_sides(result.documents):
+        same_type = [ref for ref in held if ref.document_type == result.documents[index].document_type and ref.number]
+        if len(same_type) == 1:
+            joins[index] = same_type[0].id
+    return joins
 
 
 @flow(name="hoso-reprocess", persist_result=False, validate_parameters=False)
@@ -109,10 +107,11 @@ def reprocess_flow(
     actor: str = "hoso",
     engine: OcrEngine | None = None,
 ) -> dict[str, Any]:
-    """Re-extract ``original_ids`` (default: every processed original) and report the outcomes."""
-    from records.storage.config import Settings as SettingsModel
+    """Re-extract ``original_ids`` (default: every processed original) and report the outcomes.
 
-    settings = settings or SettingsModel.from_env()
+    ``settings`` carry no secrets (see ``run_reprocess``); by default this process's, without them.
+    """
+    settings = settings or load_settings().without_secrets()
     started = time.perf_counter()
     db, _store = connections(settings)
     ids = original_ids if original_ids is not None else processed_original_ids(db)
@@ -137,10 +136,6 @@ def reprocess_flow(
 
 
 def processed_original_ids(db: Database) -> list[int]:
-    from sqlalchemy import select
-
-    from records.models import Original
-
     with db.transaction() as session:
         return list(session.scalars(select(Original.id).where(Original.status == "processed").order_by(Original.id)))
 
@@ -154,6 +149,9 @@ def run_reprocess(
     actor: str = "hoso",
     engine: OcrEngine | None = None,
 ) -> dict[str, Any]:
-    configured = reprocess_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers or default_cores()))
-    return run_recorded(configured, lambda report: report["originals"], settings=settings, original_ids=original_ids,
+    """Run the reprocess flow; like ``run_batch``, it is given the settings without their secrets."""
+    configured = reprocess_flow.with_options(task_runner=thread_runner(workers or default_cores()))
+    public = (settings or load_settings()).without_secrets()
+    connections(public)  # a database or store that cannot be opened fails here, before Prefect starts
+    return run_recorded(configured, lambda report: report["originals"], settings=public, original_ids=original_ids,
                         reuse_ocr=reuse_ocr, actor=actor, engine=engine)

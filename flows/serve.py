@@ -18,15 +18,19 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from prefect import serve
+
 from flows.batch import batch_flow, make_task_runner
 from flows.branch_upload import branch_upload_flow
 from flows.reprocess import reprocess_flow
+from schemas.errors import ConfigurationError
+from schemas.settings import load_settings
 from usecases.intake import default_cores
 
 
 def deployments() -> list[Any]:
     batch = batch_flow
-    address = os.environ.get("HOSO_DASK_ADDRESS")
+    address = load_settings().dask_address
     if address:
         runner, _name = make_task_runner(default_cores(), address)
         batch = batch_flow.with_options(task_runner=runner)
@@ -40,11 +44,9 @@ def deployments() -> list[Any]:
 
 def serve_all(limit: int | None = None) -> None:
     """Serve the deployments until interrupted (at most ``limit`` concurrent runs)."""
-    from prefect import serve
-
     if not os.environ.get("PREFECT_API_URL"):
-        raise SystemExit("hoso serve-flows needs a Prefect server: run `prefect server start` and set "
-                         "PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral server cannot schedule runs)")
+        raise ConfigurationError("hoso serve-flows needs a Prefect server: run `prefect server start` and set "
+                                 "PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral server cannot schedule runs)")
     serve(*deployments(), limit=limit or max(2, default_cores()))
 
 

@@ -24,12 +24,15 @@ _EXPORTS = {
     "get_document": "records.ingest",
     "document_versions": "records.ingest",
     "provenance_of": "records.ingest",
-    "verify_document": "records.ingest",
+    "verify_document": "records.review",
+    "review_queue": "records.review",
+    "record_review": "records.review",
+    "reject_document": "records.review",
     "import_population": "records.population",
     "cross_check": "records.population",
     "ImportReport": "records.population",
-    "requirements": "records.procedures",
-    "RequirementsReport": "records.procedures",
+    "requirements": "records.requirements",
+    "RequirementsReport": "records.requirements",
     "list_procedures": "records.procedures",
 }
 
@@ -39,10 +42,12 @@ if TYPE_CHECKING:
     from records.db import Database, open_database
     from records.ingest import (
         document_versions, get_document, held_documents, open_dossier, pending_originals, provenance_of,
-        quarantine, record_extraction, register_original, verify_document,
+        quarantine, record_extraction, register_original,
     )
+    from records.review import record_review, reject_document, review_queue, verify_document
     from records.population import ImportReport, cross_check, import_population
-    from records.procedures import RequirementsReport, list_procedures, requirements
+    from records.procedures import list_procedures
+    from records.requirements import RequirementsReport, requirements
     from records.refs import DocumentRef, OriginalRef
 
 

@@ -10,9 +10,19 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from schemas.errors import ConfigurationError, StorageError
+from schemas.settings import load_settings
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseUnavailable(StorageError):
+    """The database could not be reached or opened (a transient fault: callers may retry)."""
+
+    code = "database_unavailable"
 
 
 class Database:
@@ -80,11 +90,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def open_database(url: str | None = None) -> Database:
-    """Open (creating if needed) the database at ``url`` (default: from settings/env) at the newest schema."""
-    if url is None:
-        from records.storage.config import Settings
+    """Open (creating if needed) the database at ``url`` (default: the settings') at the newest schema.
 
-        url = Settings.from_env().resolved_database_url
-    engine = create_database_engine(url)
-    migrate(engine)
+    Raises ``ConfigurationError`` for a URL SQLAlchemy cannot use, ``DatabaseUnavailable`` when the
+    database cannot be reached.
+    """
+    if url is None:
+        url = load_settings().resolved_database_url
+    try:
+        engine = create_database_engine(url)
+    except (ArgumentError, NoSuchModuleError) as error:  # its message may quote the URL, password and all
+        raise ConfigurationError(f"the database URL cannot be used ({type(error).__name__})") from None
+    except OSError as error:  # the SQLite file's folder
+        raise DatabaseUnavailable(f"the database folder cannot be made: {error.strerror}: {error.filename}") from error
+    try:
+        migrate(engine)
+    except OperationalError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else type(error).__name__
+        raise DatabaseUnavailable(f"the database could not be opened: {reason}") from error
     return Database(engine)

@@ -1,75 +1,72 @@
-"""Settings of the query service, read from the environment (storage and database settings come from
-``records.storage.config.Settings``: ``HOSO_DATA_DIR``, ``HOSO_DATABASE_URL``, ``HOSO_STORE`` ...).
-
-- ``HOSO_MAX_UPLOAD_FILE_MB``   largest accepted file of an upload, default 20 (MiB)
-- ``HOSO_MAX_UPLOAD_FILES``     most files in one upload, default 10
-- ``HOSO_AUDIT_SECRET``         key of the HMAC that replaces id numbers in the audit log; default: a
-                                random key kept in ``<data dir>/audit.key`` (created on first use).
-                                Set it explicitly when several hosts share one database.
-- ``HOSO_UPLOAD_RUNNER``        ``flow`` (the Prefect branch-upload flow, warmed up at start-up) or
-                                ``direct`` (``ingest_dossier`` in a worker thread); default ``flow``
-- ``HOSO_UPLOAD_CONCURRENCY``   uploads processed at once per worker process, default 1 (OCR is CPU bound)
-- ``HOSO_KEY_CACHE_SECONDS``    how long a verified key is trusted without a database look-up,
-                                default 2 (a revoked key stops working within this time)
+"""The query service's view of the settings (``schemas.settings``: ``HOSO_MAX_UPLOAD_FILE_MB``,
+``HOSO_MAX_UPLOAD_FILES``, ``HOSO_AUDIT_SECRET``, ``HOSO_UPLOAD_RUNNER``, ``HOSO_UPLOAD_CONCURRENCY``,
+``HOSO_KEY_CACHE_SECONDS`` and the storage ones): the settings plus the audit key they resolve to.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
 
-from records.storage.config import Settings
-
-MIB = 1024 * 1024
-UploadRunner = Literal["flow", "direct"]
+from schemas.settings import MIB, Settings, UploadRunner, load_settings
 
 
 @dataclass(frozen=True)
 class ServiceSettings:
-    storage: Settings
-    max_file_bytes: int = 20 * MIB
-    max_files: int = 10
-    audit_secret: bytes = b""
-    upload_runner: UploadRunner = "flow"
-    upload_concurrency: int = 1
-    key_cache_seconds: float = 2.0
+    """The settings and the audit key resolved from them (made once, see ``audit_secret``); it reads no
+    environment itself. Its properties are the names ``service/app.py`` uses."""
+
+    settings: Settings
+    audit_secret: bytes
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ServiceSettings:
+        return cls(settings, audit_secret(settings))
+
+    @classmethod
+    def from_env(cls) -> ServiceSettings:
+        return cls.from_settings(load_settings())
+
+    @property
+    def storage(self) -> Settings:
+        return self.settings
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.settings.max_upload_file_bytes
+
+    @property
+    def max_files(self) -> int:
+        return self.settings.max_upload_files
+
+    @property
+    def upload_runner(self) -> UploadRunner:
+        return self.settings.upload_runner
+
+    @property
+    def upload_concurrency(self) -> int:
+        return self.settings.upload_concurrency
+
+    @property
+    def key_cache_seconds(self) -> float:
+        return self.settings.key_cache_seconds
 
     @property
     def max_request_bytes(self) -> int:
         """The whole multipart body: every file at its limit plus room for the form fields."""
         return self.max_files * self.max_file_bytes + MIB
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServiceSettings:
-        env = os.environ if environ is None else environ
-        storage = Settings.from_env(env)
-        runner = env.get("HOSO_UPLOAD_RUNNER") or "flow"
-        if runner not in ("flow", "direct"):
-            raise ValueError("HOSO_UPLOAD_RUNNER must be 'flow' or 'direct'")
-        return cls(
-            storage=storage,
-            max_file_bytes=int(float(env.get("HOSO_MAX_UPLOAD_FILE_MB") or 20) * MIB),
-            max_files=int(env.get("HOSO_MAX_UPLOAD_FILES") or 10),
-            audit_secret=audit_secret(env, storage.data_dir),
-            upload_runner=runner,  # type: ignore[arg-type]  # checked above
-            upload_concurrency=max(1, int(env.get("HOSO_UPLOAD_CONCURRENCY") or 1)),
-            key_cache_seconds=float(env.get("HOSO_KEY_CACHE_SECONDS") or 2),
-        )
 
-
-def audit_secret(env: Mapping[str, str], data_dir: Path) -> bytes:
-    """The HMAC key for subject hashes: from the environment, else a file made once in the data dir.
+def audit_secret(settings: Settings) -> bytes:
+    """The HMAC key for subject hashes: ``HOSO_AUDIT_SECRET``, else a file made once in the data dir.
 
     A plain sha256 of an id number can be reversed by trying every number (the format leaves ~10^11
     candidates); a keyed hash cannot without the key.
     """
-    if value := env.get("HOSO_AUDIT_SECRET"):
-        return value.encode("utf-8")
-    path = data_dir / "audit.key"
+    if settings.audit_secret is not None:
+        return settings.audit_secret.get_secret_value().encode("utf-8")
+    path = settings.data_dir / "audit.key"
     try:
         return path.read_bytes().strip()
     except FileNotFoundError:

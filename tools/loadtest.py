@@ -183,7 +183,8 @@ def postgres_schema() -> Any:
     import psycopg
 
     schema = f"hoso_load_{uuid.uuid4().hex[:12]}"
-    connect = {"host": "127.0.0.1", "port": 5432, "dbname": "test", "user": os.environ.get("PGUSER", "postgres")}
+    connect: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "dbname": "test",
+                               "user": os.environ.get("PGUSER", "postgres")}
     with psycopg.connect(**connect, autocommit=True) as admin:
         admin.execute(f'CREATE SCHEMA "{schema}"')
     try:

@@ -1,58 +1,28 @@
-"""CLI subcommands for records: ``records show``, ``requirements``, ``registry import``, ``procedures list``.
-
-``register(subparsers)`` adds them to the ``hoso`` parser. Every subcommand sets
-``handler`` (and ``func``) ``(args) -> int`` (the exit code). Heavy imports (SQLAlchemy, Alembic) happen inside the
-handlers so that ``hoso extract`` starts fast.
-"""
+"""``hoso records show``, ``hoso requirements``, ``hoso registry import``, ``hoso procedures list``."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import Any, TextIO
+from dataclasses import asdict
+from typing import TextIO
+
+from hoso.commands import inputs_exit_code
+from records.db import Database, open_database
+from records.ingest import held_documents
+from records.population import import_population, in_population_registry
+from records.procedures import list_procedures as catalogue
+from records.requirements import requirements
+from schemas.errors import ExitCode, NotFound
+from schemas.settings import load_settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    records = subparsers.add_parser("records", help="reusable records held for citizens")
-    records_sub = records.add_subparsers(dest="records_command", required=True)
-    show = records_sub.add_parser("show", help="a citizen's held documents")
-    show.add_argument("id_number", metavar="ID_NUMBER", help="12-digit personal identification number")
-    show.add_argument("--all", action="store_true", help="also expired / needs_review latest versions")
-    show.add_argument("--json", action="store_true", help="JSON instead of a table")
-    show.set_defaults(handler=show_records, func=show_records)
-
-    needs = subparsers.add_parser("requirements", help="which components of a procedure are already held")
-    needs.add_argument("procedure", metavar="PROCEDURE", help="procedure code (see `procedures list`)")
-    needs.add_argument("--id", dest="id_number", required=True, metavar="ID_NUMBER", help="requester's id number")
-    needs.add_argument("--json", action="store_true", help="JSON instead of a table")
-    needs.set_defaults(handler=show_requirements, func=show_requirements)
-
-    registry = subparsers.add_parser("registry", help="population-registry stand-in")
-    registry_sub = registry.add_subparsers(dest="registry_command", required=True)
-    load = registry_sub.add_parser("import", help="import citizens from CSV or JSON")
-    load.add_argument("file", metavar="FILE")
-    load.add_argument("--json", action="store_true")
-    load.set_defaults(handler=import_registry, func=import_registry)
-
-    procedures = subparsers.add_parser("procedures", help="the procedure catalogue")
-    procedures_sub = procedures.add_subparsers(dest="procedures_command", required=True)
-    listing = procedures_sub.add_parser("list", help="procedures and their required components")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=list_procedures, func=list_procedures)
+def _open_database() -> Database:
+    return open_database(load_settings().resolved_database_url)
 
 
-def _open_database() -> Any:
-    from records.db import open_database
-    from records.storage.config import Settings
-
-    return open_database(Settings.from_env().resolved_database_url)
-
-
-def show_records(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from records.ingest import held_documents
-    from records.population import in_population_registry
-
+def show_records(args: argparse.Namespace, out: TextIO | None = None) -> ExitCode:
     out = out or sys.stdout
     with _open_database() as db:
         usable = {ref.id for ref in held_documents(db, args.id_number)}
@@ -64,28 +34,23 @@ def show_records(args: argparse.Namespace, out: TextIO | None = None) -> int:
                    "documents": [{**ref.to_json(), "usable": ref.id in usable} for ref in documents]}
         json.dump(payload, out, ensure_ascii=False, indent=2)
         out.write("\n")
-        return 0
+        return ExitCode.ok
     out.write(f"in population registry: {'yes' if registered else 'no'}\n")
     rows = [[str(ref.id), ref.document_type, ref.variant or "", ref.number or "", str(ref.version), ref.status,
              "no expiry" if ref.no_expiry else (ref.valid_until.isoformat() if ref.valid_until else ""),
              ",".join(ref.roles), "yes" if ref.id in usable else "no"] for ref in documents]
     _table(out, ["id", "type", "variant", "number", "version", "status", "valid until", "roles", "usable"], rows)
-    return 0
+    return ExitCode.ok
 
 
-def show_requirements(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from records.procedures import requirements
-
+def show_requirements(args: argparse.Namespace, out: TextIO | None = None) -> ExitCode:
+    """An unknown procedure code raises ``UnknownProcedure`` (exit 3)."""
     out = out or sys.stdout
     with _open_database() as db:
-        try:
-            report = requirements(db, args.procedure, args.id_number)
-        except KeyError as error:
-            print(error.args[0], file=sys.stderr)
-            return 2
+        report = requirements(db, args.procedure, args.id_number)
     if args.json:
         out.write(report.model_dump_json(indent=2) + "\n")
-        return 0
+        return ExitCode.ok
     out.write(f"{report.procedure_name} ({report.procedure_code}), checked {report.checked_on}\n")
     rows = []
     for item in report.components:
@@ -95,17 +60,16 @@ def show_requirements(args: argparse.Namespace, out: TextIO | None = None) -> in
             source = f"document {item.document_id} v{item.document_version} ({item.document_type}, {item.role})"
         else:
             source = ""
-        rows.append([item.code, "held" if item.status == "held" else "SUBMIT", source, item.condition or ""])
+        status = {"held": "held", "received": "received (awaiting review)"}.get(item.status, "SUBMIT")
+        rows.append([item.code, status, source, item.condition or ""])
     _table(out, ["component", "status", "held from", "condition"], rows)
-    return 0
+    return ExitCode.ok
 
 
-def import_registry(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from dataclasses import asdict
-
-    from records.population import import_population
-
+def import_registry(args: argparse.Namespace, out: TextIO | None = None) -> ExitCode:
     out = out or sys.stdout
+    if not args.file.is_file():
+        raise NotFound(f"no such file: {args.file}")
     with _open_database() as db:
         report = import_population(db, args.file)
     if args.json:
@@ -116,24 +80,23 @@ def import_registry(args: argparse.Namespace, out: TextIO | None = None) -> int:
                   f"rejected {len(report.rejected)}, documents re-checked {report.rechecked_documents}\n")
         for reason in report.rejected:
             out.write(f"  {reason}\n")
-    return 1 if report.rejected else 0
+    total = report.inserted + report.updated + report.unchanged + len(report.rejected)
+    return inputs_exit_code(total, len(report.rejected))
 
 
-def list_procedures(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from records.procedures import list_procedures as catalogue
-
+def list_procedures(args: argparse.Namespace, out: TextIO | None = None) -> ExitCode:
     out = out or sys.stdout
     procedures = catalogue()
     if args.json:
         json.dump([p.model_dump(mode="json") for p in procedures], out, ensure_ascii=False, indent=2)
         out.write("\n")
-        return 0
+        return ExitCode.ok
     for procedure in procedures:
         out.write(f"{procedure.code}  {procedure.name}  [{procedure.legal_basis or ''}]\n")
         for component in procedure.components:
             satisfied = ", ".join(component.satisfied_by) or "must be submitted"
             out.write(f"  - {component.code}: {component.name} ({satisfied})\n")
-    return 0
+    return ExitCode.ok
 
 
 def _table(out: TextIO, header: list[str], rows: list[list[str]]) -> None:

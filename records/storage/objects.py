@@ -20,10 +20,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import IO, Any, Literal, Protocol, runtime_checkable
 
-if TYPE_CHECKING:
-    from records.storage.config import Settings
+from schemas.errors import ConfigurationError, InvalidValue, NotFound, StorageError
+from schemas.settings import Settings, load_settings
 
 ORIGINALS_PREFIX = "originals/"
 ARTEFACTS_PREFIX = "artefacts/"
@@ -33,16 +33,30 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _KEY_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-class StoreError(Exception):
+class StoreError(StorageError):
     """The object store failed in a way the caller should report."""
 
 
-class ObjectNotFound(StoreError, KeyError):
-    """No object under that key."""
+class ObjectNotFound(NotFound, StoreError, KeyError):
+    """No object under that key (still a ``KeyError`` for callers that look objects up like a mapping)."""
+
+    code = "object_not_found"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"no object {key!r} in the store")
+        self.key = key
 
 
 class StoreAccessDenied(StoreError, PermissionError):
     """The store refused our credentials (wrong key or secret, or no permission)."""
+
+    code = "store_access_denied"
+
+
+class InvalidKey(InvalidValue, ValueError):
+    """Not a key of our layout (a ``ValueError`` too, for callers written before the error tree)."""
+
+    code = "invalid_key"
 
 
 @runtime_checkable
@@ -72,7 +86,7 @@ def validate_key(key: str) -> str:
     """Keys are ``/``-separated safe names: no empty parts, no ``..``, no leading dot."""
     parts = key.split("/")
     if not key or any(not _KEY_PART.match(part) for part in parts):
-        raise ValueError(f"invalid object key: {key!r}")
+        raise InvalidKey(f"invalid object key: {key!r}")
     return key
 
 
@@ -82,13 +96,13 @@ def sha256_hex(data: bytes) -> str:
 
 def original_key(sha256: str) -> str:
     if not _SHA256.match(sha256):
-        raise ValueError("sha256 must be 64 lower-case hex digits")
+        raise InvalidKey("sha256 must be 64 lower-case hex digits")
     return f"{ORIGINALS_PREFIX}{sha256[:2]}/{sha256}"
 
 
 def artefact_key(sha256: str, name: str) -> str:
     if not _SHA256.match(sha256):
-        raise ValueError("sha256 must be 64 lower-case hex digits")
+        raise InvalidKey("sha256 must be 64 lower-case hex digits")
     return validate_key(f"{ARTEFACTS_PREFIX}{sha256}/{name}")
 
 
@@ -335,7 +349,7 @@ class _translate_s3_errors:  # noqa: N801 - used as a context manager
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
         if exc is None:
             return False
         from minio.error import S3Error, ServerError
@@ -355,13 +369,11 @@ class _translate_s3_errors:  # noqa: N801 - used as a context manager
 
 
 def open_store(config: Settings | None = None) -> ObjectStore:
-    """The store the settings name (``Settings.from_env()`` when none are given)."""
-    from records.storage.config import Settings
-
-    settings = config if config is not None else Settings.from_env()
+    """The store the settings name (the environment's when none are given)."""
+    settings = config if config is not None else load_settings()
     if settings.store == "s3":
         if not settings.s3_endpoint:
-            raise StoreError("HOSO_STORE=s3 needs HOSO_S3_ENDPOINT")
+            raise ConfigurationError("HOSO_STORE=s3 needs HOSO_S3_ENDPOINT")
         return S3ObjectStore(
             settings.s3_endpoint,
             settings.s3_bucket,

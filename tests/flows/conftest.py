@@ -24,9 +24,10 @@ def prefect_harness() -> Iterator[None]:
 
 @pytest.fixture
 def settings(tmp_path: Path):
-    from records.storage.config import Settings
+    from schemas.settings import Settings
 
-    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'data' / 'hoso.db'}")
+    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'data' / 'hoso.db'}",
+                    store="local")
 
 
 @pytest.fixture(autouse=True)

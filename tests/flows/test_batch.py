@@ -112,7 +112,7 @@ def test_a_finished_flow_run_waits_until_prefect_has_recorded_its_task_runs():
     """``hoso run`` stops its ephemeral API at exit: first every task run's final state must be recorded."""
     from prefect import flow, task
 
-    from flows.common import run_recorded, wait_for_task_history
+    from flows.runs import run_recorded, wait_for_task_history
 
     @task
     def double(value: int) -> int:

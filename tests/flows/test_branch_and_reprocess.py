@@ -41,9 +41,9 @@ def test_reprocess_reuses_stored_ocr_and_records_changes_as_new_versions(setting
     assert report["documents"] == {"unchanged": 1} and report["problems"] == []
     assert counting_engine.calls == calls, "the stored words were re-extracted, no OCR"
 
-    import extractors
+    import flows.reprocess
 
-    real = extractors.extract_documents
+    real = flows.reprocess.extract_documents
 
     def improved(pages, images):  # an extractor that now also reads the nationality
         from schemas import Field
@@ -52,7 +52,7 @@ def test_reprocess_reuses_stored_ocr_and_records_changes_as_new_versions(setting
         documents[0].fields["nationality"] = Field(value="Việt Nam", confidence=0.9, page=1)
         return documents
 
-    monkeypatch.setattr(extractors, "extract_documents", improved)
+    monkeypatch.setattr(flows.reprocess, "extract_documents", improved)
     report = run_reprocess(settings=settings, engine=counting_engine)
     assert report["documents"] == {"new_version": 1}
     card = held_documents(db, rendered.PERSON["id_number"], include_unusable=True)[0]

@@ -75,11 +75,10 @@ def short_page() -> np.ndarray:
 
 def test_in_process_tesseract_reads_exactly_what_the_command_reads(short_page):
     """The in-process API is the same Debian Tesseract: same words, boxes and confidences as the CLI."""
-    import os
-
     from pipeline.read import in_process_available
+    from schemas.settings import load_settings
 
-    if os.environ.get("HOSO_OCR", "").lower() == "cli":
+    if load_settings().ocr == "cli":
         pytest.skip("HOSO_OCR=cli: this run uses the command only")
     assert in_process_available(), "tesserocr should be installed by scripts/setup"
     engine = TesseractEngine()

@@ -1,34 +1,25 @@
-"""The records CLI subcommands, as the lead's ``hoso`` parser will call them."""
+"""The records CLI subcommands, parsed by ``hoso.cli`` and run by the handlers it names."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from hoso.commands import records as commands
+from hoso import cli
 from records.db import open_database
 from records.ingest import record_extraction, register_original
+from records.procedures import list_procedures
 from records.storage.objects import LocalObjectStore
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="hoso")
-    commands.register(root.add_subparsers(dest="command", required=True))
-    return root
+from schemas.errors import ExitCode
 
 
 def run(argv: list[str]) -> tuple[int, str]:
-    args = parser().parse_args(argv)
+    args = cli.build_parser().parse_args(argv)
     out = io.StringIO()
-    return args.handler(args, out=out), out.getvalue()
+    return cli.load_step(args.handler)(args, out=out), out.getvalue()
 
 
 @pytest.fixture
@@ -72,13 +63,12 @@ def test_cli_flow(data_dir: Path, build) -> None:  # type: ignore[no-untyped-def
     assert {p["code"] for p in json.loads(out)} >= {"khai-sinh", "ket-hon", "thuong-tru"}
 
 
-def test_unknown_procedure_is_a_usage_error(data_dir: Path) -> None:
-    code, _ = run(["requirements", "nope", "--id", "001090012345"])
-    assert code == 2
+def test_an_unknown_procedure_is_not_found(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["requirements", "nope", "--id", "001090012345"]) == ExitCode.not_found
+    assert capsys.readouterr().err.splitlines() == [
+        "hoso: unknown procedure 'nope'; known: " + ", ".join(p.code for p in list_procedures())]
 
 
-def test_importing_commands_does_not_load_sqlalchemy() -> None:
-    code = ("import sys, hoso.commands.records, records;"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic', 'minio'}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
-    assert out.stdout.strip() == "[]"
+def test_a_missing_registry_file_is_not_found(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["registry", "import", str(data_dir / "nope.csv")]) == ExitCode.not_found
+    assert capsys.readouterr().err.strip() == f"hoso: no such file: {data_dir / 'nope.csv'}"

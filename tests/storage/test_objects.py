@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from records.storage.config import Settings
+from schemas.settings import Settings, env_name, load_settings
 from records.storage.objects import (
     LocalObjectStore,
     ObjectNotFound,
@@ -115,14 +115,15 @@ def test_wrong_secret_key_is_refused(s3_server, s3_store: S3ObjectStore) -> None
 
 
 @pytest.mark.s3
-def test_open_store_from_env_creates_the_bucket(s3_server) -> None:  # type: ignore[no-untyped-def]
+def test_open_store_from_env_creates_the_bucket(s3_server, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     bucket = f"hoso-test-{uuid.uuid4().hex[:12]}"
-    settings = Settings.from_env({
-        "HOSO_S3_ENDPOINT": ("https://" if s3_server.secure else "http://") + s3_server.endpoint,
-        "HOSO_S3_BUCKET": bucket,
-        "HOSO_S3_ACCESS_KEY": s3_server.access_key,
-        "HOSO_S3_SECRET_KEY": s3_server.secret_key,
-    })
+    for name in Settings.model_fields:
+        monkeypatch.delenv(env_name(name), raising=False)
+    monkeypatch.setenv("HOSO_S3_ENDPOINT", ("https://" if s3_server.secure else "http://") + s3_server.endpoint)
+    monkeypatch.setenv("HOSO_S3_BUCKET", bucket)
+    monkeypatch.setenv("HOSO_S3_ACCESS_KEY", s3_server.access_key)
+    monkeypatch.setenv("HOSO_S3_SECRET_KEY", s3_server.secret_key)
+    settings = load_settings()
     store = open_store(settings)
     assert isinstance(store, S3ObjectStore) and store.bucket == bucket
     store.put("k", b"v")
@@ -173,21 +174,8 @@ def test_local_killed_writer_leaves_no_object(tmp_path: Path) -> None:
         store.get("a/obj")
 
 
-def test_settings_from_env_and_json(tmp_path: Path) -> None:
-    settings = Settings.from_env({"HOSO_DATA_DIR": str(tmp_path), "HOSO_S3_SECRET_KEY": "s3cr3t"})
-    assert settings.store == "local"
-    assert settings.resolved_objects_dir == tmp_path / "objects"
-    assert settings.resolved_database_url == f"sqlite:///{(tmp_path / 'hoso.db').resolve()}"
-    as_json = settings.to_json()
-    assert "s3cr3t" not in str(as_json)
-    assert as_json["data_dir"] == str(tmp_path)
-    assert isinstance(open_store(settings), LocalObjectStore)
-    s3 = Settings.from_env({"HOSO_S3_ENDPOINT": "https://s3.example.vn:9000/", "HOSO_S3_BUCKET": "b"})
-    assert (s3.store, s3.s3_endpoint, s3.s3_secure, s3.s3_bucket) == ("s3", "s3.example.vn:9000", True, "b")
-
-
 def test_importing_storage_is_light() -> None:
-    code = ("import sys, records.storage.objects, records.storage.config;"
+    code = ("import sys, records.storage.objects;"
             "print(any(m.split('.')[0] in {'minio', 'sqlalchemy'} for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
