@@ -29,7 +29,8 @@ FAMILIES_PATH = Path(__file__).parent / "families.yml"
 TITLE_WEIGHT = 3.0
 KEYWORDS_TO_CONTINUE = 2  # a titleless page shares at least this much of a type's vocabulary to continue it
 FUZZY = 88  # partial-ratio needed for an OCR-damaged phrase to count
-HEADING_CAPITALS = 0.7  # share of a heading line's letters that are capitals
+OPENER_FUZZY = 80  # ratio needed for an OCR-damaged heading opener ("to kh.\\i" for "to khai")
+HEADING_CAPITALS = 0.85  # share of a heading line's letters that are capitals (a sentence naming a person in capitals has less)
 HEADING_LINES = 12  # a document's title stands among its first lines
 # an ID-1 card is 85.6 × 54 mm; a page cut to that shape (a photo or scan of one card side)
 CARD_ASPECT = (1.45, 1.75)
@@ -55,10 +56,12 @@ def _folded(phrase: str) -> str:
 
 
 def phrase_present(phrase: str, folded_text: str) -> bool:
+    """The phrase is in the text, also as OCR damages it (never a text shorter than the phrase: the
+    heading "GIẤY CHỨNG NHẬN" alone is no "GIẤY CHỨNG NHẬN KẾT HÔN")."""
     target = _folded(phrase)
     if target in folded_text:
         return True
-    return len(target) >= 8 and fuzz.partial_ratio(target, folded_text) >= FUZZY
+    return len(target) >= 8 and len(folded_text) >= len(target) and fuzz.partial_ratio(target, folded_text) >= FUZZY
 
 
 @cache
@@ -79,9 +82,16 @@ def family_of(headings: list[tuple[str, str]]) -> tuple[str, str] | None:
     for printed, folded in headings:
         words = folded.split()
         for family, openers in families().items():
-            if any(words[:len(opener.split())] == opener.split() for opener in openers):
+            if any(_opens_with(words, opener) for opener in openers):
                 return family, printed
     return None
+
+
+def _opens_with(words: list[str], opener: str) -> bool:
+    """The heading's first words are the opener's, also as OCR damages a longer one ("TỜ KH.\\I")."""
+    size = len(opener.split())
+    start = " ".join(words[:size])
+    return start == opener or (len(opener) >= 6 and fuzz.ratio(start, opener) >= OPENER_FUZZY)
 
 
 def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
@@ -116,8 +126,10 @@ def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
 
 
 def _title(spec: TypeSpec, headings: list[tuple[str, str]]) -> str | None:
-    """The heading that carries one of the type's titles, as printed."""
-    for printed, folded in headings:
+    """The heading that carries one of the type's titles, as printed (a title may wrap onto the next
+    heading line: "GIẤY XÁC NHẬN" / "TÌNH TRẠNG HÔN NHÂN")."""
+    joined = [(f"{a[0]} {b[0]}", f"{a[1]} {b[1]}") for a, b in zip(headings, headings[1:])]
+    for printed, folded in headings + joined:
         if any(phrase_present(title, folded) for title in spec.classify.titles):
             return printed
     return None

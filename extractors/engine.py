@@ -170,8 +170,12 @@ def _is_speck(word: Word) -> bool:
 
 
 def _value_up_to_next_label(hit: LabelHit, hits: list[LabelHit], line: list[Word]) -> LabelHit:
-    """Cut the value words where the next label on the same line begins."""
-    later = [h.word_start for h in hits if h.line_index == hit.line_index and h.word_start >= hit.word_end]
+    """Cut the value words where the next label on the same line begins.
+
+    Labels are printed capitalised ("Giới tính:", "Số:"); the same words in lower case belong to
+    the value ("CCCD số: 0012…" is no certificate number's label)."""
+    later = [h.word_start for h in hits if h.line_index == hit.line_index and h.word_start >= hit.word_end
+             and not line[h.word_start].text[:1].islower()]
     if not later:
         return hit
     stop = line[min(later)]
@@ -281,15 +285,34 @@ def find_field(spec: FieldSpec, views: list[PageView]) -> Field | None:
     fallback: Field | None = None
     for view in views:
         hits = [h for h in view.hits if h.label in spec.labels and view.serves(h, spec.section)]
-        for index, hit in enumerate(hits):
-            if index + 1 < len(hits) and hits[index + 1].line_index == hit.line_index:
-                continue  # "Quê quán" followed by its own translation "/ Place of origin": the value follows the last
+        kept = [hit for index, hit in enumerate(hits)
+                # "Quê quán" followed by its own translation "/ Place of origin": the value follows the last
+                if not (index + 1 < len(hits) and hits[index + 1].line_index == hit.line_index)]
+        # a label ends at a colon or opens its line; the same words inside a sentence ("… cấp Giấy xác
+        # nhận tình trạng hôn nhân, …") or as a heading alone on its line are tried after those
+        for hit in sorted(kept, key=lambda hit: _label_rank(view, hit)):
             for words in value_candidates(view, hit, spec):
                 field = to_field(READERS[spec.kind](" ".join(w.text for w in words)), words, hit, view.page)
                 if field.value is not None or field.no_expiry:
                     return field
                 fallback = fallback or field
     return fallback
+
+
+_LIST_MARKER = re.compile(r"^(?:[-–•*+]|\d{1,2}[.)]|[a-zđ][.)])$")
+
+
+def _label_rank(view: PageView, hit: LabelHit) -> int:
+    """How much a hit looks like a label: 0 followed by a colon, 1 opening its line (after a list marker
+    at most) with words after it, 2 opening its line alone (a heading, or a value printed below it),
+    3 inside a sentence."""
+    last = view.lines[hit.line_index][hit.word_end - 1].text
+    if last.endswith(":") or (hit.value_words and hit.value_words[0].text.startswith(":")):
+        return 0
+    before = view.lines[hit.line_index][:hit.word_start]
+    if all(_LIST_MARKER.match(w.text.lower()) for w in before):
+        return 1 if hit.value_words else 2
+    return 3
 
 
 def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[list[Word]]:

@@ -55,7 +55,7 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
             last = next((j for j in ends if j > first + size), None)
             if last is None:
                 continue
-            named = words[first:last]
+            named = _before_comma(words[first:last])  # "… phường 4, quận 5, …": the office is the first unit
             value = read_place(_text(named)).value
             if value and _mostly_capitals(value):
                 if first == 0:
@@ -89,9 +89,18 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
         return None
     local = [o for o in offices if any(k in fold(_text(o[0])) for k in LOCAL_UNITS)]
     words, size = (local or offices)[-1]
+    motto = next((i for i in range(len(words) - 1) if fold(_text(words[i:i + 2])) == "cong hoa"), len(words))
+    words = words[:motto]  # the national motto printed too close to be cut off at a gap
     value = read_place(_text(words)).value
     named = office_in_running_case(value, issuer.office, size) if value else None
     return field_from_words(named, words, view.page)
+
+
+def _before_comma(words: list[Word]) -> list[Word]:
+    for index, word in enumerate(words):
+        if word.text.endswith(","):
+            return [*words[:index], word.model_copy(update={"text": word.text.rstrip(",")})]
+    return words
 
 
 def _opening(words: list[Word], names: list[str]) -> int:

@@ -38,6 +38,8 @@ class Reading:
 
 def read_text(raw: str) -> Reading:
     value = clean_value(raw)
+    if value.count("(") != value.count(")"):  # a sentence cut inside its brackets: the rest was not read
+        return Reading(value, DOUBTFUL, ["text: brackets do not close"])
     return Reading(value or None)
 
 

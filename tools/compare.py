@@ -2,17 +2,18 @@
 
     python -m tools.compare FILE.truth.json...        every field, XX where wrong
     python -m tools.compare --confident-wrong DIR      only wrong values stated with confidence >= 0.9
-Results are cached in /tmp/hoso-compare by file hash, so re-runs after extractor changes re-extract
+Results are cached in /tmp/hoso-compare (or $HOSO_COMPARE_CACHE) by file hash, so re-runs after extractor changes re-extract
 from the cached pages without OCR.
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 
 from tools.evaluate import match_document, normalise, result_for
 
-CACHE = Path("/tmp/hoso-compare")
+CACHE = Path(os.environ.get("HOSO_COMPARE_CACHE", "/tmp/hoso-compare"))
 
 
 def rows(truth_path: Path, only_confident_wrong: bool):
