@@ -27,6 +27,8 @@ from schemas import UNKNOWN_TYPE, Page
 
 FAMILIES_PATH = Path(__file__).parent / "families.yml"
 TITLE_WEIGHT = 3.0
+KEYWORDS_WITHOUT_TITLE = 4  # a page whose headings were all lost is named by this many of a type's labels
+UNTITLED_CONFIDENCE = 0.5  # … and stays for a person to confirm
 KEYWORDS_TO_CONTINUE = 2  # a titleless page shares at least this much of a type's vocabulary to continue it
 FUZZY = 88  # partial-ratio needed for an OCR-damaged phrase to count
 OPENER_FUZZY = 80  # ratio needed for an OCR-damaged heading opener ("to kh.\\i" for "to khai")
@@ -97,11 +99,12 @@ def _opens_with(words: list[str], opener: str) -> bool:
 def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
     """The type a page proves it is, or ``unknown`` with its family and the best guesses."""
     text = fold(page.text)
+    top = page.text.split("\n")[:HEADING_LINES]
     headings = heading_lines(page)
     family = family_of(headings)
     scored: list[tuple[float, bool, int, str, str | None]] = []
     for spec in specs:
-        title = _title(spec, headings)
+        title = _title(spec, top)
         keywords = sum(phrase_present(k, text) for k in spec.classify.keywords)
         if any(phrase_present(p, text) for p in spec.classify.exclude) and title is None:
             keywords = 0  # another type's title is printed here: this type's labels prove nothing
@@ -115,6 +118,12 @@ def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
     keyword_type = by_keywords[3] if by_keywords and by_keywords[2] else None
     keyword_score = by_keywords[2] if by_keywords else 0
     best = scored[0] if scored else None
+    if best is not None and not best[1] and family is None and not _titled(headings) \
+            and best[2] >= KEYWORDS_WITHOUT_TITLE:
+        # No heading was read at all (OCR lost the page's top): the type's own labels name it, unsure,
+        # and a person confirms it (see extract_component).
+        return PageClass(page.number, best[3], best[0], False, UNTITLED_CONFIDENCE, keyword_type, keyword_score,
+                         None, None, candidates)
     if best is None or not best[1] or family is not None:
         return PageClass(page.number, UNKNOWN_TYPE, best[0] if best else 0.0, False, 0.0, keyword_type,
                          keyword_score, family[1] if family else _first_heading(headings),
@@ -125,14 +134,28 @@ def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
                      keyword_score, best[4], None, candidates)
 
 
-def _title(spec: TypeSpec, headings: list[tuple[str, str]]) -> str | None:
-    """The heading that carries one of the type's titles, as printed (a title may wrap onto the next
-    heading line: "GIẤY XÁC NHẬN" / "TÌNH TRẠNG HÔN NHÂN")."""
-    joined = [(f"{a[0]} {b[0]}", f"{a[1]} {b[1]}") for a, b in zip(headings, headings[1:])]
-    for printed, folded in headings + joined:
-        if any(phrase_present(title, folded) for title in spec.classify.titles):
-            return printed
+def _title(spec: TypeSpec, lines: list[str]) -> str | None:
+    """The line that carries one of the type's titles printed in capitals, as printed (a title may
+    wrap onto the next line: "GIẤY XÁC NHẬN" / "TÌNH TRẠNG HÔN NHÂN"; specks read beside it do not
+    matter, the title's own words must be capitals)."""
+    for printed in lines + [f"{a} {b}" for a, b in zip(lines, lines[1:])]:
+        folded = fold(printed)
+        for title in spec.classify.titles:
+            if phrase_present(title, folded) and _capitals_share(_words_of(printed, title)) >= HEADING_CAPITALS:
+                return printed
     return None
+
+
+def _words_of(printed: str, phrase: str) -> str:
+    """The words of ``printed`` that belong to ``phrase`` (compared folded)."""
+    wanted = set(_folded(phrase).split())
+    return " ".join(word for word in printed.split() if fold(word).strip(".,:;") in wanted)
+
+
+def _titled(headings: list[tuple[str, str]]) -> bool:
+    """Some heading besides the national motto and the issuing office's name was read."""
+    return any(not folded.startswith(("cong hoa", "doc lap", "uy ban", "ubnd", "cong an", "so:", "so "))
+               for _, folded in headings)
 
 
 def _first_heading(headings: list[tuple[str, str]]) -> str | None:

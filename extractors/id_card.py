@@ -8,7 +8,8 @@ each other a person must look.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import dataclass, replace
 
 from collections.abc import Mapping
 
@@ -22,7 +23,7 @@ from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
 from extractors.readers.names import fold_name_for_mrz, names_match
 from extractors.readers.qr import QrReading, decode_qr, parse_qr_payload
 from pipeline.text import fold
-from extractors.spec import TypeSpec
+from extractors.spec import TypeSpec, spec_for
 from extractors.validate import distrust
 from pipeline.geometry import union_bbox
 from schemas import Document, Field, Page
@@ -51,6 +52,118 @@ def continues(group: list[Page], page: Page) -> bool:
     """The other side of the same card follows: one front, one back."""
     sides = {side_of(p) for p in group} | {side_of(page)}
     return len(group) == 1 and sides == {"front", "back"}
+
+
+@dataclass(frozen=True)
+class SideFacts:
+    """What tells one card side from another: its side, variant, id numbers and where it lay."""
+
+    side: str
+    variant: str | None
+    machine_ids: frozenset[str]  # from the QR code or a checked MRZ
+    printed_ids: frozenset[str]  # 12-digit numbers read by OCR
+    sheet: int  # the file page it was found on
+    centre: tuple[float, float] | None  # its centre on that page (None: the page is the side)
+
+
+def regroup(groups: list[list[Page]], images: Mapping[int, np.ndarray]) -> list[list[Page]]:
+    """Card sides joined into cards across the file, whatever order they were found in.
+
+    Each front is paired with a back of the same card: their id numbers agree (the printed number,
+    the QR code's, the MRZ's), they are of the same variant, and they lie on the same sheet (the
+    nearest first) or on pages next to each other. Sides whose numbers disagree, or of different
+    variants, are two citizens' cards and stay apart, as does a side with no partner. Pages showing
+    both sides at once stay as they are.
+    """
+    spec = spec_for("id_card")
+    pages = [page for group in groups for page in group]
+    if spec is None or len(pages) < 2:
+        return groups
+    facts = {page.number: side_facts(page, spec, images) for page in pages}
+    fronts = [page for page in pages if facts[page.number].side == "front"]
+    backs = [page for page in pages if facts[page.number].side == "back"]
+    pairs = []
+    for front in fronts:
+        for back in backs:
+            score = pair_score(facts[front.number], facts[back.number])
+            if score is not None:
+                pairs.append((score, front, back))
+    joined: list[list[Page]] = []
+    taken: set[int] = set()
+    for _, front, back in sorted(pairs, key=lambda pair: -pair[0]):
+        if front.number not in taken and back.number not in taken:
+            joined.append(sorted([front, back], key=lambda page: page.number))
+            taken |= {front.number, back.number}
+    joined += [[page] for page in pages if page.number not in taken]
+    return sorted(joined, key=lambda group: group[0].number)
+
+
+ID_DIGITS = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
+MRZ_ID = re.compile(r"IDVNM[0-9]{10}([0-9]{12})")
+
+
+def side_facts(page: Page, spec: TypeSpec, images: Mapping[int, np.ndarray]) -> SideFacts:
+    """A side's facts; its QR code and MRZ band are read here once (and kept on the page for ``finish``)."""
+    side, variant = side_of(page), variant_of(spec, [page])
+    machine: set[str] = set()
+    corner = QR_CORNER.get((variant or "", side))
+    if corner is not None:
+        payload = page_reading(page, f"qr:{corner}", images, lambda image: decode_qr(image, corner) or "")
+        reading = parse_qr_payload(payload) if payload else None
+        if reading is not None:
+            machine.add(reading.id_number)
+    if side == "back":
+        band = page_reading(page, "mrz_band", images, lambda image: ocr_mrz_band(page, image)) or ""
+        mrz = parse_mrz(band) if band else None
+        if mrz is not None and mrz.valid and mrz.id_number and mrz.checks.get("id_number", mrz.checks.get("composite")):
+            machine.add(mrz.id_number)
+    text = page.text.replace(" ", "")
+    printed = set(ID_DIGITS.findall(page.text)) | set(MRZ_ID.findall(text))
+    centre = None
+    if page.region is not None and page.source_page is not None:
+        xs, ys = [x for x, _ in page.region], [y for _, y in page.region]
+        centre = (sum(xs) / 4, sum(ys) / 4)
+    return SideFacts(side, variant, frozenset(machine), frozenset(printed - machine),
+                     page.source_page or page.number, centre)
+
+
+def pair_score(front: SideFacts, back: SideFacts) -> float | None:
+    """How likely a front and a back are one card (higher is likelier); None: they cannot be."""
+    if front.variant and back.variant and front.variant != back.variant:
+        return None
+    score = 0.0
+    agreement = _id_agreement(front, back)
+    if agreement is None:
+        return None
+    score += agreement
+    if front.sheet == back.sheet:
+        score += 1.0
+        if front.centre is not None and back.centre is not None:
+            score -= 1e-4 * ((front.centre[0] - back.centre[0]) ** 2 + (front.centre[1] - back.centre[1]) ** 2) ** 0.5
+    elif abs(front.sheet - back.sheet) == 1:
+        score += 0.5
+    elif agreement < 10:
+        return None  # sides pages apart are one card only when their numbers say so
+    return score
+
+
+def _id_agreement(front: SideFacts, back: SideFacts) -> float | None:
+    """10 when the sides' id numbers are the same (give or take a misread digit), 0 when nothing is
+    known, None when they are different numbers: checked numbers that differ, or printed ones far apart."""
+    ids_front, ids_back = front.machine_ids | front.printed_ids, back.machine_ids | back.printed_ids
+    if not ids_front or not ids_back:
+        return 0.0
+    nearest = min(_digits_apart(a, b) for a in ids_front for b in ids_back)
+    if nearest <= 1:
+        return 10.0
+    both_checked = bool(front.machine_ids and back.machine_ids)
+    if both_checked and min(_digits_apart(a, b) for a in front.machine_ids for b in back.machine_ids) > 0:
+        return None
+    return None if nearest >= 5 else 0.0
+
+
+def _digits_apart(a: str, b: str) -> int:
+    return sum(x != y for x, y in zip(a, b, strict=True))
 
 
 def variant_of(spec: TypeSpec, pages: list[Page]) -> str | None:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from extractors.calibration import calibrate
-from extractors.classify import KEYWORDS_TO_CONTINUE, PageClass, classify_page, group_pages
+from extractors.classify import KEYWORDS_TO_CONTINUE, UNTITLED_CONFIDENCE, PageClass, classify_page, group_pages
 from extractors.engine import extract_fields, view_page
 from extractors.issuer import read_issuer
 from extractors.second_reading import corroborate
@@ -38,7 +38,26 @@ def extract_documents(pages: list[Page], images: Mapping[int, np.ndarray]) -> li
     by_number = {page.number: page for page in pages}
     classes = [classify_page(page, specs) for page in pages]
     groups = group_pages(classes, lambda group, page: continues(group, page, by_number))
+    groups = regroup(groups, by_number, images)
     return [extract_component([by_number[c.page] for c in group], group, images) for group in groups]
+
+
+def regroup(groups: list[list[PageClass]], pages: dict[int, Page], images: Mapping[int, np.ndarray]
+            ) -> list[list[PageClass]]:
+    """A type's hook may join its pages into components across the file (``regroup``: card sides
+    found apart on one sheet, two citizens' cards); components stay in the order of their first page."""
+    for kind in dict.fromkeys(group[0].document_type for group in groups):
+        spec = spec_for(kind)
+        hook = hook_module(spec.hook) if spec else None
+        if hook is None or not hasattr(hook, "regroup"):
+            continue
+        mine = [group for group in groups if group[0].document_type == kind]
+        by_page = {c.page: c for group in mine for c in group}
+        joined = hook.regroup([[pages[c.page] for c in group] for group in mine], images)
+        groups = [group for group in groups if group[0].document_type != kind]
+        groups += [[by_page[page.number] for page in group] for group in joined]
+        groups.sort(key=lambda group: group[0].page)
+    return groups
 
 
 def continues(group: list[PageClass], page: PageClass, pages: dict[int, Page]) -> bool:
@@ -77,6 +96,8 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
         text="\n\n".join(words_to_text(p.words) for p in pages),
     )
     spec = spec_for(first.document_type)
+    if spec is not None and not first.title and first.confidence <= UNTITLED_CONFIDENCE:
+        document.flag("type: no title was read; named by its labels")
     if spec is None:
         document.flag(f"type: not recognised ({first.family})" if first.family else "type: not recognised")
         return document
