@@ -38,6 +38,12 @@ HEADING_LINES = 12  # a document's title stands among its first lines
 CARD_ASPECT = (1.45, 1.75)
 
 
+_LEADING_SPECKS = " .,:;-_'\"`|\\/*~"
+# heading lines that are no title: the national motto, the issuing office and its units, the number
+_NOT_TITLES = ("cong hoa", "doc lap", "uy ban", "ubnd", "cong an", "so:", "so ", "phuong", "xa ", "quan", "huyen",
+               "tinh", "thanh pho", "thi tran", "thi xa", "dac khu", "bo ", "cuc ")
+
+
 @dataclass(frozen=True)
 class PageClass:
     page: int
@@ -82,7 +88,7 @@ def heading_lines(page: Page) -> list[tuple[str, str]]:
 def family_of(headings: list[tuple[str, str]]) -> tuple[str, str] | None:
     """(family, heading) when a heading opens with an application's, declaration's … first words."""
     for printed, folded in headings:
-        words = folded.split()
+        words = folded.lstrip(_LEADING_SPECKS).split()  # ": ĐƠN ĐỀ NGHỊ …": a speck read before the heading
         for family, openers in families().items():
             if any(_opens_with(words, opener) for opener in openers):
                 return family, printed
@@ -154,8 +160,7 @@ def _words_of(printed: str, phrase: str) -> str:
 
 def _titled(headings: list[tuple[str, str]]) -> bool:
     """Some heading besides the national motto and the issuing office's name was read."""
-    return any(not folded.startswith(("cong hoa", "doc lap", "uy ban", "ubnd", "cong an", "so:", "so "))
-               for _, folded in headings)
+    return any(not folded.lstrip(_LEADING_SPECKS).startswith(_NOT_TITLES) for _, folded in headings)
 
 
 def _first_heading(headings: list[tuple[str, str]]) -> str | None:
