@@ -61,9 +61,34 @@ class EncryptedPdf(BadInput):
     code = "encrypted_pdf"
 
 
+class UnsupportedPixelFormat(UnsupportedType):
+    """An image whose samples cannot be turned into a faithful 8-bit page (floating-point or 32-bit samples,
+    a colour space we do not convert): refused rather than read as a blank or garbled page."""
+
+    code = "unsupported_pixel_format"
+
+
 class TooLarge(BadInput):
     code = "too_large"
     http_status = 413
+
+
+class TooManyPages(TooLarge):
+    """More pages (PDF) or frames (TIFF, GIF, WebP) in one file than a dossier file holds."""
+
+    code = "too_many_pages"
+
+
+class PageTooLarge(TooLarge):
+    """A PDF page so large that it cannot be rendered at a legible resolution within the pixel limit."""
+
+    code = "page_too_large"
+
+
+class DecompressionBomb(TooLarge):
+    """A few bytes that would decode to far more pixels or data than any scan: refused before decoding."""
+
+    code = "decompression_bomb"
 
 
 class OcrFailed(BadInput):
