@@ -25,12 +25,13 @@ from schemas import Document, Field
 TABLE_PATH = Path(__file__).parent / "data" / "calibration.json"
 ACCEPT = 0.9  # the confidence from which a value is accepted without a look (extractors.validate.TRUSTED)
 CORROBORATED = "read twice alike"  # the note a field carries when a second reading agreed
-# value kinds grouped by how OCR fails on them
+# value kinds grouped by how OCR fails on them (free text and codes of a closed vocabulary apart)
 KIND_GROUPS = {
     "name": "name",
     "date": "date", "date_in_words": "date", "year": "date", "expiry": "date",
     "id_number": "number", "code": "number",
     "address": "address", "unit_address": "address", "place": "address",
+    "sex": "vocabulary", "nationality": "vocabulary", "ethnicity": "vocabulary", "relation": "vocabulary",
 }
 _enabled = {"calibrate": True}  # off only while the table is fitted (hoso-tools calibrate)
 
@@ -52,8 +53,14 @@ def table() -> CalibrationTable | None:
         if TABLE_PATH.exists() else None
 
 
-def group_of(kind: str, corroborated: bool) -> str:
-    return f"{KIND_GROUPS.get(kind, 'text')}{'+twice' if corroborated else ''}"
+LONG_TEXT = 60  # characters: a sentence has more letters to misread than a short value
+
+
+def group_of(kind: str, corroborated: bool, value: object = None) -> str:
+    group = KIND_GROUPS.get(kind, "text")
+    if group == "text" and isinstance(value, str) and len(value) > LONG_TEXT:
+        group = "long_text"
+    return f"{group}{'+twice' if corroborated else ''}"
 
 
 def calibrated(raw: float, accept_from: float) -> float:
@@ -74,7 +81,7 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
         field_spec = spec.fields.get(name)
         if field.source != "ocr" or field_spec is None or field.value is None:
             continue
-        threshold = fitted.groups.get(group_of(field_spec.kind, is_corroborated(field)))
+        threshold = fitted.groups.get(group_of(field_spec.kind, is_corroborated(field), field.value))
         if threshold is not None:
             field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, threshold.accept_from))), 3)
 

@@ -21,12 +21,12 @@ from extractors.engine import PageView, page_reading
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
 from extractors.readers.names import fold_name_for_mrz, names_match
-from extractors.readers.qr import QrReading, decode_qr, parse_qr_payload
+from extractors.readers.qr import Corner, QrReading, find_qr, parse_qr_payload
 from pipeline.text import fold
 from extractors.spec import TypeSpec, spec_for
 from extractors.validate import distrust
 from pipeline.geometry import union_bbox
-from schemas import Document, Field, Page
+from schemas import BBox, Document, Field, Page, Word
 
 QR_CONFIDENCE = 0.99  # Reed-Solomon corrected: a decoded payload is what was encoded
 MRZ_CONFIDENCE = 0.98  # check digits hold
@@ -108,7 +108,7 @@ def side_facts(page: Page, spec: TypeSpec, images: Mapping[int, np.ndarray]) -> 
     machine: set[str] = set()
     corner = QR_CORNER.get((variant or "", side))
     if corner is not None:
-        payload = page_reading(page, f"qr:{corner}", images, lambda image: decode_qr(image, corner) or "")
+        payload = qr_payload(page, corner, images)
         reading = parse_qr_payload(payload) if payload else None
         if reading is not None:
             machine.add(reading.id_number)
@@ -184,6 +184,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
         apply_mrz(document, mrz, has_qr=qr is not None)
     if qr is not None and mrz is not None:
         cross_check_qr_mrz(document, qr, mrz)
+    place_machine_values(document, pages, spec)
 
 
 # --- QR ------------------------------------------------------------------------
@@ -196,12 +197,27 @@ def read_qr(variant: str | None, pages: list[Page], images: Mapping[int, np.ndar
         side = side_of(page)
         if variant in VARIANTS_WITH_QR and side not in qr_sides:
             continue
-        corner = QR_CORNER.get((variant or "", side))
-        payload = page_reading(page, f"qr:{corner or 'anywhere'}", images, lambda image, corner=corner: decode_qr(image, corner) or "")
+        payload = qr_payload(page, QR_CORNER.get((variant or "", side)), images)
         reading = parse_qr_payload(payload) if payload else None
         if reading is not None:
             return reading, page
     return None
+
+
+def qr_payload(page: Page, corner: Corner | None, images: Mapping[int, np.ndarray]) -> str | None:
+    """A page's QR payload, decoded once (kept in ``page.readings``, with the code's box as ``qr_zone``)."""
+    def decode(image: np.ndarray) -> str:
+        found = find_qr(image, corner)
+        if found is None:
+            return ""
+        if found.box is not None:
+            page.readings[QR_ZONE] = ",".join(map(str, found.box))
+        return found.text
+
+    return page_reading(page, f"qr:{corner or 'anywhere'}", images, decode)
+
+
+QR_ZONE = "qr_zone"
 
 
 def apply_qr(document: Document, found: tuple[QrReading, Page]) -> None:
@@ -411,3 +427,153 @@ def cross_check_qr_mrz(document: Document, qr: tuple[QrReading, Page], mrz: tupl
             distrust(document, name, f"{name}: QR and MRZ disagree")
     if not names_match(q.full_name, m.name):
         distrust(document, "full_name", "full_name: QR and MRZ disagree")
+
+
+# --- where machine values are printed --------------------------------------------
+
+
+def place_machine_values(document: Document, pages: list[Page], spec: TypeSpec | None = None) -> None:
+    """Give each value taken from the QR code or the MRZ the box where it is printed on the card.
+
+    The box OCR read the value in is kept when the print there is exactly that value; else the value's
+    printed form (a date as dd/mm/yyyy, "Không thời hạn") is looked for on the card's sides (a run of
+    words in reading order, words of another column between them skipped); else the OCR box is kept
+    when its print is nearly the value; a value the card does not print (or that cannot be found) gets
+    the code's own zone: the QR code, the MRZ lines.
+    """
+    by_number = {page.number: page for page in pages}
+    zones = {"qr": _field_zone(document, "qr", by_number, qr_zone), "mrz": _field_zone(document, "mrz", by_number, mrz_zone)}
+    for name, field in document.fields.items():
+        if field.source not in zones:
+            continue
+        printed = None if name in zones else printed_form(name, field)
+        page = by_number.get(field.page) if field.page is not None else None
+        similarity = shows(page, field.bbox, printed) if printed is not None and page and field.bbox else 0.0
+        if similarity >= EXACTLY:
+            continue
+        if printed is None:
+            found = None
+        elif len(printed) >= SEARCHABLE:
+            found = find_printed(pages, printed)
+        else:
+            field_spec = spec.fields.get(name) if spec is not None else None
+            found = find_after_label(pages, printed, field_spec.labels) if field_spec is not None else None
+        if found is None and similarity >= PRINTED_SIMILARITY:
+            continue
+        if found is None:
+            found = zones[field.source] or zones["qr" if field.source == "mrz" else "mrz"]
+        field.page, field.bbox = found if found is not None else (None, None)
+
+
+def _field_zone(document: Document, name: str, pages: Mapping[int, Page], zone) -> tuple[int, BBox] | None:  # type: ignore[no-untyped-def]
+    field = document.fields.get(name)
+    page = pages.get(field.page) if field is not None and field.page is not None else None
+    box = zone(page) if page is not None else None
+    return (page.number, box) if page is not None and box is not None else None
+
+
+def qr_zone(page: Page) -> BBox | None:
+    """Where the page's QR code was decoded, if the decoder said."""
+    text = page.readings.get(QR_ZONE)
+    if not text:
+        return None
+    x0, y0, x1, y1 = (int(v) for v in text.split(","))
+    return (x0, y0, x1, y1)
+
+
+MRZ_WORD = re.compile(r"^[A-Z0-9<«]{6,}$")
+
+
+def mrz_zone(page: Page) -> BBox | None:
+    """The MRZ lines' box: the lines holding filler runs ("<<") or the IDVNM opening, and the line of
+    long capitals-and-digits words next to them (a name line whose fillers OCR misread)."""
+    lines = {word.line for word in page.words if "<<" in word.text or word.text.startswith("IDVNM")}
+    machine_like = {word.line for word in page.words if MRZ_WORD.match(word.text) and len(word.text) >= 10}
+    lines |= {line for line in machine_like if line - 1 in lines or line + 1 in lines}
+    return union_bbox([word.bbox for word in page.words if word.line in lines])
+
+
+SEARCHABLE = 6  # shorter printed values ("Nam") are not looked for across the card: they would be found anywhere
+
+
+def printed_form(name: str, field: Field) -> str | None:
+    """How a card prints a value: dates as dd/mm/yyyy, no expiry as "Không thời hạn"."""
+    if name == "expiry_date" and field.no_expiry:
+        return "Không thời hạn"
+    if not isinstance(field.value, str) or not field.value:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", field.value):
+        year, month, day = field.value.split("-")
+        return f"{day}/{month}/{year}"
+    return field.value
+
+
+def _squeezed(text: str) -> str:
+    return fold(text).replace(" ", "")
+
+
+PRINTED_SIMILARITY = 80  # rapidfuzz ratio of the print (spaces and marks aside) to the value's printed form
+EXACTLY = 97
+MAX_SKIPPED = 8  # words of another column between a value's words in reading order (a card's photo side)
+
+
+def shows(page: Page, bbox: BBox, printed: str) -> float:
+    """How much the words inside a box read as the printed form of a value (rapidfuzz ratio, 0-100)."""
+    x0, y0, x1, y1 = bbox
+    inside = [w for w in page.words if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1]
+    return fuzz.ratio("".join(_squeezed(w.text) for w in inside), _squeezed(printed)) if inside else 0.0
+
+
+def find_after_label(pages: list[Page], printed: str, labels: list[str]) -> tuple[int, BBox] | None:
+    """A short value ("Nam") as a word of its own after one of its labels on the same printed line."""
+    target = _squeezed(printed)
+    label_words = {_squeezed(word) for label in labels for word in label.replace("/", " ").split()}
+    for page in pages:
+        lines: dict[int, list[Word]] = {}
+        for word in page.words:
+            lines.setdefault(word.line, []).append(word)
+        for line in lines.values():
+            line.sort(key=lambda w: w.bbox[0])
+            after_label = False
+            for word in line:
+                folded = _squeezed(word.text)
+                if after_label and re.sub(r"[^0-9a-z]", "", folded) == target:
+                    return page.number, word.bbox
+                after_label = after_label or any(part in label_words for part in folded.split("/") if part)
+    return None
+
+
+def find_printed(pages: list[Page], printed: str) -> tuple[int, BBox] | None:
+    """Where ``printed`` is on the pages: the run of words, in reading order, that reads most like it.
+
+    A run may skip words that do not carry on the value (another column's words between a wrapped
+    value's lines); its box is that of the words it keeps.
+    """
+    target = _squeezed(printed)
+    best: tuple[float, int, list[Word]] | None = None
+    for page in pages:
+        words = sorted(page.words, key=lambda w: (w.line, w.bbox[0]))
+        folded = [_squeezed(w.text) for w in words]
+        for start in range(len(words)):
+            if not folded[start] or fuzz.ratio(folded[start], target[:len(folded[start])]) < PRINTED_SIMILARITY:
+                continue  # a value's run starts with its first word
+            kept, joined, skipped = [words[start]], folded[start], 0
+            score = fuzz.ratio(joined, target)
+            if best is None or score > best[0]:
+                best = (score, page.number, list(kept))
+            for index in range(start + 1, len(words)):
+                if len(joined) >= len(target) or skipped > MAX_SKIPPED:
+                    break
+                longer = joined + folded[index]
+                if not folded[index] or fuzz.ratio(longer, target[:len(longer)]) < PRINTED_SIMILARITY:
+                    skipped += 1
+                    continue
+                kept.append(words[index])
+                joined = longer
+                score = fuzz.ratio(joined, target)
+                if score > best[0]:
+                    best = (score, page.number, list(kept))
+    if best is None or best[0] < PRINTED_SIMILARITY:
+        return None
+    box = union_bbox([w.bbox for w in best[2]])
+    return (best[1], box) if box is not None else None

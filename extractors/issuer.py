@@ -55,7 +55,8 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
             last = next((j for j in ends if j > first + size), None)
             if last is None:
                 continue
-            named = _before_comma(words[first:last])  # "… phường 4, quận 5, …": the office is the first unit
+            # "… phường 4, quận 5, …": the office is the first unit; a header's motto beside it is not part of it
+            named = _before_motto(_before_comma(words[first:last]))
             value = read_place(_text(named)).value
             if value and _mostly_capitals(value):
                 if first == 0:
@@ -89,11 +90,17 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
         return None
     local = [o for o in offices if any(k in fold(_text(o[0])) for k in LOCAL_UNITS)]
     words, size = (local or offices)[-1]
-    motto = next((i for i in range(len(words) - 1) if fold(_text(words[i:i + 2])) == "cong hoa"), len(words))
-    words = words[:motto]  # the national motto printed too close to be cut off at a gap
+    words = _before_motto(words)  # the national motto printed too close to be cut off at a gap
     value = read_place(_text(words)).value
     named = office_in_running_case(value, issuer.office, size) if value else None
     return field_from_words(named, words, view.page)
+
+
+def _before_motto(words: list[Word]) -> list[Word]:
+    """Words up to the national motto ("CỘNG HÒA XÃ HỘI …", "Độc lập - Tự do - Hạnh phúc")."""
+    motto = next((i for i in range(len(words) - 1) if fold(_text(words[i:i + 2])) in ("cong hoa", "doc lap")),
+                 len(words))
+    return words[:motto]
 
 
 def _before_comma(words: list[Word]) -> list[Word]:

@@ -5,7 +5,7 @@
 For every OCR value of a known field, the raw confidence (calibration off) and whether the value
 is right are collected per group of value kinds (names, dates, numbers, addresses, other text;
 read once or read twice alike). Per group, the table keeps the lowest raw confidence from which no
-value was wrong, if at least ``MIN_SUPPORT`` values stand there; a group with fewer is never
+value was wrong (never below ``FLOOR``), if at least ``MIN_SUPPORT`` values stand there; a group with fewer is never
 accepted without a look. ``--write`` stores it in ``extractors/data/calibration.json``; without it
 the reliability table is printed and, where a table exists, how the calibrated values would fare
 (fit on one set, check on another: run it once with ``--write`` on the first, then on the second).
@@ -34,6 +34,7 @@ from extractors.spec import spec_for
 from tools.evaluate import NOT_FIELDS, match_document, normalise, result_for, truth_files
 
 MIN_SUPPORT = 30
+FLOOR = 0.6  # whatever a set shows, a value OCR read below this is never accepted unseen
 BUCKETS = (0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
 
 
@@ -53,7 +54,7 @@ def collect(directories: list[Path], cache: Path) -> list[Sample]:
                 truth = json.loads(truth_path.read_text(encoding="utf-8"))
                 result = result_for(truth_path.parent / truth["file"], cache)
                 for expected in truth["documents"]:
-                    samples += _samples_of(expected, match_document(expected, result.documents))
+                    samples += _samples_of(expected, match_document(expected, result.documents, result.pages))
     return samples
 
 
@@ -66,7 +67,7 @@ def _samples_of(expected: dict, found) -> list[Sample]:  # type: ignore[no-untyp
         field, field_spec = found.fields.get(name), spec.fields.get(name)
         if name in NOT_FIELDS or field is None or field_spec is None or field.source != "ocr" or field.value is None:
             continue
-        samples.append(Sample(group_of(field_spec.kind, is_corroborated(field)), field.confidence,
+        samples.append(Sample(group_of(field_spec.kind, is_corroborated(field), field.value), field.confidence,
                               normalise(field.value) == normalise(wanted)))
     return samples
 
@@ -81,7 +82,8 @@ def fit(samples: list[Sample]) -> dict[str, Threshold]:
         ordered = sorted(members, key=lambda s: -s.confidence)
         worst_wrong = max((s.confidence for s in members if not s.right), default=-1.0)
         above = [s for s in ordered if s.confidence > worst_wrong]
-        accept_from = min((s.confidence for s in above), default=1.0)
+        accept_from = max(FLOOR, min((s.confidence for s in above), default=1.0))
+        above = [s for s in above if s.confidence >= accept_from]
         if len(above) < MIN_SUPPORT:
             accept_from = 1.0
         # rounded up, never down: a rounded threshold must not reach the worst wrong value

@@ -20,7 +20,7 @@ def rows(truth_path: Path, only_confident_wrong: bool):
     truth = json.loads(truth_path.read_text())
     result = result_for(truth_path.parent / truth["file"], CACHE)
     for expected in truth["documents"]:
-        doc = match_document(expected, result.documents)
+        doc = match_document(expected, result.documents, result.pages)
         for name, wanted in expected["fields"].items():
             got = doc.fields.get(name) if doc else None
             value = got.value if got else None

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 import cv2
 
 from extractors.registry import extract_documents
-from schemas import UNKNOWN_TYPE, Document, ExtractionResult
+from schemas import UNKNOWN_TYPE, Document, ExtractionResult, Page
 from tools.metrics import cer
 from usecases.process import default_workers, process_file
 
@@ -92,12 +92,14 @@ def normalise(value: Any) -> Any:
     return value
 
 
-def score_file(truth: dict[str, Any], result: ExtractionResult) -> Tally:
-    """How one file's extraction compares with its ground truth."""
+def score_file(truth: dict[str, Any], result: ExtractionResult, only: int | None = None) -> Tally:
+    """How one file's extraction compares with its ground truth (``only``: its ``only``-th document alone)."""
     tally = Tally()
-    for expected in truth["documents"]:
+    matches = match_documents(truth["documents"], result)
+    for index, (expected, found) in enumerate(zip(truth["documents"], matches, strict=True)):
+        if only is not None and index != only:
+            continue
         tally.documents += 1
-        found = match_document(expected, result.documents)
         got_type = found.document_type if found is not None else "(none)"
         tally.confusion[(expected["document_type"], got_type)] += 1
         if got_type == expected["document_type"]:
@@ -123,19 +125,55 @@ def score_file(truth: dict[str, Any], result: ExtractionResult) -> Tally:
                 if name not in flagged:
                     tally.accepted += 1
                     tally.accepted_wrong += not ok
-    pages = {page.number: page for page in result.pages}
-    for expected_page in truth.get("pages", []):
-        page = pages.get(expected_page["number"])
+    texts: dict[int, list[str]] = defaultdict(list)  # the file's pages: a sheet cut into card sides is read side by side
+    for page in result.pages:
+        texts[page.source_page or page.number].append(page.text)
+    for expected_page in truth.get("pages", []) if only is None else []:
         tally.pages += 1
-        tally.cer_sum += cer(expected_page["text"], page.text if page else "")
+        tally.cer_sum += cer(expected_page["text"], "\n".join(texts.get(expected_page["number"], [])))
     return tally
 
 
-def match_document(expected: dict[str, Any], documents: list[Document]) -> Document | None:
-    """The extracted document that covers the expected one's pages (the most overlap wins)."""
+def match_document(expected: dict[str, Any], documents: list[Document], pages: list[Page] | None = None,
+                   taken: Iterable[int] = ()) -> Document | None:
+    """The extracted document that covers the expected one's pages (the most overlap wins, then the
+    type, then the most fields agreeing: two citizens' cards on one sheet). ``pages``: the result's
+    pages, whose ``source_page`` maps a sheet cut into card sides back to the file's page numbers the
+    truth uses; ``taken``: indexes of documents already matched to other expected documents."""
+    to_file = {page.number: page.source_page or page.number for page in pages or []}
     wanted = set(expected["pages"])
-    best = max(documents, key=lambda d: (len(wanted & set(d.pages)), d.document_type == expected["document_type"]), default=None)
-    return best if best is not None and wanted & set(best.pages) else None
+    excluded = set(taken)
+
+    def covered(document: Document) -> set[int]:
+        return wanted & {to_file.get(number, number) for number in document.pages}
+
+    def agreeing(document: Document) -> int:
+        return sum(normalise(document.fields[name].value) == normalise(value)
+                   for name, value in expected["fields"].items() if name in document.fields)
+
+    candidates = [d for i, d in enumerate(documents) if i not in excluded and covered(d)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda d: (len(covered(d)), d.document_type == expected["document_type"], agreeing(d)))
+
+
+def match_documents(expected: list[dict[str, Any]], result: ExtractionResult) -> list[Document | None]:
+    """Each expected document's extracted document, one to one (the most agreeing pairs first)."""
+    matches: list[Document | None] = [None] * len(expected)
+    taken: list[int] = []
+    order = sorted(range(len(expected)), key=lambda i: -_agreement(expected[i], result))
+    for index in order:
+        found = match_document(expected[index], result.documents, result.pages, taken)
+        if found is not None:
+            matches[index] = found
+            taken.append(next(i for i, d in enumerate(result.documents) if d is found))
+    return matches
+
+
+def _agreement(expected: dict[str, Any], result: ExtractionResult) -> int:
+    best = match_document(expected, result.documents, result.pages)
+    return sum(normalise(best.fields[name].value) == normalise(value)
+               for name, value in expected["fields"].items() if name in best.fields) if best else 0
 
 
 def result_for(path: Path, cache: Path | None) -> ExtractionResult:
@@ -176,8 +214,8 @@ def evaluate(directory: Path, workers: int | None = None, cache: Path | None = N
             file_tally = score_file(truth, result)
             overall.add(file_tally)
             by_condition[truth.get("condition", "?")].add(file_tally)
-            for expected in truth["documents"]:
-                by_type[expected["document_type"]].add(score_file({**truth, "documents": [expected], "pages": []}, result))
+            for index, expected in enumerate(truth["documents"]):
+                by_type[expected["document_type"]].add(score_file(truth, result, only=index))
     return dict(by_type), dict(by_condition), overall
 
 

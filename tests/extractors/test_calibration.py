@@ -32,4 +32,5 @@ def test_calibration_keeps_the_order_and_maps_the_accept_point_to_0_9() -> None:
 
 def test_groups_tell_corroborated_values_apart() -> None:
     assert group_of("name", False) == "name" and group_of("name", True) == "name+twice"
-    assert group_of("unit_address", False) == "address" and group_of("sex", False) == "text"
+    assert group_of("unit_address", False) == "address" and group_of("sex", False) == "vocabulary"
+    assert group_of("text", False, "x" * 61) == "long_text" and group_of("text", False, "ngắn") == "text"
