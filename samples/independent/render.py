@@ -6,7 +6,7 @@ birth certificates, marriage certificates, CT07 residence confirmations and
 chip ID cards (CCCD 2021 / Căn cước 2024) under five capture conditions, each
 with a ``<stem>.truth.json`` file that follows docs/spec field names.
 
-    python render.py --out DIR --count N --seed S
+    python render.py --out DIR --count N --seed S [--kind core|marital|unknown|mixed|id_sheet|all]
 
 Design: every document is laid out once as a list of drawing operations in
 PDF points (y axis downward).  The same list is either rasterised with Pillow
@@ -2080,7 +2080,14 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--count", type=int, default=40)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--kind", default="core",
+                    choices=["core", "marital", "unknown", "mixed", "id_sheet", "all"],
+                    help="core: the four known types (this file); the others are drawn by render_more.py")
     a = ap.parse_args()
+    if a.kind != "core":
+        import render_more  # sibling module, imports this one
+        render_more.run(a.kind, a.out, a.count, a.seed)
+        return
     os.makedirs(a.out, exist_ok=True)
     for i, doc_type, cond, variant in plan(a.count):
         name = render_item(i, doc_type, cond, variant, a.out, a.seed)
