@@ -28,6 +28,7 @@ from schemas import UNKNOWN_TYPE, Page
 FAMILIES_PATH = Path(__file__).parent / "families.yml"
 TITLE_WEIGHT = 3.0
 KEYWORDS_WITHOUT_TITLE = 4  # a page whose headings were all lost is named by this many of a type's labels
+KEYWORDS_MARGIN = 2  # … well ahead of any other type's
 UNTITLED_CONFIDENCE = 0.5  # … and stays for a person to confirm
 KEYWORDS_TO_CONTINUE = 2  # a titleless page shares at least this much of a type's vocabulary to continue it
 FUZZY = 88  # partial-ratio needed for an OCR-damaged phrase to count
@@ -124,10 +125,12 @@ def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
     keyword_type = by_keywords[3] if by_keywords and by_keywords[2] else None
     keyword_score = by_keywords[2] if by_keywords else 0
     best = scored[0] if scored else None
-    if best is not None and not best[1] and family is None and not _titled(headings) \
-            and best[2] >= KEYWORDS_WITHOUT_TITLE:
-        # No heading was read at all (OCR lost the page's top): the type's own labels name it, unsure,
-        # and a person confirms it (see extract_component).
+    runner_up_keywords = max((entry[2] for entry in scored[1:]), default=0)
+    if best is not None and not best[1] and family is None and best[2] >= KEYWORDS_WITHOUT_TITLE \
+            and best[2] - runner_up_keywords >= KEYWORDS_MARGIN:
+        # No title was read (OCR lost the page's top, or mangled a display face: "GLAY KHAISIXH"), and no
+        # heading says it is a form of another kind: the type's own labels name it, unsure, and a person
+        # confirms it (see extract_component).
         return PageClass(page.number, best[3], best[0], False, UNTITLED_CONFIDENCE, keyword_type, keyword_score,
                          None, None, candidates)
     if best is None or not best[1] or family is not None:
@@ -158,15 +161,11 @@ def _words_of(printed: str, phrase: str) -> str:
     return " ".join(word for word in printed.split() if fold(word).strip(".,:;") in wanted)
 
 
-def _titled(headings: list[tuple[str, str]]) -> bool:
-    """Some heading besides the national motto and the issuing office's name was read."""
-    return any(not folded.lstrip(_LEADING_SPECKS).startswith(_NOT_TITLES) for _, folded in headings)
-
-
 def _first_heading(headings: list[tuple[str, str]]) -> str | None:
-    """An unknown page's likely title: its longest heading of several words (the national motto is not it)."""
+    """An unknown page's likely title: its longest heading of several words that is not the national
+    motto, the issuing office or a number."""
     titled = [printed for printed, folded in headings
-              if len(folded.split()) >= 3 and not folded.startswith(("cong hoa", "doc lap"))]
+              if len(folded.split()) >= 3 and not folded.lstrip(_LEADING_SPECKS).startswith(_NOT_TITLES)]
     return max(titled, key=len) if titled else None
 
 
