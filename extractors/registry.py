@@ -116,6 +116,13 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
     return document
 
 
+def extract_as(pages: list[Page], document_type: str, images: Mapping[int, np.ndarray]) -> Document:
+    """A component extracted as the type a person named (no classification): a reviewer's answer to "what
+    is this unknown document?"."""
+    classes = [PageClass(page.number, document_type, 0.0, False, 1.0) for page in pages]
+    return extract_component(pages, classes, images)
+
+
 def warm_up() -> None:
     """Load the type specs and word lists now (e.g. in a thread while OCR runs), not on the first page."""
     from extractors import kinds

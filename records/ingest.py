@@ -22,6 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from extractors.spec import record_spec
+from records import fieldstate
 from records.events import record_event
 from records.models import (
     Citizen,
@@ -34,8 +36,13 @@ from records.models import (
     Provenance,
     utcnow,
 )
+from records.population import check_against_registry
+from records.procedures import load_catalogue
 from records.refs import DocumentRef, OriginalRef, RecordOutcome
 from records.storage.objects import ObjectStore, put_original
+
+from schemas import UNKNOWN_TYPE
+from schemas.errors import NotFound
 
 if TYPE_CHECKING:
     from records.db import Database
@@ -44,17 +51,6 @@ if TYPE_CHECKING:
 DEFAULT_ACTOR = "hoso"
 USABLE_STATUSES = ("extracted", "verified")
 
-# Which field holds the id number of each person a document is about.
-PERSON_ID_FIELDS: dict[str, str] = {
-    "subject": "id_number",
-    "wife": "wife_id_number",
-    "husband": "husband_id_number",
-    "mother": "mother_id_number",
-    "father": "father_id_number",
-    "household_head": "household_head_id_number",
-}
-_SUBJECT_TYPES = {"id_card", "birth_certificate", "residence_confirmation"}
-_RESIDENCE_FIELDS = ("place_of_residence", "permanent_residence", "current_residence")
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
@@ -82,8 +78,6 @@ def open_dossier(
     db: Database, procedure_code: str, branch: str | None = None, *, actor: str = DEFAULT_ACTOR
 ) -> int:
     """Open a dossier for a procedure of the catalogue; returns its id."""
-    from records.procedures import load_catalogue
-
     procedure = load_catalogue().procedure(procedure_code)
     with db.transaction() as session:
         dossier = Dossier(procedure_code=procedure.code, branch=branch,
@@ -210,8 +204,6 @@ def record_extraction(
     is another part of (the back of a card whose front arrived as its own file and carries the number):
     its values become a new version of that document instead of an unnumbered document of their own.
     """
-    from records.population import check_against_registry
-
     with db.transaction() as session:
         row = _original_row(session, original)
         if result.sha256 != row.sha256:
@@ -249,7 +241,8 @@ def _record_document(
         held = session.get(DocumentRecord, joins)
         if held is None:
             raise KeyError(f"no document with id {joins}")
-        if held.document_type != document.document_type:
+        # an unknown component may become any type: a reviewer named it (usecases.reclassify)
+        if held.document_type not in (document.document_type, UNKNOWN_TYPE):
             raise ValueError(f"document {joins} is a {held.document_type}, not a {document.document_type}")
         identity, number = held.identity, held.number
 
@@ -265,30 +258,39 @@ def _record_document(
             return version, "unchanged"
 
     latest = versions[0] if versions else None
-    if latest is not None and _covers(latest.fields, present):
+    if latest is not None and latest.status != "rejected" and _covers(latest.fields, present):
         # The same values read from another file: one document, more evidence.
         if not _add_provenance(session, latest, original, document, present):
             return latest, "unchanged"
         record_event(session, "document.provenance_added", "document", latest.id, actor, original_id=original.id)
         return latest, "provenance_added"
 
-    fields = {**(latest.fields if latest else {}), **values}
-    for name, value in (latest.fields.items() if latest else ()):
+    # A rejected version is never used again: nothing is carried over from it, and a person looks at the new scan.
+    base = latest if latest is not None and latest.status != "rejected" else None
+    fields = {**(base.fields if base else {}), **values}
+    for name, value in (base.fields.items() if base else ()):
         if fields.get(name) in (None, "", []):
             fields[name] = value  # a field this scan missed keeps its earlier reading
     if fields.get("no_expiry"):
         fields["expiry_date"] = None
+    # The review state of the merged fields: each field's from the scan its value came from, what spans
+    # fields judged again on the merged values (never the newest scan's reasons as they were).
+    scan = fieldstate.scan_state(document)
+    earlier = fieldstate.state_of(base.document_type, base.fields, base.review_state, base.review_reasons) \
+        if base else None
+    state = fieldstate.merge(document.document_type, fields, earlier, scan, read_now=set(values))
     record = DocumentRecord(
         identity=identity, document_type=document.document_type, variant=document.variant or
         (latest.variant if latest else None), number=number, fields=fields,
         version=(latest.version + 1) if latest else 1, status="extracted",
-        review_reasons=list(document.review_reasons),
     )
-    if document.needs_review:
-        record.status = "needs_review"
-    _set_validity(record)
-    conflict = _person_conflict(latest.fields, present) if latest else None
-    if latest is not None and conflict is None:
+    set_validity(record)
+    conflict = _person_conflict(document.document_type, base.fields, present) if base else None
+    if latest is not None and latest.status == "rejected":
+        record.supersedes_id = latest.id  # it stays rejected
+        fieldstate.add_reason(state, None, f"document {latest.id} version {latest.version} with the same "
+                                           "number was rejected by a reviewer")
+    elif latest is not None and conflict is None:
         record.supersedes_id = latest.id
         if latest.status != "superseded":
             latest.status = "superseded"
@@ -296,13 +298,13 @@ def _record_document(
             record_event(session, "document.superseded", "document", latest.id, actor, by_version=record.version)
     elif latest is not None:
         # Same number, another person: both kept, the old one stays current until a reviewer decides.
-        record.status = "needs_review"
-        record.review_reasons.append(
-            f"{conflict} differs from document {latest.id} version {latest.version} with the same number")
+        fieldstate.add_reason(state, conflict, f"{conflict} differs from document {latest.id} version "
+                                               f"{latest.version} with the same number")
+    fieldstate.apply(record, state, waiting_since=latest.waiting_since if latest is not None else None)
     session.add(record)
     session.flush()
     # Link by every id the version holds, carried-over ones too: a card's back has no number of its own.
-    _link_persons(session, record, {name: value for name, value in fields.items() if value not in (None, "", [])})
+    link_persons(session, record, {name: value for name, value in fields.items() if value not in (None, "", [])})
     # Provenance of carried-over fields stays with the version they were read for; copy it along.
     carried = {name for name in fields if name not in present}
     for old in (latest.provenance if latest else ()):
@@ -320,21 +322,15 @@ def _record_document(
 
 
 def document_number(document_type: str, values: dict[str, Any]) -> str | None:
-    """The number that identifies a document across scans, or None when it was not read."""
-
-    def text(name: str) -> str | None:
+    """The number that identifies a document across scans (its type's ``record.number`` fields, joined),
+    or None when one of them was not read or the type has none."""
+    parts = []
+    for name in record_spec(document_type).number:
         value = values.get(name)
-        return "".join(value.split()) if isinstance(value, str) and value.strip() else None
-
-    if document_type == "id_card":
-        return text("id_number")
-    if document_type in ("birth_certificate", "marriage_certificate"):
-        certificate, book = text("certificate_number"), text("book_number")
-        return f"{certificate}|{book}" if certificate and book else None
-    if document_type == "residence_confirmation":
-        id_number, issued = text("id_number"), text("issue_date")
-        return f"{id_number}|{issued}" if id_number and issued else None
-    return None
+        if not (isinstance(value, str) and value.strip()):
+            return None
+        parts.append("".join(value.split()))
+    return "|".join(parts) or None
 
 
 def _covers(known: dict[str, Any], present: dict[str, Any]) -> bool:
@@ -342,8 +338,9 @@ def _covers(known: dict[str, Any], present: dict[str, Any]) -> bool:
     return all(known.get(name) == value for name, value in present.items())
 
 
-def _person_conflict(known: dict[str, Any], present: dict[str, Any]) -> str | None:
-    for field_name in PERSON_ID_FIELDS.values():
+def _person_conflict(document_type: str, known: dict[str, Any], present: dict[str, Any]) -> str | None:
+    for person in record_spec(document_type).persons.values():
+        field_name = person.id_number
         old, new = known.get(field_name), present.get(field_name)
         if old and new and old != new:
             return field_name
@@ -370,41 +367,35 @@ def _add_provenance(
     return added
 
 
-def _set_validity(record: DocumentRecord) -> None:
-    from records.procedures import load_catalogue
-
-    fields = record.fields
-    if record.document_type == "id_card":
-        record.valid_from = _iso_date(fields.get("issue_date"))
-        record.valid_until = _iso_date(fields.get("expiry_date"))
-        record.no_expiry = bool(fields.get("no_expiry"))
-    elif record.document_type == "residence_confirmation":
-        record.valid_from = _iso_date(fields.get("issue_date"))
-        days = load_catalogue().document_validity_days.get("residence_confirmation")
-        if record.valid_from and days:
-            record.valid_until = record.valid_from + timedelta(days=days)
-    else:
-        record.valid_from = _iso_date(fields.get("registration_date"))
+def set_validity(record: DocumentRecord) -> None:
+    """A version's validity (from, until, no expiry) from its type's record rules and its values."""
+    rules, fields = record_spec(record.document_type), record.fields
+    record.valid_from = _iso_date(fields.get(rules.valid_from)) if rules.valid_from else None
+    record.valid_until = _iso_date(fields.get(rules.valid_until)) if rules.valid_until else None
+    if rules.valid_for_days and record.valid_from:
+        record.valid_until = record.valid_from + timedelta(days=rules.valid_for_days)
+    record.no_expiry = bool(fields.get("no_expiry"))
 
 
-def _link_persons(session: Session, record: DocumentRecord, present: dict[str, Any]) -> None:
-    for role, field_name in PERSON_ID_FIELDS.items():
-        if role == "subject" and record.document_type not in _SUBJECT_TYPES:
-            continue
-        id_number = present.get(field_name)
+def link_persons(session: Session, record: DocumentRecord, present: dict[str, Any]) -> None:
+    """Whom a version is about, by role, from the id numbers among its values (and the holder's citizen row)."""
+    for role, person in record_spec(record.document_type).persons.items():
+        id_number = present.get(person.id_number)
         if isinstance(id_number, str) and id_number.isascii() and id_number.isdigit() and len(id_number) in (9, 12):
             session.add(DocumentPerson(document_id=record.id, role=role, id_number=id_number))
             if role == "subject" and len(id_number) == 12:
-                record.citizen_id = _citizen_for(session, id_number, present).id
+                record.citizen_id = _citizen_for(session, record.document_type, id_number, present).id
 
 
-def _citizen_for(session: Session, id_number: str, present: dict[str, Any]) -> Citizen:
+def _citizen_for(session: Session, document_type: str, id_number: str, present: dict[str, Any]) -> Citizen:
     """The citizen with this id number, created from the document when the registry has none."""
     citizen = session.scalars(select(Citizen).where(Citizen.id_number == id_number)).one_or_none()
     if citizen is None:
-        residence = next((present[name] for name in _RESIDENCE_FIELDS if isinstance(present.get(name), str)), None)
-        citizen = Citizen(id_number=id_number, full_name=present.get("full_name"),
-                          date_of_birth=present.get("date_of_birth"), sex=present.get("sex"),
+        rules = record_spec(document_type)
+        subject = rules.persons["subject"]
+        residence = next((present[name] for name in rules.residence if isinstance(present.get(name), str)), None)
+        citizen = Citizen(id_number=id_number, full_name=present.get(subject.full_name or ""),
+                          date_of_birth=present.get(subject.date_of_birth or ""), sex=present.get(subject.sex or ""),
                           residence=residence, source="extraction")
         session.add(citizen)
         session.flush()
@@ -446,6 +437,27 @@ def is_usable(record: DocumentRecord | Any, on: date) -> bool:
     return record.no_expiry or record.valid_until is None or record.valid_until >= on
 
 
+def file_component(db: Database, document_id: int) -> tuple[str, int]:
+    """(sha256, index) of an unnumbered document: the file it was read from and its place in that file."""
+    with db.transaction() as session:
+        record = session.get(DocumentRecord, document_id)
+        if record is None:
+            raise NotFound(f"no document with id {document_id}")
+        kind, _, rest = record.identity.partition(":")
+        sha256, _, index = rest.rpartition(":")
+        if kind != "file" or not index.isdigit():
+            raise NotFound(f"document {document_id} is known by its number, not by a file")
+        return sha256, int(index)
+
+
+def original_by_sha256(db: Database, sha256: str) -> OriginalRef:
+    with db.transaction() as session:
+        row = session.scalars(select(Original).where(Original.sha256 == sha256)).one_or_none()
+        if row is None:
+            raise NotFound("no original with these contents")
+        return OriginalRef.of(row)
+
+
 def get_document(db: Database, document_id: int) -> DocumentRef:
     with db.transaction() as session:
         record = session.get(DocumentRecord, document_id, options=[selectinload(DocumentRecord.provenance)])
@@ -474,21 +486,6 @@ def provenance_of(db: Database, document_id: int) -> list[dict[str, Any]]:
         return [{"field": p.field_name, "original_id": p.original_id, "object_key": p.object_key,
                  "sha256": p.sha256, "page": p.page, "bbox": p.bbox, "source": p.source,
                  "confidence": p.confidence, **p.extras} for p in rows]
-
-
-def verify_document(db: Database, document_id: int, *, actor: str = DEFAULT_ACTOR) -> DocumentRef:
-    """A reviewer confirms a document version (a superseded one cannot be verified)."""
-    with db.transaction() as session:
-        record = session.get(DocumentRecord, document_id, options=[selectinload(DocumentRecord.provenance)])
-        if record is None:
-            raise KeyError(f"no document with id {document_id}")
-        if record.status == "superseded":
-            raise ValueError(f"document {document_id} is superseded")
-        if record.status != "verified":
-            record.status = "verified"
-            record.updated_at = utcnow()
-            record_event(session, "document.verified", "document", record.id, actor)
-        return DocumentRef.of(record)
 
 
 def count_versions(db: Database) -> int:
