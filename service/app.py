@@ -1,60 +1,74 @@
 """The query service (FastAPI): records by citizen, requirements by procedure, uploads from branches.
 
 ``create_app(settings)`` builds it; ``hoso serve`` runs ``create_app_from_env`` under uvicorn.
+Bodies are the models of ``schemas.records`` and ``service.models``; errors are problems
+(``service.problems``); the audit rows are written by ``service.middleware.AuditTrail``.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import time
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import anyio
-import orjson
-from fastapi import Depends, FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response, StreamingResponse
+from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from pydantic import BeforeValidator
 
+from schemas.errors import NotFound, UnknownProcedure
+from schemas.records import SchemaName, json_schema
 from service import audit
 from service.config import ServiceSettings
+from service.docs import add_docs
 from service.keys import SCOPES, Client, KeyVerifier
 from service.masking import __doc__ as MASKING_DOC
+from service.middleware import ANONYMOUS, AccessLog, AuditTrail, UploadSizeLimit
+from service.models import (
+    AuditPage, CitizenDocuments, DocumentVersion, DocumentVersions, Health, ModelResponse, Requirements,
+)
+from service.params import (
+    ID_NUMBER_PATTERN, KEY_NAME_PATTERN, MAX_ID, PURPOSE, PURPOSE_HEADER, DocumentId, IdNumberPath,
+    Instant, ascii_integer,
+)
+from service.problems import (
+    PROBLEM_MEDIA_TYPE, Forbidden, PurposeRequired, Unauthorised, add_problem_handlers, problem_media_type, problems,
+)
 from service.queries import (
-    document_by_id, held_by_citizen, originals_of, present_document, present_ref, versions_of,
+    document_by_id, held_by_citizen, originals_of, present_document, versions_of,
 )
-from service.uploads import (
-    ID_NUMBER, Upload, UploadRejected, check_content, check_count, check_fields, check_size, make_runner,
-    outcome_summary,
-)
+from service.counter import router as counter_router
+from service.review import router as review_router
+from service.supervision import add_supervision
+from service.uploads import make_runner
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from records.db import Database
+    from records.procedures import Procedure
     from records.storage.objects import ObjectStore
     from service.uploads import DossierRunner
 
 log = logging.getLogger("hoso.service")
-access_log = logging.getLogger("hoso.service.access")
 T = TypeVar("T")
-PURPOSE_HEADER = "X-Purpose"
 CHUNK_BYTES = 64 * 1024
+ORIGINAL_MEDIA_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/tiff", "image/webp", "image/gif",
+                        "image/bmp", "application/octet-stream")
 
 DESCRIPTION = f"""
 Other systems (the procedure-handling system, citizen apps, branch counters) read what hoso
 digitised instead of asking citizens again.
 
-**Authentication.** Every endpoint except `/v1/health` needs `Authorization: Bearer <token>`, a key
-made with `hoso keys create --name NAME --scope ...` (shown once; only its sha256 is stored).
-No or a bad key: **401**. A key without the endpoint's scope: **403**. Scopes:
+**Authentication.** Every endpoint except `/v1/health` and `/v1/schema/...` needs
+`Authorization: Bearer <token>`, a key made with `hoso keys create --name NAME --scope ...` (shown
+once; only its sha256 is stored). No or a bad key: **401**. A key without the endpoint's scope:
+**403**. Scopes:
 
 {chr(10).join(f"- `{name}`: {text}" for name, text in SCOPES.items())}
 
@@ -62,30 +76,26 @@ No or a bad key: **401**. A key without the endpoint's scope: **403**. Scopes:
 uploads, the audit log) must state why in the `{PURPOSE_HEADER}` header (e.g. a case number;
 non-ASCII text as percent-encoded UTF-8, `h%E1%BB%93%20s%C6%A1` for `hồ sơ`): **400** without it.
 
-**Audit.** Each such request appends a row to an append-only audit log: the client key's name,
-the endpoint (route template), the subject's id number as a keyed hash (HMAC-SHA256) or the
-document id, the time, the stated purpose and the status code. Administrators (`admin`) query it
-at `GET /v1/audit`. The service's own logs carry no names and no id numbers.
+**Audit.** Each such request, and every refused or failed request to any endpoint (a request
+without a valid key too, as client `{ANONYMOUS}`), appends a row to an append-only audit log before
+it is answered: the client key's name, the endpoint (route template, never the raw path), the
+subject's id number as a keyed hash (HMAC-SHA256) or the document id, the time, the stated purpose
+and the status code. Administrators (`admin`) query it at `GET /v1/audit`. The service's own logs
+carry no names and no id numbers.
 
 **Masking.** Without `records:full`, personal fields are masked:
 {MASKING_DOC}
-**Errors** are JSON: `{{"error": "<code>", "message": "<reason>"}}`.
+**Identifiers.** Document ids are whole numbers in ASCII digits, 1 to 2^63-1. Id numbers are exactly
+12 ASCII digits (CCCD) or 9 (CMND).
+
+**Records** are described by JSON Schema too: `GET /v1/schema/document` (a held document version)
+and `GET /v1/schema/document-summary` (a document as an upload returns it).
+
+**Errors** are `{PROBLEM_MEDIA_TYPE}` (RFC 9457): `type` (`urn:hoso:problem:<code>`), `title`,
+`status`, `detail` and a stable `code`; an invalid request (422, `invalid_request`) lists each bad
+parameter in `errors` without repeating its value. Unexpected errors are 500 `internal_error`,
+with no details.
 """
-
-
-class JSON(Response):
-    """orjson: the lookup path serialises a few KB per request; the stdlib encoder is 3-5x slower."""
-
-    media_type = "application/json"
-
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
-
-
-class ApiError(StarletteHTTPException):
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(status_code=status, detail=message, headers=headers)
-        self.code = code
 
 
 @dataclass
@@ -102,7 +112,8 @@ class Services:
 
 @dataclass
 class Caller:
-    """An authenticated, authorised request with its pending audit row."""
+    """An authenticated, authorised request with its pending audit row (``AuditTrail`` writes it with
+    the status the request is answered with)."""
 
     client: Client
     record: audit.AuditRecord
@@ -116,30 +127,16 @@ class Caller:
         self.record.subject_hash = audit.subject_hash(self.services.settings.audit_secret, id_number)
 
     def read(self, work: Callable[[Connection], T | None], missing: str = "not found") -> T:
-        """Run ``work`` on a read connection, then audit it (committed before we answer); None is a 404.
-        A Core connection, not an ORM session: the session's bookkeeping is a third of a lookup's CPU."""
-        try:
-            with self.services.reads.engine.connect() as connection:
-                result = work(connection)
-        except Exception:
-            self.fail()
-            raise
-        self.finish(200 if result is not None else 404)
+        """Run ``work`` on a read connection; None is a 404. A Core connection, not an ORM session:
+        the session's bookkeeping is a third of a lookup's CPU."""
+        document_id = self.record.document_id
+        if document_id is not None and document_id > audit.MAX_STORED_ID:  # valid, but nothing can have it
+            raise NotFound(missing)
+        with self.services.reads.engine.connect() as connection:
+            result = work(connection)
         if result is None:
-            raise ApiError(404, "not_found", missing)
+            raise NotFound(missing)
         return result
-
-    def finish(self, status: int) -> None:
-        """Append the audit row with the request's outcome; returns once it is committed."""
-        self.record.status = status
-        self.services.audit_writer.write(self.record)
-
-    def fail(self) -> None:
-        """Audit a request that is failing with a server error (best effort: it is already failing)."""
-        try:
-            self.finish(500)
-        except Exception:  # the original error matters more; the database is probably down
-            log.exception("could not write the audit row of a failed request")
 
 
 # ---------------------------------------------------------------- authentication and purpose
@@ -152,129 +149,26 @@ def services_of(request: Request) -> Services:
 
 
 def authorised(scope: str, endpoint: str) -> Callable[..., Caller]:
-    """Dependency: a valid key (401) with ``scope`` (403) and a stated purpose (400); refusals of a
-    known client are audited too."""
+    """Dependency: a valid key (401) with ``scope`` (403) and a stated purpose (400). It leaves the
+    request's audit row in ``request.state.audit``: refusals of a known client are audited as his."""
 
     def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
         services = services_of(request)
         client = services.verifier.verify(credentials.credentials) if credentials else None
+        request.state.client_name = client.name if client else None
         if client is None:
-            raise ApiError(401, "unauthorised", "a valid API key is required (Authorization: Bearer <token>)",
-                           headers={"WWW-Authenticate": "Bearer"})
-        request.state.client_name = client.name
-        purpose = _purpose(request.headers.get(PURPOSE_HEADER))
+            raise Unauthorised("a valid API key is required (Authorization: Bearer <token>)")
+        purpose = audit.purpose_of(request.headers.get(PURPOSE_HEADER))
         record = audit.AuditRecord(client=client.name, method=request.method, endpoint=endpoint,
                                    purpose=purpose or None)
-        caller = Caller(client, record, services)
+        request.state.audit = record
         if not client.may(scope):
-            caller.finish(403)
-            raise ApiError(403, "forbidden", f"this key lacks the scope {scope!r}")
+            raise Forbidden(f"this key lacks the scope {scope!r}")
         if not purpose:
-            caller.finish(400)
-            raise ApiError(400, "purpose_required", f"state the purpose of this read in the {PURPOSE_HEADER} header")
-        return caller
+            raise PurposeRequired(f"state the purpose of this read in the {PURPOSE_HEADER} header")
+        return Caller(client, record, services)
 
     return dependency
-
-
-def _purpose(header: str | None) -> str:
-    """The stated purpose: HTTP headers are ASCII, so non-ASCII text comes percent-encoded UTF-8."""
-    from urllib.parse import unquote
-
-    from schemas import nfc
-
-    return nfc(unquote(header or "", errors="replace"))
-
-
-def valid_id_number(caller: Caller, id_number: str) -> str:
-    if not ID_NUMBER.match(id_number):
-        caller.finish(422)
-        raise ApiError(422, "invalid_id_number", "id_number must be 12 digits (or a 9-digit CMND number)")
-    caller.about(id_number)
-    return id_number
-
-
-# ---------------------------------------------------------------- middleware
-
-
-class UploadSizeLimit:
-    """Refuse a request body larger than ``max_bytes`` (413) before it is parsed: by Content-Length
-    up front, and by counting the bytes of a chunked body as they arrive."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
-            return
-        received = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise _BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await self._refuse(send)
-
-    async def _refuse(self, send: Send) -> None:
-        body = orjson.dumps({"error": "request_too_large",
-                             "message": f"the request body is larger than {self.max_bytes} bytes"})
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-class AccessLog:
-    """One line per request: method, ROUTE TEMPLATE (the raw path holds id numbers), status, time,
-    client key name. Replaces uvicorn's access log, which prints raw paths and query strings."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, capture)
-        finally:
-            if access_log.isEnabledFor(logging.INFO):
-                route = scope.get("route")
-                client = scope.get("state", {}).get("client_name", "-")
-                access_log.info("%s %s %d %.1fms client=%s", scope["method"], getattr(route, "path", "-"),
-                                status, (time.perf_counter() - started) * 1000, client)
 
 
 # ---------------------------------------------------------------- the application
@@ -309,7 +203,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         db = open_database(settings.storage.resolved_database_url)
         reads = reader_database(settings.storage.resolved_database_url)
         store = open_store(settings.storage)
-        runner = make_runner(settings.upload_runner, db, store, settings.storage.data_dir)
+        runner = make_runner(settings.upload_runner, db, store, settings.storage.data_dir, settings.storage)
         await anyio.to_thread.run_sync(runner.warm_up)
         # The warm-up imported Prefect and the pipeline: hundreds of thousands of long-lived objects.
         # Frozen, the collector stops rescanning them, and its full passes no longer stall every
@@ -328,85 +222,110 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             db.close()
 
     app = FastAPI(title="hoso query service", version="1", description=DESCRIPTION, lifespan=lifespan,
-                  default_response_class=JSON)
+                  default_response_class=ModelResponse, docs_url=None, redoc_url=None)
+    # outermost last: AccessLog sees the final status, AuditTrail audits the 413 of UploadSizeLimit
     app.add_middleware(UploadSizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(AuditTrail)
     app.add_middleware(AccessLog)
-    _add_error_handlers(app)
-    _add_routes(app)
+    add_problem_handlers(app)
+    add_docs(app)
+    _add_routes(app, settings)
+    app.include_router(review_router)  # the review API and the reviewer's pages (service/review.py)
+    app.include_router(counter_router)  # uploads at the counter: quality, components, consent (service/counter.py)
+    add_supervision(app)  # the supervision API, /metrics and the supervisor's page (service/supervision.py)
+    _document_problems(app)
     return app
 
 
-def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSON:
-    return JSON({"error": code, "message": message}, status_code=status, headers=headers)
+def _document_problems(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problem_media_type(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSON:
-        code = getattr(exc, "code", None) or {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
-        return _error(exc.status_code, code, str(exc.detail), exc.headers)
+def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:  # noqa: C901 - the routes read best together
+    from records.procedures import load_catalogue
 
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSON:
-        # the input itself is not echoed back: it may be an id number
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return _error(422, "invalid_request", problems)
+    codes = [p.code for p in load_catalogue().procedures]
+    personal = problems(400, 401, 403, 422, 500, 503)
+    missing = problems(404, described={404: "no such document (`not_found`)"})
 
-    @app.exception_handler(UploadRejected)
-    async def upload_rejected(_request: Request, exc: UploadRejected) -> JSON:
-        return _error(exc.status, exc.code, exc.message)
-
-
-def _add_routes(app: FastAPI) -> None:  # noqa: C901 - the routes read best together
-    personal = {400: {"description": f"no {PURPOSE_HEADER} header"}, 401: {"description": "no or bad key"},
-                403: {"description": "the key lacks the scope"}}
-
-    @app.get("/v1/health", tags=["service"], summary="Are the database and the object store reachable? (no auth)")
-    def health(request: Request) -> JSON:
+    @app.get("/v1/health", tags=["service"], response_model=Health,
+             responses={503: {"model": Health, "description": "the database or the object store is unreachable"},
+                        **problems(500)},
+             summary="Are the database and the object store reachable? (no auth)")
+    def health(request: Request) -> ModelResponse:
         services = services_of(request)
         checks = {"database": _database_ok(services.db), "store": _store_ok(services.store)}
         healthy = all(checks.values())
-        return JSON({"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503)
+        return ModelResponse(Health(status="ok" if healthy else "degraded", **checks),
+                             status_code=200 if healthy else 503)
+
+    @app.get("/v1/schema/{name}", tags=["service"], response_model=dict[str, Any], responses=problems(422, 500),
+             summary="The JSON Schema (draft 2020-12) of a record as served (no auth)")
+    def record_schema(name: Annotated[SchemaName, Path(
+            description="`document`: a held document version (`/v1/citizens/...`, `/v1/documents/...`); "
+                        "`document-summary`: a document as an upload returns it")]) -> ModelResponse:
+        return ModelResponse(json_schema(name))
 
     citizen_path = "/v1/citizens/{id_number}/documents"
 
-    @app.get(citizen_path, tags=["records"], responses=personal,
+    @app.get(citizen_path, tags=["records"], response_model=CitizenDocuments, responses=personal,
+             openapi_extra=PURPOSE,
              summary="A citizen's held documents: latest versions, fields with confidence and provenance")
     def citizen_documents(
-        id_number: str,
+        id_number: IdNumberPath,
         include_unusable: bool = Query(False, description="also latest versions that are expired, "
                                        "superseded or need review (each says `usable`)"),
         caller: Caller = Depends(authorised("records:read", citizen_path)),
-    ) -> JSON:
-        valid_id_number(caller, id_number)
+    ) -> ModelResponse:
+        caller.about(id_number)
         documents = caller.read(lambda session: held_by_citizen(session, id_number, on=date.today(),
                                                                 include_unusable=include_unusable))
-        return JSON({"documents": [present_document(d, full=caller.full) for d in documents],
-                     "masked": not caller.full})
+        return ModelResponse(CitizenDocuments.model_validate(
+            {"documents": [present_document(d, full=caller.full) for d in documents], "masked": not caller.full}))
 
     document_path = "/v1/documents/{document_id}"
 
-    @app.get(document_path, tags=["records"], responses=personal, summary="One document version")
-    def document(document_id: int, caller: Caller = Depends(authorised("records:read", document_path))) -> JSON:
+    @app.get(document_path, tags=["records"], response_model=DocumentVersion, responses={**personal, **missing},
+             openapi_extra=PURPOSE, summary="One document version")
+    def document(document_id: DocumentId,
+                 caller: Caller = Depends(authorised("records:read", document_path))) -> ModelResponse:
         caller.record.document_id = document_id
         found = caller.read(lambda session: document_by_id(session, document_id, on=date.today()),
                             f"no document with id {document_id}")
-        return JSON({**present_document(found, full=caller.full), "masked": not caller.full})
+        return ModelResponse(DocumentVersion.model_validate(
+            {**present_document(found, full=caller.full), "masked": not caller.full}))
 
     versions_path = "/v1/documents/{document_id}/versions"
 
-    @app.get(versions_path, tags=["records"], responses=personal, summary="Every version of a document, oldest first")
-    def versions(document_id: int, caller: Caller = Depends(authorised("records:read", versions_path))) -> JSON:
+    @app.get(versions_path, tags=["records"], response_model=DocumentVersions, responses={**personal, **missing},
+             openapi_extra=PURPOSE, summary="Every version of a document, oldest first")
+    def versions(document_id: DocumentId,
+                 caller: Caller = Depends(authorised("records:read", versions_path))) -> ModelResponse:
         caller.record.document_id = document_id
         found = caller.read(lambda session: versions_of(session, document_id, on=date.today()),
                             f"no document with id {document_id}")
-        return JSON({"versions": [present_document(d, full=caller.full) for d in found], "masked": not caller.full})
+        return ModelResponse(DocumentVersions.model_validate(
+            {"versions": [present_document(d, full=caller.full) for d in found], "masked": not caller.full}))
 
     original_path = "/v1/documents/{document_id}/original"
+    binary = {"schema": {"type": "string", "format": "binary"}}
 
-    @app.get(original_path, tags=["records"], responses=personal, response_class=StreamingResponse,
+    @app.get(original_path, tags=["records"], response_class=StreamingResponse, openapi_extra=PURPOSE,
+             responses={200: {"description": "the file's bytes, as received (its media type; ETag: its sha256)",
+                              "content": {media_type: binary for media_type in ORIGINAL_MEDIA_TYPES}},
+                        **personal, **problems(404, described={404: "no such document, or no stored original "
+                                                                    "of it (with that sha256)"})},
              summary="Stream the stored original file a document was read from (newest, or ?sha256=)")
-    def original(document_id: int, sha256: str | None = Query(None, pattern="^[0-9a-f]{64}$"),
+    def original(document_id: DocumentId,
+                 sha256: str | None = Query(None, pattern="^[0-9a-f]{64}$",
+                                            description="which original, when several were read"),
                  caller: Caller = Depends(authorised("originals:read", original_path))) -> StreamingResponse:
         caller.record.document_id = document_id
 
@@ -423,152 +342,77 @@ def _add_routes(app: FastAPI) -> None:  # noqa: C901 - the routes read best toge
 
     requirements_path = "/v1/procedures/{code}/requirements"
 
-    @app.get(requirements_path, tags=["procedures"], responses={**personal, 404: {"description": "unknown procedure"}},
+    @app.get(requirements_path, tags=["procedures"], response_model=Requirements, openapi_extra=PURPOSE,
+             responses={**personal, **problems(404, described={404: "no procedure with this code in the "
+                                                                    "catalogue (`unknown_procedure`)"})},
              summary="Which components of a procedure are already held for a citizen, which must be submitted")
-    def requirements(code: str, id_number: str = Query(..., description="the requester's id number"),
-                     caller: Caller = Depends(authorised("records:read", requirements_path))) -> JSON:
-        from records.procedures import requirements as requirements_report
+    def requirements(code: str = Path(description="a procedure of the catalogue (404 for another)",
+                                      json_schema_extra={"enum": codes}),  # a default: it names a local
+                     id_number: str = Query(pattern=ID_NUMBER_PATTERN,
+                                            description="the requester's id number: 12 ASCII digits, or 9 (CMND)"),
+                     caller: Caller = Depends(authorised("records:read", requirements_path))) -> ModelResponse:
+        from records.requirements import requirements as requirements_report
 
-        valid_id_number(caller, id_number)
-        try:
-            report = requirements_report(caller.services.db, code, id_number)
-        except KeyError:
-            caller.finish(404)
-            raise ApiError(404, "unknown_procedure", "no procedure with this code in the catalogue") from None
-        except Exception:
-            caller.fail()
-            raise
-        caller.finish(200)
-        return JSON(_present_requirements(report.model_dump(mode="json"), full=caller.full))
-
-    dossiers_path = "/v1/dossiers"
-    upload_form = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["files", "branch", "procedure_code"],
-        "properties": {
-            "files": {"type": "array", "items": {"type": "string", "format": "binary"},
-                      "description": "the dossier's files (PDF, JPEG, PNG, TIFF, WebP, GIF, BMP)"},
-            "branch": {"type": "string", "description": "the receiving branch"},
-            "procedure_code": {"type": "string", "description": "a procedure of the catalogue"},
-            "id_number": {"type": "string", "description": "the requester's id number, if known"}}}}}}}
-
-    @app.post(dossiers_path, tags=["dossiers"], status_code=201, openapi_extra=upload_form,
-              responses={**personal, 413: {"description": "too large or too many files"},
-                         415: {"description": "a file is not a PDF or an image"},
-                         422: {"description": "missing or invalid form fields"}},
-              summary="A branch uploads one dossier's files; returns the extracted documents and what is missing")
-    async def upload_dossier(request: Request, caller: Caller = Depends(authorised("upload", dossiers_path))) -> JSON:
-        try:
-            upload = await _read_upload(request, caller.services.settings)
-        except UploadRejected as rejected:
-            await anyio.to_thread.run_sync(caller.finish, rejected.status)
-            raise
-        if upload.id_number:
-            caller.about(upload.id_number)
-        services = caller.services
-        try:
-            outcome = await anyio.to_thread.run_sync(services.runner.run, upload, f"api:{caller.client.name}",
-                                                     limiter=services.upload_limiter)
-        except Exception:
-            await anyio.to_thread.run_sync(caller.fail)
-            raise
-        if outcome.id_number and not upload.id_number:
-            caller.about(outcome.id_number)
-        await anyio.to_thread.run_sync(caller.finish, 201)
-        log.info("upload by %s: %s", caller.client.name, outcome_summary(outcome))
-        return JSON(_present_outcome(outcome.to_json(), full=caller.full), status_code=201)
+        caller.about(id_number)
+        procedure(code)
+        report = requirements_report(caller.services.db, code, id_number)
+        return ModelResponse(_present_requirements(report.model_dump(), full=caller.full))
 
     audit_path = "/v1/audit"
 
-    @app.get(audit_path, tags=["audit"], responses=personal, summary="Query the audit log (scope admin), newest first")
+    @app.get(audit_path, tags=["audit"], response_model=AuditPage, responses=personal, openapi_extra=PURPOSE,
+             summary="Query the audit log (scope admin), newest first")
     def audit_log(
-        client: str | None = Query(None, description="a client key's name"),
-        id_number: str | None = Query(None, description="the subject's id number (matched through its hash, and "
-                                      "through the documents the person is in)"),
-        since: datetime | None = Query(None, description="ISO 8601, inclusive"),
-        until: datetime | None = Query(None, description="ISO 8601, exclusive"),
-        before_id: int | None = Query(None, description="page on: the smallest id of the previous page"),
-        limit: int = Query(100, ge=1, le=1000),
+        client: Annotated[str | None, Query(pattern=KEY_NAME_PATTERN,
+                                            description=f"a client key's name, or `{ANONYMOUS}`")] = None,
+        id_number: Annotated[str | None, Query(
+            pattern=ID_NUMBER_PATTERN, description="the subject's id number (matched through its hash, and "
+                                                   "through the documents the person is in)")] = None,
+        since: Annotated[Instant, Query(description="RFC 3339 (with offset), inclusive")] = None,
+        until: Annotated[Instant, Query(description="RFC 3339 (with offset), exclusive")] = None,
+        before_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="page on: the smallest id of the "
+                                                                            "previous page"),
+                             BeforeValidator(ascii_integer)] = None,
+        limit: Annotated[int, Query(ge=1, le=1000), BeforeValidator(ascii_integer)] = 100,
         caller: Caller = Depends(authorised("admin", audit_path)),
-    ) -> JSON:
+    ) -> ModelResponse:
         subject = None
         if id_number is not None:
-            valid_id_number(caller, id_number)
+            caller.about(id_number)
             subject = caller.record.subject_hash
         rows = audit.query(caller.services.db, client=client, subject=subject, id_number=id_number,
-                           since=_aware(since), until=_aware(until), before_id=before_id, limit=limit)
-        caller.finish(200)
-        return JSON({"entries": rows, "next_before_id": rows[-1]["id"] if len(rows) == limit else None})
+                           since=since, until=until, before_id=before_id, limit=limit)
+        return ModelResponse(AuditPage.model_validate(
+            {"entries": rows, "next_before_id": rows[-1]["id"] if len(rows) == limit else None}))
+
+
+def procedure(code: str) -> Procedure:
+    """The catalogue's procedure ``code``; ``UnknownProcedure`` (404) when there is none."""
+    from records.procedures import load_catalogue
+
+    catalogue = load_catalogue()
+    try:
+        return catalogue.procedure(code)
+    except (UnknownProcedure, KeyError):  # KeyError: the catalogue's lookup before the error tree
+        known = ", ".join(p.code for p in catalogue.procedures)
+        raise UnknownProcedure(f"no procedure with this code in the catalogue; known: {known}") from None
 
 
 # ---------------------------------------------------------------- helpers
 
 
-async def _read_upload(request: Request, settings: ServiceSettings) -> Upload:
-    """Parse and check the multipart form; raises UploadRejected before anything is stored."""
-    try:
-        form = await request.form(max_files=settings.max_files, max_fields=20, max_part_size=64 * 1024)
-    except StarletteHTTPException as error:
-        if "Too many files" in str(error.detail):
-            raise UploadRejected(413, "too_many_files", f"at most {settings.max_files} files per upload") from None
-        raise UploadRejected(400, "bad_form", str(error.detail)) from None
-    try:
-        procedure_code, branch, id_number = check_fields(
-            _text(form.get("procedure_code")), _text(form.get("branch")), _text(form.get("id_number")))
-        parts = [part for part in form.getlist("files") if not isinstance(part, str)]
-        check_count(len(parts), settings.max_files)
-        for index, part in enumerate(parts, start=1):  # sizes first: nothing big is read into memory
-            check_size(f"#{index}", part.size, settings.max_file_bytes)
-        files = []
-        for index, part in enumerate(parts, start=1):
-            data = await part.read()
-            check_content(f"#{index}", data, settings.max_file_bytes)
-            files.append((part.filename or f"file-{index}", data))
-    finally:
-        await form.close()
-    return Upload(procedure_code, branch, id_number, files)
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _present_requirements(report: dict[str, Any], *, full: bool) -> dict[str, Any]:
+def _present_requirements(report: dict[str, Any], *, full: bool) -> Requirements:
     from service.masking import mask_id_number
 
-    if not full:
-        report = {**report, "id_number": mask_id_number(report["id_number"])}
-    report["to_submit"] = [c["code"] for c in report["components"] if c["status"] == "submit"]
-    return report
-
-
-def _present_outcome(outcome: dict[str, Any], *, full: bool) -> dict[str, Any]:
-    from service.masking import mask_id_number
-
-    requirements = outcome.get("requirements")
-    files = [{**f, "documents": [ref["id"] for ref in f["documents"]]} for f in outcome["files"]]
-    id_number = outcome.get("id_number")
-    return {
-        "dossier_id": outcome["dossier_id"],
-        "id_number": id_number if full or id_number is None else mask_id_number(id_number),
-        "files": files,
-        "documents": [present_ref(ref, full=full) for ref in outcome["documents"]],
-        "requirements": _present_requirements(requirements, full=full) if requirements else None,
-        "missing": [c["code"] for c in requirements["components"] if c["status"] == "submit"] if requirements else None,
-        "masked": not full,
-        "timings": outcome.get("timings", {}),
-    }
+    id_number = report["id_number"] if full else mask_id_number(report["id_number"])
+    to_submit = [c["code"] for c in report["components"] if c["status"] == "missing"]
+    return Requirements.model_validate({**report, "id_number": id_number, "to_submit": to_submit})
 
 
 def _chunks(stream: Any) -> Iterator[bytes]:
     with stream:
         while chunk := stream.read(CHUNK_BYTES):
             yield chunk
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    from datetime import UTC
-
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def _database_ok(db: Database) -> bool:

@@ -7,14 +7,19 @@ append-only (triggers refuse UPDATE and DELETE).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
 import queue
+import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from sqlalchemy import insert, or_, select
 
@@ -26,7 +31,25 @@ if TYPE_CHECKING:
 MAX_PURPOSE_CHARS = 500
 MAX_BATCH = 500
 WRITE_TIMEOUT_S = 30
+# Sizes of the audit_log columns (records.models.AuditEntry): PostgreSQL refuses longer values.
+MAX_METHOD_CHARS, MAX_NAME_CHARS = 8, 128
+# The largest id the records database holds: its ids (documents.id, audit_log.id, audit_log.document_id)
+# are INTEGER columns, 32-bit on PostgreSQL, where a larger value in a query is an error, not a miss.
+MAX_STORED_ID = 2**31 - 1
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # NUL cannot be stored in PostgreSQL text
 log = logging.getLogger(__name__)
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters (and lone surrogates): safe to store and to log."""
+    return _CONTROL.sub("", text)
+
+
+def purpose_of(header: str | None) -> str:
+    """The stated purpose: HTTP headers are ASCII, so non-ASCII text comes percent-encoded UTF-8."""
+    from schemas import nfc
+
+    return nfc(clean_text(unquote(header or "", errors="replace")))
 
 
 def subject_hash(secret: bytes, id_number: str) -> str:
@@ -47,9 +70,12 @@ class AuditRecord:
 
     def row(self) -> dict[str, Any]:
         purpose = self.purpose[:MAX_PURPOSE_CHARS] if self.purpose else None
-        return {"occurred_at": utcnow(), "client": self.client, "method": self.method, "endpoint": self.endpoint,
-                "purpose": purpose, "subject_hash": self.subject_hash, "document_id": self.document_id,
-                "status": self.status}
+        # an id beyond the column's range names no document that can exist: the row says none
+        document_id = self.document_id if self.document_id is not None and self.document_id <= MAX_STORED_ID \
+            else None
+        return {"occurred_at": utcnow(), "client": self.client[:MAX_NAME_CHARS], "method": self.method[:MAX_METHOD_CHARS],
+                "endpoint": self.endpoint[:MAX_NAME_CHARS], "purpose": purpose, "subject_hash": self.subject_hash,
+                "document_id": document_id, "status": self.status}
 
 
 @dataclass
@@ -57,6 +83,7 @@ class _Pending:
     record: dict[str, Any]
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
+    on_done: Callable[[], None] | None = None  # wakes an asynchronous writer (``write_async``)
 
 
 class AuditWriter:
@@ -81,6 +108,23 @@ class AuditWriter:
         self._queue.put(pending)
         if not pending.done.wait(WRITE_TIMEOUT_S):
             raise TimeoutError("the audit log did not commit in time")
+        if pending.error is not None:
+            raise pending.error
+
+    async def write_async(self, record: AuditRecord) -> None:
+        """``write`` for the event loop: waits for the commit without holding a worker thread."""
+        loop = asyncio.get_running_loop()
+        committed: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            loop.call_soon_threadsafe(_settle, committed)
+
+        pending = _Pending(record.row(), on_done=wake)
+        self._queue.put(pending)
+        try:
+            await asyncio.wait_for(committed, WRITE_TIMEOUT_S)
+        except TimeoutError:
+            raise TimeoutError("the audit log did not commit in time") from None
         if pending.error is not None:
             raise pending.error
 
@@ -116,6 +160,20 @@ class AuditWriter:
         finally:
             for pending in batch:
                 pending.done.set()
+                if pending.on_done is not None:
+                    with contextlib.suppress(RuntimeError):  # its event loop has closed: nobody waits any more
+                        pending.on_done()
+
+
+def append(db: Database, record: AuditRecord) -> None:
+    """Append one row now, in its own transaction: for callers outside the service (``hoso review``)."""
+    with db.transaction() as session:
+        session.execute(insert(AuditEntry), [record.row()])
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def query(
@@ -144,7 +202,7 @@ def query(
         statement = statement.where(AuditEntry.occurred_at >= since)
     if until:
         statement = statement.where(AuditEntry.occurred_at < until)
-    if before_id:
+    if before_id and before_id <= MAX_STORED_ID:  # a larger one is above every id: no bound
         statement = statement.where(AuditEntry.id < before_id)
     with db.transaction() as session:
         return [{"id": row.id, "occurred_at": row.occurred_at.isoformat(), "client": row.client,

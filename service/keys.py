@@ -31,6 +31,10 @@ SCOPES: dict[str, str] = {
     "originals:read": "download the stored original files",
     "upload": "upload the files of a dossier from a branch",
     "admin": "query the audit log",
+    "review": "the review queue: read documents waiting for a person (values unmasked), correct, confirm or "
+              "reject them (API and the /review page)",
+    "supervise": "supervision: where dossiers stall, per state, branch and age, no personal data (the overview API, "
+                 "the /supervision page, /metrics)",
 }
 _TOKEN = re.compile(r"^hoso_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")

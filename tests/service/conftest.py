@@ -29,6 +29,7 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from browser import blocked_requests, chromium, page  # noqa: F401  # the offline Chromium fixtures (tests/browser.py)
 from records.db import open_database
 from records.ingest import record_extraction, register_original
 from records.storage.objects import LocalObjectStore, sha256_hex

@@ -17,6 +17,8 @@ from records.db import open_database
 
 from .conftest import AUDIT_SECRET, HUSBAND, NOBODY, REPO, WIFE, Server, server_env
 
+pytestmark = pytest.mark.integration  # a real `hoso serve` process per backend
+
 
 def subject(id_number: str) -> str:
     return hmac.new(AUDIT_SECRET.encode(), id_number.encode(), hashlib.sha256).hexdigest()
@@ -36,18 +38,28 @@ def test_health_needs_no_key_and_reports_both_backends(server: Server) -> None:
     assert response.json() == {"status": "ok", "database": True, "store": True}
 
 
-def test_no_key_or_a_bad_key_is_401_and_reads_nothing(server: Server) -> None:
+def test_no_key_or_a_bad_key_is_401_and_reads_nothing_but_is_audited(server: Server) -> None:
     before = len(server.audit_rows())
     forged = "hoso_" + server.tokens["full-reader"][5:17] + "_" + "A" * 43  # a real prefix, a wrong secret
+    sent = 0
     for path in personal_paths(server):
         with server.client() as http:
             assert http.get(path).status_code == 401, path
             for token in ("nonsense", forged, server.tokens["reader"] + "x"):
                 response = http.get(path, headers={"Authorization": f"Bearer {token}"})
                 assert response.status_code == 401, path
-                assert response.json()["error"] == "unauthorised"
+                assert response.headers["content-type"] == "application/problem+json"
+                assert response.json()["code"] == "unauthorised"
                 assert response.headers["www-authenticate"] == "Bearer"
-    assert len(server.audit_rows()) == before  # no client: nothing to attribute, nothing read
+            sent += 4
+    rows = server.audit_rows()[before:]
+    assert len(rows) == sent  # refused, nothing read, and each refusal is on record
+    assert {(r["client"], r["status"], r["subject_hash"], r["document_id"]) for r in rows} == {
+        ("(anonymous)", 401, None, None)}
+    assert {r["endpoint"] for r in rows} == {
+        "/v1/citizens/{id_number}/documents", "/v1/documents/{document_id}", "/v1/documents/{document_id}/versions",
+        "/v1/documents/{document_id}/original", "/v1/procedures/{code}/requirements", "/v1/audit"}
+    assert HUSBAND["id_number"] not in repr(rows)
 
 
 def test_a_key_without_the_scope_is_403_and_the_refusal_is_audited(server: Server) -> None:
@@ -60,7 +72,7 @@ def test_a_key_without_the_scope_is_403_and_the_refusal_is_audited(server: Serve
         with server.client(key) as http:
             response = http.get(path)
         assert response.status_code == 403, (key, path)
-        assert response.json()["error"] == "forbidden"
+        assert response.json()["code"] == "forbidden"
     rows = server.audit_rows()[before:]
     assert [(row["client"], row["status"]) for row in rows] == [(key, 403) for key, _ in cases]
 
@@ -71,7 +83,7 @@ def test_the_purpose_header_is_required(server: Server) -> None:
         with server.client(key, purpose=None) as http:
             response = http.get(path)
             assert response.status_code == 400, path
-            assert response.json()["error"] == "purpose_required"
+            assert response.json()["code"] == "purpose_required"
             assert http.get(path, headers={"X-Purpose": ""}).status_code == 400
 
 
@@ -95,7 +107,7 @@ def test_masked_fields_without_the_full_scope(server: Server) -> None:
     assert card["roles"] == ["subject"] and card["usable"] is True
     assert card["fields"]["full_name"]["confidence"] == pytest.approx(0.93)
     evidence = card["fields"]["place_of_residence"]["provenance"]
-    assert evidence[0]["sha256"] == server.seeded["card"]["sha256"] and "ward" not in evidence[0]
+    assert evidence[0]["sha256"] == server.seeded["card"]["sha256"] and evidence[0]["ward"] is None  # dropped
     marriage = {name: field["value"] for name, field in by_type["marriage_certificate"]["fields"].items()}
     assert marriage["wife_full_name"] == "T. T. ***" and marriage["wife_id_number"] == "*********321"
     assert marriage["husband_date_of_birth"] == "1990"
