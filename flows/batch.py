@@ -25,17 +25,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, tags, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from tqdm import tqdm
 
 from flows.common import (RETRY_DELAYS_S, STORE_SCHEME, SourceFile, check_source, connections, list_sources,
                           retry_if_transient)
 from flows.runs import run_recorded, thread_runner
-from records.ingest import pending_originals
-from records.storage.objects import validate_key
+from records.db import Database
+from records.ingest import pending_originals, sniff_media_type
+from records.storage.objects import ObjectStore, sha256_hex, validate_key
 from schemas.settings import Settings, load_settings
 from usecases.intake import FileOutcome, default_cores, ingest_bytes
+from usecases.supervision import dossier_of_file, reason_code
 
 if TYPE_CHECKING:  # a Protocol: at run time Prefect would try to build a parameter schema from it, and fail
     from pipeline.read import OcrEngine
@@ -43,6 +46,7 @@ if TYPE_CHECKING:  # a Protocol: at run time Prefect would try to build a parame
 SLOWEST_LISTED = 10
 WINDOW_PER_WORKER = 4  # task runs alive per worker: enough to never starve a core, few enough to stay small
 REPORTS_PREFIX = "reports/"
+ARTIFACT_KEY = "hoso-batch-report"
 
 
 @dataclass
@@ -59,6 +63,7 @@ class FileSummary:
     reason: str | None = None
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    media_type: str | None = None
 
     @classmethod
     def of(cls, outcome: FileOutcome, seconds: float) -> FileSummary:
@@ -88,16 +93,38 @@ class BatchReport:
         return asdict(self)
 
 
-@task(name="ingest-file", task_run_name="ingest-file-{index}", retries=len(RETRY_DELAYS_S),
+@dataclass(frozen=True)
+class FileLabel:
+    """How a file's task run is named and tagged in Prefect: never by its file name (a citizen's name may be in
+    it), by the first 12 hex of its sha256 and its media type; tagged with the branch and procedure of the first
+    dossier it came with (``none`` for a file of no dossier)."""
+
+    name: str
+    tags: tuple[str, ...]
+
+
+def file_label(index: int, source: SourceFile, db: Database, store: ObjectStore) -> FileLabel:
+    try:
+        data = source.read(store)
+    except Exception:  # vanished, unreadable: its task will say why
+        return FileLabel(f"file-{index}", ("branch:none", "procedure:none"))
+    sha = sha256_hex(data)
+    branch, procedure = dossier_of_file(db, sha)
+    return FileLabel(f"{sha[:12]} {sniff_media_type(data) or 'application/octet-stream'}",
+                     (f"branch:{branch or 'none'}", f"procedure:{procedure or 'none'}"))
+
+
+@task(name="ingest-file", task_run_name="{label}", retries=len(RETRY_DELAYS_S),
       retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 def ingest_file(index: int, source: SourceFile, settings: Settings, workers: int = 1, actor: str = "hoso",
-                engine: OcrEngine | None = None) -> FileSummary:
+                engine: OcrEngine | None = None, label: str = "ingest-file") -> FileSummary:
     """Ingest one file; raises only for transient faults (then Prefect retries it)."""
     started = time.perf_counter()
     db, store = connections(settings)
     data = source.read(store)
     outcome = ingest_bytes(db, store, data, source.name, workers=workers, actor=actor, engine=engine)
     summary = FileSummary.of(outcome, time.perf_counter() - started)
+    summary.media_type = sniff_media_type(data)
     get_run_logger().info("file %d: %s, original %s (%s…), %d page(s), %.1f s", index, summary.status,
                           summary.original_id, summary.sha256[:12], summary.pages, summary.seconds)
     return summary
@@ -135,6 +162,8 @@ def batch_flow(
     summaries = run_window(largest_first(sources), settings, workers, actor, engine, progress)
     report = build_report(source, summaries, started_at, time.perf_counter() - started, runner, workers)
     write_report(report, settings)
+    create_markdown_artifact(markdown=report_markdown(report, summaries), key=ARTIFACT_KEY,
+                             description="hoso batch run report (no personal data)")
     logger.info("batch done: %s, %.2f pages/s", report.counts, report.pages_per_second)
     return report
 
@@ -159,10 +188,13 @@ def run_window(sources: list[SourceFile], settings: Settings, workers: int, acto
     bar = _progress_bar(len(sources)) if progress else None
     submitted = 0
     in_flight: dict[Any, SourceFile] = {}
+    db, store = connections(settings)
     try:
         while submitted < len(sources) or in_flight:
             while submitted < len(sources) and len(in_flight) < window:
-                future = ingest_file.submit(submitted, sources[submitted], settings, 1, actor, engine)
+                label = file_label(submitted, sources[submitted], db, store)
+                with tags(*label.tags):
+                    future = ingest_file.submit(submitted, sources[submitted], settings, 1, actor, engine, label.name)
                 in_flight[future] = sources[submitted]
                 future.add_done_callback(finished.put)
                 submitted += 1
@@ -207,6 +239,35 @@ def build_report(source: str, summaries: list[FileSummary], started_at: datetime
                    "reason": s.reason} for s in problems],
         runner=runner, workers=workers,
     )
+
+
+def report_markdown(report: BatchReport, summaries: list[FileSummary]) -> str:
+    """The run report as Prefect shows it (an artifact of the flow run): counts, time per stage, the slowest and
+    the set-aside files by sha256 prefix and media type, reasons by their code. No file names, no values."""
+    counts = report.counts
+    lines = [f"## hoso batch: {report.files} file(s) in {report.wall_seconds:.1f} s ({report.runner}, "
+             f"{report.workers} worker(s))", "",
+             "| processed | reused | needs review | quarantined | failed | pages read | pages/s |",
+             "|---:|---:|---:|---:|---:|---:|---:|",
+             f"| {counts['processed']} | {counts['reused']} | {counts['needs_review']} | {counts['quarantined']} | "
+             f"{counts['failed']} | {report.pages} | {report.pages_per_second:.2f} |", ""]
+    if report.stage_seconds:
+        lines += ["| stage | seconds (summed over files) |", "|---|---:|"]
+        lines += [f"| {name} | {seconds:.2f} |" for name, seconds in sorted(report.stage_seconds.items(),
+                                                                            key=lambda item: -item[1])]
+        lines.append("")
+    read_now = sorted((s for s in summaries if s.status in ("processed", "quarantined")), key=lambda s: -s.seconds)
+    if read_now:
+        lines += ["| slowest file (sha256) | media type | pages | seconds |", "|---|---|---:|---:|"]
+        lines += [f"| `{s.sha256[:12]}` | {s.media_type or '?'} | {s.pages} | {s.seconds:.2f} |"
+                  for s in read_now[:SLOWEST_LISTED]]
+        lines.append("")
+    problems = [s for s in summaries if s.status in ("quarantined", "failed")]
+    if problems:
+        lines += ["| set aside (sha256) | media type | status | reason |", "|---|---|---|---|"]
+        lines += [f"| `{s.sha256[:12] or '?'}` | {s.media_type or '?'} | {s.status} | {reason_code(s.reason)} |"
+                  for s in problems]
+    return "\n".join(lines) + "\n"
 
 
 def write_report(report: BatchReport, settings: Settings) -> None:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, tags, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
@@ -52,8 +52,8 @@ def open_dossier_task(upload: str, procedure_code: str, branch: str | None, acto
     return open_dossier(_upload(upload).db, procedure_code, branch, actor=actor)
 
 
-@task(name="ingest-dossier", retries=len(BRANCH_RETRY_DELAYS_S), retry_delay_seconds=BRANCH_RETRY_DELAYS_S,
-      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
+@task(name="ingest-dossier", task_run_name="ingest-dossier-{dossier_id}", retries=len(BRANCH_RETRY_DELAYS_S),
+      retry_delay_seconds=BRANCH_RETRY_DELAYS_S, retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 def ingest_dossier_task(upload: str, dossier_id: int, procedure_code: str, branch: str | None,
                         id_number: str | None, actor: str) -> DossierOutcome:
     # A retry continues the same dossier: every step of ingest_dossier is idempotent.
@@ -105,7 +105,8 @@ def run_branch_upload(
     with _uploads_lock:
         _uploads[token] = _Upload(db, store, files, engine)
     try:
-        with _no_heartbeat():
+        # the flow run and its task runs tagged with the branch and the procedure, as supervisors filter them
+        with _no_heartbeat(), tags(f"branch:{branch or 'none'}", f"procedure:{procedure_code}"):
             outcome = branch_upload_flow(upload=token, procedure_code=procedure_code, branch=branch,
                                          id_number=id_number, actor=actor)
     finally:

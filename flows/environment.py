@@ -7,7 +7,14 @@ query service before it warms up the branch-upload flow). Only the standard libr
 
 from __future__ import annotations
 
+import atexit
+import importlib.util
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 # The ephemeral server lives for one run: the loop services that watch deployments, schedules,
@@ -32,3 +39,140 @@ def use_local_prefect(data_dir: Path | None = None) -> None:
         home.mkdir(parents=True, exist_ok=True)  # Prefect creates only the last folder
         for service in EPHEMERAL_IDLE_SERVICES:
             os.environ.setdefault(f"PREFECT_SERVER_SERVICES_{service}_ENABLED", "false")
+
+
+# ---------------------------------------------------------------- which API server a command's run uses
+
+SERVER_START_TIMEOUT_S = 120.0
+_PROBE_TIMEOUT_S = 0.5
+_temporary: subprocess.Popen[bytes] | None = None  # stopped when this process exits
+_starting: subprocess.Popen[bytes] | None = None  # started by this process, perhaps not answering yet
+
+
+def choose_api_server(*, start_early: bool = True, keep: bool = False) -> str:
+    """Point a command's flow runs at a Prefect API server, BEFORE Prefect is imported; returns which: ``configured``
+    (``PREFECT_API_URL``), ``running`` (a server answers on Prefect's configured address, ``PREFECT_SERVER_API_HOST``
+    and ``_PORT``, by default 127.0.0.1:4200: its history is where supervisors look) or ``temporary``.
+
+    A temporary server is what Prefect's ephemeral mode would start, started NOW, in a child process, so that it
+    boots while this process imports Prefect and the pipeline; and this process never imports the server's code
+    (Prefect's ephemeral mode does, to start it: seconds of CPU). ``wait_for_api_server`` waits for it to answer;
+    it stops when this process exits (after ``flows.runs`` has waited for the run history to be complete).
+    Once Prefect is imported its settings are read: then nothing is changed (``inherited``). Without
+    ``start_early`` (``HOSO_PREFECT_TEMPORARY_SERVER=prefect``) Prefect's ephemeral mode starts it (``ephemeral``).
+    With ``keep`` (``HOSO_PREFECT_TEMPORARY_SERVER=keep``) the server started is a lasting one, with Prefect's UI,
+    on the configured address (``started``): later runs find it running; its process id is in
+    ``$PREFECT_HOME/server.pid``.
+    """
+    if "prefect" in sys.modules:
+        return "inherited"
+    if os.environ.get("PREFECT_API_URL"):
+        return "configured"
+    running = running_server_url()
+    if running is not None:
+        os.environ["PREFECT_API_URL"] = running
+        return "running"
+    if keep:
+        os.environ["PREFECT_API_URL"] = start_lasting_server()
+        return "started"
+    if not start_early:
+        return "ephemeral"  # Prefect starts its own when the first flow runs
+    os.environ["PREFECT_API_URL"] = start_temporary_server()
+    return "temporary"
+
+
+def running_server_url() -> str | None:
+    """The API URL of a Prefect server answering on the configured address, or None (a refused connection
+    answers at once; nothing listening that drops packets costs the probe's half second)."""
+    host, port = _configured_address()
+    url = f"http://{host}:{port}/api"
+    return url if _healthy(url, _PROBE_TIMEOUT_S) else None
+
+
+def _configured_address() -> tuple[str, str]:
+    host = os.environ.get("PREFECT_SERVER_API_HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return host, os.environ.get("PREFECT_SERVER_API_PORT") or "4200"
+
+
+def start_lasting_server() -> str:
+    """Start a Prefect server (API and UI) on the configured address that outlives this process (its own
+    session: Ctrl-C on the command does not stop it); its log and process id go to ``$PREFECT_HOME``."""
+    global _starting
+    host, port = _configured_address()
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
+    home.mkdir(parents=True, exist_ok=True)
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    env.update(PREFECT_UI_ENABLED="1", PREFECT_UI_API_URL=f"http://{host}:{port}/api")
+    with (home / "server.log").open("ab") as log:
+        process = subprocess.Popen(_uvicorn(host, int(port), "warning"), env=env, stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=log, start_new_session=True)
+    (home / "server.pid").write_text(f"{process.pid}\n")
+    _starting = process
+    return f"http://{host}:{port}/api"
+
+
+def _uvicorn(host: str, port: int, log_level: str) -> list[str]:
+    spec = importlib.util.find_spec("prefect")  # finds the package without importing it
+    if spec is None or spec.origin is None:
+        raise RuntimeError("Prefect is not installed")
+    return [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent), "--factory",
+            "prefect.server.api.server:create_app", "--host", host, "--port", str(port), "--log-level", log_level,
+            "--lifespan", "on"]
+
+
+def start_temporary_server() -> str:
+    """Start Prefect's API server for this process's runs (as Prefect's ``SubprocessASGIServer`` runs it: no UI,
+    this environment, a free port on loopback); returns its API URL."""
+    global _temporary, _starting
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+    env.pop("PREFECT_API_URL", None)
+    _temporary = _starting = subprocess.Popen(_uvicorn("127.0.0.1", port, "error"), env=env,
+                                              stdin=subprocess.DEVNULL)
+    atexit.register(stop_temporary_server)
+    return f"http://127.0.0.1:{port}/api"
+
+
+def temporary_server_running() -> bool:
+    return _temporary is not None and _temporary.poll() is None
+
+
+def wait_for_api_server(timeout_s: float | None = None) -> None:
+    """Wait until the server this process started answers (nothing to do without one)."""
+    if _starting is None:
+        return
+    timeout_s = timeout_s or float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS")
+                                   or SERVER_START_TIMEOUT_S)
+    url = os.environ["PREFECT_API_URL"]
+    deadline = time.monotonic() + timeout_s
+    while not _healthy(url, 2.0):
+        if _starting.poll() is not None:
+            raise RuntimeError(f"Prefect's server exited with code {_starting.returncode} (another on its port?)")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Prefect's server did not answer within {timeout_s:.0f} s")
+        time.sleep(0.05)
+
+
+def stop_temporary_server() -> None:
+    global _temporary
+    process, _temporary = _temporary, None
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _healthy(api_url: str, timeout_s: float) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout_s) as answer:  # noqa: S310 - loopback
+            return answer.status == 200
+    except (OSError, ValueError):
+        return False

@@ -11,6 +11,8 @@ from prefect.client.orchestration import get_client
 from prefect.settings import get_current_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from flows.environment import temporary_server_running, wait_for_api_server
+
 FINAL_TASK_STATES = ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]
 HISTORY_WAIT_S = 15.0
 
@@ -21,7 +23,9 @@ def thread_runner(workers: int) -> TaskRunner[Any]:
 
 
 def uses_ephemeral_api() -> bool:
-    return not get_current_settings().api.url
+    """A server that stops when this process ends: Prefect's ephemeral one, or the temporary one of
+    ``flows.environment.choose_api_server``."""
+    return not get_current_settings().api.url or temporary_server_running()
 
 
 def wait_for_task_history(flow_run_id: Any, task_runs: int, timeout_s: float = HISTORY_WAIT_S) -> bool:
@@ -44,6 +48,7 @@ def wait_for_task_history(flow_run_id: Any, task_runs: int, timeout_s: float = H
 
 def run_recorded(configured_flow: Any, task_runs_of: Callable[[Any], int], **parameters: Any) -> Any:
     """Run a flow and return its result; with the ephemeral API, only once its history is complete."""
+    wait_for_api_server()  # a temporary server started before Prefect was imported
     state = configured_flow(**parameters, return_state=True)
     result = state.result()
     if uses_ephemeral_api() and not wait_for_task_history(state.state_details.flow_run_id, task_runs_of(result)):

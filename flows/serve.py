@@ -21,6 +21,7 @@ from typing import Any
 from prefect import serve
 
 from flows.batch import batch_flow, make_task_runner
+from flows.environment import temporary_server_running
 from flows.branch_upload import branch_upload_flow
 from flows.reprocess import reprocess_flow
 from schemas.errors import ConfigurationError
@@ -44,7 +45,7 @@ def deployments() -> list[Any]:
 
 def serve_all(limit: int | None = None) -> None:
     """Serve the deployments until interrupted (at most ``limit`` concurrent runs)."""
-    if not os.environ.get("PREFECT_API_URL"):
+    if not os.environ.get("PREFECT_API_URL") or temporary_server_running():  # not the one `hoso run` starts
         raise ConfigurationError("hoso serve-flows needs a Prefect server: run `prefect server start` and set "
                                  "PREFECT_API_URL=http://127.0.0.1:4200/api (the ephemeral server cannot schedule runs)")
     serve(*deployments(), limit=limit or max(2, default_cores()))

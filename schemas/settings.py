@@ -31,6 +31,7 @@ _URL_PASSWORD = re.compile(r"^(?P<head>[^:/]+://[^:/@]*):(?P<password>[^@]*)@(?P
 StoreKind = Literal["local", "s3"]
 OcrMode = Literal["api", "cli"]
 UploadRunner = Literal["flow", "direct"]
+PrefectStart = Literal["early", "prefect", "keep"]
 
 
 def _shown(default: str) -> dict[str, Any]:
@@ -69,6 +70,12 @@ class Settings(BaseSettings):
                          json_schema_extra=_shown("`api` (in process)"))
 
     # flows
+    prefect_temporary_server: PrefectStart = Field("early", description="how `hoso run` starts Prefect's temporary "
+                                                   "server when none is running (`PREFECT_API_URL`, or one answering "
+                                                   "on Prefect's configured address): `early`, in a child process "
+                                                   "while the command loads; `prefect`, Prefect's own ephemeral "
+                                                   "mode; `keep`, a lasting server with Prefect's UI on that "
+                                                   "address, which later runs find running")
     dask_address: str | None = Field(None, description="a Dask scheduler (`tcp://host:8786`) on which the batch "
                                      "deployment of `hoso serve-flows` runs its tasks")
 
@@ -82,6 +89,10 @@ class Settings(BaseSettings):
                                         "start-up; `direct`: the use case in a worker thread")
     upload_concurrency: int = Field(1, description="uploads processed at once per worker process (OCR is CPU "
                                     "bound; below 1 counts as 1)")
+    upload_processes: int | None = Field(None, ge=0, description="upload worker processes (per API worker): "
+                                         "uploads from several counters are read at once, first come first "
+                                         "served; `0`: in the API process, `HOSO_UPLOAD_CONCURRENCY` at a time",
+                                         json_schema_extra=_shown("one per CPU core"))
     key_cache_seconds: float = Field(2.0, ge=0, description="how long a verified API key is trusted without a "
                                      "database look-up (a revoked key stops working within this time)",
                                      json_schema_extra=_shown("`2`"))
@@ -219,7 +230,7 @@ _PERIOD = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5
 
 def parse_working_hours(text: str) -> tuple[tuple[int, int], ...]:
     """``08:00-12:00,13:00-17:00`` → ((480, 720), (780, 1020)): ordered, not overlapping, not empty."""
-    periods = []
+    periods: list[tuple[int, int]] = []
     for part in text.split(","):
         found = _PERIOD.match(part.strip())
         if found is None:
@@ -306,7 +317,8 @@ def effective_settings(settings: Settings) -> list[tuple[str, str]]:
 # README's table names every variable that changes what hoso does: (name, default, meaning).
 OTHER_VARIABLES: tuple[tuple[str, str, str], ...] = (
     ("TESSDATA_PREFIX", "where `tesseract --list-langs` looks", "the folder holding `vie.traineddata`"),
-    ("PREFECT_API_URL", "(unset: a temporary local Prefect server per run)",
+    ("PREFECT_API_URL", "(unset: `hoso run` uses a Prefect server answering on `PREFECT_SERVER_API_HOST`:"
+     "`PREFECT_SERVER_API_PORT`, 127.0.0.1:4200 by default, else a temporary one per run)",
      "a Prefect server: needed by `hoso serve-flows`, shared run history"),
     ("SSL_CERT_FILE", "certifi's bundle", "CA certificates trusted for an `https` object store"),
     ("HOSO_REPO_DIR", "", "this repository's folder on a Prefect worker (`prefect.yaml`'s pull step; read by Prefect)"),

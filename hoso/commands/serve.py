@@ -13,6 +13,7 @@ from records.db import open_database
 from schemas.errors import ExitCode
 from schemas.settings import Settings, load_settings
 from service.config import audit_secret
+from service.metrics import multiprocess_dir
 from service.server import run
 
 
@@ -22,7 +23,8 @@ def run_serve(args: argparse.Namespace) -> ExitCode:
     open_database(settings.resolved_database_url).close()
     audit_secret(settings)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # know-how: Tesseract's OpenMP threads thrash on 2 cores
-    with _shared_prefect_api(settings, args.workers):
+    # metrics timed in the workers (uploads) are summed across them (service/metrics.py)
+    with _shared_prefect_api(settings, args.workers), multiprocess_dir(args.workers):
         run(args.host, args.port, args.workers, args.log_level, _log_config(args.log_level))
     return ExitCode.ok
 
