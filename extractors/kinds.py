@@ -106,7 +106,7 @@ def _name_words(value: str) -> list[tuple[str, bool]]:
     """A name's words, each with whether it was repaired: letters foreign to Vietnamese dropped
     ("NÑGÔ" → "NGÔ") and run-together syllables split where both halves are common name parts
     ("LÊHOÀNG" → "LÊ", "HOÀNG")."""
-    words = []
+    words: list[tuple[str, bool]] = []
     for word in value.split():
         cleaned = "".join(ch for ch in word if _vietnamese_letter(ch))
         if not _known_name_part(cleaned):
@@ -135,7 +135,7 @@ def _without_stray_tail(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]
 
 def _vietnamese_letter(character: str) -> bool:
     """A letter of the Vietnamese alphabet: marks sit on vowels only (Ñ, Ç, Ø are foreign)."""
-    base, *marks = unicodedata.normalize("NFD", character.lower())
+    base, *marks = list(unicodedata.normalize("NFD", character.lower()))
     if base == "đ":
         return not marks
     return base in _VOWELS or (base in _CONSONANTS and not marks)
@@ -424,7 +424,7 @@ def read_address(raw: str) -> Reading:
     if not text:
         return Reading(None, problems=["address: empty"])
     resolved = resolve_address(text)
-    extra = {"province": resolved.province, "ward": resolved.ward}
+    extra: dict[str, object] = {"province": resolved.province, "ward": resolved.ward}
     if resolved.province is None:
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
     return Reading(text, 1.0, [], extra)

@@ -13,6 +13,7 @@ re-extraction from stored words gives the same answer without the image.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 import cv2
 import numpy as np
@@ -44,8 +45,7 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
         page, bbox = by_number[field.page], field.bbox
         if len(lines_within(page, bbox)) != 1:
             continue  # a value that wrapped: one line's reading cannot confirm it
-        text = page_reading(page, f"line:{','.join(map(str, bbox))}", images,
-                            lambda image, page=page, bbox=bbox: read_line(image, bbox, page.dpi))
+        text = page_reading(page, f"line:{','.join(map(str, bbox))}", images, partial(_read_line_of, page, bbox))
         if text is None:
             continue
         again = READERS[field_spec.kind](text).value
@@ -53,6 +53,10 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
             field.note = CORROBORATED
         elif field.note is None:
             field.note = "a second reading differs"
+
+
+def _read_line_of(page: Page, bbox: BBox, image: np.ndarray) -> str:
+    return read_line(image, bbox, page.dpi)
 
 
 def lines_within(page: Page, bbox: BBox) -> set[int]:

@@ -24,6 +24,7 @@ from typing import Any
 from collections.abc import Iterable
 
 import cv2
+import numpy as np
 
 from extractors.registry import extract_documents
 from schemas import UNKNOWN_TYPE, Document, ExtractionResult, Page
@@ -190,8 +191,11 @@ def result_for(path: Path, cache: Path | None) -> ExtractionResult:
         (key / "result.json").write_text(processed.result.model_dump_json(exclude={"documents"}), encoding="utf-8")
         return processed.result
     result = ExtractionResult.model_validate_json((key / "result.json").read_text(encoding="utf-8"))
-    images = {page.number: cv2.imread(str(key / f"page-{page.number}.png"), cv2.IMREAD_UNCHANGED)
-              for page in result.pages if (key / f"page-{page.number}.png").exists()}
+    images: dict[int, np.ndarray] = {}
+    for page in result.pages:
+        image = cv2.imread(str(key / f"page-{page.number}.png"), cv2.IMREAD_UNCHANGED)
+        if image is not None:
+            images[page.number] = image
     result.documents = extract_documents(result.pages, images) if result.pages else []
     return result
 

@@ -102,7 +102,7 @@ def _read_run(run: str) -> tuple[str, float, bool] | None:
         read = [_digits(p) for p in parts]
         if any(r is None for r in read):
             continue
-        penalty += 0.5 * sum(r[1] for r in read)  # type: ignore[index]
+        penalty += 0.5 * sum(r[1] for r in read)  # type: ignore[index,misc]
         d, m, y = (int(r[0]) for r in read)  # type: ignore[index]
         iso = _valid(d, m, y)
         if iso is None or penalty > MAX_PENALTY:
@@ -284,6 +284,7 @@ def respell_date_words(text: str) -> str:
     for index, word in enumerate(words):
         previous = out[-1] if out else ""
         form = fold(word)
+        spelled: str | None
         if form == "muoi":
             spelled = "mươi" if previous in _DIGIT_WORDS[2:] else "mười"
         elif form == "mot":

@@ -200,7 +200,7 @@ def _read(l1: str, l2: str, l3: str) -> MrzReading | None:
     return MrzReading(
         lines=(line1, line2, name_field), document_code=line1[0:2], issuing_state=line1[2:5],
         document_number=doc_number, id_number=id_number, birth_date=birth_date,
-        sex=sex, expiry_date=expiry_date, no_expiry=no_expiry,
+        sex=sex, expiry_date=expiry_date, no_expiry=no_expiry,  # type: ignore[arg-type]  # "Nam"/"Nữ" or None
         nationality=nationality, surname=surname.strip("<").replace("<", " "),
         given_names=" ".join(p for p in given.split("<") if p),
         checks={"document_number": doc_ok, "birth_date": birth_ok, "expiry_date": expiry_ok,

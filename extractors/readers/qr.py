@@ -90,7 +90,7 @@ Found = tuple[str, tuple[float, float, float, float] | None]  # the payload and 
 
 def _zxing(image: np.ndarray) -> Found | None:
     try:
-        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     except Exception:  # noqa: BLE001 - a decoder failure is just "not found"
         return None
     for barcode in found:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from records.models import Base
 
@@ -15,6 +15,8 @@ def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # e.g. `alembic -x url=... upgrade head` by hand
         url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise RuntimeError("no database URL: pass -x url=…")
         engine = create_engine(url)
         with engine.begin() as own_connection:
             _run(own_connection)
@@ -23,7 +25,7 @@ def run_migrations() -> None:
     _run(connection)
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
