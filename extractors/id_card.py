@@ -99,7 +99,6 @@ def regroup(groups: list[list[Page]], images: Mapping[int, np.ndarray]) -> list[
 
 
 ID_DIGITS = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
-MRZ_ID = re.compile(r"IDVNM[0-9]{10}([0-9]{12})")
 
 
 def side_facts(page: Page, spec: TypeSpec, images: Mapping[int, np.ndarray]) -> SideFacts:
@@ -117,8 +116,7 @@ def side_facts(page: Page, spec: TypeSpec, images: Mapping[int, np.ndarray]) -> 
         mrz = parse_mrz(band) if band else None
         if mrz is not None and mrz.valid and mrz.id_number and mrz.checks.get("id_number", mrz.checks.get("composite")):
             machine.add(mrz.id_number)
-    text = page.text.replace(" ", "")
-    printed = set(ID_DIGITS.findall(page.text)) | set(MRZ_ID.findall(text))
+    printed = set(ID_DIGITS.findall(page.text))  # a number standing alone: the front's (an MRZ line's are run together)
     centre = None
     if page.region is not None and page.source_page is not None:
         xs, ys = [x for x, _ in page.region], [y for _, y in page.region]
@@ -149,17 +147,19 @@ def pair_score(front: SideFacts, back: SideFacts) -> float | None:
 
 def _id_agreement(front: SideFacts, back: SideFacts) -> float | None:
     """10 when the sides' id numbers are the same (give or take a misread digit), 0 when nothing is
-    known, None when they are different numbers: checked numbers that differ, or printed ones far apart."""
+    known, None when they are different numbers: checked ones (QR, MRZ) that differ, or a checked one and
+    a printed one far apart (OCR of a printed number does not miss half its digits)."""
     ids_front, ids_back = front.machine_ids | front.printed_ids, back.machine_ids | back.printed_ids
     if not ids_front or not ids_back:
         return 0.0
-    nearest = min(_digits_apart(a, b) for a in ids_front for b in ids_back)
-    if nearest <= 1:
+    if min(_digits_apart(a, b) for a in ids_front for b in ids_back) <= 1:
         return 10.0
-    both_checked = bool(front.machine_ids and back.machine_ids)
-    if both_checked and min(_digits_apart(a, b) for a in front.machine_ids for b in back.machine_ids) > 0:
+    if front.machine_ids and back.machine_ids:
+        return None  # both checked, and not the same number
+    checked, printed = (front.machine_ids, back.printed_ids) if front.machine_ids else (back.machine_ids, front.printed_ids)
+    if checked and printed and min(_digits_apart(a, b) for a in checked for b in printed) >= 5:
         return None
-    return None if nearest >= 5 else 0.0
+    return 0.0
 
 
 def _digits_apart(a: str, b: str) -> int:
@@ -514,6 +514,7 @@ def _squeezed(text: str) -> str:
 
 PRINTED_SIMILARITY = 80  # rapidfuzz ratio of the print (spaces and marks aside) to the value's printed form
 EXACTLY = 97
+NEXT_WORD_SIMILARITY = 70  # a word carries a value on when it reads like the value's next letters
 MAX_SKIPPED = 8  # words of another column between a value's words in reading order (a card's photo side)
 
 
@@ -547,7 +548,8 @@ def find_printed(pages: list[Page], printed: str) -> tuple[int, BBox] | None:
     """Where ``printed`` is on the pages: the run of words, in reading order, that reads most like it.
 
     A run may skip words that do not carry on the value (another column's words between a wrapped
-    value's lines); its box is that of the words it keeps.
+    value's lines); each word it keeps reads like the value's letters where the run has got to (a few
+    letters either way: OCR merges, splits and drops letters). Its box is that of the words it keeps.
     """
     target = _squeezed(printed)
     best: tuple[float, int, list[Word]] | None = None
@@ -555,21 +557,22 @@ def find_printed(pages: list[Page], printed: str) -> tuple[int, BBox] | None:
         words = sorted(page.words, key=lambda w: (w.line, w.bbox[0]))
         folded = [_squeezed(w.text) for w in words]
         for start in range(len(words)):
-            if not folded[start] or fuzz.ratio(folded[start], target[:len(folded[start])]) < PRINTED_SIMILARITY:
+            reach = _carries_on(folded[start], target, 0)
+            if reach is None:
                 continue  # a value's run starts with its first word
             kept, joined, skipped = [words[start]], folded[start], 0
             score = fuzz.ratio(joined, target)
             if best is None or score > best[0]:
                 best = (score, page.number, list(kept))
             for index in range(start + 1, len(words)):
-                if len(joined) >= len(target) or skipped > MAX_SKIPPED:
+                if reach >= len(target) or skipped > MAX_SKIPPED:
                     break
-                longer = joined + folded[index]
-                if not folded[index] or fuzz.ratio(longer, target[:len(longer)]) < PRINTED_SIMILARITY:
-                    skipped += 1
+                further = _carries_on(folded[index], target, reach)
+                if further is None:
+                    skipped += 1  # not the value's next word: another column's, between the value's lines
                     continue
                 kept.append(words[index])
-                joined = longer
+                joined, reach = joined + folded[index], further
                 score = fuzz.ratio(joined, target)
                 if score > best[0]:
                     best = (score, page.number, list(kept))
@@ -577,3 +580,16 @@ def find_printed(pages: list[Page], printed: str) -> tuple[int, BBox] | None:
         return None
     box = union_bbox([w.bbox for w in best[2]])
     return (best[1], box) if box is not None else None
+
+
+def _carries_on(word: str, target: str, position: int) -> int | None:
+    """Where in ``target`` a word that reads like its letters from about ``position`` ends; None if it does not."""
+    if not word:
+        return None
+    slack = 3 if position else 0
+    window_start = max(0, position - slack)
+    window = target[window_start:position + len(word) + slack]
+    found = fuzz.partial_ratio_alignment(word, window) if window else None
+    if found is None or found.score < NEXT_WORD_SIMILARITY:
+        return None
+    return window_start + found.dest_end

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from schemas import BBox, Word
+import cv2
+import numpy as np
+
+from schemas import BBox, Page, Word
 
 
 def union_bbox(boxes: Iterable[BBox]) -> BBox | None:
@@ -106,3 +109,16 @@ def split_at_gaps(line: Sequence[Word], factor: float = 2.0) -> list[list[Word]]
                 continue
         segments.append([word])
     return segments
+
+
+def to_source(page: Page, bbox: BBox) -> BBox:
+    """A box on a page's normalised image as a box on the file page it came from (``page.region``:
+    the image's corners there); the box that holds the mapped corners, in whole pixels."""
+    if page.region is None:
+        return bbox
+    corners = np.float32([[0, 0], [page.width, 0], [page.width, page.height], [0, page.height]])
+    matrix = cv2.getPerspectiveTransform(corners, np.float32(page.region))
+    x0, y0, x1, y1 = bbox
+    points = cv2.perspectiveTransform(np.float32([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]]), matrix)[0]
+    return (int(np.floor(points[:, 0].min())), int(np.floor(points[:, 1].min())),
+            int(np.ceil(points[:, 0].max())), int(np.ceil(points[:, 1].max())))

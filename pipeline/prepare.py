@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+import zxingcpp
 
 ANALYSIS_SIDE = 1000  # px: the long side of the copy every decision is made on
 CARD_LONG_MM = 85.6
@@ -39,43 +40,135 @@ class PreparedPage:
     scale: float = 1.0  # resize applied after cropping
     flattened: bool = False  # uneven light was divided out, or dotted leaders erased
     quality: list[str] = field(default_factory=list)
+    transform: np.ndarray | None = field(default=None, repr=False)  # 3 × 3: source page pixels → ``image`` pixels
+    codes: list[tuple[int, int, int, int]] = field(default_factory=list)  # QR codes on a card: not for Tesseract
+
+    @property
+    def ocr_image(self) -> np.ndarray:
+        """The image Tesseract reads: ``image`` with its QR codes whitened (read as letters, a code's
+        modules end up at the start of the values beside it; the code itself is decoded from ``image``)."""
+        if not self.codes:
+            return self.image
+        blank = self.image.copy()
+        for x0, y0, x1, y1 in self.codes:
+            blank[max(0, y0):y1, max(0, x0):x1] = 255
+        return blank
 
     @property
     def unchanged(self) -> bool:
         """True when the page was good as it came: the original pixels are what OCR should read."""
         return not (self.rotation or abs(self.skew) >= SKEW_TOLERANCE or self.cropped or self.flattened or self.scale != 1.0)
 
+    @property
+    def region(self) -> np.ndarray | None:
+        """Where this image lies on the source page: its corners (top-left, top-right, bottom-right,
+        bottom-left of ``image``) in the source page's pixels, 4 × 2. None when the image is the page's
+        own geometry (nothing cropped, turned or resized)."""
+        if self.transform is None or (not self.cropped and not self.rotation and abs(self.skew) < SKEW_TOLERANCE
+                                      and self.scale == 1.0):
+            return None
+        height, width = self.image.shape[:2]
+        corners = np.float64([[0, 0, 1], [width, 0, 1], [width, height, 1], [0, height, 1]])
+        mapped = corners @ np.linalg.inv(self.transform).T
+        return mapped[:, :2] / mapped[:, 2:3]
+
 
 def prepare_page(pixels: np.ndarray, dpi: int | None = None) -> PreparedPage:
-    """Crop, turn, straighten, even out and size one page image.
+    """The first document of a page image prepared for OCR (``prepare_regions`` gives every one)."""
+    return prepare_regions(pixels, dpi)[0]
+
+
+def prepare_regions(pixels: np.ndarray, dpi: int | None = None) -> list[PreparedPage]:
+    """Crop, turn, straighten, even out and size every document on one page image.
+
+    A page holding several card sides (side by side, stacked, turned, two citizens' cards, on a scanned
+    or photographed sheet) gives one prepared image per side, in reading order, each turned upright on
+    its own; any other page gives one image (the document's quadrilateral warped flat, or the page).
 
     Args:
         pixels: BGR or grayscale uint8 image as loaded.
         dpi: the page's resolution when known (scans, PDF pages): lets a card be recognised by its
             physical size where its outline does not show.
     Returns:
-        The prepared grayscale page and the transformations applied.
+        The prepared grayscale images and the transformations applied, with each one's ``transform``
+        from the page's pixels (so that a box on it can be found on the page).
     """
     small, factor = shrink(pixels)  # one analysis copy serves quality, crop, orientation and size
     small_gray = to_gray(small)
     quality = assess_quality(small_gray, colour=pixels.ndim == 3)
-    quads = find_document_quads(small, factor, dpi)
+    quads = find_documents(small, factor, dpi)
     gray = to_gray(pixels)
-    if quads:
-        gray = warp_documents(gray, quads)
-        small_gray, factor = shrink(gray)
+    if not quads:
+        return [_prepare(gray, small_gray, factor, np.eye(3), None, quality)]
+    prepared = []
+    for quad in reading_order(quads):
+        warped, matrix = warp_quad(gray, quad.corners, quad.kind, with_matrix=True)
+        warped_small, warped_factor = shrink(warped)
+        prepared.append(_prepare(warped, warped_small, warped_factor, matrix, quad.kind, list(quality)))
+    return prepared
+
+
+def prepare_quad(pixels: np.ndarray, corners: np.ndarray, kind: str = "card") -> PreparedPage:
+    """One document of a page, given its quadrilateral (source pixels), prepared for OCR on its own."""
+    warped, matrix = warp_quad(to_gray(pixels), corners.astype(np.float32), kind, with_matrix=True)
+    small, factor = shrink(warped)
+    return _prepare(warped, small, factor, matrix, kind, [])
+
+
+def looks_like_card_sheet(boxes: list[tuple[int, int, int, int]], width: int, height: int, dpi: int) -> bool:
+    """Whether a born-digital page's words (boxes in page pixels at ``dpi``) lie in two or more card-sized
+    blocks, as the words of card sides laid on a sheet do (a cheap test before the page is rendered:
+    ``card_sheet_regions``). Words leave a card's pictures out, so their blocks may be smaller and squarer."""
+    factor = min(1.0, ANALYSIS_SIDE / max(width, height, 1))
+    ink = np.zeros((max(1, int(height * factor)), max(1, int(width * factor))), np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        ink[int(y0 * factor): max(int(y0 * factor) + 1, int(y1 * factor)),
+            int(x0 * factor): max(int(x0 * factor) + 1, int(x1 * factor))] = 1
+    return len(cards_by_print(None, dpi / 25.4 * factor, ink, skew=0.0, extent=(0.4, 0.4), aspect=(0.8, 2.6))) >= 2
+
+
+def card_sheet_regions(pixels: np.ndarray, dpi: int | None) -> list[np.ndarray]:
+    """The card sides on a page image (each a quadrilateral in its pixels), in reading order; empty
+    unless there are at least two."""
+    small, factor = shrink(pixels)
+    quads = [quad for quad in find_documents(small, factor, dpi) if quad.kind == "card"]
+    return [quad.corners for quad in reading_order(quads)] if len(quads) >= 2 else []
+
+
+def _prepare(gray: np.ndarray, small_gray: np.ndarray, factor: float, transform: np.ndarray, kind: str | None,
+             quality: list[str]) -> PreparedPage:
+    """Turn, straighten, even out and size one document image (``gray``, warped when ``kind`` is given)."""
+    cropped = kind is not None
     boxes = glyph_boxes(small_gray)
     rotation, skew = orientation_from_glyphs(boxes, small_gray.shape[0])
-    gray = rotate_page(gray, rotation, skew)
-    flat = flatten_illumination(gray)
+    transform = _rotation_matrix(gray.shape[:2], rotation, skew) @ transform
+    turned = rotate_page(gray, rotation, skew)
+    flat = flatten_illumination(turned)
     char_height = glyph_height(boxes, rotation) / factor
     cleaned, dusty = erase_dotted_leaders(flat, char_height)
-    kind = "card" if len(quads) == 2 else page_kind(cleaned.shape[1], cleaned.shape[0])
+    kind = "card" if kind == "card" else page_kind(cleaned.shape[1], cleaned.shape[0])
     sized, scale = normalise_text_size(cleaned, char_height, text_size_target(char_height, dusty and kind == "sheet"))
+    transform = np.diag([scale, scale, 1.0]) @ transform
     return PreparedPage(
-        image=sized, rotation=rotation, skew=skew, cropped=bool(quads), scale=scale,
-        flattened=cleaned is not gray, kind=kind, quality=quality,
+        image=sized, rotation=rotation, skew=skew, cropped=cropped, scale=scale,
+        flattened=cleaned is not turned, kind=kind, quality=quality, transform=transform,
+        codes=qr_code_boxes(sized) if kind == "card" else [],
     )
+
+
+def qr_code_boxes(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Where QR codes are on an image (decodable ones, a few pixels of margin around), found in a few ms."""
+    try:
+        found = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)
+    except Exception:  # noqa: BLE001 - a decoder failure is just "none found"
+        return []
+    boxes = []
+    for code in found:
+        corners = [code.position.top_left, code.position.top_right, code.position.bottom_right, code.position.bottom_left]
+        xs, ys = [c.x for c in corners], [c.y for c in corners]
+        margin = int(0.06 * (max(xs) - min(xs)))
+        boxes.append((min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin))
+    return boxes
 
 
 def to_gray(pixels: np.ndarray) -> np.ndarray:
@@ -151,18 +244,32 @@ class DocumentQuad:
 def find_document_quads(small: np.ndarray, factor: float, dpi: int | None = None) -> list[DocumentQuad]:
     """Documents lying on a distinct background, in full-resolution pixels.
 
-    ``small`` is the analysis copy, ``factor`` its scale. Gives one sheet or card,
-    or the two sides of a card scanned side by side on one page; nothing when the
-    document fills the frame (a scan) or no quadrilateral stands out.
+    ``small`` is the analysis copy, ``factor`` its scale. Gives one sheet or card, or the card sides
+    lying on one page (up to ``MAX_CARD_SIDES``: a card's two sides, two citizens' cards); nothing when
+    the document fills the frame (a scan) or no quadrilateral stands out. With the page's resolution,
+    card sides whose outline does not stand out (a photocopy) are found by their print and size.
     """
     gray = to_gray(small)
+    found, pale_cards = _outlines(small, gray, factor)
+    if dpi is None or any(quad.kind != "card" for quad in found):
+        return found
+    return _cards_on_scan(gray, factor, dpi / 25.4 * factor, found, pale_cards)
+
+
+MAX_CARD_SIDES = 6  # card sides looked for on one page: two citizens' cards, both sides, and some slack
+
+
+def _outlines(small: np.ndarray, gray: np.ndarray, factor: float) -> tuple[list[DocumentQuad], list[np.ndarray]]:
+    """Quadrilateral outlines: documents standing out from their background (one sheet, or card sides),
+    and card-shaped outlines that do not stand out in colour (in the analysis copy's pixels)."""
     edges = cv2.Canny(cv2.GaussianBlur(gray, (5, 5), 0), 40, 120)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     image_area = gray.shape[0] * gray.shape[1]
     found: list[DocumentQuad] = []
     pale_cards: list[np.ndarray] = []  # card outlines whose colour does not stand out from the paper
-    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:8]:
+    lab = small[..., None] if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2LAB)
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:4 + 2 * MAX_CARD_SIDES]:
         share = cv2.contourArea(contour) / image_area
         if not MIN_CARD_SHARE < share < 0.93:
             continue
@@ -170,52 +277,334 @@ def find_document_quads(small: np.ndarray, factor: float, dpi: int | None = None
         if quad is None or any(_overlaps(quad, other.corners * factor) for other in found):
             continue
         kind = document_kind(gray, quad)
-        if not _stands_out(small, quad):
+        if not _stands_out(small, quad, lab):
             if kind == "card" and not any(_overlaps(quad, other) for other in pale_cards):
                 pale_cards.append(quad)
             continue
         if share < 0.12 and kind != "card":
             continue
         found.append(DocumentQuad(order_corners(quad / factor), kind))
-        if kind != "card" or len(found) == 2:
+        if kind != "card" or len(found) == MAX_CARD_SIDES:
             break
-    if len(found) == 2 and found[1].kind != "card":
-        found = found[:1]
-    if dpi is None or len(found) == 2 or any(quad.kind != "card" for quad in found):
+    if len(found) > 1 and found[-1].kind != "card":
+        found = found[:-1]  # card sides first, then something larger that is no card: the sides are the documents
+    return found, pale_cards
+
+
+def _cards_on_scan(gray: np.ndarray, factor: float, px_per_mm: float, found: list[DocumentQuad],
+                   pale_cards: list[np.ndarray], scales: tuple[float, ...] | None = None) -> list[DocumentQuad]:
+    """Card sides on a page of known resolution (``px_per_mm`` in the analysis copy ``gray``): the
+    outlines found when they hold nearly all the page's print, else the sides found by their print
+    (``cards_by_print``), else what the outlines and pale outlines of a card's size give."""
+    ink = ink_mask(gray)
+    total = int(np.count_nonzero(ink))
+    outlined = [quad.corners * factor for quad in found]
+    if outlined and total and _ink_inside(ink, outlined) >= CARD_PRINT_SHARE * total:
         return found
-    boxes = None  # the page's glyphs, measured once and only when a pale card is in question
-    if not found and not pale_cards:  # no outline at all: look for cards by their print
-        boxes = glyph_boxes(gray)
-        pale_cards = _card_print_clusters(gray, boxes)
-    card_px = CARD_LONG_MM / 25.4 * dpi * factor  # a card's long side at this resolution
+    # by print only where paper fills the frame (a scan, a flattened sheet), not on a photo's desk, and
+    # where the page could hold two sides (a scan of one card is that card)
+    room = max(gray.shape) >= 1.8 * CARD_LONG_MM * px_per_mm or min(gray.shape) >= 1.8 * CARD_SHORT_MM * px_per_mm
+    by_print = cards_by_print(gray, px_per_mm, ink, scales) if room and (not outlined or _paper_border(gray)) else []
+    if by_print:
+        return [DocumentQuad(order_corners(quad / factor), "card") for quad in by_print]
+    if len(found) >= 2:
+        return found
+    card_px = CARD_LONG_MM * px_per_mm  # a card's long side at this resolution
     pale_cards = [quad for quad in pale_cards if 0.8 < max(quad_size(order_corners(quad))) / card_px < 1.25]
     if not pale_cards:
         return found
-    return _with_pale_cards(glyph_boxes(gray) if boxes is None else boxes, factor, found, pale_cards)
+    return _with_pale_cards(glyph_boxes(gray), factor, found, pale_cards)
 
 
-def _card_print_clusters(gray: np.ndarray, boxes: np.ndarray) -> list[np.ndarray]:
-    """Card-shaped clusters of print (``boxes``, the page's glyphs), for cards whose outline a photocopy
-    has faded: the glyphs merged into blocks, each block's rotated rectangle widened to a card's proportions."""
-    mask = np.zeros(gray.shape, np.uint8)
-    for x, y, w, h in boxes:
-        mask[y: y + h, x: x + w] = 255
-    reach = max(9, int(0.045 * max(gray.shape)))  # bridges a card's inner gaps, not the gap between two cards
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((reach, reach), np.uint8))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    image_area = gray.shape[0] * gray.shape[1]
-    cards = []
-    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:4]:
-        (cx, cy), (w, h), angle = cv2.minAreaRect(contour)
-        long_side, short_side = max(w, h), min(w, h)
-        if not 1.2 < long_side / max(1.0, short_side) < 2.0 or not MIN_CARD_SHARE < w * h / image_area < 0.35:
-            continue
-        long_side = max(long_side, short_side * CARD_ASPECT) * 1.06  # the card's margins around its print
-        size = (long_side, long_side / CARD_ASPECT) if w >= h else (long_side / CARD_ASPECT, long_side)
-        quad = cv2.boxPoints(((cx, cy), size, angle)).astype(np.float32)
-        if document_kind(gray, quad) == "card":
-            cards.append(quad)
-    return cards
+def _paper_border(gray: np.ndarray) -> bool:
+    """Paper runs along the frame's edges: the page is a scan of a sheet (or the sheet fills the photo)."""
+    band = max(2, int(0.02 * min(gray.shape)))
+    edges = np.concatenate([gray[:band].ravel(), gray[-band:].ravel(), gray[:, :band].ravel(), gray[:, -band:].ravel()])
+    paper = float(np.percentile(gray, 95))
+    return paper >= 150 and float(np.mean(edges >= paper - 40)) >= 0.6
+
+
+def _ink_inside(ink: np.ndarray, quads: list[np.ndarray]) -> int:
+    mask = np.zeros(ink.shape, np.uint8)
+    for quad in quads:
+        cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 1)
+    return int(np.count_nonzero(ink & mask))
+
+
+def ink_mask(gray: np.ndarray) -> np.ndarray:
+    """Print, pictures and rules of a small page copy as 0/1: darker than their surroundings, without
+    specks, and without long strokes along the frame's edges (a scanner's lid, the paper's edge)."""
+    binary = cv2.adaptiveThreshold(gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    height, width = gray.shape
+    x, y, w, h, area = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3], stats[:, 4]
+    on_edge = (x <= 1) | (y <= 1) | (x + w >= width - 1) | (y + h >= height - 1)
+    small = area <= SPECK_AREA
+    band = max(3, int(EDGE_BAND * max(height, width)))  # along the frame: a scanner's lid, the paper's edge
+    in_band = np.ones((height, width), bool)
+    in_band[band:-band, band:-band] = False
+    along_edge = np.bincount(labels[in_band], minlength=count) >= 0.8 * area  # not a card's outline run off the page
+    drop = on_edge & along_edge & (np.maximum(w, h) > 0.25 * max(height, width))
+    drop[0] = True
+    keep = (~drop & ~small).astype(np.uint8)
+    ink = keep[labels]
+    # a speck-sized blob beside print is a diacritic or a full stop; alone, it is dust
+    near_print = cv2.dilate(ink, np.ones((7, 7), np.uint8))
+    specks = (~drop & small).astype(np.uint8)[labels]
+    return ink | (specks & near_print)
+
+
+SPECK_AREA = 4  # px of the ~1,000 px analysis copy
+EDGE_BAND = 0.03  # of the frame's long side
+
+
+CARD_SHORT_MM = 54.0
+CARD_FIT = 1.12  # a side's print fits its card with this slack (a tilt, a resolution a little off)
+MIN_CARD_GAP_MM = 1.5  # blank between two card sides on a sheet
+
+
+def cards_by_print(gray: np.ndarray | None, px_per_mm: float, ink: np.ndarray | None = None,
+                   scales: tuple[float, ...] | None = None, skew: float | None = None,
+                   extent: tuple[float, float] | None = None, aspect: tuple[float, float] | None = None
+                   ) -> list[np.ndarray]:
+    """Card sides on a sheet found by their print alone, for photocopies that lost the cards' tint and outline.
+
+    The print (``ink_mask``), straightened by the page's skew, is cut recursively along blank bands
+    into the fewest blocks that each fit a card (85.6 × 54 mm at ``px_per_mm``, either way round), as
+    sides laid side by side, stacked, turned or in a grid are. A card's own blank bands (the gap above a
+    2024 card's MRZ) are not cut: the whole card fits. Copies are often enlarged, so the card's size is
+    tried from life size up (``CARD_COPY_SCALES``); the first that explains the print as sides each as
+    large and as long as a card's print is wins (larger ones would take two stacked sides for one). Each side becomes a card-sized
+    rectangle around its print (beyond the page's edge where its print runs into it: a card a little off
+    the sheet). Nothing is returned unless the sides hold nearly all the page's print: a form's text
+    lines span the page and fit no card.
+    Returns quadrilaterals in ``gray``'s pixels. ``skew``: the page's, when known (else measured on ``gray``);
+    ``extent`` and ``aspect``: how large and how long a side's print is (``CARD_PRINT_EXTENT``, ``CARD_PRINT_ASPECT``).
+    """
+    if ink is None:
+        assert gray is not None
+        ink = ink_mask(gray)
+    total = int(np.count_nonzero(ink))
+    if total < 200 or CARD_SHORT_MM * px_per_mm < 40:
+        return []
+    if skew is None:
+        assert gray is not None
+        boxes = glyph_boxes(gray)
+        skew = orientation_from_glyphs(boxes, gray.shape[0])[1] if len(boxes) >= 20 else 0.0
+    straight, matrix = _straighten(ink, skew)
+    inked = int(np.count_nonzero(straight))
+    profiles = _Profiles(straight)
+    best: tuple[list[Box], tuple[float, float]] | None = None
+    for scale in scales or CARD_COPY_SCALES:
+        card = (CARD_LONG_MM * px_per_mm * scale, CARD_SHORT_MM * px_per_mm * scale)
+        if card[1] > min(straight.shape):
+            break
+        blocks = _card_blocks(profiles, card, px_per_mm) or []
+        sides = [block for block in blocks if _fills_a_card(straight, block, card, extent, aspect)]
+        if (sides and len(sides) <= MAX_CARD_SIDES
+                and sum(int(np.count_nonzero(straight[y0:y1, x0:x1])) for x0, y0, x1, y1 in sides)
+                >= CARD_PRINT_SHARE * inked):
+            best = sides, card
+            break
+    if best is None:
+        return []
+    valid, _ = _straighten(np.ones_like(ink), skew)
+    inverse = cv2.invertAffineTransform(matrix)
+    sides, card = best
+    return [cv2.transform(_card_rectangle(valid, side, card)[None], inverse)[0].astype(np.float32) for side in sides]
+
+
+CARD_COPY_SCALES = (1.0, 1.12, 1.25, 1.4, 1.56)  # life size, and copies enlarged up to about 160 %
+
+
+def _straighten(mask: np.ndarray, skew: float) -> tuple[np.ndarray, np.ndarray]:
+    """The mask turned clockwise by ``skew`` degrees on a canvas that holds all of it, and the 2 × 3 matrix."""
+    height, width = mask.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -skew, 1.0)
+    if abs(skew) < SKEW_TOLERANCE:
+        return mask, np.float64([[1, 0, 0], [0, 1, 0]])
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(height * sin + width * cos) + 1, int(height * cos + width * sin) + 1
+    matrix[0, 2] += new_w / 2 - width / 2
+    matrix[1, 2] += new_h / 2 - height / 2
+    return cv2.warpAffine(mask, matrix, (new_w, new_h), flags=cv2.INTER_NEAREST), matrix
+
+
+Box = tuple[int, int, int, int]
+
+
+def _card_blocks(profiles: _Profiles, card: tuple[float, float], px_per_mm: float) -> list[Box] | None:
+    """The fewest blocks of print, cut along blank bands, that each fit a card (see ``cards_by_print``).
+
+    A block too small to be a card side counts by the share of the print it holds: dust, a streak or
+    a caption cut off a side cost next to nothing, a piece of a card nearly as much as a card.
+    """
+    min_gap = max(2, int(round(MIN_CARD_GAP_MM * px_per_mm)))
+    long_side, short_side = card[0] * CARD_FIT, card[1] * CARD_FIT
+    memo: dict[Box, list[Box] | None] = {}
+    total = max(1, profiles.count(profiles.whole))
+    budget = [MAX_SPLITS]  # boxes looked at: a page of scattered print is no sheet of cards
+
+    def cost(blocks: list[Box]) -> float:
+        return sum(1.0 if _card_sized(block, card) else min(1.0, PIECE_WEIGHT * profiles.count(block) / total)
+                   for block in blocks)
+
+    def fits(box: Box) -> bool:
+        w, h = box[2] - box[0], box[3] - box[1]
+        return (w <= long_side and h <= short_side) or (w <= short_side and h <= long_side)
+
+    def split(box: Box, depth: int) -> list[Box] | None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        box = profiles.tighten(box)
+        if box[2] <= box[0] or box[3] <= box[1]:
+            return []
+        if box in memo:
+            return memo[box]
+        if fits(box):
+            memo[box] = [box]
+            return memo[box]
+        best: list[Box] | None = None
+        if depth < MAX_CARD_SIDES:
+            for cut in profiles.blank_bands(box, min_gap):
+                parts: list[Box] = []
+                for part in cut:
+                    blocks = split(part, depth + 1)
+                    if blocks is None:
+                        break
+                    parts.extend(blocks)
+                else:
+                    if best is None or cost(parts) < cost(best):
+                        best = parts
+        memo[box] = best
+        return best
+
+    return split(profiles.whole, 0)
+
+
+class _Profiles:
+    """Ink counts of any box's rows and columns, from running sums (each box costs its height plus width);
+    tightened boxes and their cuts are kept, as every card size tried meets the same boxes."""
+
+    def __init__(self, ink: np.ndarray) -> None:
+        height, width = ink.shape
+        self.whole: Box = (0, 0, width, height)
+        self.along_rows = np.zeros((height, width + 1), np.int32)
+        np.cumsum(ink, axis=1, dtype=np.int32, out=self.along_rows[:, 1:])
+        self.along_cols = np.zeros((height + 1, width), np.int32)
+        np.cumsum(ink, axis=0, dtype=np.int32, out=self.along_cols[1:])
+        self._tight: dict[Box, Box] = {}
+        self._cuts: dict[tuple[Box, int], list[tuple[Box, Box]]] = {}
+
+    def rows(self, box: Box) -> np.ndarray:
+        x0, y0, x1, y1 = box
+        return self.along_rows[y0:y1, x1] - self.along_rows[y0:y1, x0]
+
+    def cols(self, box: Box) -> np.ndarray:
+        x0, y0, x1, y1 = box
+        return self.along_cols[y1, x0:x1] - self.along_cols[y0, x0:x1]
+
+    def count(self, box: Box) -> int:
+        return int(self.rows(box).sum())
+
+    def tighten(self, box: Box) -> Box:
+        """The box shrunk to the print inside it (rows and columns with more than a speck of ink)."""
+        if box not in self._tight:
+            self._tight[box] = self._tighten(box)
+        return self._tight[box]
+
+    def _tighten(self, box: Box) -> Box:
+        x0, y0, x1, y1 = box
+        rows = np.flatnonzero(self.rows(box) > _blank_level(x1 - x0))
+        cols = np.flatnonzero(self.cols(box) > _blank_level(y1 - y0))
+        if not len(rows) or not len(cols):
+            return (x0, y0, x0, y0)
+        return (x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1)
+
+    def blank_bands(self, box: Box, min_gap: int) -> list[tuple[Box, Box]]:
+        """Ways to cut the box in two along a blank band (the widest bands first, of both directions)."""
+        if (box, min_gap) not in self._cuts:
+            self._cuts[box, min_gap] = self._blank_bands(box, min_gap)
+        return self._cuts[box, min_gap]
+
+    def _blank_bands(self, box: Box, min_gap: int, most: int = 3) -> list[tuple[Box, Box]]:
+        x0, y0, x1, y1 = box
+        cuts: list[tuple[int, tuple[Box, Box]]] = []
+        for horizontal, profile, span in ((True, self.rows(box), x1 - x0), (False, self.cols(box), y1 - y0)):
+            runs = [run for run in _runs(profile <= _blank_level(span)) if run[1] - run[0] >= min_gap]
+            for start, end in sorted(runs, key=lambda run: run[0] - run[1])[:most]:
+                middle = (start + end) // 2
+                halves = (((x0, y0, x1, y0 + middle), (x0, y0 + middle, x1, y1)) if horizontal
+                          else ((x0, y0, x0 + middle, y1), (x0 + middle, y0, x1, y1)))
+                cuts.append((end - start, halves))
+        return [halves for _, halves in sorted(cuts, key=lambda cut: -cut[0])]
+
+
+MAX_SPLITS = 2000
+PIECE_WEIGHT = 20.0  # a piece holding 5 % of the page's print costs as much as a card side; dust next to nothing
+
+
+def _blank_level(span: int) -> float:
+    """Most ink a row (column) of this length holds and still counts as blank: dust, a streak crossing it."""
+    return 1 + 0.01 * span
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of the runs of True."""
+    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    changes = np.flatnonzero(np.diff(padded))
+    return [(int(a), int(b)) for a, b in zip(changes[::2], changes[1::2], strict=True)]
+
+
+def _card_sized(box: Box, card: tuple[float, float], extent: tuple[float, float] | None = None,
+                aspect: tuple[float, float] | None = None) -> bool:
+    """As large as a card side's print is (most of the card) and as long for its width: a stamp, a
+    caption, a piece of a card, or two sides stacked into a squarish block are not."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    long_side, short_side = max(w, h), min(w, h)
+    (least_long, least_short), (low, high) = extent or CARD_PRINT_EXTENT, aspect or CARD_PRINT_ASPECT
+    return (long_side >= least_long * card[0] and short_side >= least_short * card[1]
+            and low <= long_side / max(1, short_side) <= high)
+
+
+# a side's print spans 90-95 % of the card both ways; a few millimetres cut off by the sheet's edge, a
+# tilt or a caption change its extent and proportions a little (a card's are 1.585)
+CARD_PRINT_EXTENT = (0.75, 0.55)
+CARD_PRINT_ASPECT = (1.38, 2.3)
+
+
+def _fills_a_card(ink: np.ndarray, box: Box, card: tuple[float, float], extent: tuple[float, float] | None = None,
+                  aspect: tuple[float, float] | None = None) -> bool:
+    """A card side's print: card-sized and not a few scattered specks."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    return _card_sized(box, card, extent, aspect) and np.count_nonzero(ink[box[1]:box[3], box[0]:box[2]]) >= 0.02 * w * h
+
+
+def _card_rectangle(valid: np.ndarray, box: Box, card: tuple[float, float]) -> np.ndarray:
+    """A card-sized rectangle (4 × 2, straightened pixels) around a block of print: centred on it, or
+    reaching beyond the page's edge where the print runs into that edge."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    landscape = w >= h
+    card_w, card_h = (card[0], card[1]) if landscape else (card[1], card[0])
+    card_w, card_h = max(card_w * 1.03, w + 4), max(card_h * 1.03, h + 4)
+    reach = 3
+    height, width = valid.shape
+
+    def cut(xa: int, ya: int, xb: int, yb: int) -> bool:  # the page ends right beside the block here
+        xa, ya, xb, yb = max(0, xa), max(0, ya), min(width, xb), min(height, yb)
+        return xb <= xa or yb <= ya or not valid[ya:yb, xa:xb].all()
+
+    left, right = cut(x0 - reach, y0, x0, y1), cut(x1, y0, x1 + reach, y1)
+    top, bottom = cut(x0, y0 - reach, x1, y0), cut(x0, y1, x1, y1 + reach)
+    margin_x, margin_y = 0.04 * card_w, 0.04 * card_h  # from a card's edge to its print
+    cx = ((x1 + margin_x - card_w / 2) if left and not right else (x0 - margin_x + card_w / 2) if right and not left
+          else (x0 + x1) / 2)
+    cy = ((y1 + margin_y - card_h / 2) if top and not bottom else (y0 - margin_y + card_h / 2) if bottom and not top
+          else (y0 + y1) / 2)
+    return np.float32([[cx - card_w / 2, cy - card_h / 2], [cx + card_w / 2, cy - card_h / 2],
+                       [cx + card_w / 2, cy + card_h / 2], [cx - card_w / 2, cy + card_h / 2]])
 
 
 def _with_pale_cards(boxes: np.ndarray, factor: float, found: list[DocumentQuad],
@@ -224,7 +613,7 @@ def _with_pale_cards(boxes: np.ndarray, factor: float, found: list[DocumentQuad]
     they hold nearly all the page's print (``boxes``): cards scanned on an otherwise empty sheet. A
     bordered box on a form is the same shape with the same print, but the rest of the form is full of text."""
     quads = [quad.corners * factor for quad in found]
-    quads += [quad for quad in pale_cards if not any(_overlaps(quad, other) for other in quads)][: 2 - len(quads)]
+    quads += [quad for quad in pale_cards if not any(_overlaps(quad, other) for other in quads)][: MAX_CARD_SIDES - len(quads)]
     if len(quads) == len(found):
         return found
     if len(boxes) < 20:
@@ -252,14 +641,20 @@ def document_kind(gray: np.ndarray, quad: np.ndarray) -> str:
     aspect = max(width, height) / max(1.0, min(width, height))
     if not 1.25 < aspect < 1.85:
         return "other"
-    x, y, w, h = cv2.boundingRect(quad.astype(np.int32))
-    glyphs = glyph_boxes(gray[max(0, y): y + h, max(0, x): x + w])
-    print_share = float(np.median(glyphs[:, 3])) / min(width, height) if len(glyphs) >= 20 else None
+    print_share = _print_share(gray, quad)
     if print_share is not None and print_share >= CARD_PRINT:
         return "card"
     if print_share is not None and print_share <= SHEET_PRINT:
         return "a4"
     return aspect_kind(width, height)
+
+
+def _print_share(gray: np.ndarray, quad: np.ndarray) -> float | None:
+    """The median letter height inside a quadrilateral over its short side (None: too few letters)."""
+    width, height = quad_size(order_corners(quad))
+    x, y, w, h = cv2.boundingRect(quad.astype(np.int32))
+    glyphs = glyph_boxes(gray[max(0, y): y + h, max(0, x): x + w])
+    return float(np.median(glyphs[:, 3])) / min(width, height) if len(glyphs) >= 20 else None
 
 
 # median letter height over the short side: about 0.03-0.04 on a card, 0.01-0.02 on an A4 form;
@@ -283,19 +678,63 @@ def _overlaps(quad: np.ndarray, other: np.ndarray) -> bool:
     return cv2.pointPolygonTest(other.astype(np.float32), centre, False) >= 0
 
 
-def warp_documents(gray: np.ndarray, quads: list[DocumentQuad]) -> np.ndarray:
-    """One flat image: the single document, or a card's two sides stacked in reading order."""
-    if len(quads) == 1:
-        return warp_quad(gray, quads[0].corners, quads[0].kind)
-    ordered = sorted(quads, key=lambda q: (q.corners[:, 1].mean(), q.corners[:, 0].mean()))
-    sides = [warp_quad(gray, quad.corners, quad.kind) for quad in ordered]
-    width = max(side.shape[1] for side in sides)
-    gap = np.full((CARD_GAP_PX, width), 255, np.uint8)
-    padded = [cv2.copyMakeBorder(side, 0, 0, 0, width - side.shape[1], cv2.BORDER_CONSTANT, value=255) for side in sides]
-    return np.vstack([padded[0], gap, padded[1]])
+def find_documents(small: np.ndarray, factor: float, dpi: int | None = None) -> list[DocumentQuad]:
+    """Every document on a page image, in full-resolution pixels: ``find_document_quads``, and the card
+    sides lying on a sheet that was photographed on a desk (found on the sheet, flattened, at the
+    resolution an A4 sheet gives). Empty when the page is the document."""
+    quads = find_document_quads(small, factor, dpi)
+    if len(quads) == 1 and (quads[0].kind != "card" or _sheet_print(to_gray(small), quads[0].corners * factor)):
+        return _cards_on_sheet(small, factor, quads[0]) or quads
+    return quads
 
 
-CARD_GAP_PX = 60
+def _sheet_print(gray: np.ndarray, quad: np.ndarray) -> bool:
+    """A card-shaped outline whose print is too small for a card: a sheet cut off by the photo's frame."""
+    share = _print_share(gray, quad)
+    return share is not None and share < SHEET_SHAPED_LIKE_A_CARD
+
+
+# print share (see _print_share) below which a card-shaped outline is taken for a sheet the photo cut off:
+# photos of cards measure 0.023-0.037, of sheets 0.017 (on the generated sets)
+SHEET_SHAPED_LIKE_A_CARD = 0.02
+
+
+A4_LONG_MM = 297.0
+
+
+def _cards_on_sheet(small: np.ndarray, factor: float, sheet: DocumentQuad) -> list[DocumentQuad]:
+    """Card sides on a sheet photographed on a desk, in full-resolution pixels; empty when there are none."""
+    corners = (sheet.corners * factor).astype(np.float32)
+    flat, matrix = warp_quad(small, corners, "a4" if sheet.kind == "a4" else "other", with_matrix=True)
+    flat_gray = to_gray(flat)
+    px_per_mm = max(flat.shape[:2]) / A4_LONG_MM  # as if the sheet were A4 and whole: cards are then tried
+    found, pale = _outlines(flat, flat_gray, 1.0)  # a little smaller than life size too
+    cards = _cards_on_scan(flat_gray, 1.0, px_per_mm, [quad for quad in found if quad.kind == "card"], pale,
+                           scales=(0.85, *CARD_COPY_SCALES))
+    if not cards or any(quad.kind != "card" for quad in cards):
+        return []
+    inverse = np.linalg.inv(matrix)
+    back = []
+    for quad in cards:
+        points = cv2.perspectiveTransform(quad.corners[None].astype(np.float64), inverse)[0] / factor
+        back.append(DocumentQuad(order_corners(points.astype(np.float32)), "card"))
+    return back
+
+
+def reading_order(quads: list[DocumentQuad]) -> list[DocumentQuad]:
+    """Documents by rows, top to bottom, each row left to right (a row: centres within half a document's height)."""
+    if len(quads) < 2:
+        return list(quads)
+    centres = [quad.corners.mean(axis=0) for quad in quads]
+    half = 0.5 * float(np.median([min(quad_size(quad.corners)) for quad in quads]))
+    order = sorted(range(len(quads)), key=lambda i: centres[i][1])
+    rows: list[list[int]] = []
+    for index in order:
+        if rows and centres[index][1] - centres[rows[-1][0]][1] < half:
+            rows[-1].append(index)
+        else:
+            rows.append([index])
+    return [quads[i] for row in rows for i in sorted(row, key=lambda i: centres[i][0])]
 
 
 def _quadrilateral(contour: np.ndarray) -> np.ndarray | None:
@@ -311,11 +750,12 @@ def _quadrilateral(contour: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _stands_out(image: np.ndarray, quad: np.ndarray) -> bool:
+def _stands_out(image: np.ndarray, quad: np.ndarray, lab: np.ndarray | None = None) -> bool:
     """True when the area just inside the quad differs in colour from just outside it.
 
     A ruled table or a photo printed on a scanned page is a quadrilateral too,
     but paper surrounds it on both sides; a card or a sheet on a desk does not.
+    ``lab``: the image in Lab (uint8), when the caller has it already.
     """
     mask = np.zeros(image.shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, quad.astype(np.int32), 255)
@@ -323,12 +763,10 @@ def _stands_out(image: np.ndarray, quad: np.ndarray) -> bool:
     kernel = np.ones((band, band), np.uint8)
     inner = cv2.subtract(mask, cv2.erode(mask, kernel))
     outer = cv2.subtract(cv2.dilate(mask, kernel), mask)
-    if image.ndim == 2:
-        lab = image.astype(np.float32)[..., None]
-    else:
-        lab = cv2.cvtColor(image, cv2.COLOR_BGR2LAB).astype(np.float32)
-    inside = np.median(lab[inner > 0], axis=0)
-    outside = np.median(lab[outer > 0], axis=0)
+    if lab is None:
+        lab = image[..., None] if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2LAB)
+    inside = np.median(lab[inner > 0].astype(np.float32), axis=0)
+    outside = np.median(lab[outer > 0].astype(np.float32), axis=0)
     return float(np.linalg.norm(inside - outside)) > 18.0
 
 
@@ -341,8 +779,11 @@ def order_corners(points: np.ndarray) -> np.ndarray:
     return np.roll(ordered, -start, axis=0).astype(np.float32)
 
 
-def warp_quad(gray: np.ndarray, quad: np.ndarray, kind: str) -> np.ndarray:
-    """Warp the quadrilateral to a flat rectangle of the document's true aspect (card, A4, or as measured)."""
+def warp_quad(gray: np.ndarray, quad: np.ndarray, kind: str, with_matrix: bool = False):
+    """Warp the quadrilateral to a flat rectangle of the document's true aspect (card, A4, or as measured).
+
+    With ``with_matrix``, returns ``(image, matrix)``: the 3 × 3 perspective from ``gray``'s pixels to the image's.
+    """
     width, height = quad_size(quad)
     long_side, short_side = max(width, height), min(width, height)
     if kind == "card":
@@ -352,8 +793,23 @@ def warp_quad(gray: np.ndarray, quad: np.ndarray, kind: str) -> np.ndarray:
     out_w, out_h = (long_side, short_side) if width >= height else (short_side, long_side)
     out_w, out_h = int(round(out_w)), int(round(out_h))
     target = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
-    matrix = cv2.getPerspectiveTransform(quad, target)
-    return cv2.warpPerspective(gray, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC, borderValue=255)
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    border = 255 if gray.ndim == 2 else (255, 255, 255)
+    warped = cv2.warpPerspective(gray, matrix, (out_w, out_h), flags=cv2.INTER_CUBIC, borderValue=border)
+    return (warped, matrix.astype(np.float64)) if with_matrix else warped
+
+
+def _rotation_matrix(shape: tuple[int, int], rotation: int, skew: float) -> np.ndarray:
+    """3 × 3 matrix of ``rotate_page`` on an image of ``shape`` (height, width): pixels before → after."""
+    height, width = shape
+    turn = {0: np.eye(3), 90: np.float64([[0, -1, height], [1, 0, 0], [0, 0, 1]]),
+            180: np.float64([[-1, 0, width], [0, -1, height], [0, 0, 1]]),
+            270: np.float64([[0, 1, 0], [-1, 0, width], [0, 0, 1]])}[rotation % 360]
+    if abs(skew) < SKEW_TOLERANCE:
+        return turn
+    turned_h, turned_w = (height, width) if rotation % 180 == 0 else (width, height)
+    tilt = np.vstack([cv2.getRotationMatrix2D((turned_w / 2, turned_h / 2), -skew, 1.0), [0, 0, 1]])
+    return tilt @ turn
 
 
 # --- orientation and skew ---------------------------------------------------------

@@ -26,6 +26,7 @@ import numpy as np
 from schemas.errors import OcrFailed
 from pipeline.text import SYLLABLE, fold
 from schemas import Word
+from schemas.settings import load_settings
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # before Tesseract first runs (here or in a child): one thread each
 
@@ -96,7 +97,7 @@ class TesseractEngine:
 
 @functools.cache
 def in_process_available() -> bool:
-    if os.environ.get("HOSO_OCR", "").lower() == "cli":
+    if load_settings().ocr == "cli":
         return False
     try:
         import tesserocr  # noqa: F401

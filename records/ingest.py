@@ -278,6 +278,8 @@ def _record_document(
     scan = fieldstate.scan_state(document)
     earlier = fieldstate.state_of(base.document_type, base.fields, base.review_state, base.review_reasons) \
         if base else None
+    if earlier is not None and base is not None and base.document_type != document.document_type:
+        earlier["document"] = []  # an unknown component a reviewer named: "not recognised" no longer holds
     state = fieldstate.merge(document.document_type, fields, earlier, scan, read_now=set(values))
     record = DocumentRecord(
         identity=identity, document_type=document.document_type, variant=document.variant or

@@ -28,7 +28,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 ORIGINAL_STATUSES = ("received", "processed", "quarantined")
-DOCUMENT_STATUSES = ("extracted", "needs_review", "verified", "superseded")
+# rejected: a reviewer refused the version (wrong type, unreadable, not this citizen); it is never used
+DOCUMENT_STATUSES = ("extracted", "needs_review", "verified", "superseded", "rejected")
 CITIZEN_SOURCES = ("population_registry", "extraction")
 
 
@@ -129,7 +130,8 @@ class DocumentRecord(Base):
     __table_args__ = (
         UniqueConstraint("identity", "version", name="uq_documents_identity_version"),
         CheckConstraint(
-            "status IN ('extracted', 'needs_review', 'verified', 'superseded')", name="ck_documents_status"
+            "status IN ('extracted', 'needs_review', 'verified', 'superseded', 'rejected')",
+            name="ck_documents_status",
         ),
     )
 
@@ -145,6 +147,12 @@ class DocumentRecord(Base):
     no_expiry: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16))
     review_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    # per field: does it need a person and why, and who reviewed it (``records.fieldstate``)
+    review_state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    waiting_since: Mapped[datetime | None] = mapped_column()  # in the review queue since (needs_review)
+    reviewed_by: Mapped[str | None] = mapped_column(String(128))  # the reviewer who made this version
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -156,6 +164,7 @@ class DocumentRecord(Base):
 
 Index("ix_documents_type_number", DocumentRecord.document_type, DocumentRecord.number)
 Index("ix_documents_status", DocumentRecord.status)
+Index("ix_documents_review_queue", DocumentRecord.status, DocumentRecord.waiting_since, DocumentRecord.id)
 
 
 class DocumentPerson(Base):
@@ -208,6 +217,25 @@ class Event(Base):
 
 
 Index("ix_events_entity", Event.entity, Event.entity_id)
+
+
+class WebSession(Base):
+    """A person signed in to the service's pages (``service/pages``) with an API key. Only the sha256
+    of the cookie's token is kept; revoking the key ends its sessions."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (UniqueConstraint("token_sha256", name="uq_web_sessions_token"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+Index("ix_web_sessions_key_id", WebSession.key_id)
 
 
 class ApiKey(Base):

@@ -6,9 +6,12 @@ from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from records.db import Database
-from records.ingest import held_documents
+from records.events import record_event
+from records.ingest import DEFAULT_ACTOR, held_documents
+from records.models import Event
 from records.population import in_population_registry
 from records.procedures import Component, load_catalogue
 from records.refs import DocumentRef
@@ -88,6 +91,27 @@ def requirements(
         procedure_code=procedure.code, procedure_name=procedure.name, id_number=id_number,
         in_population_registry=registered, checked_on=today, components=statuses,
     )
+
+
+USED_EVENT = "document.used"
+
+
+def record_uses(db: Database, report: RequirementsReport, *, dossier_id: int | None = None,
+                actor: str = DEFAULT_ACTOR) -> list[int]:
+    """Log that a procedure used the held documents of ``report`` instead of asking the citizen again
+    (``document.used``, once per document and dossier): supervision's ``used`` state. Returns their ids."""
+    used = sorted({c.document_id for c in report.components if c.status == "held" and c.document_id is not None})
+    if not used:
+        return []
+    with db.transaction() as session:
+        seen = {(row.entity_id, (row.details or {}).get("dossier_id")) for row in session.execute(
+            select(Event.entity_id, Event.details).where(Event.entity == "document", Event.action == USED_EVENT,
+                                                          Event.entity_id.in_(used)))}
+        for document_id in used:
+            if (document_id, dossier_id) not in seen:
+                record_event(session, USED_EVENT, "document", document_id, actor, dossier_id=dossier_id,
+                             procedure_code=report.procedure_code)
+    return used
 
 
 def _first_match(component: Component, documents: list[DocumentRef]) -> tuple[DocumentRef, str] | None:

@@ -57,6 +57,16 @@ class Page(_Model):
     rotation: int = PydanticField(0, description="clockwise degrees turned to make it upright")
     skew: float = PydanticField(0.0, description="clockwise degrees turned to remove skew")
     cropped: bool = PydanticField(False, description="a document quadrilateral was found and warped")
+    source_page: int | None = PydanticField(
+        None, ge=1,
+        description="the file's page this image was cut from, when a page of the file held several documents "
+                    "(card sides on one sheet: each is a page of its own, numbered in order); absent: the page "
+                    "`number` of the file itself")
+    region: list[tuple[float, float]] | None = PydanticField(
+        None, min_length=4, max_length=4,
+        description="where this image lies on its source page: the image's top-left, top-right, bottom-right and "
+                    "bottom-left corners in pixels of the source page as loaded (boxes map back through the "
+                    "perspective between them); absent when the image has the source page's own geometry")
     quality: list[str] = PydanticField(default_factory=list, description="retake/rescan hints")
     words: list[Word] = PydanticField(default_factory=list)
     readings: dict[str, str] = PydanticField(

@@ -87,8 +87,8 @@ class Settings(BaseSettings):
                                            json_schema_extra=_shown("a random key kept in `<data dir>/audit.key`"))
     upload_runner: UploadRunner = Field("flow", description="`flow`: the Prefect branch-upload flow, warmed up at "
                                         "start-up; `direct`: the use case in a worker thread")
-    upload_concurrency: int = Field(1, description="uploads processed at once per worker process (OCR is CPU "
-                                    "bound; below 1 counts as 1)")
+    upload_concurrency: int = Field(1, description="with `HOSO_UPLOAD_PROCESSES=0`: uploads processed at once in "
+                                    "each API worker process (OCR is CPU bound; below 1 counts as 1)")
     upload_processes: int | None = Field(None, ge=0, description="upload worker processes (per API worker): "
                                          "uploads from several counters are read at once, first come first "
                                          "served; `0`: in the API process, `HOSO_UPLOAD_CONCURRENCY` at a time",

@@ -1,6 +1,6 @@
 """Test doubles shared by several test folders (tests/ is on sys.path, see conftest.py)."""
 
-from pipeline.storage.objects import StoreError
+from records.storage.objects import StoreError
 
 
 class FlakyStore:

@@ -16,7 +16,8 @@ damaged captures are made and must get their verdict:
 | ``glare`` | a clipped elliptical highlight, 12 % of the document's long side, on the document | colour photos (a scanner makes no glare) |
 | ``too_small`` | the image reduced to 400 px on its long side | every capture |
 | ``cut_off`` | the frame cropped through the document, 15 % in from one of its corners | every capture |
-| ``photocopy`` | the document made gray and contrasty (a photo of a photocopy) on its coloured background | colour photos |
+| ``photocopy`` | the document made gray and contrasty (a photo of a photocopy) on its coloured background | colour photos of sheets (cards are not judged) |
+| ``no_document`` | the widest strip of background beside the document, stretched to the whole frame | colour photos |
 
 Printed: detection rate per damage (and what else was said), false alarms per capture condition, CPU time per
 page.
@@ -34,6 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -66,10 +68,10 @@ def blurred(pixels: np.ndarray, rng: np.random.Generator, dpi: int = 300) -> np.
 
 def motion_blurred(pixels: np.ndarray, rng: np.random.Generator, dpi: int = 300) -> np.ndarray:
     length = int(max(pixels.shape[:2]) / 90) | 1
-    kernel = np.zeros((length, length), np.float32)
-    kernel[length // 2, :] = 1.0
+    line = np.zeros((length, length), np.float32)
+    line[length // 2, :] = 1.0
     turn = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), float(rng.uniform(0, 180)), 1.0)
-    kernel = cv2.warpAffine(kernel, turn, (length, length))
+    kernel = cv2.warpAffine(line, turn, (length, length))
     return cv2.filter2D(pixels, -1, kernel / kernel.sum())
 
 
@@ -132,15 +134,27 @@ def photocopy(pixels: np.ndarray, rng: np.random.Generator, dpi: int = 300) -> n
     return out
 
 
-DAMAGES: dict[str, tuple[str, Damage, bool]] = {  # name → (expected code, damage, colour photos only)
-    "blurred": ("blurred", blurred, False),
-    "motion_blurred": ("blurred", motion_blurred, False),
-    "too_dark": ("too_dark", too_dark, False),
-    "too_bright": ("too_bright", too_bright, False),
-    "glare": ("glare", glare, True),
-    "too_small": ("too_small", too_small, False),
-    "cut_off": ("cut_off", cut_off, False),
-    "photocopy": ("photocopy", photocopy, True),
+def no_document(pixels: np.ndarray, rng: np.random.Generator, dpi: int = 300) -> np.ndarray:
+    corners, _ = document_box(pixels, dpi)
+    (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+    height, width = pixels.shape[:2]
+    margins = {"left": pixels[:, : max(1, int(x0))], "right": pixels[:, min(width - 1, int(x1)):],
+               "top": pixels[: max(1, int(y0))], "bottom": pixels[min(height - 1, int(y1)):]}
+    strip = max(margins.values(), key=lambda part: part.shape[0] * part.shape[1])
+    return cv2.resize(strip, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+Applies = Literal["all", "photos", "sheet_photos"]
+DAMAGES: dict[str, tuple[str, Damage, Applies]] = {  # name → (expected code, damage, the captures it is made from)
+    "blurred": ("blurred", blurred, "all"),
+    "motion_blurred": ("blurred", motion_blurred, "all"),
+    "too_dark": ("too_dark", too_dark, "all"),
+    "too_bright": ("too_bright", too_bright, "all"),
+    "glare": ("glare", glare, "photos"),
+    "too_small": ("too_small", too_small, "all"),
+    "cut_off": ("cut_off", cut_off, "all"),
+    "photocopy": ("photocopy", photocopy, "sheet_photos"),  # a card is not judged: its back is as gray as a copy
+    "no_document": ("no_document", no_document, "photos"),
 }
 
 
@@ -159,6 +173,13 @@ class Capture:
     def colour_photo(self) -> bool:
         """A camera's colour photo of a document on a background (where glare and photocopies are judged)."""
         return self.pixels.ndim == 3 and self.condition in ("phone_photo", "card_sides_separate")
+
+    def takes(self, applies: str) -> bool:
+        if applies == "photos":
+            return self.colour_photo
+        if applies == "sheet_photos":
+            return self.colour_photo and "id_card" not in self.name
+        return True
 
 
 def captures(folders: Sequence[Path]) -> Iterator[Capture]:
@@ -207,8 +228,8 @@ def measure(folders: Sequence[Path], seed: int, show: bool = False, only: str | 
             good[capture.condition][1] += 1
             false_codes.update(retakes)
             alarms.append(f"{label}: {', '.join(retakes)}")
-        for offset, (name, (expected, damage, photos_only)) in enumerate(DAMAGES.items()):
-            if (photos_only and not capture.colour_photo) or (only and name != only):
+        for offset, (name, (expected, damage, applies)) in enumerate(DAMAGES.items()):
+            if not capture.takes(applies) or (only and name != only):
                 continue
             rng = np.random.default_rng([seed, index, offset])
             retakes, notes, spent = codes(damage(capture.pixels, rng, capture.dpi), capture.dpi,

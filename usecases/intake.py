@@ -22,17 +22,44 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+import cv2
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import selectinload
+
+from extractors.spec import record_spec
+from pipeline.read import OcrEngine
+from records.db import Database
+from records.ingest import (
+    document_number,
+    document_versions,
+    note_processing_interrupted,
+    note_processing_start,
+    open_dossier,
+    pending_originals,
+    quarantine,
+    record_extraction,
+    register_original,
+)
+from records.models import DocumentRecord, Original, Provenance
+from records.refs import DocumentRef, OriginalRef
+from records.requirements import RequirementsReport, record_uses, requirements
+from records.storage.objects import (
+    SEARCHABLE_PDF_NAME,
+    WORDS_NAME,
+    ObjectNotFound,
+    ObjectStore,
+    StoreAccessDenied,
+    page_image_name,
+    put_artefact,
+    sha256_hex,
+)
 from schemas import Document, ExtractionResult
-
-if TYPE_CHECKING:
-    from usecases.process import ProcessedFile
-    from pipeline.read import OcrEngine
-    from records.db import Database
-    from records.procedures import RequirementsReport
-    from records.refs import DocumentRef, OriginalRef
-    from records.storage.objects import ObjectStore
+from schemas.errors import StorageError
+from usecases.process import ProcessedFile, process_bytes
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +71,6 @@ MAX_REASON_CHARS = 500
 # Starts of one original that ended with the process dead before it is set aside: a kill or a restart
 # mid-file may account for one or two, a file that crashes the OCR library every time for all of them.
 MAX_UNFINISHED_STARTS = 3
-# Fields both sides of a card may print: a file joins a card only if these agree.
-_CARD_IDENTITY_FIELDS = ("id_number", "full_name", "date_of_birth", "sex")
 
 
 @dataclass
@@ -114,13 +139,11 @@ class StagedFile:
 
 def is_transient(error: BaseException) -> bool:
     """Worth retrying: the object store or the database failed, not the input."""
-    from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError as PoolTimeout
 
-    from records.storage.objects import ObjectNotFound, StoreAccessDenied, StoreError
 
     if isinstance(error, (ObjectNotFound, StoreAccessDenied)):
         return False  # retrying will not make a missing object appear or a refused key work
-    if isinstance(error, (StoreError, OperationalError, PoolTimeout, ConnectionError, TimeoutError)):
+    if isinstance(error, (StorageError, OperationalError, PoolTimeout, ConnectionError, TimeoutError)):
         return True
     if isinstance(error, DBAPIError):
         return bool(error.connection_invalidated)
@@ -160,7 +183,6 @@ def ingest_bytes(
 
 
 def _quarantine_staged(db: Database, staged: StagedFile, reason: str, actor: str) -> FileOutcome:
-    from records.ingest import quarantine
 
     log.exception("recording original %s failed", staged.original.id)
     quarantine(db, staged.original, _clip(reason), actor=actor)
@@ -181,8 +203,6 @@ def stage_file(
     searchable_pdf: bool = False,
 ) -> FileOutcome | StagedFile:
     """Everything before recording: a final outcome (reused, quarantined) or a staged file."""
-    from records.ingest import note_processing_start, quarantine, register_original
-    from records.storage.objects import sha256_hex
 
     timings: dict[str, float] = {}
     sha = sha256_hex(data)
@@ -202,11 +222,11 @@ def stage_file(
     with _timed(timings, "register"):
         unfinished = note_processing_start(db, original, actor=actor)
     if unfinished >= MAX_UNFINISHED_STARTS:
-        reason = (f"stopped_the_reader: processing began {unfinished} times and never ended (the process died: a "
-                  "crash in a native library, memory exhausted, or a kill); set aside so later runs go on")
-        quarantine(db, original, reason, actor=actor)
+        stopped = (f"stopped_the_reader: processing began {unfinished} times and never ended (the process died: a "
+                   "crash in a native library, memory exhausted, or a kill); set aside so later runs go on")
+        quarantine(db, original, stopped, actor=actor)
         log.warning("original %s (%s…) quarantined after %d unfinished starts", original.id, sha[:12], unfinished)
-        return FileOutcome(source_name, sha, original.id, "quarantined", reason=reason, timings=timings)
+        return FileOutcome(source_name, sha, original.id, "quarantined", reason=stopped, timings=timings)
     try:
         processed, failure = _process(data, source_name, workers, engine, searchable_pdf)
         if processed is not None:
@@ -232,7 +252,6 @@ def stage_file(
 
 def _note_interrupted(db: Database, original: OriginalRef, actor: str) -> None:
     """Best effort: with the database itself down, the retry's start simply counts once more."""
-    from records.ingest import note_processing_interrupted
 
     try:
         note_processing_interrupted(db, original, actor=actor)
@@ -243,7 +262,6 @@ def _note_interrupted(db: Database, original: OriginalRef, actor: str) -> None:
 def record_staged(
     db: Database, staged: StagedFile, *, actor: str = "hoso", same_document: Mapping[int, int] | None = None
 ) -> FileOutcome:
-    from records.ingest import record_extraction
 
     result = staged.processed.result
     with _timed(staged.timings, "record"):
@@ -258,7 +276,6 @@ def _process(
     data: bytes, source_name: str, workers: int | None, engine: OcrEngine | None, searchable_pdf: bool
 ) -> tuple[ProcessedFile | None, str | None]:
     """``process_bytes``; an unexpected exception on this input is a reason to quarantine, not a crash."""
-    from usecases.process import process_bytes
 
     try:
         return process_bytes(data, source=source_name, engine=engine, workers=workers,
@@ -282,9 +299,7 @@ def quarantine_reason(result: ExtractionResult) -> str | None:
 
 def store_artefacts(store: ObjectStore, processed: ProcessedFile, *, searchable_pdf: bool = False) -> list[str]:
     """OCR words (all pages, as JSON), normalised page images (JPEG) and, when asked, searchable PDFs."""
-    import cv2
 
-    from records.storage.objects import SEARCHABLE_PDF_NAME, WORDS_NAME, page_image_name, put_artefact
 
     result = processed.result
     words = {"sha256": result.sha256, "media_type": result.media_type,
@@ -306,11 +321,7 @@ def store_artefacts(store: ObjectStore, processed: ProcessedFile, *, searchable_
 
 def documents_of_original(db: Database, original_id: int) -> list[DocumentRef]:
     """The current version of every document an original contributed values to."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
 
-    from records.models import DocumentRecord, Original, Provenance
-    from records.refs import DocumentRef
 
     with db.transaction() as session:
         sha = session.get(Original, original_id).sha256  # type: ignore[union-attr]
@@ -348,7 +359,6 @@ def ingest_dossier(
 ) -> DossierOutcome:
     """Open a dossier (or continue ``dossier_id`` on a retry), ingest its files, join the sides of
     an ID card that came as two files into one held document, and say what the citizen must submit."""
-    from records.ingest import open_dossier
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -372,10 +382,10 @@ def ingest_dossier(
     citizen = id_number or _card_holder(documents)
     report = None
     if citizen:
-        from records.procedures import requirements
 
         with _timed(timings, "requirements"):
             report = requirements(db, procedure_code, citizen)
+            record_uses(db, report, dossier_id=dossier_id, actor=actor)  # supervision's "used"
     timings["total"] = round(time.perf_counter() - started, 4)
     log.info("dossier %s: %d file(s), %d document(s)", dossier_id, len(outcomes), len(documents))
     return DossierOutcome(dossier_id, outcomes, documents, citizen, report, timings)
@@ -386,30 +396,37 @@ def _record_dossier_files(db: Database, staged: list[FileOutcome | StagedFile], 
     the upload whose number was read (the spec: front and back may arrive as separate images)."""
     outcomes: dict[int, FileOutcome] = {i: item for i, item in enumerate(staged) if isinstance(item, FileOutcome)}
     waiting = {i: item for i, item in enumerate(staged) if isinstance(item, StagedFile)}
-    later = {i for i, item in waiting.items() if _unnumbered_cards(item.processed.result.documents)}
+    later = {i for i, item in waiting.items() if unnumbered_sides(item.processed.result.documents)}
     for i in sorted(set(waiting) - later):
         outcomes[i] = record_staged(db, waiting[i], actor=actor)
     for i in sorted(later):
-        cards = {ref.id: ref for outcome in outcomes.values() for ref in outcome.documents
-                 if ref.document_type == "id_card" and ref.number}
+        numbered = {ref.id: ref for outcome in outcomes.values() for ref in outcome.documents if ref.number}
         documents = waiting[i].processed.result.documents
-        joins = {index: card.id for index in _unnumbered_cards(documents)
-                 if (card := _only_matching_card(documents[index], list(cards.values()))) is not None}
+        joins = {index: held.id for index in unnumbered_sides(documents)
+                 if (held := _only_matching_document(documents[index], list(numbered.values()))) is not None}
         outcomes[i] = record_staged(db, waiting[i], actor=actor, same_document=joins)
     return [outcomes[i] for i in sorted(outcomes)]
 
 
-def _unnumbered_cards(documents: list[Document]) -> list[int]:
+def unnumbered_sides(documents: list[Document]) -> list[int]:
+    """Documents of a type whose sides may come as separate files (a card), read without their number."""
     return [index for index, document in enumerate(documents)
-            if document.document_type == "id_card" and not _value(document, "id_number")]
+            if record_spec(document.document_type).sides_join_on and
+            document_number(document.document_type, _values(document)) is None]
 
 
-def _only_matching_card(side: Document, cards: list[DocumentRef]) -> DocumentRef | None:
-    """The single card of the upload that this side does not contradict; None if zero or several."""
-    by_number = {card.number: card for card in cards}
-    matching = [card for card in by_number.values()
-                if all(_value(side, name) in (None, card.fields.get(name)) for name in _CARD_IDENTITY_FIELDS)]
+def _only_matching_document(side: Document, held: list[DocumentRef]) -> DocumentRef | None:
+    """The single document of the upload, of the side's type, that the side does not contradict;
+    None if zero or several."""
+    fields = record_spec(side.document_type).sides_join_on
+    by_number = {ref.number: ref for ref in held if ref.document_type == side.document_type}
+    matching = [ref for ref in by_number.values()
+                if all(_value(side, name) in (None, ref.fields.get(name)) for name in fields)]
     return matching[0] if len(matching) == 1 else None
+
+
+def _values(document: Document) -> dict[str, Any]:
+    return {name: field.value for name, field in document.fields.items()}
 
 
 def _value(document: Document, name: str) -> Any:
@@ -419,7 +436,6 @@ def _value(document: Document, name: str) -> Any:
 
 def _current_versions(db: Database, refs: list[DocumentRef]) -> list[DocumentRef]:
     """The newest version of each document (a later file of the upload may have added one)."""
-    from records.ingest import document_versions
 
     current: dict[int, DocumentRef] = {}
     for ref in refs:
@@ -429,7 +445,8 @@ def _current_versions(db: Database, refs: list[DocumentRef]) -> list[DocumentRef
 
 
 def _card_holder(documents: list[DocumentRef]) -> str | None:
-    numbers = [ref.number for ref in documents if ref.document_type == "id_card" and ref.number]
+    """The id number of the one holder the upload's identity documents name (None if none or several)."""
+    numbers = [ref.number for ref in documents if record_spec(ref.document_type).identifies_holder and ref.number]
     return numbers[0] if len(set(numbers)) == 1 else None
 
 
@@ -445,7 +462,6 @@ def resume_pending(
     engine: OcrEngine | None = None,
 ) -> list[FileOutcome]:
     """Finish originals left ``received`` by a killed process, reading their bytes back from the store."""
-    from records.ingest import pending_originals
 
     outcomes = []
     for original in pending_originals(db):
@@ -476,6 +492,5 @@ def _clip(text: str) -> str:
 
 
 def _sha_prefix(data: bytes) -> str:
-    from records.storage.objects import sha256_hex
 
     return sha256_hex(data)[:12]

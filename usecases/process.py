@@ -16,12 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterator, Mapping
 
+import cv2
 import numpy as np
 
 from schemas.errors import HosoError
-from pipeline.geometry import renumber_visual_lines
+from pipeline.geometry import renumber_lines, renumber_visual_lines
 from pipeline.load import SourcePage, load_pages
-from pipeline.prepare import PreparedPage, prepare_page
+from pipeline.prepare import (
+    DocumentQuad,
+    PreparedPage,
+    card_sheet_regions,
+    looks_like_card_sheet,
+    prepare_quad,
+    prepare_regions,
+    reading_order,
+)
 from pipeline.read import OcrEngine, OcrOutput, TesseractEngine, ocr_upright, parse_tsv
 from pipeline.speculate import SPECULATIVE_PSM, SpeculativeOcr
 from extractors import extract_documents
@@ -143,9 +152,7 @@ def process_bytes(
 
     engine = engine or TesseractEngine()
     read_pages = read_all_pages(source_pages, engine, workers or default_workers(), searchable_pdf, result, clock, speculative)
-    for read, source_page in zip(read_pages, source_pages, strict=True):
-        if read is None:
-            continue
+    for read, source_page in number_pages(read_pages, source_pages):
         result.pages.append(read.page)
         processed.images.add(read.page.number, read.image, source_page)
         if read.searchable_pdf:
@@ -156,6 +163,23 @@ def process_bytes(
             result.documents = extract_safely(result, processed.images)
     result.timings["total"] = round(time.perf_counter() - started, 4)
     return processed
+
+
+def number_pages(read_pages: list[list[ReadPage] | None], source_pages: list[SourcePage]
+                 ) -> list[tuple[ReadPage, SourcePage]]:
+    """The pages read, numbered in order: a file page that held several documents (card sides on one
+    sheet) gives several pages, and the pages after it move up. Then every page says which file page it
+    came from (``source_page``); a file where no page was split keeps its own page numbers and says nothing."""
+    split = any(reads is not None and len(reads) > 1 for reads in read_pages)
+    numbered: list[tuple[ReadPage, SourcePage]] = []
+    offset = 0
+    for reads, source_page in zip(read_pages, source_pages, strict=True):
+        for index, read in enumerate(reads or []):
+            read.page.number = source_page.number + offset + index
+            read.page.source_page = source_page.number if split else None
+            numbered.append((read, source_page))
+        offset += max(0, len(reads or []) - 1)
+    return numbered
 
 
 def extract_safely(result: ExtractionResult, images: PageImages) -> list[Document]:
@@ -179,12 +203,14 @@ def read_all_pages(
     result: ExtractionResult,
     clock: StageClock,
     speculative: SpeculativeOcr | None = None,
-) -> list[ReadPage | None]:
-    """Prepare and OCR image pages in parallel threads (each OCR is its own process)."""
+) -> list[list[ReadPage] | None]:
+    """Prepare and OCR image pages in parallel threads; the documents of a single page (card sides on
+    one sheet) are read in parallel instead."""
+    crop_workers = workers if len(source_pages) == 1 else 1
 
-    def one(page: SourcePage) -> ReadPage | None:
+    def one(page: SourcePage) -> list[ReadPage] | None:
         try:
-            return read_page(page, engine, searchable_pdf, result.timings, speculative)
+            return read_page(page, engine, searchable_pdf, result.timings, speculative, crop_workers)
         except HosoError as exc:
             result.errors.append(ProcessingError(code=exc.code, message=exc.message, page=page.number))
             return None
@@ -202,32 +228,116 @@ def read_page(
     searchable_pdf: bool,
     timings: dict[str, float],
     speculative: SpeculativeOcr | None = None,
-) -> ReadPage:
-    """One page's words: the text layer when it has one (no OCR), else prepared and OCR'd."""
+    workers: int = 1,
+) -> list[ReadPage]:
+    """One file page's words: the text layer when it has one (no OCR), else each document on it
+    (one, or each card side on a sheet) prepared and OCR'd on its own, in reading order."""
     if page.has_text_layer:
         started = time.perf_counter()
         words = page.text_words or []
+        sides = read_card_sheet_text_layer(page, words, engine, searchable_pdf, timings) if looks_like_card_sheet(
+            [word.bbox for word in words], page.width, page.height, page.dpi) else None
         _add_time(timings, "read_text_layer", started)
-        return ReadPage(
+        if sides:
+            return sides
+        return [ReadPage(
             page=Page(number=page.number, width=page.width, height=page.height, dpi=page.dpi, source="text_layer", words=words),
             image=None,
-        )
+        )]
     started = time.perf_counter()
-    prepared = prepare_page(page.pixels, page.dpi)
+    regions = prepare_regions(page.pixels, page.dpi)
     _add_time(timings, "prepare", started)
+    if len(regions) > 1 and speculative is not None:
+        speculative.cancel()
+        speculative = None
+    if len(regions) == 1 or workers <= 1:
+        return upright_order([read_prepared(page, prepared, engine, searchable_pdf, timings, speculative)
+                              for prepared in regions])
+    with ThreadPoolExecutor(max_workers=min(workers, len(regions))) as pool:
+        return upright_order(list(pool.map(lambda prepared: read_prepared(page, prepared, engine, searchable_pdf, timings),
+                                           regions)))
+
+
+def upright_order(reads: list[ReadPage]) -> list[ReadPage]:
+    """The documents of one sheet in the reading order of the sheet set upright: when most of them had to
+    be turned the same way, the sheet itself lay turned (fed upside down into the scanner)."""
+    rotations = [read.page.rotation for read in reads]
+    turn = max(set(rotations), key=rotations.count) if rotations else 0
+    if turn == 0 or len(reads) < 2 or any(read.page.region is None for read in reads):
+        return reads
+    upright = {90: ((0, -1), (1, 0)), 180: ((-1, 0), (0, -1)), 270: ((0, 1), (-1, 0))}[turn]  # the sheet turned back
+    quads = [DocumentQuad(np.float32(read.page.region) @ np.float32(upright).T, "card") for read in reads]
+    order = reading_order(quads)
+    return [reads[next(i for i, quad in enumerate(quads) if quad is placed)] for placed in order]
+
+
+def read_card_sheet_text_layer(page: SourcePage, words: list, engine: OcrEngine, searchable_pdf: bool,
+                               timings: dict[str, float]) -> list[ReadPage] | None:
+    """A born-digital page holding card sides: each side a page of its own, with the words inside it and
+    its part of the rendered page as its image; a side whose words run sideways (a card turned on the
+    sheet: a text layer gives its words letter salad) is OCR'd from the rendering instead. None when the
+    rendered page shows fewer than two sides."""
+    pixels = page.pixels
+    regions = card_sheet_regions(pixels, page.dpi)
+    if len(regions) < 2:
+        return None
+    height, width = pixels.shape[:2]
+    reads = []
+    for quad in regions:
+        polygon = quad.astype(np.float32)
+        inside = [w for w in words if cv2.pointPolygonTest(
+            polygon, ((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2), False) >= 0]
+        if not inside or _sideways(inside):
+            reads.append(read_prepared(page, prepare_quad(pixels, quad), engine, searchable_pdf, timings))
+            continue
+        x0, y0 = max(0, int(quad[:, 0].min())), max(0, int(quad[:, 1].min()))
+        x1, y1 = min(width, int(np.ceil(quad[:, 0].max()))), min(height, int(np.ceil(quad[:, 1].max())))
+        shifted = [w.model_copy(update={"bbox": (w.bbox[0] - x0, w.bbox[1] - y0, w.bbox[2] - x0, w.bbox[3] - y0)})
+                   for w in inside]
+        reads.append(ReadPage(
+            page=Page(number=page.number, width=x1 - x0, height=y1 - y0, dpi=page.dpi, source="text_layer",
+                      cropped=True, region=[(x0, y0), (x1, y0), (x1, y1), (x0, y1)], words=renumber_lines(shifted)),
+            image=np.ascontiguousarray(pixels[y0:y1, x0:x1]),
+        ))
+    return reads
+
+
+def _sideways(words: list) -> bool:
+    """Most words of several letters stand taller than wide: print running up or down the page."""
+    long_words = [w for w in words if len(w.text) >= 3]
+    tall = sum(w.bbox[3] - w.bbox[1] > 1.3 * (w.bbox[2] - w.bbox[0]) for w in long_words)
+    return bool(long_words) and tall >= 0.3 * len(long_words)
+
+
+def read_prepared(
+    page: SourcePage,
+    prepared: PreparedPage,
+    engine: OcrEngine,
+    searchable_pdf: bool,
+    timings: dict[str, float],
+    speculative: SpeculativeOcr | None = None,
+) -> ReadPage:
+    """OCR one prepared image of a file page (read turned over too when it reads upside down)."""
     started = time.perf_counter()
     psm = CARD_PSM if prepared.kind == "card" else SHEET_PSM
     dpi = int(page.dpi * prepared.scale) if not prepared.cropped else 300
     first = take_speculative(speculative, prepared, psm)
-    output, turned = ocr_upright(engine, prepared.image, psm=psm, dpi=dpi, searchable_pdf=searchable_pdf, first=first)
+    image = prepared.image if searchable_pdf else prepared.ocr_image  # a searchable PDF shows what it reads
+    output, turned = ocr_upright(engine, image, psm=psm, dpi=dpi, searchable_pdf=searchable_pdf, first=first)
     _add_time(timings, "ocr", started)
     image = prepared.image if not turned else np.ascontiguousarray(prepared.image[::-1, ::-1])
     height, width = image.shape[:2]
+    region = prepared.region
+    if region is None and turned:
+        region = np.float64([[0, 0], [page.width, 0], [page.width, page.height], [0, page.height]])
+    if region is not None and turned:
+        region = np.roll(region, 2, axis=0)  # the image's top-left corner is now its bottom-right one
     return ReadPage(
         page=Page(
             number=page.number, width=width, height=height, dpi=dpi, source="ocr",
             rotation=(prepared.rotation + (180 if turned else 0)) % 360, skew=prepared.skew,
             cropped=prepared.cropped, quality=prepared.quality, words=renumber_visual_lines(output.words),
+            region=[(round(float(x), 1), round(float(y), 1)) for x, y in region] if region is not None else None,
         ),
         image=image,
         searchable_pdf=output.searchable_pdf,

@@ -100,12 +100,13 @@ def _fit(quad: np.ndarray, cell: tuple[float, float, float, float], margin: floa
     return (quad + shift).astype(np.float32)
 
 
-def phone_photo(items: list[Image.Image], rng: random.Random, card: bool) -> Capture:
+def phone_photo(items: list[Image.Image], rng: random.Random, card: bool, frame: tuple[int, int] | None = None) -> Capture:
     """One or two documents lying on a surface, photographed at an angle: perspective,
-    uneven light with a soft shadow, slight blur and noise."""
+    uneven light with a soft shadow, slight blur and noise. ``frame``: the photo's size (default
+    1600 × 1200 for cards, 1500 × 2000 for sheets)."""
     nrng = _np_rng(rng)
     landscape = card
-    fw, fh = (1600, 1200) if landscape else (1500, 2000)
+    fw, fh = frame or ((1600, 1200) if landscape else (1500, 2000))
     frame = _background(nrng, rng, fw, fh)
     share = rng.uniform(0.3, 0.7) if card else rng.uniform(0.55, 0.8)   # area of the frame covered
     quads = []

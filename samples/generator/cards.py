@@ -88,7 +88,7 @@ def _header(page: Page, st: CardStyle, center: float, width: float, title: str, 
 
 
 def _value_lines(page: Page, st: CardStyle, x: float, y: float, after_label: float, right: float,
-                 value: str, step: float, max_lines: int = 3) -> float:
+                 value: str, step: float, max_lines: int = 3, field: str | None = None) -> float:
     """Write a value after its label, wrapping under it; returns the next baseline."""
     size = st.value_size * 0.86
     lines = wrap_words(value, st.family.bold, size, right - after_label - 1.0, right - x)
@@ -96,7 +96,7 @@ def _value_lines(page: Page, st: CardStyle, x: float, y: float, after_label: flo
         size -= 0.3
         lines = wrap_words(value, st.family.bold, size, right - after_label - 1.0, right - x)
     for i, line in enumerate(lines):
-        page.text((after_label + 1.0) if i == 0 else x, y, line, st.family.bold, size, INK)
+        page.text((after_label + 1.0) if i == 0 else x, y, line, st.family.bold, size, INK, field=field)
         y += step
     return y
 
@@ -111,7 +111,7 @@ def _mrz(page: Page, st: CardStyle, rng: random.Random, mrz: str) -> None:
     size = _fit("<" * 30, mono, 11.5, 79.5)
     y = 43.2 + st.dy * 0.3
     for line in mrz.split("\n"):
-        page.text(CARD_W / 2 + st.dx * 0.3, y, line, mono, size, (20, 20, 20), align="center")
+        page.text(CARD_W / 2 + st.dx * 0.3, y, line, mono, size, (20, 20, 20), align="center", field="mrz")
         y += 4.1
 
 
@@ -120,43 +120,48 @@ def _cccd_2021(rng: random.Random, seed: int, p: Person, f: dict[str, Any], st: 
     _background(front, seed, (232, 240, 236), (120, 170, 190), (230, 170, 185))
     front.picture(3 + st.dx, 2.5 + st.dy, 15 + st.dx, 14.5 + st.dy, artwork.emblem())
     _header(front, st, 42.5, 50.0, "CĂN CƯỚC CÔNG DÂN", "Citizen Identity Card", 5.0)
-    front.picture(68.0 + st.dx * 0.3, 2.5, 83.0 + st.dx * 0.3, 17.5, artwork.qr_code(f["qr"]))
+    front.picture(68.0 + st.dx * 0.3, 2.5, 83.0 + st.dx * 0.3, 17.5, artwork.qr_code(f["qr"]), field="qr")
     front.picture(3.5 + st.dx, 21 + st.dy, 21 + st.dx, 43 + st.dy, artwork.photo_placeholder(seed), jpeg=True)
     x, right, y = 23.0 + st.dx, 83.5, 23.5 + st.dy
     end = _label(front, st, x, y, "Số", "No.")
-    front.text(end + 1.5, y + 0.3, f["id_number"], st.family.bold, st.value_size * 1.3, (90, 20, 20))
+    front.text(end + 1.5, y + 0.3, f["id_number"], st.family.bold, st.value_size * 1.3, (90, 20, 20), field="id_number")
     y += 3.4
     _label(front, st, x, y, "Họ và tên", "Full name")
     y += 3.3
-    front.text(x + 4, y, f["full_name"], st.family.bold, _fit(f["full_name"], st.family.bold, st.value_size * 1.08, right - x - 4), INK)
+    front.text(x + 4, y, f["full_name"], st.family.bold, _fit(f["full_name"], st.family.bold, st.value_size * 1.08, right - x - 4), INK,
+               field="full_name")
     y += 3.1
     end = _label(front, st, x, y, "Ngày sinh", "Date of birth")
-    front.text(end + 1.0, y, dmy(date.fromisoformat(f["date_of_birth"])), st.family.bold, st.value_size * 0.9, INK)
+    front.text(end + 1.0, y, dmy(date.fromisoformat(f["date_of_birth"])), st.family.bold, st.value_size * 0.9, INK,
+               field="date_of_birth")
     y += 2.9
     end = _label(front, st, x, y, "Giới tính", "Sex")
-    end = front.text(end + 1.0, y, f["sex"], st.family.bold, st.value_size * 0.9, INK)
+    end = front.text(end + 1.0, y, f["sex"], st.family.bold, st.value_size * 0.9, INK, field="sex")
     end = _label(front, st, max(end + 5.0, x + 27), y, "Quốc tịch", "Nationality")
-    front.text(end + 1.0, y, f["nationality"], st.family.bold, st.value_size * 0.9, INK)
+    front.text(end + 1.0, y, f["nationality"], st.family.bold, st.value_size * 0.9, INK, field="nationality")
     y += 2.9
     end = _label(front, st, x, y, "Quê quán", "Place of origin")
-    y = _value_lines(front, st, x, y, end, right, f["place_of_origin"], 2.8, 2)
+    y = _value_lines(front, st, x, y, end, right, f["place_of_origin"], 2.8, 2, field="place_of_origin")
     end = _label(front, st, x, y, "Nơi thường trú", "Place of residence")
-    _value_lines(front, st, x, y, end, right, f["place_of_residence"], 2.8, 3)
+    _value_lines(front, st, x, y, end, right, f["place_of_residence"], 2.8, 3, field="place_of_residence")
     # Expiry sits under the photo.
     ex, ey = 3.0 + st.dx, 46.0 + st.dy
     # Its own reading block: it shares baselines with the residence lines but is read after them.
     front.text(ex, ey, "Có giá trị đến:", st.family.regular, st.label_size * 0.9, INK, block=1)
     front.text(ex, ey + 2.0, "Date of expiry", st.family.italic, st.label_size * 0.85, INK, block=1)
     expiry = "Không thời hạn" if f["expiry_no_expiry"] else dmy(date.fromisoformat(f["expiry_date"]))
-    front.text(ex, ey + 4.6, expiry, st.family.bold, _fit(expiry, st.family.bold, st.value_size * 0.85, 19.5), INK, block=1)
+    front.text(ex, ey + 4.6, expiry, st.family.bold, _fit(expiry, st.family.bold, st.value_size * 0.85, 19.5), INK, block=1,
+               field="expiry_date")
 
     back = Page(CARD_W, CARD_H, (236, 240, 242))
     _background(back, seed + 1, (238, 242, 244), (150, 180, 205), (215, 195, 215))
     x, y = 3.0 + st.dx, 5.0 + st.dy
     _label(back, st, x, y, "Đặc điểm nhân dạng", "Personal identification")
-    y = _value_lines(back, st, x, y + 3.0, x - 1.0, 52.0, f["personal_identification"], 2.8, 2)
+    y = _value_lines(back, st, x, y + 3.0, x - 1.0, 52.0, f["personal_identification"], 2.8, 2,
+                     field="personal_identification")
     end = _label(back, st, x, y + 0.8, "Ngày, tháng, năm", "Date, month, year")
-    back.text(end + 1.0, y + 0.8, dmy(date.fromisoformat(f["issue_date"])), st.family.bold, st.value_size * 0.9, INK)
+    back.text(end + 1.0, y + 0.8, dmy(date.fromisoformat(f["issue_date"])), st.family.bold, st.value_size * 0.9, INK,
+              field="issue_date")
     cx, y = 27.0 + st.dx, y + 4.6
     for text, size in (("CỤC TRƯỞNG CỤC CẢNH SÁT", 5.0), ("QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", 5.0)):
         back.text(cx, y, text, st.family.bold, _fit(text, st.family.bold, size, 46), INK, align="center")
@@ -193,34 +198,39 @@ def _can_cuoc_2024(rng: random.Random, seed: int, p: Person, f: dict[str, Any], 
     x, right, y = 24.0 + st.dx, 84.0, 25.0 + st.dy
     _label(front, st, x, y, "Số định danh cá nhân", "Personal identification number")
     y += 4.0
-    front.text(x, y, f["id_number"], st.family.bold, st.value_size * 1.35, (90, 20, 20))
+    front.text(x, y, f["id_number"], st.family.bold, st.value_size * 1.35, (90, 20, 20), field="id_number")
     y += 3.7
     _label(front, st, x, y, "Họ, chữ đệm và tên khai sinh", "Full name")
     y += 3.6
-    front.text(x, y, f["full_name"], st.family.bold, _fit(f["full_name"], st.family.bold, st.value_size * 1.1, right - x), INK)
+    front.text(x, y, f["full_name"], st.family.bold, _fit(f["full_name"], st.family.bold, st.value_size * 1.1, right - x), INK,
+               field="full_name")
     y += 3.6
     end = _label(front, st, x, y, "Ngày, tháng, năm sinh", "Date of birth")
-    front.text(end + 1.0, y, dmy(date.fromisoformat(f["date_of_birth"])), st.family.bold, st.value_size * 0.9, INK)
+    front.text(end + 1.0, y, dmy(date.fromisoformat(f["date_of_birth"])), st.family.bold, st.value_size * 0.9, INK,
+               field="date_of_birth")
     y += 3.4
     end = _label(front, st, x, y, "Giới tính", "Sex")
-    end = front.text(end + 1.0, y, f["sex"], st.family.bold, st.value_size * 0.9, INK)
+    end = front.text(end + 1.0, y, f["sex"], st.family.bold, st.value_size * 0.9, INK, field="sex")
     end = _label(front, st, max(end + 4.0, x + 25), y, "Quốc tịch", "Nationality")
-    front.text(end + 1.0, y, f["nationality"], st.family.bold, st.value_size * 0.9, INK)
+    front.text(end + 1.0, y, f["nationality"], st.family.bold, st.value_size * 0.9, INK, field="nationality")
 
     back = Page(CARD_W, CARD_H, (238, 240, 244))
     _background(back, seed + 1, (240, 240, 246), (170, 170, 210), (215, 190, 210))
-    back.picture(3.0 + st.dx * 0.3, 3.0, 19.5 + st.dx * 0.3, 19.5, artwork.qr_code(f["qr"]))
+    back.picture(3.0 + st.dx * 0.3, 3.0, 19.5 + st.dx * 0.3, 19.5, artwork.qr_code(f["qr"]), field="qr")
     x, right, y = 22.0 + st.dx, 84.0, 5.0 + st.dy
     end = _label(back, st, x, y, "Nơi cư trú", "Place of residence")
-    y = _value_lines(back, st, x, y + 2.9, x - 1.0, right, f["place_of_residence"], 2.8, 3) + 0.4
+    y = _value_lines(back, st, x, y + 2.9, x - 1.0, right, f["place_of_residence"], 2.8, 3,
+                     field="place_of_residence") + 0.4
     _label(back, st, x, y, "Nơi đăng ký khai sinh", "Place of birth")
-    y = _value_lines(back, st, x, y + 2.9, x - 1.0, right, f["place_of_birth_registration"], 2.8, 2) + 0.4
+    y = _value_lines(back, st, x, y + 2.9, x - 1.0, right, f["place_of_birth_registration"], 2.8, 2,
+                     field="place_of_birth_registration") + 0.4
     end = _label(back, st, x, y, "Ngày, tháng, năm cấp", "Date of issue")
-    back.text(end + 1.0, y, dmy(date.fromisoformat(f["issue_date"])), st.family.bold, st.value_size * 0.9, INK)
+    back.text(end + 1.0, y, dmy(date.fromisoformat(f["issue_date"])), st.family.bold, st.value_size * 0.9, INK,
+              field="issue_date")
     y += 3.0
     end = _label(back, st, x, y, "Ngày, tháng, năm hết hạn", "Date of expiry")
     expiry = "Không thời hạn" if f["expiry_no_expiry"] else dmy(date.fromisoformat(f["expiry_date"]))
-    back.text(end + 1.0, y, expiry, st.family.bold, st.value_size * 0.9, INK)
+    back.text(end + 1.0, y, expiry, st.family.bold, st.value_size * 0.9, INK, field="expiry_date")
     back.text(11.0 + st.dx, 24.0, "BỘ CÔNG AN", st.family.bold, 5.2, INK, align="center")
     back.text(11.0 + st.dx, 26.0, "MINISTRY OF PUBLIC SECURITY", st.family.regular, _fit("MINISTRY OF PUBLIC SECURITY", st.family.regular, 3.4, 17), INK, align="center")
     _mrz(back, st, rng, f["mrz"])

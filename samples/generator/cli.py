@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from .dossier import CONDITIONS, DOCUMENT_TYPES, generate
+from .dossier import ALL_CONDITIONS, CONDITIONS, DOCUMENT_TYPES, generate
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,8 +15,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, required=True, help="output directory (created if missing)")
     parser.add_argument("--count", type=int, default=16, help="number of items (a card_sides_separate item is two files)")
     parser.add_argument("--seed", type=int, default=0, help="same seed, same files")
-    parser.add_argument("--conditions", nargs="+", choices=CONDITIONS, metavar="CONDITION",
-                        help=f"capture conditions to cycle through (default all: {' '.join(CONDITIONS)})")
+    parser.add_argument("--conditions", nargs="+", choices=ALL_CONDITIONS, metavar="CONDITION",
+                        help=f"capture conditions to cycle through (default: {' '.join(CONDITIONS)}; also: "
+                             f"{' '.join(c for c in ALL_CONDITIONS if c not in CONDITIONS)})")
     parser.add_argument("--types", nargs="+", choices=DOCUMENT_TYPES, metavar="TYPE",
                         help=f"document types to cycle through (default all: {' '.join(DOCUMENT_TYPES)})")
     parser.add_argument("--compact", action="store_true",

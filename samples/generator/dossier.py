@@ -12,7 +12,7 @@ from typing import Any
 
 from PIL import Image
 
-from . import capture
+from . import capture, sheets
 from .cards import CARD_H, CARD_W, make_id_card, pick_card_variant
 from .certificates import make_birth_certificate, make_marriage_certificate, recent_couple_date
 from .forms import A4_H, A4_W
@@ -31,6 +31,10 @@ TODAY = date(2026, 6, 30)   # the generated documents' "now": nothing is dated l
 DOCUMENT_TYPES = ["id_card", "birth_certificate", "marriage_certificate", "residence_confirmation",
                   "marital_status_confirmation"]
 CONDITIONS = ["clean_scan", "noisy_scan", "phone_photo", "image_pdf", "digital_pdf", "multi_pdf", "card_sides_separate"]
+# card_sheet (ID cards on an A4 sheet in every arrangement, see sheets.py) is asked for by name: leaving it out
+# of the default cycle (CONDITIONS) keeps default sets (e.g. --count 40 --seed 99) the files they were.
+ALL_CONDITIONS = [*CONDITIONS, "card_sheet"]
+CARD_ONLY = {"card_sides_separate", "card_sheet"}
 
 
 @dataclass(frozen=True)
@@ -54,15 +58,15 @@ def plan(count: int, seed: int, conditions: list[str] | None, types: list[str] |
     conditions = list(conditions or CONDITIONS)
     types = list(types or DOCUMENT_TYPES)
     for name in conditions:
-        if name not in CONDITIONS:
-            raise ValueError(f"unknown condition {name!r}; choose from {', '.join(CONDITIONS)}")
+        if name not in ALL_CONDITIONS:
+            raise ValueError(f"unknown condition {name!r}; choose from {', '.join(ALL_CONDITIONS)}")
     for name in types:
         if name not in DOCUMENT_TYPES:
             raise ValueError(f"unknown document type {name!r}; choose from {', '.join(DOCUMENT_TYPES)}")
-    if "id_card" not in types and conditions != ["card_sides_separate"]:
-        conditions = [c for c in conditions if c != "card_sides_separate"]  # only cards have sides
+    if "id_card" not in types and not set(conditions) <= CARD_ONLY:
+        conditions = [c for c in conditions if c not in CARD_ONLY]  # only cards have sides
     if not conditions:
-        raise ValueError("card_sides_separate needs the id_card type")
+        raise ValueError("card_sides_separate and card_sheet need the id_card type")
     order = random.Random(f"plan:{seed}")
     conditions = order.sample(conditions, len(conditions))
     types = order.sample(types, len(types))
@@ -71,7 +75,7 @@ def plan(count: int, seed: int, conditions: list[str] | None, types: list[str] |
         round_, position = divmod(i, len(conditions))
         condition = conditions[position]
         doc_type = types[(position + round_) % len(types)]   # each condition meets every type in turn
-        if condition == "card_sides_separate":
+        if condition in CARD_ONLY:
             doc_type = "id_card"
         elif condition == "multi_pdf":
             doc_type = "dossier"
@@ -272,6 +276,35 @@ def _sides_item(out: Path, item: Item, seed: int, art_seed: int, rng: random.Ran
     return paths
 
 
+def _card_sheet_item(out: Path, item: Item, seed: int, art_seed: int, rng: random.Random) -> list[Path]:
+    """ID cards on an A4 sheet (``sheets.py``): one citizen's two sides, or two citizens' cards, each
+    citizen a document of the truth with its printed values' boxes in pixels of the file."""
+    arrangement = sheets.arrangement_for(item.index)
+    family = make_family(rng, TODAY, min_children=1)
+    holders = [p for p in family.everyone if age_on(p.birth, TODAY) >= 15]
+    people = rng.sample(holders, 2) if arrangement == "two_citizens" and len(holders) >= 2 else [rng.choice(holders)]
+    if arrangement == "two_citizens" and len(people) == 1:  # a household with one adult: a neighbour's card
+        people.append(rng.choice([p for p in make_family(rng, TODAY).everyone if age_on(p.birth, TODAY) >= 15]))
+    docs = [make_id_card(rng, art_seed + 1000 * k, person, pick_card_variant(rng, person, TODAY), TODAY)
+            for k, person in enumerate(people)]
+    shot = sheets.card_sheet(docs, arrangement, rng)
+    if shot.kind == "phone":
+        path = _save_image(shot.image, out, "JPEG", None, _q(item, rng.randint(78, 90)))
+    else:
+        fmt = "PNG" if shot.kind == "clean" and shot.image.mode == "L" and rng.random() < 0.5 else "JPEG"
+        quality = rng.randint(40, 75) if shot.kind == "noisy" else rng.randint(85, 94)
+        path = _save_image(shot.image, out, "JPEG" if item.compact else fmt, shot.dpi, _q(item, quality))
+    entries = []
+    for doc, boxes, sides in zip(docs, shot.boxes, shot.sides, strict=True):
+        entry = document_entry(doc, [1], "both" if len(sides) == 2 else sides[0])
+        entry["boxes"] = {name: box for name, box in boxes.items() if name in entry["fields"]}
+        entries.append(entry)
+    assert shot.text_page is not None
+    write_truth(path, path.name, item.condition, seed, item.index, entries, [page_entry(1, shot.text_page)],
+                capture=shot.info)
+    return [path]
+
+
 def write_item(out_dir: Path, item: Item, seed: int, types: list[str]) -> list[Path]:
     rng = random.Random(f"{seed}:{item.index}")   # each item depends only on (seed, index)
     art_seed = rng.getrandbits(31)                # seeds the stamps, signatures, backgrounds
@@ -282,6 +315,8 @@ def write_item(out_dir: Path, item: Item, seed: int, types: list[str]) -> list[P
         return _pdf_item(out, item, seed, art_seed, rng)
     if item.condition == "multi_pdf":
         return _multi_item(out, item, seed, art_seed, rng, types)
+    if item.condition == "card_sheet":
+        return _card_sheet_item(out, item, seed, art_seed, rng)
     return _sides_item(out, item, seed, art_seed, rng)
 
 

@@ -29,6 +29,7 @@ class Text:
     color: Color = BLACK
     width: float = 0.0
     block: int = 0    # reading-order block: blocks are read in order of first appearance
+    field: str | None = None  # the truth field whose value this run prints (its box goes in the truth)
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Picture:
     y1: float
     make: PictureMaker
     in_pdf_as_jpeg: bool = False   # opaque photographic art is smaller as JPEG in PDFs
+    field: str | None = None       # the truth field this picture encodes (a QR code)
 
 
 Op = Text | Line | Rect | Picture
@@ -79,15 +81,15 @@ class Page:
     ops: list[Op] = field(default_factory=list)
 
     def text(self, x: float, y: float, text: str, font: str, size: float, color: Color = BLACK,
-             align: str = "left", block: int = 0) -> float:
-        """Draw text with its baseline at y; returns the right edge (mm)."""
+             align: str = "left", block: int = 0, field: str | None = None) -> float:
+        """Draw text with its baseline at y; returns the right edge (mm). ``field``: the truth field it prints."""
         width = text_width_mm(text, font, size)
         if align == "center":
             x -= width / 2
         elif align == "right":
             x -= width
         if text:
-            self.ops.append(Text(x, y, text, font, size, color, width, block))
+            self.ops.append(Text(x, y, text, font, size, color, width, block, field))
         return x + width
 
     def line(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.2,
@@ -98,8 +100,9 @@ class Page:
              fill: Color | None = None, width: float = 0.2, radius: float = 0.0) -> None:
         self.ops.append(Rect(x0, y0, x1, y1, outline, fill, width, radius))
 
-    def picture(self, x0: float, y0: float, x1: float, y1: float, make: PictureMaker, jpeg: bool = False) -> None:
-        self.ops.append(Picture(x0, y0, x1, y1, make, jpeg))
+    def picture(self, x0: float, y0: float, x1: float, y1: float, make: PictureMaker, jpeg: bool = False,
+                field: str | None = None) -> None:
+        self.ops.append(Picture(x0, y0, x1, y1, make, jpeg, field))
 
     def place(self, other: Page, dx: float, dy: float) -> None:
         """Copy another page's drawing (e.g. a card side) onto this page at an offset."""
@@ -108,13 +111,15 @@ class Page:
         base = 1 + max((op.block for op in self.ops if isinstance(op, Text)), default=-1)
         for op in other.ops:
             if isinstance(op, Text):
-                self.ops.append(Text(op.x + dx, op.y + dy, op.text, op.font, op.size, op.color, op.width, op.block + base))
+                self.ops.append(Text(op.x + dx, op.y + dy, op.text, op.font, op.size, op.color, op.width, op.block + base,
+                                     op.field))
             elif isinstance(op, Line):
                 self.ops.append(Line(op.x0 + dx, op.y0 + dy, op.x1 + dx, op.y1 + dy, op.width, op.color, op.dotted))
             elif isinstance(op, Rect):
                 self.ops.append(Rect(op.x0 + dx, op.y0 + dy, op.x1 + dx, op.y1 + dy, op.outline, op.fill, op.width, op.radius))
             else:
-                self.ops.append(Picture(op.x0 + dx, op.y0 + dy, op.x1 + dx, op.y1 + dy, op.make, op.in_pdf_as_jpeg))
+                self.ops.append(Picture(op.x0 + dx, op.y0 + dy, op.x1 + dx, op.y1 + dy, op.make, op.in_pdf_as_jpeg,
+                                        op.field))
 
     def text_lines(self, tolerance: float = 1.0) -> list[str]:
         """Printed lines in reading order: runs sharing a baseline, left to right.

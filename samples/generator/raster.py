@@ -10,7 +10,9 @@ from .fonts import PT_TO_MM, pil_font
 from .layout import Line, Page, Picture, Rect, Text
 
 
-def render_page(page: Page, dpi: float) -> Image.Image:
+def render_page(page: Page, dpi: float, boxes: dict[str, list[float]] | None = None) -> Image.Image:
+    """The page at ``dpi``. ``boxes``, when given, receives each tagged field's printed extent in pixels
+    ``[x0, y0, x1, y1]`` (the union of its runs' ink boxes, or its picture's box)."""
     scale = dpi / 25.4  # px per mm
     size = (max(1, round(page.width * scale)), max(1, round(page.height * scale)))
     image = Image.new("RGB", size, page.background)
@@ -19,6 +21,8 @@ def render_page(page: Page, dpi: float) -> Image.Image:
         if isinstance(op, Text):
             font = pil_font(op.font, round(op.size * PT_TO_MM * scale))
             draw.text((op.x * scale, op.y * scale), op.text, font=font, fill=op.color, anchor="ls")
+            if boxes is not None and op.field:
+                _grow(boxes, op.field, draw.textbbox((op.x * scale, op.y * scale), op.text, font=font, anchor="ls"))
         elif isinstance(op, Line):
             _draw_line(draw, op, scale)
         elif isinstance(op, Rect):
@@ -34,11 +38,19 @@ def render_page(page: Page, dpi: float) -> Image.Image:
             if w < 1 or h < 1:
                 continue
             art = op.make(w, h)
+            if boxes is not None and op.field:
+                _grow(boxes, op.field, (x0, y0, x0 + w, y0 + h))
             if art.mode == "RGBA":
                 image.paste(art, (x0, y0), art)
             else:
                 image.paste(art.convert("RGB"), (x0, y0))
     return image
+
+
+def _grow(boxes: dict[str, list[float]], name: str, box: tuple[float, float, float, float]) -> None:
+    old = boxes.get(name)
+    boxes[name] = [float(v) for v in box] if old is None else [
+        min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3])]
 
 
 def _draw_line(draw: ImageDraw.ImageDraw, op: Line, scale: float) -> None:

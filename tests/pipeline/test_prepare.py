@@ -8,7 +8,7 @@ import pytest
 
 import render
 from tools.metrics import cer
-from pipeline.prepare import CARD_ASPECT, estimate_orientation, prepare_page
+from pipeline.prepare import CARD_ASPECT, estimate_orientation, prepare_page, prepare_regions
 from usecases.process import process_bytes
 from pipeline.text import fold
 
@@ -88,11 +88,49 @@ def test_cards_photocopied_on_a_sheet_are_found_by_their_print_and_size():
     height, width = card.shape
     for top in (300, 1300):
         sheet[top: top + height, 350: 350 + width] = card
-    prepared = prepare_page(sheet, dpi=300)
-    assert prepared.cropped and prepared.kind == "card"
-    assert prepared.image.shape[0] > prepared.image.shape[1]  # the two sides stacked
+    regions = prepare_regions(sheet, dpi=300)
+    assert len(regions) == 2  # each side on its own, top first
+    for prepared, top in zip(regions, (300, 1300), strict=True):
+        assert prepared.cropped and prepared.kind == "card"
+        assert abs(prepared.image.shape[1] / prepared.image.shape[0] - CARD_ASPECT) < 0.03
+        centre = prepared.region.mean(axis=0)  # where the image lies on the sheet
+        assert abs(centre[0] - (350 + width / 2)) < 40 and abs(centre[1] - (top + height / 2)) < 40
     # without a resolution nothing tells a card from a box printed on a form: the page stays whole
     assert not prepare_page(sheet).cropped
+
+
+def _sheet_of_cards(placements: list[tuple[int, int, int]], size: tuple[int, int] = (3508, 2480)) -> np.ndarray:
+    """Photocopied cards pasted on a white A4 sheet at 300 dpi: (top, left, clockwise quarter turn) each."""
+    sheet = np.full(size, 255, np.uint8)
+    for top, left, turn in placements:
+        card = _photocopied_card()
+        card = {0: card, 90: cv2.rotate(card, cv2.ROTATE_90_CLOCKWISE), 180: cv2.rotate(card, cv2.ROTATE_180),
+                270: cv2.rotate(card, cv2.ROTATE_90_COUNTERCLOCKWISE)}[turn]
+        height, width = card.shape
+        bottom, right = min(size[0], top + height), min(size[1], left + width)
+        sheet[max(0, top):bottom, max(0, left):right] = card[max(0, -top):bottom - top, max(0, -left):right - left]
+    return sheet
+
+
+@pytest.mark.parametrize("placements", [
+    [(400, 150, 0), (400, 1300, 0)],  # side by side, 9 mm apart
+    [(300, 700, 0), (1200, 700, 90)],  # the back turned a quarter turn
+    [(300, 700, 0), (1300, 700, 180)],  # the back upside down
+    [(300, 150, 0), (300, 1300, 0), (1200, 150, 0), (1200, 1300, 0)],  # two citizens' cards
+    [(-60, 700, 0), (1000, 700, 0)],  # the front 5 mm off the top of the page
+])
+def test_every_card_side_on_a_sheet_is_its_own_upright_image(placements):
+    regions = prepare_regions(_sheet_of_cards(placements), dpi=300)
+    assert len(regions) == len(placements)
+    for prepared in regions:
+        assert prepared.cropped and prepared.kind == "card"
+        height, width = prepared.image.shape[:2]
+        assert width > height  # turned upright (a half turn is left to the reading, which tries both)
+    centres = sorted((r.region.mean(axis=0)[1], r.region.mean(axis=0)[0]) for r in regions)
+    expected = sorted((top + (1011 if turn % 180 else 638) / 2, left + (638 if turn % 180 else 1011) / 2)
+                      for top, left, turn in placements)
+    for (y, x), (want_y, want_x) in zip(centres, expected, strict=True):
+        assert abs(x - want_x) < 60 and abs(y - want_y) < 60
 
 
 def test_a_page_of_text_is_not_taken_for_cards(page_200_dpi):

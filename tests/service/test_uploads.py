@@ -9,10 +9,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from jsonschema import Draft202012Validator
+
+from schemas.records import json_schema
 
 from .conftest import MAX_FILE_MB, MAX_FILES, Server
 
 MIB = 1024 * 1024
+pytestmark = pytest.mark.integration  # a real `hoso serve` process per backend
 UPLOAD_RUNNER = "flow"  # uploads go through the branch-upload flow, warmed up at server start
 CARD_LINES = [
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "CĂN CƯỚC CÔNG DÂN",
@@ -74,6 +78,12 @@ REFUSED = [
      "unknown_procedure"),
     ("a malformed id number", [("ok.pdf", b"%PDF-1.4\n" + os.urandom(100))], form(id_number="12AB"), 422,
      "invalid_id_number"),
+    ("an id number with a newline", [("ok.pdf", b"%PDF-1.4\n" + os.urandom(100))],
+     form(id_number="001090067890\n"), 422, "invalid_id_number"),
+    ("an id number in fullwidth digits", [("ok.pdf", b"%PDF-1.4\n" + os.urandom(100))],
+     form(id_number="００１０９００６７８９０"), 422, "invalid_id_number"),
+    ("a branch of control characters", [("ok.pdf", b"%PDF-1.4\n" + os.urandom(100))], form(branch="\x00\x01"),
+     422, "missing_field"),
 ]
 
 
@@ -82,8 +92,8 @@ def test_a_refused_upload_stores_nothing(server: Server, case: str, files: list[
                                          data: dict[str, str], status: int, code: str) -> None:
     before = stored(server)
     response = post(server, "branch", files, data)
-    assert (response.status_code, response.json()["error"]) == (status, code), response.text
-    assert response.json()["message"]
+    assert (response.status_code, response.json()["code"]) == (status, code), response.text
+    assert response.headers["content-type"] == "application/problem+json" and response.json()["detail"]
     assert stored(server) == before
     last = server.audit_rows()[-1]
     assert (last["client"], last["endpoint"], last["status"]) == ("branch", "/v1/dossiers", status)
@@ -93,8 +103,10 @@ def test_a_body_over_the_request_limit_is_refused_before_parsing(server: Server)
     before = stored(server)
     too_big = b"%PDF-1.4\n" + os.urandom(int((MAX_FILES * MAX_FILE_MB + 1) * MIB) + 10)
     response = post(server, "branch", [("huge.pdf", too_big)], form())
-    assert response.status_code == 413 and response.json()["error"] == "request_too_large"
+    assert response.status_code == 413 and response.json()["code"] == "request_too_large"
     assert stored(server) == before
+    last = server.audit_rows()[-1]  # refused before any route ran: still on record, by key and route
+    assert (last["client"], last["endpoint"], last["status"]) == ("branch", "/v1/dossiers", 413)
 
 
 @pytest.mark.parametrize(("key", "status"), [(None, 401), ("reader", 403), ("auditor", 403)])
@@ -114,6 +126,8 @@ def test_a_text_layer_pdf_comes_back_as_its_extracted_document(server: Server) -
     assert body["masked"] is False and isinstance(body["dossier_id"], int)
     assert [(f["source_name"], f["status"]) for f in body["files"]] == [("the-card.pdf", "processed")]
     (document,) = body["documents"]
+    Draft202012Validator(json_schema("document-summary"), format_checker=Draft202012Validator.FORMAT_CHECKER
+                         ).validate(document)
     assert document["document_type"] == "id_card"
     assert document["fields"]["id_number"] == "001090067890"
     assert document["fields"]["full_name"] == "LÊ VĂN HÙNG"
