@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 
 from collections.abc import Mapping
 
@@ -36,7 +37,7 @@ MRZ_LINE = 30
 BACK_MARKERS = ["IDVNM", "Đặc điểm nhân dạng", "Date, month, year", "Date of issue",
                 "Nơi đăng ký khai sinh", "Ngày, tháng, năm cấp", "CỤC TRƯỞNG"]
 FRONT_MARKERS = ["Full name", "Họ và tên", "Date of birth", "Ngày sinh", "CĂN CƯỚC", "IDENTITY CARD"]
-QR_CORNER = {("cccd_2021", "front"): "top_right", ("can_cuoc_2024", "back"): "top_left"}
+QR_CORNER: dict[tuple[str, str], Corner] = {("cccd_2021", "front"): "top_right", ("can_cuoc_2024", "back"): "top_left"}
 VARIANTS_WITH_QR = {variant for variant, _ in QR_CORNER}
 
 
@@ -258,7 +259,7 @@ def read_mrz(pages: list[Page], images: Mapping[int, np.ndarray]) -> tuple[MrzRe
     """
     for page in pages:
         if side_of(page) != "front":
-            band = page_reading(page, "mrz_band", images, lambda image, page=page: ocr_mrz_band(page, image))
+            band = page_reading(page, "mrz_band", images, partial(ocr_mrz_band, page))
             reading = parse_mrz(band) if band else None
             if reading is not None:
                 return repair_nationality(reading), page
@@ -325,8 +326,9 @@ def ocr_mrz_band(page: Page, image: np.ndarray) -> str:
 
     height, width = image.shape[:2]
     marked = [w for w in page.words if "<<" in w.text or w.text.startswith("IDVNM")]
-    if marked:
-        x0, y0, x1, y1 = union_bbox([w.bbox for w in marked])
+    zone = union_bbox([w.bbox for w in marked])
+    if zone is not None:
+        x0, y0, x1, y1 = zone
         line_height = max(20, (y1 - y0) // max(1, len({w.line for w in marked})))
         top, bottom = max(0, y0 - line_height), min(height, y1 + line_height)
     else:
@@ -383,7 +385,7 @@ def check_name_against_mrz(document: Document, mrz: MrzReading) -> None:
     elif names_match(name.value, mrz.name):
         if name.source != "qr":
             name.confidence = max(name.confidence, min(0.95, name.confidence + 0.1))
-    elif name.source == "qr" and _close_to(rebuilt := mrz_name_line(name.value), mrz.lines[2]):
+    elif name.source == "qr" and (rebuilt := mrz_name_line(name.value)) is not None and _close_to(rebuilt, mrz.lines[2]):
         # the QR code is error-corrected and the name line is its name unmarked: OCR misread the line
         field = document.fields["mrz"]
         field.value = "\n".join([*mrz.lines[:2], rebuilt])

@@ -116,9 +116,9 @@ def to_source(page: Page, bbox: BBox) -> BBox:
     the image's corners there); the box that holds the mapped corners, in whole pixels."""
     if page.region is None:
         return bbox
-    corners = np.float32([[0, 0], [page.width, 0], [page.width, page.height], [0, page.height]])
-    matrix = cv2.getPerspectiveTransform(corners, np.float32(page.region))
+    corners = np.array([[0, 0], [page.width, 0], [page.width, page.height], [0, page.height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(corners, np.array(page.region, dtype=np.float32))
     x0, y0, x1, y1 = bbox
-    points = cv2.perspectiveTransform(np.float32([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]]), matrix)[0]
+    points = cv2.perspectiveTransform(np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], dtype=np.float32), matrix)[0]
     return (int(np.floor(points[:, 0].min())), int(np.floor(points[:, 1].min())),
             int(np.ceil(points[:, 0].max())), int(np.ceil(points[:, 1].max())))

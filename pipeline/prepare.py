@@ -68,7 +68,7 @@ class PreparedPage:
                                       and self.scale == 1.0):
             return None
         height, width = self.image.shape[:2]
-        corners = np.float64([[0, 0, 1], [width, 0, 1], [width, height, 1], [0, height, 1]])
+        corners = np.array([[0, 0, 1], [width, 0, 1], [width, height, 1], [0, height, 1]], dtype=np.float64)
         mapped = corners @ np.linalg.inv(self.transform).T
         return mapped[:, :2] / mapped[:, 2:3]
 
@@ -159,7 +159,7 @@ def _prepare(gray: np.ndarray, small_gray: np.ndarray, factor: float, transform:
 def qr_code_boxes(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Where QR codes are on an image (decodable ones, a few pixels of margin around), found in a few ms."""
     try:
-        found = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)
+        found = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     except Exception:  # noqa: BLE001 - a decoder failure is just "none found"
         return []
     boxes = []
@@ -422,7 +422,7 @@ def _straighten(mask: np.ndarray, skew: float) -> tuple[np.ndarray, np.ndarray]:
     height, width = mask.shape
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -skew, 1.0)
     if abs(skew) < SKEW_TOLERANCE:
-        return mask, np.float64([[1, 0, 0], [0, 1, 0]])
+        return mask, np.array([[1, 0, 0], [0, 1, 0]], dtype=np.float64)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
     new_w, new_h = int(height * sin + width * cos) + 1, int(height * cos + width * sin) + 1
     matrix[0, 2] += new_w / 2 - width / 2
@@ -578,7 +578,8 @@ def _fills_a_card(ink: np.ndarray, box: Box, card: tuple[float, float], extent: 
                   aspect: tuple[float, float] | None = None) -> bool:
     """A card side's print: card-sized and not a few scattered specks."""
     w, h = box[2] - box[0], box[3] - box[1]
-    return _card_sized(box, card, extent, aspect) and np.count_nonzero(ink[box[1]:box[3], box[0]:box[2]]) >= 0.02 * w * h
+    return bool(_card_sized(box, card, extent, aspect)
+                and np.count_nonzero(ink[box[1]:box[3], box[0]:box[2]]) >= 0.02 * w * h)
 
 
 def _card_rectangle(valid: np.ndarray, box: Box, card: tuple[float, float]) -> np.ndarray:
@@ -603,8 +604,8 @@ def _card_rectangle(valid: np.ndarray, box: Box, card: tuple[float, float]) -> n
           else (x0 + x1) / 2)
     cy = ((y1 + margin_y - card_h / 2) if top and not bottom else (y0 - margin_y + card_h / 2) if bottom and not top
           else (y0 + y1) / 2)
-    return np.float32([[cx - card_w / 2, cy - card_h / 2], [cx + card_w / 2, cy - card_h / 2],
-                       [cx + card_w / 2, cy + card_h / 2], [cx - card_w / 2, cy + card_h / 2]])
+    return np.array([[cx - card_w / 2, cy - card_h / 2], [cx + card_w / 2, cy - card_h / 2],
+                       [cx + card_w / 2, cy + card_h / 2], [cx - card_w / 2, cy + card_h / 2]], dtype=np.float32)
 
 
 def _with_pale_cards(boxes: np.ndarray, factor: float, found: list[DocumentQuad],
@@ -802,9 +803,9 @@ def warp_quad(gray: np.ndarray, quad: np.ndarray, kind: str, with_matrix: bool =
 def _rotation_matrix(shape: tuple[int, int], rotation: int, skew: float) -> np.ndarray:
     """3 × 3 matrix of ``rotate_page`` on an image of ``shape`` (height, width): pixels before → after."""
     height, width = shape
-    turn = {0: np.eye(3), 90: np.float64([[0, -1, height], [1, 0, 0], [0, 0, 1]]),
-            180: np.float64([[-1, 0, width], [0, -1, height], [0, 0, 1]]),
-            270: np.float64([[0, 1, 0], [-1, 0, width], [0, 0, 1]])}[rotation % 360]
+    turn = {0: np.eye(3), 90: np.array([[0, -1, height], [1, 0, 0], [0, 0, 1]], dtype=np.float64),
+            180: np.array([[-1, 0, width], [0, -1, height], [0, 0, 1]], dtype=np.float64),
+            270: np.array([[0, 1, 0], [-1, 0, width], [0, 0, 1]], dtype=np.float64)}[rotation % 360]
     if abs(skew) < SKEW_TOLERANCE:
         return turn
     turned_h, turned_w = (height, width) if rotation % 180 == 0 else (width, height)

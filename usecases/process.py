@@ -266,7 +266,8 @@ def upright_order(reads: list[ReadPage]) -> list[ReadPage]:
     if turn == 0 or len(reads) < 2 or any(read.page.region is None for read in reads):
         return reads
     upright = {90: ((0, -1), (1, 0)), 180: ((-1, 0), (0, -1)), 270: ((0, 1), (-1, 0))}[turn]  # the sheet turned back
-    quads = [DocumentQuad(np.float32(read.page.region) @ np.float32(upright).T, "card") for read in reads]
+    quads = [DocumentQuad(np.array(read.page.region, dtype=np.float32) @ np.array(upright, dtype=np.float32).T, "card")
+             for read in reads]
     order = reading_order(quads)
     return [reads[next(i for i, quad in enumerate(quads) if quad is placed)] for placed in order]
 
@@ -329,7 +330,7 @@ def read_prepared(
     height, width = image.shape[:2]
     region = prepared.region
     if region is None and turned:
-        region = np.float64([[0, 0], [page.width, 0], [page.width, page.height], [0, page.height]])
+        region = np.array([[0, 0], [page.width, 0], [page.width, page.height], [0, page.height]], dtype=np.float64)
     if region is not None and turned:
         region = np.roll(region, 2, axis=0)  # the image's top-left corner is now its bottom-right one
     return ReadPage(
