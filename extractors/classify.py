@@ -170,9 +170,10 @@ def _first_heading(headings: list[tuple[str, str]]) -> str | None:
 
 
 def _card_shaped(page: Page) -> bool:
+    """The page is a card side: cut to one, or an image of one (a scan or photo framed on the card)."""
     low, high = CARD_ASPECT
     aspect = max(page.width, page.height) / max(1, min(page.width, page.height))
-    return page.cropped and low <= aspect <= high
+    return low <= aspect <= high
 
 
 def _capitals_share(line: str) -> float:
