@@ -79,6 +79,6 @@ def test_reprocess_takes_qr_and_mrz_readings_from_the_stored_words_not_from_pixe
         raise AssertionError("a machine zone was read again from the page image")
 
     monkeypatch.setattr(id_card, "ocr_mrz_band", from_pixels)
-    monkeypatch.setattr(id_card, "decode_qr", from_pixels)
+    monkeypatch.setattr(id_card, "find_qr", from_pixels)
     report = run_reprocess(settings=settings, engine=counting_engine)
     assert report["documents"] == {"unchanged": 1} and report["problems"] == []
