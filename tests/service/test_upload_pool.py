@@ -4,6 +4,9 @@ that dies under an upload costs that upload only (503 ``upload_interrupted``), a
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 import os
 import signal
 from pathlib import Path
@@ -22,6 +25,13 @@ from .test_uploads import text_pdf
 pytestmark = pytest.mark.integration
 
 
+
+def run_apart(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run a coroutine to its end in a thread of its own: the browser tests' driver may hold this
+    thread's event loop, and asyncio.run refuses to start inside a running loop."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
 def test_uploads_are_read_in_the_pool_and_a_dead_process_is_replaced(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path, upload_processes=2)
     open_database(settings.resolved_database_url).close()
@@ -37,21 +47,16 @@ def test_uploads_are_read_in_the_pool_and_a_dead_process_is_replaced(tmp_path: P
             limiter = anyio.CapacityLimiter(1)
             return await asyncio.gather(runner.receive(upload, "test", limiter), runner.receive(upload, "test", limiter))
 
-        first, second = asyncio.run(two())
+        first, second = run_apart(two())
         assert first.id_number == second.id_number == HOLDER["id_number"]
         assert first.dossier_id != second.dossier_id
         assert {f["status"] for f in first.outcome["files"] + second.outcome["files"]} <= {"processed", "reused"}
 
-        async def killed() -> None:
-            pending = asyncio.ensure_future(runner.receive(upload, "test", anyio.CapacityLimiter(1)))
-            await asyncio.sleep(0)
-            for pid in pids:
-                os.kill(pid, signal.SIGKILL)
-            await pending
-
+        for pid in pids:  # as a crash inside Tesseract would end them
+            os.kill(pid, signal.SIGKILL)
         with pytest.raises(UploadInterrupted):
-            asyncio.run(killed())
-        again = asyncio.run(runner.receive(upload, "test", anyio.CapacityLimiter(1)))
+            run_apart(runner.receive(upload, "test", anyio.CapacityLimiter(1)))
+        again = run_apart(runner.receive(upload, "test", anyio.CapacityLimiter(1)))
         assert again.id_number == HOLDER["id_number"]
     finally:
         runner.close()
