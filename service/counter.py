@@ -273,7 +273,7 @@ async def upload_dossier(request: Request, caller: Clerk = Depends(clerk(dossier
     caller.about(upload.id_number)
     outcome = await services.runner.receive(upload, f"api:{caller.client.name}", services.upload_limiter)
     given = {upload.id_number} if upload.id_number else set()
-    body = present_upload(outcome, full=caller.full, known=given | _read_numbers(outcome))
+    body = present_upload(outcome, full=caller.full, known=given | _read_numbers(outcome), given=upload.id_number)
     caller.about(outcome.id_number)
     await _audit_shown(caller, outcome.read, READ_ENDPOINT)
     await _audit_shown(caller, [p.document for p in outcome.view.previews], PREVIEW_ENDPOINT)
@@ -295,7 +295,8 @@ async def dossier(dossier_id: DossierId,
     view = await anyio.to_thread.run_sync(uc.dossier_view, services.db, services.store, dossier_id, id_number)
     caller.about(view.id_number)
     await _audit_shown(caller, [p.document for p in view.previews], PREVIEW_ENDPOINT)
-    return ModelResponse(present_view(view, full=caller.full, known={id_number} if id_number else set()))
+    return ModelResponse(present_view(view, full=caller.full, known={id_number} if id_number else set(),
+                                      given=id_number))
 
 
 consent_path = "/v1/dossiers/{dossier_id}/consent"
@@ -315,7 +316,7 @@ async def consent(dossier_id: DossierId, decision: ConsentRequest,
                                 actor=f"api:{caller.client.name}", id_number=decision.id_number))
     caller.about(view.id_number)
     known = {decision.id_number} if decision.id_number else set()
-    return ModelResponse(present_view(view, full=caller.full, known=known))
+    return ModelResponse(present_view(view, full=caller.full, known=known, given=decision.id_number))
 
 
 thumbnail_path = "/v1/dossiers/{dossier_id}/previews/{document_id}/pages/{page}"
@@ -361,7 +362,8 @@ def _read_numbers(outcome: uc.CounterOutcome) -> set[str]:
     return {d.subject_id_number for d in outcome.read if d.subject_id_number}
 
 
-def present_upload(outcome: uc.CounterOutcome, *, full: bool, known: set[str]) -> CounterUploadOutcome:
+def present_upload(outcome: uc.CounterOutcome, *, full: bool, known: set[str],
+                   given: str | None = None) -> CounterUploadOutcome:
     raw = outcome.outcome
     read_ids = {document.id for document in outcome.read}
     id_number = outcome.id_number
@@ -372,7 +374,7 @@ def present_upload(outcome: uc.CounterOutcome, *, full: bool, known: set[str]) -
         requirements = Requirements.model_validate({
             **report, "id_number": shown_number if report["id_number"] == id_number else mask_id_number(report["id_number"]),
             "to_submit": [c["code"] for c in report["components"] if c["status"] == "missing"]})
-    view = present_view(outcome.view, full=full, known=known)
+    view = present_view(outcome.view, full=full, known=known, given=given)
     return CounterUploadOutcome(
         dossier_id=outcome.dossier_id, id_number=shown_number,
         files=[{**f, "documents": [ref["id"] for ref in f["documents"]]} for f in raw["files"]],
@@ -384,22 +386,26 @@ def present_upload(outcome: uc.CounterOutcome, *, full: bool, known: set[str]) -
         procedure_code=view.procedure_code, procedure_name=view.procedure_name, components=view.components)
 
 
-def present_view(view: uc.DossierView, *, full: bool, known: set[str]) -> DossierBody:
+def present_view(view: uc.DossierView, *, full: bool, known: set[str], given: str | None = None) -> DossierBody:
+    """The dossier as a client may see it; ``given``: the requester's id number the client gave (the thumbnails'
+    links carry it, for a dossier whose files name nobody)."""
     id_number = view.id_number
     return DossierBody(
         dossier_id=view.dossier_id, procedure_code=view.procedure_code, procedure_name=view.procedure_name,
         branch=view.branch,
         id_number=id_number if full or id_number is None or id_number in known else mask_id_number(id_number),
         in_population_registry=view.in_population_registry, checked_on=view.checked_on,
-        components=[_component(view, c, full=full) for c in view.components], missing=view.missing, masked=not full)
+        components=[_component(view, c, full=full, given=given) for c in view.components], missing=view.missing,
+        masked=not full)
 
 
-def _component(view: uc.DossierView, component: uc.ComponentView, *, full: bool) -> ComponentBody:
+def _component(view: uc.DossierView, component: uc.ComponentView, *, full: bool, given: str | None) -> ComponentBody:
     preview = None
     if component.preview is not None:
         p = component.preview
         document = p.document
-        pages = [thumbnail_path.format(dossier_id=view.dossier_id, document_id=document.id, page=page)
+        query = f"?id_number={given}" if given else ""
+        pages = [thumbnail_path.format(dossier_id=view.dossier_id, document_id=document.id, page=page) + query
                  for page in range(1, document.pages + 1)]
         preview = PreviewBody(
             document=shown(document, masked=not full), digitised_at=p.digitised_at, digitised_branch=p.digitised_branch,
