@@ -13,17 +13,21 @@ Rules (each function is one transaction and safe to run again):
 
 from __future__ import annotations
 
+import random
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from extractors.spec import record_spec
 from records import fieldstate
+from records.claims import claimant_alive
 from records.events import record_event
 from records.models import (
     Citizen,
@@ -31,7 +35,6 @@ from records.models import (
     DocumentRecord,
     Dossier,
     DossierOriginal,
-    Event,
     Original,
     Provenance,
     utcnow,
@@ -42,7 +45,7 @@ from records.refs import DocumentRef, OriginalRef, RecordOutcome
 from records.storage.objects import ObjectStore, put_original
 
 from schemas import UNKNOWN_TYPE
-from schemas.errors import NotFound
+from schemas.errors import Conflict, NotFound
 
 if TYPE_CHECKING:
     from records.db import Database
@@ -130,15 +133,43 @@ def register_original(
     raise AssertionError("unreachable")
 
 
-def quarantine(db: Database, original: OriginalRef | int, reason: str, *, actor: str = DEFAULT_ACTOR
-               ) -> OriginalRef:
-    """Set an original aside with a reason; its stored bytes are kept."""
+def quarantine(db: Database, original: OriginalRef | int, reason: str, *, actor: str = DEFAULT_ACTOR,
+               claimant: str | None = None) -> OriginalRef:
+    """Set a received original aside with a reason (in our own words: never a database error's text, which may
+    quote values); its stored bytes are kept. Only from a state where it is true: an original another worker
+    has processed, or reads now, is left as it is (the returned ref says which)."""
     with db.transaction() as session:
-        row = _original_row(session, original)
+        row = _original_row(session, original, for_update=True)
+        if row.status == "processed":
+            return OriginalRef.of(row)
+        if row.claimed_by not in (None, claimant) and claimant_alive(row.claimed_by, row.claimed_at):
+            return OriginalRef.of(row)
         if row.status != "quarantined" or row.quarantine_reason != reason:
             row.status = "quarantined"
             row.quarantine_reason = _nfc(reason)
+            row.claimed_by = row.claimed_at = None
             record_event(session, "original.quarantined", "original", row.id, actor, reason=row.quarantine_reason)
+        return OriginalRef.of(row)
+
+
+def quarantined_originals(db: Database) -> list[OriginalRef]:
+    """Originals set aside, oldest first."""
+    with db.transaction() as session:
+        rows = session.scalars(select(Original).where(Original.status == "quarantined")
+                               .order_by(Original.received_at, Original.id))
+        return [OriginalRef.of(row) for row in rows]
+
+
+def release_original(db: Database, original_id: int, *, actor: str) -> OriginalRef:
+    """Take a quarantined original back into the queue (``received``, its crash count reset): the next run, or
+    ``resume_pending``, reads it again. Raises ``NotFound``, or ``Conflict`` when it is not quarantined."""
+    with db.transaction() as session:
+        row = _original_row(session, original_id, for_update=True)
+        if row.status != "quarantined":
+            raise Conflict(f"original {row.id} is {row.status}, not quarantined")
+        record_event(session, "original.released", "original", row.id, actor, reason=row.quarantine_reason)
+        row.status, row.quarantine_reason, row.unfinished_starts = "received", None, 0
+        row.claimed_by = row.claimed_at = None
         return OriginalRef.of(row)
 
 
@@ -146,27 +177,51 @@ PROCESSING_STARTED = "original.processing_started"
 PROCESSING_INTERRUPTED = "original.processing_interrupted"
 
 
-def note_processing_start(db: Database, original: OriginalRef, *, actor: str = DEFAULT_ACTOR) -> int:
-    """Log that processing of a received original begins; returns how many earlier starts never ended.
+@dataclass(frozen=True)
+class Claim:
+    """The answer to a claim: ``claimed`` (read it now), ``busy`` (another live worker reads it) or ``settled``
+    (processed or quarantined already); ``unfinished``: earlier starts whose worker died before the end."""
 
-    An original still ``received`` after a start was never finished: the process died on it (a crash
-    in a native library, memory exhausted, or a kill) unless an interruption was logged (a transient
-    fault, retried). The caller sets a file aside that has stopped the process too often.
-    """
+    state: Literal["claimed", "busy", "settled"]
+    original: OriginalRef
+    unfinished: int = 0
+
+
+def claim_original(db: Database, original: OriginalRef, claimant: str, *, actor: str = DEFAULT_ACTOR) -> Claim:
+    """Claim a received original for ``claimant`` (``records.claims.begin_claim``), atomically: of all the
+    workers that meet the same file at once, one is told ``claimed``. A claim whose worker died is taken over
+    and counted as a start that never ended."""
+    for _attempt in range(5):
+        with db.transaction() as session:
+            row = _original_row(session, original)
+            held_by, unfinished = row.claimed_by, row.unfinished_starts or 0
+            if row.status != "received":
+                return Claim("settled", OriginalRef.of(row))
+            if held_by not in (None, claimant) and claimant_alive(held_by, row.claimed_at):
+                return Claim("busy", OriginalRef.of(row))
+            if held_by not in (None, claimant):
+                unfinished += 1  # its worker died reading it
+            # Compare and swap: only if nobody changed the claim since it was read.
+            swapped = session.execute(
+                update(Original).where(Original.id == row.id, Original.status == "received",
+                                       Original.claimed_by.is_(None) if held_by is None
+                                       else Original.claimed_by == held_by)
+                .values(claimed_by=claimant, claimed_at=utcnow(), unfinished_starts=unfinished)
+                .execution_options(synchronize_session=False))
+            if swapped.rowcount == 1:  # type: ignore[attr-defined]
+                record_event(session, PROCESSING_STARTED, "original", row.id, actor, unfinished=unfinished)
+                return Claim("claimed", OriginalRef.of(row), unfinished)
+    raise Conflict(f"original {original.id} kept changing hands: try again")
+
+
+def release_claim(db: Database, original: OriginalRef, claimant: str, *, actor: str = DEFAULT_ACTOR) -> None:
+    """Give a claim back after a transient fault (to be retried): not a start that never ended."""
     with db.transaction() as session:
-        logged = dict(session.execute(
-            select(Event.action, func.count()).where(
-                Event.entity == "original", Event.entity_id == original.id,
-                Event.action.in_([PROCESSING_STARTED, PROCESSING_INTERRUPTED]))
-            .group_by(Event.action)).all())
-        record_event(session, PROCESSING_STARTED, "original", original.id, actor)
-    return logged.get(PROCESSING_STARTED, 0) - logged.get(PROCESSING_INTERRUPTED, 0)
-
-
-def note_processing_interrupted(db: Database, original: OriginalRef, *, actor: str = DEFAULT_ACTOR) -> None:
-    """A start that ended in a transient fault (to be retried), not in the death of the process."""
-    with db.transaction() as session:
-        record_event(session, PROCESSING_INTERRUPTED, "original", original.id, actor)
+        swapped = session.execute(
+            update(Original).where(Original.id == original.id, Original.claimed_by == claimant)
+            .values(claimed_by=None, claimed_at=None).execution_options(synchronize_session=False))
+        if swapped.rowcount == 1:  # type: ignore[attr-defined]
+            record_event(session, PROCESSING_INTERRUPTED, "original", original.id, actor)
 
 
 def pending_originals(db: Database) -> list[OriginalRef]:
@@ -183,11 +238,11 @@ def get_original(db: Database, original_id: int) -> OriginalRef:
         return OriginalRef.of(_original_row(session, original_id))
 
 
-def _original_row(session: Session, original: OriginalRef | int) -> Original:
+def _original_row(session: Session, original: OriginalRef | int, *, for_update: bool = False) -> Original:
     original_id = original if isinstance(original, int) else original.id
-    row = session.get(Original, original_id)
+    row = session.get(Original, original_id, with_for_update=for_update, populate_existing=True)
     if row is None:
-        raise KeyError(f"no original with id {original_id}")
+        raise NotFound(f"no original with id {original_id}")
     return row
 
 
@@ -203,9 +258,39 @@ def record_extraction(
     ``same_document`` maps a document's index in ``result.documents`` to the id of a held document it
     is another part of (the back of a card whose front arrived as its own file and carries the number):
     its values become a new version of that document instead of an unnumbered document of their own.
+
+    Workers recording other files of the same document at once meet in the database's constraints (a version
+    number, a citizen's id number): the one that loses starts over, and then finds the winner's rows.
     """
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            return _record_extraction(db, original, result, actor, same_document)
+        except (IntegrityError, OperationalError) as error:
+            if attempt == RECORD_ATTEMPTS - 1 or not is_write_conflict(error):
+                raise
+            time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))  # let the winner commit
+    raise AssertionError("unreachable")
+
+
+RECORD_ATTEMPTS = 5
+# PostgreSQL: deadlock detected, serialization failure; SQLite: the write lock not had within busy_timeout.
+_CONFLICT_CODES = ("40P01", "40001")
+
+
+def is_write_conflict(error: BaseException) -> bool:
+    """A concurrent writer's transaction collided with ours: trying again will find its rows."""
+    if isinstance(error, IntegrityError):
+        return True
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) in _CONFLICT_CODES or "database is locked" in str(orig)
+
+
+def _record_extraction(
+    db: Database, original: OriginalRef | int, result: ExtractionResult, actor: str,
+    same_document: Mapping[int, int] | None,
+) -> list[DocumentRef]:
     with db.transaction() as session:
-        row = _original_row(session, original)
+        row = _original_row(session, original, for_update=True)
         if result.sha256 != row.sha256:
             raise ValueError("the extraction result is for other bytes than this original")
         if row.status == "quarantined":
@@ -219,6 +304,7 @@ def record_extraction(
             session.flush()
             session.refresh(record, ["provenance"])
             refs.append(DocumentRef.of(record, outcome=outcome))
+        row.claimed_by = row.claimed_at = None
         if row.status != "processed":
             row.status = "processed"
             row.processed_at = utcnow()

@@ -108,6 +108,10 @@ class Original(Base):
     status: Mapped[str] = mapped_column(String(16), default="received")
     quarantine_reason: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[datetime | None] = mapped_column()
+    # The worker reading it now (records.claims), since when; starts whose worker died before the end.
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    unfinished_starts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 Index("ix_originals_status", Original.status)

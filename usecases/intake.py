@@ -18,15 +18,17 @@ import json
 import logging
 import os
 import time
+import traceback
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import cv2
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import selectinload
 
@@ -36,14 +38,16 @@ from records.db import Database
 from records.ingest import (
     document_number,
     document_versions,
-    note_processing_interrupted,
-    note_processing_start,
+    Claim,
+    claim_original,
     open_dossier,
     pending_originals,
     quarantine,
     record_extraction,
     register_original,
+    release_claim,
 )
+from records.claims import begin_claim, end_claim
 from records.models import DocumentRecord, Original, Provenance
 from records.refs import DocumentRef, OriginalRef
 from records.requirements import RequirementsReport, record_uses, requirements
@@ -58,7 +62,7 @@ from records.storage.objects import (
     sha256_hex,
 )
 from schemas import Document, ExtractionResult
-from schemas.errors import StorageError
+from schemas.errors import Conflict, StorageError
 from usecases.process import ProcessedFile, process_bytes
 
 log = logging.getLogger(__name__)
@@ -71,6 +75,15 @@ MAX_REASON_CHARS = 500
 # Starts of one original that ended with the process dead before it is set aside: a kill or a restart
 # mid-file may account for one or two, a file that crashes the OCR library every time for all of them.
 MAX_UNFINISHED_STARTS = 3
+# A file met while another worker reads it is waited for (then its outcome is reused), this long at most.
+CLAIM_WAIT_S = 600.0
+CLAIM_POLL_S = 0.25
+
+
+class OriginalBusy(StorageError):
+    """Another worker has been reading this original for longer than we wait: retry later (transient)."""
+
+    code = "original_busy"
 
 
 @dataclass
@@ -132,6 +145,7 @@ class StagedFile:
     original: OriginalRef
     processed: ProcessedFile
     timings: dict[str, float]
+    claimant: str  # the claim held on the original until it is recorded (records.claims)
 
 
 # ---------------------------------------------------------------- transient or not
@@ -143,7 +157,9 @@ def is_transient(error: BaseException) -> bool:
 
     if isinstance(error, (ObjectNotFound, StoreAccessDenied)):
         return False  # retrying will not make a missing object appear or a refused key work
-    if isinstance(error, (StorageError, OperationalError, PoolTimeout, ConnectionError, TimeoutError)):
+    if isinstance(error, (StorageError, Conflict, OperationalError, PoolTimeout, ConnectionError, TimeoutError)):
+        return True
+    if isinstance(error, IntegrityError):  # a concurrent writer's rows: a retry finds them
         return True
     if isinstance(error, DBAPIError):
         return bool(error.connection_invalidated)
@@ -172,22 +188,35 @@ def ingest_bytes(
                         engine=engine, searchable_pdf=searchable_pdf)
     if isinstance(staged, FileOutcome):
         return staged
+    return record_or_set_aside(db, staged, actor=actor)
+
+
+def record_or_set_aside(db: Database, staged: StagedFile, *, actor: str = "hoso",
+                        same_document: Mapping[int, int] | None = None) -> FileOutcome:
+    """Record a staged file; a transient fault (a conflict with other writers included) is raised for a retry,
+    anything else is deterministic for this input and sets it aside. The claim ends either way."""
     try:
-        return record_staged(db, staged, actor=actor)
+        return record_staged(db, staged, actor=actor, same_document=same_document)
     except Exception as error:
         if is_transient(error):
-            _note_interrupted(db, staged.original, actor)
+            _release(db, staged.original, staged.claimant, actor)
             raise
-        # Deterministic for this input (a value the database refuses, a recording bug): set it aside.
-        return _quarantine_staged(db, staged, f"recording_failed: {type(error).__name__}: {error}", actor)
+        # A value the database refuses, a recording bug. The reason is in our words: a database error's
+        # text quotes the values (id numbers, names), and reasons are shown in reports.
+        log.error("recording original %s failed: %s", staged.original.id, where(error))
+        reason = f"recording_failed: the extraction could not be recorded ({type(error).__name__}); see the log"
+        quarantine(db, staged.original, reason, actor=actor, claimant=staged.claimant)
+        return FileOutcome(staged.source_name, staged.original.sha256, staged.original.id, "quarantined",
+                           result=staged.processed.result, reason=reason, timings=staged.timings)
+    finally:
+        end_claim(staged.claimant)
 
 
-def _quarantine_staged(db: Database, staged: StagedFile, reason: str, actor: str) -> FileOutcome:
-
-    log.exception("recording original %s failed", staged.original.id)
-    quarantine(db, staged.original, _clip(reason), actor=actor)
-    return FileOutcome(staged.source_name, staged.original.sha256, staged.original.id, "quarantined",
-                       result=staged.processed.result, reason=_clip(reason), timings=staged.timings)
+def where(error: BaseException) -> str:
+    """An exception's type and the place it was raised, without its message (which may quote personal data)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}{place}"
 
 
 def stage_file(
@@ -210,23 +239,57 @@ def stage_file(
         return FileOutcome(source_name, sha, None, "quarantined", reason="empty: the file has no bytes", timings=timings)
     with _timed(timings, "register"):
         original = register_original(db, store, data, source_name, dossier_id, actor=actor)
+    if original.status != "received":
+        return _settled(db, original, source_name, timings)
+    claimant = begin_claim()
+    try:
+        with _timed(timings, "register"):
+            claim = _claim(db, original, claimant, actor)
+        if claim.state == "settled":  # another worker finished it while this one waited
+            return _settled(db, claim.original, source_name, timings)
+        if claim.unfinished >= MAX_UNFINISHED_STARTS:
+            stopped = (f"stopped_the_reader: processing began {claim.unfinished} times and never ended (the process "
+                       "died: a crash in a native library, memory exhausted, or a kill); set aside so later runs go on")
+            quarantine(db, original, stopped, actor=actor, claimant=claimant)
+            log.warning("original %s (%s…) quarantined after %d unfinished starts", original.id, sha[:12],
+                        claim.unfinished)
+            return FileOutcome(source_name, sha, original.id, "quarantined", reason=stopped, timings=timings)
+        staged = _read_claimed(db, store, data, source_name, original, claimant, timings,
+                               workers=workers, actor=actor, engine=engine, searchable_pdf=searchable_pdf)
+    except BaseException:
+        end_claim(claimant)
+        raise
+    if isinstance(staged, FileOutcome):
+        end_claim(claimant)
+    return staged
+
+
+def _claim(db: Database, original: OriginalRef, claimant: str, actor: str) -> Claim:
+    """Claim the original, waiting while another live worker reads it (its outcome is then reused)."""
+    deadline = time.monotonic() + CLAIM_WAIT_S
+    while (claim := claim_original(db, original, claimant, actor=actor)).state == "busy":
+        if time.monotonic() > deadline:
+            raise OriginalBusy(f"original {original.id} is still being read by another worker: try again later")
+        time.sleep(CLAIM_POLL_S)
+    return claim
+
+
+def _settled(db: Database, original: OriginalRef, source_name: str, timings: dict[str, float]) -> FileOutcome:
+    """The outcome of an original already processed (its documents reused) or set aside."""
     if original.status == "processed":
         with _timed(timings, "reuse"):
             documents = documents_of_original(db, original.id)
-        log.info("original %s (%s…) already processed: reused %d document(s)", original.id, sha[:12], len(documents))
-        return FileOutcome(source_name, sha, original.id, "reused", documents=documents, timings=timings)
-    if original.status == "quarantined":
-        return FileOutcome(source_name, sha, original.id, "quarantined", reason=original.quarantine_reason,
-                           timings=timings)
+        log.info("original %s (%s…) already processed: reused %d document(s)", original.id, original.sha256[:12],
+                 len(documents))
+        return FileOutcome(source_name, original.sha256, original.id, "reused", documents=documents, timings=timings)
+    return FileOutcome(source_name, original.sha256, original.id, "quarantined", reason=original.quarantine_reason,
+                       timings=timings)
 
-    with _timed(timings, "register"):
-        unfinished = note_processing_start(db, original, actor=actor)
-    if unfinished >= MAX_UNFINISHED_STARTS:
-        stopped = (f"stopped_the_reader: processing began {unfinished} times and never ended (the process died: a "
-                   "crash in a native library, memory exhausted, or a kill); set aside so later runs go on")
-        quarantine(db, original, stopped, actor=actor)
-        log.warning("original %s (%s…) quarantined after %d unfinished starts", original.id, sha[:12], unfinished)
-        return FileOutcome(source_name, sha, original.id, "quarantined", reason=stopped, timings=timings)
+
+def _read_claimed(db: Database, store: ObjectStore, data: bytes, source_name: str, original: OriginalRef,
+                  claimant: str, timings: dict[str, float], *, workers: int | None, actor: str,
+                  engine: OcrEngine | None, searchable_pdf: bool) -> FileOutcome | StagedFile:
+    """Read a claimed original and store its artefacts: a staged file, or the outcome of setting it aside."""
     try:
         processed, failure = _process(data, source_name, workers, engine, searchable_pdf)
         if processed is not None:
@@ -236,27 +299,26 @@ def stage_file(
             reason = failure
         if reason is not None:
             with _timed(timings, "record"):
-                quarantine(db, original, reason, actor=actor)
-            log.info("original %s (%s…) quarantined", original.id, sha[:12])
-            return FileOutcome(source_name, sha, original.id, "quarantined",
+                quarantine(db, original, reason, actor=actor, claimant=claimant)
+            log.info("original %s (%s…) quarantined", original.id, original.sha256[:12])
+            return FileOutcome(source_name, original.sha256, original.id, "quarantined",
                                result=processed.result if processed else None, reason=reason, timings=timings)
         assert processed is not None
         with _timed(timings, "artefacts"):
             store_artefacts(store, processed, searchable_pdf=searchable_pdf)
     except Exception as error:
         if is_transient(error):
-            _note_interrupted(db, original, actor)
+            _release(db, original, claimant, actor)
         raise
-    return StagedFile(source_name, original, processed, timings)
+    return StagedFile(source_name, original, processed, timings, claimant)
 
 
-def _note_interrupted(db: Database, original: OriginalRef, actor: str) -> None:
-    """Best effort: with the database itself down, the retry's start simply counts once more."""
-
+def _release(db: Database, original: OriginalRef, claimant: str, actor: str) -> None:
+    """Best effort: with the database itself down, the claim is released when its worker is found gone."""
     try:
-        note_processing_interrupted(db, original, actor=actor)
+        release_claim(db, original, claimant, actor=actor)
     except Exception:
-        log.warning("could not log the interruption of original %s", original.id)
+        log.warning("could not release the claim on original %s", original.id)
 
 
 def record_staged(
@@ -283,9 +345,10 @@ def _process(
     except Exception as error:
         if is_transient(error):
             raise
-        # A bug met on this input is deterministic: set the file aside for a person, keep going.
-        log.exception("processing failed on %s…", _sha_prefix(data))
-        return None, _clip(f"processing_failed: {type(error).__name__}: {error}")
+        # A bug met on this input is deterministic: set the file aside for a person, keep going. Its message
+        # is left out: it may quote what was read.
+        log.error("processing failed on %s…: %s", _sha_prefix(data), where(error))
+        return None, f"processing_failed: {where(error)}"
 
 
 def quarantine_reason(result: ExtractionResult) -> str | None:
@@ -373,7 +436,8 @@ def ingest_dossier(
         # A citizen waits: the files of one upload are read side by side (Tesseract releases the GIL).
         if len(files) > 1:
             with ThreadPoolExecutor(max_workers=min(len(files), default_cores())) as pool:
-                staged = list(pool.map(stage, files))
+                futures = [pool.submit(stage, item) for item in files]
+            staged = _all_staged(db, futures, actor)
         else:
             staged = [stage(item) for item in files]
     with _timed(timings, "record"):
@@ -391,6 +455,19 @@ def ingest_dossier(
     return DossierOutcome(dossier_id, outcomes, documents, citizen, report, timings)
 
 
+def _all_staged(db: Database, futures: list[Future[FileOutcome | StagedFile]], actor: str
+                ) -> list[FileOutcome | StagedFile]:
+    """Each file's staging; if one raised (a transient fault), the others' claims are given back and it is raised."""
+    failures = [error for future in futures if (error := future.exception()) is not None]
+    if not failures:
+        return [future.result() for future in futures]
+    for future in futures:
+        if future.exception() is None and isinstance(staged := future.result(), StagedFile):
+            _release(db, staged.original, staged.claimant, actor)
+            end_claim(staged.claimant)
+    raise failures[0]
+
+
 def _record_dossier_files(db: Database, staged: list[FileOutcome | StagedFile], actor: str) -> list[FileOutcome]:
     """Record numbered documents first; then a card side without a number joins the one card of
     the upload whose number was read (the spec: front and back may arrive as separate images)."""
@@ -398,13 +475,13 @@ def _record_dossier_files(db: Database, staged: list[FileOutcome | StagedFile], 
     waiting = {i: item for i, item in enumerate(staged) if isinstance(item, StagedFile)}
     later = {i for i, item in waiting.items() if unnumbered_sides(item.processed.result.documents)}
     for i in sorted(set(waiting) - later):
-        outcomes[i] = record_staged(db, waiting[i], actor=actor)
+        outcomes[i] = record_or_set_aside(db, waiting[i], actor=actor)
     for i in sorted(later):
         numbered = {ref.id: ref for outcome in outcomes.values() for ref in outcome.documents if ref.number}
         documents = waiting[i].processed.result.documents
         joins = {index: held.id for index in unnumbered_sides(documents)
                  if (held := _only_matching_document(documents[index], list(numbered.values()))) is not None}
-        outcomes[i] = record_staged(db, waiting[i], actor=actor, same_document=joins)
+        outcomes[i] = record_or_set_aside(db, waiting[i], actor=actor, same_document=joins)
     return [outcomes[i] for i in sorted(outcomes)]
 
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 import rendered
-from usecases.intake import ingest_bytes, is_transient, resume_pending
-from records.ingest import pending_originals, register_original
+from usecases.intake import MAX_UNFINISHED_STARTS, ingest_bytes, is_transient, resume_pending
+from records.ingest import claim_original, pending_originals, register_original
 from doubles import FlakyStore
 from records.storage.objects import (
     ORIGINALS_PREFIX, WORDS_NAME, StoreError, list_artefacts, page_image_name,
@@ -69,22 +69,24 @@ def test_empty_file_is_refused_without_an_original(db, store):
 
 def test_an_unexpected_processing_error_quarantines_the_file_instead_of_raising(db, store, cards, monkeypatch):
     def broken(*_args, **_kwargs):
-        raise RuntimeError("index out of range in a reader")
+        raise RuntimeError("index out of range reading 001190012345")
 
     monkeypatch.setattr("usecases.process.load_pages", broken)
     outcome = ingest_bytes(db, store, cards["front"], "front.png")
     assert outcome.status == "quarantined"
-    assert outcome.reason == "processing_failed: RuntimeError: index out of range in a reader"
+    # our words and where it happened, never the message (it may quote what was read)
+    assert outcome.reason == f"processing_failed: RuntimeError at test_ingest_files.py:{broken.__code__.co_firstlineno + 1}"
     assert pending_originals(db) == []
 
 
 def test_a_recording_error_on_this_input_quarantines_it(db, store, cards, monkeypatch):
     def refuses(*_args, **_kwargs):
-        raise ValueError("value too long for the column")
+        raise ValueError("value too long for the column: 'Nguyễn Văn An'")
 
     monkeypatch.setattr("usecases.intake.record_extraction", refuses)
     outcome = ingest_bytes(db, store, cards["front"], "front.png")
-    assert (outcome.status, outcome.reason) == ("quarantined", "recording_failed: ValueError: value too long for the column")
+    assert outcome.status == "quarantined"
+    assert outcome.reason == "recording_failed: the extraction could not be recorded (ValueError); see the log"
     assert outcome.result is not None and outcome.result.pages, "what was read is kept in the outcome"
 
 
@@ -104,12 +106,9 @@ def test_resume_pending_finishes_an_original_left_received_by_a_kill(db, store, 
 
 def test_a_file_that_keeps_killing_the_process_is_set_aside_not_retried_forever(db, store, cards, counting_engine):
     """Tesseract runs in process: a file that crashes it would stop every later run at resume."""
-    from usecases.intake import MAX_UNFINISHED_STARTS
-    from records.ingest import note_processing_start
-
     original = register_original(db, store, cards["front"], "front.png", actor="test")
-    for _ in range(MAX_UNFINISHED_STARTS):  # each run died while reading it
-        note_processing_start(db, original)
+    for run in range(MAX_UNFINISHED_STARTS):  # each run died while reading it
+        assert claim_original(db, original, dead_claimant(run)).state == "claimed"
     outcomes = resume_pending(db, store, engine=counting_engine)
     assert [(o.original_id, o.status) for o in outcomes] == [(original.id, "quarantined")]
     assert outcomes[0].reason.startswith("stopped_the_reader: processing began 3 times and never ended")
@@ -158,3 +157,10 @@ def test_only_infrastructure_faults_are_transient():
     assert not is_transient(ObjectNotFound("originals/ab/x"))
     assert not is_transient(ValueError("bad input"))
     assert not is_transient(RuntimeError("bug"))
+
+
+def dead_claimant(run: int) -> str:
+    """A claim left by a process of this host that is gone (no process has this id and start time)."""
+    import socket
+
+    return f"{socket.gethostname()}:{4_000_000 + run}:1:dead{run}"
