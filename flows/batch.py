@@ -31,22 +31,35 @@ from prefect.cache_policies import NO_CACHE
 from tqdm import tqdm
 
 from flows.common import (RETRY_DELAYS_S, STORE_SCHEME, SourceFile, check_source, connections, list_sources,
-                          retry_if_transient)
+                          printable, retry_if_transient)
 from flows.runs import run_recorded, thread_runner
 from records.db import Database
 from records.ingest import pending_originals, sniff_media_type
 from records.storage.objects import ObjectStore, sha256_hex, validate_key
 from schemas.settings import Settings, load_settings
-from usecases.intake import FileOutcome, default_cores, ingest_bytes
+from schemas.errors import StorageError
+from usecases.intake import FileOutcome, default_cores, ingest_bytes, is_transient, where
 from usecases.supervision import dossier_of_file, reason_code
 
 if TYPE_CHECKING:  # a Protocol: at run time Prefect would try to build a parameter schema from it, and fail
     from pipeline.read import OcrEngine
 
 SLOWEST_LISTED = 10
+STATUSES = ("processed", "reused", "quarantined", "failed", "refused", "skipped")
+PROBLEMS = ("quarantined", "failed", "refused")  # files found that should have been read and were not
 WINDOW_PER_WORKER = 4  # task runs alive per worker: enough to never starve a core, few enough to stay small
 REPORTS_PREFIX = "reports/"
 ARTIFACT_KEY = "hoso-batch-report"
+
+
+class FileNotIngested(StorageError):
+    """A file's task failed: the exception's type and place only (``usecases.intake.where``)."""
+
+    code = "file_not_ingested"
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass
@@ -56,7 +69,7 @@ class FileSummary:
     name: str
     sha256: str
     original_id: int | None
-    status: str  # processed | reused | quarantined | failed
+    status: str  # processed | reused | quarantined | failed | refused | skipped
     pages: int = 0
     documents: int = 0
     needs_review: bool = False
@@ -86,6 +99,7 @@ class BatchReport:
     problems: list[dict[str, Any]]  # quarantined and failed files, with their reasons
     runner: str
     workers: int
+    entries: list[dict[str, Any]] = field(default_factory=list)  # every file found: its status, and why if not read
     report_path: str | None = None
     report_key: str | None = None
 
@@ -101,6 +115,7 @@ class FileLabel:
 
     name: str
     tags: tuple[str, ...]
+    sha256: str = ""  # "" when the file could not be read
 
 
 def file_label(index: int, source: SourceFile, db: Database, store: ObjectStore) -> FileLabel:
@@ -111,18 +126,23 @@ def file_label(index: int, source: SourceFile, db: Database, store: ObjectStore)
     sha = sha256_hex(data)
     branch, procedure = dossier_of_file(db, sha)
     return FileLabel(f"{sha[:12]} {sniff_media_type(data) or 'application/octet-stream'}",
-                     (f"branch:{branch or 'none'}", f"procedure:{procedure or 'none'}"))
+                     (f"branch:{branch or 'none'}", f"procedure:{procedure or 'none'}"), sha)
 
 
 @task(name="ingest-file", task_run_name="{label}", retries=len(RETRY_DELAYS_S),
       retry_delay_seconds=RETRY_DELAYS_S, retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
 def ingest_file(index: int, source: SourceFile, settings: Settings, workers: int = 1, actor: str = "hoso",
                 engine: OcrEngine | None = None, label: str = "ingest-file") -> FileSummary:
-    """Ingest one file; raises only for transient faults (then Prefect retries it)."""
+    """Ingest one file; raises only for transient faults (then Prefect retries it), and then an error in our
+    words: Prefect keeps a failed task's exception in its run history, and a database's or the file system's
+    message may quote values or a file's name."""
     started = time.perf_counter()
-    db, store = connections(settings)
-    data = source.read(store)
-    outcome = ingest_bytes(db, store, data, source.name, workers=workers, actor=actor, engine=engine)
+    try:
+        db, store = connections(settings)
+        data = source.read(store)
+        outcome = ingest_bytes(db, store, data, source.name, workers=workers, actor=actor, engine=engine)
+    except Exception as error:
+        raise FileNotIngested(where(error), transient=is_transient(error)) from None
     summary = FileSummary.of(outcome, time.perf_counter() - started)
     summary.media_type = sniff_media_type(data)
     get_run_logger().info("file %d: %s, original %s (%s…), %d page(s), %.1f s", index, summary.status,
@@ -152,14 +172,19 @@ def batch_flow(
     workers = workers or default_cores()
     started_at, started = datetime.now(UTC), time.perf_counter()
     db, store = connections(settings)
-    sources = list(list_sources(source, store))
-    if resume:  # originals a killed run left "received": finish them too (bytes from the store)
-        listed = {s.location for s in sources}
-        sources += [SourceFile(STORE_SCHEME + ref.object_key, ref.source_name or ref.sha256[:12])
-                    for ref in pending_originals(db) if STORE_SCHEME + ref.object_key not in listed]
-    logger.info("batch: %d file(s), %d worker(s), runner %s", len(sources), workers, runner)
+    found = list(list_sources(source, store))
+    sources = [item for item in found if item.not_read is None]
+    logger.info("batch: %d file(s) found, %d to read, %d worker(s), runner %s", len(found), len(sources), workers,
+                runner)
 
-    summaries = run_window(largest_first(sources), settings, workers, actor, engine, progress)
+    summaries = [FileSummary(item.name, "", None, status=item.not_read[0], reason=item.not_read[1])
+                 for item in found if item.not_read is not None]
+    summaries += run_window(largest_first(sources), settings, workers, actor, engine, progress)
+    if resume:  # originals a killed run left "received" and this folder did not hold: finish them too
+        seen = {summary.sha256 for summary in summaries}
+        left = [SourceFile(STORE_SCHEME + ref.object_key, printable(ref.source_name or ref.sha256[:12]))
+                for ref in pending_originals(db) if ref.sha256 not in seen]
+        summaries += run_window(left, settings, workers, actor, engine, progress)
     report = build_report(source, summaries, started_at, time.perf_counter() - started, runner, workers)
     write_report(report, settings)
     create_markdown_artifact(markdown=report_markdown(report, summaries), key=ARTIFACT_KEY,
@@ -187,7 +212,7 @@ def run_window(sources: list[SourceFile], settings: Settings, workers: int, acto
     summaries: list[FileSummary] = []
     bar = _progress_bar(len(sources)) if progress else None
     submitted = 0
-    in_flight: dict[Any, SourceFile] = {}
+    in_flight: dict[Any, tuple[SourceFile, str]] = {}
     db, store = connections(settings)
     try:
         while submitted < len(sources) or in_flight:
@@ -195,11 +220,11 @@ def run_window(sources: list[SourceFile], settings: Settings, workers: int, acto
                 label = file_label(submitted, sources[submitted], db, store)
                 with tags(*label.tags):
                     future = ingest_file.submit(submitted, sources[submitted], settings, 1, actor, engine, label.name)
-                in_flight[future] = sources[submitted]
+                in_flight[future] = (sources[submitted], label.sha256)
                 future.add_done_callback(finished.put)
                 submitted += 1
             done = finished.get()
-            summaries.append(_summary_of(done, in_flight.pop(done)))
+            summaries.append(_summary_of(done, *in_flight.pop(done)))
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix_str(_bar_counts(summaries), refresh=False)
@@ -209,18 +234,20 @@ def run_window(sources: list[SourceFile], settings: Settings, workers: int, acto
     return summaries
 
 
-def _summary_of(future: Any, source: SourceFile) -> FileSummary:
+def _summary_of(future: Any, source: SourceFile, sha256: str) -> FileSummary:
     try:
         return future.result()  # waits for the final state, which can lag the done-callback
-    except Exception as error:  # the exception the task ended with, after its retries
-        reason = f"{type(error).__name__}: {error}"[:500]
-    return FileSummary(source.name, "", None, "failed", reason=reason)
+    except FileNotIngested as error:  # the exception the task ended with, after its retries
+        retried = f" after {len(RETRY_DELAYS_S)} retries" if error.transient else ""
+        reason = f"failed{retried}: {error}; the next run tries again"
+    except Exception as error:  # Prefect itself
+        reason = f"failed: {type(error).__name__}; the next run tries again"
+    return FileSummary(source.name, sha256, None, "failed", reason=reason)
 
 
 def build_report(source: str, summaries: list[FileSummary], started_at: datetime, wall: float, runner: str,
                  workers: int) -> BatchReport:
-    counts = {status: sum(s.status == status for s in summaries)
-              for status in ("processed", "reused", "quarantined", "failed")}
+    counts = {status: sum(s.status == status for s in summaries) for status in STATUSES}
     counts["needs_review"] = sum(s.needs_review for s in summaries)
     read_now = [s for s in summaries if s.status in ("processed", "quarantined")]
     pages = sum(s.pages for s in read_now)
@@ -229,7 +256,7 @@ def build_report(source: str, summaries: list[FileSummary], started_at: datetime
         for name, seconds in summary.timings.items():
             stages[name] = round(stages.get(name, 0.0) + seconds, 3)
     slowest = sorted(read_now, key=lambda s: s.seconds, reverse=True)[:SLOWEST_LISTED]
-    problems = [s for s in summaries if s.status in ("quarantined", "failed")]
+    problems = [s for s in summaries if s.status in PROBLEMS]
     return BatchReport(
         source=source, started_at=started_at.isoformat(), finished_at=datetime.now(UTC).isoformat(),
         wall_seconds=round(wall, 3), files=len(summaries), counts=counts, pages=pages,
@@ -238,6 +265,7 @@ def build_report(source: str, summaries: list[FileSummary], started_at: datetime
         problems=[{"name": s.name, "sha256": s.sha256[:12], "original_id": s.original_id, "status": s.status,
                    "reason": s.reason} for s in problems],
         runner=runner, workers=workers,
+        entries=[{"name": s.name, "sha256": s.sha256[:12], "status": s.status, "reason": s.reason} for s in summaries],
     )
 
 
@@ -247,10 +275,11 @@ def report_markdown(report: BatchReport, summaries: list[FileSummary]) -> str:
     counts = report.counts
     lines = [f"## hoso batch: {report.files} file(s) in {report.wall_seconds:.1f} s ({report.runner}, "
              f"{report.workers} worker(s))", "",
-             "| processed | reused | needs review | quarantined | failed | pages read | pages/s |",
-             "|---:|---:|---:|---:|---:|---:|---:|",
+             "| processed | reused | needs review | quarantined | failed | refused | skipped | pages read | pages/s |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
              f"| {counts['processed']} | {counts['reused']} | {counts['needs_review']} | {counts['quarantined']} | "
-             f"{counts['failed']} | {report.pages} | {report.pages_per_second:.2f} |", ""]
+             f"{counts['failed']} | {counts['refused']} | {counts['skipped']} | {report.pages} | "
+             f"{report.pages_per_second:.2f} |", ""]
     if report.stage_seconds:
         lines += ["| stage | seconds (summed over files) |", "|---|---:|"]
         lines += [f"| {name} | {seconds:.2f} |" for name, seconds in sorted(report.stage_seconds.items(),
@@ -262,7 +291,7 @@ def report_markdown(report: BatchReport, summaries: list[FileSummary]) -> str:
         lines += [f"| `{s.sha256[:12]}` | {s.media_type or '?'} | {s.pages} | {s.seconds:.2f} |"
                   for s in read_now[:SLOWEST_LISTED]]
         lines.append("")
-    problems = [s for s in summaries if s.status in ("quarantined", "failed")]
+    problems = [s for s in summaries if s.status in PROBLEMS]
     if problems:
         lines += ["| set aside (sha256) | media type | status | reason |", "|---|---|---|---|"]
         lines += [f"| `{s.sha256[:12] or '?'}` | {s.media_type or '?'} | {s.status} | {reason_code(s.reason)} |"
@@ -306,8 +335,13 @@ def run_batch(
     configured = batch_flow.with_options(task_runner=task_runner)
     public = (settings or load_settings()).without_secrets()
     connections(public)  # a database or store that cannot be opened fails here, before Prefect starts
-    return run_recorded(configured, lambda report: report.files, source=source, settings=public, workers=workers,
+    return run_recorded(configured, tasks_run, source=source, settings=public, workers=workers,
                         actor=actor, resume=resume, progress=progress, engine=engine, runner=runner)
+
+
+def tasks_run(report: BatchReport) -> int:
+    """One task run per file read (not per file refused or skipped)."""
+    return report.files - report.counts["refused"] - report.counts["skipped"]
 
 
 def make_task_runner(workers: int, dask: str | None) -> tuple[Any, str]:

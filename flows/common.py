@@ -10,7 +10,10 @@ from here, then the flows), so it must not import Prefect itself: ``flows.runs``
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +27,8 @@ from schemas.settings import Settings, load_settings
 from usecases.intake import is_transient
 
 __all__ = ["DOCUMENT_SUFFIXES", "RETRY_DELAYS_S", "STORE_SCHEME", "SourceFile", "check_source", "close_connections",
-           "connections", "list_sources", "retry_if_transient", "use_local_prefect"]
+           "connections", "list_sources", "printable", "read_regular_file", "retry_if_transient",
+           "use_local_prefect"]
 
 # What a batch picks up from a folder; everything else (ground-truth JSON, notes) is skipped.
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp"})
@@ -69,10 +73,13 @@ def retry_if_transient(_task: Any, _task_run: Any, state: Any) -> bool:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file of a batch: a path on disk, or a key in the object store."""
+    """One file found for a batch: a path on disk, or a key in the object store. ``not_read`` is set for a file
+    found but not read: ``("refused", reason)`` (a link, not a regular file) or ``("skipped", reason)`` (not a
+    document file)."""
 
     location: str  # a path, or "store:<key>"
-    name: str  # what reports show
+    name: str  # what reports show (``printable``)
+    not_read: tuple[str, str] | None = None
 
     @property
     def in_store(self) -> bool:
@@ -81,31 +88,82 @@ class SourceFile:
     def read(self, store: ObjectStore) -> bytes:
         if self.in_store:
             return store.get(self.location.removeprefix(STORE_SCHEME))
-        return Path(self.location).read_bytes()
+        return read_regular_file(Path(self.location))
+
+
+def read_regular_file(path: Path) -> bytes:
+    """A regular file's bytes; a path that became a link or a special file since it was listed is refused
+    (never followed, never blocked on: a FIFO would wait forever)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InvalidValue("not a regular file")
+        return file.read()
+
+
+def printable(name: str) -> str:
+    """A file name as reports and terminals may show it: NFC, control and format characters escaped (a newline
+    in a name cannot forge a report line), bytes that are not UTF-8 as ``\\xNN``."""
+    text = unicodedata.normalize("NFC", name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+    return "".join(char if unicodedata.category(char) not in _HIDDEN_CATEGORIES
+                   else char.encode("unicode_escape").decode("ascii") for char in text)
+
+
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 
 
 def check_source(source: str) -> None:
     """Raise ``NotFound`` for a folder (or file) that is not there: before a flow starts, not inside it."""
     if not source.startswith(STORE_SCHEME) and not Path(source).exists():
-        raise NotFound(f"no such folder: {source}")
+        raise NotFound(f"no such folder: {printable(source)}")
 
 
 def list_sources(source: str, store: ObjectStore | None = None) -> Iterator[SourceFile]:
-    """Document files under a folder (recursively, sorted) or under an object-store prefix."""
+    """Every file under a folder (recursively, sorted, links never followed) or under an object-store prefix;
+    the ones that are not read say why."""
     if source.startswith(STORE_SCHEME):
         if store is None:
             raise InvalidValue("an object-store prefix needs a store")
         prefix = source.removeprefix(STORE_SCHEME)
         for key in store.list(prefix):
-            if Path(key).suffix.lower() in DOCUMENT_SUFFIXES:
-                yield SourceFile(STORE_SCHEME + key, key)
+            yield _judged(SourceFile(STORE_SCHEME + key, printable(key)), key)
         return
     root = Path(source)
     if root.is_file():
-        yield SourceFile(str(root), root.name)
+        yield _judged(SourceFile(str(root), printable(root.name)), root.name)
         return
     if not root.is_dir():
-        raise NotFound(f"no such folder: {source}")
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix.lower() in DOCUMENT_SUFFIXES and not path.name.startswith("."):
-            yield SourceFile(str(path), path.relative_to(root).as_posix())
+        raise NotFound(f"no such folder: {printable(source)}")
+    yield from _walk(root, root)
+
+
+def _walk(root: Path, folder: Path) -> Iterator[SourceFile]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        yield SourceFile(str(folder), printable(folder.relative_to(root).as_posix()),
+                         ("refused", f"the folder cannot be listed: {error.strerror}"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        shown = printable(path.relative_to(root).as_posix())
+        if entry.is_symlink():
+            yield SourceFile(str(path), shown, ("refused", "a symbolic link: links are not followed"))
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _walk(root, path)
+        elif not entry.is_file(follow_symlinks=False):
+            yield SourceFile(str(path), shown, ("refused", "not a regular file (a device, pipe or socket)"))
+        else:
+            yield _judged(SourceFile(str(path), shown), entry.name)
+
+
+def _judged(found: SourceFile, name: str) -> SourceFile:
+    """A regular file: read, or skipped when its name says it is not a document file."""
+    suffix = Path(name).suffix.lower()
+    if name.startswith("."):
+        return SourceFile(found.location, found.name, ("skipped", "a hidden file"))
+    if suffix not in DOCUMENT_SUFFIXES:
+        kinds = ", ".join(sorted(DOCUMENT_SUFFIXES))
+        return SourceFile(found.location, found.name,
+                          ("skipped", f"not a document file ({printable(suffix) or 'no extension'}): hoso reads {kinds}"))
+    return found

@@ -28,7 +28,8 @@ def run_batch_command(args: argparse.Namespace, out: TextIO | None = None) -> Ex
         out.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
         print_report(report, out)
-    return inputs_exit_code(report.files, report.counts["quarantined"] + report.counts["failed"])
+    counts = report.counts
+    return inputs_exit_code(report.files - counts["skipped"], counts["quarantined"] + counts["failed"] + counts["refused"])
 
 
 def print_report(report: BatchReport, out: TextIO) -> None:
@@ -36,7 +37,8 @@ def print_report(report: BatchReport, out: TextIO) -> None:
     out.write(f"{report.files} file(s) from {report.source} in {report.wall_seconds:.1f} s "
               f"({report.runner}, {report.workers} worker(s))\n")
     out.write(f"  processed {counts['processed']}, needs review {counts['needs_review']}, "
-              f"quarantined {counts['quarantined']}, reused {counts['reused']}, failed {counts['failed']}\n")
+              f"quarantined {counts['quarantined']}, reused {counts['reused']}, failed {counts['failed']}, "
+              f"refused {counts['refused']}, skipped {counts['skipped']} (not document files)\n")
     out.write(f"  {report.pages} page(s) read, {report.pages_per_second:.2f} pages/s\n")
     for problem in report.problems:
         out.write(f"  {problem['status']}: {problem['name']}: {problem['reason']}\n")

@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from typing import TextIO
 
-from hoso.commands import inputs_exit_code
+from hoso.commands import inputs_exit_code, write_table
 from records.db import Database, open_database
 from records.ingest import held_documents
 from records.population import import_population, in_population_registry
@@ -39,7 +39,7 @@ def show_records(args: argparse.Namespace, out: TextIO | None = None) -> ExitCod
     rows = [[str(ref.id), ref.document_type, ref.variant or "", ref.number or "", str(ref.version), ref.status,
              "no expiry" if ref.no_expiry else (ref.valid_until.isoformat() if ref.valid_until else ""),
              ",".join(ref.roles), "yes" if ref.id in usable else "no"] for ref in documents]
-    _table(out, ["id", "type", "variant", "number", "version", "status", "valid until", "roles", "usable"], rows)
+    write_table(out, ["id", "type", "variant", "number", "version", "status", "valid until", "roles", "usable"], rows)
     return ExitCode.ok
 
 
@@ -62,7 +62,7 @@ def show_requirements(args: argparse.Namespace, out: TextIO | None = None) -> Ex
             source = ""
         status = {"held": "held", "received": "received (awaiting review)"}.get(item.status, "SUBMIT")
         rows.append([item.code, status, source, item.condition or ""])
-    _table(out, ["component", "status", "held from", "condition"], rows)
+    write_table(out, ["component", "status", "held from", "condition"], rows)
     return ExitCode.ok
 
 
@@ -97,12 +97,3 @@ def list_procedures(args: argparse.Namespace, out: TextIO | None = None) -> Exit
             satisfied = ", ".join(component.satisfied_by) or "must be submitted"
             out.write(f"  - {component.code}: {component.name} ({satisfied})\n")
     return ExitCode.ok
-
-
-def _table(out: TextIO, header: list[str], rows: list[list[str]]) -> None:
-    if not rows:
-        out.write("(none)\n")
-        return
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, ["-" * w for w in widths], *rows]:
-        out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n")

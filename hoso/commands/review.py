@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from hoso.commands import write_table
 from records.db import Database, open_database
 from records.storage.objects import open_store
 from schemas.errors import ExitCode, HosoError, InvalidValue
@@ -72,7 +73,7 @@ def list_queue(args: argparse.Namespace, out: TextIO | None = None) -> ExitCode:
     rows = [[str(item.document_id), item.document_type, str(item.version), item.branch or "",
              item.procedure_code or "", f"{item.waiting_since:%Y-%m-%d %H:%M}", ", ".join(item.doubtful_fields)
              or "; ".join(item.reasons)] for item in page.items]
-    _table(out, ["id", "type", "version", "branch", "procedure", "waiting since", "needs a person"], rows)
+    write_table(out, ["id", "type", "version", "branch", "procedure", "waiting since", "needs a person"], rows)
     if page.next:
         out.write(f"(more: --limit {args.limit * 2})\n")
     return ExitCode.ok
@@ -99,7 +100,7 @@ def show_document(args: argparse.Namespace, out: TextIO | None = None) -> ExitCo
     rows = [["!" if f.needs_review else "", f.name, _shown(f), "" if f.confidence is None else f"{f.confidence:.2f}",
              f.source or "", "; ".join(f"{r.kind}: {r.detail}" for r in f.reasons)
              or (f"{f.review_action} by {f.reviewed_by}" if f.reviewed_by else "")] for f in view.fields]
-    _table(out, ["", "field", "value", "conf", "source", "review"], rows)
+    write_table(out, ["", "field", "value", "conf", "source", "review"], rows)
     target = args.out or Path(f"review-{view.document_id}.png")
     for page, image in images:
         path = target if len(images) == 1 else target.with_name(f"{target.stem}-{page.index}{target.suffix or '.png'}")
@@ -164,13 +165,3 @@ def _view_json(view: uc.ReviewDocument) -> dict[str, Any]:
                                 "needs_review": f.needs_review,
                                 "reasons": [{"kind": r.kind, "detail": r.detail} for r in f.reasons]}
                        for f in view.fields}}
-
-
-def _table(out: TextIO, header: list[str], rows: list[list[str]]) -> None:
-    if not rows:
-        out.write("(none)\n")
-        return
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, ["-" * w for w in widths], *rows]:
-        out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n")
-

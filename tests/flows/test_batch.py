@@ -17,9 +17,10 @@ from doubles import FlakyStore
 
 def test_bad_files_are_quarantined_and_reported_the_rest_stored(batch_folder, settings, counting_engine):
     report = run_batch(str(batch_folder), settings=settings, workers=2, engine=counting_engine)
-    assert report.counts == {"processed": 2, "reused": 0, "quarantined": 2, "failed": 0, "needs_review":
-                             report.counts["needs_review"]}
-    assert report.files == 4, "notes.json is not a document file"
+    assert report.counts == {"processed": 2, "reused": 0, "quarantined": 2, "failed": 0, "refused": 0, "skipped": 1,
+                             "needs_review": report.counts["needs_review"]}
+    assert report.files == 5, "every file found is in the report"
+    assert {e["name"]: e["status"] for e in report.entries}["notes.json"] == "skipped", "not a document file"
     assert {p["name"]: p["reason"].split(":")[0] for p in report.problems} == {
         "broken.pdf": "corrupt", "cut.jpg": "corrupt"}
     assert report.pages == 2 and report.pages_per_second > 0
@@ -27,7 +28,7 @@ def test_bad_files_are_quarantined_and_reported_the_rest_stored(batch_folder, se
     saved = json.loads(Path(report.report_path).read_text())
     assert saved["counts"] == report.counts
     db, store = connections(settings)
-    assert json.loads(store.get(report.report_key))["files"] == 4
+    assert json.loads(store.get(report.report_key))["files"] == 5
     assert len(list(store.list(ORIGINALS_PREFIX))) == 4, "bad originals are kept too"
     assert pending_originals(db) == []
 
@@ -85,7 +86,8 @@ def test_a_file_still_failing_after_retries_is_reported_and_resumed_later(batch_
     (batch_folder / "front.png").unlink()  # the next run finishes it from the stored original
     _use_store(monkeypatch, settings, real_store)
     resumed = run_batch(str(batch_folder), settings=settings, workers=1)
-    assert (resumed.files, resumed.counts["processed"]) == (1, 1)
+    assert (resumed.files - resumed.counts["skipped"], resumed.counts["processed"]) == (1, 1), \
+        "resumed from the store, listed once"
     assert pending_originals(db) == []
 
 
@@ -128,3 +130,31 @@ def test_a_finished_flow_run_waits_until_prefect_has_recorded_its_task_runs():
     assert wait_for_task_history(flow_run_id, 3)
     assert not wait_for_task_history(flow_run_id, 4, timeout_s=0.5)  # a fourth never ran
     assert run_recorded(doubles, len, values=[5, 6]) == [10, 12]
+
+
+def test_links_special_files_and_other_types_are_in_the_report_never_followed(tmp_path, settings, batch_files):
+    import os
+
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "front.png").write_bytes(batch_files["front.png"])
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    (folder / "x.pdf").symlink_to(secret)
+    (folder / "linked-folder").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(folder / "pipe.png")  # reading it would block forever
+    (folder / "drawing.svg").write_text("<svg/>")
+    (folder / "a\n  processed: fine.png").write_bytes(batch_files["front.png"][:100])  # a name forging a line
+
+    report = run_batch(str(folder), settings=settings, workers=1)
+    status = {entry["name"]: (entry["status"], entry["reason"]) for entry in report.entries}
+    assert status["x.pdf"] == ("refused", "a symbolic link: links are not followed")
+    assert status["linked-folder"][0] == "refused"
+    assert status["pipe.png"] == ("refused", "not a regular file (a device, pipe or socket)")
+    assert status["drawing.svg"][0] == "skipped" and ".svg" in status["drawing.svg"][1]
+    assert status["front.png"][0] == "processed"
+    assert status["a\\n  processed: fine.png"][0] == "quarantined", "the newline is shown escaped"
+    assert report.files == 6
+    db, store = connections(settings)
+    kept = [store.get(key) for key in store.list(ORIGINALS_PREFIX)]
+    assert len(kept) == 2 and not any(b"root:x" in data for data in kept), "the link's target was never copied"
