@@ -77,11 +77,14 @@ class FileSummary:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     media_type: str | None = None
+    warnings: list[str] = field(default_factory=list)  # codes: pdf_javascript, pdf_embedded_files, …
 
     @classmethod
     def of(cls, outcome: FileOutcome, seconds: float) -> FileSummary:
+        warnings = [warning.code for warning in outcome.result.warnings] if outcome.result else []
         return cls(outcome.source_name, outcome.sha256, outcome.original_id, outcome.status, outcome.pages,
-                   len(outcome.documents), outcome.needs_review, outcome.reason, round(seconds, 3), outcome.timings)
+                   len(outcome.documents), outcome.needs_review, outcome.reason, round(seconds, 3), outcome.timings,
+                   warnings=warnings)
 
 
 @dataclass
@@ -249,6 +252,7 @@ def build_report(source: str, summaries: list[FileSummary], started_at: datetime
                  workers: int) -> BatchReport:
     counts = {status: sum(s.status == status for s in summaries) for status in STATUSES}
     counts["needs_review"] = sum(s.needs_review for s in summaries)
+    counts["flagged"] = sum(bool(s.warnings) for s in summaries)
     read_now = [s for s in summaries if s.status in ("processed", "quarantined")]
     pages = sum(s.pages for s in read_now)
     stages: dict[str, float] = {}
@@ -265,7 +269,8 @@ def build_report(source: str, summaries: list[FileSummary], started_at: datetime
         problems=[{"name": s.name, "sha256": s.sha256[:12], "original_id": s.original_id, "status": s.status,
                    "reason": s.reason} for s in problems],
         runner=runner, workers=workers,
-        entries=[{"name": s.name, "sha256": s.sha256[:12], "status": s.status, "reason": s.reason} for s in summaries],
+        entries=[{"name": s.name, "sha256": s.sha256[:12], "status": s.status, "reason": s.reason,
+                  "warnings": s.warnings} for s in summaries],
     )
 
 

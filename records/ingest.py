@@ -309,7 +309,8 @@ def _record_extraction(
             row.status = "processed"
             row.processed_at = utcnow()
             record_event(session, "original.processed", "original", row.id, actor,
-                         documents=[ref.id for ref in refs], errors=[error.code for error in result.errors])
+                         documents=[ref.id for ref in refs], errors=[error.code for error in result.errors],
+                         warnings=[warning.code for warning in result.warnings])
         return refs
 
 

@@ -149,6 +149,9 @@ class ExtractionResult(_Model):
     pages: list[Page] = PydanticField(default_factory=list)
     documents: list[Document] = PydanticField(default_factory=list)
     errors: list[ProcessingError] = PydanticField(default_factory=list)
+    warnings: list[ProcessingError] = PydanticField(
+        default_factory=list, description="read, but a person should know: a PDF with JavaScript, launch actions or "
+        "embedded files; a photo read at a lower resolution; transparency ignored")
     timings: dict[str, float] = PydanticField(default_factory=dict, description="seconds per stage")
 
     @property

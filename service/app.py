@@ -20,14 +20,21 @@ from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator
+from sqlalchemy import create_engine, text
 
+from records.db import Database, create_database_engine, open_database
+from records.procedures import load_catalogue
+from records.requirements import requirements as requirements_report
+from records.storage.objects import open_store
 from schemas.errors import NotFound, UnknownProcedure
 from schemas.records import SchemaName, json_schema
 from service import audit
+from service.access import authorise
 from service.config import ServiceSettings
 from service.docs import add_docs
 from service.keys import SCOPES, Client, KeyVerifier
 from service.masking import __doc__ as MASKING_DOC
+from service.masking import mask_id_number
 from service.middleware import ANONYMOUS, AccessLog, AuditTrail, UploadSizeLimit
 from service.models import (
     AuditPage, CitizenDocuments, DocumentVersion, DocumentVersions, Health, ModelResponse, Requirements,
@@ -37,7 +44,7 @@ from service.params import (
     Instant, ascii_integer,
 )
 from service.problems import (
-    PROBLEM_MEDIA_TYPE, Forbidden, PurposeRequired, Unauthorised, add_problem_handlers, problem_media_type, problems,
+    PROBLEM_MEDIA_TYPE, add_problem_handlers, problem_media_type, problems,
 )
 from service.queries import (
     document_by_id, held_by_citizen, originals_of, present_document, versions_of,
@@ -50,7 +57,6 @@ from service.uploads import make_runner
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from records.db import Database
     from records.procedures import Procedure
     from records.storage.objects import ObjectStore
     from service.uploads import DossierRunner
@@ -153,20 +159,8 @@ def authorised(scope: str, endpoint: str) -> Callable[..., Caller]:
     request's audit row in ``request.state.audit``: refusals of a known client are audited as his."""
 
     def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
-        services = services_of(request)
-        client = services.verifier.verify(credentials.credentials) if credentials else None
-        request.state.client_name = client.name if client else None
-        if client is None:
-            raise Unauthorised("a valid API key is required (Authorization: Bearer <token>)")
-        purpose = audit.purpose_of(request.headers.get(PURPOSE_HEADER))
-        record = audit.AuditRecord(client=client.name, method=request.method, endpoint=endpoint,
-                                   purpose=purpose or None)
-        request.state.audit = record
-        if not client.may(scope):
-            raise Forbidden(f"this key lacks the scope {scope!r}")
-        if not purpose:
-            raise PurposeRequired(f"state the purpose of this read in the {PURPOSE_HEADER} header")
-        return Caller(client, record, services)
+        client, record = authorise(request, credentials, scope, endpoint)
+        return Caller(client, record, services_of(request))
 
     return dependency
 
@@ -179,12 +173,8 @@ def reader_database(url: str) -> Database:
     around two SELECTs; rows read are never updated in place, only added) and no pre-ping (one more
     round trip per request; a connection broken by a database restart fails one request, is
     discarded by the pool, and the next request reconnects)."""
-    from records.db import Database, create_database_engine
-
     if url.startswith("sqlite"):
         return Database(create_database_engine(url))
-    from sqlalchemy import create_engine
-
     engine = create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=False,
                            isolation_level="AUTOCOMMIT")
     return Database(engine)
@@ -197,9 +187,6 @@ def create_app_from_env() -> FastAPI:
 def create_app(settings: ServiceSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
-        from records.db import open_database
-        from records.storage.objects import open_store
-
         db = open_database(settings.storage.resolved_database_url)
         reads = reader_database(settings.storage.resolved_database_url)
         store = open_store(settings.storage)
@@ -249,8 +236,6 @@ def _document_problems(app: FastAPI) -> None:
 
 
 def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:  # noqa: C901 - the routes read best together
-    from records.procedures import load_catalogue
-
     codes = [p.code for p in load_catalogue().procedures]
     personal = problems(400, 401, 403, 422, 500, 503)
     missing = problems(404, described={404: "no such document (`not_found`)"})
@@ -351,8 +336,6 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:  # noqa: C901 
                      id_number: str = Query(pattern=ID_NUMBER_PATTERN,
                                             description="the requester's id number: 12 ASCII digits, or 9 (CMND)"),
                      caller: Caller = Depends(authorised("records:read", requirements_path))) -> ModelResponse:
-        from records.requirements import requirements as requirements_report
-
         caller.about(id_number)
         procedure(code)
         report = requirements_report(caller.services.db, code, id_number)
@@ -388,8 +371,6 @@ def _add_routes(app: FastAPI, settings: ServiceSettings) -> None:  # noqa: C901 
 
 def procedure(code: str) -> Procedure:
     """The catalogue's procedure ``code``; ``UnknownProcedure`` (404) when there is none."""
-    from records.procedures import load_catalogue
-
     catalogue = load_catalogue()
     try:
         return catalogue.procedure(code)
@@ -402,8 +383,6 @@ def procedure(code: str) -> Procedure:
 
 
 def _present_requirements(report: dict[str, Any], *, full: bool) -> Requirements:
-    from service.masking import mask_id_number
-
     id_number = report["id_number"] if full else mask_id_number(report["id_number"])
     to_submit = [c["code"] for c in report["components"] if c["status"] == "missing"]
     return Requirements.model_validate({**report, "id_number": id_number, "to_submit": to_submit})
@@ -416,8 +395,6 @@ def _chunks(stream: Any) -> Iterator[bytes]:
 
 
 def _database_ok(db: Database) -> bool:
-    from sqlalchemy import text
-
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))

@@ -24,6 +24,7 @@ from urllib.parse import unquote
 from sqlalchemy import insert, or_, select
 
 from records.models import AuditEntry, DocumentPerson, utcnow
+from schemas import nfc
 
 if TYPE_CHECKING:
     from records.db import Database
@@ -47,8 +48,6 @@ def clean_text(text: str) -> str:
 
 def purpose_of(header: str | None) -> str:
     """The stated purpose: HTTP headers are ASCII, so non-ASCII text comes percent-encoded UTF-8."""
-    from schemas import nfc
-
     return nfc(clean_text(unquote(header or "", errors="replace")))
 
 

@@ -36,11 +36,12 @@ from schemas.quality import FileQuality
 from schemas.records import DocumentSummary, RecordValue
 from schemas.settings import MIB, Settings
 from service import audit
+from service.access import authorise
 from service.keys import Client
 from service.masking import mask_fields, mask_id_number
 from service.models import ModelResponse, Requirements, UploadOutcome
-from service.params import ID_NUMBER_PATTERN, PURPOSE, PURPOSE_HEADER, TEXT_PATTERN, ascii_integer
-from service.problems import Forbidden, PurposeRequired, Unauthorised, problems
+from service.params import ID_NUMBER_PATTERN, PURPOSE, TEXT_PATTERN, ascii_integer
+from service.problems import problems
 from service.queries import present_ref
 from service.pages import counter as counter_page
 from service.uploads import outcome_summary, read_files, read_upload
@@ -190,21 +191,8 @@ def clerk(endpoint: str, *, purpose: bool = True) -> Callable[..., Clerk]:
     (400); it leaves the request's audit row for ``AuditTrail`` (as ``service.app.authorised`` does)."""
 
     def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Clerk:
-        services = request.app.state.services
-        client = services.verifier.verify(credentials.credentials) if credentials else None
-        request.state.client_name = client.name if client else None
-        if client is None:
-            raise Unauthorised("a valid API key is required (Authorization: Bearer <token>)")
-        stated = audit.purpose_of(request.headers.get(PURPOSE_HEADER))
-        record = audit.AuditRecord(client=client.name, method=request.method, endpoint=endpoint,
-                                   purpose=stated or None)
-        if purpose:
-            request.state.audit = record
-        if not client.may(SCOPE):
-            raise Forbidden(f"this key lacks the scope {SCOPE!r}")
-        if purpose and not stated:
-            raise PurposeRequired(f"state the purpose of this read in the {PURPOSE_HEADER} header")
-        return Clerk(client, record, services)
+        client, record = authorise(request, credentials, SCOPE, endpoint, audited=purpose, purpose=purpose)
+        return Clerk(client, record, request.app.state.services)
 
     return dependency
 
@@ -262,9 +250,11 @@ dossiers_path = "/v1/dossiers"
 
 @router.post(dossiers_path, status_code=201, response_model=CounterUploadOutcome,
              openapi_extra={**PURPOSE, **_form_schema(*_limits(), upload=True)},
-             responses={**PERSONAL, **problems(413, 415), **problems(422, described={
+             responses={**PERSONAL, **problems(415), **problems(413, 422, described={
+                 413: "the body, a file or the number of files is over the limit, or a file decodes to too many "
+                      "pixels or pages (`too_large`, `too_many_pages`, `page_too_large`, `decompression_bomb`)",
                  422: "missing or invalid form fields (`missing_field`, `no_files`, `unknown_procedure`, "
-                      "`invalid_id_number`)"})},
+                      "`invalid_id_number`), or a file that cannot be decoded (`corrupt`, `encrypted_pdf`)"})},
              summary="A branch uploads one dossier's files: capture quality, the fields read, each component held, "
                      "received or missing")
 async def upload_dossier(request: Request, caller: Clerk = Depends(clerk(dossiers_path))) -> ModelResponse:

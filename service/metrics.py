@@ -29,9 +29,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service.middleware import route_template
+from service.middleware import Answer, route_template
 from usecases.supervision import STATES, Gauges
 
 if TYPE_CHECKING:
@@ -171,17 +171,10 @@ class UploadMetrics:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
-
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        answer = Answer(send)
         try:
-            await self.app(scope, receive, capture)
+            await self.app(scope, receive, answer.send)
         finally:
             if route_template(scope) == UPLOAD_ROUTE[1]:
-                UPLOADS.labels(status=str(status)).inc()
+                UPLOADS.labels(status=str(answer.status)).inc()
                 UPLOAD_SECONDS.observe(time.perf_counter() - started)

@@ -53,6 +53,19 @@ def _matching_route(routes: Any, scope: Scope) -> Any:
     return None
 
 
+class Answer:
+    """The status a request is answered with (500 until its answer starts): pass ``send`` on in its place."""
+
+    def __init__(self, send: Send) -> None:
+        self.status = 500
+        self._send = send
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        await self._send(message)
+
+
 class AccessLog:
     """One line per request: method, ROUTE TEMPLATE (the raw path holds id numbers), status, time,
     client key name. Replaces uvicorn's access log, which prints raw paths and query strings."""
@@ -65,20 +78,13 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
-
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        answer = Answer(send)
         try:
-            await self.app(scope, receive, capture)
+            await self.app(scope, receive, answer.send)
         finally:
             if access_log.isEnabledFor(logging.INFO):
                 client = scope.get("state", {}).get("client_name") or "-"
-                access_log.info("%s %s %d %.1fms client=%s", scope["method"], route_template(scope), status,
+                access_log.info("%s %s %d %.1fms client=%s", scope["method"], route_template(scope), answer.status,
                                 (time.perf_counter() - started) * 1000, client)
 
 

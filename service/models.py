@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+import orjson
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -120,6 +121,4 @@ class ModelResponse(JSONResponse):
     def render(self, content: Any) -> bytes:
         if isinstance(content, BaseModel):
             return content.__pydantic_serializer__.to_json(content)
-        import orjson
-
         return orjson.dumps(content)

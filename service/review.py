@@ -32,16 +32,17 @@ from records.fieldstate import REASON_KINDS
 from schemas.errors import NotFound
 from schemas.records import RecordStatus, RecordValue
 from service import audit
+from service.access import authorise
 from service.keys import Client
 from service.models import DocumentVersion, ModelResponse
+from service.params import MAX_ID, PURPOSE
+from service.params import TEXT_PATTERN as TEXT
 from service.pages import router as pages_router
-from service.problems import Forbidden, PurposeRequired, Unauthorised, problems
+from service.problems import problems
 from service.queries import document_by_id, present_document
 from usecases import review as uc
 
 SCOPE = "review"
-PURPOSE_HEADER = "X-Purpose"
-MAX_ID = 2**63 - 1
 PREFIX = "/v1/review"
 
 router = APIRouter(tags=["review"])
@@ -178,20 +179,8 @@ def reviewer(endpoint: str) -> Callable[..., Reviewer]:
     request's audit row for ``AuditTrail`` (as ``service.app.authorised`` does for the record endpoints)."""
 
     def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Reviewer:
-        services = request.app.state.services
-        client = services.verifier.verify(credentials.credentials) if credentials else None
-        request.state.client_name = client.name if client else None
-        if client is None:
-            raise Unauthorised("a valid API key is required (Authorization: Bearer <token>)")
-        purpose = audit.purpose_of(request.headers.get(PURPOSE_HEADER))
-        record = audit.AuditRecord(client=client.name, method=request.method, endpoint=endpoint,
-                                   purpose=purpose or None)
-        request.state.audit = record
-        if not client.may(SCOPE):
-            raise Forbidden(f"this key lacks the scope {SCOPE!r}")
-        if not purpose:
-            raise PurposeRequired(f"state the purpose of this read in the {PURPOSE_HEADER} header")
-        return Reviewer(client, record, services)
+        client, record = authorise(request, credentials, SCOPE, endpoint)
+        return Reviewer(client, record, request.app.state.services)
 
     return dependency
 
@@ -206,12 +195,6 @@ DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="a document versio
                        BeforeValidator(_ascii_integer)]
 PageNumber = Annotated[int, Path(ge=1, le=10_000, description="a page of the view (1-based)"),
                        BeforeValidator(_ascii_integer)]
-TEXT = r"[^\s\x00-\x1f\x7f-\x9f]"
-PURPOSE = {"parameters": [{
-    "name": PURPOSE_HEADER, "in": "header", "required": True,
-    "description": "why this personal data is read (e.g. a case number); non-ASCII text as percent-encoded "
-                   "UTF-8. 400 without it.",
-    "schema": {"type": "string", "pattern": TEXT}}]}
 COMMON = problems(400, 401, 403, 422, 500, 503)
 MISSING = problems(404, described={404: "no such document (`not_found`)"})
 

@@ -14,32 +14,32 @@ The overview is audited like every read (``X-Purpose`` is optional: it holds no 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from service import audit
+from service.access import authorise
 from service.keys import Client
 from service.metrics import CONTENT_TYPE, UploadMetrics, exposition
 from service.models import ModelResponse
+from service.params import Instant
+from service.params import TEXT_PATTERN as TEXT
 from service.pages.review import DOCUMENT_PATH as REVIEW_DOCUMENT_PATH
 from service.pages.supervision import router as page_router
-from service.problems import Forbidden, Unauthorised, problems
+from service.problems import problems
 from usecases import supervision as uc
 
 SCOPE = "supervise"
-PURPOSE_HEADER = "X-Purpose"
 PREFIX = "/v1/supervision"
 OVERVIEW_PATH = f"{PREFIX}/overview"
 METRICS_PATH = "/metrics"
-TEXT = r"[^\s\x00-\x1f\x7f-\x9f]"
 
 router = APIRouter(tags=["supervision"])
 bearer = HTTPBearer(auto_error=False, description="an API key with the `supervise` scope")
@@ -213,41 +213,12 @@ def supervisor(endpoint: str, *, audited: bool = True) -> Callable[..., Supervis
     ``service.middleware.AuditTrail``; refusals are audited anyway."""
 
     def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Supervisor:
-        services = request.app.state.services
-        client = services.verifier.verify(credentials.credentials) if credentials else None
-        request.state.client_name = client.name if client else None
-        if client is None:
-            raise Unauthorised("a valid API key is required (Authorization: Bearer <token>)")
-        record = None
-        if audited:
-            purpose = audit.purpose_of(request.headers.get(PURPOSE_HEADER))
-            record = audit.AuditRecord(client=client.name, method=request.method, endpoint=endpoint,
-                                       purpose=purpose or None)
-            request.state.audit = record
-        if not client.may(SCOPE):
-            raise Forbidden(f"this key lacks the scope {SCOPE!r}")
-        return Supervisor(client, record, services)
+        client, record = authorise(request, credentials, SCOPE, endpoint, audited=audited, purpose=False)
+        return Supervisor(client, record if audited else None, request.app.state.services)
 
     return dependency
 
 
-_RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})")
-
-
-def _rfc3339(value: Any) -> Any:
-    if isinstance(value, str) and not _RFC3339.fullmatch(value):
-        raise ValueError("must be an RFC 3339 date-time with its offset, e.g. 2026-05-01T00:00:00+07:00")
-    return value
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    try:
-        return value.astimezone(UTC) if value is not None else None
-    except OverflowError:
-        raise ValueError("is out of range once in UTC") from None
-
-
-Instant = Annotated[datetime | None, BeforeValidator(_rfc3339), AfterValidator(_utc)]
 COMMON = problems(401, 403, 422, 500, 503)
 
 

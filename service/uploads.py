@@ -1,9 +1,13 @@
 """Branch uploads: check a dossier's files BEFORE anything is stored, then run the ingest.
 
 Checks (in this order, each a clear 4xx): field values (422: exactly as documented, nothing
-trimmed but the branch's blanks), file count (413 above the limit, 422 for none), each file's size (413), each file's type from its bytes (415: empty, or not a PDF or
-an image we read). Only when every file passes does ``ingest_dossier`` see them, so a refused
-upload leaves no original, no object and no dossier behind.
+trimmed but the branch's blanks), file count (413 above the limit, 422 for none), each file's size (413), then
+each file fully decoded as the pipeline will decode it (``pipeline.load.check_decodable``, every page once, in a
+worker thread): 415 empty or not a PDF or an image we read, 422 corrupt or password-protected, 413 a decompression
+bomb or too many pixels or pages. A refusal cites the file by its position (#2), never its name. Only when every
+file passes does ``ingest_dossier`` see them, so a refused upload leaves no original, no object and no dossier
+behind. Quality checks (``read_files``: nothing stored) only check the type: they decode each file themselves and
+report one that cannot be read as ``unreadable``.
 
 Then the counter use case (``usecases.counter.receive``: capture quality, the ingest, the dossier's
 components) runs, by default in a pool of upload worker processes, one per core (``PoolRunner``,
@@ -17,6 +21,7 @@ API process instead, ``HOSO_UPLOAD_CONCURRENCY`` at a time.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -30,22 +35,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
+import numpy as np
 from fastapi import Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pipeline.load import detect_media_type
-from schemas.errors import HosoError, UnknownProcedure
+from flows.environment import start_temporary_server, stop_temporary_server, use_local_prefect, wait_for_api_server
+from pipeline.load import check_decodable, detect_media_type
+from pipeline.read import TesseractEngine
+from records.db import open_database
+from records.procedures import load_catalogue
+from records.storage.objects import open_store
+from schemas.errors import BadInput, EmptyInput, HosoError, UnknownProcedure
 from schemas.settings import Settings, load_settings
 from service.audit import clean_text
+from usecases.counter import receive
 
 if TYPE_CHECKING:
-    from usecases.counter import CounterOutcome, Ingest
     from records.db import Database
     from records.storage.objects import ObjectStore
+    from usecases.counter import CounterOutcome, Ingest
 
 log = logging.getLogger(__name__)
 ID_NUMBER = re.compile(r"[0-9]{12}|[0-9]{9}")  # use with fullmatch: $ would also match before a final newline
 MAX_NAME_CHARS = 255
+DECODE_CHECKS = max(1, os.cpu_count() or 1)  # files decoded at once by the upload checks
 
 
 class UploadRejected(HosoError):
@@ -80,8 +93,6 @@ class Upload:
 def check_fields(procedure_code: str | None, branch: str | None, id_number: str | None) -> tuple[str, str, str | None]:
     """The form's values as given: a procedure code of the catalogue, a branch with some text (control
     characters dropped), an id number of exactly 12 or 9 ASCII digits or none (absent or empty)."""
-    from records.procedures import load_catalogue
-
     if not procedure_code:
         raise UploadRejected(422, "missing_field", "procedure_code is required")
     branch = clean_text(branch or "").strip()
@@ -113,7 +124,8 @@ def check_size(label: str, size: int | None, max_bytes: int) -> None:
                              f"file {label} is larger than {max_bytes // (1024 * 1024)} MiB")
 
 
-def check_content(label: str, data: bytes, max_bytes: int) -> None:
+def check_type(label: str, data: bytes, max_bytes: int) -> None:
+    """The size and the type from the first bytes (415): for quality checks, which decode the file themselves."""
     check_size(label, len(data), max_bytes)
     try:
         detect_media_type(data)
@@ -121,13 +133,26 @@ def check_content(label: str, data: bytes, max_bytes: int) -> None:
         raise UploadRejected(415, error.code, f"file {label}: {error.message}") from None
 
 
+def check_content(label: str, data: bytes, max_bytes: int) -> None:
+    """The size, then the whole file decoded as the pipeline will (every page once): CPU work, off the event loop.
+    The status is the loader's (415 type, 422 corrupt or encrypted, 413 too large or a bomb), but an empty file's
+    stays 415, as documented before files were decoded. No name is given to the loader: its reason may not echo it."""
+    check_size(label, len(data), max_bytes)
+    try:
+        check_decodable(data)
+    except BadInput as error:
+        status = 415 if isinstance(error, EmptyInput) else error.http_status
+        raise UploadRejected(status, error.code, f"file {label}: {error.message}") from None
+
+
 # ---------------------------------------------------------------- reading the form
 
 
 async def read_files(request: Request, settings: Any) -> list[tuple[str, bytes]]:
+    """A quality check's files: sizes and types checked, not decoded (the check decodes them itself)."""
     form = await _form(request, settings)
     try:
-        return await form_files(form, settings)
+        return await form_files(form, settings, decode=False)
     finally:
         await form.close()
 
@@ -153,7 +178,8 @@ async def _form(request: Request, settings: Any) -> Any:
         raise UploadRejected(400, "bad_form", str(error.detail)) from None
 
 
-async def form_files(form: Any, settings: Any) -> list[tuple[str, bytes]]:
+async def form_files(form: Any, settings: Any, *, decode: bool = True) -> list[tuple[str, bytes]]:
+    """The form's files, each checked (``decode``: fully decoded, in a worker thread, ``DECODE_CHECKS`` at once)."""
     parts = [part for part in form.getlist("files") if not isinstance(part, str)]
     check_count(len(parts), settings.max_files)
     for index, part in enumerate(parts, start=1):  # sizes first: nothing big is read into memory
@@ -161,9 +187,25 @@ async def form_files(form: Any, settings: Any) -> list[tuple[str, bytes]]:
     files = []
     for index, part in enumerate(parts, start=1):
         data = await part.read()
-        check_content(f"#{index}", data, settings.max_file_bytes)
+        if decode:
+            await anyio.to_thread.run_sync(check_content, f"#{index}", data, settings.max_file_bytes,
+                                           limiter=decode_limiter())
+        else:
+            check_type(f"#{index}", data, settings.max_file_bytes)
         files.append((clean_text(part.filename or "") or f"file-{index}", data))
     return files
+
+
+_decode_limiter: anyio.CapacityLimiter | None = None
+
+
+def decode_limiter() -> anyio.CapacityLimiter:
+    """Files decoded at once in the API process, across uploads (``DECODE_CHECKS``): one per core, so that a burst
+    of uploads holds a few decoded pages in memory, not dozens. Made on first use (it needs the event loop)."""
+    global _decode_limiter
+    if _decode_limiter is None:
+        _decode_limiter = anyio.CapacityLimiter(DECODE_CHECKS)
+    return _decode_limiter
 
 
 def _text(value: Any) -> str | None:
@@ -193,8 +235,6 @@ class _InProcess:
         return None  # usecases.intake.ingest_dossier
 
     def run(self, upload: Upload, actor: str) -> CounterOutcome:
-        from usecases.counter import receive
-
         return receive(self.db, self.store, upload.files, procedure_code=upload.procedure_code,
                        branch=upload.branch, id_number=upload.id_number, actor=actor, ingest=self.ingest())
 
@@ -206,8 +246,7 @@ class DirectRunner(_InProcess):
     """``ingest_dossier`` in a worker thread of the API process."""
 
     def warm_up(self) -> None:
-        import usecases.counter  # noqa: F401  # the first upload should not pay the imports
-        import usecases.process  # noqa: F401
+        pass  # the use case and the pipeline are imported with this module: the first upload pays no imports
 
     def close(self) -> None:
         pass
@@ -221,22 +260,20 @@ class FlowRunner(_InProcess):
         self.data_dir = data_dir
 
     def warm_up(self) -> None:
-        from flows.common import use_local_prefect
-
         use_local_prefect(self.data_dir)  # before prefect is imported: its home under our data dir
-        from flows.branch_upload import warm_up
+        from flows.branch_upload import warm_up  # imports Prefect (~2 s): only with the flow runner, after the above
 
         log.warning("branch-upload flow warmed up in %.1f s", warm_up())
 
     def ingest(self) -> Ingest | None:
-        from flows.branch_upload import run_branch_upload
+        from flows.branch_upload import run_branch_upload  # Prefect: imported by warm_up, after use_local_prefect
 
         return run_branch_upload
 
     def close(self) -> None:
         """Stop the Prefect API server the warm-up started. Prefect stops it at exit, but uvicorn's
         worker processes end with os._exit (no atexit): without this each left an orphan server."""
-        from prefect.server.api.server import SubprocessASGIServer
+        from prefect.server.api.server import SubprocessASGIServer  # Prefect: only the flow runner loads it
 
         for server in list(SubprocessASGIServer._instances.values()):
             server.stop()
@@ -260,8 +297,6 @@ class PoolRunner:
 
     def warm_up(self) -> None:
         if self.kind == "flow" and not os.environ.get("PREFECT_API_URL"):
-            from flows.environment import start_temporary_server, use_local_prefect, wait_for_api_server
-
             use_local_prefect(self.settings.data_dir)
             os.environ["PREFECT_API_URL"] = start_temporary_server()  # inherited by the processes spawned next
             self.started_prefect = True
@@ -297,8 +332,6 @@ class PoolRunner:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         if self.started_prefect:
-            from flows.environment import stop_temporary_server
-
             stop_temporary_server()
 
 
@@ -336,17 +369,12 @@ def _start_worker(settings: Settings, kind: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from records.db import open_database
-    from records.storage.objects import open_store
-
     _worker["db"] = open_database(settings.resolved_database_url)
     _worker["store"] = open_store(settings)
     _worker["ingest"] = None
     if kind == "flow":
-        from flows.common import use_local_prefect
-
         use_local_prefect(settings.data_dir)
-        from flows.branch_upload import run_branch_upload, warm_up
+        from flows.branch_upload import run_branch_upload, warm_up  # imports Prefect: after use_local_prefect
 
         log.warning("branch-upload flow warmed up in %.1f s (process %d)", warm_up(), os.getpid())
         _worker["ingest"] = run_branch_upload
@@ -355,13 +383,6 @@ def _start_worker(settings: Settings, kind: str) -> None:
 def _warm_worker(hold_s: float) -> int:
     """Load what the first upload would (the use case, Tesseract's model), then hold the process a moment so
     that each process of the pool takes one of these."""
-    import gc
-
-    import numpy as np
-
-    from pipeline.read import TesseractEngine
-    from usecases import counter  # noqa: F401
-
     if not _worker.get("warm"):
         TesseractEngine().read(np.full((48, 240), 255, np.uint8), psm=7)
         gc.collect()
@@ -372,7 +393,5 @@ def _warm_worker(hold_s: float) -> int:
 
 
 def _receive_in_worker(upload: Upload, actor: str) -> CounterOutcome:
-    from usecases.counter import receive
-
     return receive(_worker["db"], _worker["store"], upload.files, procedure_code=upload.procedure_code,
                    branch=upload.branch, id_number=upload.id_number, actor=actor, ingest=_worker["ingest"])

@@ -113,6 +113,7 @@ class FileOutcome:
             "status": self.status, "reason": self.reason, "pages": self.pages, "needs_review": self.needs_review,
             "documents": [ref.to_json() for ref in self.documents], "timings": self.timings,
             "errors": [error.model_dump() for error in self.result.errors] if self.result else [],
+            "warnings": [warning.model_dump() for warning in self.result.warnings] if self.result else [],
         }
 
 
@@ -153,7 +154,8 @@ class StagedFile:
 
 def is_transient(error: BaseException) -> bool:
     """Worth retrying: the object store or the database failed, not the input."""
-
+    if isinstance(said := getattr(error, "transient", None), bool):
+        return said  # an error that knows (a batch task's, in our words)
 
     if isinstance(error, (ObjectNotFound, StoreAccessDenied)):
         return False  # retrying will not make a missing object appear or a refused key work

@@ -21,7 +21,7 @@ import numpy as np
 
 from schemas.errors import HosoError
 from pipeline.geometry import renumber_lines, renumber_visual_lines
-from pipeline.load import SourcePage, load_pages
+from pipeline.load import SourcePage, load_file
 from pipeline.prepare import (
     DocumentQuad,
     PreparedPage,
@@ -139,7 +139,9 @@ def process_bytes(
     processed = ProcessedFile(result=result)
     try:
         with clock.stage("load"):
-            result.media_type, source_pages = load_pages(data)
+            loaded = load_file(data)
+        result.media_type, source_pages = loaded.media_type, loaded.pages
+        result.warnings = [ProcessingError(code=w.code, message=w.message, page=w.page) for w in loaded.warnings]
     except HosoError as exc:
         if speculative:
             speculative.cancel()

@@ -12,6 +12,7 @@ from service import audit
 from service.pages.web import (
     SIGN_IN_COOKIE,
     SIGN_IN_PATH,
+    PageUser,
     check_csrf,
     current_user,
     end_session,
@@ -23,11 +24,24 @@ from service.pages.web import (
     same_origin,
     services_of,
     start_session,
+    to_sign_in,
 )
 
 router = APIRouter(include_in_schema=False)
 HOME = "/review"
 SIGN_IN_MINUTES = 15
+
+
+def signed_in(request: Request, scope: str, action: str) -> tuple[PageUser | None, Response | None]:
+    """The signed-in user of a page, and the answer instead of the page when there is one: the sign-in form
+    (no session), or a 403 page saying the key may not ``action`` (it lacks ``scope``)."""
+    user = current_user(request)
+    if user is None:
+        return None, to_sign_in(request)
+    if not user.may(scope):
+        return user, error_page(request, 403, "Không có quyền",
+                                f"Khóa truy cập này không có quyền {action} (scope “{scope}”).", user)
+    return user, None
 
 
 def _sign_in_form(request: Request, *, next_path: str, error: str | None = None, status: int = 200) -> Response:

@@ -23,6 +23,7 @@ from schemas.errors import InvalidValue, NotFound
 from schemas.quality import FileQuality
 from service import audit
 from service.masking import mask_fields, mask_id_number
+from service.pages.auth import signed_in
 from service.pages.web import (
     SECURITY_HEADERS,
     PageUser,
@@ -34,7 +35,6 @@ from service.pages.web import (
     render,
     same_origin,
     services_of,
-    to_sign_in,
 )
 from records.dossiers import dossier_documents
 from service.uploads import Upload, UploadRejected, check_fields, form_files, read_files
@@ -42,6 +42,7 @@ from usecases import counter as uc
 
 router = APIRouter(include_in_schema=False)
 SCOPE = "upload"
+NO_SCOPE = "tiếp nhận hồ sơ"  # what a key without SCOPE may not do, on its 403 page
 PAGE_PATH = "/counter"
 QUALITY_PATH = "/counter/quality"
 UPLOAD_PATH = "/counter/dossiers"
@@ -61,16 +62,6 @@ FILE_STATUS = {"processed": "đã đọc", "reused": "đã có từ trước (kh
 _ID = re.compile(r"^[0-9]{1,10}$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _ID_NUMBER = re.compile(r"^([0-9]{12}|[0-9]{9})$")
-
-
-def _signed_in(request: Request) -> tuple[PageUser | None, Response | None]:
-    user = current_user(request)
-    if user is None:
-        return None, to_sign_in(request)
-    if not user.may(SCOPE):
-        return user, error_page(request, 403, "Không có quyền",
-                                "Khóa truy cập này không có quyền tiếp nhận hồ sơ (scope “upload”).", user)
-    return user, None
 
 
 def _page(request: Request, user: PageUser, context: dict[str, Any], status: int = 200) -> Response:
@@ -103,7 +94,7 @@ def _refused(request: Request, user: PageUser) -> Response:
 
 @router.get(PAGE_PATH)
 def counter_page(request: Request) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None
@@ -130,7 +121,7 @@ async def quality(request: Request) -> Response:
 
 @router.post(UPLOAD_PATH)
 async def upload(request: Request) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None
@@ -176,7 +167,7 @@ def _upload_error(error: UploadRejected) -> str:
 
 @router.get(DOSSIER_PATH)
 async def dossier_page(request: Request, dossier_id: str) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None
@@ -185,7 +176,7 @@ async def dossier_page(request: Request, dossier_id: str) -> Response:
 
 @router.post(CONSENT_PATH)
 async def consent(request: Request, dossier_id: str) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None
@@ -241,7 +232,7 @@ def _dossier_documents(services: Any, dossier_id: int) -> list[uc.ShownDocument]
 
 @router.get(THUMBNAIL_PATH)
 async def thumbnail(request: Request, dossier_id: str, document_id: str, page: str) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None

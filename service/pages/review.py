@@ -23,24 +23,24 @@ from fastapi.responses import Response
 from records.procedures import load_catalogue
 from records.review import next_in_queue
 from schemas.errors import Conflict, InvalidValue, NotFound
+from service.pages.auth import signed_in
 from service.pages.web import (
     PageUser,
     audit_page,
     check_csrf,
-    current_user,
     error_page,
     form_text,
     redirect,
     render,
     same_origin,
     services_of,
-    to_sign_in,
 )
 from usecases import review as uc
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("hoso.service")
 SCOPE = "review"
+NO_SCOPE = "xem xét hồ sơ"  # what a key without SCOPE may not do, on its 403 page
 QUEUE_PATH = "/review"
 DOCUMENT_PATH = "/review/documents/{document_id}"
 PAGE_PATH = "/review/documents/{document_id}/pages/{page}"
@@ -63,16 +63,6 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _ID = re.compile(r"^[0-9]{1,18}$")
 
 
-def _signed_in(request: Request) -> tuple[PageUser | None, Response | None]:
-    user = current_user(request)
-    if user is None:
-        return None, to_sign_in(request)
-    if not user.may(SCOPE):
-        return user, error_page(request, 403, "Không có quyền",
-                                "Khóa truy cập này không có quyền xem xét hồ sơ (scope “review”).", user)
-    return user, None
-
-
 def _filters(source: Any) -> dict[str, str]:
     return {name: value for name in FILTERS if (value := form_text(source.get(name)))}
 
@@ -88,7 +78,7 @@ def _document_id(raw: str) -> int:
 
 @router.get(QUEUE_PATH)
 def queue_page(request: Request) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None
@@ -146,7 +136,7 @@ def _done(request: Request) -> str | None:
 
 @router.get(DOCUMENT_PATH)
 def document_page(request: Request, document_id: str) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None
@@ -235,7 +225,7 @@ def display_value(item: uc.ReviewField) -> str:
 
 @router.get(PAGE_PATH)
 def page_image(request: Request, document_id: str, page: str) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None
@@ -254,7 +244,7 @@ def page_image(request: Request, document_id: str, page: str) -> Response:
 
 @router.post(DOCUMENT_PATH)
 async def decide(request: Request, document_id: str) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None
@@ -291,7 +281,7 @@ async def decide(request: Request, document_id: str) -> Response:
 
 @router.post(REJECT_PATH)
 async def reject(request: Request, document_id: str) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None

@@ -17,13 +17,15 @@ from markupsafe import Markup
 
 from records.procedures import load_catalogue
 from service import audit
+from service.pages.auth import signed_in
 from service.pages.review import DOCUMENT_PATH as REVIEW_DOCUMENT_PATH
-from service.pages.web import PageUser, current_user, error_page, form_text, render, services_of, to_sign_in
+from service.pages.web import form_text, render, services_of
 from usecases import supervision as uc
 from usecases.review import type_title
 
 router = APIRouter(include_in_schema=False)
 SCOPE = "supervise"
+NO_SCOPE = "giám sát"  # what a key without SCOPE may not do, on its 403 page
 PAGE_PATH = "/supervision"
 PURPOSE = "supervision page"
 REFRESH_SECONDS = 60
@@ -47,19 +49,9 @@ AGE_BUCKETS: tuple[tuple[float, str], ...] = ((15 * 60, "< 15 phút"), (3600, "1
                                               (math.inf, "> 3 ngày"))
 
 
-def _signed_in(request: Request) -> tuple[PageUser | None, Response | None]:
-    user = current_user(request)
-    if user is None:
-        return None, to_sign_in(request)
-    if not user.may(SCOPE):
-        return user, error_page(request, 403, "Không có quyền",
-                                "Khóa truy cập này không có quyền giám sát (scope “supervise”).", user)
-    return user, None
-
-
 @router.get(PAGE_PATH)
 def supervision_page(request: Request) -> Response:
-    user, refusal = _signed_in(request)
+    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,13 @@ from records.ingest import pending_originals
 from records.storage.objects import ORIGINALS_PREFIX
 from doubles import FlakyStore
 
+sys.path.insert(0, str(Path(__file__).parent.parent / "badinput"))  # corpus.py
+import corpus  # noqa: E402
+
 
 def test_bad_files_are_quarantined_and_reported_the_rest_stored(batch_folder, settings, counting_engine):
     report = run_batch(str(batch_folder), settings=settings, workers=2, engine=counting_engine)
-    assert report.counts == {"processed": 2, "reused": 0, "quarantined": 2, "failed": 0, "refused": 0, "skipped": 1,
+    assert report.counts == {"processed": 2, "reused": 0, "quarantined": 2, "failed": 0, "refused": 0, "skipped": 1, "flagged": 0,
                              "needs_review": report.counts["needs_review"]}
     assert report.files == 5, "every file found is in the report"
     assert {e["name"]: e["status"] for e in report.entries}["notes.json"] == "skipped", "not a document file"
@@ -145,6 +149,7 @@ def test_links_special_files_and_other_types_are_in_the_report_never_followed(tm
     os.mkfifo(folder / "pipe.png")  # reading it would block forever
     (folder / "drawing.svg").write_text("<svg/>")
     (folder / "a\n  processed: fine.png").write_bytes(batch_files["front.png"][:100])  # a name forging a line
+    (folder / "form.pdf").write_bytes(corpus.data_of("pdf-with-javascript"))
 
     report = run_batch(str(folder), settings=settings, workers=1)
     status = {entry["name"]: (entry["status"], entry["reason"]) for entry in report.entries}
@@ -154,7 +159,10 @@ def test_links_special_files_and_other_types_are_in_the_report_never_followed(tm
     assert status["drawing.svg"][0] == "skipped" and ".svg" in status["drawing.svg"][1]
     assert status["front.png"][0] == "processed"
     assert status["a\\n  processed: fine.png"][0] == "quarantined", "the newline is shown escaped"
-    assert report.files == 6
+    assert status["form.pdf"][0] in ("processed", "quarantined")
+    assert {e["name"]: e["warnings"] for e in report.entries}["form.pdf"] == ["pdf_javascript"], "flagged"
+    assert report.counts["flagged"] == 1
+    assert report.files == 7
     db, store = connections(settings)
     kept = [store.get(key) for key in store.list(ORIGINALS_PREFIX)]
-    assert len(kept) == 2 and not any(b"root:x" in data for data in kept), "the link's target was never copied"
+    assert len(kept) == 3 and not any(b"root:x" in data for data in kept), "the link's target was never copied"

@@ -71,7 +71,7 @@ def test_an_unexpected_processing_error_quarantines_the_file_instead_of_raising(
     def broken(*_args, **_kwargs):
         raise RuntimeError("index out of range reading 001190012345")
 
-    monkeypatch.setattr("usecases.process.load_pages", broken)
+    monkeypatch.setattr("usecases.process.load_file", broken)
     outcome = ingest_bytes(db, store, cards["front"], "front.png")
     assert outcome.status == "quarantined"
     # our words and where it happened, never the message (it may quote what was read)

@@ -11,6 +11,8 @@ import httpx
 import pytest
 from jsonschema import Draft202012Validator
 
+from badinput.corpus import BY_NAME, data_of  # tests/ is on sys.path (tests/conftest.py), as for test_corpus.py
+from records.storage.objects import sha256_hex
 from schemas.records import json_schema
 
 from .conftest import MAX_FILE_MB, MAX_FILES, Server
@@ -69,7 +71,7 @@ REFUSED = [
      form(), 413, "too_many_files"),
     ("garbage bytes", [("scan.pdf", os.urandom(5000))], form(), 415, "unsupported_type"),
     ("an empty file", [("scan.jpg", b"")], form(), 415, "empty"),
-    ("a good file after a garbage one", [("ok.pdf", b"%PDF-1.4\n" + os.urandom(100)), ("x.png", b"MZ\x90\x00" * 50)],
+    ("a good file after a garbage one", [("ok.pdf", data_of("text-pdf")), ("x.png", b"MZ\x90\x00" * 50)],
      form(), 415, "unsupported_type"),
     ("no files", [], form(), 422, "no_files"),
     ("no branch", [("ok.pdf", b"%PDF-1.4\n" + os.urandom(100))], {"procedure_code": "ket-hon"}, 422,
@@ -95,6 +97,35 @@ def test_a_refused_upload_stores_nothing(server: Server, case: str, files: list[
     assert (response.status_code, response.json()["code"]) == (status, code), response.text
     assert response.headers["content-type"] == "application/problem+json" and response.json()["detail"]
     assert stored(server) == before
+    last = server.audit_rows()[-1]
+    assert (last["client"], last["endpoint"], last["status"]) == ("branch", "/v1/dossiers", status)
+
+
+# Files that pass a look at their first bytes but cannot be decoded in full: each is refused before anything is
+# stored, even after a good file, and cited by position, not by its name (which may hold a citizen's name).
+UNDECODABLE = [("truncated-jpeg", 422), ("html-containing-pdf-marker", 415), ("random-bytes-after-pdf-header", 422),
+               ("png-bomb", 413), ("encrypted-pdf", 422)]
+CITIZEN_NAME = "Nguyen Thi Mai"
+
+
+@pytest.mark.parametrize(("kind", "status"), UNDECODABLE, ids=[kind for kind, _ in UNDECODABLE])
+def test_a_file_that_cannot_be_decoded_is_refused_and_nothing_is_stored(server: Server, kind: str,
+                                                                        status: int) -> None:
+    good, bad = data_of("text-pdf"), data_of(kind)
+    assert len(bad) < MAX_FILE_MB * MIB  # refused for its content, not its size
+    before = stored(server)
+    response = post(server, "branch", [(f"{CITIZEN_NAME} - CCCD.pdf", good),
+                                       (f"{CITIZEN_NAME} - {BY_NAME[kind].file_name}", bad)], form())
+    code = BY_NAME[kind].expected.code
+    assert (response.status_code, response.json()["code"]) == (status, code), response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    assert detail.startswith("file #2: ") and CITIZEN_NAME not in response.text and "CCCD" not in response.text
+    assert stored(server) == before  # no original, no dossier, no object
+    for data in (good, bad):
+        assert server.scalar("SELECT count(*) FROM originals WHERE sha256 = :sha", sha=sha256_hex(data)) == 0
+        assert not any(sha256_hex(data) in key for key in server.objects())
+    assert CITIZEN_NAME not in server.log_text()
     last = server.audit_rows()[-1]
     assert (last["client"], last["endpoint"], last["status"]) == ("branch", "/v1/dossiers", status)
 
