@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading
+from extractors.kinds import read_address
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
 from extractors.readers.names import fold_name_for_mrz, names_match
@@ -27,6 +28,7 @@ from pipeline.text import fold
 from extractors.spec import TypeSpec, spec_for
 from extractors.validate import distrust
 from pipeline.geometry import union_bbox
+from pipeline.read import TesseractEngine
 from schemas import BBox, Document, Field, Page, Word
 
 QR_CONFIDENCE = 0.99  # Reed-Solomon corrected: a decoded payload is what was encoded
@@ -238,8 +240,6 @@ def _take_machine_value(document: Document, name: str, value: str, source: str, 
         note = f"OCR read the printed value differently; {source} value used"
     address = {}
     if name == "place_of_residence":
-        from extractors.kinds import read_address
-
         address = read_address(value).extra
     document.fields[name] = Field(
         value=value, confidence=confidence, source=source,  # type: ignore[arg-type]
@@ -322,8 +322,6 @@ def repair_nationality(reading: MrzReading) -> MrzReading:
 
 def ocr_mrz_band(page: Page, image: np.ndarray) -> str:
     """Re-read the MRZ band (where '<' fillers were seen, else the card's lower third) as OCR-B text."""
-    from pipeline.read import TesseractEngine
-
     height, width = image.shape[:2]
     marked = [w for w in page.words if "<<" in w.text or w.text.startswith("IDVNM")]
     zone = union_bbox([w.bbox for w in marked])

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
+from extractors.readers.addresses import province_names, resolve_address
 from extractors.readers.dates import parse_date, parse_date_in_words, parse_year, respell_date_words
 from extractors.readers.ids import normalise_id_number
 from extractors.readers.names import normalise_name
@@ -418,8 +419,6 @@ def _street_words(part: str) -> str:
 
 
 def read_address(raw: str) -> Reading:
-    from extractors.readers.addresses import resolve_address
-
     text, _ = correct_address_spelling(clean_value(raw))
     if not text:
         return Reading(None, problems=["address: empty"])
@@ -453,8 +452,6 @@ def _up_to_last_province(text: str) -> str:
     """The address up to its last province name: what follows is from beside or below the value
     ("Thành phố Hồ Chí Minh và IO Ngày, tháng, năm cấp ..."). The last, because a former district
     may bear a province's name ("Thành phố Huế, Tỉnh Thừa Thiên Huế")."""
-    from extractors.readers.addresses import province_names
-
     words = text.split()
     end = None
     for start in range(1, len(words)):

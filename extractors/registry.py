@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from extractors import kinds
 from extractors.calibration import calibrate
 from extractors.classify import KEYWORDS_TO_CONTINUE, UNTITLED_CONFIDENCE, PageClass, classify_page, group_pages
 from extractors.engine import extract_fields, view_page
@@ -125,8 +126,6 @@ def extract_as(pages: list[Page], document_type: str, images: Mapping[int, np.nd
 
 def warm_up() -> None:
     """Load the type specs and word lists now (e.g. in a thread while OCR runs), not on the first page."""
-    from extractors import kinds
-
     load_type_specs()
     kinds.name_syllables()
     kinds.name_syllables("surnames")

@@ -26,8 +26,9 @@ from typing import Any
 
 import cv2
 import numpy as np
+from PIL import Image, ImageCms, UnidentifiedImageError
 
-from schemas.errors import BadInput, CorruptInput, DecompressionBomb, TooLarge, UnsupportedPixelFormat
+from schemas.errors import BadInput, CorruptInput, DecompressionBomb, TooLarge, TooManyPages, UnsupportedPixelFormat
 
 EXIF_ORIENTATION = 0x0112
 TIFF_ORIENTATION = 274
@@ -139,8 +140,6 @@ class FrameInfo:
 @contextmanager
 def pillow_errors(max_pixels: int, kind: str = "image") -> Iterator[None]:
     """Pillow's many exception types for damaged files as our one-line BadInput reasons."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # DecompressionBombWarning and friends: our own checks decide
@@ -164,8 +163,6 @@ def pillow_errors(max_pixels: int, kind: str = "image") -> Iterator[None]:
 
 def open_image(data: bytes):
     """Pillow's lazy view of an image file: headers read, nothing decoded."""
-    from PIL import Image
-
     return Image.open(io.BytesIO(data))
 
 
@@ -173,8 +170,6 @@ def survey_frames(image, data_size: int, *, max_frames: int, max_pixels: int,
                   count_limit: int = 1000) -> list[FrameInfo]:
     """Every frame's size and mode from the headers, refusing too many frames or oversized frames
     before anything is decoded."""
-    from schemas.errors import TooManyPages
-
     frames: list[FrameInfo] = []
     # a phone's MPO JPEG carries a preview or a depth map after the photo: those are not pages
     last = 1 if image.format == "MPO" else count_limit + 1
@@ -251,8 +246,6 @@ def _oversized(width: int, height: int, max_pixels: int, data_size: int) -> TooL
 
 
 def _orientation(image, index: int) -> int:
-    from PIL import Image
-
     value = None
     tags = getattr(image, "tag_v2", None)
     if tags is not None:
@@ -396,8 +389,6 @@ def _composite(image, grey: bool) -> Decoded:
 
 
 def _lab_strip_converter():
-    from PIL import ImageCms
-
     transform = ImageCms.buildTransform(ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB")
     return lambda strip: np.asarray(ImageCms.applyTransform(strip, transform))
 

@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from pipeline import decode
 from pipeline.geometry import renumber_lines
@@ -374,8 +376,6 @@ def load_pdf(data: bytes, *, dpi: int = DEFAULT_DPI, max_pixels: int = MAX_PAGE_
 
 def _pdf_facts(data: bytes, dpi: int, max_pixels: int) -> _PdfFacts:
     """Everything PDFium tells before rendering: sizes, which pages have text, scripts, attachments."""
-    import pypdfium2.raw as pdfium_c
-
     document = _open_pdf(data)
     try:
         page_count = len(document)
@@ -414,8 +414,6 @@ def _pdf_facts(data: bytes, dpi: int, max_pixels: int) -> _PdfFacts:
 
 
 def _pdfium_says_encrypted(data: bytes) -> bool:
-    import pypdfium2.raw as pdfium_c
-
     document = _open_pdf(data)  # opening reads the trailer and cross-references, no page
     try:
         return pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1
@@ -445,8 +443,6 @@ def _check_pdf_end(data: bytes) -> None:
 
 
 def _open_pdf(data: bytes):
-    import pypdfium2 as pdfium
-
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -459,6 +455,7 @@ def _open_pdf(data: bytes):
 
 def _pdfminer_page_count(data: bytes) -> int | None:
     """pdfminer's count of the pages (the file has passed the bounded scan), or None if it cannot tell."""
+    # lazy: pdfminer (with the cryptography it imports) costs ~35 ms and ~20 MB; only some PDFs need it
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
@@ -523,6 +520,7 @@ def _pdf_text_layers(data: bytes, dpis: dict[int, int], warnings: list[LoadWarni
     """The text-layer words of the given pages in pixel coordinates at each page's dpi (None where too few
     are visible). A text layer pdfminer cannot read is not a reason to lose the page: PDFium renders it
     and it is OCR'd instead, with a warning."""
+    # lazy: pdfplumber with pdfminer costs ~50 ms and ~23 MB; only PDFs with a text layer need them
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 

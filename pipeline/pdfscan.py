@@ -519,6 +519,7 @@ def decipher_for(data: bytes) -> Decipher:
     """Decryption of one object's stream data for a PDF that opens with an empty password (the standard
     security handler: RC4 or AES, revisions 2 to 6). pdfminer derives the file key and decrypts AES; RC4,
     which pdfminer does in pure Python (~20 kB/s), is done here with ``cryptography``."""
+    # lazy: pdfminer (with the cryptography it imports) costs ~35 ms and ~20 MB; only encrypted PDFs need it
     from pdfminer.pdfdocument import (
         PDFDocument,
         PDFEncryptionError,
@@ -557,6 +558,8 @@ def decipher_for(data: bytes) -> Decipher:
 
 
 def _arc4(key: bytes, data: bytes) -> bytes:
+    # lazy: cryptography adds ~9 MB to a process; only RC4-encrypted PDFs need it, and by then pdfminer
+    # (decipher_for) has loaded it already
     from cryptography.hazmat.primitives.ciphers import Cipher
 
     try:

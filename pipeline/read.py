@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 import cv2
 import numpy as np
+from pytesseract import pytesseract  # the module: run_tesseract is not re-exported
 
 from schemas.errors import OcrFailed
 from pipeline.text import SYLLABLE, fold
@@ -73,8 +74,6 @@ class TesseractEngine:
                                                               timeout_s=self.timeout_s)))
 
     def _read_with_cli(self, gray: np.ndarray, *, psm: int, dpi: int, searchable_pdf: bool) -> OcrOutput:
-        from pytesseract import pytesseract  # the module: run_tesseract is not re-exported
-
         with tempfile.TemporaryDirectory(prefix="hoso-ocr-") as tmp:
             # PGM: written and parsed with no compression cost, unlike pytesseract's default PNG
             source = str(Path(tmp) / "page.pgm")
@@ -100,6 +99,8 @@ def in_process_available() -> bool:
     if load_settings().ocr == "cli":
         return False
     try:
+        # lazy: tesserocr (libtesseract and leptonica, ~25 ms and ~15 MB) is compiled by scripts/setup and may
+        # be absent, when the command is used instead; nor is it needed with HOSO_OCR=cli
         import tesserocr  # noqa: F401
     except ImportError:
         return False
@@ -153,7 +154,7 @@ class ApiPool:
             idle = self._idle.setdefault(key, [])
             if idle:
                 return idle.pop()
-        import tesserocr
+        import tesserocr  # lazy: see in_process_available()
 
         silence_leptonica()
         language, variables = key

@@ -119,7 +119,7 @@ def bench_branch_upload(directory: Path) -> float | None:
     import tempfile
 
     from usecases.intake import ingest_dossier
-    from records import open_database
+    from records.db import open_database
     from records.storage.objects import LocalObjectStore
 
     fronts = sorted(directory.rglob("*card_sides_separate_front.*"))

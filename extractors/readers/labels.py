@@ -10,9 +10,11 @@ Two paths give the same hits:
 * rapidfuzz alone (always available, no start-up cost): exact hits are its 100-score
   windows;
 * spaCy's ``PhraseMatcher(attr="NORM")`` for the exact hits, once spaCy is loaded.
-  ``import spacy`` costs ~1.6 s, about a page's OCR, so it is never imported at module
-  import: call :func:`warm_up_spacy` in a background thread, and :func:`find_label`
-  uses it only when it is ready (or when asked with ``use_spacy=True``).
+  spaCy is the optional extra ``hoso[nlp]`` (in ``dev``, so that the tests hold the two
+  paths to the same hits): ``import spacy`` costs ~0.5 s and ~90 MB, so it is never
+  imported at module import: call :func:`warm_up_spacy` in a background thread, and
+  :func:`find_label` uses it only when it is ready (or when asked with ``use_spacy=True``).
+  Where spaCy is not installed, both fall back to rapidfuzz.
 
 Overlaps: when variants overlap on a line, the longest label wins ("Số định danh cá
 nhân" over "Số"); pass ``avoid=[...]`` to drop hits that sit inside a longer or
@@ -153,13 +155,14 @@ _nlp: Any = None
 
 
 def warm_up_spacy() -> bool:
-    """Import spaCy and build a blank multilingual pipeline (~1.6 s); safe to call from
-    a background thread, and more than once. Returns whether spaCy is usable."""
+    """Import spaCy and build a blank multilingual pipeline (~0.5 s); safe to call from
+    a background thread, and more than once. Returns whether spaCy is usable: False
+    where the optional extra ``hoso[nlp]`` is not installed."""
     global _nlp
     with _spacy_lock:
         if _nlp is None:
             try:
-                import spacy  # noqa: PLC0415 - deliberately lazy, see module docstring
+                import spacy  # noqa: PLC0415 - lazy and optional (~0.5 s, ~90 MB): see the module docstring
             except ImportError:
                 return False
             _nlp = spacy.blank("xx")
@@ -172,7 +175,7 @@ def spacy_ready() -> bool:
 
 @lru_cache(maxsize=256)
 def _phrase_matcher(variants: tuple[tuple[str, ...], ...]) -> Any:
-    from spacy.matcher import PhraseMatcher  # noqa: PLC0415
+    from spacy.matcher import PhraseMatcher  # noqa: PLC0415 - lazy, as in warm_up_spacy(), which ran first
     from spacy.tokens import Doc  # noqa: PLC0415
 
     matcher = PhraseMatcher(_nlp.vocab, attr="NORM")
@@ -188,7 +191,7 @@ def _phrase_matcher(variants: tuple[tuple[str, ...], ...]) -> Any:
 def _exact_hits_spacy(page: PreparedPage, variants: tuple[tuple[str, ...], ...]
                       ) -> set[tuple[int, int, int]]:
     """(variant, line, first token) of every exact hit, through the PhraseMatcher."""
-    from spacy.tokens import Doc  # noqa: PLC0415
+    from spacy.tokens import Doc  # noqa: PLC0415 - lazy, as in warm_up_spacy(), which ran first
 
     matcher = _phrase_matcher(variants)
     if page._docs is None:

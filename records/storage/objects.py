@@ -270,6 +270,7 @@ class S3ObjectStore:
         secure: bool = False,
         region: str | None = None,
     ) -> None:
+        # lazy (see the module docstring): minio with its HTTP stack costs ~110 ms and ~17 MB; only S3 stores need it
         import certifi
         import urllib3
         from minio import Minio
@@ -352,7 +353,7 @@ class _translate_s3_errors:  # noqa: N801 - used as a context manager
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
         if exc is None:
             return False
-        from minio.error import S3Error, ServerError
+        from minio.error import S3Error, ServerError  # lazy, as minio above: loaded by the S3 store already
 
         if isinstance(exc, S3Error):
             if exc.code in _MISSING_CODES:

@@ -37,7 +37,16 @@ CARD = page(
 
 @pytest.fixture(params=[False, True], ids=["rapidfuzz", "spacy"])
 def use_spacy(request):
+    if request.param:
+        pytest.importorskip("spacy", reason="spaCy is the optional extra hoso[nlp]")
     return request.param
+
+
+@pytest.fixture
+def without_spacy(monkeypatch):
+    """spaCy hidden, as where the optional extra is not installed: ``import spacy`` raises ImportError."""
+    monkeypatch.setitem(sys.modules, "spacy", None)
+    monkeypatch.setattr(labels, "_nlp", None)
 
 
 def test_exact_after_folding_ocr_damaged_label(use_spacy):
@@ -111,6 +120,7 @@ def test_lines_from_words_groups_by_line():
 
 
 def test_both_paths_agree_on_a_full_page():
+    pytest.importorskip("spacy", reason="spaCy is the optional extra hoso[nlp]")
     lines = page(*(f"{label}: giá trị {i}" for i, label in enumerate(
         ["Họ và tên", "Ngày sinh", "Giới tính", "Quốc tịch", "Quê quán", "Nơi thường trú", "Dân tộc", "Nơi sinh"] * 7)))
     prepared = prepare(lines)
@@ -138,8 +148,18 @@ def test_importing_labels_does_not_import_spacy():
 
 
 def test_warm_up_makes_spacy_ready():
+    pytest.importorskip("spacy", reason="spaCy is the optional extra hoso[nlp]")
     assert labels.warm_up_spacy() is True
     assert labels.spacy_ready()
+
+
+def test_without_spacy_every_path_reads_the_labels_with_rapidfuzz(without_spacy):
+    assert labels.warm_up_spacy() is False and not labels.spacy_ready()
+    for use_spacy in (None, True, False):
+        hit = find_label(CARD, ["Họ và tên / Full name", "Họ và tên"], use_spacy=use_spacy)
+        assert hit is not None and hit.exact and (hit.line_index, hit.word_start, hit.word_end) == (2, 0, 6)
+        sex = find_label(CARD, ["Giới tính / Sex"], stop_at=["Quốc tịch / Nationality"], use_spacy=use_spacy)
+        assert sex.value_text == "Nam"
 
 
 def test_overlapping_hits_kept_on_request():
