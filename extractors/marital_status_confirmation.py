@@ -1,0 +1,297 @@
+"""Giấy xác nhận tình trạng hôn nhân: its two sentences read to their end, in their legal wording.
+
+The generic engine reads "Tình trạng hôn nhân" and "Giấy này được cấp để" as multi-line text, but a
+sentence that wraps may open its next line with a word that is also a label in lower case ("số 2,
+quyển số …", "sinh năm 1985, …"), which the engine takes for the next field. Here such a value runs
+on, line by line, until the next *printed* label (capitalised, at a line's start, or any "Words:"
+opening a line), the signature's place-and-date line, or a line that is not right below it. Its
+text is then tidied (leader dots, specks, spacing) and its fixed phrases are restored from the
+closed vocabulary of the statuses and purposes that the civil-status rules prescribe
+(Thông tư 04/2020/TT-BTP), tolerant of misread marks; repaired or unfamiliar sentences lose
+confidence so that a person looks at them.
+
+Also: a certificate number's symbol ("…/UBND-XNTTHN") snapped to the known symbol parts when one
+letter was misread, a validity sentence whose date stands apart on its line ("có giá trị 06 tháng kể
+từ ngày cấp, đến ngày     dd/mm/yyyy"), and a sex that OCR could not read settled by the id number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+
+from extractors.engine import (
+    VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
+    _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
+)
+from extractors.kinds import DOUBTFUL, REPAIRED, read_address, read_code, read_date
+from extractors.readers.ids import check_id_number, decode_id_number
+from extractors.readers.labels import LabelHit
+from extractors.readers.phrases import (
+    join_lines, repair_numbers, restore_phrases, snap_code_parts, starts_with_any, tidy_running_text,
+)
+from extractors.spec import FieldSpec, TypeSpec
+from pipeline.text import clean_value, fold
+from schemas import Document, Field, Word
+
+# The wording of the statuses (Thông tư 04/2020/TT-BTP, hướng dẫn ghi Giấy xác nhận tình trạng hôn nhân)
+# and of the usual purposes; names, numbers, dates and places between them are read as printed.
+STATUS_PHRASES = [
+    "Chưa đăng ký kết hôn với ai", "Hiện tại chưa đăng ký kết hôn với ai", "hiện tại chưa đăng ký kết hôn với ai",
+    "Chưa đăng ký kết hôn", "Đã đăng ký kết hôn", "Có đăng ký kết hôn", "Không đăng ký kết hôn",
+    "nhưng đã ly hôn theo", "nhưng đã ly hôn", "đã ly hôn theo", "nhưng vợ đã chết", "nhưng chồng đã chết",
+    "vợ đã chết", "chồng đã chết", "đã chết",
+    "Bản án ly hôn số", "Bản án số", "Quyết định công nhận thuận tình ly hôn và sự thỏa thuận của các đương sự số",
+    "Quyết định công nhận thuận tình ly hôn số", "Quyết định công nhận thuận tình ly hôn", "Quyết định ly hôn số",
+    "Quyết định số", "của Tòa án nhân dân", "Tòa án nhân dân", "Ủy ban nhân dân", "khu vực",
+    "Trích lục khai tử số", "Giấy chứng tử số", "Trích lục khai tử", "Giấy chứng tử",
+    "Hiện tại đang có vợ là bà", "Hiện tại đang có chồng là ông", "Hiện đang có vợ là bà", "Hiện đang có chồng là ông",
+    "Đang có vợ là bà", "Đang có chồng là ông", "Đang có vợ là", "Đang có chồng là",
+    "Giấy chứng nhận kết hôn số", "Giấy chứng nhận kết hôn", "quyển số", "cấp ngày", "sinh năm",
+    "nhưng có chung sống với", "như vợ chồng",
+    "thành phố", "thị trấn", "thị xã",
+]
+STATUS_OPENINGS = [
+    "Chưa đăng ký kết hôn", "Hiện tại chưa đăng ký kết hôn", "Đã đăng ký kết hôn", "Có đăng ký kết hôn",
+    "Không đăng ký kết hôn", "Đang có vợ", "Đang có chồng", "Hiện đang có", "Hiện tại đang có",
+]
+PURPOSE_PHRASES = [
+    "làm thủ tục đăng ký kết hôn", "làm thủ tục", "đăng ký kết hôn với người nước ngoài", "đăng ký kết hôn",
+    "vay vốn ngân hàng", "vay vốn tại", "thế chấp tài sản", "mua bán nhà đất", "mua bán nhà ở", "mua bán",
+    "nhận chuyển nhượng quyền sử dụng đất", "chuyển nhượng quyền sử dụng đất", "quyền sử dụng đất", "chuyển nhượng",
+    "công chứng hợp đồng", "hợp đồng mua bán", "tặng cho", "thừa kế", "giao dịch dân sự",
+    "bổ sung hồ sơ xuất khẩu lao động", "bổ sung hồ sơ xin việc", "bổ sung hồ sơ", "xuất khẩu lao động",
+    "đi làm việc ở nước ngoài", "làm việc ở nước ngoài", "đi lao động ở nước ngoài", "hồ sơ xin việc",
+    "xuất cảnh", "định cư ở nước ngoài", "du học", "sinh năm", "tại Ủy ban nhân dân", "Ủy ban nhân dân",
+    "Ngân hàng", "thành phố", "thị trấn", "thị xã",
+]
+RUNNING_TEXT = {"marital_status": (STATUS_PHRASES, STATUS_OPENINGS), "purpose": (PURPOSE_PHRASES, None)}
+# the parts of this paper's number and symbol ("69/UBND-XNTTHN": Ủy ban nhân dân, xác nhận tình trạng hôn nhân)
+SYMBOL_PARTS = ["UBND", "XNTTHN"]
+# the symbols of the court papers a status cites ("…/2017/QĐST-HNGĐ": quyết định sơ thẩm, hôn nhân gia đình)
+COURT_SYMBOL_PARTS = ["HNGĐ", "QĐST", "QĐPT"]
+_CASE_REFERENCE = re.compile(r"\b\d{1,5}/(?:19|20)\d\d/[^\s,;)]+")
+# a sentence whose fixed words were guessed from misread letters, or a status in none of the prescribed
+# wordings, is for a person to check: below what calibration accepts for text (extractors/data/calibration.json)
+GUESSED = UNFAMILIAR = DOUBTFUL
+ID_SURE = 0.5  # an id number read this surely, agreeing with the birth date, settles a sex read unclearly
+SURE = 0.9
+SETTLED = 0.5  # a sex taken from the id number: plausible, below the trust line (after calibration too)
+
+# "Trong thời gian cư trú tại: …": a label the type does not read (capitalised words and a colon opening a
+# line); "… số:" / "… ngày:" introduce a figure inside a sentence ("Trích lục khai tử số: 12/2019")
+_LABEL_LIKE = re.compile(r"^(?P<words>[^\W\d_][^\d:]{0,50}):(?:\s|$)")
+_FIGURE_MARKERS = {"so", "ngay"}
+
+
+def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Mapping[int, np.ndarray]) -> None:
+    for name, (phrases, openings) in RUNNING_TEXT.items():
+        field_spec = spec.fields.get(name)
+        if field_spec is None:
+            continue
+        found = read_running_text(field_spec, views, phrases, openings)
+        if found is not None:
+            document.fields[name] = found
+    _residence_to_the_next_label(document, spec, views)
+    _snap_certificate_number(document, spec, views)
+    _validity_apart(document, spec, views)
+    _sex_from_id_number(document)
+
+
+# --- running text -----------------------------------------------------------------------------------
+
+def read_running_text(field_spec: FieldSpec, views: list[PageView], phrases: list[str],
+                      openings: list[str] | None = None) -> Field | None:
+    """A sentence after its label, to its end, tidied and in the vocabulary's wording (None: no label)."""
+    for view in views:
+        hits = [h for h in view.hits if h.label in field_spec.labels and view.serves(h, field_spec.section)]
+        kept = [hit for index, hit in enumerate(hits)
+                if not (index + 1 < len(hits) and hits[index + 1].line_index == hit.line_index)]
+        for hit in sorted(kept, key=lambda h: _label_rank(view, h)):
+            if _label_rank(view, hit) > 1 and view.lines[hit.line_index][hit.word_start].text[:1].islower():
+                continue  # the label's words inside a sentence
+            lines = value_lines(view, hit, field_spec)
+            if not lines:
+                continue
+            return _to_field(view, hit, lines, phrases, openings)
+    return None
+
+
+def value_lines(view: PageView, hit: LabelHit, field_spec: FieldSpec) -> list[list[Word]]:
+    """The words of a value, line by line: after the label (or on the next line), then each line right
+    below that opens with no printed label, up to the signature's place-and-date line."""
+    region = view.region_of(hit, field_spec.section) or Region(field_spec.section, 0, len(view.lines))
+    label_line = view.lines[hit.line_index]
+    line_start = min(w.bbox[0] for w in label_line)
+    height = max(1, hit.bbox[3] - hit.bbox[1])
+    region = Region(region.section, region.first_line, region.last_line,
+                    max(region.x0, line_start - VALUE_INDENT * height), region.x1, region.row_labels_x1)
+    first = _trim_specks(_up_to_wide_gap(drop_label_translation(
+        [w for w in hit.value_words if _inside(w, region.x0, region.x1)], field_spec.labels)))
+    line = hit.line_index
+    if not first:
+        line += 1
+        first = _continuation(view, line, region)
+        if not first:
+            return []
+    lines = [first]
+    # a wrapped line starts at the margin or under the value, never far right of both (a signature block)
+    furthest_left = max(line_start, first[0].bbox[0]) + 2 * height
+    while (following := _continuation(view, line + 1, region)) and _close_below(lines[-1], following) \
+            and following[0].bbox[0] <= furthest_left:
+        lines.append(following)
+        line += 1
+    return lines
+
+
+def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
+    """A line's words within the region, unless it opens with a printed label or is the place-and-date line."""
+    if line >= len(view.lines) or line in view.header_lines or not region.first_line <= line <= region.last_line:
+        return []
+    words = _trim_specks([w for w in view.lines[line] if _inside(w, region.x0, region.x1)])
+    if not words:
+        return []
+    first = words[_opening_word(words)]
+    for hit in view.hits:
+        opens = hit.line_index == line and hit.bbox[0] <= first.bbox[2] and hit.bbox[2] >= first.bbox[0]
+        # labels are printed capitalised: "số 2, quyển số …" and "sinh năm 1985" carry the sentence on
+        if opens and not first.text.lstrip("(\"'„").lstrip()[:1].islower():
+            return []
+    text = " ".join(w.text for w in words[_opening_word(words):])
+    if _opens_with_a_label(text) or is_place_and_date_line(words):
+        return []
+    return words
+
+
+def _opens_with_a_label(text: str) -> bool:
+    match = _LABEL_LIKE.match(text)
+    return bool(match and text[:1].isupper() and fold(match["words"]).split()[-1] not in _FIGURE_MARKERS)
+
+
+def _residence_to_the_next_label(document: Document, spec: TypeSpec, views: list[PageView]) -> None:
+    """The address read with the same ends as the sentences: a "Trong thời gian cư trú tại: …" line (an
+    earlier address) after it is another item, not more of it."""
+    field_spec = spec.fields.get("residence")
+    field = document.fields.get("residence")
+    if field_spec is None or field is None or not isinstance(field.value, str):
+        return
+    for view in views:
+        hits = [h for h in view.hits if h.label in field_spec.labels and view.serves(h, field_spec.section)]
+        for hit in sorted(hits, key=lambda h: _label_rank(view, h)):
+            lines = value_lines(view, hit, field_spec)
+            if not lines:
+                continue
+            words = [w for line in lines for w in line]
+            reading = read_address(clean_value(" ".join(w.text for w in words)))
+            if reading.value and len(reading.value) < len(field.value) and field.value.startswith(reading.value):
+                document.fields["residence"] = field_from_words(
+                    reading.value, words, view.page, min(1.0, hit.score) * reading.factor,
+                    province=reading.extra.get("province"), ward=reading.extra.get("ward"),
+                    note="; ".join(reading.problems) or None)
+            return
+
+
+def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: list[str],
+              openings: list[str] | None) -> Field:
+    text = tidy_running_text(join_lines(" ".join(w.text for w in words) for words in lines))
+    text, renumbered = repair_numbers(text)
+    text, resymbolled = _snap_case_references(text)
+    renumbered = renumbered or resymbolled
+    reading = restore_phrases(text, phrases)
+    value = clean_value(tidy_running_text(reading.text)) or None
+    factor, problems = 1.0, []
+    if renumbered:
+        factor = REPAIRED
+        problems.append("text: a reference's slashes or symbol repaired")
+    if reading.repaired:
+        factor = min(factor, GUESSED)
+        problems.append("text: misread words of its fixed wording repaired")
+    if value and openings is not None and not starts_with_any(value, openings):
+        factor = min(factor, UNFAMILIAR)
+        problems.append("text: not a prescribed wording")
+    if value and value.count("(") != value.count(")"):
+        factor = min(factor, DOUBTFUL)
+        problems.append("text: brackets do not close")
+    words = [w for line in lines for w in line]
+    return field_from_words(value, words, view.page, min(1.0, hit.score) * factor, note="; ".join(problems) or None)
+
+
+def _snap_case_references(text: str) -> tuple[str, bool]:
+    """ "272/2017/QĐĐST-HNGĐ" → "272/2017/QĐST-HNGĐ": a cited court paper's symbol, one letter misread."""
+    changed = False
+
+    def snap(match: re.Match[str]) -> str:
+        nonlocal changed
+        snapped, moved = snap_code_parts(match.group(0), COURT_SYMBOL_PARTS)
+        changed = changed or moved
+        return snapped
+
+    return _CASE_REFERENCE.sub(snap, text), changed
+
+
+# --- the number, the validity, the sex -----------------------------------------------------------------
+
+def _snap_certificate_number(document: Document, spec: TypeSpec, views: list[PageView]) -> None:
+    """A symbol part with one misread letter ("UBXND", "ÄNTTHN") takes the known part's spelling."""
+    field = document.fields.get("certificate_number")
+    field_spec = spec.fields.get("certificate_number")
+    if field_spec is None or (field is not None and field.value and field.confidence >= 0.9):
+        return
+    for view in views:
+        hits = [h for h in view.hits if h.label in field_spec.labels and h.value_words
+                and not view.lines[h.line_index][h.word_start].text[:1].islower()]  # "CCCD số: …" is no label
+        for hit in sorted(hits, key=lambda h: _label_rank(view, h)):
+            words = _up_to_wide_gap(hit.value_words)
+            raw = clean_value(" ".join(w.text for w in words))
+            snapped, changed = snap_code_parts(raw, SYMBOL_PARTS)
+            reading = read_code(snapped)
+            if not reading.value:
+                continue
+            if changed and (field is None or reading.value != field.value):
+                document.fields["certificate_number"] = field_from_words(
+                    reading.value, words, view.page, min(1.0, hit.score) * min(reading.factor, GUESSED),
+                    note="number: its symbol repaired")
+            return
+
+
+def _validity_apart(document: Document, spec: TypeSpec, views: list[PageView]) -> None:
+    """ "Giấy này có giá trị 06 tháng kể từ ngày cấp, đến ngày      03/09/2020": the date stands beyond a
+    wide blank (justified print), where the engine stops reading a value and looks on the next line
+    instead (where the signature's date may stand). The date on the label's own line wins."""
+    field = document.fields.get("valid_until")
+    field_spec = spec.fields.get("valid_until")
+    if field_spec is None:
+        return
+    for view in views:
+        hits = [h for h in view.hits if h.label in field_spec.labels and h.value_words]
+        for hit in sorted(hits, key=lambda h: _label_rank(view, h)):
+            if field is not None and field.value is not None and field.page == view.page.number \
+                    and field.bbox is not None and field.bbox[1] < hit.bbox[3] and hit.bbox[1] < field.bbox[3]:
+                return  # read on the label's own line: nothing to mend
+            words = hit.value_words
+            texts = [w.text for w in words]
+            until = [i for i, t in enumerate(texts) if fold(t) == "den"]  # "… đến ngày dd/mm/yyyy"
+            reading = read_date(" ".join(texts[until[-1] + 1:] if until else texts))
+            if reading.value:
+                document.fields["valid_until"] = field_from_words(
+                    reading.value, words, view.page, min(1.0, hit.score) * reading.factor)
+                return
+
+
+def _sex_from_id_number(document: Document) -> None:
+    """A sex OCR misread ("Nưn" for Nam) or could not read is the id number's where the number is fairly
+    sure and agrees with the birth date (century and year digits, a known province): digit 4 encodes
+    the sex. It stays below the trust line, for a person to confirm."""
+    sex, id_field = document.fields.get("sex"), document.fields.get("id_number")
+    birth = document.fields.get("date_of_birth")
+    if sex is None or id_field is None or not isinstance(id_field.value, str) or sex.confidence >= SURE \
+            or id_field.confidence < ID_SURE or birth is None or not isinstance(birth.value, str):
+        return
+    parts = decode_id_number(id_field.value)
+    if parts is None or parts.sex == sex.value or check_id_number(id_field.value, birth.value):
+        return
+    sex.value = parts.sex
+    sex.confidence = SETTLED
+    sex.note = "sex: read unclearly, taken from the id number's digit 4"

@@ -1,0 +1,299 @@
+"""Running text: sentences printed after a label ("Tình trạng hôn nhân: Đã đăng ký kết hôn, nhưng …").
+
+A sentence is long, wraps over lines and is printed on forms with dotted leaders, so its OCR
+carries more damage than a short value: leader dots read as stray full stops or colons between
+words ("ly hôn theo. Bản án"), specks glued to words ("„.thành phố"), tone marks misread
+("nhân đân", "Chựa"), a "/" read as "I" in a case number ("89/1988IHNGĐ-ST"). These helpers tidy
+such text and restore the fixed legal phrases it is made of from a closed vocabulary the caller
+gives (matched on the unmarked letters, tolerant of a few misread letters); what is not a known
+phrase (names, numbers, places) is left as read, apart from the marks of unit names.
+
+The helpers know nothing about a document type: the caller passes the phrases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from pipeline.text import clean_value, fold
+
+# --- joining the lines of a wrapped value --------------------------------------------------------
+
+_LINE_END_JUNK = re.compile(r"(?:\s*[.…·_:;,'\"`„~|]){2,}\s*$")  # leaders at the end of a printed line
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """The printed lines of one value as one text: leader runs at each line's edges dropped; a line
+    that ends inside a code ("104/1998/", "HNGĐ-") or a hyphenated word joined without a space."""
+    text = ""
+    for line in lines:
+        line = _LINE_END_JUNK.sub(_keep_separator, unicodedata.normalize("NFC", line)).strip()
+        unspecked = _LEADING_SPECKS.sub("", line).strip()
+        if unspecked != line and text.endswith(".") and not text.endswith(".."):
+            text = text[:-1]  # "… chị Đinh." over ".Phương Diệp": one leader run across the wrap, no full stop
+        line = unspecked
+        if not line:
+            continue
+        if text and (text.endswith("/") or (re.search(r"[\w]-$", text) and not text.endswith(" -"))):
+            text += line  # a code or a hyphenated word cut at the line's end
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
+_LEADING_SPECKS = re.compile(r"^[\s.…·_:;,'\"`„~|]+(?=\w)")
+
+
+def _keep_separator(junk: re.Match[str]) -> str:
+    """Leaders at a line's end go; a comma or semicolon printed right after the last word stays ("Thành, ....")."""
+    return junk.group(0)[0] if junk.group(0)[0] in ",;" else ""
+
+# --- tidying ---------------------------------------------------------------------------------------
+
+# words that never end a sentence: prepositions, conjunctions, titles and unit words (a unit word
+# is always followed by its name). A full stop read after one of them is a leader dot or a speck.
+# (Words that are also names — Ly, Thành, Nhân, An — are not among them: "bà Vũ Thùy Ly." may end one.)
+_NO_SENTENCE_END = {
+    "theo", "của", "với", "và", "là", "do", "tại", "cho", "từ", "đến", "về", "số", "ngày", "tháng", "nhưng",
+    "đã", "đang", "có", "chưa", "không", "kết", "đăng", "ông", "bà", "chị", "các", "những", "hoặc",
+    "phường", "xã", "quận", "huyện", "tỉnh", "phố", "trấn", "vực", "thị", "án", "bản",
+}
+# shortened words that keep their full stop ("Tp. Hồ Chí Minh", "TM.", "KT.")
+_ABBREVIATED = {"tp", "tx", "tt", "tm", "kt", "q", "p", "h", "ths", "ts", "bs"}
+_GLUED_SPECKS = re.compile(r"(?<![\w)])[.…·_:;'\"`„~|]+(?=\w)")  # ".Phương", "„.thành", "...định"
+_SPACED_SPECKS = re.compile(r"[.…·_:;]\s+[.…·_:;]+")  # "Đinh. .Phương": two leader dots read apart
+_COMMA_GLUED = re.compile(r",(?=[^\W\d_])")  # ",thành phố": a comma and the next word run together
+_TRAILING_LEADERS = re.compile(r"(?<=\w)[.…·_:;'\"`„~|]{2,}(?=\s|$)")  # "theo...", "Thạnh,.."
+_LONE_SPECK = re.compile(r"(?<=\s)[.…·_:;'\"`„~|]+(?=\s)")  # a speck standing alone between words
+_SPACE_BEFORE = re.compile(r"\s+([,;:.)\]])")
+_SPACE_AFTER = re.compile(r"([(\[])\s+")
+_DOUBLED = re.compile(r"([,;])[\s,;.]*[,;.]")  # ", ." or ",," : one separator
+
+
+def tidy_running_text(text: str) -> str:
+    """NFC, single spaces, punctuation where print puts it, leader dots and specks gone.
+
+    ``tidy_running_text("đã ly hôn theo. Bản án số 5 ngày. 11/09/2008 ,„.thành phố")`` ==
+    "đã ly hôn theo Bản án số 5 ngày 11/09/2008, thành phố". A full stop stays where a sentence
+    may end: after a word that can end one, before a capital.
+    """
+    text = clean_value(text)
+    text = _SPACED_SPECKS.sub(" ", text)
+    text = _GLUED_SPECKS.sub("", text)
+    text = _COMMA_GLUED.sub(", ", text)
+    text = _TRAILING_LEADERS.sub("", text)
+    text = _LONE_SPECK.sub(" ", f" {text} ").strip()
+    text = _SPACE_BEFORE.sub(r"\1", text)
+    text = _SPACE_AFTER.sub(r"\1", text)
+    text = _DOUBLED.sub(r"\1", text)
+    words = text.split()
+    for index, word in enumerate(words[:-1]):
+        if not word.endswith(".") or word.endswith(".."):
+            continue
+        bare = word[:-1]
+        following = words[index + 1]
+        folded = fold(bare).strip("()")
+        if folded in _ABBREVIATED or not bare or not bare[-1].isalnum():
+            continue
+        # compared with its marks: "Nghệ An." ends a sentence, "Bản án." does not
+        if following[:1].islower() or following[:1].isdigit() or bare.lower().strip("()") in _NO_SENTENCE_END:
+            words[index] = bare  # no sentence starts in lower case or a figure
+    return " ".join(words).strip()
+
+
+# "/" read as "I", "l", "|" or "!" inside dates and case numbers: "27I11/1988", "89/1988IHNGĐ-ST"
+_SLASH_LIKE = "Il|!"
+_DATE_LIKE = re.compile(rf"\b(\d{{1,2}})[/{_SLASH_LIKE}](\d{{1,2}})[/{_SLASH_LIKE}]((?:19|20)\d\d)\b")
+_NUMBER_YEAR_SYMBOL = re.compile(rf"\b(\d{{1,5}})[/{_SLASH_LIKE}]((?:19|20)\d\d)[/{_SLASH_LIKE}]([A-ZĐ]{{2,}})")
+
+
+def repair_numbers(text: str) -> tuple[str, bool]:
+    """Dates and "number/year/SYMBOL" references with their slashes back; whether anything changed."""
+    repaired = _DATE_LIKE.sub(r"\1/\2/\3", text)
+    repaired = _NUMBER_YEAR_SYMBOL.sub(r"\1/\2/\3", repaired)
+    return repaired, repaired != text
+
+
+# --- a closed vocabulary of phrases ----------------------------------------------------------------
+
+FUZZY_MIN_WORDS = 3  # shorter phrases are restored only when their letters are read exactly
+FUZZY_SCORE = 88  # rapidfuzz ratio of the unmarked phrase and the unmarked words read
+WORD_SCORE, LONG_WORD_SCORE = 50, 60  # each word of a fuzzy match must still resemble its phrase word
+LONG_PHRASE, LONG_PHRASE_SCORE = 5, 92
+
+
+@dataclass
+class PhraseReading:
+    text: str
+    respelled: int = 0  # phrases whose marks were restored (letters read right)
+    repaired: int = 0  # phrases whose letters were repaired (a fuzzy match)
+    phrases: list[str] = field(default_factory=list)  # the vocabulary phrases found, in order
+
+
+@dataclass(frozen=True)
+class _Word:
+    prefix: str
+    core: str
+    suffix: str
+
+    def render(self, core: str | None = None) -> str:
+        return f"{self.prefix}{self.core if core is None else core}{self.suffix}"
+
+
+_WORD_PARTS = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
+
+
+def _split(word: str) -> _Word:
+    prefix, core, suffix = _WORD_PARTS.match(word).groups()  # type: ignore[union-attr]
+    return _Word(prefix, core, suffix)
+
+
+@lru_cache(maxsize=64)
+def _prepared(phrases: tuple[str, ...]) -> list[tuple[str, list[str], str]]:
+    """(phrase, its words, its unmarked form), longest first."""
+    out = [(p, p.split(), fold(p)) for p in dict.fromkeys(unicodedata.normalize("NFC", p) for p in phrases)]
+    return sorted(out, key=lambda item: (-len(item[1]), -len(item[2])))
+
+
+def restore_phrases(text: str, phrases: Sequence[str]) -> PhraseReading:
+    """``text`` with every phrase of the vocabulary it contains spelled as the vocabulary spells it.
+
+    A phrase is found where the same number of words read folds to it (tone marks may be wrong:
+    "nhân đân" → "nhân dân"), or, for phrases of three words or more, where the unmarked texts
+    differ by a few letters ("Cư đăng ký kết hôn với ai" → "Chưa đăng ký kết hôn với ai").
+    Punctuation read around the words is kept; the case of a word's first letter is kept as printed
+    where that letter was read right. Longer phrases win; words take part in one phrase at most.
+    """
+    words = _stray_brackets_as_letters([_split(w) for w in text.split()])
+    taken = [False] * len(words)
+    reading = PhraseReading(text)
+    found: list[tuple[int, str]] = []
+    for phrase, phrase_words, unmarked in _prepared(tuple(phrases)):
+        size = len(phrase_words)
+        start = 0
+        while start + size <= len(words):
+            window = words[start:start + size]
+            if any(taken[start:start + size]) or not _letters_only(window):
+                start += 1
+                continue
+            read = fold(" ".join(w.core for w in window))
+            exact = read == unmarked
+            if not exact and not _fuzzy_match(read, unmarked, window, phrase_words):
+                start += 1
+                continue
+            for offset, (word, spelled) in enumerate(zip(window, phrase_words)):
+                words[start + offset] = _Word(word.prefix, _in_printed_case(word.core, spelled), word.suffix)
+                taken[start + offset] = True
+            if exact:
+                reading.respelled += any(w.core != p for w, p in zip(window, phrase_words))
+            else:
+                reading.repaired += 1
+            found.append((start, phrase))
+            start += size
+    reading.text = " ".join(w.render() for w in words)
+    reading.phrases = [phrase for _, phrase in sorted(found)]
+    return reading
+
+
+def _stray_brackets_as_letters(words: list[_Word]) -> list[_Word]:
+    """An opening bracket that no closing one follows ("làm (hủ tục"): a misread letter, part of its word."""
+    for index, word in enumerate(words):
+        if word.prefix.endswith("(") and not any(")" in w.core + w.suffix for w in words[index:]):
+            words[index] = _Word(word.prefix[:-1], "(" + word.core, word.suffix)
+    return words
+
+
+def _letters_only(window: list[_Word]) -> bool:
+    """Words a phrase may cover: letters only (no figures, codes or slashes), no brackets inside."""
+    for index, word in enumerate(window):
+        if not word.core or not all(ch.isalpha() for ch in word.core.removeprefix("(")):
+            return False
+        if index and "(" in word.prefix or index < len(window) - 1 and ")" in word.suffix:
+            return False
+    return True
+
+
+def _fuzzy_match(read: str, unmarked: str, window: list[_Word], phrase_words: list[str]) -> bool:
+    if len(phrase_words) < FUZZY_MIN_WORDS or fuzz.ratio(read, unmarked) < FUZZY_SCORE:
+        return False
+    for word, spelled in zip(window, phrase_words):
+        read_word = fold(word.core)
+        # a short word is mostly lost letters ("Cư" for "Chưa"); a longer one unlike its phrase word is
+        # another word ("từ năm" is no "từ ngày")
+        if fuzz.ratio(read_word, fold(spelled)) < (WORD_SCORE if len(read_word) <= 2 else LONG_WORD_SCORE):
+            return False
+    # the ends of the window must be the phrase's ends, not a neighbouring word that looks alike (a long
+    # phrase read nearly whole pins its ends: "… kết hôn với di" is "… với ai")
+    if len(phrase_words) >= LONG_PHRASE and fuzz.ratio(read, unmarked) >= LONG_PHRASE_SCORE:
+        return True
+    return _close(window[0].core, phrase_words[0]) and _close(window[-1].core, phrase_words[-1])
+
+
+def _close(read: str, spelled: str) -> bool:
+    a, b = fold(read), fold(spelled)
+    return a == b or (len(b) >= 3 and fuzz.ratio(a, b) >= 66) or _confusable(read, spelled)
+
+
+def _confusable(read: str, spelled: str) -> bool:
+    """One letter OCR takes for another ("Iy" for "ly", "rn" for "m")."""
+    a = fold(read).replace("rn", "m").replace("i", "l")
+    b = fold(spelled).replace("i", "l")
+    return a == b
+
+
+def _in_printed_case(read: str, spelled: str) -> str:
+    """The vocabulary's spelling in the case the word was printed in."""
+    if read.isupper() and len(read) > 1:
+        return spelled.upper()
+    if read[:1] and fold(read[:1]) == fold(spelled[:1]):
+        first = spelled[:1].upper() if read[:1].isupper() else spelled[:1].lower()
+        return first + spelled[1:]
+    return spelled
+
+
+def starts_with_any(text: str, openings: Iterable[str]) -> bool:
+    """Whether ``text`` opens with one of ``openings`` (unmarked, case ignored)."""
+    folded = fold(text)
+    return any(folded.startswith(fold(opening)) for opening in openings)
+
+
+# --- codes of a closed vocabulary -------------------------------------------------------------------
+
+_CODE_PART = re.compile(r"[^\s/\-]+")
+SNAP_MIN_LEN = 4  # shorter symbol parts ("TP", "ST") are too alike to repair
+
+
+def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
+    """A document number's symbol parts ("69/UBXND-ÄNTTHN") with a letter that OCR misread, added or
+    dropped put right where exactly one ``known`` part ("UBND", "XNTTHN") is one edit away; letters
+    foreign to Vietnamese lose their marks first (Ä → A); a number read apart from a known symbol
+    ("427 UBND-XNTTHN") is joined to it by its "/". Returns the code and whether it changed."""
+    from rapidfuzz.distance import Levenshtein
+
+    def snap(match: re.Match[str]) -> str:
+        digits, part = re.match(r"^(\d*)(.*)$", match.group(0)).groups()  # type: ignore[union-attr]
+        return digits + snap_part(part)  # "254UBXND": a number whose "/" was lost keeps its figures
+
+    def snap_part(part: str) -> str:
+        if not part or part.isdigit() or part in known:
+            return part
+        plain = "".join(ch if ch == "Đ" else unicodedata.normalize("NFD", ch)[0] for ch in part)
+        if not re.fullmatch(r"[A-ZĐ]{3,}", plain):
+            return part  # not a symbol in capitals: a word, a figure, a date
+        near = [k for k in known if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(plain, k) <= 1]
+        return near[0] if len(near) == 1 else plain
+
+    snapped = _CODE_PART.sub(snap, code)
+    apart = _NUMBER_APART.match(snapped)
+    if apart and re.split(r"[/-]", apart[2])[0] in known:
+        snapped = f"{apart[1]}/{apart[2]}"  # "427 UBND-XNTTHN": the "/" read as a blank
+    return snapped, snapped != code
+
+
+_NUMBER_APART = re.compile(r"^(\d{1,5})\s+([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)$")

@@ -1,0 +1,136 @@
+"""Giấy xác nhận tình trạng hôn nhân: its sentences read to their end and in their legal wording, its
+number's symbol, a validity date printed apart, a sex settled by the id number."""
+
+from __future__ import annotations
+
+from extractors.classify import classify_page
+from extractors.registry import extract_as
+from extractors.spec import load_type_specs
+from schemas import Page, Word
+
+CHAR, GAP, ROW = 10, 8, 40
+MSC = "marital_status_confirmation"
+
+
+def laid_out(rows: list[list[tuple[int, str]]], confidence: float = 0.97) -> Page:
+    """A page from rows of (x, text) cells: 10 px a character, one visual line per row."""
+    words = []
+    for n, cells in enumerate(rows):
+        for x, text in cells:
+            for token in text.split():
+                words.append(Word(text=token, confidence=confidence,
+                                  bbox=(x, ROW * n, x + CHAR * len(token), ROW * n + 22), line=n))
+                x += CHAR * len(token) + GAP
+    return Page(number=1, width=1600, height=ROW * len(rows) + 40, dpi=300, source="ocr", words=words)
+
+
+HEAD = [
+    [(60, "ỦY BAN NHÂN DÂN"), (900, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")],
+    [(60, "PHƯỜNG TRÀNG TIỀN"), (900, "Độc lập - Tự do - Hạnh phúc")],
+    [(60, "Số: 19/UBND-XNTTHN")],
+    [(400, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")],
+    [(60, "XÁC NHẬN:")],
+    [(60, "Họ và tên: PHẠM PHƯƠNG HƯƠNG")],
+    [(60, "Ngày, tháng, năm sinh: 05/03/1985")],
+    [(60, "Giới tính: Nữ")],
+    [(60, "Giấy tờ tùy thân: Căn cước công dân số 001185046470")],
+    [(60, "Nơi cư trú: Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội")],
+]
+SIGNATURE = [[(700, "Hà Nội, ngày 12 tháng 9 năm 2020")], [(720, "NGƯỜI KÝ GIẤY XÁC NHẬN")]]
+
+
+def fields(rows: list[list[tuple[int, str]]]) -> dict:
+    return extract_as([laid_out(rows)], MSC, {}).fields
+
+
+def test_a_status_runs_on_over_lines_that_open_with_label_words_in_lower_case():
+    got = fields(HEAD + [
+        [(60, "Tình trạng hôn nhân: Đang có chồng là ông Nguyễn Thành Trường (Giấy chứng nhận kết hôn")],
+        [(60, "số 2, quyển số 03/2019 do Ủy ban nhân dân xã Uy Nỗ cấp ngày 19/02/2019).")],
+        [(60, "Giấy này được cấp để: làm thủ tục đăng ký kết hôn với chị NGUYỄN TUYẾT,")],
+        [(60, "sinh năm 1985, tại Ủy ban nhân dân xã Bản Phiệt")],
+        [(60, "Giấy này có giá trị sử dụng đến ngày 12/03/2021.")],
+    ] + SIGNATURE)
+    assert got["marital_status"].value == ("Đang có chồng là ông Nguyễn Thành Trường (Giấy chứng nhận kết hôn số 2, "
+                                           "quyển số 03/2019 do Ủy ban nhân dân xã Uy Nỗ cấp ngày 19/02/2019)")
+    assert got["purpose"].value == ("làm thủ tục đăng ký kết hôn với chị NGUYỄN TUYẾT, sinh năm 1985, "
+                                    "tại Ủy ban nhân dân xã Bản Phiệt")
+    assert got["valid_until"].value == "2021-03-12"
+
+
+def test_leader_dots_and_misread_marks_of_the_fixed_wording_are_repaired_and_doubted():
+    got = fields(HEAD + [
+        [(60, "Tình trạng hôn nhân: Đã đăng ký kết hôn với ông Ngô Thế Lực, nhưng đã ly hôn theo."),
+         (1000, ".....")],
+        [(140, "Bản án số 104/1998IHNGĐ-ST ngày 14I11/1998 của Tòa án nhân đân thành phố. Tuyên...")],
+        [(140, "Quang, tỉnh Tuyên Quang.")],
+        [(60, "Giấy này được cấp để: Cư đăng ký kết hôn")],
+    ] + SIGNATURE)
+    status = got["marital_status"]
+    assert status.value == ("Đã đăng ký kết hôn với ông Ngô Thế Lực, nhưng đã ly hôn theo Bản án số 104/1998/HNGĐ-ST "
+                            "ngày 14/11/1998 của Tòa án nhân dân thành phố Tuyên Quang, tỉnh Tuyên Quang")
+    assert status.confidence < 0.9 and "repaired" in status.note  # slashes restored: a person looks
+    purpose = got["purpose"]
+    assert purpose.value == "Cư đăng ký kết hôn" and purpose.confidence >= 0.9  # no phrase of the purposes: as read
+
+
+def test_a_value_ends_at_the_next_label_even_one_the_type_does_not_read():
+    got = fields(HEAD[:-1] + [
+        [(60, "Nơi cư trú: Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm,")],
+        [(60, "Thành phố Hà Nội")],
+        [(60, "Trong thời gian cư trú tại: Xã Yên Phong, huyện Yên Phong, tỉnh Bắc Ninh, từ ngày")],
+        [(60, "01/01/2010 đến ngày 01/01/2015")],
+        [(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.")],
+        [(60, "Trong thời gian cư trú tại: Xã Yên Phong, huyện Yên Phong, tỉnh Bắc Ninh")],
+        [(60, "Giấy này được cấp để: Làm thủ tục mua bán, chuyển nhượng nhà đất.")],
+        [(60, "Giấy này có giá trị sử dụng đến ngày 12/03/2021.")],
+    ] + SIGNATURE)
+    assert got["residence"].value == "Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội"
+    assert got["marital_status"].value == "Chưa đăng ký kết hôn với ai"
+    assert got["purpose"].value == "Làm thủ tục mua bán, chuyển nhượng nhà đất"
+
+
+def test_an_unfamiliar_status_is_kept_as_read_but_doubted_and_a_guessed_wording_too():
+    got = fields(HEAD + [[(60, "Tình trạng hôn nhân: Độc thân")]] + SIGNATURE)
+    assert got["marital_status"].value == "Độc thân" and got["marital_status"].confidence < 0.9
+    got = fields(HEAD + [[(60, "Tình trạng hôn nhân: Cư đăng ký kết hôn với ai.")]] + SIGNATURE)
+    assert got["marital_status"].value == "Chưa đăng ký kết hôn với ai" and got["marital_status"].confidence < 0.9
+    got = fields(HEAD + [[(60, "Tình trạng hôn nhân: Chựa đăng ký kết hôn với ai.")]] + SIGNATURE)
+    assert got["marital_status"].value == "Chưa đăng ký kết hôn với ai"  # only its marks: as sure as its reading
+
+
+def test_a_validity_date_beyond_a_wide_blank_and_a_number_with_a_misread_symbol():
+    rows = [list(row) for row in HEAD]
+    rows[2] = [(60, "Số: 92/UBND-ÄNTTHN")]
+    got = fields(rows + [
+        [(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.")],
+        [(60, "Giấy này có giá trị 06 tháng kể từ ngày cấp, đến ngày"), (900, "03/09/2020.")],
+    ] + SIGNATURE)
+    assert got["valid_until"].value == "2020-09-03"
+    assert got["certificate_number"].value == "92/UBND-XNTTHN" and got["certificate_number"].confidence < 0.9
+
+
+def test_a_sex_misread_is_settled_by_an_id_number_that_agrees_with_the_birth_date():
+    rows = [list(row) for row in HEAD]
+    rows[7] = [(60, "Giới tính: Nưn")]  # Nam, damaged (read as Nữ, one letter apart); the id's digit 4 is 0: male
+    rows[8] = [(60, "Giấy tờ tùy thân: Căn cước công dân số 001085046470")]
+    got = fields(rows + [[(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.")]] + SIGNATURE)
+    assert got["sex"].value == "Nam" and got["sex"].confidence < 0.9
+    rows[7] = [(60, "Giới tính: Nữ")]  # read clearly: the id number does not overrule it (the mismatch is flagged)
+    got = fields(rows + [[(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.")]] + SIGNATURE)
+    assert got["sex"].value == "Nữ" and got["id_number"].confidence < 0.9
+
+
+def test_a_married_persons_confirmation_citing_a_marriage_certificate_is_no_marriage_certificate():
+    page = laid_out([
+        [(60, "ỦY BAN NHÂN DÂN PHƯỜNG TRẦN HƯNG ĐẠO")],
+        [(60, "Số: 216 UBND-XNTTHN")],
+        [(300, "GLAVY XÁC NXHẬXN TIXH TRANG HONNXHÀXN")],  # the title lost to OCR
+        [(60, "Giấy tờ tùy thân: Căn cước công dân số: 054097282642")],
+        [(60, "Nơi cư trú: Số 24 phố Hai Bà Trưng, Phường Trần Hưng Đạo, Tỉnh Thái Bình")],
+        [(60, "Tình trạng hôn nhân: Đang có vợ là bà Vũ Thùy Ly (Giấy chứng nhận kết hôn số 218,")],
+        [(60, "quyển số 02/2020 do Ủy ban nhân dân phường Trần Hưng Đạo cấp ngày 08/02/2020).")],
+        [(60, "Giấy này có giá trị sử dụng đến ngày 04/11/2024.")],
+        [(60, "Giấy này được cấp để làm thủ tục chuyển nhượng quyền sử dụng đất")],
+    ])
+    assert classify_page(page, load_type_specs()).document_type == MSC

@@ -1,0 +1,91 @@
+"""Running text: tidying OCR'd sentences and restoring the fixed phrases of a closed vocabulary."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from extractors.readers.phrases import join_lines, repair_numbers, restore_phrases, snap_code_parts, tidy_running_text
+
+VOCABULARY = ["Chưa đăng ký kết hôn với ai", "Đã đăng ký kết hôn", "nhưng đã ly hôn theo", "Bản án số",
+              "Quyết định công nhận thuận tình ly hôn số", "của Tòa án nhân dân", "Ủy ban nhân dân", "làm thủ tục",
+              "mua bán nhà đất", "bổ sung hồ sơ", "hiện tại chưa đăng ký kết hôn với ai", "khu vực"]
+
+
+@pytest.mark.parametrize(("read", "printed"), [
+    ("đã ly hôn theo. Bản án số 5", "đã ly hôn theo Bản án số 5"),  # a leader dot after a word no sentence ends on
+    ("nhưng đã ly. hôn theo", "nhưng đã ly hôn theo"),  # no sentence starts in lower case
+    ("cấp ngày. 11/09/2008", "cấp ngày 11/09/2008"),  # nor with a figure
+    ("của Tòa án nhân dân thành phố. Long Xuyên", "của Tòa án nhân dân thành phố Long Xuyên"),  # a unit word
+    ("quận Bình Thạnh, „.thành phố Hồ Chí Minh.", "quận Bình Thạnh, thành phố Hồ Chí Minh"),  # specks glued on
+    ("với chị Đinh. .Phương Diệp", "với chị Đinh Phương Diệp"),  # two leader dots read apart
+    ("Lực , nhưng ( Giấy số 2 )", "Lực, nhưng (Giấy số 2)"),  # spacing around punctuation
+    ("theo...", "theo"), ("Bình Thạnh, ... ...định số", "Bình Thạnh, định số"),
+    ("với ai. Hiện tại chưa đăng ký", "với ai. Hiện tại chưa đăng ký"),  # a real sentence end stays
+    ("tỉnh Nghệ An. Hiện tại chưa", "tỉnh Nghệ An. Hiện tại chưa"),  # "An" is a name, not "án"
+    ("là bà Vũ Thùy Ly. Hiện tại", "là bà Vũ Thùy Ly. Hiện tại"),  # nor "Ly" the "ly" of "ly hôn"
+    ("theo Bản án. Hiện", "theo Bản án Hiện"),
+    ("Tp. Hồ Chí Minh", "Tp. Hồ Chí Minh"), ("khu vực 10 - Hồ Chí Minh", "khu vực 10 - Hồ Chí Minh"),
+])
+def test_running_text_is_tidied(read, printed):
+    assert tidy_running_text(read) == printed
+
+
+def test_tidied_text_is_nfc_with_single_spaces():
+    value = tidy_running_text(unicodedata.normalize("NFD", "  Chưa   đăng ký\tkết hôn với ai. "))
+    assert value == "Chưa đăng ký kết hôn với ai" and unicodedata.is_normalized("NFC", value)
+
+
+def test_wrapped_lines_are_joined():
+    assert join_lines(["…ly hôn theo ........", "Bản án số 104/1998/", "HNGĐ-ST ngày 14/11/1998"]) == \
+        "ly hôn theo Bản án số 104/1998/HNGĐ-ST ngày 14/11/1998"
+    assert join_lines(["với chị Đinh.", ".Phương Diệp"]) == "với chị Đinh Phương Diệp"  # one leader across the wrap
+    assert join_lines(["với ai.", "Hiện tại"]) == "với ai. Hiện tại"
+    assert join_lines(["với ông Hoàng Khắc Thành, ..........", "nhưng đã ly hôn"]) == \
+        "với ông Hoàng Khắc Thành, nhưng đã ly hôn"  # the comma before the leaders is printed
+    assert join_lines(["Tòa án nhân dân khu vực 10 -", "Hồ Chí Minh"]) == "Tòa án nhân dân khu vực 10 - Hồ Chí Minh"
+
+
+def test_slashes_read_as_letters_are_restored_in_dates_and_case_numbers():
+    assert repair_numbers("Bản án số 89/1988IHNGĐ-ST ngày 27I11/1988") == \
+        ("Bản án số 89/1988/HNGĐ-ST ngày 27/11/1988", True)
+    assert repair_numbers("Quyển số 01/2016 ngày 20/12/2016") == ("Quyển số 01/2016 ngày 20/12/2016", False)
+
+
+def test_phrases_get_their_marks_back_when_the_letters_were_read_right():
+    reading = restore_phrases("Chựa đăng ký kết hôn với ai", VOCABULARY)
+    assert reading.text == "Chưa đăng ký kết hôn với ai" and reading.respelled == 1 and reading.repaired == 0
+    assert restore_phrases("do Ủy ban nhân đân xã Cờ Đỏ cấp", VOCABULARY).text == "do Ủy ban nhân dân xã Cờ Đỏ cấp"
+
+
+def test_long_phrases_are_repaired_when_a_few_letters_were_misread():
+    reading = restore_phrases("Cư đăng ký kết hôn với ai", VOCABULARY)
+    assert reading.text == "Chưa đăng ký kết hôn với ai" and reading.repaired == 1
+    assert restore_phrases("Chưa đăng ký kết hôn với di", VOCABULARY).text == "Chưa đăng ký kết hôn với ai"
+    assert restore_phrases("Đã đăng ký kết hôn, nhưng đã Iy hôn theo Quyết định công nhân thuân tình ly hôn số 14",
+                           VOCABULARY).text == \
+        "Đã đăng ký kết hôn, nhưng đã ly hôn theo Quyết định công nhận thuận tình ly hôn số 14"
+    assert restore_phrases("làm (hủ tục mua bán nhà dất", VOCABULARY).text == "làm thủ tục mua bán nhà đất"
+
+
+def test_what_is_no_phrase_is_left_as_read_in_the_printed_case():
+    reading = restore_phrases("Làm thủ tục vay vốn tại Ngân hàng Á Châu với bà Trần Ngọc My, sinh năm 1985", VOCABULARY)
+    assert reading.text == "Làm thủ tục vay vốn tại Ngân hàng Á Châu với bà Trần Ngọc My, sinh năm 1985"
+    # short phrases get their marks ("khu vục" folds to "khu vực") but are never guessed from other letters
+    assert restore_phrases("Tòa án nhân dân khu vục 10", VOCABULARY).text == "Tòa án nhân dân khu vực 10"
+    assert restore_phrases("Tòa án nhân dân khu vưe 10", VOCABULARY).text == "Tòa án nhân dân khu vưe 10"
+    # a fuzzy match does not turn one real word into another
+    assert restore_phrases("như vợ chồng từ năm 1985", ["như vợ chồng từ ngày"]).text == "như vợ chồng từ năm 1985"
+    # a bracket that opens a citation is no misread letter
+    assert restore_phrases("(Giấy chứng nhận kết hôn số 2)", VOCABULARY).text == "(Giấy chứng nhận kết hôn số 2)"
+
+
+def test_symbol_parts_one_edit_away_take_the_known_spelling():
+    known = ["UBND", "XNTTHN"]
+    assert snap_code_parts("92/UBND-ÄNTTHN", known) == ("92/UBND-XNTTHN", True)
+    assert snap_code_parts("254UBXND-XNTTHN", known) == ("254UBND-XNTTHN", True)
+    assert snap_code_parts("427 UBND-XNTTHN", known) == ("427/UBND-XNTTHN", True)
+    assert snap_code_parts("69/2024/XNTTHN", known) == ("69/2024/XNTTHN", False)
+    assert snap_code_parts("12/UBND-TP", known) == ("12/UBND-TP", False)  # short parts are left alone
+    assert snap_code_parts("CCCD số 0123 cấp ngày", known)[1] is False  # words are no symbol
