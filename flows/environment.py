@@ -2,19 +2,24 @@
 
 Prefect reads its settings once, when it is first imported; so whoever runs flows calls
 ``use_local_prefect`` first (the ``hoso`` command does it before loading a command's module, the
-query service before it warms up the branch-upload flow). Only the standard library here.
+query service before it warms up the branch-upload flow). Only the standard library is imported with this
+module (making the data dir private takes hoso's settings module, which its callers have loaded already).
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 # The ephemeral server lives for one run: the loop services that watch deployments, schedules,
@@ -27,16 +32,21 @@ def use_local_prefect(data_dir: Path | None = None) -> None:
     """Prefect's ephemeral mode for a local run, unless a server is configured (PREFECT_API_URL).
 
     Must run before ``import prefect``: its home (SQLite run history) goes under our data dir so a
-    fresh checkout needs no setup, and nothing phones home.
+    fresh checkout needs no setup, and nothing phones home. The data dir and the home are private (0700): the
+    run history names files and dossiers.
     """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     # The first start on an empty home migrates its SQLite (≈16 s, more on a busy machine): the
     # default 20 s timeout failed a fresh `hoso run` here.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if data_dir is not None:
+        from schemas.settings import make_private_dir  # pydantic, not Prefect: the caller has read the settings
+
+        make_private_dir(data_dir)
     if data_dir is not None and "PREFECT_API_URL" not in os.environ:
         home = Path(os.environ.setdefault("PREFECT_HOME", str((data_dir / "prefect").resolve())))
-        home.mkdir(parents=True, exist_ok=True)  # Prefect creates only the last folder
+        make_private_dir(home)  # Prefect creates only the last folder, with the umask's mode
         for service in EPHEMERAL_IDLE_SERVICES:
             os.environ.setdefault(f"PREFECT_SERVER_SERVICES_{service}_ENABLED", "false")
 
@@ -45,6 +55,7 @@ def use_local_prefect(data_dir: Path | None = None) -> None:
 
 SERVER_START_TIMEOUT_S = 120.0
 _PROBE_TIMEOUT_S = 0.5
+PRIVATE_UMASK = 0o077  # a server's files (run history, its log) are its user's only
 _temporary: subprocess.Popen[bytes] | None = None  # stopped when this process exits
 _starting: subprocess.Popen[bytes] | None = None  # started by this process, perhaps not answering yet
 
@@ -102,12 +113,15 @@ def start_lasting_server() -> str:
     global _starting
     host, port = _configured_address()
     home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
-    home.mkdir(parents=True, exist_ok=True)
-    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    from schemas.settings import make_private_dir
+
+    make_private_dir(home)
+    env = _server_environment()
     env.update(PREFECT_UI_ENABLED="1", PREFECT_UI_API_URL=f"http://{host}:{port}/api")
+    # NOT tied to this process (no parent-death signal, a session of its own): it is meant to outlive it
     with (home / "server.log").open("ab") as log:
         process = subprocess.Popen(_uvicorn(host, int(port), "warning"), env=env, stdin=subprocess.DEVNULL,
-                                   stdout=log, stderr=log, start_new_session=True)
+                                   stdout=log, stderr=log, start_new_session=True, umask=PRIVATE_UMASK)
     (home / "server.pid").write_text(f"{process.pid}\n")
     _starting = process
     return f"http://{host}:{port}/api"
@@ -129,12 +143,62 @@ def start_temporary_server() -> str:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
-    env.pop("PREFECT_API_URL", None)
+    env = {**_server_environment(), "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+           "PREFECT__SERVER_FINAL": "1"}
+    # No block catalogue: it is for the UI, which this server has not, and registering it (or checking that it is
+    # registered: that loads Prefect's plugins, prefect-dask's Dask among them) took 0.3-1 s of every start. A
+    # lasting server (``keep``) registers it in the same home.
+    for name in ("PREFECT_API_BLOCKS_REGISTER_ON_START", "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION"):
+        env.setdefault(name, "false")
     _temporary = _starting = subprocess.Popen(_uvicorn("127.0.0.1", port, "error"), env=env,
-                                              stdin=subprocess.DEVNULL)
+                                              stdin=subprocess.DEVNULL, umask=PRIVATE_UMASK,
+                                              preexec_fn=die_with_this_process())
     atexit.register(stop_temporary_server)
     return f"http://127.0.0.1:{port}/api"
+
+
+def _server_environment() -> dict[str, str]:
+    """This process's environment for a Prefect server: without ``PREFECT_API_URL`` (it IS the API) and without
+    hoso's variables (secrets among them: a server needs none, and a process's environment can be read by its
+    user for as long as it lives)."""
+    return {key: value for key, value in os.environ.items()
+            if key != "PREFECT_API_URL" and not key.startswith("HOSO_")}
+
+
+# ---------------------------------------------------------------- a child that dies with this process
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_this_process() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that has the child sent SIGTERM when this process dies, however it dies (``kill -9``
+    included, which no ``atexit`` survives): Linux's parent-death signal. None where it cannot be had, and then
+    the child is stopped at exit only (``stop_temporary_server``).
+
+    The signal is sent when the THREAD that forked the child ends, not the process: so only from the main thread
+    (which ends with the process). From another thread (the query service warms up in a worker thread that its
+    pool may end any time) the child is not tied: it is stopped at exit, or by its owner.
+
+    Everything that may fail or allocate is done here, before the fork; the function run in the child only calls
+    ``prctl`` and checks that this process did not die before the signal was armed (then the child was already
+    adopted by another process and would never get it: it leaves at once).
+    """
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.restype = ctypes.c_int
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    parent = os.getpid()
+    signal_number = int(signal.SIGTERM)
+
+    def arm() -> None:  # runs in the child, between fork and exec
+        if prctl(PR_SET_PDEATHSIG, signal_number, 0, 0, 0) == 0 and os.getppid() != parent:
+            os._exit(1)  # the parent died before the signal was armed
+
+    return arm
 
 
 def temporary_server_running() -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from prefect.client.orchestration import get_client
-from prefect.settings import get_current_settings
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.environment import temporary_server_running, wait_for_api_server
@@ -38,19 +39,27 @@ def wait_for_task_history(flow_run_id: Any, task_runs: int, timeout_s: float = H
     query = {"flow_runs": {"id": {"any_": [str(flow_run_id)]}},
              "task_runs": {"state": {"type": {"any_": FINAL_TASK_STATES}}}}
     deadline = time.monotonic() + timeout_s
+    pause = 0.02  # usually complete at the first or second look: a fixed 0.2 s was most of the wait
     with get_client(sync_client=True) as client:
         while True:
             recorded = client.request("POST", "/task_runs/count", json=query).json()
             if recorded >= task_runs or time.monotonic() > deadline:
                 return recorded >= task_runs
-            time.sleep(0.2)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 def run_recorded(configured_flow: Any, task_runs_of: Callable[[Any], int], **parameters: Any) -> Any:
-    """Run a flow and return its result; with the ephemeral API, only once its history is complete."""
+    """Run a flow and return its result; with the ephemeral API, only once its history is complete.
+
+    With the ephemeral API the flow run sends no heartbeats: they let a lasting server tell a crashed run, and this
+    server stops with the run; their thread sleeps in whole seconds, and the flow's end waited for it (up to 1 s).
+    """
     wait_for_api_server()  # a temporary server started before Prefect was imported
-    state = configured_flow(**parameters, return_state=True)
+    ephemeral = uses_ephemeral_api()
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}) if ephemeral else nullcontext():
+        state = configured_flow(**parameters, return_state=True)
     result = state.result()
-    if uses_ephemeral_api() and not wait_for_task_history(state.state_details.flow_run_id, task_runs_of(result)):
+    if ephemeral and not wait_for_task_history(state.state_details.flow_run_id, task_runs_of(result)):
         logging.getLogger(__name__).warning("Prefect's run history may lack some task runs of this flow run")
     return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,12 +11,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.errors import ConfigurationError, StorageError
-from schemas.settings import load_settings
+from schemas.settings import load_settings, make_private_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -71,7 +73,7 @@ def create_database_engine(url: str) -> Engine:
     options: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(Path(make_url(url).database or ""))
         options["connect_args"] = {"timeout": 30}
     else:
         options["pool_pre_ping"] = True
@@ -79,6 +81,27 @@ def create_database_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the SQLite file ``path`` readable by this user only (0600), in a private folder when hoso makes it:
+    it holds citizens' records. SQLite gives its ``-wal`` and ``-shm`` files the database file's mode. An existing
+    file of this user's that others may read is tightened (with those two)."""
+    if not path.name or path.name.startswith("file:"):  # a URI names the file in its own syntax: left to SQLite
+        return
+    make_private_dir(path.parent)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # an empty file is an empty database
+        return
+    except FileExistsError:
+        pass
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            status = file.stat()
+            if stat.S_IMODE(status.st_mode) & 0o077 and hasattr(os, "getuid") and status.st_uid == os.getuid():
+                file.chmod(stat.S_IMODE(status.st_mode) & 0o600)
+        except OSError:  # not there, or not ours to change
+            pass
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -12,7 +12,9 @@ environment (``with_secrets_from(load_settings())``).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -254,6 +256,39 @@ def parse_working_days(text: str) -> frozenset[int]:
             raise ValueError(f"the range {part.strip()} runs backwards")
         days.update(range(start + 1, end + 2))
     return frozenset(days)
+
+
+# What says a folder is a data dir (or Prefect home) that hoso made: it may be tightened to 0700.
+HOSO_FILES = ("hoso.db", "prefect", "objects", "reports", "audit.key", "prefect.db", "memo_store.toml")
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create the folder ``path`` (and its missing parents) readable by this user only (0700): the data dir holds
+    citizens' documents and records, the run history names their files.
+
+    An existing folder is made private too when it is this user's and holds hoso's files (a data dir created by an
+    earlier hoso, world-readable); any other folder (somebody else's, or one of this user's that is not hoso's, a
+    home directory given as the data dir) is left as it is.
+    """
+    path = Path(path)
+    try:
+        path.mkdir(mode=0o700, parents=True)
+    except FileExistsError:
+        _tighten(path)
+    else:
+        path.chmod(0o700)  # mkdir's mode passes through the umask
+    return path
+
+
+def _tighten(folder: Path) -> None:
+    try:
+        status = folder.stat()
+        if (not folder.is_dir() or not status.st_mode & 0o077 or not hasattr(os, "getuid")
+                or status.st_uid != os.getuid() or not any((folder / name).exists() for name in HOSO_FILES)):
+            return
+        folder.chmod(stat.S_IMODE(status.st_mode) & ~0o077)
+    except OSError:  # not ours to change after all: the folder stays as it was
+        pass
 
 
 def load_settings(**values: Any) -> Settings:
