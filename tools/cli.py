@@ -12,7 +12,7 @@ from pathlib import Path
 
 from samples.generator import main as generate_main
 from schemas.errors import ExitCode
-from tools import calibrate, loadtest
+from tools import bench_readers, calibrate, loadtest
 from tools.bench import print_directory_bench, print_page_bench
 from tools.bench_run import print_run_bench
 from tools.evaluate import print_evaluation
@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--cache", type=Path, default=None,
                             help="keep each file's pages here: a second evaluation re-extracts without OCR")
     evaluation.set_defaults(handler=run_eval)
+
+    readers = commands.add_parser("bench-readers", help="the readers' own cost per call (addresses, labels, QR)")
+    readers.set_defaults(handler=lambda _args: bench_readers.main())
 
     calibration = commands.add_parser("calibrate", help="fit or check the confidence calibration table")
     calibration.add_argument("directories", type=Path, nargs="+", help="generated sets with ground truth")

@@ -82,6 +82,7 @@ def test_config_hides_secrets(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
     assert "HOSO_S3_SECRET_KEY" in out and "s3cr3t" not in out and "audit-k3y" not in out
 
 
+@pytest.mark.integration
 def test_every_command_names_an_importable_handler() -> None:
     parser = cli.build_parser()
     handlers = set()

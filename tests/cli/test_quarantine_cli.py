@@ -29,6 +29,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "data"
 
 
+@pytest.mark.integration
 def test_a_released_original_is_read_again_and_the_release_is_audited(data_dir: Path, capsys) -> None:
     import rendered
 

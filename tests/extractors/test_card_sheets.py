@@ -26,6 +26,9 @@ SEED = 5
 # items of seed 5: two citizens' cards on a noisy photocopy fed to the scanner turned; one side upside down
 TWO_CITIZENS, ONE_SIDE_UPSIDE_DOWN = 6, 3
 
+pytestmark = pytest.mark.integration  # reads pages with Tesseract
+
+
 
 @cache
 def sheet(index: int, folder: Path) -> tuple[dict, ExtractionResult]:

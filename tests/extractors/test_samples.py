@@ -21,6 +21,9 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "dossiers"
 TRUTHS = sorted(SAMPLES.glob("*.truth.json"))
 CONFIDENT = 0.9
 
+pytestmark = pytest.mark.integration  # reads pages with Tesseract
+
+
 
 @cache
 def extracted(truth_path: Path) -> tuple[dict, ExtractionResult]:

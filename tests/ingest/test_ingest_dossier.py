@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 import rendered
 from records.storage.objects import sha256_hex
 from schemas import Document, ExtractionResult, Field
 from usecases.intake import ingest_dossier
 from records.ingest import document_versions, held_documents, provenance_of, record_extraction, \
     register_original
+
+pytestmark = pytest.mark.integration  # reads pages with Tesseract
+
 
 
 def test_card_front_and_back_files_become_one_held_document(db, store, cards):

@@ -19,6 +19,7 @@ def originals_in(store) -> list[str]:
     return list(store.list(ORIGINALS_PREFIX))
 
 
+@pytest.mark.integration
 def test_same_file_twice_is_stored_once_and_reused_without_ocr(db, store, cards, counting_engine):
     first = ingest_bytes(db, store, cards["front"], "front.png", engine=counting_engine)
     assert first.status == "processed"
@@ -79,6 +80,7 @@ def test_an_unexpected_processing_error_quarantines_the_file_instead_of_raising(
     assert pending_originals(db) == []
 
 
+@pytest.mark.integration
 def test_a_recording_error_on_this_input_quarantines_it(db, store, cards, monkeypatch):
     def refuses(*_args, **_kwargs):
         raise ValueError("value too long for the column: 'Nguyễn Văn An'")
@@ -90,6 +92,7 @@ def test_a_recording_error_on_this_input_quarantines_it(db, store, cards, monkey
     assert outcome.result is not None and outcome.result.pages, "what was read is kept in the outcome"
 
 
+@pytest.mark.integration
 def test_resume_pending_finishes_an_original_left_received_by_a_kill(db, store, cards, counting_engine):
     # A kill right after registering leaves exactly this: the object stored, the row "received".
     original = register_original(db, store, cards["front"], "front.png", actor="test")
@@ -117,6 +120,7 @@ def test_a_file_that_keeps_killing_the_process_is_set_aside_not_retried_forever(
     assert pending_originals(db) == []
 
 
+@pytest.mark.integration
 def test_transient_faults_are_not_counted_as_the_file_killing_the_process(db, store, cards, monkeypatch):
     import usecases.intake as ingest
 
@@ -135,6 +139,7 @@ def test_transient_faults_are_not_counted_as_the_file_killing_the_process(db, st
     assert ingest_bytes(db, store, cards["front"], "front.png").status == "processed"
 
 
+@pytest.mark.integration
 def test_transient_store_fault_raises_and_leaves_the_original_pending(db, store, cards):
     flaky = FlakyStore(store, failures=1)
     with pytest.raises(StoreError) as raised:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import subprocess
 import sys
@@ -53,6 +55,7 @@ def test_all_good_inputs_exit_zero_and_ocr_prints_text(tmp_path):
     assert shown.stdout.splitlines()[1:] == render.PARAGRAPH[:3]
 
 
+@pytest.mark.integration
 def test_speculative_and_prepared_readings_agree(tmp_path):
     """The CLI's early Tesseract run must give what the normal path gives on a clean page."""
     from usecases.process import process_bytes

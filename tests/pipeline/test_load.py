@@ -67,6 +67,7 @@ def test_text_layer_pdf_is_read_without_tesseract(counting_engine):
     assert first.text == "Họ," and abs(first.bbox[0] - 250) <= 2 and first.confidence == 1.0
 
 
+@pytest.mark.integration
 def test_image_only_pdf_page_is_rasterised_and_ocred(counting_engine):
     page = render.render_page(render.PARAGRAPH[:3])
     result = process_bytes(image_pdf(page), source="scan.pdf", engine=counting_engine).result

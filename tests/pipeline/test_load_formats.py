@@ -123,6 +123,7 @@ def test_big_jpeg_photo_is_decoded_reduced_by_the_jpeg_decoder():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("make", [corpus.alpha_png, corpus.grey16_tiff], ids=lambda make: make.__name__)
+@pytest.mark.integration
 def test_variant_ocr_reads_the_same_words_as_the_twin(make):
     from usecases.process import process_bytes
 

@@ -28,6 +28,7 @@ def test_skew_is_measured_within_half_a_degree(page, skew):
 
 
 @pytest.mark.parametrize(("turn", "skew"), [(90, 7.0), (180, -4.0), (270, 3.0), (0, 10.0)])
+@pytest.mark.integration
 def test_turned_and_skewed_scans_are_read_upright(page, turn, skew):
     scan = render.rotate(page, turn + skew)  # counter-clockwise, as a sheet put in the scanner askew
     result = process_bytes(render.encode(scan, ".png"), source=f"scan-{turn}.png").result
@@ -46,6 +47,7 @@ def test_phone_photo_of_a_card_is_cropped_to_the_card():
     assert prepared.kind == "card"
 
 
+@pytest.mark.integration
 def test_phone_photo_of_a_card_reads_its_text():
     photo = render.photograph(render.render_card(), seed=2)
     result = process_bytes(render.encode(photo, ".jpg"), source="card.jpg").result

