@@ -2,8 +2,8 @@
 
 Prefect reads its settings once, when it is first imported; so whoever runs flows calls
 ``use_local_prefect`` first (the ``hoso`` command does it before loading a command's module, the
-query service before it warms up the branch-upload flow). Only the standard library is imported with this
-module (making the data dir private takes hoso's settings module, which its callers have loaded already).
+query service before it warms up the branch-upload flow). Only the standard library and hoso's settings
+module (no Prefect) are imported with this module.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+from schemas.settings import make_private_dir
 
 # The ephemeral server lives for one run: the loop services that watch deployments, schedules,
 # workers and automations have nothing to do and would take CPU from OCR.
@@ -41,8 +43,6 @@ def use_local_prefect(data_dir: Path | None = None) -> None:
     # default 20 s timeout failed a fresh `hoso run` here.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if data_dir is not None:
-        from schemas.settings import make_private_dir  # pydantic, not Prefect: the caller has read the settings
-
         make_private_dir(data_dir)
     if data_dir is not None and "PREFECT_API_URL" not in os.environ:
         home = Path(os.environ.setdefault("PREFECT_HOME", str((data_dir / "prefect").resolve())))
@@ -113,7 +113,6 @@ def start_lasting_server() -> str:
     global _starting
     host, port = _configured_address()
     home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
-    from schemas.settings import make_private_dir
 
     make_private_dir(home)
     env = _server_environment()

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from pipeline.load import load_pages
+from records.db import open_database
+from records.storage.objects import LocalObjectStore
+from usecases.intake import ingest_dossier
+from usecases.process import process_file
 
 TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
@@ -57,9 +67,7 @@ def bench_directory(directory: Path, workers: int) -> dict[str, float | int | No
     Both sides run ``workers`` files at a time with one single-threaded Tesseract
     each, in the same run, so the ratio compares like with like on this machine.
     """
-    import resource
 
-    from usecases.process import process_file
 
     scans = sorted(p for p in directory.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     pdfs = sorted(directory.rglob("*.pdf"))
@@ -98,14 +106,12 @@ def bare_tesseract_seconds(pages: list[Path], workers: int) -> float:
 
 
 def _parallel(function, items: list, workers: int) -> list:
-    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(function, items))
 
 
 def _has_text_layer_only(path: Path) -> bool:
-    from pipeline.load import load_pages
 
     try:
         _, pages = load_pages(path.read_bytes())
@@ -116,11 +122,7 @@ def _has_text_layer_only(path: Path) -> bool:
 
 def bench_branch_upload(directory: Path) -> float | None:
     """Seconds to answer one branch upload of both sides of one ID card (a fresh store and database)."""
-    import tempfile
 
-    from usecases.intake import ingest_dossier
-    from records.db import open_database
-    from records.storage.objects import LocalObjectStore
 
     fronts = sorted(directory.rglob("*card_sides_separate_front.*"))
     fronts = [f for f in fronts if not f.name.endswith(".json")]
@@ -143,7 +145,6 @@ def bench_branch_upload(directory: Path) -> float | None:
 
 
 def print_directory_bench(directory: Path, workers: int) -> None:
-    import json
 
     figures = bench_directory(directory, workers)
     print(f"scanned files            {figures['scans']} ({figures['pages']} pages), {workers} at a time")

@@ -23,7 +23,11 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+import cv2
+
 from flows.common import list_sources
+from pipeline.load import load_pages
+from schemas.errors import HosoError
 from tools.bench import bare_tesseract_seconds
 from usecases.intake import default_cores
 
@@ -85,10 +89,7 @@ def _ratio(seconds: float, floor: float) -> float | None:
 def scanned_input_pages(batch: Path, folder: Path) -> list[Path]:
     """The batch's pages that need OCR, as files bare Tesseract reads: images as they are (a
     multi-page TIFF split), scanned PDF pages rendered at 300 dpi; text-layer pages left out."""
-    import cv2
 
-    from schemas.errors import HosoError
-    from pipeline.load import load_pages
 
     folder.mkdir()
     pages: list[Path] = []

@@ -20,6 +20,7 @@ import asyncio
 import gc
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+import httpx
+import psycopg
+from sqlalchemy import text
+
+from records.db import open_database
+from records.ingest import record_extraction, register_original
+from records.storage.objects import LocalObjectStore, sha256_hex
+from schemas import Document, ExtractionResult, Field
+from service.keys import create_key
 
 MAX_RATE, MAX_DURATION_S, MAX_REQUESTS = 600, 60, 20_000
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -143,10 +154,6 @@ async def fixed_rate(url: str, token: str, paths: list[str], rate: float, durati
 
 def seed(database_url: str, data_dir: Path, citizens: int) -> list[str]:
     """``citizens`` people with an id card each, and a marriage certificate for every pair."""
-    from records.db import open_database
-    from records.ingest import record_extraction, register_original
-    from records.storage.objects import LocalObjectStore, sha256_hex
-    from schemas import Document, ExtractionResult, Field
 
     def field(value: str, y: int) -> Field:
         return Field(value=value, confidence=0.9, page=1, bbox=(40, y, 600, y + 30), source="ocr")
@@ -180,7 +187,6 @@ def seed(database_url: str, data_dir: Path, citizens: int) -> list[str]:
 
 @contextmanager
 def postgres_schema() -> Any:
-    import psycopg
 
     schema = f"hoso_load_{uuid.uuid4().hex[:12]}"
     connect: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "dbname": "test",
@@ -197,7 +203,6 @@ def postgres_schema() -> Any:
 
 def serve(data_dir: Path, database_url: str, port: int, workers: int, log: Path, upload_runner: str
           ) -> subprocess.Popen[bytes]:
-    import httpx
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("HOSO_")}
     env.update({"HOSO_DATA_DIR": str(data_dir), "HOSO_DATABASE_URL": database_url,
@@ -222,7 +227,6 @@ def serve(data_dir: Path, database_url: str, port: int, workers: int, log: Path,
 
 
 def free_port() -> int:
-    import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -230,9 +234,7 @@ def free_port() -> int:
 
 
 def audit_rows(database_url: str) -> int:
-    from sqlalchemy import text
 
-    from records.db import open_database
 
     db = open_database(database_url)
     try:
@@ -243,8 +245,6 @@ def audit_rows(database_url: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from service.keys import create_key
-    from records.db import open_database
 
     with tempfile.TemporaryDirectory(prefix="hoso-load-") as temp:
         data_dir = Path(temp)
