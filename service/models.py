@@ -71,6 +71,9 @@ class UploadedFile(_Body):
     documents: list[int] = Field(description="ids of the document versions it produced or reused")
     timings: dict[str, float] = Field(description="seconds per stage")
     errors: list[ProcessingError]
+    warnings: list[ProcessingError] = Field(
+        default_factory=list, description="read, but a person should know (a PDF with JavaScript or embedded files, "
+        "a photo read at a lower resolution)")
 
 
 class UploadOutcome(_Body):
