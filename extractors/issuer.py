@@ -8,16 +8,22 @@ office in its YAML (``issuer: {office: "Ủy ban nhân dân", …}``); these rea
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from extractors.engine import PageView, field_from_words, is_place_and_date_line
-from extractors.kinds import UNIT_WORDS, read_date, read_place
+from extractors.kinds import UNIT_WORDS, read_date, read_place, unit_spellings
 from extractors.spec import IssuerSpec
 from pipeline.geometry import split_at_gaps
 from pipeline.text import fold
 from schemas import Document, Field, Word
 
 LOCAL_UNITS = ("phuong", "xa ", "dac khu", "thi tran")  # the most local units an office may serve
+SNAP_EDITS = 0.2  # edits per character (marks counted one by one) a misread unit name may be from a known one
+SNAPPED = 0.75  # a snapped name's confidence factor: right more often than not, yet for a person to confirm
 
 
 def read_issuer(document: Document, issuer: IssuerSpec, views: list[PageView]) -> None:
@@ -46,8 +52,11 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
     opener = fold(office).split()
     size = len(opener)
     top = view.lines[: max(10, len(view.lines) // 2)]
-    # the sentence may wrap inside the office's name or its "xác nhận": read each line with the next
-    for words in (line + (top[i + 1] if i + 1 < len(top) else []) for i, line in enumerate(top)):
+    # the sentence may wrap inside the office's name or its "xác nhận": read each line with the next,
+    # and with the "XÁC NHẬN" heading when that stands on the line after them
+    for i, line in enumerate(top):
+        pair = line + (top[i + 1] if i + 1 < len(top) else [])
+        words = pair + _heading_after(top, i + 2)
         folded = [fold(w.text).strip(".,:;") for w in words]
         starts = [i for i in range(len(folded) - size + 1) if folded[i:i + size] == opener]
         ends = [j for j in range(len(folded) - 1) if folded[j] == "xac" and folded[j + 1].startswith("nhan")]
@@ -55,6 +64,8 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
             last = next((j for j in ends if j > first + size), None)
             if last is None:
                 continue
+            if last >= len(pair) and not (first > 0 and words[first - 1].text.endswith(",")):
+                continue  # only a sentence's office leads to the heading ("Xét đề nghị …, Ủy ban nhân dân xã X")
             # "… phường 4, quận 5, …": the office is the first unit; a header's motto beside it is not part of it
             named = _before_motto(_before_comma(words[first:last]))
             value = read_place(_text(named)).value
@@ -62,8 +73,17 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
                 if first == 0:
                     continue  # a header line in capitals ("CÔNG AN PHƯỜNG X" over a title "… XÁC NHẬN …")
                 value = office_in_running_case(value, office)  # "Xét đề nghị …, ỦY BAN NHÂN DÂN XÃ X XÁC NHẬN"
-            return field_from_words(value, named, view.page)
+            value, factor = snap_unit_name(value)
+            return field_from_words(value, named, view.page, factor)
     return None
+
+
+def _heading_after(lines: list[list[Word]], index: int) -> list[Word]:
+    """The line at ``index`` when it opens with "XÁC NHẬN" (the heading a sentence leads to), else none."""
+    if index >= len(lines):
+        return []
+    folded = [fold(w.text).strip(".,:;") for w in lines[index][:2]]
+    return lines[index] if folded[:1] == ["xac"] and len(folded) > 1 and folded[1].startswith("nhan") else []
 
 
 def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
@@ -77,11 +97,12 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
     offices: list[tuple[list[Word], int]] = []
     for line, parts in enumerate(segments):
         for segment in parts:
+            segment = _without_specks(segment)  # "ỦY BAN NHÂN DÂN ." : a speck read beside the name
             size = _opening(segment, [issuer.office, *issuer.abbreviations])
             if not size or not _mostly_capitals(_text(segment)):
                 continue
             if len(segment) == size and line + 1 < len(segments) and segments[line + 1]:
-                below = segments[line + 1][0]
+                below = _without_specks(segments[line + 1][0])
                 if fold(_text(below)).startswith(LOCAL_UNITS):
                     segment = segment + below
             if len(segment) > size:
@@ -93,7 +114,79 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
     words = _before_motto(words)  # the national motto printed too close to be cut off at a gap
     value = read_place(_text(words)).value
     named = office_in_running_case(value, issuer.office, size) if value else None
-    return field_from_words(named, words, view.page)
+    named, factor = snap_unit_name(named) if named else (named, 1.0)
+    return field_from_words(named, words, view.page, factor)
+
+
+def _without_specks(words: list[Word]) -> list[Word]:
+    """The words without those at either end that hold no letter or digit ("." "|" "_" "—")."""
+    kept = list(words)
+    while kept and not any(ch.isalnum() for ch in kept[-1].text):
+        kept.pop()
+    while kept and not any(ch.isalnum() for ch in kept[0].text):
+        kept.pop(0)
+    return kept
+
+
+_LOCAL_KINDS = ("thi tran", "dac khu", "phuong", "xa")  # folded unit words of the units an office serves
+
+
+def _marks(text: str) -> str:
+    """Lower case, decomposed (a tone mark is one character of its own), letters, digits and single spaces:
+    "Quảng Phù" and "Quảng Phú" differ by one mark, not by a whole letter."""
+    text = unicodedata.normalize("NFD", text.lower())
+    kept = (ch if ch.isalnum() or unicodedata.combining(ch) else " " for ch in text)
+    return " ".join("".join(kept).split())
+
+
+@lru_cache(maxsize=1)
+def _local_unit_names() -> dict[str, dict[str, str]]:
+    """Official names of the wards, communes, towns and special zones (current and former), by unit word
+    (folded) then by their ``_marks`` form: {"xa": {"quảng phú" (decomposed): "Quảng Phú", …}, …}."""
+    names: dict[str, dict[str, str]] = {kind: {} for kind in _LOCAL_KINDS}
+    for spellings in unit_spellings().values():
+        for official in spellings:
+            words = official.split()
+            for kind in _LOCAL_KINDS:
+                size = len(kind.split())
+                if fold(" ".join(words[:size])) == kind and len(words) > size:
+                    name = " ".join(words[size:])
+                    names[kind].setdefault(_marks(name), name)
+                    break
+    return names
+
+
+def snap_unit_name(value: str) -> tuple[str, float]:
+    """The office's unit name as the known administrative unit it is a misreading of ("Ủy ban nhân dân xã
+    Quảng Phù" → "… xã Quảng Phú", "phường Xuân Khíxh" → "phường Xuân Khánh"), with the confidence factor
+    to apply: 1 when the name is known as read (or nothing is near enough to tell), ``SNAPPED`` scaled by
+    the closeness when it was snapped. Numbered units ("phường 2§") are never snapped: a digit misread
+    is another ward."""
+    words = value.split()
+    for start in range(1, len(words)):
+        kind = next((k for k in _LOCAL_KINDS if fold(" ".join(words[start:start + len(k.split())])) == k), None)
+        if kind is not None:
+            break
+    else:
+        return value, 1.0
+    if fold(words[start - 1]) == "thi" and kind == "xa":
+        return value, 1.0  # "thị xã": a town of district rank, not a commune
+    size = len(kind.split())
+    printed = words[start + size:]
+    key = _marks(" ".join(printed))
+    known = _local_unit_names()[kind]
+    if not printed or key in known or any(ch.isdigit() for ch in key) or len(key.replace(" ", "")) < 4:
+        return value, 1.0
+    # edits between the decomposed forms: a wrong or lost tone mark is one, a misread letter one
+    best = process.extract(key, known.keys(), scorer=Levenshtein.distance, limit=2,
+                           score_cutoff=max(1, int(SNAP_EDITS * len(key))))
+    if not best:
+        return value, 1.0
+    if len(best) > 1 and best[1][1] <= best[0][1]:
+        return value, 1.0  # two known names as near ("Phước Thiên": Phước Thiền or Phước Thiện?): guess neither
+    official = known[best[0][0]]
+    snapped = official.upper() if " ".join(printed).isupper() else official
+    return " ".join([*words[:start + size], snapped]), round(SNAPPED * (1 - best[0][1] / len(key)), 3)
 
 
 def _before_motto(words: list[Word]) -> list[Word]:

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from extractors.readers.addresses import province_names
 from pipeline.text import clean_value, fold
 
 # --- joining the lines of a wrapped value --------------------------------------------------------
@@ -74,6 +75,11 @@ _LONE_SPECK = re.compile(r"(?<=\s)[.…·_:;'\"`„~|]+(?=\s)")  # a speck stand
 _SPACE_BEFORE = re.compile(r"\s+([,;:.)\]])")
 _SPACE_AFTER = re.compile(r"([(\[])\s+")
 _DOUBLED = re.compile(r"([,;])[\s,;.]*[,;.]")  # ", ." or ",," : one separator
+# words a comma never follows in a sentence (a preposition, "kết" of "kết hôn", a title, a unit word):
+# a comma read after one is a speck ("đăng ký kết, hôn")
+_NO_COMMA_AFTER = {"của", "với", "tại", "cho", "theo", "kết", "đăng", "ông", "bà", "chị", "anh", "phường", "xã",
+                   "quận", "huyện", "tỉnh", "thị", "trấn"}
+_SPECK_BEFORE_DATE = re.compile(r"(?<=\bngày) \d(?= \d{1,2}/\d{1,2}/\d{4}\b)")  # "ngày 1 25/08/2018": a speck
 
 
 def tidy_running_text(text: str) -> str:
@@ -92,8 +98,13 @@ def tidy_running_text(text: str) -> str:
     text = _SPACE_BEFORE.sub(r"\1", text)
     text = _SPACE_AFTER.sub(r"\1", text)
     text = _DOUBLED.sub(r"\1", text)
+    text = _SPECK_BEFORE_DATE.sub("", text)
     words = text.split()
     for index, word in enumerate(words[:-1]):
+        if word.endswith(",") and not word.endswith(",,") and word[:-1] in _NO_COMMA_AFTER \
+                and words[index + 1][:1].islower():
+            words[index] = word[:-1]
+            continue
         if not word.endswith(".") or word.endswith(".."):
             continue
         bare = word[:-1]
@@ -101,10 +112,27 @@ def tidy_running_text(text: str) -> str:
         folded = fold(bare).strip("()")
         if folded in _ABBREVIATED or not bare or not bare[-1].isalnum():
             continue
+        if _inside_province_name(words, index):
+            words[index] = bare  # "thành phố Hồ. Chí Minh": a speck inside a name, no sentence's end
+            continue
         # compared with its marks: "Nghệ An." ends a sentence, "Bản án." does not
         if following[:1].islower() or following[:1].isdigit() or bare.lower().strip("()") in _NO_SENTENCE_END:
             words[index] = bare  # no sentence starts in lower case or a figure
     return " ".join(words).strip()
+
+
+def _inside_province_name(words: list[str], index: int) -> bool:
+    """The word at ``index`` (read with a full stop) and its neighbours spell a province's name of several
+    words ("Hồ. Chí Minh", "Bà Rịa. Vũng Tàu")."""
+    for before in range(0, min(2, index) + 1):
+        for after in range(1, 4):
+            span = words[index - before:index + 1 + after]
+            if len(span) < before + 1 + after:
+                break
+            name = fold(" ".join(w.strip(".,;:") for w in span))
+            if name in province_names():
+                return True
+    return False
 
 
 # "/" read as "I", "l", "|" or "!" inside dates and case numbers: "27I11/1988", "89/1988IHNGĐ-ST"

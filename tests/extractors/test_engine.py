@@ -91,3 +91,45 @@ def test_the_issuing_police_office_is_named_as_in_running_text():
     assert residence_authority(header) == "Công an phường Điện Biên"
     assert residence_authority([[(60, "CÔNG AN TỈNH LÂM ĐỒNG")], [(60, "CÔNG AN PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT")],
                                 [(500, "GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ")]]) == "Công an phường Xuân Trường - Đà Lạt"
+
+
+def committee(rows: list[list[tuple[int, str]]]) -> object:
+    from extractors.issuer import read_office
+    from extractors.spec import IssuerSpec
+
+    spec = spec_for("marital_status_confirmation")
+    found = read_office([view_page(spec, laid_out(rows))], IssuerSpec(office="Ủy ban nhân dân", abbreviations=["UBND"]))
+    return found
+
+
+MOTTO = [(900, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")], [(950, "Độc lập - Tự do - Hạnh phúc")]
+
+
+def test_a_speck_after_the_committee_name_does_not_hide_its_unit():
+    rows = [[(60, "ỦY BAN NHÂN DÂN ."), MOTTO[0][0]], [(80, "PHƯỜNG TRÀNG TIỀN"), MOTTO[1][0]],
+            [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")]]
+    assert committee(rows).value == "Ủy ban nhân dân phường Tràng Tiền"
+
+
+def test_a_misread_unit_name_is_snapped_to_the_known_unit_with_less_confidence():
+    rows = [[(60, "ỦY BAN NHÂN DÂN"), MOTTO[0][0]], [(80, "PHƯỜNG XUÂN KHÍXH"), MOTTO[1][0]],
+            [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")]]
+    found = committee(rows)
+    assert found.value == "Ủy ban nhân dân phường Xuân Khánh" and found.confidence < 0.8
+    # a tone mark misread: one edit from one known name only
+    rows[1][0] = (80, "XÃ QUẢNG PHÙ")
+    assert committee(rows).value == "Ủy ban nhân dân xã Quảng Phú"
+    # as near to two known names (Phước Thiền, Phước Thiện): kept as read; a numbered ward is never snapped
+    rows[1][0] = (80, "XÃ PHƯỚC THIÊN")
+    assert committee(rows).value == "Ủy ban nhân dân xã Phước Thiên"
+    rows[1][0] = (80, "PHƯỜNG 2§")
+    assert committee(rows).value == "Ủy ban nhân dân phường 2§"
+
+
+def test_the_sentence_naming_the_committee_may_wrap_before_the_heading():
+    rows = [[(60, "ỦY BAN NHÂN DÂN"), MOTTO[0][0]], [(80, "PHƯỜNG 2§"), MOTTO[1][0]],
+            [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")],
+            [(90, "Xét đề nghị của ông/bà Nguyễn Anh Hưng về việc cấp Giấy xác nhận tình trạng hôn nhân, Ủy ban")],
+            [(60, "nhân dân phường 25, quận Bình Thạnh, thành phố Hồ Chí Minh")],
+            [(600, "XÁC NHẬN:")]]
+    assert committee(rows).value == "Ủy ban nhân dân phường 25"

@@ -94,3 +94,23 @@ def test_a_titleless_page_continues_the_document_whose_vocabulary_it_shares() ->
               "Quyển số: 01/2024", "ghi bằng chữ: mười lăm"]
     documents = extract_documents([page_of(BIRTH_CERTIFICATE, 1), page_of(second, 2)], {})
     assert [(d.document_type, d.pages) for d in documents] == [("birth_certificate", [1, 2])]
+
+
+def test_an_application_heading_with_specks_inside_its_first_words_is_still_an_application() -> None:
+    damaged = [line if not line.startswith("TỜ KHAI") else "TỜ KH.\\VI CẤP GIẤY XÁC NH ` TÌNH TR\\NG HÔN NHÂN"
+               for line in CONFIRMATION_APPLICATION]
+    damaged.remove("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")
+    found = classify_page(page_of(damaged), load_type_specs())
+    assert (found.document_type, found.family) == ("unknown", "application")
+
+
+def test_a_confirmation_whose_display_title_was_lost_is_named_by_its_labels_in_either_wording() -> None:
+    lines = ["UBND PHƯỜNG SUỐI HOA", "Số: 318/XNTTHN", "GIẤY XÁC NHẬN", "TEVHTRVS(S HOXNXHYX",
+             "Xét đề nghị của ông bà: NGUYỄN KHẮC BÌNH, về việc cấp Giấy xác nhận tình trạng hôn nhân,",
+             "XÁC NHẬN:", "Họ, chữ đệm, tên: NGUYỄN KHẮC BÌNH", "Nơi cư trú: Số 296 đường Nguyễn Cao",
+             "Tình trạng hôn nhân: Hiện tại chưa đăng ký kết hôn với ai.",
+             "Giấy này có giá trị 06 tháng kể từ ngày cấp, đến ngày 16/10/2019.",
+             "Giấy này được cấp để làm thủ tục mua bán nhà đất."]
+    found = classify_page(page_of(lines), load_type_specs())
+    assert found.document_type == "marital_status_confirmation" and not found.has_title
+    assert found.confidence <= 0.5  # for a person to confirm

@@ -27,6 +27,11 @@ VOCABULARY = ["Chưa đăng ký kết hôn với ai", "Đã đăng ký kết hô
     ("là bà Vũ Thùy Ly. Hiện tại", "là bà Vũ Thùy Ly. Hiện tại"),  # nor "Ly" the "ly" of "ly hôn"
     ("theo Bản án. Hiện", "theo Bản án Hiện"),
     ("Tp. Hồ Chí Minh", "Tp. Hồ Chí Minh"), ("khu vực 10 - Hồ Chí Minh", "khu vực 10 - Hồ Chí Minh"),
+    ("thành phố Hồ. Chí Minh", "thành phố Hồ Chí Minh"),  # a speck inside a province's name
+    ("đăng ký kết, hôn với anh", "đăng ký kết hôn với anh"),  # no comma after "kết"
+    ("huyện Đông Anh, thành phố", "huyện Đông Anh, thành phố"),  # "Anh" a name, not the title "anh"
+    ("theo Quyết định số 1 ngày 1 25/08/2018 của", "theo Quyết định số 1 ngày 25/08/2018 của"),  # a speck before a date
+    ("tại Hà Nội. Hiện tại", "tại Hà Nội. Hiện tại"),
 ])
 def test_running_text_is_tidied(read, printed):
     assert tidy_running_text(read) == printed
