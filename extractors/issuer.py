@@ -73,7 +73,7 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
                 if first == 0:
                     continue  # a header line in capitals ("CÔNG AN PHƯỜNG X" over a title "… XÁC NHẬN …")
                 value = office_in_running_case(value, office)  # "Xét đề nghị …, ỦY BAN NHÂN DÂN XÃ X XÁC NHẬN"
-            value, factor = snap_unit_name(value)
+            value, factor = snap_unit_name(value) if value else (value, 1.0)
             return field_from_words(value, named, view.page, factor)
     return None
 
