@@ -304,6 +304,15 @@ def report_markdown(report: BatchReport, summaries: list[FileSummary]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def stored_form(report: BatchReport) -> dict[str, Any]:
+    """The report as it is kept: files by sha256 prefix and original id, without their names (a scan may be named
+    after its citizen). The command prints the names to the operator; ``hoso quarantine list`` shows them again."""
+    kept = report.to_json()
+    for listing in ("entries", "problems", "slowest"):
+        kept[listing] = [{key: value for key, value in item.items() if key != "name"} for item in kept[listing]]
+    return kept
+
+
 def write_report(report: BatchReport, settings: Settings) -> None:
     """The report as JSON in ``<data dir>/reports/`` and in the object store under ``reports/``."""
     name = f"batch-{report.started_at[:19].replace(':', '').replace('-', '')}.json"
@@ -311,7 +320,7 @@ def write_report(report: BatchReport, settings: Settings) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     report.report_path = str(folder / name)
     report.report_key = validate_key(REPORTS_PREFIX + name)
-    payload = json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    payload = json.dumps(stored_form(report), ensure_ascii=False, indent=2).encode("utf-8")
     Path(report.report_path).write_bytes(payload)
     try:
         connections(settings)[1].put(report.report_key, payload, "application/json")

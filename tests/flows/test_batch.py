@@ -30,6 +30,8 @@ def test_bad_files_are_quarantined_and_reported_the_rest_stored(batch_folder, se
     assert report.pages == 2 and report.pages_per_second > 0
     assert report.stage_seconds["process.ocr"] > 0
     saved = json.loads(Path(report.report_path).read_text())
+    assert "broken.pdf" not in json.dumps(saved), "kept without file names"
+    assert {(e["sha256"], e["status"]) for e in saved["entries"]} == {(e["sha256"], e["status"]) for e in report.entries}
     assert saved["counts"] == report.counts
     db, store = connections(settings)
     assert json.loads(store.get(report.report_key))["files"] == 5
