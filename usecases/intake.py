@@ -232,8 +232,10 @@ def stage_file(
     actor: str = "hoso",
     engine: OcrEngine | None = None,
     searchable_pdf: bool = False,
+    claim_wait_s: float = CLAIM_WAIT_S,
 ) -> FileOutcome | StagedFile:
-    """Everything before recording: a final outcome (reused, quarantined) or a staged file."""
+    """Everything before recording: a final outcome (reused, quarantined) or a staged file. A file another worker
+    reads now is waited for, ``claim_wait_s`` at most (then ``OriginalBusy``)."""
 
     timings: dict[str, float] = {}
     sha = sha256_hex(data)
@@ -246,7 +248,7 @@ def stage_file(
     claimant = begin_claim()
     try:
         with _timed(timings, "register"):
-            claim = _claim(db, original, claimant, actor)
+            claim = _claim(db, original, claimant, actor, claim_wait_s)
         if claim.state == "settled":  # another worker finished it while this one waited
             return _settled(db, claim.original, source_name, timings)
         if claim.unfinished >= MAX_UNFINISHED_STARTS:
@@ -266,9 +268,9 @@ def stage_file(
     return staged
 
 
-def _claim(db: Database, original: OriginalRef, claimant: str, actor: str) -> Claim:
+def _claim(db: Database, original: OriginalRef, claimant: str, actor: str, wait_s: float) -> Claim:
     """Claim the original, waiting while another live worker reads it (its outcome is then reused)."""
-    deadline = time.monotonic() + CLAIM_WAIT_S
+    deadline = time.monotonic() + wait_s
     while (claim := claim_original(db, original, claimant, actor=actor)).state == "busy":
         if time.monotonic() > deadline:
             raise OriginalBusy(f"original {original.id} is still being read by another worker: try again later")
@@ -430,20 +432,25 @@ def ingest_dossier(
     if dossier_id is None:
         with _timed(timings, "open_dossier"):
             dossier_id = open_dossier(db, procedure_code, branch, actor=actor)
-    def stage(item: tuple[str, bytes]) -> FileOutcome | StagedFile:
+    def stage(item: tuple[str, bytes], wait_s: float = 0.0) -> FileOutcome | StagedFile:
         name, data = item
-        return stage_file(db, store, data, name, dossier_id=dossier_id, workers=workers, actor=actor, engine=engine)
+        return stage_file(db, store, data, name, dossier_id=dossier_id, workers=workers, actor=actor, engine=engine,
+                          claim_wait_s=wait_s)
 
     with _timed(timings, "process"):
-        # A citizen waits: the files of one upload are read side by side (Tesseract releases the GIL).
-        if len(files) > 1:
-            with ThreadPoolExecutor(max_workers=min(len(files), default_cores())) as pool:
-                futures = [pool.submit(stage, item) for item in files]
-            staged = _all_staged(db, futures, actor)
-        else:
-            staged = [stage(item) for item in files]
+        # A citizen waits: the files of one upload are read side by side (Tesseract releases the GIL). The claims
+        # of an upload's files are held until all are recorded, so a file another worker reads now is not waited
+        # for here (two uploads of the same two files would each hold one and wait for the other): it is
+        # taken up again once this upload's own files are recorded and it holds no claim.
+        with ThreadPoolExecutor(max_workers=max(1, min(len(files), default_cores()))) as pool:
+            futures = [pool.submit(stage, item) for item in files]
+        staged, busy = _all_staged(db, futures, actor)
     with _timed(timings, "record"):
         outcomes = _record_dossier_files(db, staged, actor)
+        for index in busy:  # waited for now: reused once the other worker has recorded it
+            later = stage(files[index], CLAIM_WAIT_S)
+            outcomes.insert(index, later if isinstance(later, FileOutcome) else record_or_set_aside(db, later,
+                                                                                                     actor=actor))
     documents = _current_versions(db, [ref for outcome in outcomes for ref in outcome.documents])
     citizen = id_number or _card_holder(documents)
     report = None
@@ -458,11 +465,14 @@ def ingest_dossier(
 
 
 def _all_staged(db: Database, futures: list[Future[FileOutcome | StagedFile]], actor: str
-                ) -> list[FileOutcome | StagedFile]:
-    """Each file's staging; if one raised (a transient fault), the others' claims are given back and it is raised."""
-    failures = [error for future in futures if (error := future.exception()) is not None]
+                ) -> tuple[list[FileOutcome | StagedFile], list[int]]:
+    """Each file's staging, and the positions of the files another worker was reading; if one raised a transient
+    fault, the others' claims are given back and it is raised."""
+    errors = {index: future.exception() for index, future in enumerate(futures)}
+    busy = [index for index, error in errors.items() if isinstance(error, OriginalBusy)]
+    failures = [error for error in errors.values() if error is not None and not isinstance(error, OriginalBusy)]
     if not failures:
-        return [future.result() for future in futures]
+        return [future.result() for index, future in enumerate(futures) if index not in busy], busy
     for future in futures:
         if future.exception() is None and isinstance(staged := future.result(), StagedFile):
             _release(db, staged.original, staged.claimant, actor)

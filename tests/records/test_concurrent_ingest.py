@@ -78,3 +78,39 @@ def test_two_runs_and_a_burst_of_uploads_at_once_read_each_file_once(database_ur
         holders = list(session.scalars(select(Citizen.id_number)))
         assert len(holders) == len(set(holders)) == 2, "two people: one citizen row each"
     db.close()
+
+
+def test_an_upload_does_not_hold_its_files_while_it_waits_for_one_another_worker_reads(database_url, tmp_path, files):
+    """Two uploads of the same two files, in either order, must not each hold one file and wait for the other:
+    an upload records its own files first and only then waits for a file another worker is reading."""
+    from records.claims import begin_claim, end_claim
+    from records.ingest import claim_original, get_original, register_original, release_claim
+
+    db, store = open_database(database_url), LocalObjectStore(tmp_path / "objects")
+    (_, front), (_, back) = files[:2]
+    held_back = register_original(db, store, back, "back.png")
+    other_worker = begin_claim()
+    assert claim_original(db, held_back, other_worker).state == "claimed"
+    with ThreadPoolExecutor(1) as counter:
+        upload = counter.submit(ingest_dossier, db, store, files[:2], procedure_code="thuong-tru", branch="HN-01")
+        try:
+            deadline = time.monotonic() + 60
+            while not [o for o in _originals(db) if o.sha256 != held_back.sha256 and o.status == "processed"]:
+                assert time.monotonic() < deadline, "the front was held while the upload waited for the back"
+                assert not upload.done(), upload.result()
+                time.sleep(0.2)
+        finally:
+            release_claim(db, held_back, other_worker)  # the other worker gave up (a transient fault)
+            end_claim(other_worker)
+        outcome = upload.result(timeout=120)
+    assert [f.status for f in outcome.files] == ["processed", "processed"]
+    assert get_original(db, held_back.id).status == "processed"
+    db.close()
+
+
+def _originals(db):
+    from records.ingest import get_original
+
+    with db.transaction() as session:
+        ids = list(session.scalars(select(Original.id)))
+    return [get_original(db, original_id) for original_id in ids]
