@@ -23,13 +23,13 @@ from extractors import extract_documents
 from flows.common import RETRY_DELAYS_S, connections, retry_if_transient
 from flows.runs import run_recorded, thread_runner
 from records.db import Database
-from records.ingest import get_original, record_extraction
+from records.ingest import documents_of_originals, get_original, record_extraction
 from records.models import Original
 from records.refs import OriginalRef
 from records.storage.objects import WORDS_NAME, ObjectNotFound, ObjectStore, artefact_key, page_image_name
 from schemas import ExtractionResult, Page
 from schemas.settings import Settings, load_settings
-from usecases.intake import (default_cores, documents_of_original, quarantine_reason, store_artefacts,
+from usecases.intake import (default_cores, quarantine_reason, store_artefacts,
                              unnumbered_sides)
 from usecases.process import process_bytes
 
@@ -48,7 +48,7 @@ def reprocess_original(original_id: int, settings: Settings, reuse_ocr: bool = T
     reason = quarantine_reason(result)
     if reason is not None:
         return {"original_id": original_id, "ocr": "reused" if reuse_ocr else "ran", "outcomes": [], "reason": reason}
-    joins = _earlier_joins(documents_of_original(db, original_id), result)
+    joins = _earlier_joins(documents_of_originals(db, [original_id]), result)
     refs = record_extraction(db, original, result, actor=actor, same_document=joins)
     outcomes = [ref.outcome for ref in refs]
     get_run_logger().info("original %s (%s…): %s in %.1f s", original_id, original.sha256[:12], outcomes,

@@ -14,10 +14,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from records.events import record_event
-from records.models import DocumentPerson, DocumentRecord, Dossier, DossierOriginal, Event, Original, Provenance
+from records.ingest import documents_of_originals
+from records.models import DocumentPerson, Dossier, DossierOriginal, Event, Original, Provenance
 from records.refs import DocumentRef
 from schemas.errors import NotFound
 
@@ -68,25 +68,7 @@ def dossier_facts(db: Database, dossier_id: int) -> DossierFacts:
 
 def dossier_documents(db: Database, dossier_id: int) -> list[DocumentRef]:
     """The current version of each document read from the dossier's files, oldest first."""
-    with db.transaction() as session:
-        originals = select(DossierOriginal.original_id).where(DossierOriginal.dossier_id == dossier_id)
-        identities = set(session.scalars(
-            select(DocumentRecord.identity).join(Provenance, Provenance.document_id == DocumentRecord.id)
-            .where(Provenance.original_id.in_(originals))))
-        shas = list(session.scalars(select(Original.sha256).where(Original.id.in_(originals))))
-        for sha in shas:  # documents read with no field at all have no provenance: keyed by the file
-            identities |= set(session.scalars(
-                select(DocumentRecord.identity).where(DocumentRecord.identity.like(f"file:{sha}:%"))))
-        if not identities:
-            return []
-        rows = session.scalars(
-            select(DocumentRecord).where(DocumentRecord.identity.in_(identities))
-            .options(selectinload(DocumentRecord.provenance))
-            .order_by(DocumentRecord.identity, DocumentRecord.version.desc()))
-        latest: dict[str, DocumentRecord] = {}
-        for row in rows:
-            latest.setdefault(row.identity, row)
-        return [DocumentRef.of(row) for row in sorted(latest.values(), key=lambda r: r.id)]
+    return documents_of_originals(db, select(DossierOriginal.original_id).where(DossierOriginal.dossier_id == dossier_id))
 
 
 def roles_of(db: Database, id_number: str, document_ids: set[int]) -> dict[int, tuple[str, ...]]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
@@ -565,6 +565,28 @@ def document_versions(db: Database, document_id: int) -> list[DocumentRef]:
             select(DocumentRecord).where(DocumentRecord.identity == record.identity)
             .options(selectinload(DocumentRecord.provenance)).order_by(DocumentRecord.version))
         return [DocumentRef.of(row) for row in rows]
+
+
+def documents_of_originals(db: Database, original_ids: Iterable[int] | Select[Any]) -> list[DocumentRef]:
+    """The current version of every document the originals (ids, or a query of ids) contributed to, oldest first."""
+    with db.transaction() as session:
+        identities = set(session.scalars(
+            select(DocumentRecord.identity).join(Provenance, Provenance.document_id == DocumentRecord.id)
+            .where(Provenance.original_id.in_(original_ids))))
+        for sha in session.scalars(select(Original.sha256).where(Original.id.in_(original_ids))):
+            # documents read with no field at all have no provenance: they are keyed by the file
+            identities |= set(session.scalars(
+                select(DocumentRecord.identity).where(DocumentRecord.identity.like(f"file:{sha}:%"))))
+        if not identities:
+            return []
+        rows = session.scalars(
+            select(DocumentRecord).where(DocumentRecord.identity.in_(identities))
+            .options(selectinload(DocumentRecord.provenance))
+            .order_by(DocumentRecord.identity, DocumentRecord.version.desc()))
+        latest: dict[str, DocumentRecord] = {}
+        for row in rows:
+            latest.setdefault(row.identity, row)
+        return [DocumentRef.of(row) for row in sorted(latest.values(), key=lambda r: r.id)]
 
 
 def provenance_of(db: Database, document_id: int) -> list[dict[str, Any]]:

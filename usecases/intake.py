@@ -27,10 +27,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import cv2
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import selectinload
 
 from extractors.spec import record_spec
 from pipeline.read import OcrEngine
@@ -38,6 +36,7 @@ from records.db import Database
 from records.ingest import (
     document_number,
     document_versions,
+    documents_of_originals,
     Claim,
     claim_original,
     open_dossier,
@@ -48,7 +47,6 @@ from records.ingest import (
     release_claim,
 )
 from records.claims import begin_claim, end_claim
-from records.models import DocumentRecord, Original, Provenance
 from records.refs import DocumentRef, OriginalRef
 from records.requirements import RequirementsReport, record_uses, requirements
 from records.storage.objects import (
@@ -282,7 +280,7 @@ def _settled(db: Database, original: OriginalRef, source_name: str, timings: dic
     """The outcome of an original already processed (its documents reused) or set aside."""
     if original.status == "processed":
         with _timed(timings, "reuse"):
-            documents = documents_of_original(db, original.id)
+            documents = documents_of_originals(db, [original.id])
         log.info("original %s (%s…) already processed: reused %d document(s)", original.id, original.sha256[:12],
                  len(documents))
         return FileOutcome(source_name, original.sha256, original.id, "reused", documents=documents, timings=timings)
@@ -384,28 +382,6 @@ def store_artefacts(store: ObjectStore, processed: ProcessedFile, *, searchable_
             name = SEARCHABLE_PDF_NAME if len(processed.searchable_pdfs) == 1 else f"searchable-{number:04d}.pdf"
             keys.append(put_artefact(store, result.sha256, name, pdf, "application/pdf"))
     return keys
-
-
-def documents_of_original(db: Database, original_id: int) -> list[DocumentRef]:
-    """The current version of every document an original contributed values to."""
-
-
-    with db.transaction() as session:
-        sha = session.get(Original, original_id).sha256  # type: ignore[union-attr]
-        identities = set(session.scalars(
-            select(DocumentRecord.identity).join(Provenance, Provenance.document_id == DocumentRecord.id)
-            .where(Provenance.original_id == original_id)))
-        # documents read with no field at all have no provenance; they are keyed by the file
-        identities |= set(session.scalars(
-            select(DocumentRecord.identity).where(DocumentRecord.identity.like(f"file:{sha}:%"))))
-        rows = session.scalars(
-            select(DocumentRecord).where(DocumentRecord.identity.in_(identities))
-            .options(selectinload(DocumentRecord.provenance))
-            .order_by(DocumentRecord.identity, DocumentRecord.version.desc()))
-        latest: dict[str, DocumentRecord] = {}
-        for row in rows:
-            latest.setdefault(row.identity, row)
-        return [DocumentRef.of(row) for row in sorted(latest.values(), key=lambda r: r.id)]
 
 
 # ---------------------------------------------------------------- a dossier from a branch
