@@ -13,16 +13,19 @@ import logging
 import re
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from records.procedures import load_catalogue
 from records.review import next_in_queue
 from schemas.errors import Conflict, InvalidValue, NotFound
+from service.audit import AuditRecord
 from service.pages.auth import signed_in
 from service.pages.web import (
     PageUser,
@@ -242,18 +245,36 @@ def page_image(request: Request, document_id: str, page: str) -> Response:
                                                              "X-Content-Type-Options": "nosniff"})
 
 
-@router.post(DOCUMENT_PATH)
-async def decide(request: Request, document_id: str) -> Response:
+@dataclass
+class _Post:
+    """A reviewer's form, signed in, its CSRF token and origin checked, its audit row begun."""
+
+    user: PageUser
+    form: FormData
+    record: AuditRecord
+    services: Any
+    filters: dict[str, str]
+
+
+async def _checked_post(request: Request, path: str) -> _Post | Response:
+    """The checked form of a decision posted to ``path``, or the answer instead of it (sign-in, 403)."""
     user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
     assert user is not None
     form = await request.form()
-    record = audit_page(request, user, DOCUMENT_PATH)
+    record = audit_page(request, user, path)
     if not (check_csrf(user, form.get("csrf")) and same_origin(request)):
         return error_page(request, 403, "Không hợp lệ", "Biểu mẫu đã hết hạn. Hãy mở lại hồ sơ.", user)
-    services = services_of(request)
-    filters = _filters(form)
+    return _Post(user, form, record, services_of(request), _filters(form))
+
+
+@router.post(DOCUMENT_PATH)
+async def decide(request: Request, document_id: str) -> Response:
+    post = await _checked_post(request, DOCUMENT_PATH)
+    if isinstance(post, Response):
+        return post
+    user, form, record, services, filters = post.user, post.form, post.record, post.services, post.filters
     try:
         number = _document_id(document_id)
         record.document_id = number
@@ -281,16 +302,10 @@ async def decide(request: Request, document_id: str) -> Response:
 
 @router.post(REJECT_PATH)
 async def reject(request: Request, document_id: str) -> Response:
-    user, refusal = signed_in(request, SCOPE, NO_SCOPE)
-    if refusal is not None:
-        return refusal
-    assert user is not None
-    form = await request.form()
-    record = audit_page(request, user, REJECT_PATH)
-    if not (check_csrf(user, form.get("csrf")) and same_origin(request)):
-        return error_page(request, 403, "Không hợp lệ", "Biểu mẫu đã hết hạn. Hãy mở lại hồ sơ.", user)
-    services = services_of(request)
-    filters = _filters(form)
+    post = await _checked_post(request, REJECT_PATH)
+    if isinstance(post, Response):
+        return post
+    user, form, record, services, filters = post.user, post.form, post.record, post.services, post.filters
     try:
         number = _document_id(document_id)
         record.document_id = number
