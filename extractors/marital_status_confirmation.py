@@ -65,7 +65,7 @@ PURPOSE_PHRASES = [
     "bổ sung hồ sơ xuất khẩu lao động", "bổ sung hồ sơ xin việc", "bổ sung hồ sơ", "xuất khẩu lao động",
     "đi làm việc ở nước ngoài", "làm việc ở nước ngoài", "đi lao động ở nước ngoài", "hồ sơ xin việc",
     "xuất cảnh", "định cư ở nước ngoài", "du học", "sinh năm", "tại Ủy ban nhân dân", "Ủy ban nhân dân",
-    "Ngân hàng", "thành phố", "thị trấn", "thị xã",
+    "Ngân hàng", "Chi nhánh", "Phòng giao dịch", "thành phố", "thị trấn", "thị xã",
 ]
 RUNNING_TEXT = {"marital_status": (STATUS_PHRASES, STATUS_OPENINGS), "purpose": (PURPOSE_PHRASES, None)}
 # the parts of this paper's number and symbol ("69/UBND-XNTTHN": Ủy ban nhân dân, xác nhận tình trạng hôn nhân)

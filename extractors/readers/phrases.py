@@ -121,16 +121,19 @@ def tidy_running_text(text: str) -> str:
     return " ".join(words).strip()
 
 
+_COUNTRY_NAMES = frozenset({"viet nam", "cong hoa xa hoi chu nghia viet nam"})  # "Ngân hàng … Việt. Nam"
+
+
 def _inside_province_name(words: list[str], index: int) -> bool:
-    """The word at ``index`` (read with a full stop) and its neighbours spell a province's name of several
-    words ("Hồ. Chí Minh", "Bà Rịa. Vũng Tàu")."""
+    """The word at ``index`` (read with a full stop) and its neighbours spell a province's or the country's
+    name of several words ("Hồ. Chí Minh", "Bà Rịa. Vũng Tàu", "Việt. Nam")."""
     for before in range(0, min(2, index) + 1):
         for after in range(1, 4):
             span = words[index - before:index + 1 + after]
             if len(span) < before + 1 + after:
                 break
             name = fold(" ".join(w.strip(".,;:") for w in span))
-            if name in province_names():
+            if name in province_names() or name in _COUNTRY_NAMES:
                 return True
     return False
 

@@ -134,3 +134,10 @@ def test_a_married_persons_confirmation_citing_a_marriage_certificate_is_no_marr
         [(60, "Giấy này được cấp để làm thủ tục chuyển nhượng quyền sử dụng đất")],
     ])
     assert classify_page(page, load_type_specs()).document_type == MSC
+
+
+def test_a_banks_branch_is_spelled_as_printed_when_ocr_misread_its_tone_mark():
+    got = fields(HEAD + [
+        [(60, "Giấy này được cấp để: bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Quân đội - Chỉ nhánh Bắc Ninh")],
+    ] + SIGNATURE)
+    assert got["purpose"].value == "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Quân đội - Chi nhánh Bắc Ninh"

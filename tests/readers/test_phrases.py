@@ -32,6 +32,8 @@ VOCABULARY = ["Chưa đăng ký kết hôn với ai", "Đã đăng ký kết hô
     ("huyện Đông Anh, thành phố", "huyện Đông Anh, thành phố"),  # "Anh" a name, not the title "anh"
     ("theo Quyết định số 1 ngày 1 25/08/2018 của", "theo Quyết định số 1 ngày 25/08/2018 của"),  # a speck before a date
     ("tại Hà Nội. Hiện tại", "tại Hà Nội. Hiện tại"),
+    ("Ngân hàng TMCP Công thương Việt. Nam - Chi nhánh", "Ngân hàng TMCP Công thương Việt Nam - Chi nhánh"),  # the country
+    ("tại Việt Nam. Hiện tại", "tại Việt Nam. Hiện tại"),
 ])
 def test_running_text_is_tidied(read, printed):
     assert tidy_running_text(read) == printed
