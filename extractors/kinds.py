@@ -448,8 +448,9 @@ def snap_misread_units(text: str) -> tuple[str, bool]:
 
 def _snap_unit_word(part: str) -> str | None:
     words = part.split()
-    if any(ch.isdigit() for ch in part) or fold(part) in unit_spellings():
-        return None
+    if any(ch.isdigit() for ch in part) or fold(part) in unit_spellings() or not words \
+            or fold(words[0]) in _STREET_WORDS or fold(words[0]) in _LEADING_PLACE_WORDS:
+        return None  # "đường Lê Lợi" is a street, two letters from "phường Lê Lợi"
     found: list[tuple[int, str]] = []
     for size, types in _UNIT_TYPE_SIZES:
         head, rest = " ".join(words[:size]), words[size:]

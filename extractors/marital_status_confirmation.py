@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, timedelta
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from extractors.engine import (
     VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
+from extractors.calibration import DERIVED
 from extractors.kinds import DOUBTFUL, REPAIRED, read_address, read_code, read_date
-from extractors.readers.ids import check_id_number, decode_id_number
+from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
 from extractors.readers.phrases import (
     join_lines, repair_numbers, restore_phrases, snap_code_parts, starts_with_any, tidy_running_text,
@@ -295,3 +298,83 @@ def _sex_from_id_number(document: Document) -> None:
     sex.value = parts.sex
     sex.confidence = SETTLED
     sex.note = "sex: read unclearly, taken from the id number's digit 4"
+
+
+# --- checks across fields, after second readings ----------------------------------------------------
+
+VALID_MONTHS = 6  # Nghị định 123/2015/NĐ-CP, Điều 23: valid for six months from the day it is issued
+DIGITS_OFF = 2  # misread digits a date may be from the one the other fields imply
+
+
+def settle(document: Document) -> None:
+    """Dates the other fields imply, where one was misread by a digit or two: the validity six months after
+    the issue (or its eve), the birth year the id number encodes."""
+    _six_months_apart(document)
+    _birth_year_of_id(document)
+
+
+def _six_months_apart(document: Document) -> None:
+    issued, until = document.fields.get("issue_date"), document.fields.get("valid_until")
+    if issued is None or until is None or not _iso(issued.value) or not _iso(until.value):
+        return
+    start, end = date.fromisoformat(str(issued.value)), date.fromisoformat(str(until.value))
+    if end in validity_ends(start):
+        return
+    # the less sure of the two is the misread one, if a date the other implies is a digit or two from it
+    pairs = [(until, validity_ends(start)), (issued, issue_days(end))]
+    for field, implied in sorted(pairs, key=lambda pair: pair[0].confidence):
+        other = issued if field is until else until
+        if _nearest(field, implied, other, "six months from the other date of the paper"):
+            return
+
+
+def validity_ends(start: date) -> list[date]:
+    """The last day of validity of a paper issued on ``start``: six months on, or the eve of that day."""
+    later = add_months(start, VALID_MONTHS)
+    return [later, later - timedelta(days=1)]
+
+
+def issue_days(end: date) -> list[date]:
+    """The days a paper valid until ``end`` may have been issued on."""
+    earlier = add_months(end, -VALID_MONTHS)
+    return [earlier, earlier + timedelta(days=1)]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day where it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
+
+
+def _birth_year_of_id(document: Document) -> None:
+    birth, id_field = document.fields.get("date_of_birth"), document.fields.get("id_number")
+    if birth is None or id_field is None or not _iso(birth.value) or not isinstance(id_field.value, str) \
+            or id_field.confidence < SURE or birth.confidence >= SURE:
+        return
+    year = birth_year_from_id(id_field.value)
+    if year is None or str(birth.value).startswith(str(year)):
+        return
+    day = date.fromisoformat(str(birth.value))
+    try:
+        implied = [day.replace(year=year)]
+    except ValueError:  # 29 February in a year without it
+        return
+    _nearest(birth, implied, id_field, "the birth year the id number encodes")
+
+
+def _nearest(field: Field, implied: list[date], other: Field, why: str) -> bool:
+    """Put ``field`` right with the implied date nearest to what was read, if a digit or two off."""
+    read = str(field.value)
+    edits, best = min((Levenshtein.distance(read, day.isoformat()), day.isoformat()) for day in implied)
+    if edits > DIGITS_OFF:
+        return False
+    field.value = best
+    field.confidence = round(min(field.confidence, other.confidence) * DOUBTFUL, 3)
+    field.note = f"{DERIVED}{why}"
+    return True
+
+
+def _iso(value: object) -> bool:
+    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))

@@ -181,3 +181,5 @@ def test_a_misread_unit_word_or_name_before_a_known_unit_is_repaired_and_doubted
     unchanged = read_address("Thôn Phú Thọ, Xã Tân Lập, Tỉnh Phú Thọ")
     assert unchanged.value == "Thôn Phú Thọ, Xã Tân Lập, Tỉnh Phú Thọ" and unchanged.factor == 1.0
     assert read_address("Phường 4, Quận 5, Thành phố Hồ Chí Minh").factor == 1.0
+    assert read_address("Tổ 11, đường Lê Lợi, Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng").value == \
+        "Tổ 11, đường Lê Lợi, Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng"  # a street, not a ward

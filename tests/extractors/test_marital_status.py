@@ -141,3 +141,41 @@ def test_a_banks_branch_is_spelled_as_printed_when_ocr_misread_its_tone_mark():
         [(60, "Giấy này được cấp để: bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Quân đội - Chỉ nhánh Bắc Ninh")],
     ] + SIGNATURE)
     assert got["purpose"].value == "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Quân đội - Chi nhánh Bắc Ninh"
+
+
+def test_a_date_a_digit_off_from_the_six_months_of_validity_is_put_right_from_the_surer_date():
+    from datetime import date
+
+    from extractors.marital_status_confirmation import add_months, settle
+    from schemas import Document, Field
+
+    def document(issued: tuple[str, float], until: tuple[str, float]) -> Document:
+        return Document(document_type=MSC, fields={
+            "issue_date": Field(value=issued[0], confidence=issued[1]),
+            "valid_until": Field(value=until[0], confidence=until[1])})
+
+    misread = document(("2023-08-18", 0.95), ("2023-02-18", 0.7))  # "2024" read "2023"
+    settle(misread)
+    assert misread.fields["valid_until"].value == "2024-02-18" and misread.fields["valid_until"].confidence < 0.9
+    assert misread.fields["valid_until"].note.startswith("derived")
+    eve = document(("2019-10-06", 0.95), ("2020-04-05", 0.9))  # valid to the eve of the day six months on
+    settle(eve)
+    assert eve.fields["valid_until"].note is None and eve.fields["issue_date"].note is None
+    issued_misread = document(("2023-03-27", 0.6), ("2024-09-27", 0.95))
+    settle(issued_misread)
+    assert issued_misread.fields["issue_date"].value == "2024-03-27"
+    far = document(("2021-01-05", 0.6), ("2024-09-27", 0.95))  # too far from any implied date: left as read
+    settle(far)
+    assert far.fields["issue_date"].value == "2021-01-05"
+    assert add_months(date(2023, 8, 31), 6) == date(2024, 2, 29) and add_months(date(2024, 3, 31), -6) == date(2023, 9, 30)
+
+
+def test_a_birth_year_a_digit_off_from_a_sure_id_numbers_is_put_right_and_doubted():
+    from extractors.marital_status_confirmation import settle
+    from schemas import Document, Field
+
+    found = Document(document_type=MSC, fields={
+        "date_of_birth": Field(value="2001-02-28", confidence=0.6),
+        "id_number": Field(value="030304046912", confidence=0.95)})  # digit 4: 2000s, digits 5-6: 04
+    settle(found)
+    assert found.fields["date_of_birth"].value == "2004-02-28" and found.fields["date_of_birth"].confidence < 0.9
