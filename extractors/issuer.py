@@ -34,8 +34,8 @@ def read_issuer(document: Document, issuer: IssuerSpec, views: list[PageView]) -
         if name is None:
             continue
         if reading is not None:
-            document.fields[name] = reading
-        else:
+            document.fields[name] = reading  # a date line read without a date: kept for a second reading
+        if reading is None or reading.value is None:
             document.flag(f"{name}: not found")
 
 
@@ -249,12 +249,18 @@ def read_signature_date(views: list[PageView]) -> Field | None:
 
     Only the lower half of a page is searched: a header's reference to a decree ("Thông tư số
     66/2023/TT-BCA ngày 17 tháng 11 năm 2023") is no issue date, even when the signature's own
-    date was misread.
+    date was misread. A line that is the signature's by its words but whose figures could not be read
+    ("ngày 2] tháng 09 năm 2021") gives a field without a value, where a second reading of that line
+    may find the date (``extractors.second_reading``).
     """
+    unread: Field | None = None
     for view in reversed(views):
-        for words in reversed(view.lines[len(view.lines) // 2:]):
-            if is_place_and_date_line(words):
+        labelled = {hit.line_index for hit in view.hits}  # "Giấy này có giá trị … đến ngày 16 tháng 03 năm 2023"
+        half = len(view.lines) // 2
+        for index, words in reversed(list(enumerate(view.lines[half:], half))):
+            if index not in labelled and is_place_and_date_line(words):
                 reading = read_date(" ".join(w.text for w in words))
                 if reading.value:
                     return field_from_words(reading.value, words, view.page, reading.factor)
-    return None
+                unread = unread or field_from_words(None, words, view.page)
+    return unread

@@ -57,16 +57,19 @@ class Vote:
 def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: Mapping[int, np.ndarray]) -> None:
     """Read each doubtful single-line OCR value of the document again (in place)."""
     by_number = {page.number: page for page in pages}
+    kinds = {name: field_spec.kind for name, field_spec in spec.fields.items()}
+    if spec.issuer is not None and spec.issuer.date_field:
+        kinds[spec.issuer.date_field] = "date"  # the signature's date, read by the issuer step
     for name, field in document.fields.items():
-        field_spec = spec.fields.get(name)
-        if (field_spec is None or field_spec.kind not in KINDS or field.source != "ocr"
+        kind = kinds.get(name)
+        if (kind not in KINDS or field.source != "ocr"
                 or not (field.value is None or isinstance(field.value, str)) or field.bbox is None
                 or field.page not in by_number or field.confidence >= SURE or field.no_expiry):
             continue
         page = by_number[field.page]
         if len(lines_within(page, field.bbox)) != 1:
             continue  # a value that wrapped: one line's reading cannot confirm it
-        reread(field, field_spec.kind, page, images)
+        reread(field, kind, page, images)
 
 
 def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]) -> None:

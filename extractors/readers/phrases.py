@@ -317,14 +317,19 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
         plain = "".join(ch if ch == "Đ" else unicodedata.normalize("NFD", ch)[0] for ch in part)
         if not re.fullmatch(r"[A-ZĐ]{3,}", plain):
             return part  # not a symbol in capitals: a word, a figure, a date
-        near = [k for k in known if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(plain, k) <= 1]
-        return near[0] if len(near) == 1 else plain
+        # an H is often read as two strokes ("XNTTIIN"): tried as H too
+        readings = dict.fromkeys([plain, plain.replace("II", "H")])
+        near = {k for k in known for reading in readings
+                if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(reading, k) <= 1}
+        return next(iter(near)) if len(near) == 1 else plain
 
     snapped = _CODE_PART.sub(snap, code)
     apart = _NUMBER_APART.match(snapped)
-    if apart and re.split(r"[/-]", apart[2])[0] in known:
-        snapped = f"{apart[1]}/{apart[2]}"  # "427 UBND-XNTTHN": the "/" read as a blank
+    if apart and re.split(r"[/-]", apart[3])[0] in known:
+        # "427 UBND-XNTTHN", "182 2021 XNTTHN": the "/" read as a blank
+        snapped = "/".join(part for part in (apart[1], apart[2], apart[3]) if part)
     return snapped, snapped != code
 
 
-_NUMBER_APART = re.compile(r"^(\d{1,5})\s+([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)$")
+# a number, perhaps its year, and its symbol with blanks for slashes; a speck read after them is dropped
+_NUMBER_APART = re.compile(r"^(\d{1,5})(?:(?:\s+|/)((?:19|20)\d\d))?\s+([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)(?:\s+\W?\w?\W?)?$")

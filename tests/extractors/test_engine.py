@@ -170,3 +170,17 @@ def test_the_signature_date_below_a_validity_label_is_not_its_value():
             [(700, "Thanh Hóa, ngày 13 tháng 03 năm 2026")]]
     found = extract_fields(spec, [view_page(spec, laid_out(rows))])
     assert found["valid_until"].value is None  # misread on its line: for a second reading, not the date below
+
+
+def test_the_issue_date_is_the_signatures_not_a_labelled_validity_date_above_a_misread_one():
+    from extractors.issuer import read_signature_date
+
+    spec = spec_for("marital_status_confirmation")
+    rows = [[(60, "Họ và tên: PHẠM PHƯƠNG HƯƠNG")], [(60, "Giới tính: Nữ")],
+            [(60, "Giấy này có giá trị sử dụng đến ngày 16 tháng 03 năm 2023")],
+            [(700, "Hà Nội, ngày 1ó tháng 09 năm 2022")], [(720, "NGƯỜI KÝ GIẤY XÁC NHẬN")]]
+    unread = read_signature_date([view_page(spec, laid_out(rows))])
+    assert unread is not None and unread.value is None and unread.bbox[1] == 3 * ROW  # its line, for a second reading
+    rows[3] = [(700, "Hà Nội, ngày 16 tháng 09 năm 2022")]
+    found = read_signature_date([view_page(spec, laid_out(rows))])
+    assert found is not None and found.value == "2022-09-16"

@@ -72,3 +72,18 @@ def test_votes_a_well_formed_page_value_keeps_its_place_against_a_tie():
     assert outvoted_by(Vote("PHAN MIXNH TUẤN", 0.5), [Vote("PHAN MINH TUẤN", 0.97), Vote("PHAN MENH TLẨSX", 0.5)]) \
         == Vote("PHAN MINH TUẤN", 0.97)
     assert outvoted_by(Vote("PHAN MIXNH TUẤN", 0.5), [Vote("PHAN MENH TLẨSX", 0.5)]) is None
+
+
+def test_the_signatures_date_line_read_without_a_date_is_read_again():
+    from extractors.second_reading import corroborate
+
+    line = [("Hòa", 700, 0.9), ("Bình,", 740, 0.97), ("ngày", 800, 0.97), ("2]", 850, 0.74), ("tháng", 880, 0.96),
+            ("09", 940, 0.97), ("năm", 970, 0.97), ("2021", 1010, 0.95)]
+    box = "700,100,1050,122"
+    page = page_with(line, {f"line:{box}": "Hòa Bình, ngày 2] tháng 09 năm 2021",
+                            f"line×2:{box}": "Hòa Bình, ngày 21 tháng 09 năm 2021",
+                            f"line×3:{box}": "Hòa Bình, ngày 21 tháng 09 năm 2021"})
+    document = Document(document_type="marital_status_confirmation", fields={
+        "issue_date": Field(value=None, confidence=0.0, page=1, bbox=(700, 100, 1050, 122), source="ocr")})
+    corroborate(document, spec_for("marital_status_confirmation"), [page], {})
+    assert document.fields["issue_date"].value == "2021-09-21" and document.fields["issue_date"].confidence < 0.9

@@ -93,6 +93,10 @@ def test_symbol_parts_one_edit_away_take_the_known_spelling():
     assert snap_code_parts("92/UBND-ÄNTTHN", known) == ("92/UBND-XNTTHN", True)
     assert snap_code_parts("254UBXND-XNTTHN", known) == ("254UBND-XNTTHN", True)
     assert snap_code_parts("427 UBND-XNTTHN", known) == ("427/UBND-XNTTHN", True)
+    # slashes read as blanks around a year; an H read as two strokes
+    assert snap_code_parts("182 2021 XNTTIIN", known) == ("182/2021/XNTTHN", True)
+    assert snap_code_parts("191/2026 XNTTHN s:", known) == ("191/2026/XNTTHN", True)
+    assert snap_code_parts("266/UBND-XNTIIN", known) == ("266/UBND-XNTTHN", True)
     assert snap_code_parts("69/2024/XNTTHN", known) == ("69/2024/XNTTHN", False)
     assert snap_code_parts("12/UBND-TP", known) == ("12/UBND-TP", False)  # short parts are left alone
     assert snap_code_parts("CCCD số 0123 cấp ngày", known)[1] is False  # words are no symbol
