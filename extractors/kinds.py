@@ -290,6 +290,8 @@ def read_code(raw: str) -> Reading:
     value = match.group(0).strip(".-")
     if lost_slash := _LOST_SLASH.match(value):  # "145UBND-XNTTHN": a "number/symbol" whose "/" OCR lost
         return Reading(f"{lost_slash[1]}/{lost_slash[2]}", DOUBTFUL, ["number: '/' restored"])
+    if lost_slashes := _LOST_SLASHES.match(value):  # "112024XNTTHN": "number/year/symbol", both "/" lost
+        return Reading("/".join(lost_slashes.groups()), DOUBTFUL, ["number: '/' restored"])
     if _CUT_YEAR.search(value):
         return Reading(value, DOUBTFUL, ["number: its year looks cut short"])
     if not any(ch.isalnum() for ch in rest):
@@ -300,6 +302,7 @@ def read_code(raw: str) -> Reading:
 
 # an official paper's number and symbol ("số, ký hiệu"): digits, "/", then capitals ("69/UBND-XNTTHN")
 _LOST_SLASH = re.compile(r"^(\d{1,5})([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+)$")
+_LOST_SLASHES = re.compile(r"^(\d{1,4})((?:19|20)\d\d)([A-ZĐ]{3,}(?:-[A-ZĐ0-9]+)*)$")
 _CUT_YEAR = re.compile(r"[/-](?:19|20)\d$")  # "04-202": a book year missing its last digit
 _SPLIT_BOOK_YEAR = re.compile(r"^(\d{1,3})\s+((?:19|20)\d\d)$")  # "06 2019": a book number whose "/" was lost
 

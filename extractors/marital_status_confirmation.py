@@ -85,6 +85,7 @@ SETTLED = 0.5  # a sex taken from the id number: plausible, below the trust line
 
 # "Trong thời gian cư trú tại: …": a label the type does not read (capitalised words and a colon opening a
 # line); "… số:" / "… ngày:" introduce a figure inside a sentence ("Trích lục khai tử số: 12/2019")
+_DASHES = {"-", "–", "—"}
 _LABEL_LIKE = re.compile(r"^(?P<words>[^\W\d_][^\d:]{0,50}):(?:\s|$)")
 _FIGURE_MARKERS = {"so", "ngay"}
 
@@ -153,9 +154,13 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
     """A line's words within the region, unless it opens with a printed label or is the place-and-date line."""
     if line >= len(view.lines) or line in view.header_lines or not region.first_line <= line <= region.last_line:
         return []
-    words = _trim_specks([w for w in view.lines[line] if _inside(w, region.x0, region.x1)])
+    inside = [w for w in view.lines[line] if _inside(w, region.x0, region.x1)]
+    words = _trim_specks(inside)
     if not words:
         return []
+    dash = inside.index(words[0]) - 1
+    if dash >= 0 and inside[dash].text in _DASHES:
+        words = [inside[dash], *words]  # "… Việt Nam" / "- Chi nhánh Hoàn Kiếm": a separator, no speck
     first = words[_opening_word(words)]
     for hit in view.hits:
         opens = hit.line_index == line and hit.bbox[0] <= first.bbox[2] and hit.bbox[2] >= first.bbox[0]
@@ -204,6 +209,8 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     renumbered = renumbered or resymbolled
     reading = restore_phrases(text, phrases)
     value = clean_value(tidy_running_text(reading.text)) or None
+    if value and openings is not None:
+        value = _sentences_apart(value, openings)
     factor, problems = 1.0, []
     if renumbered:
         factor = REPAIRED
@@ -219,6 +226,14 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
         problems.append("text: brackets do not close")
     words = [w for line in lines for w in line]
     return field_from_words(value, words, view.page, min(1.0, hit.score) * factor, note="; ".join(problems) or None)
+
+
+def _sentences_apart(text: str, openings: list[str]) -> str:
+    """ "… thành phố Hà Nội Hiện tại chưa đăng ký …": a status's capitalised opening inside the text starts a
+    second sentence, whose full stop went with the leader dots at a line's end."""
+    for opening in openings:
+        text = re.sub(rf"(?<=[^\W\d_])\s+(?={re.escape(opening)}\b)", ". ", text)
+    return text
 
 
 def _snap_case_references(text: str) -> tuple[str, bool]:

@@ -183,3 +183,11 @@ def test_a_misread_unit_word_or_name_before_a_known_unit_is_repaired_and_doubted
     assert read_address("Phường 4, Quận 5, Thành phố Hồ Chí Minh").factor == 1.0
     assert read_address("Tổ 11, đường Lê Lợi, Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng").value == \
         "Tổ 11, đường Lê Lợi, Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng"  # a street, not a ward
+
+
+def test_a_number_whose_two_slashes_were_lost_is_restored_and_doubted():
+    from extractors.kinds import read_code
+
+    reading = read_code("112024XNTTHN")
+    assert reading.value == "11/2024/XNTTHN" and reading.factor < 1.0
+    assert read_code("12/2019").value == "12/2019"

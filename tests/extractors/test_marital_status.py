@@ -179,3 +179,17 @@ def test_a_birth_year_a_digit_off_from_a_sure_id_numbers_is_put_right_and_doubte
         "id_number": Field(value="030304046912", confidence=0.95)})  # digit 4: 2000s, digits 5-6: 04
     settle(found)
     assert found.fields["date_of_birth"].value == "2004-02-28" and found.fields["date_of_birth"].confidence < 0.9
+
+
+def test_a_wrapped_line_opening_with_a_dash_keeps_it_and_a_second_sentence_keeps_its_full_stop():
+    got = fields(HEAD + [
+        [(60, "Tình trạng hôn nhân: Đã đăng ký kết hôn với bà Vũ Thị Hà, nhưng đã ly hôn theo Bản án số")],
+        [(60, "136/2011/HNGĐ-ST ngày 17/02/2011 của Tòa án nhân dân quận Cầu Giấy, thành phố Hà Nội.......")],
+        [(60, "Hiện tại chưa đăng ký kết hôn với ai")],
+        [(60, "Giấy này được cấp để: bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam....")],
+        [(60, "- Chi nhánh Hoàn Kiếm")],
+    ] + SIGNATURE)
+    assert got["marital_status"].value == (
+        "Đã đăng ký kết hôn với bà Vũ Thị Hà, nhưng đã ly hôn theo Bản án số 136/2011/HNGĐ-ST ngày 17/02/2011 của "
+        "Tòa án nhân dân quận Cầu Giấy, thành phố Hà Nội. Hiện tại chưa đăng ký kết hôn với ai")
+    assert got["purpose"].value == "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Hoàn Kiếm"
