@@ -29,7 +29,7 @@ from extractors.engine import (
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
 from extractors.calibration import DERIVED
-from extractors.kinds import DOUBTFUL, REPAIRED, read_address, read_code, read_date
+from extractors.kinds import DOUBTFUL, REPAIRED, name_syllables, read_address, read_code, read_date
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
 from extractors.readers.phrases import (
@@ -211,6 +211,9 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     value = clean_value(tidy_running_text(reading.text)) or None
     if value and openings is not None:
         value = _sentences_apart(value, openings)
+    renamed = 0
+    if value:
+        value, renamed = respell_names(value)
     factor, problems = 1.0, []
     if renumbered:
         factor = REPAIRED
@@ -218,6 +221,9 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     if reading.repaired:
         factor = min(factor, GUESSED)
         problems.append("text: misread words of its fixed wording repaired")
+    if renamed:
+        factor = min(factor, GUESSED)
+        problems.append("text: tone marks of a name repaired")
     if value and openings is not None and not starts_with_any(value, openings):
         factor = min(factor, UNFAMILIAR)
         problems.append("text: not a prescribed wording")
@@ -226,6 +232,34 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
         problems.append("text: brackets do not close")
     words = [w for line in lines for w in line]
     return field_from_words(value, words, view.page, min(1.0, hit.score) * factor, note="; ".join(problems) or None)
+
+
+# the titles a person's name follows in a sentence ("với bà Khổng Minh Trinh", "với chị HOÀNG MỸ NHI")
+_TITLES = {"ong", "ba", "chi", "anh"}
+NAME_WORDS = 5
+
+
+def respell_names(text: str) -> tuple[str, int]:
+    """The names after a lower-case title with tone marks OCR misread put right where the letters fit one
+    name syllable only ("bà Khống Minh Trinh" → "Khổng", "ông Đỉnh Việt Đạt" → "Đinh": its first word
+    among surnames); how many words changed. Syllables that are names as read, or fit several, stay."""
+    words = text.split()
+    changed = 0
+    for index, word in enumerate(words):
+        if not word.islower() or fold(word) not in _TITLES:
+            continue
+        for position, at in enumerate(range(index + 1, min(index + 1 + NAME_WORDS, len(words)))):
+            core = words[at].rstrip(",.;:)")
+            ending = words[at][len(core):]
+            if not core.isalpha() or not core[:1].isupper():
+                break
+            known = name_syllables("surnames" if position == 0 else "syllables").get(fold(core), [])
+            if len(known) == 1 and core.upper() != known[0]:
+                words[at] = (known[0] if core.isupper() else known[0].capitalize()) + ending
+                changed += 1
+            if ending:
+                break  # a comma or stop ends the name
+    return " ".join(words), changed
 
 
 def _sentences_apart(text: str, openings: list[str]) -> str:

@@ -89,7 +89,7 @@ def tidy_running_text(text: str) -> str:
     "đã ly hôn theo Bản án số 5 ngày 11/09/2008, thành phố". A full stop stays where a sentence
     may end: after a word that can end one, before a capital.
     """
-    text = clean_value(text)
+    text = _words_apart(clean_value(text))
     text = _SPACED_SPECKS.sub(" ", text)
     text = _GLUED_SPECKS.sub("", text)
     text = _COMMA_GLUED.sub(", ", text)
@@ -122,6 +122,17 @@ def tidy_running_text(text: str) -> str:
 
 
 _COUNTRY_NAMES = frozenset({"viet nam", "cong hoa xa hoi chu nghia viet nam"})  # "Ngân hàng … Việt. Nam"
+
+
+def _words_apart(text: str) -> str:
+    """ "thành phốĐàNẵng" → "thành phố Đà Nẵng": a capital right after a small letter opens a word whose
+    space OCR lost (Vietnamese words carry no inner capitals; codes are all capitals)."""
+    out: list[str] = []
+    for index, character in enumerate(text):
+        if index and character.isupper() and text[index - 1].islower():
+            out.append(" ")
+        out.append(character)
+    return "".join(out)
 
 
 def _inside_province_name(words: list[str], index: int) -> bool:

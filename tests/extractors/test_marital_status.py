@@ -193,3 +193,16 @@ def test_a_wrapped_line_opening_with_a_dash_keeps_it_and_a_second_sentence_keeps
         "Đã đăng ký kết hôn với bà Vũ Thị Hà, nhưng đã ly hôn theo Bản án số 136/2011/HNGĐ-ST ngày 17/02/2011 của "
         "Tòa án nhân dân quận Cầu Giấy, thành phố Hà Nội. Hiện tại chưa đăng ký kết hôn với ai")
     assert got["purpose"].value == "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Hoàn Kiếm"
+
+
+def test_a_names_misread_tone_marks_in_a_sentence_are_repaired_from_the_name_syllables_and_doubted():
+    from extractors.marital_status_confirmation import respell_names
+
+    assert respell_names("Đã đăng ký kết hôn với bà Khống Minh Trinh, nhưng đã ly hôn") == \
+        ("Đã đăng ký kết hôn với bà Khổng Minh Trinh, nhưng đã ly hôn", 1)
+    assert respell_names("với ông Đỉnh Việt Đạt, nhưng") == ("với ông Đinh Việt Đạt, nhưng", 1)  # a surname first
+    assert respell_names("với anh LÊ BẢO HẬU, sinh năm 1987") == ("với anh LÊ BẢO HẬU, sinh năm 1987", 0)
+    got = fields(HEAD + [[(60, "Tình trạng hôn nhân: Đã đăng ký kết hôn với bà Khống Minh Trinh, nhưng vợ đã chết")]]
+                 + SIGNATURE)
+    assert got["marital_status"].value == "Đã đăng ký kết hôn với bà Khổng Minh Trinh, nhưng vợ đã chết"
+    assert got["marital_status"].confidence < 0.9

@@ -34,6 +34,8 @@ VOCABULARY = ["Chưa đăng ký kết hôn với ai", "Đã đăng ký kết hô
     ("tại Hà Nội. Hiện tại", "tại Hà Nội. Hiện tại"),
     ("Ngân hàng TMCP Công thương Việt. Nam - Chi nhánh", "Ngân hàng TMCP Công thương Việt Nam - Chi nhánh"),  # the country
     ("tại Việt Nam. Hiện tại", "tại Việt Nam. Hiện tại"),
+    ("quận Hải Châu, thành phốĐàNẵng", "quận Hải Châu, thành phố Đà Nẵng"),  # spaces lost before capitals
+    ("số 331/2019/QĐST-HNGĐ ngày", "số 331/2019/QĐST-HNGĐ ngày"),
 ])
 def test_running_text_is_tidied(read, printed):
     assert tidy_running_text(read) == printed
