@@ -125,11 +125,13 @@ _COUNTRY_NAMES = frozenset({"viet nam", "cong hoa xa hoi chu nghia viet nam"})  
 
 
 def _words_apart(text: str) -> str:
-    """ "thành phốĐàNẵng" → "thành phố Đà Nẵng": a capital right after a small letter opens a word whose
-    space OCR lost (Vietnamese words carry no inner capitals; codes are all capitals)."""
+    """ "thành phốĐàNẵng" → "thành phố Đà Nẵng": a capitalised syllable glued after two small letters or more
+    opens a word whose space OCR lost. A capital read alone inside a word ("kÝ", "aiI") is a misread case,
+    not a word."""
     out: list[str] = []
     for index, character in enumerate(text):
-        if index and character.isupper() and text[index - 1].islower():
+        if 2 <= index < len(text) - 1 and character.isupper() and text[index + 1].islower() \
+                and text[index - 1].islower() and text[index - 2].isalpha():
             out.append(" ")
         out.append(character)
     return "".join(out)
