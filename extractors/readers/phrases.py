@@ -115,8 +115,12 @@ def tidy_running_text(text: str) -> str:
         if _inside_province_name(words, index):
             words[index] = bare  # "thành phố Hồ. Chí Minh": a speck inside a name, no sentence's end
             continue
-        # compared with its marks: "Nghệ An." ends a sentence, "Bản án." does not
-        if following[:1].islower() or following[:1].isdigit() or bare.lower().strip("()") in _NO_SENTENCE_END:
+        # compared with its marks: "Nghệ An." ends a sentence, "Bản án." does not; a stop between two words of a
+        # name in capitals ("anh PHẠM. DUY TUẤN") is a speck: no sentence ends inside a name
+        inside_name = len(bare) > 1 and bare.isupper() and following.rstrip(",.;:").isupper() \
+            and following.rstrip(",.;:").isalpha()
+        if following[:1].islower() or following[:1].isdigit() or bare.lower().strip("()") in _NO_SENTENCE_END \
+                or inside_name:
             words[index] = bare  # no sentence starts in lower case or a figure
     return " ".join(words).strip()
 

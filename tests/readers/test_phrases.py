@@ -37,6 +37,7 @@ VOCABULARY = ["Chưa đăng ký kết hôn với ai", "Đã đăng ký kết hô
     ("quận Hải Châu, thành phốĐàNẵng", "quận Hải Châu, thành phố Đà Nẵng"),  # spaces lost before capitals
     ("số 331/2019/QĐST-HNGĐ ngày", "số 331/2019/QĐST-HNGĐ ngày"),
     ("Chưa đăng kÝ kết hôn với aiI", "Chưa đăng kÝ kết hôn với aiI"),  # a misread case is no word of its own
+    ("với anh TRẦN NGỌC. HOÀNG, sinh năm", "với anh TRẦN NGỌC HOÀNG, sinh năm"),  # a speck inside a name
 ])
 def test_running_text_is_tidied(read, printed):
     assert tidy_running_text(read) == printed
