@@ -25,6 +25,12 @@ from schemas import Document, Field
 TABLE_PATH = Path(__file__).parent / "data" / "calibration.json"
 ACCEPT = 0.9  # the confidence from which a value is accepted without a look (extractors.validate.TRUSTED)
 CORROBORATED = "read twice alike"  # the note a field carries when a second reading agreed
+# the note of a value that enlarged readings of its crop gave instead of the page's: a repair by vote,
+# for a person to confirm whatever its raw confidence (kept below ACCEPT)
+READ_AGAIN = "read again: the page's reading outvoted"
+# the note of a value put right from the document's other values (a date a digit or two from the one they imply)
+DERIVED = "derived: "
+REPAIR_CEILING = 0.85
 # value kinds grouped by how OCR fails on them (free text and codes of a closed vocabulary apart)
 KIND_GROUPS = {
     "name": "name",
@@ -84,6 +90,8 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
         threshold = fitted.groups.get(group_of(field_spec.kind, is_corroborated(field), field.value))
         if threshold is not None:
             field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, threshold.accept_from))), 3)
+        if field.note == READ_AGAIN or (field.note or "").startswith(DERIVED):
+            field.confidence = min(field.confidence, REPAIR_CEILING)
 
 
 def is_corroborated(field: Field) -> bool:

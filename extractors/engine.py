@@ -329,6 +329,8 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
     same_line = _trim_specks(_up_to_wide_gap(drop_label_translation(
         [w for w in hit.value_words if _inside(w, region.x0, region.x1)], spec.labels)))
     next_line = _trim_specks(_free_line(view, hit.line_index + 1, region))
+    if is_place_and_date_line(next_line):
+        next_line = []  # the signature's date below the last value is never that value's ("có giá trị đến ngày")
     candidates = []
     for line, words in ((hit.line_index, same_line), (hit.line_index + 1, next_line)):
         if words:

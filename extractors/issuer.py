@@ -8,13 +8,14 @@ office in its YAML (``issuer: {office: "Ủy ban nhân dân", …}``); these rea
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from extractors.engine import PageView, field_from_words, is_place_and_date_line
+from extractors.engine import PageView, _trim_specks, field_from_words, is_place_and_date_line
 from extractors.kinds import UNIT_WORDS, read_date, read_place, unit_spellings
 from extractors.spec import IssuerSpec
 from pipeline.geometry import split_at_gaps
@@ -33,8 +34,8 @@ def read_issuer(document: Document, issuer: IssuerSpec, views: list[PageView]) -
         if name is None:
             continue
         if reading is not None:
-            document.fields[name] = reading
-        else:
+            document.fields[name] = reading  # a date line read without a date: kept for a second reading
+        if reading is None or reading.value is None:
             document.flag(f"{name}: not found")
 
 
@@ -59,7 +60,7 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
         words = pair + _heading_after(top, i + 2)
         folded = [fold(w.text).strip(".,:;") for w in words]
         starts = [i for i in range(len(folded) - size + 1) if folded[i:i + size] == opener]
-        ends = [j for j in range(len(folded) - 1) if folded[j] == "xac" and folded[j + 1].startswith("nhan")]
+        ends = [j for j in range(len(folded) - 1) if is_xac_nhan(folded[j], folded[j + 1])]
         for first in starts:
             last = next((j for j in ends if j > first + size), None)
             if last is None:
@@ -83,7 +84,15 @@ def _heading_after(lines: list[list[Word]], index: int) -> list[Word]:
     if index >= len(lines):
         return []
     folded = [fold(w.text).strip(".,:;") for w in lines[index][:2]]
-    return lines[index] if folded[:1] == ["xac"] and len(folded) > 1 and folded[1].startswith("nhan") else []
+    return lines[index] if len(folded) > 1 and is_xac_nhan(folded[0], folded[1]) else []
+
+
+_XAC, _NHAN = re.compile(r"^x.c$"), re.compile(r"^nh.n")
+
+
+def is_xac_nhan(first: str, second: str) -> bool:
+    """Whether two folded words are "xác nhận", one vowel misread in either ("XÍC NHÂN"); "xã nhân" is not."""
+    return bool(_XAC.match(first) and _NHAN.match(second))
 
 
 def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
@@ -101,9 +110,10 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
             size = _opening(segment, [issuer.office, *issuer.abbreviations])
             if not size or not _mostly_capitals(_text(segment)):
                 continue
-            if len(segment) == size and line + 1 < len(segments) and segments[line + 1]:
-                below = _without_specks(segments[line + 1][0])
-                if fold(_text(below)).startswith(LOCAL_UNITS):
+            if len(segment) == size and line + 1 < len(segments):
+                # the first block of the line below that is not a speck at the page's edge
+                below = next((kept for part in segments[line + 1] if (kept := _without_specks(part))), [])
+                if below and fold(_text(below)).startswith(LOCAL_UNITS):
                     segment = segment + below
             if len(segment) > size:
                 offices.append((segment, size))
@@ -119,8 +129,9 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
 
 
 def _without_specks(words: list[Word]) -> list[Word]:
-    """The words without those at either end that hold no letter or digit ("." "|" "_" "—")."""
-    kept = list(words)
+    """The words without those at either end that hold no letter or digit ("." "|" "_" "—"), or that are
+    specks read as a letter at a photo's edge ("E ỦY BAN NHÂN DÂN", "Í PHƯỜNG SUỐI HOA")."""
+    kept = _trim_specks(list(words))
     while kept and not any(ch.isalnum() for ch in kept[-1].text):
         kept.pop()
     while kept and not any(ch.isalnum() for ch in kept[0].text):
@@ -238,12 +249,18 @@ def read_signature_date(views: list[PageView]) -> Field | None:
 
     Only the lower half of a page is searched: a header's reference to a decree ("Thông tư số
     66/2023/TT-BCA ngày 17 tháng 11 năm 2023") is no issue date, even when the signature's own
-    date was misread.
+    date was misread. A line that is the signature's by its words but whose figures could not be read
+    ("ngày 2] tháng 09 năm 2021") gives a field without a value, where a second reading of that line
+    may find the date (``extractors.second_reading``).
     """
+    unread: Field | None = None
     for view in reversed(views):
-        for words in reversed(view.lines[len(view.lines) // 2:]):
-            if is_place_and_date_line(words):
+        labelled = {hit.line_index for hit in view.hits}  # "Giấy này có giá trị … đến ngày 16 tháng 03 năm 2023"
+        half = len(view.lines) // 2
+        for index, words in reversed(list(enumerate(view.lines[half:], half))):
+            if index not in labelled and is_place_and_date_line(words):
                 reading = read_date(" ".join(w.text for w in words))
                 if reading.value:
                     return field_from_words(reading.value, words, view.page, reading.factor)
-    return None
+                unread = unread or field_from_words(None, words, view.page)
+    return unread

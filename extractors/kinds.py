@@ -15,6 +15,7 @@ from pathlib import Path
 from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from extractors.readers.addresses import province_names, resolve_address
 from extractors.readers.dates import parse_date, parse_date_in_words, parse_year, respell_date_words
@@ -289,6 +290,8 @@ def read_code(raw: str) -> Reading:
     value = match.group(0).strip(".-")
     if lost_slash := _LOST_SLASH.match(value):  # "145UBND-XNTTHN": a "number/symbol" whose "/" OCR lost
         return Reading(f"{lost_slash[1]}/{lost_slash[2]}", DOUBTFUL, ["number: '/' restored"])
+    if lost_slashes := _LOST_SLASHES.match(value):  # "112024XNTTHN": "number/year/symbol", both "/" lost
+        return Reading("/".join(lost_slashes.groups()), DOUBTFUL, ["number: '/' restored"])
     if _CUT_YEAR.search(value):
         return Reading(value, DOUBTFUL, ["number: its year looks cut short"])
     if not any(ch.isalnum() for ch in rest):
@@ -299,6 +302,7 @@ def read_code(raw: str) -> Reading:
 
 # an official paper's number and symbol ("số, ký hiệu"): digits, "/", then capitals ("69/UBND-XNTTHN")
 _LOST_SLASH = re.compile(r"^(\d{1,5})([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+)$")
+_LOST_SLASHES = re.compile(r"^(\d{1,4})((?:19|20)\d\d)([A-ZĐ]{3,}(?:-[A-ZĐ0-9]+)*)$")
 _CUT_YEAR = re.compile(r"[/-](?:19|20)\d$")  # "04-202": a book year missing its last digit
 _SPLIT_BOOK_YEAR = re.compile(r"^(\d{1,3})\s+((?:19|20)\d\d)$")  # "06 2019": a book number whose "/" was lost
 
@@ -394,7 +398,7 @@ def _in_case_of(printed: str, official: str) -> str:
 
 # words that open a part of an address ("Tổ dân phố 5", "Số 12 ngõ 3"), by their unmarked form
 _LEADING_PLACE_WORDS = {fold(w): w for w in ("Tổ dân phố", "Khu phố", "Thôn", "Xóm", "Ấp", "Bản", "Số", "Phòng", "Tòa")}
-_LEADING_PLACE_WORDS.update({"5o": "Số", "s0": "Số"})  # OCR's digit-for-letter readings of "Số" before a number
+_LEADING_PLACE_WORDS.update({"5o": "Số", "s0": "Số", "1o dan pho": "Tổ dân phố"})  # OCR's digits for letters
 
 
 def _leading_place_word(part: str) -> str:
@@ -420,13 +424,63 @@ def _street_words(part: str) -> str:
 
 def read_address(raw: str) -> Reading:
     text, _ = correct_address_spelling(clean_value(raw))
+    text, snapped = snap_misread_units(text)
     if not text:
         return Reading(None, problems=["address: empty"])
     resolved = resolve_address(text)
     extra: dict[str, object] = {"province": resolved.province, "ward": resolved.ward}
     if resolved.province is None:
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
+    if snapped:
+        return Reading(text, REPAIRED, ["address: a misread unit name repaired"], extra)
     return Reading(text, 1.0, [], extra)
+
+
+UNIT_SNAP_EDITS = 2  # letters (unmarked) a misread unit word or name may be from the known one
+_UNIT_TYPE_SIZES = ((2, ("Thành phố", "Thị trấn", "Thị xã", "Đặc khu")), (1, ("Phường", "Xã", "Quận", "Huyện", "Tỉnh")))
+
+
+def snap_misread_units(text: str) -> tuple[str, bool]:
+    """Each comma-separated part that is a known unit but for a misread letter or two: its unit word
+    ("Tùth Đồng Nai", "Lỉnh Hòa Bình" → "Tỉnh …") or its name ("Thành phố Hồ Chí Winh" → "… Minh").
+    Parts with figures (numbered wards, house numbers) and parts near two known units stay as read."""
+    parts = [part.strip() for part in text.split(",")]
+    snapped = [_snap_unit_word(part) or _snap_unit_name(part) or part for part in parts]
+    return ", ".join(p for p in snapped if p), snapped != parts
+
+
+def _snap_unit_word(part: str) -> str | None:
+    words = part.split()
+    if any(ch.isdigit() for ch in part) or fold(part) in unit_spellings() or not words \
+            or fold(words[0]) in _STREET_WORDS or fold(words[0]) in _LEADING_PLACE_WORDS:
+        return None  # "đường Lê Lợi" is a street, two letters from "phường Lê Lợi"
+    found: list[tuple[int, str]] = []
+    for size, types in _UNIT_TYPE_SIZES:
+        head, rest = " ".join(words[:size]), words[size:]
+        if not rest:
+            continue
+        for unit in types:
+            edits = Levenshtein.distance(re.sub(r"[^a-z ]", "", fold(head)), fold(unit))
+            spellings = unit_spellings().get(fold(" ".join([unit, *rest])), set())
+            if 0 < edits <= min(UNIT_SNAP_EDITS, len(fold(unit)) // 2) and len(spellings) == 1 \
+                    and abs(len(head) - len(unit)) <= 1:
+                found.append((edits, _in_case_of(" ".join([head[:1], *rest]), next(iter(spellings)))))
+    found.sort()
+    return found[0][1] if found and (len(found) == 1 or found[1][0] > found[0][0]) else None
+
+
+def _snap_unit_name(part: str) -> str | None:
+    folded = fold(part)
+    if len(folded) < UNIT_NAME_MIN or any(ch.isdigit() for ch in part) or folded in unit_spellings() \
+            or not any(folded.startswith(unit + " ") for unit in UNIT_WORDS):
+        return None
+    near = process.extract(folded, unit_spellings().keys(), scorer=Levenshtein.distance, limit=2, score_cutoff=1)
+    if len(near) != 1 or len(unit_spellings()[near[0][0]]) != 1:
+        return None
+    return _in_case_of(part, next(iter(unit_spellings()[near[0][0]])))
+
+
+UNIT_NAME_MIN = 12  # unmarked letters: a shorter unit's name one letter away is another unit's as often as not
 
 
 _UNIT_TYPES = ("Phường", "Xã", "Thị trấn", "Quận", "Huyện", "Thị xã", "Thành phố", "Tỉnh", "Đặc khu")

@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, timedelta
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from extractors.engine import (
     VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
-from extractors.kinds import DOUBTFUL, REPAIRED, read_address, read_code, read_date
-from extractors.readers.ids import check_id_number, decode_id_number
+from extractors.calibration import DERIVED
+from extractors.kinds import DOUBTFUL, REPAIRED, name_syllables, read_address, read_code, read_date
+from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
 from extractors.readers.phrases import (
     join_lines, repair_numbers, restore_phrases, snap_code_parts, starts_with_any, tidy_running_text,
@@ -65,7 +68,7 @@ PURPOSE_PHRASES = [
     "bổ sung hồ sơ xuất khẩu lao động", "bổ sung hồ sơ xin việc", "bổ sung hồ sơ", "xuất khẩu lao động",
     "đi làm việc ở nước ngoài", "làm việc ở nước ngoài", "đi lao động ở nước ngoài", "hồ sơ xin việc",
     "xuất cảnh", "định cư ở nước ngoài", "du học", "sinh năm", "tại Ủy ban nhân dân", "Ủy ban nhân dân",
-    "Ngân hàng", "thành phố", "thị trấn", "thị xã",
+    "Ngân hàng", "Chi nhánh", "Phòng giao dịch", "thành phố", "thị trấn", "thị xã",
 ]
 RUNNING_TEXT = {"marital_status": (STATUS_PHRASES, STATUS_OPENINGS), "purpose": (PURPOSE_PHRASES, None)}
 # the parts of this paper's number and symbol ("69/UBND-XNTTHN": Ủy ban nhân dân, xác nhận tình trạng hôn nhân)
@@ -82,6 +85,7 @@ SETTLED = 0.5  # a sex taken from the id number: plausible, below the trust line
 
 # "Trong thời gian cư trú tại: …": a label the type does not read (capitalised words and a colon opening a
 # line); "… số:" / "… ngày:" introduce a figure inside a sentence ("Trích lục khai tử số: 12/2019")
+_DASHES = {"-", "–", "—"}
 _LABEL_LIKE = re.compile(r"^(?P<words>[^\W\d_][^\d:]{0,50}):(?:\s|$)")
 _FIGURE_MARKERS = {"so", "ngay"}
 
@@ -150,9 +154,13 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
     """A line's words within the region, unless it opens with a printed label or is the place-and-date line."""
     if line >= len(view.lines) or line in view.header_lines or not region.first_line <= line <= region.last_line:
         return []
-    words = _trim_specks([w for w in view.lines[line] if _inside(w, region.x0, region.x1)])
+    inside = [w for w in view.lines[line] if _inside(w, region.x0, region.x1)]
+    words = _trim_specks(inside)
     if not words:
         return []
+    dash = inside.index(words[0]) - 1
+    if dash >= 0 and inside[dash].text in _DASHES:
+        words = [inside[dash], *words]  # "… Việt Nam" / "- Chi nhánh Hoàn Kiếm": a separator, no speck
     first = words[_opening_word(words)]
     for hit in view.hits:
         opens = hit.line_index == line and hit.bbox[0] <= first.bbox[2] and hit.bbox[2] >= first.bbox[0]
@@ -201,6 +209,11 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     renumbered = renumbered or resymbolled
     reading = restore_phrases(text, phrases)
     value = clean_value(tidy_running_text(reading.text)) or None
+    if value and openings is not None:
+        value = _sentences_apart(value, openings)
+    renamed = 0
+    if value:
+        value, renamed = respell_names(value)
     factor, problems = 1.0, []
     if renumbered:
         factor = REPAIRED
@@ -208,6 +221,9 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     if reading.repaired:
         factor = min(factor, GUESSED)
         problems.append("text: misread words of its fixed wording repaired")
+    if renamed:
+        factor = min(factor, GUESSED)
+        problems.append("text: tone marks of a name repaired")
     if value and openings is not None and not starts_with_any(value, openings):
         factor = min(factor, UNFAMILIAR)
         problems.append("text: not a prescribed wording")
@@ -216,6 +232,42 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
         problems.append("text: brackets do not close")
     words = [w for line in lines for w in line]
     return field_from_words(value, words, view.page, min(1.0, hit.score) * factor, note="; ".join(problems) or None)
+
+
+# the titles a person's name follows in a sentence ("với bà Khổng Minh Trinh", "với chị HOÀNG MỸ NHI")
+_TITLES = {"ong", "ba", "chi", "anh"}
+NAME_WORDS = 5
+
+
+def respell_names(text: str) -> tuple[str, int]:
+    """The names after a lower-case title with tone marks OCR misread put right where the letters fit one
+    name syllable only ("bà Khống Minh Trinh" → "Khổng", "ông Đỉnh Việt Đạt" → "Đinh": its first word
+    among surnames); how many words changed. Syllables that are names as read, or fit several, stay."""
+    words = text.split()
+    changed = 0
+    for index, word in enumerate(words):
+        if not word.islower() or fold(word) not in _TITLES:
+            continue
+        for position, at in enumerate(range(index + 1, min(index + 1 + NAME_WORDS, len(words)))):
+            core = words[at].rstrip(",.;:)")
+            ending = words[at][len(core):]
+            if not core.isalpha() or not core[:1].isupper():
+                break
+            known = name_syllables("surnames" if position == 0 else "syllables").get(fold(core), [])
+            if len(known) == 1 and core.upper() != known[0]:
+                words[at] = (known[0] if core.isupper() else known[0].capitalize()) + ending
+                changed += 1
+            if ending:
+                break  # a comma or stop ends the name
+    return " ".join(words), changed
+
+
+def _sentences_apart(text: str, openings: list[str]) -> str:
+    """ "… thành phố Hà Nội Hiện tại chưa đăng ký …": a status's capitalised opening inside the text starts a
+    second sentence, whose full stop went with the leader dots at a line's end."""
+    for opening in openings:
+        text = re.sub(rf"(?<=[^\W\d_])\s+(?={re.escape(opening)}\b)", ". ", text)
+    return text
 
 
 def _snap_case_references(text: str) -> tuple[str, bool]:
@@ -295,3 +347,83 @@ def _sex_from_id_number(document: Document) -> None:
     sex.value = parts.sex
     sex.confidence = SETTLED
     sex.note = "sex: read unclearly, taken from the id number's digit 4"
+
+
+# --- checks across fields, after second readings ----------------------------------------------------
+
+VALID_MONTHS = 6  # Nghị định 123/2015/NĐ-CP, Điều 23: valid for six months from the day it is issued
+DIGITS_OFF = 2  # misread digits a date may be from the one the other fields imply
+
+
+def settle(document: Document) -> None:
+    """Dates the other fields imply, where one was misread by a digit or two: the validity six months after
+    the issue (or its eve), the birth year the id number encodes."""
+    _six_months_apart(document)
+    _birth_year_of_id(document)
+
+
+def _six_months_apart(document: Document) -> None:
+    issued, until = document.fields.get("issue_date"), document.fields.get("valid_until")
+    if issued is None or until is None or not _iso(issued.value) or not _iso(until.value):
+        return
+    start, end = date.fromisoformat(str(issued.value)), date.fromisoformat(str(until.value))
+    if end in validity_ends(start):
+        return
+    # the less sure of the two is the misread one, if a date the other implies is a digit or two from it
+    pairs = [(until, validity_ends(start)), (issued, issue_days(end))]
+    for field, implied in sorted(pairs, key=lambda pair: pair[0].confidence):
+        other = issued if field is until else until
+        if _nearest(field, implied, other, "six months from the other date of the paper"):
+            return
+
+
+def validity_ends(start: date) -> list[date]:
+    """The last day of validity of a paper issued on ``start``: six months on, or the eve of that day."""
+    later = add_months(start, VALID_MONTHS)
+    return [later, later - timedelta(days=1)]
+
+
+def issue_days(end: date) -> list[date]:
+    """The days a paper valid until ``end`` may have been issued on."""
+    earlier = add_months(end, -VALID_MONTHS)
+    return [earlier, earlier + timedelta(days=1)]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day where it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
+
+
+def _birth_year_of_id(document: Document) -> None:
+    birth, id_field = document.fields.get("date_of_birth"), document.fields.get("id_number")
+    if birth is None or id_field is None or not _iso(birth.value) or not isinstance(id_field.value, str) \
+            or id_field.confidence < SURE or birth.confidence >= SURE:
+        return
+    year = birth_year_from_id(id_field.value)
+    if year is None or str(birth.value).startswith(str(year)):
+        return
+    day = date.fromisoformat(str(birth.value))
+    try:
+        implied = [day.replace(year=year)]
+    except ValueError:  # 29 February in a year without it
+        return
+    _nearest(birth, implied, id_field, "the birth year the id number encodes")
+
+
+def _nearest(field: Field, implied: list[date], other: Field, why: str) -> bool:
+    """Put ``field`` right with the implied date nearest to what was read, if a digit or two off."""
+    read = str(field.value)
+    edits, best = min((Levenshtein.distance(read, day.isoformat()), day.isoformat()) for day in implied)
+    if edits > DIGITS_OFF:
+        return False
+    field.value = best
+    field.confidence = round(min(field.confidence, other.confidence) * DOUBTFUL, 3)
+    field.note = f"{DERIVED}{why}"
+    return True
+
+
+def _iso(value: object) -> bool:
+    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))

@@ -110,6 +110,8 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
     if hook is not None:
         hook.finish(document, spec, views, images)
     corroborate(document, spec, pages, images)
+    if hook is not None and hasattr(hook, "settle"):
+        hook.settle(document)  # checks across fields, on the values second readings left
     check_id_numbers(document, spec)
     check_dates_agree(document, spec)
     calibrate(document, spec)

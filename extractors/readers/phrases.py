@@ -89,7 +89,7 @@ def tidy_running_text(text: str) -> str:
     "đã ly hôn theo Bản án số 5 ngày 11/09/2008, thành phố". A full stop stays where a sentence
     may end: after a word that can end one, before a capital.
     """
-    text = clean_value(text)
+    text = _words_apart(clean_value(text))
     text = _SPACED_SPECKS.sub(" ", text)
     text = _GLUED_SPECKS.sub("", text)
     text = _COMMA_GLUED.sub(", ", text)
@@ -115,22 +115,42 @@ def tidy_running_text(text: str) -> str:
         if _inside_province_name(words, index):
             words[index] = bare  # "thành phố Hồ. Chí Minh": a speck inside a name, no sentence's end
             continue
-        # compared with its marks: "Nghệ An." ends a sentence, "Bản án." does not
-        if following[:1].islower() or following[:1].isdigit() or bare.lower().strip("()") in _NO_SENTENCE_END:
+        # compared with its marks: "Nghệ An." ends a sentence, "Bản án." does not; a stop between two words of a
+        # name in capitals ("anh PHẠM. DUY TUẤN") is a speck: no sentence ends inside a name
+        inside_name = len(bare) > 1 and bare.isupper() and following.rstrip(",.;:").isupper() \
+            and following.rstrip(",.;:").isalpha()
+        if following[:1].islower() or following[:1].isdigit() or bare.lower().strip("()") in _NO_SENTENCE_END \
+                or inside_name:
             words[index] = bare  # no sentence starts in lower case or a figure
     return " ".join(words).strip()
 
 
+_COUNTRY_NAMES = frozenset({"viet nam", "cong hoa xa hoi chu nghia viet nam"})  # "Ngân hàng … Việt. Nam"
+
+
+def _words_apart(text: str) -> str:
+    """ "thành phốĐàNẵng" → "thành phố Đà Nẵng": a capitalised syllable glued after two small letters or more
+    opens a word whose space OCR lost. A capital read alone inside a word ("kÝ", "aiI") is a misread case,
+    not a word."""
+    out: list[str] = []
+    for index, character in enumerate(text):
+        if 2 <= index < len(text) - 1 and character.isupper() and text[index + 1].islower() \
+                and text[index - 1].islower() and text[index - 2].isalpha():
+            out.append(" ")
+        out.append(character)
+    return "".join(out)
+
+
 def _inside_province_name(words: list[str], index: int) -> bool:
-    """The word at ``index`` (read with a full stop) and its neighbours spell a province's name of several
-    words ("Hồ. Chí Minh", "Bà Rịa. Vũng Tàu")."""
+    """The word at ``index`` (read with a full stop) and its neighbours spell a province's or the country's
+    name of several words ("Hồ. Chí Minh", "Bà Rịa. Vũng Tàu", "Việt. Nam")."""
     for before in range(0, min(2, index) + 1):
         for after in range(1, 4):
             span = words[index - before:index + 1 + after]
             if len(span) < before + 1 + after:
                 break
             name = fold(" ".join(w.strip(".,;:") for w in span))
-            if name in province_names():
+            if name in province_names() or name in _COUNTRY_NAMES:
                 return True
     return False
 
@@ -314,14 +334,19 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
         plain = "".join(ch if ch == "Đ" else unicodedata.normalize("NFD", ch)[0] for ch in part)
         if not re.fullmatch(r"[A-ZĐ]{3,}", plain):
             return part  # not a symbol in capitals: a word, a figure, a date
-        near = [k for k in known if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(plain, k) <= 1]
-        return near[0] if len(near) == 1 else plain
+        # an H is often read as two strokes ("XNTTIIN"): tried as H too
+        readings = dict.fromkeys([plain, plain.replace("II", "H")])
+        near = {k for k in known for reading in readings
+                if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(reading, k) <= 1}
+        return next(iter(near)) if len(near) == 1 else plain
 
     snapped = _CODE_PART.sub(snap, code)
     apart = _NUMBER_APART.match(snapped)
-    if apart and re.split(r"[/-]", apart[2])[0] in known:
-        snapped = f"{apart[1]}/{apart[2]}"  # "427 UBND-XNTTHN": the "/" read as a blank
+    if apart and re.split(r"[/-]", apart[3])[0] in known:
+        # "427 UBND-XNTTHN", "182 2021 XNTTHN": the "/" read as a blank
+        snapped = "/".join(part for part in (apart[1], apart[2], apart[3]) if part)
     return snapped, snapped != code
 
 
-_NUMBER_APART = re.compile(r"^(\d{1,5})\s+([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)$")
+# a number, perhaps its year, and its symbol with blanks for slashes; a speck read after them is dropped
+_NUMBER_APART = re.compile(r"^(\d{1,5})(?:(?:\s+|/)((?:19|20)\d\d))?\s+([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)(?:\s+\W?\w?\W?)?$")

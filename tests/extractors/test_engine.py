@@ -133,3 +133,54 @@ def test_the_sentence_naming_the_committee_may_wrap_before_the_heading():
             [(60, "nhân dân phường 25, quận Bình Thạnh, thành phố Hồ Chí Minh")],
             [(600, "XÁC NHẬN:")]]
     assert committee(rows).value == "Ủy ban nhân dân phường 25"
+
+
+def test_letters_read_from_specks_at_a_photos_edge_do_not_hide_the_committee():
+    rows = [[(10, "E"), (60, "ỦY BAN NHÂN DÂN"), MOTTO[0][0]], [(10, "Í"), (80, "PHƯỜNG SUỐI HOA"), MOTTO[1][0]],
+            [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")]]
+    for row in rows[:2]:
+        row[0] = (10, row[0][1])
+    page = laid_out(rows)
+    for word in page.words:
+        if word.text in ("E", "Í"):
+            word.confidence = 0.1  # an unsure single letter: a speck
+    from extractors.issuer import read_office
+    from extractors.spec import IssuerSpec
+
+    spec = spec_for("marital_status_confirmation")
+    found = read_office([view_page(spec, page)], IssuerSpec(office="Ủy ban nhân dân", abbreviations=["UBND"]))
+    assert found is not None and found.value == "Ủy ban nhân dân phường Suối Hoa"
+
+
+def test_the_sentence_leads_to_a_heading_misread_by_one_vowel_but_not_to_a_communes_name():
+    from extractors.issuer import is_xac_nhan
+
+    rows = [[(60, "ỦY BAN NHÂN DÂN"), MOTTO[0][0]], [(80, "PHƯỜNG 2§"), MOTTO[1][0]],
+            [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")],
+            [(90, "Xét đề nghị của ông bà Phan Minh Tuấn về việc cấp Giấy xác nhận tình trạng hôn nhân, Ủy")],
+            [(60, "bạn nhân đân phường Dịch Vọng, quận Cầu Giấy, thành phố Hà Nội")],
+            [(600, "XÍC NHÂN")]]
+    assert committee(rows).value == "Ủy ban nhân dân phường Dịch Vọng"
+    assert is_xac_nhan("xic", "nhan") and not is_xac_nhan("xa", "nhan")
+
+
+def test_the_signature_date_below_a_validity_label_is_not_its_value():
+    spec = spec_for("marital_status_confirmation")
+    rows = [[(60, "Giấy này có giá trị sử dụng đến ngày 73/09/2026")],
+            [(700, "Thanh Hóa, ngày 13 tháng 03 năm 2026")]]
+    found = extract_fields(spec, [view_page(spec, laid_out(rows))])
+    assert found["valid_until"].value is None  # misread on its line: for a second reading, not the date below
+
+
+def test_the_issue_date_is_the_signatures_not_a_labelled_validity_date_above_a_misread_one():
+    from extractors.issuer import read_signature_date
+
+    spec = spec_for("marital_status_confirmation")
+    rows = [[(60, "Họ và tên: PHẠM PHƯƠNG HƯƠNG")], [(60, "Giới tính: Nữ")],
+            [(60, "Giấy này có giá trị sử dụng đến ngày 16 tháng 03 năm 2023")],
+            [(700, "Hà Nội, ngày 1ó tháng 09 năm 2022")], [(720, "NGƯỜI KÝ GIẤY XÁC NHẬN")]]
+    unread = read_signature_date([view_page(spec, laid_out(rows))])
+    assert unread is not None and unread.value is None and unread.bbox[1] == 3 * ROW  # its line, for a second reading
+    rows[3] = [(700, "Hà Nội, ngày 16 tháng 09 năm 2022")]
+    found = read_signature_date([view_page(spec, laid_out(rows))])
+    assert found is not None and found.value == "2022-09-16"

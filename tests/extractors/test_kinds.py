@@ -165,3 +165,29 @@ def test_an_ethnicity_whose_one_letter_first_word_was_lost_is_completed_with_dou
     reading = read_ethnicity("Đê")
     assert reading.value == "Ê Đê" and reading.factor < 1.0
     assert read_ethnicity("Kinh").factor == 1.0
+
+
+def test_a_misread_unit_word_or_name_before_a_known_unit_is_repaired_and_doubted():
+    from extractors.kinds import read_address
+
+    reading = read_address("Thôn Hạ, Xã Phước Thiền, Huyện Nhơn Trạch, Tùth Đồng Nai")
+    assert reading.value == "Thôn Hạ, Xã Phước Thiền, Huyện Nhơn Trạch, Tỉnh Đồng Nai" and reading.factor < 1.0
+    assert read_address("Phường Tân Thịnh, Thành phố Hòa Bình, Lỉnh Hòa Bình").value == \
+        "Phường Tân Thịnh, Thành phố Hòa Bình, Tỉnh Hòa Bình"
+    assert read_address("phường Linh Trung, thành phố Thủ Đức, thành phố Hồ Chí Winh").value == \
+        "phường Linh Trung, thành phố Thủ Đức, thành phố Hồ Chí Minh"
+    assert read_address("1ổ dân phố số 4, Xã Nga Sơn, Tỉnh Thanh Hóa").value == "Tổ dân phố số 4, Xã Nga Sơn, Tỉnh Thanh Hóa"
+    # a place named like a province is no misread unit word; numbered wards are never snapped
+    unchanged = read_address("Thôn Phú Thọ, Xã Tân Lập, Tỉnh Phú Thọ")
+    assert unchanged.value == "Thôn Phú Thọ, Xã Tân Lập, Tỉnh Phú Thọ" and unchanged.factor == 1.0
+    assert read_address("Phường 4, Quận 5, Thành phố Hồ Chí Minh").factor == 1.0
+    assert read_address("Tổ 11, đường Lê Lợi, Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng").value == \
+        "Tổ 11, đường Lê Lợi, Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng"  # a street, not a ward
+
+
+def test_a_number_whose_two_slashes_were_lost_is_restored_and_doubted():
+    from extractors.kinds import read_code
+
+    reading = read_code("112024XNTTHN")
+    assert reading.value == "11/2024/XNTTHN" and reading.factor < 1.0
+    assert read_code("12/2019").value == "12/2019"

@@ -134,3 +134,75 @@ def test_a_married_persons_confirmation_citing_a_marriage_certificate_is_no_marr
         [(60, "Giấy này được cấp để làm thủ tục chuyển nhượng quyền sử dụng đất")],
     ])
     assert classify_page(page, load_type_specs()).document_type == MSC
+
+
+def test_a_banks_branch_is_spelled_as_printed_when_ocr_misread_its_tone_mark():
+    got = fields(HEAD + [
+        [(60, "Giấy này được cấp để: bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Quân đội - Chỉ nhánh Bắc Ninh")],
+    ] + SIGNATURE)
+    assert got["purpose"].value == "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Quân đội - Chi nhánh Bắc Ninh"
+
+
+def test_a_date_a_digit_off_from_the_six_months_of_validity_is_put_right_from_the_surer_date():
+    from datetime import date
+
+    from extractors.marital_status_confirmation import add_months, settle
+    from schemas import Document, Field
+
+    def document(issued: tuple[str, float], until: tuple[str, float]) -> Document:
+        return Document(document_type=MSC, fields={
+            "issue_date": Field(value=issued[0], confidence=issued[1]),
+            "valid_until": Field(value=until[0], confidence=until[1])})
+
+    misread = document(("2023-08-18", 0.95), ("2023-02-18", 0.7))  # "2024" read "2023"
+    settle(misread)
+    assert misread.fields["valid_until"].value == "2024-02-18" and misread.fields["valid_until"].confidence < 0.9
+    assert misread.fields["valid_until"].note.startswith("derived")
+    eve = document(("2019-10-06", 0.95), ("2020-04-05", 0.9))  # valid to the eve of the day six months on
+    settle(eve)
+    assert eve.fields["valid_until"].note is None and eve.fields["issue_date"].note is None
+    issued_misread = document(("2023-03-27", 0.6), ("2024-09-27", 0.95))
+    settle(issued_misread)
+    assert issued_misread.fields["issue_date"].value == "2024-03-27"
+    far = document(("2021-01-05", 0.6), ("2024-09-27", 0.95))  # too far from any implied date: left as read
+    settle(far)
+    assert far.fields["issue_date"].value == "2021-01-05"
+    assert add_months(date(2023, 8, 31), 6) == date(2024, 2, 29) and add_months(date(2024, 3, 31), -6) == date(2023, 9, 30)
+
+
+def test_a_birth_year_a_digit_off_from_a_sure_id_numbers_is_put_right_and_doubted():
+    from extractors.marital_status_confirmation import settle
+    from schemas import Document, Field
+
+    found = Document(document_type=MSC, fields={
+        "date_of_birth": Field(value="2001-02-28", confidence=0.6),
+        "id_number": Field(value="030304046912", confidence=0.95)})  # digit 4: 2000s, digits 5-6: 04
+    settle(found)
+    assert found.fields["date_of_birth"].value == "2004-02-28" and found.fields["date_of_birth"].confidence < 0.9
+
+
+def test_a_wrapped_line_opening_with_a_dash_keeps_it_and_a_second_sentence_keeps_its_full_stop():
+    got = fields(HEAD + [
+        [(60, "Tình trạng hôn nhân: Đã đăng ký kết hôn với bà Vũ Thị Hà, nhưng đã ly hôn theo Bản án số")],
+        [(60, "136/2011/HNGĐ-ST ngày 17/02/2011 của Tòa án nhân dân quận Cầu Giấy, thành phố Hà Nội.......")],
+        [(60, "Hiện tại chưa đăng ký kết hôn với ai")],
+        [(60, "Giấy này được cấp để: bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam....")],
+        [(60, "- Chi nhánh Hoàn Kiếm")],
+    ] + SIGNATURE)
+    assert got["marital_status"].value == (
+        "Đã đăng ký kết hôn với bà Vũ Thị Hà, nhưng đã ly hôn theo Bản án số 136/2011/HNGĐ-ST ngày 17/02/2011 của "
+        "Tòa án nhân dân quận Cầu Giấy, thành phố Hà Nội. Hiện tại chưa đăng ký kết hôn với ai")
+    assert got["purpose"].value == "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Hoàn Kiếm"
+
+
+def test_a_names_misread_tone_marks_in_a_sentence_are_repaired_from_the_name_syllables_and_doubted():
+    from extractors.marital_status_confirmation import respell_names
+
+    assert respell_names("Đã đăng ký kết hôn với bà Khống Minh Trinh, nhưng đã ly hôn") == \
+        ("Đã đăng ký kết hôn với bà Khổng Minh Trinh, nhưng đã ly hôn", 1)
+    assert respell_names("với ông Đỉnh Việt Đạt, nhưng") == ("với ông Đinh Việt Đạt, nhưng", 1)  # a surname first
+    assert respell_names("với anh LÊ BẢO HẬU, sinh năm 1987") == ("với anh LÊ BẢO HẬU, sinh năm 1987", 0)
+    got = fields(HEAD + [[(60, "Tình trạng hôn nhân: Đã đăng ký kết hôn với bà Khống Minh Trinh, nhưng vợ đã chết")]]
+                 + SIGNATURE)
+    assert got["marital_status"].value == "Đã đăng ký kết hôn với bà Khổng Minh Trinh, nhưng vợ đã chết"
+    assert got["marital_status"].confidence < 0.9

@@ -32,6 +32,12 @@ VOCABULARY = ["Chưa đăng ký kết hôn với ai", "Đã đăng ký kết hô
     ("huyện Đông Anh, thành phố", "huyện Đông Anh, thành phố"),  # "Anh" a name, not the title "anh"
     ("theo Quyết định số 1 ngày 1 25/08/2018 của", "theo Quyết định số 1 ngày 25/08/2018 của"),  # a speck before a date
     ("tại Hà Nội. Hiện tại", "tại Hà Nội. Hiện tại"),
+    ("Ngân hàng TMCP Công thương Việt. Nam - Chi nhánh", "Ngân hàng TMCP Công thương Việt Nam - Chi nhánh"),  # the country
+    ("tại Việt Nam. Hiện tại", "tại Việt Nam. Hiện tại"),
+    ("quận Hải Châu, thành phốĐàNẵng", "quận Hải Châu, thành phố Đà Nẵng"),  # spaces lost before capitals
+    ("số 331/2019/QĐST-HNGĐ ngày", "số 331/2019/QĐST-HNGĐ ngày"),
+    ("Chưa đăng kÝ kết hôn với aiI", "Chưa đăng kÝ kết hôn với aiI"),  # a misread case is no word of its own
+    ("với anh TRẦN NGỌC. HOÀNG, sinh năm", "với anh TRẦN NGỌC HOÀNG, sinh năm"),  # a speck inside a name
 ])
 def test_running_text_is_tidied(read, printed):
     assert tidy_running_text(read) == printed
@@ -91,6 +97,10 @@ def test_symbol_parts_one_edit_away_take_the_known_spelling():
     assert snap_code_parts("92/UBND-ÄNTTHN", known) == ("92/UBND-XNTTHN", True)
     assert snap_code_parts("254UBXND-XNTTHN", known) == ("254UBND-XNTTHN", True)
     assert snap_code_parts("427 UBND-XNTTHN", known) == ("427/UBND-XNTTHN", True)
+    # slashes read as blanks around a year; an H read as two strokes
+    assert snap_code_parts("182 2021 XNTTIIN", known) == ("182/2021/XNTTHN", True)
+    assert snap_code_parts("191/2026 XNTTHN s:", known) == ("191/2026/XNTTHN", True)
+    assert snap_code_parts("266/UBND-XNTIIN", known) == ("266/UBND-XNTTHN", True)
     assert snap_code_parts("69/2024/XNTTHN", known) == ("69/2024/XNTTHN", False)
     assert snap_code_parts("12/UBND-TP", known) == ("12/UBND-TP", False)  # short parts are left alone
     assert snap_code_parts("CCCD số 0123 cấp ngày", known)[1] is False  # words are no symbol

@@ -1,0 +1,89 @@
+"""Second readings of a doubtful value: corroboration, and enlarged readings that outvote the page's."""
+
+from __future__ import annotations
+
+from extractors.calibration import CORROBORATED, READ_AGAIN, REPAIR_CEILING, calibrate
+from extractors.second_reading import Vote, after_label, outvoted_by, reread
+from extractors.spec import spec_for
+from schemas import Document, Field, Page, Word
+
+
+def page_with(texts: list[tuple[str, int, float]], readings: dict[str, str]) -> Page:
+    """One line of words (text, x, confidence) 22 px high, and readings already kept for its crops."""
+    words = [Word(text=text, confidence=confidence, bbox=(x, 100, x + 10 * len(text), 122), line=0)
+             for text, x, confidence in texts]
+    return Page(number=1, width=1600, height=400, dpi=150, source="ocr", words=words, readings=readings)
+
+
+LINE = [("Họ,", 60, 0.96), ("chữ", 100, 0.96), ("đệm,", 140, 0.96), ("tên:", 190, 0.93),
+        ("Ö", 240, 0.0), ("PHẠM", 262, 0.88), ("VIỆT", 312, 0.93), ("TRUNG.", 362, 0.92)]
+VALUE_BOX = (262, 100, 422, 122)  # the words kept as the value: the speck "Ö" was trimmed off
+
+
+def test_the_crop_starts_where_the_label_ends_so_a_letter_read_as_a_speck_is_read_again():
+    page = page_with(LINE, {})
+    assert after_label(page, VALUE_BOX) == (232, 100, 422, 122)
+
+
+def name_field(value: str, confidence: float = 0.6) -> Field:
+    return Field(value=value, confidence=confidence, page=1, bbox=VALUE_BOX, source="ocr")
+
+
+def readings(single: str, twice: str, thrice: str) -> dict[str, str]:
+    box = "232,100,422,122"
+    return {f"line:{box}": single, f"line×2:{box}": twice, f"line×3:{box}": thrice}
+
+
+def test_enlarged_readings_that_agree_replace_a_misread_name_below_the_trust_line():
+    page = page_with(LINE, readings(": „.LỮ PHƯƠNG CHI", "LÊ PHƯƠNG CHI", "LÊ. PHƯƠNG CHI"))
+    field = name_field("LÍ PHƯƠNG CII", 0.26)
+    reread(field, "name", page, {})
+    assert field.value == "LÊ PHƯƠNG CHI" and field.note == READ_AGAIN and field.confidence < 0.9
+    document = Document(document_type="marital_status_confirmation", fields={"full_name": field})
+    field.confidence = 0.99
+    calibrate(document, spec_for("marital_status_confirmation"))
+    assert field.confidence <= REPAIR_CEILING  # a repair by vote is for a person to confirm
+
+
+def test_a_second_reading_alike_corroborates_and_a_lone_dissent_changes_nothing():
+    page = page_with(LINE, readings(": „.HỒ PHẠM VIỆT TRUNG.", "x", "y"))
+    field = name_field("HỒ PHẠM VIỆT TRUNG")
+    reread(field, "name", page, {})
+    assert field.value == "HỒ PHẠM VIỆT TRUNG" and field.note == CORROBORATED
+    page = page_with(LINE, readings("HỒ PHẠM VIỆT TRUNC", "HỒ PHẠM VIỆT TRUNG", "HỒ PHẠM VIỆT TRUNG"))
+    field = name_field("HỒ PHẠM VIỆT TRUNG")
+    reread(field, "name", page, {})
+    assert field.value == "HỒ PHẠM VIỆT TRUNG" and field.note == "a second reading differs"
+
+
+def test_a_value_the_page_could_not_read_is_taken_from_the_rereadings():
+    page = page_with(LINE, readings("Wữ.", "Nữ.", "Nữ"))
+    field = Field(value=None, confidence=0.0, page=1, bbox=VALUE_BOX, source="ocr")
+    reread(field, "sex", page, {})
+    assert field.value == "Nữ" and 0 < field.confidence < 0.9
+
+
+def test_votes_a_well_formed_page_value_keeps_its_place_against_a_tie():
+    page_vote = Vote("NGUYỄN TRẦN KHÁNH HỒNG", 0.97)
+    assert outvoted_by(page_vote, [Vote("NGUYỄN TRẦN KHÍNH HỒNG", 0.8), Vote("NGUYỄN TRẦN KHÁNH HỒNG", 0.97)]) is None
+    assert outvoted_by(page_vote, [Vote("NGUYỄN TRẦN KHÍNH HỒNG", 0.8), Vote("NGUYỄN TRẦN KHÍNH HỒNG", 0.8),
+                                   Vote("NGUYỄN TRẦN KHÁNH HỒNG", 0.97)]) is None
+    # an ill-formed page value gives way to the best formed rereading; ill-formed rereadings replace nothing
+    assert outvoted_by(Vote("PHAN MIXNH TUẤN", 0.5), [Vote("PHAN MINH TUẤN", 0.97), Vote("PHAN MENH TLẨSX", 0.5)]) \
+        == Vote("PHAN MINH TUẤN", 0.97)
+    assert outvoted_by(Vote("PHAN MIXNH TUẤN", 0.5), [Vote("PHAN MENH TLẨSX", 0.5)]) is None
+
+
+def test_the_signatures_date_line_read_without_a_date_is_read_again():
+    from extractors.second_reading import corroborate
+
+    line = [("Hòa", 700, 0.9), ("Bình,", 740, 0.97), ("ngày", 800, 0.97), ("2]", 850, 0.74), ("tháng", 880, 0.96),
+            ("09", 940, 0.97), ("năm", 970, 0.97), ("2021", 1010, 0.95)]
+    box = "700,100,1050,122"
+    page = page_with(line, {f"line:{box}": "Hòa Bình, ngày 2] tháng 09 năm 2021",
+                            f"line×2:{box}": "Hòa Bình, ngày 21 tháng 09 năm 2021",
+                            f"line×3:{box}": "Hòa Bình, ngày 21 tháng 09 năm 2021"})
+    document = Document(document_type="marital_status_confirmation", fields={
+        "issue_date": Field(value=None, confidence=0.0, page=1, bbox=(700, 100, 1050, 122), source="ocr")})
+    corroborate(document, spec_for("marital_status_confirmation"), [page], {})
+    assert document.fields["issue_date"].value == "2021-09-21" and document.fields["issue_date"].confidence < 0.9
