@@ -19,12 +19,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from extractors.kinds import units_registered
 from extractors.spec import TypeSpec
 from schemas import Document, Field
 
 TABLE_PATH = Path(__file__).parent / "data" / "calibration.json"
 ACCEPT = 0.9  # the confidence from which a value is accepted without a look (extractors.validate.TRUSTED)
 CORROBORATED = "read twice alike"  # the note a field carries when a second reading agreed
+DIFFERS = "a second reading differs"  # ... and when it gave another value
+DISAGREED = 0.85  # the most a value whose two readings differ may keep: a person chooses
 # value kinds grouped by how OCR fails on them (free text and codes of a closed vocabulary apart)
 KIND_GROUPS = {
     "name": "name",
@@ -60,6 +63,8 @@ def group_of(kind: str, corroborated: bool, value: object = None) -> str:
     group = KIND_GROUPS.get(kind, "text")
     if group == "text" and isinstance(value, str) and len(value) > LONG_TEXT:
         group = "long_text"
+    if group == "address" and isinstance(value, str) and units_registered(value):
+        return "address+registered"  # every part checked against the register: another evidence than OCR alone
     return f"{group}{'+twice' if corroborated else ''}"
 
 
@@ -81,6 +86,10 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
         field_spec = spec.fields.get(name)
         if field.source != "ocr" or field_spec is None or field.value is None:
             continue
+        if disagreed(field):
+            # two readings of the same print gave two values: one of them is wrong, whatever the table says
+            field.confidence = min(field.confidence, DISAGREED)
+            continue
         threshold = fitted.groups.get(group_of(field_spec.kind, is_corroborated(field), field.value))
         if threshold is not None:
             field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, threshold.accept_from))), 3)
@@ -88,6 +97,10 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
 
 def is_corroborated(field: Field) -> bool:
     return field.note == CORROBORATED
+
+
+def disagreed(field: Field) -> bool:
+    return DIFFERS in (field.note or "")
 
 
 @contextmanager

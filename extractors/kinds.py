@@ -289,6 +289,8 @@ def read_code(raw: str) -> Reading:
     value = match.group(0).strip(".-")
     if lost_slash := _LOST_SLASH.match(value):  # "145UBND-XNTTHN": a "number/symbol" whose "/" OCR lost
         return Reading(f"{lost_slash[1]}/{lost_slash[2]}", DOUBTFUL, ["number: '/' restored"])
+    if not rest.strip() and (lost_year_slash := _LOST_YEAR_SLASH.match(value)):  # "042018": a book "04/2018"
+        return Reading(f"{lost_year_slash[1]}/{lost_year_slash[2]}", DOUBTFUL, ["number: '/' before its year restored"])
     if _CUT_YEAR.search(value):
         return Reading(value, DOUBTFUL, ["number: its year looks cut short"])
     if not any(ch.isalnum() for ch in rest):
@@ -299,6 +301,7 @@ def read_code(raw: str) -> Reading:
 
 # an official paper's number and symbol ("số, ký hiệu"): digits, "/", then capitals ("69/UBND-XNTTHN")
 _LOST_SLASH = re.compile(r"^(\d{1,5})([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+)$")
+_LOST_YEAR_SLASH = re.compile(r"^(\d{1,2})((?:19|20)\d\d)$")  # a book number and its year run together
 _CUT_YEAR = re.compile(r"[/-](?:19|20)\d$")  # "04-202": a book year missing its last digit
 _SPLIT_BOOK_YEAR = re.compile(r"^(\d{1,3})\s+((?:19|20)\d\d)$")  # "06 2019": a book number whose "/" was lost
 
@@ -426,7 +429,41 @@ def read_address(raw: str) -> Reading:
     extra: dict[str, object] = {"province": resolved.province, "ward": resolved.ward}
     if resolved.province is None:
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
+    if glitch := address_glitch(text):
+        return Reading(text, DOUBTFUL, [f"address: {glitch}"], extra)
     return Reading(text, 1.0, [], extra)
+
+
+# what OCR leaves in an address where it lost a mark: "283 11" for "283/11" (two numbers in a row), "Số-317"
+# and "Tây-Sơn" for a space (a hyphen glued between words: the hyphens of unit names stand apart, "Bà Rịa -
+# Vũng Tàu"), "§7" for "87" (a sign no address prints)
+_LOST_SLASH_IN_ADDRESS = re.compile(r"(?<![\w/])\d+ \d+(?![\w/])")
+_GLUED_HYPHEN = re.compile(r"(?<=[^\W\d])-(?=\w)|(?<=\w)-(?=[^\W\d])")  # "12-14": a range of house numbers
+_ADDRESS_SIGNS = re.compile(r"[^\w\s,./()'’-]")
+
+
+def address_glitch(text: str) -> str | None:
+    """What in an address looks like an OCR slip in its punctuation or digits, or None.
+
+    Unit names are checked against the register; the house number and the street are not, and OCR's
+    usual slips there are punctuation: such a value is doubtful however sure each word was."""
+    if _LOST_SLASH_IN_ADDRESS.search(text):
+        return "two numbers in a row (a '/' lost?)"
+    if _GLUED_HYPHEN.search(text):
+        return "a hyphen between words (a space misread?)"
+    if _ADDRESS_SIGNS.search(text):
+        return "a sign no address prints"
+    return None
+
+
+def units_registered(text: str) -> bool:
+    """Whether every comma-separated part of an address is an administrative unit spelled exactly as the
+    register does and the units resolve to one current ward: nothing in it is left unchecked."""
+    parts = text.split(", ")
+    if len(parts) < 2 or any(part not in unit_spellings().get(fold(part), set()) for part in parts):
+        return False
+    resolved = resolve_address(text)
+    return resolved.ward is not None and resolved.score >= 1.0
 
 
 _UNIT_TYPES = ("Phường", "Xã", "Thị trấn", "Quận", "Huyện", "Thị xã", "Thành phố", "Tỉnh", "Đặc khu")

@@ -4,7 +4,8 @@ The page is read as a block (Tesseract's page segmentation over the whole normal
 value's crop, thresholded with Otsu on just its own pixels and read as a single line (``--psm
 7``), fails differently. Where the second reading gives the same value through the same reader,
 the field is marked corroborated, and the calibration table (``extractors.calibration``) says how
-sure such values are; where it differs, the field stays doubtful and says so. Only single-line
+sure such values are; where it differs, one of the two readings is wrong: the field says so and is
+never accepted without a look, whatever its own reading's confidence. Only single-line
 values of kinds OCR confuses (names, dates, numbers) are read again, and only when doubtful: a sure
 value costs nothing. The reading is kept on the page (``Page.readings``) like a QR payload, so a
 re-extraction from stored words gives the same answer without the image.
@@ -18,7 +19,7 @@ from functools import partial
 import cv2
 import numpy as np
 
-from extractors.calibration import CORROBORATED
+from extractors.calibration import CORROBORATED, DIFFERS
 from extractors.engine import page_reading
 from extractors.kinds import READERS
 from extractors.spec import TypeSpec
@@ -51,8 +52,8 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
         again = READERS[field_spec.kind](text).value
         if again == field.value:
             field.note = CORROBORATED
-        elif field.note is None:
-            field.note = "a second reading differs"
+        else:
+            field.note = "; ".join(filter(None, [field.note, DIFFERS]))
 
 
 def _read_line_of(page: Page, bbox: BBox, image: np.ndarray) -> str:
