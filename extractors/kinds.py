@@ -50,7 +50,16 @@ _OFFICE_NAMES = {fold(name): name for name in ("Ủy ban nhân dân", "Công an"
 def read_place(raw: str) -> Reading:
     """A place named in prose ("Ủy ban nhân dân phường Cát Dài, quận Lê Chân, ..."), unit names spelled right."""
     value, _ = correct_address_spelling(clean_value(raw))
-    return Reading(_office_name(value) or None)
+    value = _office_name(value)
+    if value and _ends_on_unit_word(value):
+        return Reading(value, DOUBTFUL, ["place: ends on a unit word without its name (cut short?)"])
+    return Reading(value or None)
+
+
+def _ends_on_unit_word(text: str) -> bool:
+    """"…, huyện Hải Hậu, tỉnh": the name of the last unit was not read (it went on below, or was lost)."""
+    last = fold(text.rsplit(",", 1)[-1]).strip(" .")
+    return last in UNIT_WORDS  # the whole last part: "Xã Vân Xá" ends on a name that folds like a unit word
 
 
 def _office_name(text: str) -> str:
@@ -453,6 +462,8 @@ def address_glitch(text: str) -> str | None:
         return "a hyphen between words (a space misread?)"
     if _ADDRESS_SIGNS.search(text):
         return "a sign no address prints"
+    if _ends_on_unit_word(text):
+        return "ends on a unit word without its name (cut short?)"
     return None
 
 

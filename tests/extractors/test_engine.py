@@ -133,3 +133,13 @@ def test_the_sentence_naming_the_committee_may_wrap_before_the_heading():
             [(60, "nhân dân phường 25, quận Bình Thạnh, thành phố Hồ Chí Minh")],
             [(600, "XÁC NHẬN:")]]
     assert committee(rows).value == "Ủy ban nhân dân phường 25"
+
+
+def test_a_wards_closing_letter_at_the_end_of_a_line_is_part_of_the_address_not_a_speck():
+    values = marriage_values([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(100, "Họ, chữ đệm, tên vợ: NGUYỄN THỊ AN")],
+        [(100, "Nơi cư trú: Xóm 3, Phường Châu Phú A,")],
+        [(220, "Thành phố Châu Đốc, Tỉnh An Giang")],
+    ])
+    assert values["wife_residence"] == "Xóm 3, Phường Châu Phú A, Thành phố Châu Đốc, Tỉnh An Giang"

@@ -6,7 +6,7 @@ import pytest
 
 from extractors.kinds import (
     DOUBTFUL, address_glitch, correct_address_spelling, read_address, read_code, read_date, read_expiry, read_id_number,
-    read_name, read_nationality, read_relation, units_registered,
+    read_name, read_nationality, read_place, read_relation, units_registered,
     read_sex,
 )
 
@@ -203,3 +203,11 @@ def test_a_book_number_run_into_its_year_gets_its_slash_back_and_stays_doubtful(
     assert reading.value == "04/2018" and reading.factor == DOUBTFUL
     assert read_code("04/2018").value == "04/2018" and read_code("04/2018").factor == 1.0
     assert read_code("252").factor == 1.0  # a certificate number is not a year
+
+
+def test_a_place_cut_short_after_its_last_unit_word_is_doubtful():
+    reading = read_place("Ủy ban nhân dân xã Hải Thanh, huyện Hải Hậu, tỉnh")
+    assert reading.factor == DOUBTFUL and "cut short" in reading.problems[0]
+    assert read_place("Ủy ban nhân dân xã Hải Thanh, huyện Hải Hậu, tỉnh Nam Định").factor == 1.0
+    assert read_place("Ủy ban nhân dân xã Vân Xá, huyện Yên Lạc, tỉnh Vĩnh Phúc").factor == 1.0
+    assert read_address("Xóm 3, Phường Châu Phú, Thành phố").factor == DOUBTFUL
