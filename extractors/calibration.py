@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from extractors.kinds import UNIT_REPAIRED, units_registered
 from extractors.spec import TypeSpec
 from schemas import Document, Field
 
@@ -30,6 +31,8 @@ CORROBORATED = "read twice alike"  # the note a field carries when a second read
 READ_AGAIN = "read again: the page's reading outvoted"
 # the note of a value put right from the document's other values (a date a digit or two from the one they imply)
 DERIVED = "derived: "
+DIFFERS = "a second reading differs"  # the note when a second reading gave another value
+# the most a repaired value, or one whose two readings differ, may keep: a person chooses
 REPAIR_CEILING = 0.85
 # value kinds grouped by how OCR fails on them (free text and codes of a closed vocabulary apart)
 KIND_GROUPS = {
@@ -62,10 +65,13 @@ def table() -> CalibrationTable | None:
 LONG_TEXT = 60  # characters: a sentence has more letters to misread than a short value
 
 
-def group_of(kind: str, corroborated: bool, value: object = None) -> str:
+def group_of(kind: str, corroborated: bool, value: object = None, repaired: bool = False) -> str:
     group = KIND_GROUPS.get(kind, "text")
     if group == "text" and isinstance(value, str) and len(value) > LONG_TEXT:
         group = "long_text"
+    # a unit snapped to its registered spelling is registered by construction: no evidence of its own
+    if group == "address" and isinstance(value, str) and not repaired and units_registered(value):
+        return "address+registered"  # every part checked against the register: another evidence than OCR alone
     return f"{group}{'+twice' if corroborated else ''}"
 
 
@@ -87,7 +93,12 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
         field_spec = spec.fields.get(name)
         if field.source != "ocr" or field_spec is None or field.value is None:
             continue
-        threshold = fitted.groups.get(group_of(field_spec.kind, is_corroborated(field), field.value))
+        if disagreed(field):
+            # two readings of the same print gave two values: one of them is wrong, whatever the table says
+            field.confidence = min(field.confidence, REPAIR_CEILING)
+            continue
+        repaired = UNIT_REPAIRED in (field.note or "")
+        threshold = fitted.groups.get(group_of(field_spec.kind, is_corroborated(field), field.value, repaired))
         if threshold is not None:
             field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, threshold.accept_from))), 3)
         if field.note == READ_AGAIN or (field.note or "").startswith(DERIVED):
@@ -96,6 +107,10 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
 
 def is_corroborated(field: Field) -> bool:
     return field.note == CORROBORATED
+
+
+def disagreed(field: Field) -> bool:
+    return DIFFERS in (field.note or "")
 
 
 @contextmanager

@@ -51,7 +51,16 @@ _OFFICE_NAMES = {fold(name): name for name in ("Ủy ban nhân dân", "Công an"
 def read_place(raw: str) -> Reading:
     """A place named in prose ("Ủy ban nhân dân phường Cát Dài, quận Lê Chân, ..."), unit names spelled right."""
     value, _ = correct_address_spelling(clean_value(raw))
-    return Reading(_office_name(value) or None)
+    value = _office_name(value)
+    if value and _ends_on_unit_word(value):
+        return Reading(value, DOUBTFUL, ["place: ends on a unit word without its name (cut short?)"])
+    return Reading(value or None)
+
+
+def _ends_on_unit_word(text: str) -> bool:
+    """"…, huyện Hải Hậu, tỉnh": the name of the last unit was not read (it went on below, or was lost)."""
+    last = fold(text.rsplit(",", 1)[-1]).strip(" .")
+    return last in UNIT_WORDS  # the whole last part: "Xã Vân Xá" ends on a name that folds like a unit word
 
 
 def _office_name(text: str) -> str:
@@ -292,6 +301,8 @@ def read_code(raw: str) -> Reading:
         return Reading(f"{lost_slash[1]}/{lost_slash[2]}", DOUBTFUL, ["number: '/' restored"])
     if lost_slashes := _LOST_SLASHES.match(value):  # "112024XNTTHN": "number/year/symbol", both "/" lost
         return Reading("/".join(lost_slashes.groups()), DOUBTFUL, ["number: '/' restored"])
+    if not rest.strip() and (lost_year_slash := _LOST_YEAR_SLASH.match(value)):  # "042018": a book "04/2018"
+        return Reading(f"{lost_year_slash[1]}/{lost_year_slash[2]}", DOUBTFUL, ["number: '/' before its year restored"])
     if _CUT_YEAR.search(value):
         return Reading(value, DOUBTFUL, ["number: its year looks cut short"])
     if not any(ch.isalnum() for ch in rest):
@@ -303,6 +314,7 @@ def read_code(raw: str) -> Reading:
 # an official paper's number and symbol ("số, ký hiệu"): digits, "/", then capitals ("69/UBND-XNTTHN")
 _LOST_SLASH = re.compile(r"^(\d{1,5})([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+)$")
 _LOST_SLASHES = re.compile(r"^(\d{1,4})((?:19|20)\d\d)([A-ZĐ]{3,}(?:-[A-ZĐ0-9]+)*)$")
+_LOST_YEAR_SLASH = re.compile(r"^(\d{1,2})((?:19|20)\d\d)$")  # a book number and its year run together
 _CUT_YEAR = re.compile(r"[/-](?:19|20)\d$")  # "04-202": a book year missing its last digit
 _SPLIT_BOOK_YEAR = re.compile(r"^(\d{1,3})\s+((?:19|20)\d\d)$")  # "06 2019": a book number whose "/" was lost
 
@@ -422,6 +434,9 @@ def _street_words(part: str) -> str:
     return " ".join(words)
 
 
+UNIT_REPAIRED = "address: a misread unit name repaired"
+
+
 def read_address(raw: str) -> Reading:
     text, _ = correct_address_spelling(clean_value(raw))
     text, snapped = snap_misread_units(text)
@@ -431,8 +446,10 @@ def read_address(raw: str) -> Reading:
     extra: dict[str, object] = {"province": resolved.province, "ward": resolved.ward}
     if resolved.province is None:
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
+    if glitch := address_glitch(text):
+        return Reading(text, DOUBTFUL, [f"address: {glitch}"], extra)
     if snapped:
-        return Reading(text, REPAIRED, ["address: a misread unit name repaired"], extra)
+        return Reading(text, REPAIRED, [UNIT_REPAIRED], extra)
     return Reading(text, 1.0, [], extra)
 
 
@@ -481,6 +498,40 @@ def _snap_unit_name(part: str) -> str | None:
 
 
 UNIT_NAME_MIN = 12  # unmarked letters: a shorter unit's name one letter away is another unit's as often as not
+
+
+# what OCR leaves in an address where it lost a mark: "283 11" for "283/11" (two numbers in a row), "Số-317"
+# and "Tây-Sơn" for a space (a hyphen glued between words: the hyphens of unit names stand apart, "Bà Rịa -
+# Vũng Tàu"), "§7" for "87" (a sign no address prints)
+_LOST_SLASH_IN_ADDRESS = re.compile(r"(?<![\w/])\d+ \d+(?![\w/])")
+_GLUED_HYPHEN = re.compile(r"(?<=[^\W\d])-(?=\w)|(?<=\w)-(?=[^\W\d])")  # "12-14": a range of house numbers
+_ADDRESS_SIGNS = re.compile(r"[^\w\s,./()'’-]")
+
+
+def address_glitch(text: str) -> str | None:
+    """What in an address looks like an OCR slip in its punctuation or digits, or None.
+
+    Unit names are checked against the register; the house number and the street are not, and OCR's
+    usual slips there are punctuation: such a value is doubtful however sure each word was."""
+    if _LOST_SLASH_IN_ADDRESS.search(text):
+        return "two numbers in a row (a '/' lost?)"
+    if _GLUED_HYPHEN.search(text):
+        return "a hyphen between words (a space misread?)"
+    if _ADDRESS_SIGNS.search(text):
+        return "a sign no address prints"
+    if _ends_on_unit_word(text):
+        return "ends on a unit word without its name (cut short?)"
+    return None
+
+
+def units_registered(text: str) -> bool:
+    """Whether every comma-separated part of an address is an administrative unit spelled exactly as the
+    register does and the units resolve to one current ward: nothing in it is left unchecked."""
+    parts = text.split(", ")
+    if len(parts) < 2 or any(part not in unit_spellings().get(fold(part), set()) for part in parts):
+        return False
+    resolved = resolve_address(text)
+    return resolved.ward is not None and resolved.score >= 1.0
 
 
 _UNIT_TYPES = ("Phường", "Xã", "Thị trấn", "Quận", "Huyện", "Thị xã", "Thành phố", "Tỉnh", "Đặc khu")

@@ -4,7 +4,8 @@ The page is read as a block (Tesseract's page segmentation over the whole normal
 value's crop, thresholded with Otsu on just its own pixels and read as a single line (``--psm
 7``), fails differently. Where the second reading gives the same value through the same reader,
 the field is marked corroborated, and the calibration table (``extractors.calibration``) says how
-sure such values are.
+sure such values are; where it differs, one of the two readings is wrong: the field says so and is
+never accepted without a look, whatever its own reading's confidence.
 
 Where it differs, or where the page's reading gave no valid value at all, the crop is read twice
 more, enlarged (pages are read at a small glyph size that suits clean print; a misread name's
@@ -31,7 +32,7 @@ from functools import partial
 import cv2
 import numpy as np
 
-from extractors.calibration import CORROBORATED, READ_AGAIN
+from extractors.calibration import CORROBORATED, DIFFERS, READ_AGAIN
 from extractors.engine import _is_speck, page_reading
 from extractors.kinds import DOUBTFUL, READERS, REPAIRED
 from extractors.spec import TypeSpec
@@ -94,8 +95,8 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
             votes.append(_vote(reading.value, reading.factor))
     winner = outvoted_by(_page_vote(field, kind), [v for v in votes if v is not None])
     if winner is None:
-        if field.note is None and field.value is not None:
-            field.note = "a second reading differs"
+        if field.value is not None:
+            field.note = "; ".join(filter(None, [field.note, DIFFERS]))
         return
     count = sum(v is not None and v.value == winner.value for v in votes)
     field.value = winner.value

@@ -25,6 +25,7 @@ from extractors.calibration import (
     CalibrationTable,
     Threshold,
     calibrated,
+    disagreed,
     group_of,
     is_corroborated,
     raw_confidences,
@@ -67,6 +68,8 @@ def _samples_of(expected: dict, found) -> list[Sample]:  # type: ignore[no-untyp
         field, field_spec = found.fields.get(name), spec.fields.get(name)
         if name in NOT_FIELDS or field is None or field_spec is None or field.source != "ocr" or field.value is None:
             continue
+        if disagreed(field):
+            continue  # never accepted unseen (two readings differ): not part of any group's fit
         samples.append(Sample(group_of(field_spec.kind, is_corroborated(field), field.value), field.confidence,
                               normalise(field.value) == normalise(wanted)))
     return samples

@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation = commands.add_parser("eval", help="score the pipeline on a generated set with ground truth")
     evaluation.add_argument("directory", type=Path)
     evaluation.add_argument("--errors", action="store_true", help="list the fields most often wrong")
+    evaluation.add_argument("--blockers", action="store_true",
+                            help="list each document that needs a person with what stops it, then rank the blockers")
     evaluation.add_argument("--workers", type=int, default=None)
     evaluation.add_argument("--cache", type=Path, default=None,
                             help="keep each file's pages here: a second evaluation re-extracts without OCR")
@@ -76,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    print_evaluation(args.directory, args.workers, args.errors, args.cache)
+    print_evaluation(args.directory, args.workers, args.errors, args.cache, args.blockers)
     return ExitCode.ok
 
 

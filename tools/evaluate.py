@@ -5,7 +5,9 @@ normalisation), CER of the OCR text, the false-confidence rate (of the values re
 confidence ≥ 0.9, the share that is wrong), and straight-through processing: the share of
 documents that need no person, the share of fields accepted without a look (confidence ≥ 0.9 and
 no review reason of their own) and the error rate among those. A confusion table of document types
-follows. The last line printed is one JSON object.
+follows. With ``--blockers``, every document that needs a person is listed with what stops it
+(each review reason, its field's confidence and whether the value was right), then the blockers
+ranked by how many documents they alone stop. The last line printed is one JSON object.
 
 With ``--cache DIR`` each file's pages (OCR words, machine-zone readings) are kept by content hash,
 so a second evaluation after an extractor change re-extracts without OCR.
@@ -26,7 +28,9 @@ from collections.abc import Iterable
 import cv2
 import numpy as np
 
+from extractors.calibration import group_of
 from extractors.registry import extract_documents
+from extractors.spec import spec_for
 from schemas import UNKNOWN_TYPE, Document, ExtractionResult, Page
 from tools.metrics import cer
 from usecases.process import default_workers, process_file
@@ -50,6 +54,7 @@ class Tally:
     accepted: int = 0  # fields accepted without a look
     accepted_wrong: int = 0
     wrong: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    accepted_wrong_values: list[str] = field(default_factory=list)  # "type.field: got ≠ wanted"
     confusion: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, other: Tally) -> None:
@@ -58,6 +63,7 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for key, count in other.wrong.items():
             self.wrong[key] += count
+        self.accepted_wrong_values += other.accepted_wrong_values
         for pair, count in other.confusion.items():
             self.confusion[pair] += count
 
@@ -73,6 +79,103 @@ class Tally:
             "auto_accepted_wrong": _ratio(self.accepted_wrong, self.accepted),
             "fields": self.fields,
         }
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason a document waits for a person, judged against the ground truth."""
+
+    field: str  # the field the review reason names ("type" for the document's own)
+    kind: str  # its calibration group (names, dates, addresses, ...), "-" where none
+    cause: str  # unsure-right, unsure-wrong, missed, not-printed, check-right, check-wrong, type
+    confidence: float | None
+    reason: str
+
+    @property
+    def honest(self) -> bool:
+        """Whether a person had something to correct: the value was wrong or missing."""
+        return self.cause in {"unsure-wrong", "missed", "check-wrong", "type"}
+
+
+@dataclass
+class Blocked:
+    file: str
+    document_type: str
+    blockers: list[Blocker]
+
+
+def blockers_of(expected: dict[str, Any], found: Document | None) -> list[Blocker]:
+    """Why an extracted document needs a person, each review reason judged against the truth."""
+    if found is None:
+        return [Blocker("type", "-", "type", None, "no document found")]
+    if found.document_type != expected["document_type"] or found.document_type == UNKNOWN_TYPE:
+        return [Blocker("type", "-", "type", None, f"given {found.document_type}")]
+    spec = spec_for(found.document_type)
+    out: list[Blocker] = []
+    for reason in found.review_reasons:
+        name, _, why = reason.partition(":")
+        field_spec = spec.fields.get(name) if spec is not None else None
+        if name not in found.fields and name not in expected["fields"]:
+            out.append(Blocker(name, "-", "type" if name == "type" else "not-printed", None, reason))
+            continue
+        wanted = expected["fields"].get(name)
+        got = found.fields.get(name)
+        value = got.value if got is not None else None
+        ok = (bool(got.no_expiry) if name == "expiry_date" and expected["fields"].get("expiry_no_expiry") and got
+              else normalise(value) == normalise(wanted))
+        if value is None and not (got is not None and got.no_expiry):
+            cause = "not-printed" if wanted in (None, "", []) else "missed"
+        elif "low confidence" in why:
+            cause = "unsure-right" if ok else "unsure-wrong"
+        else:
+            cause = "check-right" if ok else "check-wrong"
+        kind = group_of(field_spec.kind, False, value) if field_spec is not None else "-"
+        out.append(Blocker(name, kind, cause, got.confidence if got is not None else None, reason))
+    return out
+
+
+def blocked_documents(truth: dict[str, Any], result: ExtractionResult) -> list[Blocked]:
+    """The file's documents that need a person, with their blockers."""
+    out = []
+    for expected, found in zip(truth["documents"], match_documents(truth["documents"], result), strict=True):
+        if expected["document_type"] == UNKNOWN_TYPE:
+            continue  # an unknown component always goes to a person: not a straight-through blocker
+        if found is None or found.needs_review or found.document_type == UNKNOWN_TYPE:
+            out.append(Blocked(truth["file"], expected["document_type"], blockers_of(expected, found)))
+    return out
+
+
+def rank_blockers(blocked: list[Blocked], by_kind: bool = False) -> list[tuple[str, int, int]]:
+    """(type.field: cause, documents it alone blocks, documents it blocks with others), most alone first
+    (``by_kind``: the field's kind of value instead of type.field)."""
+    alone: dict[str, int] = defaultdict(int)
+    anywhere: dict[str, int] = defaultdict(int)
+    for document in blocked:
+        keys = {f"{b.kind if by_kind else f'{document.document_type}.{b.field}'}: {b.cause}" for b in document.blockers}
+        for key in keys:
+            anywhere[key] += 1
+            if len(keys) == 1:
+                alone[key] += 1
+    return sorted(((key, alone[key], anywhere[key]) for key in anywhere), key=lambda row: (-row[1], -row[2], row[0]))
+
+
+def format_blockers(blocked: list[Blocked]) -> Iterable[str]:
+    for document in blocked:
+        honest = " (honest)" if any(b.honest for b in document.blockers) else ""
+        yield f"{document.file} {document.document_type}{honest}"
+        for b in document.blockers:
+            confidence = "-" if b.confidence is None else f"{b.confidence:.3f}"
+            yield f"    {b.cause:<13} {confidence:>6}  {b.reason}"
+    yield ""
+    only_right = sum(not any(b.honest for b in d.blockers) for d in blocked)
+    yield f"{len(blocked)} documents need a person; {only_right} of them for values that were all right"
+    yield f"{'blocker':<60} {'alone':>5} {'any':>5}"
+    for key, alone, anywhere in rank_blockers(blocked):
+        yield f"{key:<60} {alone:>5} {anywhere:>5}"
+    yield ""
+    yield f"{'blocker by kind of value':<60} {'alone':>5} {'any':>5}"
+    for key, alone, anywhere in rank_blockers(blocked, by_kind=True):
+        yield f"{key:<60} {alone:>5} {anywhere:>5}"
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -126,6 +229,10 @@ def score_file(truth: dict[str, Any], result: ExtractionResult, only: int | None
                 if name not in flagged:
                     tally.accepted += 1
                     tally.accepted_wrong += not ok
+                    if not ok:
+                        tally.accepted_wrong_values.append(
+                            f"{truth['file']} {expected['document_type']}.{name} ({got_field.source}, "
+                            f"{got_field.confidence:.3f}, {got_field.note}): {got_field.value!r} ≠ {wanted!r}")
     texts: dict[int, list[str]] = defaultdict(list)  # the file's pages: a sheet cut into card sides is read side by side
     for page in result.pages:
         texts[page.source_page or page.number].append(page.text)
@@ -200,9 +307,10 @@ def result_for(path: Path, cache: Path | None) -> ExtractionResult:
     return result
 
 
-def evaluate(directory: Path, workers: int | None = None, cache: Path | None = None
-             ) -> tuple[dict[str, Tally], dict[str, Tally], Tally]:
-    """Tallies by document type, by condition, and overall."""
+def evaluate(directory: Path, workers: int | None = None, cache: Path | None = None,
+             blocked: list[Blocked] | None = None) -> tuple[dict[str, Tally], dict[str, Tally], Tally]:
+    """Tallies by document type, by condition, and overall (``blocked``: filled with the documents
+    that need a person)."""
     paths = truth_files(directory)
     workers = workers or default_workers()
 
@@ -216,6 +324,8 @@ def evaluate(directory: Path, workers: int | None = None, cache: Path | None = N
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for truth, result in pool.map(run, paths):
             file_tally = score_file(truth, result)
+            if blocked is not None:
+                blocked += blocked_documents(truth, result)
             overall.add(file_tally)
             by_condition[truth.get("condition", "?")].add(file_tally)
             for index, expected in enumerate(truth["documents"]):
@@ -247,8 +357,9 @@ def _pct(value: float | None, decimals: int = 1) -> str:
 
 
 def print_evaluation(directory: Path, workers: int | None = None, show_errors: bool = False,
-                     cache: Path | None = None) -> dict[str, Any]:
-    by_type, by_condition, overall = evaluate(directory, workers, cache)
+                     cache: Path | None = None, show_blockers: bool = False) -> dict[str, Any]:
+    blocked: list[Blocked] = []
+    by_type, by_condition, overall = evaluate(directory, workers, cache, blocked)
     for line in format_table("document type", by_type):
         print(line)
     print()
@@ -261,6 +372,12 @@ def print_evaluation(directory: Path, workers: int | None = None, show_errors: b
         print()
         for key, count in sorted(overall.wrong.items(), key=lambda item: -item[1]):
             print(f"  wrong {count:>3}  {key}")
+    if show_blockers:
+        print()
+        for line in overall.accepted_wrong_values:
+            print(f"accepted but wrong: {line}")
+        for line in format_blockers(blocked):
+            print(line)
     summary = {"files": len(truth_files(directory)), **overall.summary()}
     print("EVAL " + json.dumps(summary))
     return summary

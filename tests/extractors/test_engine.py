@@ -184,3 +184,12 @@ def test_the_issue_date_is_the_signatures_not_a_labelled_validity_date_above_a_m
     rows[3] = [(700, "Hà Nội, ngày 16 tháng 09 năm 2022")]
     found = read_signature_date([view_page(spec, laid_out(rows))])
     assert found is not None and found.value == "2022-09-16"
+
+def test_a_wards_closing_letter_at_the_end_of_a_line_is_part_of_the_address_not_a_speck():
+    values = marriage_values([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(100, "Họ, chữ đệm, tên vợ: NGUYỄN THỊ AN")],
+        [(100, "Nơi cư trú: Xóm 3, Phường Châu Phú A,")],
+        [(220, "Thành phố Châu Đốc, Tỉnh An Giang")],
+    ])
+    assert values["wife_residence"] == "Xóm 3, Phường Châu Phú A, Thành phố Châu Đốc, Tỉnh An Giang"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extractors.kinds import (
-    correct_address_spelling, read_date, read_expiry, read_id_number, read_name, read_nationality, read_relation,
+    DOUBTFUL, address_glitch, correct_address_spelling, read_address, read_code, read_date, read_expiry, read_id_number,
+    read_name, read_nationality, read_place, read_relation, units_registered,
     read_sex,
 )
 
@@ -191,3 +192,47 @@ def test_a_number_whose_two_slashes_were_lost_is_restored_and_doubted():
     reading = read_code("112024XNTTHN")
     assert reading.value == "11/2024/XNTTHN" and reading.factor < 1.0
     assert read_code("12/2019").value == "12/2019"
+
+@pytest.mark.parametrize(("printed", "glitch"), [
+    ("Số 283 11 đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng", "two numbers in a row"),
+    ("Số-317 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội", "a hyphen between words"),
+    ("Căn hộ 2114 tòa B, đường Tây-Sơn, Phường Quang Trung, Thành phố Quy Nhơn, Tỉnh Bình Định", "a hyphen between words"),
+    ("Số §7 đường Hai Bà Trưng, Phường Phú Bài, Thành phố Huế", "a sign no address prints"),
+])
+def test_punctuation_slips_in_an_address_make_it_doubtful(printed, glitch):
+    reading = read_address(printed)
+    assert reading.value == printed and reading.factor == DOUBTFUL
+    assert reading.problems and glitch in reading.problems[0]
+
+
+@pytest.mark.parametrize("printed", [
+    "Số 283/11 đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng",
+    "Số 12-14 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội",  # a range of house numbers
+    "Tổ 5, Phường Phước Hiệp, Thành phố Bà Rịa, Tỉnh Bà Rịa - Vũng Tàu",  # the hyphen of a province's name
+])
+def test_addresses_as_printed_keep_their_confidence(printed):
+    assert read_address(printed).factor == 1.0 and address_glitch(printed) is None
+
+
+def test_an_address_is_registered_only_when_every_part_is_a_unit_spelled_as_the_register_does():
+    assert units_registered("Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh")
+    assert units_registered("Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội")
+    assert not units_registered("Xã Đông Phong, Huyện Yên Phong Tỉnh Bắc Ninh")  # a comma lost: not as printed
+    assert not units_registered("Xã Đông Phong, Huyện Yên Phong, Tinh Bắc Ninh")  # a mark lost
+    assert not units_registered("Thôn Phú Mỹ, Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội")  # a village: unchecked
+    assert not units_registered("Tỉnh Bắc Ninh")  # a province alone names no ward
+
+
+def test_a_book_number_run_into_its_year_gets_its_slash_back_and_stays_doubtful():
+    reading = read_code("042018")
+    assert reading.value == "04/2018" and reading.factor == DOUBTFUL
+    assert read_code("04/2018").value == "04/2018" and read_code("04/2018").factor == 1.0
+    assert read_code("252").factor == 1.0  # a certificate number is not a year
+
+
+def test_a_place_cut_short_after_its_last_unit_word_is_doubtful():
+    reading = read_place("Ủy ban nhân dân xã Hải Thanh, huyện Hải Hậu, tỉnh")
+    assert reading.factor == DOUBTFUL and "cut short" in reading.problems[0]
+    assert read_place("Ủy ban nhân dân xã Hải Thanh, huyện Hải Hậu, tỉnh Nam Định").factor == 1.0
+    assert read_place("Ủy ban nhân dân xã Vân Xá, huyện Yên Lạc, tỉnh Vĩnh Phúc").factor == 1.0
+    assert read_address("Xóm 3, Phường Châu Phú, Thành phố").factor == DOUBTFUL
