@@ -58,9 +58,22 @@ def read_place(raw: str) -> Reading:
 
 
 def _ends_on_unit_word(text: str) -> bool:
-    """"…, huyện Hải Hậu, tỉnh": the name of the last unit was not read (it went on below, or was lost)."""
+    """"…, huyện Hải Hậu, tỉnh", "Ủy ban nhân dân phường": the name of the last unit was not read (it went on
+    below, or was lost). A capitalised last word is a name ("Xã Vân Xá" ends on one that folds like "xã")."""
     last = fold(text.rsplit(",", 1)[-1]).strip(" .")
-    return last in UNIT_WORDS  # the whole last part: "Xã Vân Xá" ends on a name that folds like a unit word
+    words = text.rstrip(" .,").split()
+    tail = [" ".join(words[-size:]) for size in (1, 2) if len(words) >= size]
+    return last in UNIT_WORDS or any(t.islower() and fold(t) in UNIT_WORDS for t in tail)
+
+
+def _unit_marks_differ(text: str) -> bool:
+    """A part that folds to a registered unit's name but is spelled otherwise ("Xã Cấm Văn" for "Xã Cẩm Văn"):
+    the spelling could not be restored (several units fold alike), so a mark is wrong or the unit another."""
+    for part in text.split(", "):
+        spellings = unit_spellings().get(fold(part), set())
+        if spellings and part not in spellings and not any(part.lower() == name.lower() for name in spellings):
+            return True
+    return False
 
 
 def _office_name(text: str) -> str:
@@ -521,6 +534,8 @@ def address_glitch(text: str) -> str | None:
         return "a sign no address prints"
     if _ends_on_unit_word(text):
         return "ends on a unit word without its name (cut short?)"
+    if _unit_marks_differ(text):
+        return "a unit name's marks differ from the register"
     return None
 
 

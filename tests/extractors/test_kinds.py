@@ -236,3 +236,16 @@ def test_a_place_cut_short_after_its_last_unit_word_is_doubtful():
     assert read_place("Ủy ban nhân dân xã Hải Thanh, huyện Hải Hậu, tỉnh Nam Định").factor == 1.0
     assert read_place("Ủy ban nhân dân xã Vân Xá, huyện Yên Lạc, tỉnh Vĩnh Phúc").factor == 1.0
     assert read_address("Xóm 3, Phường Châu Phú, Thành phố").factor == DOUBTFUL
+
+
+def test_a_unit_name_whose_marks_differ_from_the_register_is_doubtful():
+    # "Cấm Văn" folds like the registered "Cẩm Văn" and "Cẩm Vân": the spelling cannot be restored, nor trusted
+    reading = read_address("Thôn Nam, Xã Cấm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương")
+    assert reading.factor == DOUBTFUL and "marks differ" in reading.problems[0]
+    assert read_address("Thôn Nam, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương").factor == 1.0
+
+
+def test_a_committee_named_without_its_unit_is_cut_short_but_a_capitalised_name_is_not():
+    assert read_place("Ủy ban nhân dân phường").factor == DOUBTFUL
+    assert read_place("Ủy ban nhân dân thị trấn Trâu Quỳ, huyện Gia Lâm, thành phố").factor == DOUBTFUL
+    assert read_place("Ủy ban nhân dân xã Vân Xá, huyện Yên Lạc, tỉnh Vĩnh Phúc").factor == 1.0
