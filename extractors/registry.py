@@ -17,13 +17,21 @@ import numpy as np
 
 from extractors import kinds
 from extractors.calibration import calibrate
-from extractors.classify import KEYWORDS_TO_CONTINUE, UNTITLED_CONFIDENCE, PageClass, classify_page, group_pages
+from extractors.classify import (
+    KEYWORDS_TO_CONTINUE,
+    UNTITLED_CONFIDENCE,
+    PageClass,
+    classify_page,
+    group_pages,
+    phrase_present,
+)
 from extractors.engine import extract_fields, view_page
 from extractors.issuer import read_issuer
 from extractors.second_reading import corroborate
-from extractors.spec import load_type_specs, spec_for
+from extractors.spec import ReadingZone, load_type_specs, spec_for
 from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers
-from schemas import UNKNOWN_TYPE, Document, Page, words_to_text
+from pipeline.text import fold
+from schemas import UNKNOWN_TYPE, BBox, Document, Page, words_to_text
 
 
 @cache
@@ -31,6 +39,22 @@ def hook_module(name: str | None) -> ModuleType | None:
     return importlib.import_module(f"extractors.{name}") if name else None
 
 
+
+
+def reading_zone(height: int, width: int, codes: list[tuple[BBox, str]]) -> ReadingZone | None:
+    """The part of a card side (``height`` × ``width`` px, its decoded QR codes: box and payload) that OCR needs
+    to read, when a type's hook (``reading_zone``) says its codes give the rest; None: read all of it."""
+    for spec in load_type_specs():
+        hook = hook_module(spec.hook)
+        if hook is not None and hasattr(hook, "reading_zone") and (zone := hook.reading_zone(height, width, codes)):
+            return zone  # type: ignore[no-any-return]
+    return None
+
+
+def zone_suffices(zone: ReadingZone, text: str) -> bool:
+    """Whether the reading of a zone shows what the codes do not give (one of its ``needed`` labels)."""
+    folded = fold(text)
+    return any(phrase_present(label, folded) for label in zone.needed)
 
 
 def extract_documents(pages: list[Page], images: Mapping[int, np.ndarray]) -> list[Document]:

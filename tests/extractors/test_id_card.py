@@ -1,8 +1,10 @@
-"""ID-card cross-checks: the MRZ name line against the name the QR code holds."""
+"""ID-card cross-checks: the MRZ name line against the name the QR code holds; what OCR must read of a side
+whose QR code decoded."""
 
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,9 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "readers"))
 
 from test_mrz import make_mrz  # noqa: E402
 
-from extractors.id_card import apply_mrz, mrz_name_line  # noqa: E402
+from extractors.id_card import apply_mrz, mrz_name_line, reading_zone  # noqa: E402
 from extractors.readers.mrz import parse_td1  # noqa: E402
+from extractors.registry import zone_suffices  # noqa: E402
 from schemas import Document, Field, Page  # noqa: E402
 
 
@@ -39,3 +42,33 @@ def test_a_misread_name_line_takes_the_qr_name_and_another_name_is_distrusted(re
     mrz = document.fields["mrz"]
     assert (mrz.value.splitlines()[2] == "VO<<THANH<NGA".ljust(30, "<")) is rebuilt
     assert (mrz.confidence >= 0.9) is rebuilt
+
+
+# --- what OCR must read of a card side, and when the MRZ is read twice --------------------------------
+
+QR_PAYLOAD = "079192381719||VÕ THANH NGA|13011992|Nữ|Số 12 đường Lê Lợi, Phường Bến Thành, Thành phố Hồ Chí Minh|05032024|"
+
+
+def test_a_front_whose_qr_code_decoded_top_right_is_read_from_its_middle_down():
+    zone = reading_zone(883, 1400, [((1050, 60, 1290, 300), QR_PAYLOAD)])
+    assert zone is not None and (zone.top, zone.bottom) == (441, 883)
+    assert "Quê quán" in zone.needed
+
+
+@pytest.mark.parametrize(("box", "payload"), [
+    ((60, 60, 300, 300), QR_PAYLOAD),  # top left: a 2024 back, whose upper part prints what the code lacks
+    ((110, 580, 350, 820), QR_PAYLOAD),  # bottom left: a 2021 front upside down
+    ((1050, 60, 1290, 300), "https://example.org/thẻ"),  # not an id card's payload
+    ((1050, 60, 1290, 300), QR_PAYLOAD.replace("079192381719", "07919238171")),  # an id number of 11 digits
+])
+def test_any_other_code_leaves_the_whole_side_to_read(box, payload):
+    assert reading_zone(883, 1400, [(box, payload)]) is None
+
+
+def test_the_zone_reading_must_show_what_the_code_lacks():
+    zone = reading_zone(883, 1400, [((1050, 60, 1290, 300), QR_PAYLOAD)])
+    assert zone is not None
+    assert zone_suffices(zone, "Quê quán / Place of origin: Xã Hòa Bình, Tỉnh Hòa Bình")
+    assert zone_suffices(zone, unicodedata.normalize("NFD", "QUÊ QUÁN: Xã Hòa Bình"))  # decomposed marks too
+    assert not zone_suffices(zone, "Nơi thường trú / Place of residence: Phường Bến Thành")
+
