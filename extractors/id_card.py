@@ -207,8 +207,8 @@ def reading_zone(height: int, width: int, codes: list[tuple[BBox, str]]) -> Read
     for (x0, y0, x1, y1), payload in codes:
         upright_front = (x0 + x1) / 2 > width / 2 and (y0 + y1) / 2 < height / 2
         if upright_front and parse_qr_payload(payload) is not None:
-            return ReadingZone(top=int(CODED_FRONT_TOP * height), bottom=height, needed=CODED_FRONT_NEEDS,
-                               reason="2021 front: the QR code gives the upper half's fields")
+            return ReadingZone(top=int(CODED_FRONT_TOP * height), bottom=height, document_type="id_card",
+                               needed=CODED_FRONT_NEEDS)
     return None
 
 

@@ -51,10 +51,13 @@ def reading_zone(height: int, width: int, codes: list[tuple[BBox, str]]) -> Read
     return None
 
 
-def zone_suffices(zone: ReadingZone, text: str) -> bool:
-    """Whether the reading of a zone shows what the codes do not give (one of its ``needed`` labels)."""
-    folded = fold(text)
-    return any(phrase_present(label, folded) for label in zone.needed)
+def zone_suffices(zone: ReadingZone, page: Page) -> bool:
+    """Whether a page read only in its zone is enough: its words alone are classified as the zone's type (a
+    poor photo's labels may not name it without the title above the zone) and show what the codes do not
+    give (one of the ``needed`` labels)."""
+    folded = fold(page.text)
+    return any(phrase_present(label, folded) for label in zone.needed) and \
+        classify_page(page, load_type_specs()).document_type == zone.document_type
 
 
 def extract_documents(pages: list[Page], images: Mapping[int, np.ndarray]) -> list[Document]:

@@ -162,10 +162,11 @@ def record_spec(document_type: str) -> RecordSpec:
 @dataclass(frozen=True)
 class ReadingZone:
     """The rows of a prepared card side that OCR needs to read (``top`` to ``bottom``, px), because a code on the
-    side gives everything printed elsewhere; a reading of them is enough only when it shows one of ``needed``
-    (the labels of what the code does not give), else the whole side is read. ``reason`` is kept with the page."""
+    side gives everything printed elsewhere; a reading of them is enough only when it is classified as
+    ``document_type`` on its own words (the rows hold no title) and shows one of ``needed`` (the labels of what
+    the code does not give), else the whole side is read."""
 
     top: int
     bottom: int
+    document_type: str
     needed: tuple[str, ...]
-    reason: str

@@ -36,7 +36,7 @@ from pipeline.speculate import SPECULATIVE_PSM, SpeculativeOcr
 from extractors import extract_documents
 from extractors.registry import reading_zone, zone_suffices
 from extractors.spec import ReadingZone
-from schemas import Document, ExtractionResult, Page, ProcessingError, words_to_text
+from schemas import Document, ExtractionResult, Page, ProcessingError
 
 log = logging.getLogger(__name__)
 
@@ -367,13 +367,14 @@ def coded_zone(prepared: PreparedPage) -> ReadingZone | None:
 
 
 def read_zone(engine: OcrEngine, image: np.ndarray, zone: ReadingZone, *, psm: int, dpi: int) -> OcrOutput | None:
-    """OCR of the zone's rows only, its words placed on the whole image; None when the reading lacks what the
-    zone must show (the side is then read whole, as if it had no code)."""
+    """OCR of the zone's rows only, its words placed on the whole image; None when the reading is not enough
+    (``extractors.zone_suffices``: the side is then read whole, as if it had no code)."""
     output = engine.read(np.ascontiguousarray(image[zone.top:zone.bottom]), psm=psm, dpi=dpi)
-    if not zone_suffices(zone, words_to_text(output.words)):
-        return None
-    return OcrOutput(words=[word.model_copy(update={"bbox": (word.bbox[0], word.bbox[1] + zone.top, word.bbox[2],
-                                                             word.bbox[3] + zone.top)}) for word in output.words])
+    words = [word.model_copy(update={"bbox": (word.bbox[0], word.bbox[1] + zone.top, word.bbox[2],
+                                              word.bbox[3] + zone.top)}) for word in output.words]
+    height, width = image.shape[:2]
+    page = Page(number=1, width=width, height=height, dpi=dpi, source="ocr", words=renumber_visual_lines(words))
+    return OcrOutput(words=words) if zone_suffices(zone, page) else None
 
 
 def take_speculative(speculative: SpeculativeOcr | None, prepared: PreparedPage, psm: int) -> OcrOutput | None:

@@ -16,7 +16,7 @@ from test_mrz import make_mrz  # noqa: E402
 from extractors.id_card import apply_mrz, mrz_name_line, reading_zone  # noqa: E402
 from extractors.readers.mrz import parse_td1  # noqa: E402
 from extractors.registry import zone_suffices  # noqa: E402
-from schemas import Document, Field, Page  # noqa: E402
+from schemas import Document, Field, Page, Word  # noqa: E402
 
 
 def card_with_qr_name(name: str) -> Document:
@@ -65,10 +65,24 @@ def test_any_other_code_leaves_the_whole_side_to_read(box, payload):
     assert reading_zone(883, 1400, [(box, payload)]) is None
 
 
-def test_the_zone_reading_must_show_what_the_code_lacks():
+def lower_half(*lines: str) -> Page:
+    """A 2021 front's lower half as read: one word per printed word, lines 30 px apart, on the whole side."""
+    words = [Word(text=text, confidence=0.9, bbox=(400 + 70 * i, 450 + 30 * n, 460 + 70 * i, 470 + 30 * n), line=n)
+             for n, line in enumerate(lines) for i, text in enumerate(line.split())]
+    return Page(number=1, width=1400, height=883, dpi=300, source="ocr", words=words)
+
+
+READ_WELL = ["Ngày sinh / Date of birth: 13/01/1992", "Giới tính / Sex: Nữ Quốc tịch / Nationality: Việt Nam",
+             "Quê quán / Place of origin: Xã Hòa Bình, Tỉnh Hòa Bình", "Có giá trị đến / Date of expiry: 13/01/2032"]
+
+
+def test_the_zone_reading_must_show_what_the_code_lacks_and_name_its_type():
     zone = reading_zone(883, 1400, [((1050, 60, 1290, 300), QR_PAYLOAD)])
     assert zone is not None
-    assert zone_suffices(zone, "Quê quán / Place of origin: Xã Hòa Bình, Tỉnh Hòa Bình")
-    assert zone_suffices(zone, unicodedata.normalize("NFD", "QUÊ QUÁN: Xã Hòa Bình"))  # decomposed marks too
-    assert not zone_suffices(zone, "Nơi thường trú / Place of residence: Phường Bến Thành")
+    assert zone_suffices(zone, lower_half(*READ_WELL))
+    assert zone_suffices(zone, lower_half(*(unicodedata.normalize("NFD", line) for line in READ_WELL)))  # marks apart
+    assert not zone_suffices(zone, lower_half(*READ_WELL[:2], READ_WELL[3]))  # no place of origin
+    # a poor photo: the place of origin's label, but no other label the type is known by
+    assert not zone_suffices(zone, lower_half("Ngày se / Daoc bơ: 09/04/1985", "Quê quán ! Plscc of cviQri",
+                                              "Phường Phan Thiết, Thành phố Tuyên Quang"))
 
