@@ -17,13 +17,21 @@ import numpy as np
 
 from extractors import kinds
 from extractors.calibration import calibrate
-from extractors.classify import KEYWORDS_TO_CONTINUE, UNTITLED_CONFIDENCE, PageClass, classify_page, group_pages
+from extractors.classify import (
+    KEYWORDS_TO_CONTINUE,
+    UNTITLED_CONFIDENCE,
+    PageClass,
+    classify_page,
+    group_pages,
+    phrase_present,
+)
 from extractors.engine import extract_fields, view_page
 from extractors.issuer import read_issuer
 from extractors.second_reading import corroborate
-from extractors.spec import load_type_specs, spec_for
+from extractors.spec import ReadingZone, load_type_specs, spec_for
 from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers
-from schemas import UNKNOWN_TYPE, Document, Page, words_to_text
+from pipeline.text import fold
+from schemas import UNKNOWN_TYPE, BBox, Document, Page, words_to_text
 
 
 @cache
@@ -31,6 +39,25 @@ def hook_module(name: str | None) -> ModuleType | None:
     return importlib.import_module(f"extractors.{name}") if name else None
 
 
+
+
+def reading_zone(height: int, width: int, codes: list[tuple[BBox, str]]) -> ReadingZone | None:
+    """The part of a card side (``height`` × ``width`` px, its decoded QR codes: box and payload) that OCR needs
+    to read, when a type's hook (``reading_zone``) says its codes give the rest; None: read all of it."""
+    for spec in load_type_specs():
+        hook = hook_module(spec.hook)
+        if hook is not None and hasattr(hook, "reading_zone") and (zone := hook.reading_zone(height, width, codes)):
+            return zone  # type: ignore[no-any-return]
+    return None
+
+
+def zone_suffices(zone: ReadingZone, page: Page) -> bool:
+    """Whether a page read only in its zone is enough: its words alone are classified as the zone's type (a
+    poor photo's labels may not name it without the title above the zone) and show what the codes do not
+    give (one of the ``needed`` labels)."""
+    folded = fold(page.text)
+    return any(phrase_present(label, folded) for label in zone.needed) and \
+        classify_page(page, load_type_specs()).document_type == zone.document_type
 
 
 def extract_documents(pages: list[Page], images: Mapping[int, np.ndarray]) -> list[Document]:

@@ -6,6 +6,7 @@ if it has parts no label can describe (a QR code, a table), a small hook module.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -156,3 +157,16 @@ def record_spec(document_type: str) -> RecordSpec:
     """The record rules of a type; an unknown type has none (no number, no persons, no validity)."""
     spec = spec_for(document_type)
     return spec.record if spec is not None else RecordSpec()
+
+
+@dataclass(frozen=True)
+class ReadingZone:
+    """The rows of a prepared card side that OCR needs to read (``top`` to ``bottom``, px), because a code on the
+    side gives everything printed elsewhere; a reading of them is enough only when it is classified as
+    ``document_type`` on its own words (the rows hold no title) and shows one of ``needed`` (the labels of what
+    the code does not give), else the whole side is read."""
+
+    top: int
+    bottom: int
+    document_type: str
+    needed: tuple[str, ...]

@@ -34,6 +34,8 @@ from pipeline.prepare import (
 from pipeline.read import OcrEngine, OcrOutput, TesseractEngine, ocr_upright, parse_tsv
 from pipeline.speculate import SPECULATIVE_PSM, SpeculativeOcr
 from extractors import extract_documents
+from extractors.registry import reading_zone, zone_suffices
+from extractors.spec import ReadingZone
 from schemas import Document, ExtractionResult, Page, ProcessingError
 
 log = logging.getLogger(__name__)
@@ -326,7 +328,12 @@ def read_prepared(
     dpi = int(page.dpi * prepared.scale) if not prepared.cropped else 300
     first = take_speculative(speculative, prepared, psm)
     image = prepared.image if searchable_pdf else prepared.ocr_image  # a searchable PDF shows what it reads
-    output, turned = ocr_upright(engine, image, psm=psm, dpi=dpi, searchable_pdf=searchable_pdf, first=first)
+    zone = coded_zone(prepared) if first is None and not searchable_pdf else None
+    zoned = read_zone(engine, image, zone, psm=psm, dpi=dpi) if zone is not None else None
+    if zoned is not None:
+        output, turned = zoned, False  # the code's place on the side showed it upright
+    else:
+        output, turned = ocr_upright(engine, image, psm=psm, dpi=dpi, searchable_pdf=searchable_pdf, first=first)
     _add_time(timings, "ocr", started)
     image = prepared.image if not turned else np.ascontiguousarray(prepared.image[::-1, ::-1])
     height, width = image.shape[:2]
@@ -341,10 +348,33 @@ def read_prepared(
             rotation=(prepared.rotation + (180 if turned else 0)) % 360, skew=prepared.skew,
             cropped=prepared.cropped, quality=prepared.quality, words=renumber_visual_lines(output.words),
             region=[(round(float(x), 1), round(float(y), 1)) for x, y in region] if region is not None else None,
+            readings={OCR_ROWS: f"{zone.top},{zone.bottom}"} if zoned is not None and zone is not None else {},
         ),
         image=image,
         searchable_pdf=output.searchable_pdf,
     )
+
+
+OCR_ROWS = "ocr_rows"  # a page read in part: the rows OCR read ("top,bottom" px), the rest given by a code on it
+
+
+def coded_zone(prepared: PreparedPage) -> ReadingZone | None:
+    """The part of a card side OCR needs, when a code decoded on it gives the rest (``extractors.reading_zone``)."""
+    if prepared.kind != "card" or not prepared.payloads:
+        return None
+    height, width = prepared.image.shape[:2]
+    return reading_zone(height, width, list(zip(prepared.codes, prepared.payloads, strict=True)))
+
+
+def read_zone(engine: OcrEngine, image: np.ndarray, zone: ReadingZone, *, psm: int, dpi: int) -> OcrOutput | None:
+    """OCR of the zone's rows only, its words placed on the whole image; None when the reading is not enough
+    (``extractors.zone_suffices``: the side is then read whole, as if it had no code)."""
+    output = engine.read(np.ascontiguousarray(image[zone.top:zone.bottom]), psm=psm, dpi=dpi)
+    words = [word.model_copy(update={"bbox": (word.bbox[0], word.bbox[1] + zone.top, word.bbox[2],
+                                              word.bbox[3] + zone.top)}) for word in output.words]
+    height, width = image.shape[:2]
+    page = Page(number=1, width=width, height=height, dpi=dpi, source="ocr", words=renumber_visual_lines(words))
+    return OcrOutput(words=words) if zone_suffices(zone, page) else None
 
 
 def take_speculative(speculative: SpeculativeOcr | None, prepared: PreparedPage, psm: int) -> OcrOutput | None:

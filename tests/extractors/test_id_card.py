@@ -1,8 +1,10 @@
-"""ID-card cross-checks: the MRZ name line against the name the QR code holds."""
+"""ID-card cross-checks: the MRZ name line against the name the QR code holds; what OCR must read of a side
+whose QR code decoded."""
 
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -11,9 +13,10 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "readers"))
 
 from test_mrz import make_mrz  # noqa: E402
 
-from extractors.id_card import apply_mrz, mrz_name_line  # noqa: E402
+from extractors.id_card import apply_mrz, mrz_name_line, reading_zone  # noqa: E402
 from extractors.readers.mrz import parse_td1  # noqa: E402
-from schemas import Document, Field, Page  # noqa: E402
+from extractors.registry import zone_suffices  # noqa: E402
+from schemas import Document, Field, Page, Word  # noqa: E402
 
 
 def card_with_qr_name(name: str) -> Document:
@@ -39,3 +42,47 @@ def test_a_misread_name_line_takes_the_qr_name_and_another_name_is_distrusted(re
     mrz = document.fields["mrz"]
     assert (mrz.value.splitlines()[2] == "VO<<THANH<NGA".ljust(30, "<")) is rebuilt
     assert (mrz.confidence >= 0.9) is rebuilt
+
+
+# --- what OCR must read of a card side, and when the MRZ is read twice --------------------------------
+
+QR_PAYLOAD = "079192381719||VÕ THANH NGA|13011992|Nữ|Số 12 đường Lê Lợi, Phường Bến Thành, Thành phố Hồ Chí Minh|05032024|"
+
+
+def test_a_front_whose_qr_code_decoded_top_right_is_read_from_its_middle_down():
+    zone = reading_zone(883, 1400, [((1050, 60, 1290, 300), QR_PAYLOAD)])
+    assert zone is not None and (zone.top, zone.bottom) == (441, 883)
+    assert "Quê quán" in zone.needed
+
+
+@pytest.mark.parametrize(("box", "payload"), [
+    ((60, 60, 300, 300), QR_PAYLOAD),  # top left: a 2024 back, whose upper part prints what the code lacks
+    ((110, 580, 350, 820), QR_PAYLOAD),  # bottom left: a 2021 front upside down
+    ((1050, 60, 1290, 300), "https://example.org/thẻ"),  # not an id card's payload
+    ((1050, 60, 1290, 300), QR_PAYLOAD.replace("079192381719", "07919238171")),  # an id number of 11 digits
+])
+def test_any_other_code_leaves_the_whole_side_to_read(box, payload):
+    assert reading_zone(883, 1400, [(box, payload)]) is None
+
+
+def lower_half(*lines: str) -> Page:
+    """A 2021 front's lower half as read: one word per printed word, lines 30 px apart, on the whole side."""
+    words = [Word(text=text, confidence=0.9, bbox=(400 + 70 * i, 450 + 30 * n, 460 + 70 * i, 470 + 30 * n), line=n)
+             for n, line in enumerate(lines) for i, text in enumerate(line.split())]
+    return Page(number=1, width=1400, height=883, dpi=300, source="ocr", words=words)
+
+
+READ_WELL = ["Ngày sinh / Date of birth: 13/01/1992", "Giới tính / Sex: Nữ Quốc tịch / Nationality: Việt Nam",
+             "Quê quán / Place of origin: Xã Hòa Bình, Tỉnh Hòa Bình", "Có giá trị đến / Date of expiry: 13/01/2032"]
+
+
+def test_the_zone_reading_must_show_what_the_code_lacks_and_name_its_type():
+    zone = reading_zone(883, 1400, [((1050, 60, 1290, 300), QR_PAYLOAD)])
+    assert zone is not None
+    assert zone_suffices(zone, lower_half(*READ_WELL))
+    assert zone_suffices(zone, lower_half(*(unicodedata.normalize("NFD", line) for line in READ_WELL)))  # marks apart
+    assert not zone_suffices(zone, lower_half(*READ_WELL[:2], READ_WELL[3]))  # no place of origin
+    # a poor photo: the place of origin's label, but no other label the type is known by
+    assert not zone_suffices(zone, lower_half("Ngày se / Daoc bơ: 09/04/1985", "Quê quán ! Plscc of cviQri",
+                                              "Phường Phan Thiết, Thành phố Tuyên Quang"))
+

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pipeline.load import load_pages
-from pipeline.quality import assess_file, assess_page
+from pipeline.quality import _colour_spread, assess_file, assess_page
 from schemas.quality import VERDICT_TEXTS, verdict
 from tools.capture_quality import DAMAGES
 
@@ -64,3 +64,10 @@ def test_every_verdict_says_what_to_do_in_vietnamese_and_english(code: str) -> N
     said = verdict(code)  # type: ignore[arg-type]
     assert said.message.endswith(".") and said.message_en.endswith(".")
     assert any(ch in said.message for ch in "ảạắằẩẫậẻẽếềểễệỉịỏọốồổỗộớờởỡợủụứừửữựỳỵỷỹđ")
+
+
+def test_colour_spread_is_each_pixels_largest_channel_minus_its_smallest():
+    image = np.random.default_rng(7).integers(0, 256, (63, 101, 3), dtype=np.uint8)
+    expected = image.max(axis=2).astype(np.int16) - image.min(axis=2)
+    assert _colour_spread(image).dtype == np.uint8 and np.array_equal(_colour_spread(image), expected)
+    assert not _colour_spread(np.full((4, 4, 3), 200, np.uint8)).any()  # gray: no spread
