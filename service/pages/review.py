@@ -25,7 +25,6 @@ from starlette.datastructures import FormData
 from records.procedures import load_catalogue
 from records.review import next_in_queue
 from schemas.errors import Conflict, InvalidValue, NotFound
-from service.audit import AuditRecord
 from service.pages.auth import signed_in
 from service.pages.web import (
     PageUser,
@@ -247,17 +246,19 @@ def page_image(request: Request, document_id: str, page: str) -> Response:
 
 @dataclass
 class _Post:
-    """A reviewer's form, signed in, its CSRF token and origin checked, its audit row begun."""
+    """A reviewer's decision on a document: signed in, its CSRF token and origin checked, the document open
+    and the audit row naming it."""
 
     user: PageUser
     form: FormData
-    record: AuditRecord
     services: Any
     filters: dict[str, str]
+    number: int
+    view: Any
 
 
-async def _checked_post(request: Request, path: str) -> _Post | Response:
-    """The checked form of a decision posted to ``path``, or the answer instead of it (sign-in, 403)."""
+async def _checked_post(request: Request, path: str, document_id: str) -> _Post | Response:
+    """The checked decision posted to ``path``, or the answer instead of it (sign-in, 403, 404)."""
     user, refusal = signed_in(request, SCOPE, NO_SCOPE)
     if refusal is not None:
         return refusal
@@ -266,22 +267,24 @@ async def _checked_post(request: Request, path: str) -> _Post | Response:
     record = audit_page(request, user, path)
     if not (check_csrf(user, form.get("csrf")) and same_origin(request)):
         return error_page(request, 403, "Không hợp lệ", "Biểu mẫu đã hết hạn. Hãy mở lại hồ sơ.", user)
-    return _Post(user, form, record, services_of(request), _filters(form))
-
-
-@router.post(DOCUMENT_PATH)
-async def decide(request: Request, document_id: str) -> Response:
-    post = await _checked_post(request, DOCUMENT_PATH)
-    if isinstance(post, Response):
-        return post
-    user, form, record, services, filters = post.user, post.form, post.record, post.services, post.filters
+    services = services_of(request)
     try:
         number = _document_id(document_id)
         record.document_id = number
         view = uc.open_document(services.db, services.store, number)
     except NotFound:
         return error_page(request, 404, "Không tìm thấy", "Không có hồ sơ này.", user)
-    audit_page(request, user, DOCUMENT_PATH, document_id=number, id_number=view.subject_id_number)
+    audit_page(request, user, path, document_id=number, id_number=view.subject_id_number)
+    return _Post(user, form, services, _filters(form), number, view)
+
+
+@router.post(DOCUMENT_PATH)
+async def decide(request: Request, document_id: str) -> Response:
+    post = await _checked_post(request, DOCUMENT_PATH, document_id)
+    if isinstance(post, Response):
+        return post
+    user, form, view, services, filters, number = post.user, post.form, post.view, post.services, post.filters, \
+        post.number
     submitted = {item.name: form_text(form.get(f"f:{item.name}")) for item in view.fields
                  if item.editable and f"f:{item.name}" in form}
     corrections = {name: value for name, value in submitted.items()
@@ -302,24 +305,19 @@ async def decide(request: Request, document_id: str) -> Response:
 
 @router.post(REJECT_PATH)
 async def reject(request: Request, document_id: str) -> Response:
-    post = await _checked_post(request, REJECT_PATH)
+    post = await _checked_post(request, REJECT_PATH, document_id)
     if isinstance(post, Response):
         return post
-    user, form, record, services, filters = post.user, post.form, post.record, post.services, post.filters
     try:
-        number = _document_id(document_id)
-        record.document_id = number
-        view = uc.open_document(services.db, services.store, number)
-        audit_page(request, user, REJECT_PATH, document_id=number, id_number=view.subject_id_number)
-        ref = uc.reject(services.db, number, reviewer=user.name, reason=form_text(form.get("reason")),
-                        expected_version=_version(form.get("version")))
+        ref = uc.reject(post.services.db, post.number, reviewer=post.user.name,
+                        reason=form_text(post.form.get("reason")), expected_version=_version(post.form.get("version")))
     except NotFound:
-        return error_page(request, 404, "Không tìm thấy", "Không có hồ sơ này.", user)
+        return error_page(request, 404, "Không tìm thấy", "Không có hồ sơ này.", post.user)
     except (InvalidValue, Conflict) as error:
         status = 409 if isinstance(error, Conflict) else 422
-        return _document_view(request, user, view, filters, status=status,
+        return _document_view(request, post.user, post.view, post.filters, status=status,
                               error=f"Chưa từ chối được: {error.message}")
-    return _next(services, ref.id, number, filters, "rejected")
+    return _next(post.services, ref.id, post.number, post.filters, "rejected")
 
 
 def _version(raw: Any) -> int | None:
