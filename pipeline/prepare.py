@@ -41,8 +41,8 @@ class PreparedPage:
     flattened: bool = False  # uneven light was divided out, or dotted leaders erased
     quality: list[str] = field(default_factory=list)
     transform: np.ndarray | None = field(default=None, repr=False)  # 3 × 3: source page pixels → ``image`` pixels
-    codes: list[tuple[int, int, int, int]] = field(default_factory=list)  # QR codes on a card: not for Tesseract
-    payloads: list[str] = field(default_factory=list)  # what each of ``codes`` holds (same order)
+    # the QR codes decoded on a card, each its box and payload: the boxes are not for Tesseract
+    codes: list[tuple[tuple[int, int, int, int], str]] = field(default_factory=list)
 
     @property
     def ocr_image(self) -> np.ndarray:
@@ -51,7 +51,7 @@ class PreparedPage:
         if not self.codes:
             return self.image
         blank = self.image.copy()
-        for x0, y0, x1, y1 in self.codes:
+        for (x0, y0, x1, y1), _ in self.codes:
             blank[max(0, y0):y1, max(0, x0):x1] = 255
         return blank
 
@@ -150,11 +150,10 @@ def _prepare(gray: np.ndarray, small_gray: np.ndarray, factor: float, transform:
     kind = "card" if kind == "card" else page_kind(cleaned.shape[1], cleaned.shape[0])
     sized, scale = normalise_text_size(cleaned, char_height, text_size_target(char_height, dusty and kind == "sheet"))
     transform = np.diag([scale, scale, 1.0]) @ transform
-    codes = qr_codes(sized) if kind == "card" else []
     return PreparedPage(
         image=sized, rotation=rotation, skew=skew, cropped=cropped, scale=scale,
         flattened=cleaned is not turned, kind=kind, quality=quality, transform=transform,
-        codes=[box for box, _ in codes], payloads=[text for _, text in codes],
+        codes=qr_codes(sized) if kind == "card" else [],
     )
 
 

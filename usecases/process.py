@@ -360,10 +360,10 @@ OCR_ROWS = "ocr_rows"  # a page read in part: the rows OCR read ("top,bottom" px
 
 def coded_zone(prepared: PreparedPage) -> ReadingZone | None:
     """The part of a card side OCR needs, when a code decoded on it gives the rest (``extractors.reading_zone``)."""
-    if prepared.kind != "card" or not prepared.payloads:
+    if prepared.kind != "card" or not prepared.codes:
         return None
     height, width = prepared.image.shape[:2]
-    return reading_zone(height, width, list(zip(prepared.codes, prepared.payloads, strict=True)))
+    return reading_zone(height, width, prepared.codes)
 
 
 def read_zone(engine: OcrEngine, image: np.ndarray, zone: ReadingZone, *, psm: int, dpi: int) -> OcrOutput | None:

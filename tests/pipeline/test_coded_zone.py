@@ -47,7 +47,7 @@ class LinesEngine:
 
 def prepared_front(payload: str = PAYLOAD) -> PreparedPage:
     return PreparedPage(image=np.full((HEIGHT, WIDTH), 255, np.uint8), kind="card", cropped=True,
-                        codes=[QR_BOX], payloads=[payload])
+                        codes=[(QR_BOX, payload)])
 
 
 def source() -> SourcePage:
@@ -89,5 +89,5 @@ def test_a_zone_that_does_not_show_what_the_code_lacks_is_read_whole():
 def test_a_side_without_an_id_cards_code_is_read_whole():
     assert coded_zone(prepared_front("https://dichvucong.gov.vn/thẻ")) is None
     assert coded_zone(PreparedPage(image=np.full((HEIGHT, WIDTH), 255, np.uint8), kind="card")) is None
-    sheet = PreparedPage(image=np.full((1754, 1240), 255, np.uint8), kind="sheet", codes=[QR_BOX], payloads=[PAYLOAD])
+    sheet = PreparedPage(image=np.full((1754, 1240), 255, np.uint8), kind="sheet", codes=[(QR_BOX, PAYLOAD)])
     assert coded_zone(sheet) is None
