@@ -111,8 +111,9 @@ def family_of(headings: list[tuple[str, str]]) -> tuple[str, str] | None:
     """(family, heading) when a heading opens with an application's, declaration's … first words."""
     for printed, folded in headings:
         words = folded.lstrip(_LEADING_SPECKS).split()  # ": ĐƠN ĐỀ NGHỊ …": a speck read before the heading
+        capitals = fold(_capital_words(printed)).split()  # "ng TỜ KHAI …": a speck read as a lower-case word
         for family, openers in families().items():
-            if any(_opens_with(words, opener) for opener in openers):
+            if any(_opens_with(words, opener) or _opens_with(capitals, opener) for opener in openers):
                 return family, printed
     return None
 

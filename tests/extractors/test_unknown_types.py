@@ -145,3 +145,9 @@ def test_a_marriage_certificates_label_damaged_by_a_letter_still_vetoes_the_conf
              "Tình trạng hôn nhân: x", "Giấy này được cấp để: x", "Giấy này có giá trị sử dụng đến: x"]
     found = classify_page(page_of(lines), load_type_specs())
     assert found.document_type != "marital_status_confirmation"
+
+
+def test_an_application_heading_after_a_speck_read_as_a_lower_case_word_is_still_an_application() -> None:
+    lines = [": CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ng TỜ KHAI ĐĂNG KÝ KHAI SINH", *BIRTH_CERTIFICATE[3:]]
+    found = classify_page(page_of(lines), load_type_specs())
+    assert (found.document_type, found.family) == ("unknown", "application")
