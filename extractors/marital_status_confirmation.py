@@ -88,6 +88,9 @@ SETTLED = 0.5  # a sex taken from the id number: plausible, below the trust line
 _DASHES = {"-", "–", "—"}
 _LABEL_LIKE = re.compile(r"^(?P<words>[^\W\d_][^\d:]{0,50}):(?:\s|$)")
 _FIGURE_MARKERS = {"so", "ngay"}
+_OPENING_SPECKS = "\"'“”„‘’`«» "
+# the form's item after the residence (Thông tư 04/2020/TT-BTP): an earlier address, for a person who moved
+_ITEM_OPENINGS = ("trong thoi gian cu tru",)
 
 
 def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Mapping[int, np.ndarray]) -> None:
@@ -174,6 +177,9 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
 
 
 def _opens_with_a_label(text: str) -> bool:
+    text = text.lstrip(_OPENING_SPECKS)  # "“Trong thời gian cư trú tại: …": a speck read as a quote
+    if fold(text).startswith(_ITEM_OPENINGS):
+        return True  # the form's own next item, also when OCR read its colon as a stop
     match = _LABEL_LIKE.match(text)
     return bool(match and text[:1].isupper() and fold(match["words"]).split()[-1] not in _FIGURE_MARKERS)
 

@@ -206,3 +206,17 @@ def test_a_names_misread_tone_marks_in_a_sentence_are_repaired_from_the_name_syl
                  + SIGNATURE)
     assert got["marital_status"].value == "Đã đăng ký kết hôn với bà Khổng Minh Trinh, nhưng vợ đã chết"
     assert got["marital_status"].confidence < 0.9
+
+
+def test_the_residence_ends_at_the_earlier_address_item_behind_a_quote_speck_or_a_stop_read_for_its_colon():
+    for opening in ["“Trong thời gian cư trú tại: Số 00 phố Hàng Bạc, Phường Hàng Bạc,",
+                    "Trong thời gian cư trú tại. Số 00 phố Hàng Bạc, Phường Hàng Bạc,"]:
+        got = fields(HEAD[:-1] + [
+            [(60, "Nơi cư trú: Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm,")],
+            [(60, "Thành phố Hà Nội")],
+            [(60, opening)],
+            [(60, "Quận Hoàn Kiếm, Thành phố Hà Nội, từ ngày 11/05/2012 đến ngày 09/01/2014.")],
+            [(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.")],
+        ] + SIGNATURE)
+        assert got["residence"].value == \
+            "Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội", opening
