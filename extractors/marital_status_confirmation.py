@@ -102,6 +102,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
         if found is not None:
             document.fields[name] = found
     _residence_to_the_next_label(document, spec, views)
+    _drop_label_tail(document, spec, "residence")
     _snap_certificate_number(document, spec, views)
     _validity_apart(document, spec, views)
     _sex_from_id_number(document)
@@ -205,6 +206,46 @@ def _residence_to_the_next_label(document: Document, spec: TypeSpec, views: list
                     province=reading.extra.get("province"), ward=reading.extra.get("ward"),
                     note="; ".join(reading.problems) or None)
             return
+
+
+def label_tails(labels: list[str]) -> list[str]:
+    """What longer labels add to shorter ones they open with, folded ("Nơi cư trú hiện nay": "hien nay")."""
+    folded = [fold(label) for label in labels]
+    return sorted({longer[len(shorter):].strip() for shorter in folded for longer in folded
+                   if longer != shorter and longer.startswith(shorter + " ")}, key=len, reverse=True)
+
+
+def without_label_tail(value: str, tails: list[str]) -> str | None:
+    """The value without a longer label's last words OCR misread ("hiện nav Số 51 …": the label read was
+    "Nơi cư trú", the rest of "Nơi cư trú hiện nay" stayed in the value); None when it opens with none."""
+    words = value.split()
+    for tail in tails:
+        size = len(tail.split())
+        opening = fold(" ".join(words[:size])).rstrip(":.")
+        if len(words) > size and Levenshtein.distance(opening, tail) <= max(1, len(tail) // 8):
+            return " ".join(words[size:]).lstrip(":. ") or None
+    return None
+
+
+def _drop_label_tail(document: Document, spec: TypeSpec, name: str) -> None:
+    """A value that opens with the misread rest of a longer label loses it, re-read; where the label ends
+    was guessed, so a person looks."""
+    field, field_spec = document.fields.get(name), spec.fields.get(name)
+    if field is None or field_spec is None or not isinstance(field.value, str):
+        return
+    rest = without_label_tail(field.value, label_tails(field_spec.labels))
+    if rest is None:
+        return
+    reading = read_address(rest) if field_spec.kind == "address" else None
+    value = reading.value if reading is not None else rest
+    if not value:
+        return
+    factor = reading.factor if reading is not None else 1.0
+    document.fields[name] = field.model_copy(update={
+        "value": value, "confidence": round(min(field.confidence * factor, REPAIRED), 3),
+        "province": reading.extra.get("province") if reading is not None else field.province,
+        "ward": reading.extra.get("ward") if reading is not None else field.ward,
+        "note": "; ".join(filter(None, [field.note, "text: the rest of a misread label dropped"]))})
 
 
 def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: list[str],

@@ -220,3 +220,16 @@ def test_the_residence_ends_at_the_earlier_address_item_behind_a_quote_speck_or_
         ] + SIGNATURE)
         assert got["residence"].value == \
             "Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội", opening
+
+
+def test_a_residence_opening_with_the_misread_rest_of_its_longer_label_loses_it_and_is_no_surer():
+    from extractors.marital_status_confirmation import label_tails, without_label_tail
+    tails = label_tails(["Nơi cư trú hiện nay", "Nơi cư trú", "Nơi thường trú"])
+    assert tails == ["hien nay"]
+    assert without_label_tail("hiện nav: Số 4 ngõ 82 đường Quang Trung", tails) == "Số 4 ngõ 82 đường Quang Trung"
+    assert without_label_tail("Số 4 ngõ 82 đường Quang Trung", tails) is None
+    assert without_label_tail("Hiền Ninh, huyện Sóc Sơn", tails) is None  # a place's own words stay
+    got = fields(HEAD[:-1] + [[(60, "Nơi cư trú hiện nav Số 103 phố Tràng Tiền, Phường Tràng Tiền, "
+                                    "Quận Hoàn Kiếm, Thành phố Hà Nội")]] + SIGNATURE)
+    assert got["residence"].value == "Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội"
+    assert got["residence"].confidence < 0.9
