@@ -236,7 +236,8 @@ def restore_phrases(text: str, phrases: Sequence[str]) -> PhraseReading:
                 start += 1
                 continue
             for offset, (word, spelled) in enumerate(zip(window, phrase_words)):
-                words[start + offset] = _Word(word.prefix, _in_printed_case(word.core, spelled), word.suffix)
+                words[start + offset] = _Word(word.prefix, _in_printed_case(word.core, spelled, inside=offset > 0),
+                                              word.suffix)
                 taken[start + offset] = True
             if exact:
                 reading.respelled += any(w.core != p for w, p in zip(window, phrase_words))
@@ -295,10 +296,18 @@ def _confusable(read: str, spelled: str) -> bool:
     return a == b
 
 
-def _in_printed_case(read: str, spelled: str) -> str:
-    """The vocabulary's spelling in the case the word was printed in."""
+# letters whose capital is their small letter enlarged: OCR confuses their case ("đăng ký Kết hôn")
+_CASE_ALIKE = set("ckosuvwxz")
+
+
+def _in_printed_case(read: str, spelled: str, inside: bool = False) -> str:
+    """The vocabulary's spelling in the case the word was printed in (``inside`` a phrase, a capital
+    that only differs in size from the vocabulary's small letter is taken for OCR's misreading)."""
     if read.isupper() and len(read) > 1:
         return spelled.upper()
+    if inside and read[:1].isupper() and read[1:].islower() and spelled[:1].islower() \
+            and fold(read[:1]).lower() in _CASE_ALIKE:
+        return spelled
     if read[:1] and fold(read[:1]) == fold(spelled[:1]):
         first = spelled[:1].upper() if read[:1].isupper() else spelled[:1].lower()
         return first + spelled[1:]

@@ -104,3 +104,9 @@ def test_symbol_parts_one_edit_away_take_the_known_spelling():
     assert snap_code_parts("69/2024/XNTTHN", known) == ("69/2024/XNTTHN", False)
     assert snap_code_parts("12/UBND-TP", known) == ("12/UBND-TP", False)  # short parts are left alone
     assert snap_code_parts("CCCD số 0123 cấp ngày", known)[1] is False  # words are no symbol
+
+
+def test_a_capital_inside_a_phrase_that_only_differs_in_size_is_taken_for_a_misread_small_letter():
+    assert restore_phrases("Chưa đăng ký Kết hôn với ai", VOCABULARY).text == "Chưa đăng ký kết hôn với ai"
+    # a capital that looks unlike its small letter was printed so
+    assert restore_phrases("Chưa Đăng ký kết hôn với ai", VOCABULARY).text == "Chưa Đăng ký kết hôn với ai"
