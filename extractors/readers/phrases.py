@@ -324,11 +324,13 @@ def starts_with_any(text: str, openings: Iterable[str]) -> bool:
 
 _CODE_PART = re.compile(r"[^\s/\-]+")
 SNAP_MIN_LEN = 4  # shorter symbol parts ("TP", "ST") are too alike to repair
+SNAP_MAX_EDITS = 2
 
 
 def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
     """A document number's symbol parts ("69/UBXND-ÄNTTHN") with a letter that OCR misread, added or
-    dropped put right where exactly one ``known`` part ("UBND", "XNTTHN") is one edit away; letters
+    dropped put right where exactly one ``known`` part ("UBND", "XNTTHN") is one edit away (or, with a
+    letter added, two: "LBXND"); letters
     foreign to Vietnamese lose their marks first (Ä → A); a number read apart from a known symbol
     ("427 UBND-XNTTHN") is joined to it by its "/". Returns the code and whether it changed."""
     from rapidfuzz.distance import Levenshtein
@@ -345,9 +347,15 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
             return part  # not a symbol in capitals: a word, a figure, a date
         # an H is often read as two strokes ("XNTTIIN"): tried as H too
         readings = dict.fromkeys([plain, plain.replace("II", "H")])
-        near = {k for k in known for reading in readings
-                if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(reading, k) <= 1}
-        return next(iter(near)) if len(near) == 1 else plain
+        for edits in range(1, SNAP_MAX_EDITS + 1):
+            # the nearest parts first; two edits only for a reading longer than the part, a letter added
+            # ("LBXND": UBND), so another symbol of the same length ("HĐND") is never taken for one
+            near = {k for k in known for reading in readings
+                    if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(reading, k) <= edits
+                    and (edits == 1 or len(reading) > len(k))}
+            if near:
+                return next(iter(near)) if len(near) == 1 else plain
+        return plain
 
     snapped = _CODE_PART.sub(snap, code)
     apart = _NUMBER_APART.match(snapped)

@@ -110,3 +110,12 @@ def test_a_capital_inside_a_phrase_that_only_differs_in_size_is_taken_for_a_misr
     assert restore_phrases("Chưa đăng ký Kết hôn với ai", VOCABULARY).text == "Chưa đăng ký kết hôn với ai"
     # a capital that looks unlike its small letter was printed so
     assert restore_phrases("Chưa Đăng ký kết hôn với ai", VOCABULARY).text == "Chưa Đăng ký kết hôn với ai"
+
+
+def test_a_symbol_part_with_a_letter_added_and_one_misread_is_snapped_but_another_symbol_is_not():
+    assert snap_code_parts("471/LBXND-XNTTHN", ["UBND", "XNTTHN"]) == ("471/UBND-XNTTHN", True)
+    assert snap_code_parts("94/LUBXND-XNTTHN", ["UBND", "XNTTHN"]) == ("94/UBND-XNTTHN", True)
+    assert snap_code_parts("12/HĐND-XNTTHN", ["UBND", "XNTTHN"]) == ("12/HĐND-XNTTHN", False)
+    assert snap_code_parts("12/XNHN", ["UBND", "XNTTHN"]) == ("12/XNHN", False)
+    # the nearest part wins: one edit from QĐPT, two from QĐST
+    assert snap_code_parts("5/2019/QĐPTT-HNGĐ", ["HNGĐ", "QĐST", "QĐPT"])[0] == "5/2019/QĐPT-HNGĐ"
