@@ -357,7 +357,9 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
                 return next(iter(near)) if len(near) == 1 else plain
         return plain
 
-    snapped = _CODE_PART.sub(snap, code)
+    # a fraction slash read for the "/", a stop for the "-" between two symbol parts ("95 LBND.XNTTHN")
+    code_read = _STOP_BETWEEN_PARTS.sub("-", code.replace("⁄", "/"))
+    snapped = _CODE_PART.sub(snap, code_read)
     apart = _NUMBER_APART.match(snapped)
     if apart and re.split(r"[/-]", apart[3])[0] in known:
         # "427 UBND-XNTTHN", "182 2021 XNTTHN": the "/" read as a blank
@@ -366,4 +368,6 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
 
 
 # a number, perhaps its year, and its symbol with blanks for slashes; a speck read after them is dropped
-_NUMBER_APART = re.compile(r"^(\d{1,5})(?:(?:\s+|/)((?:19|20)\d\d))?\s+([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)(?:\s+\W?\w?\W?)?$")
+_STOP_BETWEEN_PARTS = re.compile(r"(?<=[A-ZĐ])\.(?=[A-ZĐ])")
+# ("2142023 XNTTHN": a number run into its year, the year's "/" lost too)
+_NUMBER_APART = re.compile(r"^(\d{1,5}?)(?:(?:\s+|/)?((?:19|20)\d\d))?\s+([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)(?:\s+\W?\w?\W?)?$")

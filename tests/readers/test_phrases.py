@@ -119,3 +119,12 @@ def test_a_symbol_part_with_a_letter_added_and_one_misread_is_snapped_but_anothe
     assert snap_code_parts("12/XNHN", ["UBND", "XNTTHN"]) == ("12/XNHN", False)
     # the nearest part wins: one edit from QĐPT, two from QĐST
     assert snap_code_parts("5/2019/QĐPTT-HNGĐ", ["HNGĐ", "QĐST", "QĐPT"])[0] == "5/2019/QĐPT-HNGĐ"
+
+
+def test_a_number_with_a_fraction_slash_a_stop_for_its_dash_or_run_into_its_year_is_put_right():
+    parts = ["UBND", "XNTTHN"]
+    assert snap_code_parts("421⁄XNTTHN", parts) == ("421/XNTTHN", True)
+    assert snap_code_parts("95 LBND.XNTTHN", parts) == ("95/UBND-XNTTHN", True)
+    assert snap_code_parts("2142023 XNTTHN", parts) == ("214/2023/XNTTHN", True)
+    assert snap_code_parts("427 UBND-XNTTHN", parts) == ("427/UBND-XNTTHN", True)
+    assert snap_code_parts("69/UBND-XNTTHN", parts) == ("69/UBND-XNTTHN", False)
