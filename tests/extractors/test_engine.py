@@ -193,3 +193,12 @@ def test_a_wards_closing_letter_at_the_end_of_a_line_is_part_of_the_address_not_
         [(220, "Thành phố Châu Đốc, Tỉnh An Giang")],
     ])
     assert values["wife_residence"] == "Xóm 3, Phường Châu Phú A, Thành phố Châu Đốc, Tỉnh An Giang"
+
+
+def test_an_offices_unit_word_with_misread_marks_is_spelled_right_and_doubted():
+    from extractors.issuer import SNAPPED, snap_unit_name
+    value, factor = snap_unit_name("Ủy ban nhân dân phương Thạch Thang")
+    assert value == "Ủy ban nhân dân phường Thạch Thang" and factor <= SNAPPED
+    assert snap_unit_name("Ủy ban nhân dân phường Thạch Thang") == ("Ủy ban nhân dân phường Thạch Thang", 1.0)
+    # a capitalised "Phương" opens a name whose unit word was lost: left as read
+    assert snap_unit_name("Ủy ban nhân dân Phương Liệt")[0] == "Ủy ban nhân dân Phương Liệt"
