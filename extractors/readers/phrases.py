@@ -161,11 +161,29 @@ _DATE_LIKE = re.compile(rf"\b(\d{{1,2}})[/{_SLASH_LIKE}](\d{{1,2}})[/{_SLASH_LIK
 _NUMBER_YEAR_SYMBOL = re.compile(rf"\b(\d{{1,5}})[/{_SLASH_LIKE}]((?:19|20)\d\d)[/{_SLASH_LIKE}]([A-ZĐ]{{2,}})")
 
 
+# the same with the slashes read as blanks, where the sentence's words say what the figures are:
+# "ngày 18 08 2015", "quyển số 03 1989", "số 410 2015 QDST-HNGD" (a symbol's parts apart: "HNGĐ ST")
+_DATE_APART = re.compile(r"\b(ngày:?\s+)(\d{1,2})\s(\d{1,2})\s((?:19|20)\d\d)\b", re.IGNORECASE)
+_BOOK_APART = re.compile(r"\b(quyển số:?\s+)(\d{1,3})\s((?:19|20)\d\d)\b", re.IGNORECASE)
+_REFERENCE_APART = re.compile(r"\b(số:?\s+)(\d{1,5})\s((?:19|20)\d\d)\s([A-ZĐ]{2,})(?:[\s-]([A-ZĐ]{2,4})\b)?",
+                              re.IGNORECASE)
+
+
 def repair_numbers(text: str) -> tuple[str, bool]:
     """Dates and "number/year/SYMBOL" references with their slashes back; whether anything changed."""
     repaired = _DATE_LIKE.sub(r"\1/\2/\3", text)
     repaired = _NUMBER_YEAR_SYMBOL.sub(r"\1/\2/\3", repaired)
+    repaired = _DATE_APART.sub(r"\1\2/\3/\4", repaired)
+    repaired = _BOOK_APART.sub(r"\1\2/\3", repaired)
+    repaired = _REFERENCE_APART.sub(_reference_with_slashes, repaired)
     return repaired, repaired != text
+
+
+def _reference_with_slashes(match: re.Match[str]) -> str:
+    if not match[4].isupper() or match[5] is not None and not match[5].isupper():
+        return match[0]  # a symbol is printed in capitals
+    symbol = match[4] + (f"-{match[5]}" if match[5] else "")
+    return f"{match[1]}{match[2]}/{match[3]}/{symbol}"
 
 
 # --- a closed vocabulary of phrases ----------------------------------------------------------------

@@ -128,3 +128,14 @@ def test_a_number_with_a_fraction_slash_a_stop_for_its_dash_or_run_into_its_year
     assert snap_code_parts("2142023 XNTTHN", parts) == ("214/2023/XNTTHN", True)
     assert snap_code_parts("427 UBND-XNTTHN", parts) == ("427/UBND-XNTTHN", True)
     assert snap_code_parts("69/UBND-XNTTHN", parts) == ("69/UBND-XNTTHN", False)
+
+
+def test_slashes_read_as_blanks_are_restored_where_the_sentence_says_what_the_figures_are():
+    text, changed = repair_numbers("theo Quyết định số 410 2015 QDST-HNGD ngày 18 08 2015 của Tòa án")
+    assert (text, changed) == ("theo Quyết định số 410/2015/QDST-HNGD ngày 18/08/2015 của Tòa án", True)
+    assert repair_numbers("Bản án số 115 2011 HINGĐ ST ngày 28 10 2011")[0] == \
+        "Bản án số 115/2011/HINGĐ-ST ngày 28/10/2011"
+    assert repair_numbers("kết hôn số 3, quyển số 03 1989 do")[0] == "kết hôn số 3, quyển số 03/1989 do"
+    # figures whose words do not say they are a date or a reference stay as read
+    assert repair_numbers("Số 12 05 2010 Tòa") == ("Số 12 05 2010 Tòa", False)
+    assert repair_numbers("số 410 2015 Tòa án")[1] is False
