@@ -163,7 +163,7 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
     if not words:
         return []
     dash = inside.index(words[0]) - 1
-    if dash >= 0 and inside[dash].text in _DASHES:
+    if dash >= 0 and inside[dash].text.lstrip(".…") in _DASHES:  # ".........-": a dash after the leader dots
         words = [inside[dash], *words]  # "… Việt Nam" / "- Chi nhánh Hoàn Kiếm": a separator, no speck
     first = words[_opening_word(words)]
     for hit in view.hits:

@@ -233,3 +233,12 @@ def test_a_residence_opening_with_the_misread_rest_of_its_longer_label_loses_it_
                                     "Quận Hoàn Kiếm, Thành phố Hà Nội")]] + SIGNATURE)
     assert got["residence"].value == "Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội"
     assert got["residence"].confidence < 0.9
+
+
+def test_a_wrapped_line_whose_dash_is_glued_to_the_leader_dots_before_it_keeps_the_dash():
+    got = fields(HEAD + [
+        [(60, "Giấy này được cấp để: bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Ngoại thương Việt Nam...")],
+        [(100, ".........- Chi nhánh Thành Công..........")],
+    ] + SIGNATURE)
+    assert got["purpose"].value == \
+        "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Ngoại thương Việt Nam - Chi nhánh Thành Công"
