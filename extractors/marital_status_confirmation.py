@@ -63,6 +63,7 @@ STATUS_OPENINGS = [
 PURPOSE_PHRASES = [
     "làm thủ tục đăng ký kết hôn", "làm thủ tục", "đăng ký kết hôn với người nước ngoài", "đăng ký kết hôn",
     "vay vốn ngân hàng", "vay vốn tại", "thế chấp tài sản", "mua bán nhà đất", "mua bán nhà ở", "mua bán",
+    "chuyển nhượng nhà đất", "nhà đất",
     "nhận chuyển nhượng quyền sử dụng đất", "chuyển nhượng quyền sử dụng đất", "quyền sử dụng đất", "chuyển nhượng",
     "công chứng hợp đồng", "hợp đồng mua bán", "tặng cho", "thừa kế", "giao dịch dân sự",
     "bổ sung hồ sơ xuất khẩu lao động", "bổ sung hồ sơ xin việc", "bổ sung hồ sơ", "xuất khẩu lao động",

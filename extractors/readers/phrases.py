@@ -82,6 +82,15 @@ _NO_COMMA_AFTER = {"của", "với", "tại", "cho", "theo", "kết", "đăng", 
 _SPECK_BEFORE_DATE = re.compile(r"(?<=\bngày) \d(?= \d{1,2}/\d{1,2}/\d{4}\b)")  # "ngày 1 25/08/2018": a speck
 
 
+# "làm thủ tục.đăng ký": a full stop glued between two words, the second in lower case, is a speck (no
+# sentence goes on in lower case; "Tp.Hồ Chí Minh" and "v.v." are left alone)
+_STOP_BETWEEN_WORDS = re.compile(r"(?<=[^\W\d_]{2})\.([^\W\d_]{2})")
+
+
+def _stop_as_blank(match: re.Match[str]) -> str:
+    return f" {match[1]}" if match[1].islower() else match[0]
+
+
 def tidy_running_text(text: str) -> str:
     """NFC, single spaces, punctuation where print puts it, leader dots and specks gone.
 
@@ -90,6 +99,7 @@ def tidy_running_text(text: str) -> str:
     may end: after a word that can end one, before a capital.
     """
     text = _words_apart(clean_value(text))
+    text = _STOP_BETWEEN_WORDS.sub(_stop_as_blank, text)
     text = _SPACED_SPECKS.sub(" ", text)
     text = _GLUED_SPECKS.sub("", text)
     text = _COMMA_GLUED.sub(", ", text)

@@ -242,3 +242,8 @@ def test_a_wrapped_line_whose_dash_is_glued_to_the_leader_dots_before_it_keeps_t
     ] + SIGNATURE)
     assert got["purpose"].value == \
         "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Ngoại thương Việt Nam - Chi nhánh Thành Công"
+
+
+def test_land_and_house_in_a_purpose_take_their_marks_from_the_vocabulary():
+    got = fields(HEAD + [[(60, "Giấy này được cấp để: Làm thủ tục mua bán, chuyển nhượng nhà dất")]] + SIGNATURE)
+    assert got["purpose"].value == "Làm thủ tục mua bán, chuyển nhượng nhà đất"

@@ -139,3 +139,9 @@ def test_slashes_read_as_blanks_are_restored_where_the_sentence_says_what_the_fi
     # figures whose words do not say they are a date or a reference stay as read
     assert repair_numbers("Số 12 05 2010 Tòa") == ("Số 12 05 2010 Tòa", False)
     assert repair_numbers("số 410 2015 Tòa án")[1] is False
+
+
+def test_a_full_stop_glued_between_two_words_the_second_in_lower_case_is_a_speck():
+    assert tidy_running_text("Làm thủ tục.đăng ký kết hôn") == "Làm thủ tục đăng ký kết hôn"
+    assert tidy_running_text("làm thủ tục vay vốn.ngân hàng") == "làm thủ tục vay vốn ngân hàng"
+    assert tidy_running_text("tại Tp.Hồ Chí Minh") == "tại Tp.Hồ Chí Minh"
