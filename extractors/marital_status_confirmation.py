@@ -106,6 +106,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
     _drop_label_tail(document, spec, "residence")
     _snap_certificate_number(document, spec, views)
     _validity_apart(document, spec, views)
+    _validity_from_misread_figures(document, spec, views)
     _sex_from_id_number(document)
 
 
@@ -378,6 +379,41 @@ def _validity_apart(document: Document, spec: TypeSpec, views: list[PageView]) -
                 document.fields["valid_until"] = field_from_words(
                     reading.value, words, view.page, min(1.0, hit.score) * reading.factor)
                 return
+
+
+def _validity_from_misread_figures(document: Document, spec: TypeSpec, views: list[PageView]) -> None:
+    """ "đến ngày 75/72/2022" (1 read as 7): figures that make no date, a digit or two from the end of
+    validity the issue date implies, give that date, derived and doubted."""
+    field, issued, field_spec = document.fields.get("valid_until"), document.fields.get("issue_date"), \
+        spec.fields.get("valid_until")
+    if field_spec is None or (field is not None and field.value is not None) or issued is None \
+            or not _iso(issued.value):
+        return
+    implied = validity_ends(date.fromisoformat(str(issued.value)))
+    for view in views:
+        for hit in sorted((h for h in view.hits if h.label in field_spec.labels and h.value_words),
+                          key=lambda h: _label_rank(view, h)):
+            words = hit.value_words
+            day = implied_date_near(" ".join(w.text for w in words), implied)
+            if day is not None:
+                document.fields["valid_until"] = field_from_words(
+                    day.isoformat(), words, view.page, min(1.0, hit.score) * DOUBTFUL,
+                    note=f"{DERIVED}six months from the issue date, its figures misread")
+                return
+
+
+_DAY_MONTH_YEAR_FIGURES = re.compile(r"(\d{1,2})\D{1,3}(\d{1,2})\D{1,3}(\d{4})")
+
+
+def implied_date_near(text: str, implied: list[date]) -> date | None:
+    """The implied date whose figures (ddmmyyyy) are at most ``DIGITS_OFF`` from the first figures in
+    ``text`` that look like a date, the nearest first; None when none is."""
+    match = _DAY_MONTH_YEAR_FIGURES.search(text)
+    if match is None:
+        return None
+    read = f"{int(match[1]):02d}{int(match[2]):02d}{match[3]}"
+    edits, best = min((Levenshtein.distance(read, day.strftime("%d%m%Y")), day) for day in implied)
+    return best if edits <= DIGITS_OFF else None
 
 
 def _sex_from_id_number(document: Document) -> None:

@@ -247,3 +247,16 @@ def test_a_wrapped_line_whose_dash_is_glued_to_the_leader_dots_before_it_keeps_t
 def test_land_and_house_in_a_purpose_take_their_marks_from_the_vocabulary():
     got = fields(HEAD + [[(60, "Giấy này được cấp để: Làm thủ tục mua bán, chuyển nhượng nhà dất")]] + SIGNATURE)
     assert got["purpose"].value == "Làm thủ tục mua bán, chuyển nhượng nhà đất"
+
+
+def test_validity_figures_that_make_no_date_give_the_date_the_issue_implies_when_a_digit_or_two_off():
+    from datetime import date
+
+    from extractors.marital_status_confirmation import implied_date_near
+    implied = [date(2022, 12, 15), date(2022, 12, 14)]
+    assert implied_date_near("ngày 75/72/2022.", implied) == date(2022, 12, 15)  # two 1s read as 7s
+    assert implied_date_near("ngày 75/72/2022.", [date(2022, 12, 17), date(2022, 12, 16)]) is None  # three off
+    assert implied_date_near("ngày 03/05/2021", implied) is None  # another date altogether
+    got = fields(HEAD + [[(60, "Giấy này có giá trị sử dụng đến ngày 75/72/2022.")],
+                         [(700, "Hà Nội, ngày 15 tháng 6 năm 2022")], [(720, "NGƯỜI KÝ GIẤY XÁC NHẬN")]])
+    assert got["valid_until"].value == "2022-12-15" and got["valid_until"].confidence < 0.9
