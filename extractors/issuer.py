@@ -123,9 +123,22 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
     words, size = (local or offices)[-1]
     words = _before_motto(words)  # the national motto printed too close to be cut off at a gap
     value = read_place(_text(words)).value
+    value, unglued = unit_word_unglued(value, size) if value else (value, False)
     named = office_in_running_case(value, issuer.office, size) if value else None
     named, factor = snap_unit_name(named) if named else (named, 1.0)
-    return field_from_words(named, words, view.page, factor)
+    return field_from_words(named, words, view.page, min(factor, SNAPPED) if unglued else factor)
+
+
+def unit_word_unglued(capitals: str, size: int) -> tuple[str, bool]:
+    """ "UBND XÃ-TÂN THÔNG HỘI": a hyphen OCR read for the space after the unit word (``size``: the words
+    naming the office before it) is a space; whether one was. Hyphens inside a name ("… - ĐÀ LẠT") stay."""
+    words = capitals.split()
+    if size >= len(words) or "-" not in words[size]:
+        return capitals, False
+    head, _, tail = words[size].partition("-")
+    if fold(head) not in UNIT_WORDS or not tail:
+        return capitals, False
+    return " ".join([*words[:size], head, tail, *words[size + 1:]]), True
 
 
 def _without_specks(words: list[Word]) -> list[Word]:

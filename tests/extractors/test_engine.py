@@ -202,3 +202,10 @@ def test_an_offices_unit_word_with_misread_marks_is_spelled_right_and_doubted():
     assert snap_unit_name("Ủy ban nhân dân phường Thạch Thang") == ("Ủy ban nhân dân phường Thạch Thang", 1.0)
     # a capitalised "Phương" opens a name whose unit word was lost: left as read
     assert snap_unit_name("Ủy ban nhân dân Phương Liệt")[0] == "Ủy ban nhân dân Phương Liệt"
+
+
+def test_a_hyphen_read_for_the_space_after_an_offices_unit_word_is_a_space():
+    from extractors.issuer import unit_word_unglued
+    assert unit_word_unglued("UBND XÃ-TÂN THÔNG HỘI", 1) == ("UBND XÃ TÂN THÔNG HỘI", True)
+    assert unit_word_unglued("UBND PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT", 1) == ("UBND PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT", False)
+    assert unit_word_unglued("UBND PHƯỜNG BÀ-RỊA", 1)[1] is False  # the hyphen inside the name stays
