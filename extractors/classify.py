@@ -32,6 +32,7 @@ KEYWORDS_MARGIN = 2  # … well ahead of any other type's
 UNTITLED_CONFIDENCE = 0.5  # … and stays for a person to confirm
 KEYWORDS_TO_CONTINUE = 2  # a titleless page shares at least this much of a type's vocabulary to continue it
 FUZZY = 88  # partial-ratio needed for an OCR-damaged phrase to count
+WORD_FUZZY = 60  # … and each of a veto phrase's words read like itself (one letter of a short word changed)
 OPENER_FUZZY = 80  # ratio needed for an OCR-damaged heading opener ("to kh.\\i" for "to khai")
 HEADING_CAPITALS = 0.85  # share of a heading line's letters that are capitals (a sentence naming a person in capitals has less)
 HEADING_LINES = 12  # a document's title stands among its first lines
@@ -73,6 +74,26 @@ def phrase_present(phrase: str, folded_text: str) -> bool:
     return len(target) >= 8 and len(folded_text) >= len(target) and fuzz.partial_ratio(target, folded_text) >= FUZZY
 
 
+def words_present(phrase: str, folded_text: str) -> bool:
+    """The phrase is in the text as whole words, also as OCR damages them: a veto must not fire on a
+    phrase's tail inside other words ("chưa đăng ký kết hôn", a status, is no "Nơi đăng ký kết hôn")."""
+    target = _folded(phrase)
+    words = folded_text.split()
+    size = len(target.split())
+    if f" {target} " in f" {' '.join(words)} ":
+        return True
+    if len(target) < 8:
+        return False
+    return any(_reads_like(target, words[start:start + size]) for start in range(max(0, len(words) - size + 1)))
+
+
+def _reads_like(target: str, window: list[str]) -> bool:
+    """The words read like the phrase's, each like its own word ("có đăng ký kết hôn" is one
+    word away from "nơi đăng ký kết hôn", but "có" is not "nơi" misread)."""
+    return fuzz.ratio(target, " ".join(window)) >= FUZZY and all(
+        fuzz.ratio(wanted, read) >= WORD_FUZZY for wanted, read in zip(target.split(), window, strict=True))
+
+
 @cache
 def families() -> dict[str, tuple[str, ...]]:
     """Heading openers of the documents hoso does not extract, by family (``families.yml``)."""
@@ -90,8 +111,9 @@ def family_of(headings: list[tuple[str, str]]) -> tuple[str, str] | None:
     """(family, heading) when a heading opens with an application's, declaration's … first words."""
     for printed, folded in headings:
         words = folded.lstrip(_LEADING_SPECKS).split()  # ": ĐƠN ĐỀ NGHỊ …": a speck read before the heading
+        capitals = fold(_capital_words(printed)).split()  # "ng TỜ KHAI …": a speck read as a lower-case word
         for family, openers in families().items():
-            if any(_opens_with(words, opener) for opener in openers):
+            if any(_opens_with(words, opener) or _opens_with(capitals, opener) for opener in openers):
                 return family, printed
     return None
 
@@ -118,7 +140,7 @@ def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
     for spec in specs:
         title = _title(spec, top)
         keywords = sum(phrase_present(k, text) for k in spec.classify.keywords)
-        if any(phrase_present(p, text) for p in spec.classify.exclude) and title is None:
+        if any(words_present(p, text) for p in spec.classify.exclude) and title is None:
             keywords = 0  # another type's title is printed here: this type's labels prove nothing
         zone = any(_pattern(p).search(page.text) for p in spec.classify.patterns) or (
             spec.classify.card_shaped and _card_shaped(page) and keywords >= KEYWORDS_TO_CONTINUE)
@@ -152,12 +174,21 @@ def _title(spec: TypeSpec, lines: list[str]) -> str | None:
     """The line that carries one of the type's titles printed in capitals, as printed (a title may
     wrap onto the next line: "GIẤY XÁC NHẬN" / "TÌNH TRẠNG HÔN NHÂN"; specks read beside it do not
     matter, the title's own words must be capitals)."""
-    for printed in lines + [f"{a} {b}" for a, b in zip(lines, lines[1:])]:
+    # a wrapped title's seam carries what OCR read from specks ("GIẤY XÁC NHẬN :" / "mã TÌNH TRẠNG …"):
+    # joined, only the capitalised words of the two lines are kept
+    joined = [f"{a} {b}" for a, b in zip(lines, lines[1:])]
+    joined += [f"{_capital_words(a)} {_capital_words(b)}" for a, b in zip(lines, lines[1:])]
+    for printed in lines + joined:
         folded = fold(printed)
         for title in spec.classify.titles:
             if phrase_present(title, folded) and _capitals_share(_words_of(printed, title)) >= HEADING_CAPITALS:
                 return printed
     return None
+
+
+def _capital_words(line: str) -> str:
+    """The line's words printed in capitals (specks and lower-case words read beside a heading dropped)."""
+    return " ".join(word for word in line.split() if _capitals_share(word, least=1) >= HEADING_CAPITALS)
 
 
 def _words_of(printed: str, phrase: str) -> str:
@@ -181,9 +212,10 @@ def _card_shaped(page: Page) -> bool:
     return low <= aspect <= high
 
 
-def _capitals_share(line: str) -> float:
+def _capitals_share(line: str, least: int = 4) -> float:
+    """The share of the line's letters that are capitals (0 with fewer than ``least`` letters)."""
     letters = [ch for ch in line if ch.isalpha()]
-    return sum(ch.isupper() for ch in letters) / len(letters) if len(letters) >= 4 else 0.0
+    return sum(ch.isupper() for ch in letters) / len(letters) if len(letters) >= max(1, least) else 0.0
 
 
 @lru_cache(maxsize=64)

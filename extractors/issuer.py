@@ -123,9 +123,22 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
     words, size = (local or offices)[-1]
     words = _before_motto(words)  # the national motto printed too close to be cut off at a gap
     value = read_place(_text(words)).value
+    value, unglued = unit_word_unglued(value, size) if value else (value, False)
     named = office_in_running_case(value, issuer.office, size) if value else None
     named, factor = snap_unit_name(named) if named else (named, 1.0)
-    return field_from_words(named, words, view.page, factor)
+    return field_from_words(named, words, view.page, min(factor, SNAPPED) if unglued else factor)
+
+
+def unit_word_unglued(capitals: str, size: int) -> tuple[str, bool]:
+    """ "UBND XÃ-TÂN THÔNG HỘI": a hyphen OCR read for the space after the unit word (``size``: the words
+    naming the office before it) is a space; whether one was. Hyphens inside a name ("… - ĐÀ LẠT") stay."""
+    words = capitals.split()
+    if size >= len(words) or "-" not in words[size]:
+        return capitals, False
+    head, _, tail = words[size].partition("-")
+    if fold(head) not in UNIT_WORDS or not tail:
+        return capitals, False
+    return " ".join([*words[:size], head, tail, *words[size + 1:]]), True
 
 
 def _without_specks(words: list[Word]) -> list[Word]:
@@ -183,6 +196,30 @@ def snap_unit_name(value: str) -> tuple[str, float]:
     if fold(words[start - 1]) == "thi" and kind == "xa":
         return value, 1.0  # "thị xã": a town of district rank, not a commune
     size = len(kind.split())
+    words, respelled = _unit_word_spelled(words, start, size, kind)
+    value, factor = _snap_unit_name_after(words, start, size, kind)
+    return value, min(factor, SNAPPED) if respelled else factor
+
+
+_UNIT_WORD_SPELLINGS = {"thi tran": "thị trấn", "dac khu": "đặc khu", "phuong": "phường", "xa": "xã"}
+
+
+def _unit_word_spelled(words: list[str], start: int, size: int, kind: str) -> tuple[list[str], bool]:
+    """The unit word spelled as the law does where OCR misread its marks ("phương" → "phường"): after an
+    office's name no other word in lower case folds to it. Whether it changed."""
+    printed = " ".join(words[start:start + size])
+    spelled = _UNIT_WORD_SPELLINGS[kind]
+    if printed.isupper():
+        spelled = spelled.upper()
+    if printed == spelled or not (printed.islower() or printed.isupper() and " ".join(words).isupper()):
+        # a capitalised "Phương" may open a name whose unit word OCR lost ("Ủy ban nhân dân Phương Liệt")
+        return words, False
+    return [*words[:start], *spelled.split(), *words[start + size:]], True
+
+
+def _snap_unit_name_after(words: list[str], start: int, size: int, kind: str) -> tuple[str, float]:
+    """The unit's name after its unit word snapped to a known one (see ``snap_unit_name``)."""
+    value = " ".join(words)
     printed = words[start + size:]
     key = _marks(" ".join(printed))
     known = _local_unit_names()[kind]

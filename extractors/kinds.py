@@ -460,6 +460,9 @@ def read_address(raw: str) -> Reading:
     if resolved.province is None:
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
     if glitch := address_glitch(text):
+        restored = house_number_slashes(text)
+        if restored != text and address_glitch(restored) is None:
+            return Reading(restored, DOUBTFUL, ["address: a house number's '/' restored"], extra)
         return Reading(text, DOUBTFUL, [f"address: {glitch}"], extra)
     if snapped:
         return Reading(text, REPAIRED, [UNIT_REPAIRED], extra)
@@ -519,6 +522,18 @@ UNIT_NAME_MIN = 12  # unmarked letters: a shorter unit's name one letter away is
 _LOST_SLASH_IN_ADDRESS = re.compile(r"(?<![\w/])\d+ \d+(?![\w/])")
 _GLUED_HYPHEN = re.compile(r"(?<=[^\W\d])-(?=\w)|(?<=\w)-(?=[^\W\d])")  # "12-14": a range of house numbers
 _ADDRESS_SIGNS = re.compile(r"[^\w\s,./()'’-]")
+
+
+# "Số 227 2 đường …", "ngách 37 11 ngõ …", "ngách 52!15": after a house-number word two numbers in a row
+# can only be one number with its "/" (a "!" or "|" between figures is one misread)
+_HOUSE_WORDS = r"(?:[Ss]ố|[Nn]hà|[Nn]gõ|[Nn]gách|[Hh]ẻm|[Kk]iệt)"
+_HOUSE_NUMBER_APART = re.compile(rf"\b({_HOUSE_WORDS}\s+\d+)\s(\d+)(?![\w/])")
+_SLASH_BETWEEN_FIGURES = re.compile(r"(?<=\d)[!|](?=\d)")
+
+
+def house_number_slashes(text: str) -> str:
+    """The address with a house number's lost "/" restored where its words say it is one."""
+    return _HOUSE_NUMBER_APART.sub(r"\1/\2", _SLASH_BETWEEN_FIGURES.sub("/", text))
 
 
 def address_glitch(text: str) -> str | None:

@@ -63,6 +63,7 @@ STATUS_OPENINGS = [
 PURPOSE_PHRASES = [
     "làm thủ tục đăng ký kết hôn", "làm thủ tục", "đăng ký kết hôn với người nước ngoài", "đăng ký kết hôn",
     "vay vốn ngân hàng", "vay vốn tại", "thế chấp tài sản", "mua bán nhà đất", "mua bán nhà ở", "mua bán",
+    "chuyển nhượng nhà đất", "nhà đất",
     "nhận chuyển nhượng quyền sử dụng đất", "chuyển nhượng quyền sử dụng đất", "quyền sử dụng đất", "chuyển nhượng",
     "công chứng hợp đồng", "hợp đồng mua bán", "tặng cho", "thừa kế", "giao dịch dân sự",
     "bổ sung hồ sơ xuất khẩu lao động", "bổ sung hồ sơ xin việc", "bổ sung hồ sơ", "xuất khẩu lao động",
@@ -88,6 +89,9 @@ SETTLED = 0.5  # a sex taken from the id number: plausible, below the trust line
 _DASHES = {"-", "–", "—"}
 _LABEL_LIKE = re.compile(r"^(?P<words>[^\W\d_][^\d:]{0,50}):(?:\s|$)")
 _FIGURE_MARKERS = {"so", "ngay"}
+_OPENING_SPECKS = "\"'“”„‘’`«» "
+# the form's item after the residence (Thông tư 04/2020/TT-BTP): an earlier address, for a person who moved
+_ITEM_OPENINGS = ("trong thoi gian cu tru",)
 
 
 def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Mapping[int, np.ndarray]) -> None:
@@ -99,8 +103,10 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
         if found is not None:
             document.fields[name] = found
     _residence_to_the_next_label(document, spec, views)
+    _drop_label_tail(document, spec, "residence")
     _snap_certificate_number(document, spec, views)
     _validity_apart(document, spec, views)
+    _validity_from_misread_figures(document, spec, views)
     _sex_from_id_number(document)
 
 
@@ -159,7 +165,7 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
     if not words:
         return []
     dash = inside.index(words[0]) - 1
-    if dash >= 0 and inside[dash].text in _DASHES:
+    if dash >= 0 and inside[dash].text.lstrip(".…") in _DASHES:  # ".........-": a dash after the leader dots
         words = [inside[dash], *words]  # "… Việt Nam" / "- Chi nhánh Hoàn Kiếm": a separator, no speck
     first = words[_opening_word(words)]
     for hit in view.hits:
@@ -174,6 +180,9 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
 
 
 def _opens_with_a_label(text: str) -> bool:
+    text = text.lstrip(_OPENING_SPECKS)  # "“Trong thời gian cư trú tại: …": a speck read as a quote
+    if fold(text).startswith(_ITEM_OPENINGS):
+        return True  # the form's own next item, also when OCR read its colon as a stop
     match = _LABEL_LIKE.match(text)
     return bool(match and text[:1].isupper() and fold(match["words"]).split()[-1] not in _FIGURE_MARKERS)
 
@@ -199,6 +208,46 @@ def _residence_to_the_next_label(document: Document, spec: TypeSpec, views: list
                     province=reading.extra.get("province"), ward=reading.extra.get("ward"),
                     note="; ".join(reading.problems) or None)
             return
+
+
+def label_tails(labels: list[str]) -> list[str]:
+    """What longer labels add to shorter ones they open with, folded ("Nơi cư trú hiện nay": "hien nay")."""
+    folded = [fold(label) for label in labels]
+    return sorted({longer[len(shorter):].strip() for shorter in folded for longer in folded
+                   if longer != shorter and longer.startswith(shorter + " ")}, key=len, reverse=True)
+
+
+def without_label_tail(value: str, tails: list[str]) -> str | None:
+    """The value without a longer label's last words OCR misread ("hiện nav Số 51 …": the label read was
+    "Nơi cư trú", the rest of "Nơi cư trú hiện nay" stayed in the value); None when it opens with none."""
+    words = value.split()
+    for tail in tails:
+        size = len(tail.split())
+        opening = fold(" ".join(words[:size])).rstrip(":.")
+        if len(words) > size and Levenshtein.distance(opening, tail) <= max(1, len(tail) // 8):
+            return " ".join(words[size:]).lstrip(":. ") or None
+    return None
+
+
+def _drop_label_tail(document: Document, spec: TypeSpec, name: str) -> None:
+    """A value that opens with the misread rest of a longer label loses it, re-read; where the label ends
+    was guessed, so a person looks."""
+    field, field_spec = document.fields.get(name), spec.fields.get(name)
+    if field is None or field_spec is None or not isinstance(field.value, str):
+        return
+    rest = without_label_tail(field.value, label_tails(field_spec.labels))
+    if rest is None:
+        return
+    reading = read_address(rest) if field_spec.kind == "address" else None
+    value = reading.value if reading is not None else rest
+    if not value:
+        return
+    factor = reading.factor if reading is not None else 1.0
+    document.fields[name] = field.model_copy(update={
+        "value": value, "confidence": round(min(field.confidence * factor, REPAIRED), 3),
+        "province": reading.extra.get("province") if reading is not None else field.province,
+        "ward": reading.extra.get("ward") if reading is not None else field.ward,
+        "note": "; ".join(filter(None, [field.note, "text: the rest of a misread label dropped"]))})
 
 
 def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: list[str],
@@ -330,6 +379,41 @@ def _validity_apart(document: Document, spec: TypeSpec, views: list[PageView]) -
                 document.fields["valid_until"] = field_from_words(
                     reading.value, words, view.page, min(1.0, hit.score) * reading.factor)
                 return
+
+
+def _validity_from_misread_figures(document: Document, spec: TypeSpec, views: list[PageView]) -> None:
+    """ "đến ngày 75/72/2022" (1 read as 7): figures that make no date, a digit or two from the end of
+    validity the issue date implies, give that date, derived and doubted."""
+    field, issued, field_spec = document.fields.get("valid_until"), document.fields.get("issue_date"), \
+        spec.fields.get("valid_until")
+    if field_spec is None or (field is not None and field.value is not None) or issued is None \
+            or not _iso(issued.value):
+        return
+    implied = validity_ends(date.fromisoformat(str(issued.value)))
+    for view in views:
+        for hit in sorted((h for h in view.hits if h.label in field_spec.labels and h.value_words),
+                          key=lambda h: _label_rank(view, h)):
+            words = hit.value_words
+            day = implied_date_near(" ".join(w.text for w in words), implied)
+            if day is not None:
+                document.fields["valid_until"] = field_from_words(
+                    day.isoformat(), words, view.page, min(1.0, hit.score) * DOUBTFUL,
+                    note=f"{DERIVED}six months from the issue date, its figures misread")
+                return
+
+
+_DAY_MONTH_YEAR_FIGURES = re.compile(r"(\d{1,2})\D{1,3}(\d{1,2})\D{1,3}(\d{4})")
+
+
+def implied_date_near(text: str, implied: list[date]) -> date | None:
+    """The implied date whose figures (ddmmyyyy) are at most ``DIGITS_OFF`` from the first figures in
+    ``text`` that look like a date, the nearest first; None when none is."""
+    match = _DAY_MONTH_YEAR_FIGURES.search(text)
+    if match is None:
+        return None
+    read = f"{int(match[1]):02d}{int(match[2]):02d}{match[3]}"
+    edits, best = min((Levenshtein.distance(read, day.strftime("%d%m%Y")), day) for day in implied)
+    return best if edits <= DIGITS_OFF else None
 
 
 def _sex_from_id_number(document: Document) -> None:

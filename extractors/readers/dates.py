@@ -36,6 +36,7 @@ _SPACED = re.compile(r"(?<![0-9])(\S{1,2})\s*[/\-.]\s*(\S{1,2})\s*[/\-.]\s*(\S{4
 _NGAY_THANG_NAM = re.compile(
     r"ng\w{0,2}y\s*(\S{1,2})\s*,?\s*th\w{0,2}ng\s*(\S{1,2})\s*,?\s*n\w{0,2}m\s*(\S{4})")
 _GAPPED = re.compile(r"(?<![0-9])([0-9]{2})(?:\s+|\s*[/\-.]\s*)([0-9]{2})(?:\s+|\s*[/\-.]\s*)([0-9]{4})(?![0-9])")
+_HALF_GAPPED = re.compile(r"(?<![0-9])([0-9]{2})(?:\s+([0-9]{2})((?:19|20)[0-9]{2})|([0-9]{2})\s+((?:19|20)[0-9]{2}))(?![0-9])")
 _YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2}|21[0-2][0-9])(?![0-9])")
 
 
@@ -164,6 +165,11 @@ def parse_date(text: str) -> DateReading | None:
     gapped = _GAPPED.search(text)  # "22 06 1980": OCR read a thin "/" as a space
     if gapped and (iso := _valid(int(gapped[1]), int(gapped[2]), int(gapped[3]))):
         return DateReading(iso, True, gapped.group(0))
+    half = _HALF_GAPPED.search(text)  # "06 041989", "0604 1989": one "/" read as a space, the other lost
+    if half:
+        day, month, year = (half[1], half[2], half[3]) if half[2] else (half[1], half[4], half[5])
+        if iso := _valid(int(day), int(month), int(year)):
+            return DateReading(iso, True, half.group(0))
     year = _YEAR.search(text)
     if year and not re.search(r"[0-9]", text[:year.start()] + text[year.end():]):
         return DateReading(year.group(1), False, year.group(1))

@@ -82,6 +82,15 @@ _NO_COMMA_AFTER = {"của", "với", "tại", "cho", "theo", "kết", "đăng", 
 _SPECK_BEFORE_DATE = re.compile(r"(?<=\bngày) \d(?= \d{1,2}/\d{1,2}/\d{4}\b)")  # "ngày 1 25/08/2018": a speck
 
 
+# "làm thủ tục.đăng ký": a full stop glued between two words, the second in lower case, is a speck (no
+# sentence goes on in lower case; "Tp.Hồ Chí Minh" and "v.v." are left alone)
+_STOP_BETWEEN_WORDS = re.compile(r"(?<=[^\W\d_]{2})\.([^\W\d_]{2})")
+
+
+def _stop_as_blank(match: re.Match[str]) -> str:
+    return f" {match[1]}" if match[1].islower() else match[0]
+
+
 def tidy_running_text(text: str) -> str:
     """NFC, single spaces, punctuation where print puts it, leader dots and specks gone.
 
@@ -90,6 +99,7 @@ def tidy_running_text(text: str) -> str:
     may end: after a word that can end one, before a capital.
     """
     text = _words_apart(clean_value(text))
+    text = _STOP_BETWEEN_WORDS.sub(_stop_as_blank, text)
     text = _SPACED_SPECKS.sub(" ", text)
     text = _GLUED_SPECKS.sub("", text)
     text = _COMMA_GLUED.sub(", ", text)
@@ -161,11 +171,29 @@ _DATE_LIKE = re.compile(rf"\b(\d{{1,2}})[/{_SLASH_LIKE}](\d{{1,2}})[/{_SLASH_LIK
 _NUMBER_YEAR_SYMBOL = re.compile(rf"\b(\d{{1,5}})[/{_SLASH_LIKE}]((?:19|20)\d\d)[/{_SLASH_LIKE}]([A-ZĐ]{{2,}})")
 
 
+# the same with the slashes read as blanks, where the sentence's words say what the figures are:
+# "ngày 18 08 2015", "quyển số 03 1989", "số 410 2015 QDST-HNGD" (a symbol's parts apart: "HNGĐ ST")
+_DATE_APART = re.compile(r"\b(ngày:?\s+)(\d{1,2})\s(\d{1,2})\s((?:19|20)\d\d)\b", re.IGNORECASE)
+_BOOK_APART = re.compile(r"\b(quyển số:?\s+)(\d{1,3})\s((?:19|20)\d\d)\b", re.IGNORECASE)
+_REFERENCE_APART = re.compile(r"\b(số:?\s+)(\d{1,5})\s((?:19|20)\d\d)\s([A-ZĐ]{2,})(?:[\s-]([A-ZĐ]{2,4})\b)?",
+                              re.IGNORECASE)
+
+
 def repair_numbers(text: str) -> tuple[str, bool]:
     """Dates and "number/year/SYMBOL" references with their slashes back; whether anything changed."""
     repaired = _DATE_LIKE.sub(r"\1/\2/\3", text)
     repaired = _NUMBER_YEAR_SYMBOL.sub(r"\1/\2/\3", repaired)
+    repaired = _DATE_APART.sub(r"\1\2/\3/\4", repaired)
+    repaired = _BOOK_APART.sub(r"\1\2/\3", repaired)
+    repaired = _REFERENCE_APART.sub(_reference_with_slashes, repaired)
     return repaired, repaired != text
+
+
+def _reference_with_slashes(match: re.Match[str]) -> str:
+    if not match[4].isupper() or match[5] is not None and not match[5].isupper():
+        return match[0]  # a symbol is printed in capitals
+    symbol = match[4] + (f"-{match[5]}" if match[5] else "")
+    return f"{match[1]}{match[2]}/{match[3]}/{symbol}"
 
 
 # --- a closed vocabulary of phrases ----------------------------------------------------------------
@@ -236,7 +264,8 @@ def restore_phrases(text: str, phrases: Sequence[str]) -> PhraseReading:
                 start += 1
                 continue
             for offset, (word, spelled) in enumerate(zip(window, phrase_words)):
-                words[start + offset] = _Word(word.prefix, _in_printed_case(word.core, spelled), word.suffix)
+                words[start + offset] = _Word(word.prefix, _in_printed_case(word.core, spelled, inside=offset > 0),
+                                              word.suffix)
                 taken[start + offset] = True
             if exact:
                 reading.respelled += any(w.core != p for w, p in zip(window, phrase_words))
@@ -295,10 +324,18 @@ def _confusable(read: str, spelled: str) -> bool:
     return a == b
 
 
-def _in_printed_case(read: str, spelled: str) -> str:
-    """The vocabulary's spelling in the case the word was printed in."""
+# letters whose capital is their small letter enlarged: OCR confuses their case ("đăng ký Kết hôn")
+_CASE_ALIKE = set("ckosuvwxz")
+
+
+def _in_printed_case(read: str, spelled: str, inside: bool = False) -> str:
+    """The vocabulary's spelling in the case the word was printed in (``inside`` a phrase, a capital
+    that only differs in size from the vocabulary's small letter is taken for OCR's misreading)."""
     if read.isupper() and len(read) > 1:
         return spelled.upper()
+    if inside and read[:1].isupper() and read[1:].islower() and spelled[:1].islower() \
+            and fold(read[:1]).lower() in _CASE_ALIKE:
+        return spelled
     if read[:1] and fold(read[:1]) == fold(spelled[:1]):
         first = spelled[:1].upper() if read[:1].isupper() else spelled[:1].lower()
         return first + spelled[1:]
@@ -315,11 +352,13 @@ def starts_with_any(text: str, openings: Iterable[str]) -> bool:
 
 _CODE_PART = re.compile(r"[^\s/\-]+")
 SNAP_MIN_LEN = 4  # shorter symbol parts ("TP", "ST") are too alike to repair
+SNAP_MAX_EDITS = 2
 
 
 def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
     """A document number's symbol parts ("69/UBXND-ÄNTTHN") with a letter that OCR misread, added or
-    dropped put right where exactly one ``known`` part ("UBND", "XNTTHN") is one edit away; letters
+    dropped put right where exactly one ``known`` part ("UBND", "XNTTHN") is one edit away (or, with a
+    letter added, two: "LBXND"); letters
     foreign to Vietnamese lose their marks first (Ä → A); a number read apart from a known symbol
     ("427 UBND-XNTTHN") is joined to it by its "/". Returns the code and whether it changed."""
     from rapidfuzz.distance import Levenshtein
@@ -336,11 +375,19 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
             return part  # not a symbol in capitals: a word, a figure, a date
         # an H is often read as two strokes ("XNTTIIN"): tried as H too
         readings = dict.fromkeys([plain, plain.replace("II", "H")])
-        near = {k for k in known for reading in readings
-                if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(reading, k) <= 1}
-        return next(iter(near)) if len(near) == 1 else plain
+        for edits in range(1, SNAP_MAX_EDITS + 1):
+            # the nearest parts first; two edits only for a reading longer than the part, a letter added
+            # ("LBXND": UBND), so another symbol of the same length ("HĐND") is never taken for one
+            near = {k for k in known for reading in readings
+                    if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(reading, k) <= edits
+                    and (edits == 1 or len(reading) > len(k))}
+            if near:
+                return next(iter(near)) if len(near) == 1 else plain
+        return plain
 
-    snapped = _CODE_PART.sub(snap, code)
+    # a fraction slash read for the "/", a stop for the "-" between two symbol parts ("95 LBND.XNTTHN")
+    code_read = _STOP_BETWEEN_PARTS.sub("-", code.replace("⁄", "/"))
+    snapped = _CODE_PART.sub(snap, code_read)
     apart = _NUMBER_APART.match(snapped)
     if apart and re.split(r"[/-]", apart[3])[0] in known:
         # "427 UBND-XNTTHN", "182 2021 XNTTHN": the "/" read as a blank
@@ -349,4 +396,6 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
 
 
 # a number, perhaps its year, and its symbol with blanks for slashes; a speck read after them is dropped
-_NUMBER_APART = re.compile(r"^(\d{1,5})(?:(?:\s+|/)((?:19|20)\d\d))?\s+([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)(?:\s+\W?\w?\W?)?$")
+_STOP_BETWEEN_PARTS = re.compile(r"(?<=[A-ZĐ])\.(?=[A-ZĐ])")
+# ("2142023 XNTTHN": a number run into its year, the year's "/" lost too)
+_NUMBER_APART = re.compile(r"^(\d{1,5}?)(?:(?:\s+|/)?((?:19|20)\d\d))?\s+([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)(?:\s+\W?\w?\W?)?$")

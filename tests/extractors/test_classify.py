@@ -23,3 +23,11 @@ def test_a_card_back_with_mangled_labels_is_an_id_card_by_its_mrz():
 def test_a_page_with_only_a_residence_label_stays_unknown():
     assert classify_page(page_of(["Nơi cư trú/Place of residence:", "Thành phố Hà Nội"]),
                          load_specs()).document_type == "unknown"
+
+
+def test_a_veto_phrase_counts_as_whole_words_only():
+    from extractors.classify import words_present
+    assert words_present("Nơi đăng ký kết hôn", "noi dang ky ket hon: uy ban")
+    assert words_present("Nơi đăng ký kết hôn", "nol dang ky ket hon: uy ban")  # one letter misread
+    assert not words_present("Nơi đăng ký kết hôn", "tinh trang: co dang ky ket hon nhung")
+    assert not words_present("Nơi đăng ký kết hôn", "hien tai chua dang ky ket hon voi ai")

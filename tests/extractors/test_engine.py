@@ -193,3 +193,19 @@ def test_a_wards_closing_letter_at_the_end_of_a_line_is_part_of_the_address_not_
         [(220, "Thành phố Châu Đốc, Tỉnh An Giang")],
     ])
     assert values["wife_residence"] == "Xóm 3, Phường Châu Phú A, Thành phố Châu Đốc, Tỉnh An Giang"
+
+
+def test_an_offices_unit_word_with_misread_marks_is_spelled_right_and_doubted():
+    from extractors.issuer import SNAPPED, snap_unit_name
+    value, factor = snap_unit_name("Ủy ban nhân dân phương Thạch Thang")
+    assert value == "Ủy ban nhân dân phường Thạch Thang" and factor <= SNAPPED
+    assert snap_unit_name("Ủy ban nhân dân phường Thạch Thang") == ("Ủy ban nhân dân phường Thạch Thang", 1.0)
+    # a capitalised "Phương" opens a name whose unit word was lost: left as read
+    assert snap_unit_name("Ủy ban nhân dân Phương Liệt")[0] == "Ủy ban nhân dân Phương Liệt"
+
+
+def test_a_hyphen_read_for_the_space_after_an_offices_unit_word_is_a_space():
+    from extractors.issuer import unit_word_unglued
+    assert unit_word_unglued("UBND XÃ-TÂN THÔNG HỘI", 1) == ("UBND XÃ TÂN THÔNG HỘI", True)
+    assert unit_word_unglued("UBND PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT", 1) == ("UBND PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT", False)
+    assert unit_word_unglued("UBND PHƯỜNG BÀ-RỊA", 1)[1] is False  # the hyphen inside the name stays

@@ -194,7 +194,7 @@ def test_a_number_whose_two_slashes_were_lost_is_restored_and_doubted():
     assert read_code("12/2019").value == "12/2019"
 
 @pytest.mark.parametrize(("printed", "glitch"), [
-    ("Số 283 11 đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng", "two numbers in a row"),
+    ("Tổ 28 3, Phường Phú Bài, Thành phố Huế", "two numbers in a row"),  # no house number's word: left as read
     ("Số-317 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội", "a hyphen between words"),
     ("Căn hộ 2114 tòa B, đường Tây-Sơn, Phường Quang Trung, Thành phố Quy Nhơn, Tỉnh Bình Định", "a hyphen between words"),
     ("Số §7 đường Hai Bà Trưng, Phường Phú Bài, Thành phố Huế", "a sign no address prints"),
@@ -249,3 +249,17 @@ def test_a_committee_named_without_its_unit_is_cut_short_but_a_capitalised_name_
     assert read_place("Ủy ban nhân dân phường").factor == DOUBTFUL
     assert read_place("Ủy ban nhân dân thị trấn Trâu Quỳ, huyện Gia Lâm, thành phố").factor == DOUBTFUL
     assert read_place("Ủy ban nhân dân xã Vân Xá, huyện Yên Lạc, tỉnh Vĩnh Phúc").factor == 1.0
+
+
+@pytest.mark.parametrize(("printed", "value"), [
+    ("Số 283 11 đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng",
+     "Số 283/11 đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng"),
+    ("Số 4 ngách 37 11 ngõ 138 đường Phan Bội Châu, phường 1, thành phố Đà Lạt, tỉnh Lâm Đồng",
+     "Số 4 ngách 37/11 ngõ 138 đường Phan Bội Châu, phường 1, thành phố Đà Lạt, tỉnh Lâm Đồng"),
+    ("Số 4 ngách 52!15 ngõ 120 phố Trần Thái Tông, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội",
+     "Số 4 ngách 52/15 ngõ 120 phố Trần Thái Tông, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội"),
+])
+def test_a_house_numbers_lost_slash_is_restored_after_its_word_and_the_address_stays_doubtful(printed, value):
+    reading = read_address(printed)
+    assert reading.value == value and reading.factor == DOUBTFUL
+    assert reading.problems == ["address: a house number's '/' restored"]

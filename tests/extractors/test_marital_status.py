@@ -206,3 +206,57 @@ def test_a_names_misread_tone_marks_in_a_sentence_are_repaired_from_the_name_syl
                  + SIGNATURE)
     assert got["marital_status"].value == "Đã đăng ký kết hôn với bà Khổng Minh Trinh, nhưng vợ đã chết"
     assert got["marital_status"].confidence < 0.9
+
+
+def test_the_residence_ends_at_the_earlier_address_item_behind_a_quote_speck_or_a_stop_read_for_its_colon():
+    for opening in ["“Trong thời gian cư trú tại: Số 00 phố Hàng Bạc, Phường Hàng Bạc,",
+                    "Trong thời gian cư trú tại. Số 00 phố Hàng Bạc, Phường Hàng Bạc,"]:
+        got = fields(HEAD[:-1] + [
+            [(60, "Nơi cư trú: Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm,")],
+            [(60, "Thành phố Hà Nội")],
+            [(60, opening)],
+            [(60, "Quận Hoàn Kiếm, Thành phố Hà Nội, từ ngày 11/05/2012 đến ngày 09/01/2014.")],
+            [(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.")],
+        ] + SIGNATURE)
+        assert got["residence"].value == \
+            "Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội", opening
+
+
+def test_a_residence_opening_with_the_misread_rest_of_its_longer_label_loses_it_and_is_no_surer():
+    from extractors.marital_status_confirmation import label_tails, without_label_tail
+    tails = label_tails(["Nơi cư trú hiện nay", "Nơi cư trú", "Nơi thường trú"])
+    assert tails == ["hien nay"]
+    assert without_label_tail("hiện nav: Số 4 ngõ 82 đường Quang Trung", tails) == "Số 4 ngõ 82 đường Quang Trung"
+    assert without_label_tail("Số 4 ngõ 82 đường Quang Trung", tails) is None
+    assert without_label_tail("Hiền Ninh, huyện Sóc Sơn", tails) is None  # a place's own words stay
+    got = fields(HEAD[:-1] + [[(60, "Nơi cư trú hiện nav Số 103 phố Tràng Tiền, Phường Tràng Tiền, "
+                                    "Quận Hoàn Kiếm, Thành phố Hà Nội")]] + SIGNATURE)
+    assert got["residence"].value == "Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội"
+    assert got["residence"].confidence < 0.9
+
+
+def test_a_wrapped_line_whose_dash_is_glued_to_the_leader_dots_before_it_keeps_the_dash():
+    got = fields(HEAD + [
+        [(60, "Giấy này được cấp để: bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Ngoại thương Việt Nam...")],
+        [(100, ".........- Chi nhánh Thành Công..........")],
+    ] + SIGNATURE)
+    assert got["purpose"].value == \
+        "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Ngoại thương Việt Nam - Chi nhánh Thành Công"
+
+
+def test_land_and_house_in_a_purpose_take_their_marks_from_the_vocabulary():
+    got = fields(HEAD + [[(60, "Giấy này được cấp để: Làm thủ tục mua bán, chuyển nhượng nhà dất")]] + SIGNATURE)
+    assert got["purpose"].value == "Làm thủ tục mua bán, chuyển nhượng nhà đất"
+
+
+def test_validity_figures_that_make_no_date_give_the_date_the_issue_implies_when_a_digit_or_two_off():
+    from datetime import date
+
+    from extractors.marital_status_confirmation import implied_date_near
+    implied = [date(2022, 12, 15), date(2022, 12, 14)]
+    assert implied_date_near("ngày 75/72/2022.", implied) == date(2022, 12, 15)  # two 1s read as 7s
+    assert implied_date_near("ngày 75/72/2022.", [date(2022, 12, 17), date(2022, 12, 16)]) is None  # three off
+    assert implied_date_near("ngày 03/05/2021", implied) is None  # another date altogether
+    got = fields(HEAD + [[(60, "Giấy này có giá trị sử dụng đến ngày 75/72/2022.")],
+                         [(700, "Hà Nội, ngày 15 tháng 6 năm 2022")], [(720, "NGƯỜI KÝ GIẤY XÁC NHẬN")]])
+    assert got["valid_until"].value == "2022-12-15" and got["valid_until"].confidence < 0.9

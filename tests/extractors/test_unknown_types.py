@@ -114,3 +114,40 @@ def test_a_confirmation_whose_display_title_was_lost_is_named_by_its_labels_in_e
     found = classify_page(page_of(lines), load_type_specs())
     assert found.document_type == "marital_status_confirmation" and not found.has_title
     assert found.confidence <= 0.5  # for a person to confirm
+
+
+def test_a_wrapped_title_with_specks_read_at_its_seam_is_still_the_title() -> None:
+    lines = ["ỦY BAN NHÂN DÂN", "XÃ QUẢNG PHÚ", "Số: 462/XNTTHN", "GIẤY XÁC NHẬN :", "mã TÌNH TRẠNG HÔN NHÂN :",
+             "Họ, chữ đệm và tên: ĐINH MINH NGA"]
+    found = classify_page(page_of(lines), load_type_specs())
+    assert (found.document_type, found.has_title) == ("marital_status_confirmation", True)
+
+
+def test_lower_case_words_between_wrapped_heading_lines_make_no_title() -> None:
+    lines = ["ỦY BAN NHÂN DÂN", "GIẤY XÁC NHẬN", "về tình trạng hôn nhân của công dân"]
+    assert classify_page(page_of(lines), load_type_specs()).document_type == "unknown"
+
+
+def test_a_status_sentence_is_no_marriage_certificates_label_that_vetoes_the_confirmation() -> None:
+    # "có đăng ký kết hôn" is one word away from "Nơi đăng ký kết hôn"; the title was lost to a display face
+    lines = ["ỦY BAN NHÂN DÂN", "Số: 409/UBND-XNTTHN", "GLVV XACXSNHYN", "TINH TR.VNXG HOXNNXH VN",
+             "Họ, chữ đệm và tên: NGUYỄN PHƯƠNG HƯƠNG", "Giấy tờ tùy thân: Căn cước công dân số 004185898620",
+             "Nơi cư trú: Thôn 5, Xã Thới Lai, Thành phố Cần Thơ",
+             "Tình trạng hôn nhân: Có đăng ký kết hôn nhưng chồng đã chết.",
+             "Giấy này có giá trị sử dụng đến ngày 17/05/2026.", "Giấy này được cấp để làm thủ tục mua bán nhà đất"]
+    found = classify_page(page_of(lines), load_type_specs())
+    assert (found.document_type, found.confidence) == ("marital_status_confirmation", 0.5)
+
+
+def test_a_marriage_certificates_label_damaged_by_a_letter_still_vetoes_the_confirmation() -> None:
+    lines = ["GIẤY CHỨNG NHẬN KẾT HÔN", "Họ, chữ đệm, tên vợ: TRẦN THỊ BÌNH", "Nơi cư trú: Hà Nội",
+             "Giấy tờ tùy thân: CCCD số 001190054321", "Nol đăng ký kết hôn: Ủy ban nhân dân phường Láng Hạ",
+             "Tình trạng hôn nhân: x", "Giấy này được cấp để: x", "Giấy này có giá trị sử dụng đến: x"]
+    found = classify_page(page_of(lines), load_type_specs())
+    assert found.document_type != "marital_status_confirmation"
+
+
+def test_an_application_heading_after_a_speck_read_as_a_lower_case_word_is_still_an_application() -> None:
+    lines = [": CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ng TỜ KHAI ĐĂNG KÝ KHAI SINH", *BIRTH_CERTIFICATE[3:]]
+    found = classify_page(page_of(lines), load_type_specs())
+    assert (found.document_type, found.family) == ("unknown", "application")

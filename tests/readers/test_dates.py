@@ -146,6 +146,8 @@ def test_number_words_of_a_date_get_their_marks_back(read, spelled):
     ("22 06 1980", "1980-06-22"),  # thin slashes OCR'd as spaces
     ("29 08.1979", "1979-08-29"),
     ("16/03 2016", "2016-03-16"),
+    ("06 041989", "1989-04-06"),  # one slash a space, the other lost
+    ("0604 1989", "1989-04-06"),
 ])
 def test_a_date_whose_slashes_became_spaces_is_read_as_repaired(read, iso):
     reading = parse_date(read)
@@ -155,3 +157,4 @@ def test_a_date_whose_slashes_became_spaces_is_read_as_repaired(read, iso):
 def test_spaced_numbers_that_make_no_calendar_date_are_not_one():
     assert parse_date("31 02 2016") is None
     assert parse_date("Số 12 2019") is None
+    assert parse_date("31 022016") is None

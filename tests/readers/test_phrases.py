@@ -104,3 +104,44 @@ def test_symbol_parts_one_edit_away_take_the_known_spelling():
     assert snap_code_parts("69/2024/XNTTHN", known) == ("69/2024/XNTTHN", False)
     assert snap_code_parts("12/UBND-TP", known) == ("12/UBND-TP", False)  # short parts are left alone
     assert snap_code_parts("CCCD số 0123 cấp ngày", known)[1] is False  # words are no symbol
+
+
+def test_a_capital_inside_a_phrase_that_only_differs_in_size_is_taken_for_a_misread_small_letter():
+    assert restore_phrases("Chưa đăng ký Kết hôn với ai", VOCABULARY).text == "Chưa đăng ký kết hôn với ai"
+    # a capital that looks unlike its small letter was printed so
+    assert restore_phrases("Chưa Đăng ký kết hôn với ai", VOCABULARY).text == "Chưa Đăng ký kết hôn với ai"
+
+
+def test_a_symbol_part_with_a_letter_added_and_one_misread_is_snapped_but_another_symbol_is_not():
+    assert snap_code_parts("471/LBXND-XNTTHN", ["UBND", "XNTTHN"]) == ("471/UBND-XNTTHN", True)
+    assert snap_code_parts("94/LUBXND-XNTTHN", ["UBND", "XNTTHN"]) == ("94/UBND-XNTTHN", True)
+    assert snap_code_parts("12/HĐND-XNTTHN", ["UBND", "XNTTHN"]) == ("12/HĐND-XNTTHN", False)
+    assert snap_code_parts("12/XNHN", ["UBND", "XNTTHN"]) == ("12/XNHN", False)
+    # the nearest part wins: one edit from QĐPT, two from QĐST
+    assert snap_code_parts("5/2019/QĐPTT-HNGĐ", ["HNGĐ", "QĐST", "QĐPT"])[0] == "5/2019/QĐPT-HNGĐ"
+
+
+def test_a_number_with_a_fraction_slash_a_stop_for_its_dash_or_run_into_its_year_is_put_right():
+    parts = ["UBND", "XNTTHN"]
+    assert snap_code_parts("421⁄XNTTHN", parts) == ("421/XNTTHN", True)
+    assert snap_code_parts("95 LBND.XNTTHN", parts) == ("95/UBND-XNTTHN", True)
+    assert snap_code_parts("2142023 XNTTHN", parts) == ("214/2023/XNTTHN", True)
+    assert snap_code_parts("427 UBND-XNTTHN", parts) == ("427/UBND-XNTTHN", True)
+    assert snap_code_parts("69/UBND-XNTTHN", parts) == ("69/UBND-XNTTHN", False)
+
+
+def test_slashes_read_as_blanks_are_restored_where_the_sentence_says_what_the_figures_are():
+    text, changed = repair_numbers("theo Quyết định số 410 2015 QDST-HNGD ngày 18 08 2015 của Tòa án")
+    assert (text, changed) == ("theo Quyết định số 410/2015/QDST-HNGD ngày 18/08/2015 của Tòa án", True)
+    assert repair_numbers("Bản án số 115 2011 HINGĐ ST ngày 28 10 2011")[0] == \
+        "Bản án số 115/2011/HINGĐ-ST ngày 28/10/2011"
+    assert repair_numbers("kết hôn số 3, quyển số 03 1989 do")[0] == "kết hôn số 3, quyển số 03/1989 do"
+    # figures whose words do not say they are a date or a reference stay as read
+    assert repair_numbers("Số 12 05 2010 Tòa") == ("Số 12 05 2010 Tòa", False)
+    assert repair_numbers("số 410 2015 Tòa án")[1] is False
+
+
+def test_a_full_stop_glued_between_two_words_the_second_in_lower_case_is_a_speck():
+    assert tidy_running_text("Làm thủ tục.đăng ký kết hôn") == "Làm thủ tục đăng ký kết hôn"
+    assert tidy_running_text("làm thủ tục vay vốn.ngân hàng") == "làm thủ tục vay vốn ngân hàng"
+    assert tidy_running_text("tại Tp.Hồ Chí Minh") == "tại Tp.Hồ Chí Minh"
