@@ -8,6 +8,7 @@ route anything unsure to review.
 from __future__ import annotations
 
 import importlib
+import re
 from functools import cache
 from types import ModuleType
 
@@ -28,7 +29,7 @@ from extractors.classify import (
 from extractors.engine import extract_fields, view_page
 from extractors.issuer import read_issuer
 from extractors.second_reading import corroborate
-from extractors.spec import ReadingZone, load_type_specs, spec_for
+from extractors.spec import MachineZone, ReadingZone, load_type_specs, spec_for
 from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers
 from pipeline.text import fold
 from schemas import UNKNOWN_TYPE, BBox, Document, Page, words_to_text
@@ -51,13 +52,33 @@ def reading_zone(height: int, width: int, codes: list[tuple[BBox, str]]) -> Read
     return None
 
 
+def partner_zone(image: np.ndarray, partners: list[tuple[int, int, list[tuple[BBox, str]]]]) -> ReadingZone | None:
+    """The part of a card side with no code of its own that OCR needs, when the codes of the upload's other card
+    sides (each its height, width and codes) give the rest: a type's hook (``partner_zone``) decides; None: all."""
+    for spec in load_type_specs():
+        hook = hook_module(spec.hook)
+        if hook is not None and hasattr(hook, "partner_zone") and (zone := hook.partner_zone(image, partners)):
+            return zone  # type: ignore[no-any-return]
+    return None
+
+
+def machine_zone(image: np.ndarray) -> MachineZone | None:
+    """A machine-readable band of a card side (an MRZ) that a type's hook (``machine_zone``) finds and reads itself,
+    before the page's OCR, which then reads only the rows above it; None: read the side as usual."""
+    for spec in load_type_specs():
+        hook = hook_module(spec.hook)
+        if hook is not None and hasattr(hook, "machine_zone") and (zone := hook.machine_zone(image)):
+            return zone  # type: ignore[no-any-return]
+    return None
+
+
 def zone_suffices(zone: ReadingZone, page: Page) -> bool:
     """Whether a page read only in its zone is enough: its words alone are classified as the zone's type (a
     poor photo's labels may not name it without the title above the zone) and show what the codes do not
     give (one of the ``needed`` labels)."""
-    folded = fold(page.text)
-    return any(phrase_present(label, folded) for label in zone.needed) and \
-        classify_page(page, load_type_specs()).document_type == zone.document_type
+    folded, digits = fold(page.text), re.sub(r"\D", "", page.text)
+    return any(phrase_present(label, folded) for label in zone.needed) and all(shown in digits for shown in zone.shows) \
+        and classify_page(page, load_type_specs()).document_type == zone.document_type
 
 
 def extract_documents(pages: list[Page], images: Mapping[int, np.ndarray]) -> list[Document]:

@@ -14,6 +14,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas import Word
+
 TYPES_DIR = Path(__file__).parent / "types"
 
 ValueKind = Literal[
@@ -164,9 +166,23 @@ class ReadingZone:
     """The rows of a prepared card side that OCR needs to read (``top`` to ``bottom``, px), because a code on the
     side gives everything printed elsewhere; a reading of them is enough only when it is classified as
     ``document_type`` on its own words (the rows hold no title) and shows one of ``needed`` (the labels of what
-    the code does not give), else the whole side is read."""
+    the code does not give) and the digits of each of ``shows``, else the whole side is read."""
 
     top: int
     bottom: int
     document_type: str
     needed: tuple[str, ...]
+    shows: tuple[str, ...] = ()  # digits the reading must show too (a partner code's birth date: the same card)
+    readings: tuple[tuple[str, str], ...] = ()  # kept in ``page.readings`` when the zone is read: what the hook need
+    # not look for on the side again (a code that is on the card's other side)
+
+
+@dataclass(frozen=True)
+class MachineZone:
+    """A machine-readable band of a card side (an MRZ) found and read by its own reader before the page's OCR:
+    the page's OCR reads only the rows above ``top``; ``words`` (placed on the side) and ``readings`` (kept in
+    ``page.readings``, so the type's hook does not read the band again) come from the band's reader."""
+
+    top: int
+    words: tuple[Word, ...]
+    readings: tuple[tuple[str, str], ...]
