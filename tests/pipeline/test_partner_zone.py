@@ -124,3 +124,34 @@ def test_a_side_waits_for_the_other_files_being_read_and_not_for_one_still_queue
     first = queued.slot(0)
     queued.slot(1).done()  # a file that was not read (already held, or refused) posts nothing
     assert first.others() == []
+
+
+@pytest.mark.integration  # reads pages with Tesseract
+def test_an_upload_of_a_2024_cards_two_sides_reads_the_front_in_part_and_records_one_card_as_printed(tmp_path):
+    import json
+    from pathlib import Path
+
+    from records.db import open_database
+    from records.ingest import document_versions
+    from records.storage.objects import LocalObjectStore
+    from usecases.intake import ingest_dossier
+
+    folder = Path(__file__).resolve().parents[2] / "samples" / "dossiers"
+    names = ["0003_id_card_card_sides_separate_front", "0003_id_card_card_sides_separate_back"]
+    truth = {name: value for name in names
+             for name, value in json.loads((folder / f"{name}.truth.json").read_text())["documents"][0]["fields"].items()}
+    db = open_database(f"sqlite:///{tmp_path / 'hoso.db'}")
+    try:
+        outcome = ingest_dossier(db, LocalObjectStore(tmp_path / "objects"),
+                                 [(f"{name}.jpg", (folder / f"{name}.jpg").read_bytes()) for name in names],
+                                 procedure_code="ket-hon", branch="b1")
+        front_page = outcome.files[0].result.pages[0]
+        assert OCR_ROWS in front_page.readings and PARTNER_QR in front_page.readings  # read in part
+        assert int(front_page.readings[OCR_ROWS].split(",")[0]) > 0.5 * front_page.height
+        [card] = outcome.documents
+        fields = document_versions(db, card.id)[-1].fields
+        assert fields["mrz"].split() == truth.pop("mrz").split() and not truth.pop("expiry_no_expiry")  # stored on one line
+        assert {name: fields.get(name) for name in truth} == truth
+        assert card.number == truth["id_number"] and outcome.id_number == truth["id_number"]
+    finally:
+        db.close()
