@@ -223,8 +223,8 @@ def reading_zone(height: int, width: int, codes: list[tuple[BBox, str]]) -> Read
 
 # A 2024 front prints only what its back's QR code gives (the number, the name, the birth date, the sex) but for its
 # nationality, on its last row. Its back comes as another file of the same upload: where exactly one card's code
-# decoded there, the front is OCR'd only from above its birth date down (about a third of the side's Tesseract time),
-# and only if that reading shows the nationality's label and the code's birth date (it is that card's front).
+# decoded there, the front is OCR'd only from above its birth date down (a third of the side's Tesseract time or
+# less), and only if that reading shows the nationality's label and the code's birth date (it is that card's front).
 PARTNER_FRONT_TOP = (0.6, 0.74)  # where its zone may start: the blankest row between the name and the birth date
 PARTNER_FRONT_NEEDS = ("Quốc tịch", "Nationality")
 TEXT_COLUMNS = (0.35, 0.95)  # the side's text column, right of its photo
@@ -244,7 +244,6 @@ def partner_zone(image: np.ndarray, partners: list[tuple[int, int, list[tuple[BB
     return ReadingZone(top=_blankest_row(gray, width, height), bottom=height, document_type="id_card",
                        needed=PARTNER_FRONT_NEEDS, shows=(birth,),  # its code is on the back: not searched for here
                        readings=((qr_reading_name(None), ""), (PARTNER_QR, reading.raw)))
-
 
 
 def _top_left(box: BBox, height: int, width: int) -> bool:
