@@ -457,8 +457,12 @@ def machine_band(prepared: PreparedPage) -> MachineZone | None:
 
 
 def read_above(engine: OcrEngine, image: np.ndarray, band: MachineZone, *, psm: int, dpi: int) -> OcrOutput:
-    """OCR of the rows above a machine-readable band, with the band's own words added below them."""
-    above = engine.read(np.ascontiguousarray(image[:band.top]), psm=psm, dpi=dpi).words if band.top > 0 else []
+    """OCR of the rows above a machine-readable band (the band whitened: the side keeps its size, and Tesseract
+    reads the print above as it did on the whole side; cropped, a bundled back's marks lost a diacritic), with the
+    band's own words added below them."""
+    blanked = image.copy()
+    blanked[band.top:] = 255
+    above = engine.read(blanked, psm=psm, dpi=dpi).words if band.top > 0 else []
     after = max((word.line for word in above), default=-1) + 1  # the band's lines follow (two readings, two numberings)
     return OcrOutput(words=[*above, *(word.model_copy(update={"line": word.line + after}) for word in band.words)])
 
