@@ -26,7 +26,7 @@ from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
 from extractors.readers.names import fold_name_for_mrz, names_match
 from extractors.readers.qr import Corner, QrReading, find_qr, parse_qr_payload
 from pipeline.text import fold
-from extractors.spec import MachineZone, ReadingZone, TypeSpec, spec_for
+from extractors.spec import ReadingZone, TypeSpec, spec_for
 from extractors.validate import distrust
 from pipeline.geometry import union_bbox
 from pipeline.read import TesseractEngine
@@ -426,72 +426,18 @@ def ocr_mrz_band(page: Page, image: np.ndarray) -> str:
         top, bottom = max(0, y0 - line_height), min(height, y1 + line_height)
     else:
         top, bottom = int(height * 0.62), height
-    return mrz_band_text(read_mrz_band(image[top:bottom, :]))
-
-
-def read_mrz_band(band: np.ndarray) -> list[Word]:
-    """The words of an MRZ band as OCR-B text (``eng`` restricted to the MRZ's characters), placed on the band."""
+    band = image[top:bottom, :]
     if band.size == 0:
-        return []
+        return ""
     engine = TesseractEngine(
         language="eng",
         variables={"tessedit_char_whitelist": MRZ_CHARS, "load_system_dawg": "0", "load_freq_dawg": "0"},
     )
-    return engine.read(np.ascontiguousarray(band), psm=6).words
-
-
-def mrz_band_text(words: list[Word]) -> str:
+    words = engine.read(np.ascontiguousarray(band), psm=6).words
     lines: dict[int, list[str]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word.text)
     return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
-
-
-# --- the MRZ before the page's OCR ---------------------------------------------------
-
-# The page's Tesseract run (``vie``) read the MRZ's three lines of large print only for the band to be read again
-# in OCR-B: about a fifth to a third of a back's Tesseract time. Where the three lines are found from the ink alone
-# (long rows of print in the lower half, upright), the band is read first in OCR-B and the page's OCR stops above it.
-MRZ_ROWS = 3  # a TD1 MRZ: three lines
-MRZ_ROW_WIDTH = 0.6  # each a row of print across at least this share of the side's width
-MRZ_ROW_HEIGHT = (0.02, 0.1)  # a line's height as a share of the side's
-
-
-def mrz_rows(gray: np.ndarray) -> tuple[int, int, int] | None:
-    """The MRZ's rows on an upright card side (top, bottom, a line's height in px), from the ink alone: three rows
-    of print across most of the width, one under another, in the lower half; None when there are not exactly three."""
-    height, width = gray.shape[:2]
-    half = height // 2
-    _, ink = cv2.threshold(gray[half:], 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, width // 40), 1)))
-    _, _, stats, _ = cv2.connectedComponentsWithStats(joined)
-    low, high = MRZ_ROW_HEIGHT
-    rows = sorted((int(y) + half, int(y + h) + half) for _, y, w, h, _ in stats[1:]
-                  if w >= MRZ_ROW_WIDTH * width and low * height <= h <= high * height)
-    if len(rows) != MRZ_ROWS:
-        return None
-    line_height = max(bottom - top for top, bottom in rows)
-    return rows[0][0], rows[-1][1], line_height
-
-
-def machine_zone(image: np.ndarray) -> MachineZone | None:
-    """An upright card side's MRZ read in OCR-B before the page's OCR, which then reads only the rows above it
-    (``usecases.process``); None when the rows are not found or their reading does not look like MRZ lines."""
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    rows = mrz_rows(gray)
-    if rows is None:
-        return None
-    first, last, line_height = rows
-    top, bottom = max(0, first - line_height), min(gray.shape[0], last + line_height)  # as ``ocr_mrz_band`` crops
-    words = read_mrz_band(gray[top:bottom])
-    text = mrz_band_text(words)
-    reading = parse_mrz(text)
-    if reading is None or not reading.valid:
-        return None  # not an MRZ, or misread: the side is read whole and its band again, as it was before
-    placed = tuple(word.model_copy(update={"bbox": (word.bbox[0], word.bbox[1] + top, word.bbox[2], word.bbox[3] + top)})
-                   for word in words)
-    cut = max(0, first - line_height // 3)  # print just above the band keeps its descenders
-    return MachineZone(top=cut, words=placed, readings=(("mrz_band", text),))
 
 
 def apply_mrz(document: Document, found: tuple[MrzReading, Page], has_qr: bool) -> None:

@@ -29,7 +29,7 @@ from extractors.classify import (
 from extractors.engine import extract_fields, view_page
 from extractors.issuer import read_issuer
 from extractors.second_reading import corroborate
-from extractors.spec import MachineZone, ReadingZone, load_type_specs, spec_for
+from extractors.spec import ReadingZone, load_type_specs, spec_for
 from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers
 from pipeline.text import fold
 from schemas import UNKNOWN_TYPE, BBox, Document, Page, words_to_text
@@ -58,16 +58,6 @@ def partner_zone(image: np.ndarray, partners: list[tuple[int, int, list[tuple[BB
     for spec in load_type_specs():
         hook = hook_module(spec.hook)
         if hook is not None and hasattr(hook, "partner_zone") and (zone := hook.partner_zone(image, partners)):
-            return zone  # type: ignore[no-any-return]
-    return None
-
-
-def machine_zone(image: np.ndarray) -> MachineZone | None:
-    """A machine-readable band of a card side (an MRZ) that a type's hook (``machine_zone``) finds and reads itself,
-    before the page's OCR, which then reads only the rows above it; None: read the side as usual."""
-    for spec in load_type_specs():
-        hook = hook_module(spec.hook)
-        if hook is not None and hasattr(hook, "machine_zone") and (zone := hook.machine_zone(image)):
             return zone  # type: ignore[no-any-return]
     return None
 

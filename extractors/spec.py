@@ -14,8 +14,6 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas import Word
-
 TYPES_DIR = Path(__file__).parent / "types"
 
 ValueKind = Literal[
@@ -175,14 +173,3 @@ class ReadingZone:
     shows: tuple[str, ...] = ()  # digits the reading must show too (a partner code's birth date: the same card)
     readings: tuple[tuple[str, str], ...] = ()  # kept in ``page.readings`` when the zone is read: what the hook need
     # not look for on the side again (a code that is on the card's other side)
-
-
-@dataclass(frozen=True)
-class MachineZone:
-    """A machine-readable band of a card side (an MRZ) found and read by its own reader before the page's OCR:
-    the page's OCR reads only the rows above ``top``; ``words`` (placed on the side) and ``readings`` (kept in
-    ``page.readings``, so the type's hook does not read the band again) come from the band's reader."""
-
-    top: int
-    words: tuple[Word, ...]
-    readings: tuple[tuple[str, str], ...]

@@ -35,8 +35,8 @@ from pipeline.prepare import (
 from pipeline.read import OcrEngine, OcrOutput, TesseractEngine, ocr_upright, parse_tsv
 from pipeline.speculate import SPECULATIVE_PSM, SpeculativeOcr
 from extractors import extract_documents
-from extractors.registry import machine_zone, partner_zone, reading_zone, zone_suffices
-from extractors.spec import MachineZone, ReadingZone
+from extractors.registry import partner_zone, reading_zone, zone_suffices
+from extractors.spec import ReadingZone
 from schemas import Document, ExtractionResult, Page, ProcessingError
 
 log = logging.getLogger(__name__)
@@ -396,11 +396,8 @@ def read_prepared(
     image = prepared.image if searchable_pdf else prepared.ocr_image  # a searchable PDF shows what it reads
     zone = coded_zone(prepared, upload) if first is None and not searchable_pdf else None
     zoned = read_zone(engine, image, zone, psm=psm, dpi=dpi) if zone is not None else None
-    band = machine_band(prepared) if zoned is None and first is None and not searchable_pdf else None
     if zoned is not None:
         output, turned = zoned, False  # the code's place on the side showed it upright
-    elif band is not None:
-        output, turned = read_above(engine, image, band, psm=psm, dpi=dpi), False  # the band's place showed it upright
     else:
         output, turned = ocr_upright(engine, image, psm=psm, dpi=dpi, searchable_pdf=searchable_pdf, first=first)
     _add_time(timings, "ocr", started)
@@ -417,8 +414,8 @@ def read_prepared(
             rotation=(prepared.rotation + (180 if turned else 0)) % 360, skew=prepared.skew,
             cropped=prepared.cropped, quality=prepared.quality, words=renumber_visual_lines(output.words),
             region=[(round(float(x), 1), round(float(y), 1)) for x, y in region] if region is not None else None,
-            readings=({OCR_ROWS: f"{zone.top},{zone.bottom}", **dict(zone.readings)}
-                      if zoned is not None and zone is not None else {}) | (dict(band.readings) if band is not None else {}),
+            readings={OCR_ROWS: f"{zone.top},{zone.bottom}", **dict(zone.readings)}
+            if zoned is not None and zone is not None else {},
         ),
         image=image,
         searchable_pdf=output.searchable_pdf,
@@ -449,22 +446,6 @@ def read_zone(engine: OcrEngine, image: np.ndarray, zone: ReadingZone, *, psm: i
     height, width = image.shape[:2]
     page = Page(number=1, width=width, height=height, dpi=dpi, source="ocr", words=renumber_visual_lines(words))
     return OcrOutput(words=words) if zone_suffices(zone, page) else None
-
-
-def machine_band(prepared: PreparedPage) -> MachineZone | None:
-    """A card side's machine-readable band (an MRZ), read by its own reader (``extractors.machine_zone``)."""
-    return machine_zone(prepared.image) if prepared.kind == "card" else None
-
-
-def read_above(engine: OcrEngine, image: np.ndarray, band: MachineZone, *, psm: int, dpi: int) -> OcrOutput:
-    """OCR of the rows above a machine-readable band (the band whitened: the side keeps its size, and Tesseract
-    reads the print above as it did on the whole side; cropped, a bundled back's marks lost a diacritic), with the
-    band's own words added below them."""
-    blanked = image.copy()
-    blanked[band.top:] = 255
-    above = engine.read(blanked, psm=psm, dpi=dpi).words if band.top > 0 else []
-    after = max((word.line for word in above), default=-1) + 1  # the band's lines follow (two readings, two numberings)
-    return OcrOutput(words=[*above, *(word.model_copy(update={"line": word.line + after}) for word in band.words)])
 
 
 def take_speculative(speculative: SpeculativeOcr | None, prepared: PreparedPage, psm: int) -> OcrOutput | None:
