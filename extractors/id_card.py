@@ -14,6 +14,7 @@ from functools import partial
 
 from collections.abc import Mapping
 
+import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
@@ -43,8 +44,14 @@ QR_CORNER: dict[tuple[str, str], Corner] = {("cccd_2021", "front"): "top_right",
 VARIANTS_WITH_QR = {variant for variant, _ in QR_CORNER}
 
 
+PARTNER_QR = "partner_qr"  # a front read in part: the payload of its card's code, decoded on its back's file
+
+
 def side_of(page: Page) -> str:
-    """"front", "back" or "both" (both sides scanned on one page), from printed markers."""
+    """"front", "back" or "both" (both sides scanned on one page), from printed markers (or a front read in part
+    because its back carries its code: its last rows' labels may pass for a back's)."""
+    if PARTNER_QR in page.readings:
+        return "front"
     text = fold(page.text)
     back = sum(phrase_present(m, text) for m in BACK_MARKERS) >= 1 or "<<<" in page.text
     front = sum(phrase_present(m, text) for m in FRONT_MARKERS) >= 2
@@ -183,6 +190,8 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
     mrz = read_mrz(pages, images)
     if qr is not None:
         apply_qr(document, qr)
+    else:
+        apply_partner_qr(document, pages)
     if mrz is not None:
         apply_mrz(document, mrz, has_qr=qr is not None)
     if qr is not None and mrz is not None:
@@ -212,6 +221,51 @@ def reading_zone(height: int, width: int, codes: list[tuple[BBox, str]]) -> Read
     return None
 
 
+# A 2024 front prints only what its back's QR code gives (the number, the name, the birth date, the sex) but for its
+# nationality, on its last row. Its back comes as another file of the same upload: where exactly one card's code
+# decoded there, the front is OCR'd only from above its birth date down (a third of the side's Tesseract time or
+# less), and only if that reading shows the nationality's label and the code's birth date (it is that card's front).
+PARTNER_FRONT_TOP = (0.6, 0.74)  # where its zone may start: the blankest row between the name and the birth date
+PARTNER_FRONT_NEEDS = ("Quốc tịch", "Nationality")
+TEXT_COLUMNS = (0.35, 0.95)  # the side's text column, right of its photo
+
+
+def partner_zone(image: np.ndarray, partners: list[tuple[int, int, list[tuple[BBox, str]]]]) -> ReadingZone | None:
+    """The rows of a card side without a code of its own that OCR needs when the upload's other files hold one
+    card's back whose QR code decoded (top left, upright): from the blankest row above its birth date down."""
+    backs = {reading.id_number: reading for height, width, codes in partners for box, payload in codes
+             if _top_left(box, height, width) and (reading := parse_qr_payload(payload)) is not None}
+    if len(backs) != 1:
+        return None  # no card's back, or several citizens' cards: the side is read whole
+    reading = next(iter(backs.values()))
+    birth = "".join(reversed(reading.date_of_birth.split("-")))  # as printed, its slashes aside: ddmmyyyy
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    height, width = gray.shape[:2]
+    return ReadingZone(top=_blankest_row(gray, width, height), bottom=height, document_type="id_card",
+                       needed=PARTNER_FRONT_NEEDS, shows=(birth,),  # its code is on the back: not searched for here
+                       readings=((qr_reading_name(None), ""), (PARTNER_QR, reading.raw)))
+
+
+def _top_left(box: BBox, height: int, width: int) -> bool:
+    x0, y0, x1, y1 = box
+    return (x0 + x1) / 2 < width / 2 and (y0 + y1) / 2 < height / 2
+
+
+def _blankest_row(gray: np.ndarray, width: int, height: int) -> int:
+    """The row with the least print in the text column between ``PARTNER_FRONT_TOP``'s bounds: a cut there splits
+    no line of print."""
+    low, high = (int(share * height) for share in PARTNER_FRONT_TOP)
+    left, right = (int(share * width) for share in TEXT_COLUMNS)
+    column = gray[low:high, left:right]
+    _, ink = cv2.threshold(column, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    per_row = ink.sum(axis=1)
+    blank = np.flatnonzero(per_row == per_row.min())
+    run_start = blank[-1]
+    while run_start - 1 in blank:  # the lowest run of blankest rows: the gap just above the birth date
+        run_start -= 1
+    return low + int((run_start + blank[-1]) // 2)
+
+
 # --- QR ------------------------------------------------------------------------
 
 
@@ -239,7 +293,11 @@ def qr_payload(page: Page, corner: Corner | None, images: Mapping[int, np.ndarra
             page.readings[QR_ZONE] = ",".join(map(str, found.box))
         return found.text
 
-    return page_reading(page, f"qr:{corner or 'anywhere'}", images, decode)
+    return page_reading(page, qr_reading_name(corner), images, decode)
+
+
+def qr_reading_name(corner: Corner | None) -> str:
+    return f"qr:{corner or 'anywhere'}"
 
 
 QR_ZONE = "qr_zone"
@@ -252,6 +310,21 @@ def apply_qr(document: Document, found: tuple[QrReading, Page]) -> None:
                         ("sex", qr.sex), ("place_of_residence", qr.address), ("issue_date", qr.issue_date)):
         if value:
             _take_machine_value(document, name, value, "qr", QR_CONFIDENCE)
+
+
+def apply_partner_qr(document: Document, pages: list[Page]) -> None:
+    """A side read in part because its card's code decoded on the other side (another file of the upload; the
+    side's print showed the code's birth date) takes the code's values, as that side would: the sides are then one
+    card by its number. The code itself stays the other side's field."""
+    for page in pages:
+        qr = parse_qr_payload(page.readings.get(PARTNER_QR))
+        if qr is None:
+            continue
+        for name, value in (("id_number", qr.id_number), ("full_name", qr.full_name), ("date_of_birth", qr.date_of_birth),
+                            ("sex", qr.sex), ("place_of_residence", qr.address), ("issue_date", qr.issue_date)):
+            if value:
+                _take_machine_value(document, name, value, "qr", QR_CONFIDENCE)
+        return
 
 
 def _take_machine_value(document: Document, name: str, value: str, source: str, confidence: float) -> None:

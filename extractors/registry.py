@@ -8,6 +8,7 @@ route anything unsure to review.
 from __future__ import annotations
 
 import importlib
+import re
 from functools import cache
 from types import ModuleType
 
@@ -51,13 +52,23 @@ def reading_zone(height: int, width: int, codes: list[tuple[BBox, str]]) -> Read
     return None
 
 
+def partner_zone(image: np.ndarray, partners: list[tuple[int, int, list[tuple[BBox, str]]]]) -> ReadingZone | None:
+    """The part of a card side with no code of its own that OCR needs, when the codes of the upload's other card
+    sides (each its height, width and codes) give the rest: a type's hook (``partner_zone``) decides; None: all."""
+    for spec in load_type_specs():
+        hook = hook_module(spec.hook)
+        if hook is not None and hasattr(hook, "partner_zone") and (zone := hook.partner_zone(image, partners)):
+            return zone  # type: ignore[no-any-return]
+    return None
+
+
 def zone_suffices(zone: ReadingZone, page: Page) -> bool:
     """Whether a page read only in its zone is enough: its words alone are classified as the zone's type (a
     poor photo's labels may not name it without the title above the zone) and show what the codes do not
     give (one of the ``needed`` labels)."""
-    folded = fold(page.text)
-    return any(phrase_present(label, folded) for label in zone.needed) and \
-        classify_page(page, load_type_specs()).document_type == zone.document_type
+    folded, digits = fold(page.text), re.sub(r"\D", "", page.text)
+    return any(phrase_present(label, folded) for label in zone.needed) and all(shown in digits for shown in zone.shows) \
+        and classify_page(page, load_type_specs()).document_type == zone.document_type
 
 
 def extract_documents(pages: list[Page], images: Mapping[int, np.ndarray]) -> list[Document]:

@@ -164,9 +164,12 @@ class ReadingZone:
     """The rows of a prepared card side that OCR needs to read (``top`` to ``bottom``, px), because a code on the
     side gives everything printed elsewhere; a reading of them is enough only when it is classified as
     ``document_type`` on its own words (the rows hold no title) and shows one of ``needed`` (the labels of what
-    the code does not give), else the whole side is read."""
+    the code does not give) and the digits of each of ``shows``, else the whole side is read."""
 
     top: int
     bottom: int
     document_type: str
     needed: tuple[str, ...]
+    shows: tuple[str, ...] = ()  # digits the reading must show too (a partner code's birth date: the same card)
+    readings: tuple[tuple[str, str], ...] = ()  # kept in ``page.readings`` when the zone is read: what the hook need
+    # not look for on the side again (a code that is on the card's other side)

@@ -61,7 +61,7 @@ from records.storage.objects import (
 )
 from schemas import Document, ExtractionResult
 from schemas.errors import Conflict, StorageError
-from usecases.process import ProcessedFile, process_bytes
+from usecases.process import ProcessedFile, UploadCodes, UploadSlot, process_bytes
 
 log = logging.getLogger(__name__)
 
@@ -231,9 +231,11 @@ def stage_file(
     engine: OcrEngine | None = None,
     searchable_pdf: bool = False,
     claim_wait_s: float = CLAIM_WAIT_S,
+    upload: UploadSlot | None = None,
 ) -> FileOutcome | StagedFile:
     """Everything before recording: a final outcome (reused, quarantined) or a staged file. A file another worker
-    reads now is waited for, ``claim_wait_s`` at most (then ``OriginalBusy``)."""
+    reads now is waited for, ``claim_wait_s`` at most (then ``OriginalBusy``). ``upload``: the file's place among
+    the upload's files read side by side (``usecases.process.UploadCodes``)."""
 
     timings: dict[str, float] = {}
     sha = sha256_hex(data)
@@ -256,8 +258,8 @@ def stage_file(
             log.warning("original %s (%s…) quarantined after %d unfinished starts", original.id, sha[:12],
                         claim.unfinished)
             return FileOutcome(source_name, sha, original.id, "quarantined", reason=stopped, timings=timings)
-        staged = _read_claimed(db, store, data, source_name, original, claimant, timings,
-                               workers=workers, actor=actor, engine=engine, searchable_pdf=searchable_pdf)
+        staged = _read_claimed(db, store, data, source_name, original, claimant, timings, workers=workers,
+                               actor=actor, engine=engine, searchable_pdf=searchable_pdf, upload=upload)
     except BaseException:
         end_claim(claimant)
         raise
@@ -290,10 +292,11 @@ def _settled(db: Database, original: OriginalRef, source_name: str, timings: dic
 
 def _read_claimed(db: Database, store: ObjectStore, data: bytes, source_name: str, original: OriginalRef,
                   claimant: str, timings: dict[str, float], *, workers: int | None, actor: str,
-                  engine: OcrEngine | None, searchable_pdf: bool) -> FileOutcome | StagedFile:
+                  engine: OcrEngine | None, searchable_pdf: bool, upload: UploadSlot | None = None
+                  ) -> FileOutcome | StagedFile:
     """Read a claimed original and store its artefacts: a staged file, or the outcome of setting it aside."""
     try:
-        processed, failure = _process(data, source_name, workers, engine, searchable_pdf)
+        processed, failure = _process(data, source_name, workers, engine, searchable_pdf, upload)
         if processed is not None:
             timings.update({f"process.{k}": v for k, v in processed.result.timings.items()})
             reason = failure or quarantine_reason(processed.result)
@@ -337,13 +340,14 @@ def record_staged(
 
 
 def _process(
-    data: bytes, source_name: str, workers: int | None, engine: OcrEngine | None, searchable_pdf: bool
+    data: bytes, source_name: str, workers: int | None, engine: OcrEngine | None, searchable_pdf: bool,
+    upload: UploadSlot | None = None,
 ) -> tuple[ProcessedFile | None, str | None]:
     """``process_bytes``; an unexpected exception on this input is a reason to quarantine, not a crash."""
 
     try:
         return process_bytes(data, source=source_name, engine=engine, workers=workers,
-                             searchable_pdf=searchable_pdf), None
+                             searchable_pdf=searchable_pdf, upload=upload), None
     except Exception as error:
         if is_transient(error):
             raise
@@ -408,18 +412,27 @@ def ingest_dossier(
     if dossier_id is None:
         with _timed(timings, "open_dossier"):
             dossier_id = open_dossier(db, procedure_code, branch, actor=actor)
-    def stage(item: tuple[str, bytes], wait_s: float = 0.0) -> FileOutcome | StagedFile:
+    codes = UploadCodes()  # a card side may need less OCR when another file of the upload carries its code
+    side_by_side = max(1, min(len(files), default_cores()))
+    slots = {index: codes.slot(index) for index in range(side_by_side)}  # read at once: the others may wait for them
+
+    def stage(item: tuple[str, bytes], wait_s: float = 0.0, index: int | None = None) -> FileOutcome | StagedFile:
         name, data = item
-        return stage_file(db, store, data, name, dossier_id=dossier_id, workers=workers, actor=actor, engine=engine,
-                          claim_wait_s=wait_s)
+        slot = (slots.get(index) or codes.slot(index)) if index is not None else None
+        try:
+            return stage_file(db, store, data, name, dossier_id=dossier_id, workers=workers, actor=actor,
+                              engine=engine, claim_wait_s=wait_s, upload=slot)
+        finally:
+            if slot is not None:
+                slot.done()  # posted nothing (not read, or no card side): no other file waits for it
 
     with _timed(timings, "process"):
         # A citizen waits: the files of one upload are read side by side (Tesseract releases the GIL). The claims
         # of an upload's files are held until all are recorded, so a file another worker reads now is not waited
         # for here (two uploads of the same two files would each hold one and wait for the other): it is
         # taken up again once this upload's own files are recorded and it holds no claim.
-        with ThreadPoolExecutor(max_workers=max(1, min(len(files), default_cores()))) as pool:
-            futures = [pool.submit(stage, item) for item in files]
+        with ThreadPoolExecutor(max_workers=side_by_side) as pool:
+            futures = [pool.submit(stage, item, 0.0, index) for index, item in enumerate(files)]
         staged, busy = _all_staged(db, futures, actor)
     with _timed(timings, "record"):
         outcomes = _record_dossier_files(db, staged, actor)

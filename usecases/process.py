@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -34,7 +35,7 @@ from pipeline.prepare import (
 from pipeline.read import OcrEngine, OcrOutput, TesseractEngine, ocr_upright, parse_tsv
 from pipeline.speculate import SPECULATIVE_PSM, SpeculativeOcr
 from extractors import extract_documents
-from extractors.registry import reading_zone, zone_suffices
+from extractors.registry import partner_zone, reading_zone, zone_suffices
 from extractors.spec import ReadingZone
 from schemas import Document, ExtractionResult, Page, ProcessingError
 
@@ -70,6 +71,59 @@ class PageImages(Mapping[int, np.ndarray]):
 
     def __len__(self) -> int:
         return len({*self._ready, *self._renderable})
+
+
+SideCodes = tuple[int, int, list[tuple[tuple[int, int, int, int], str]]]  # a card side's height, width and QR codes
+PARTNER_WAIT_S = 5.0  # at most this long for the upload's other files to be prepared (a safety net: about 0.1 s)
+
+
+class UploadCodes:
+    """The QR codes decoded on the card sides of one upload's files, shared by the threads that read them side by
+    side: a card side with no code of its own may need to OCR only part of itself when another file of the upload
+    carries the card's code (a 2024 front and its back). Each file posts its sides' codes once they are prepared;
+    a side waits only for files already being read (never for one still queued behind it)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._started: set[int] = set()
+        self._posted: dict[int, list[SideCodes]] = {}
+
+    def slot(self, index: int) -> UploadSlot:
+        with self._changed:
+            self._started.add(index)
+        return UploadSlot(self, index)
+
+    def post(self, index: int, sides: list[SideCodes]) -> None:
+        with self._changed:
+            self._posted.setdefault(index, sides)
+            self._changed.notify_all()
+
+    def others(self, index: int, wait_s: float = PARTNER_WAIT_S) -> list[SideCodes] | None:
+        """The codes of the upload's other files, once every other file being read has posted; None when there is
+        no other file, or one did not post in time (then nothing is assumed of it)."""
+        with self._changed:
+            ready = self._changed.wait_for(lambda: self._started - {index} <= set(self._posted), timeout=wait_s)
+            if not ready or not self._started - {index}:
+                return None
+            return [side for other, sides in self._posted.items() if other != index for side in sides]
+
+
+@dataclass(frozen=True)
+class UploadSlot:
+    """One file's place among an upload's files (``UploadCodes``)."""
+
+    codes: UploadCodes
+    index: int
+
+    def post(self, sides: list[SideCodes]) -> None:
+        self.codes.post(self.index, sides)
+
+    def done(self) -> None:
+        """Nothing (more) to post: a file that was not read, or read without card sides."""
+        self.codes.post(self.index, [])
+
+    def others(self) -> list[SideCodes] | None:
+        return self.codes.others(self.index)
 
 
 @dataclass
@@ -128,12 +182,14 @@ def process_bytes(
     searchable_pdf: bool = False,
     extract: bool = True,
     speculative: SpeculativeOcr | None = None,
+    upload: UploadSlot | None = None,
 ) -> ProcessedFile:
     """Turn one file's bytes into an ExtractionResult.
 
     Bad input never raises: its reason goes to ``result.errors`` and the caller
     moves on to the next file. ``speculative`` is a Tesseract run already started
-    on these bytes; it is used if the page turns out to need no preparation.
+    on these bytes; it is used if the page turns out to need no preparation. ``upload``: this file's place
+    among the files of one upload, whose card sides' codes it shares (``UploadCodes``).
     """
     result = ExtractionResult(source=source, sha256=hashlib.sha256(data).hexdigest())
     clock = StageClock(result.timings)
@@ -153,9 +209,13 @@ def process_bytes(
     if speculative and (len(source_pages) != 1 or source_pages[0].reoriented or searchable_pdf):
         speculative.cancel()
         speculative = None
+    if upload is not None and (len(source_pages) != 1 or source_pages[0].has_text_layer):
+        upload.done()  # only a file of one image page is a card side that shares or uses a code
+        upload = None
 
     engine = engine or TesseractEngine()
-    read_pages = read_all_pages(source_pages, engine, workers or default_workers(), searchable_pdf, result, clock, speculative)
+    read_pages = read_all_pages(source_pages, engine, workers or default_workers(), searchable_pdf, result, clock,
+                                speculative, upload)
     for read, source_page in number_pages(read_pages, source_pages):
         result.pages.append(read.page)
         processed.images.add(read.page.number, read.image, source_page)
@@ -207,6 +267,7 @@ def read_all_pages(
     result: ExtractionResult,
     clock: StageClock,
     speculative: SpeculativeOcr | None = None,
+    upload: UploadSlot | None = None,
 ) -> list[list[ReadPage] | None]:
     """Prepare and OCR image pages in parallel threads; the documents of a single page (card sides on
     one sheet) are read in parallel instead."""
@@ -214,7 +275,7 @@ def read_all_pages(
 
     def one(page: SourcePage) -> list[ReadPage] | None:
         try:
-            return read_page(page, engine, searchable_pdf, result.timings, speculative, crop_workers)
+            return read_page(page, engine, searchable_pdf, result.timings, speculative, crop_workers, upload)
         except HosoError as exc:
             result.errors.append(ProcessingError(code=exc.code, message=exc.message, page=page.number))
             return None
@@ -233,6 +294,7 @@ def read_page(
     timings: dict[str, float],
     speculative: SpeculativeOcr | None = None,
     workers: int = 1,
+    upload: UploadSlot | None = None,
 ) -> list[ReadPage]:
     """One file page's words: the text layer when it has one (no OCR), else each document on it
     (one, or each card side on a sheet) prepared and OCR'd on its own, in reading order."""
@@ -251,11 +313,14 @@ def read_page(
     started = time.perf_counter()
     regions = prepare_regions(page.pixels, page.dpi)
     _add_time(timings, "prepare", started)
+    if upload is not None:
+        upload.post([(*prepared.image.shape[:2], prepared.codes) for prepared in regions if prepared.kind == "card"])
+        upload = upload if len(regions) == 1 else None
     if len(regions) > 1 and speculative is not None:
         speculative.cancel()
         speculative = None
     if len(regions) == 1 or workers <= 1:
-        return upright_order([read_prepared(page, prepared, engine, searchable_pdf, timings, speculative)
+        return upright_order([read_prepared(page, prepared, engine, searchable_pdf, timings, speculative, upload)
                               for prepared in regions])
     with ThreadPoolExecutor(max_workers=min(workers, len(regions))) as pool:
         return upright_order(list(pool.map(lambda prepared: read_prepared(page, prepared, engine, searchable_pdf, timings),
@@ -321,6 +386,7 @@ def read_prepared(
     searchable_pdf: bool,
     timings: dict[str, float],
     speculative: SpeculativeOcr | None = None,
+    upload: UploadSlot | None = None,
 ) -> ReadPage:
     """OCR one prepared image of a file page (read turned over too when it reads upside down)."""
     started = time.perf_counter()
@@ -328,7 +394,7 @@ def read_prepared(
     dpi = int(page.dpi * prepared.scale) if not prepared.cropped else 300
     first = take_speculative(speculative, prepared, psm)
     image = prepared.image if searchable_pdf else prepared.ocr_image  # a searchable PDF shows what it reads
-    zone = coded_zone(prepared) if first is None and not searchable_pdf else None
+    zone = coded_zone(prepared, upload) if first is None and not searchable_pdf else None
     zoned = read_zone(engine, image, zone, psm=psm, dpi=dpi) if zone is not None else None
     if zoned is not None:
         output, turned = zoned, False  # the code's place on the side showed it upright
@@ -348,7 +414,8 @@ def read_prepared(
             rotation=(prepared.rotation + (180 if turned else 0)) % 360, skew=prepared.skew,
             cropped=prepared.cropped, quality=prepared.quality, words=renumber_visual_lines(output.words),
             region=[(round(float(x), 1), round(float(y), 1)) for x, y in region] if region is not None else None,
-            readings={OCR_ROWS: f"{zone.top},{zone.bottom}"} if zoned is not None and zone is not None else {},
+            readings={OCR_ROWS: f"{zone.top},{zone.bottom}", **dict(zone.readings)}
+            if zoned is not None and zone is not None else {},
         ),
         image=image,
         searchable_pdf=output.searchable_pdf,
@@ -358,12 +425,16 @@ def read_prepared(
 OCR_ROWS = "ocr_rows"  # a page read in part: the rows OCR read ("top,bottom" px), the rest given by a code on it
 
 
-def coded_zone(prepared: PreparedPage) -> ReadingZone | None:
-    """The part of a card side OCR needs, when a code decoded on it gives the rest (``extractors.reading_zone``)."""
-    if prepared.kind != "card" or not prepared.codes:
+def coded_zone(prepared: PreparedPage, upload: UploadSlot | None = None) -> ReadingZone | None:
+    """The part of a card side OCR needs, when a code decoded on it gives the rest (``extractors.reading_zone``), or
+    a code on another file of the upload does (``extractors.partner_zone``: the card's other side)."""
+    if prepared.kind != "card":
         return None
     height, width = prepared.image.shape[:2]
-    return reading_zone(height, width, prepared.codes)
+    if prepared.codes:
+        return reading_zone(height, width, prepared.codes)
+    others = upload.others() if upload is not None else None
+    return partner_zone(prepared.image, others) if others else None
 
 
 def read_zone(engine: OcrEngine, image: np.ndarray, zone: ReadingZone, *, psm: int, dpi: int) -> OcrOutput | None:
