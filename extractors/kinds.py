@@ -236,6 +236,8 @@ _MARK_WORDS = spellings_of([
 _MARK_NOUNS = {fold(word) for word in ("nốt", "sẹo", "vết", "bớt", "chàm", "tàn", "xăm")}
 _MEASURE_SPACE = re.compile(r"\bC([:.])\s+(\d)")  # "C: 1cm" → "C:1cm"
 _MEASURE = re.compile(r"^(?:C[:.]\s?)?\d+(?:[.,]\d+)?(?:cm|mm)$|^C[:.]\d+(?:[.,]\d+)?$", re.IGNORECASE)
+# "C:0 5cm": a distance's figures split by a blank, where OCR lost the decimal comma (or read a speck)
+_SPLIT_MEASURE = re.compile(r"\bC[:.]\d+\s+\d+(?:[.,]\d+)?(?:cm|mm)\b", re.IGNORECASE)
 
 
 def read_identifying_marks(raw: str) -> Reading:
@@ -247,7 +249,10 @@ def read_identifying_marks(raw: str) -> Reading:
     """
     words = []
     unknown = []
-    read = _MEASURE_SPACE.sub(r"C\1\2", clean_value(raw)).split()
+    spaced = _MEASURE_SPACE.sub(r"C\1\2", clean_value(raw))
+    if _SPLIT_MEASURE.search(spaced):  # which figure is lost is not known: a person reads the distance
+        unknown.append("distance")
+    read = spaced.split()
     starts = [index for index, word in enumerate(read) if fold(word.rstrip(".,;")) in _MARK_NOUNS]
     for word in read[starts[0] if starts else 0:]:  # what precedes the first mark is the photo or the frame
         bare = word.rstrip(".,;") if word[:-1].isalpha() else word  # "đuôi." : a speck after the word

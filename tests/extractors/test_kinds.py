@@ -249,3 +249,13 @@ def test_a_committee_named_without_its_unit_is_cut_short_but_a_capitalised_name_
     assert read_place("Ủy ban nhân dân phường").factor == DOUBTFUL
     assert read_place("Ủy ban nhân dân thị trấn Trâu Quỳ, huyện Gia Lâm, thành phố").factor == DOUBTFUL
     assert read_place("Ủy ban nhân dân xã Vân Xá, huyện Yên Lạc, tỉnh Vĩnh Phúc").factor == 1.0
+
+
+def test_a_distance_whose_decimal_comma_was_lost_is_left_to_a_person():
+    from extractors.kinds import DOUBTFUL, read_identifying_marks
+
+    split = read_identifying_marks("Nốt ruồi C:0 5cm dưới sau cánh mũi trái")
+    assert split.factor <= DOUBTFUL and split.problems
+    whole = read_identifying_marks("Nốt ruồi C:0,5cm dưới sau cánh mũi trái")
+    assert whole.value == "Nốt ruồi C:0,5cm dưới sau cánh mũi trái" and whole.factor == 1.0
+    assert read_identifying_marks("Sẹo chấm C: 1cm trên đầu mày trái").factor == 1.0
