@@ -244,8 +244,8 @@ def read_identifying_marks(raw: str) -> Reading:
     """A card's identifying marks, each word's marks checked against the words such descriptions use.
 
     OCR drops or swaps tone marks here as anywhere ("Nồt ruôi", "Seo", "mép trải"); a word that folds to
-    exactly one word of the vocabulary takes its spelling. A word outside it (or a stray figure) makes
-    the value doubtful.
+    exactly one word of the vocabulary takes its spelling. A word outside it, a word folding to several of
+    its words but spelled as none of them, or a stray figure makes the value doubtful.
     """
     words = []
     unknown = []
@@ -261,7 +261,8 @@ def read_identifying_marks(raw: str) -> Reading:
             words.append(spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled)
             continue
         words.append(bare)
-        if fold(bare) not in _MARK_WORDS and not _MEASURE.match(bare):
+        if fold(bare) in _MARK_WORDS or not _MEASURE.match(bare):
+            # a word folding to several ("đưới": dưới or đuôi? "châm": chấm or chàm?) is none of them as read
             unknown.append(bare)
     doubtful = bool(unknown)  # a tail dropped below still leaves the value doubtful
     while words and words[-1] in unknown:  # a tail from beside the value ("Độc lập - Tự do"), not a description
@@ -570,7 +571,17 @@ def read_unit_address(raw: str) -> Reading:
             words = words[index:]
             break
     text, _ = correct_address_spelling(" ".join(words))
-    return read_address(_up_to_last_province(text))
+    reading = read_address(_up_to_last_province(text))
+    if reading.value and reading.factor > DOUBTFUL and not _ends_at_a_province(reading.value):
+        # "…, Thành phố Bắc Ninh": a city the resolver places in its province, but the printed
+        # province ("Tỉnh Bắc Ninh") was lost after it
+        return Reading(reading.value, DOUBTFUL, ["address: does not end at its province"], reading.extra)
+    return reading
+
+
+def _ends_at_a_province(text: str) -> bool:
+    """Whether the last part of a place made of units names a province (with or without its unit word)."""
+    return fold(text.rsplit(",", 1)[-1].strip(" .")) in province_names()
 
 
 def _up_to_last_province(text: str) -> str:

@@ -259,3 +259,23 @@ def test_a_distance_whose_decimal_comma_was_lost_is_left_to_a_person():
     whole = read_identifying_marks("Nốt ruồi C:0,5cm dưới sau cánh mũi trái")
     assert whole.value == "Nốt ruồi C:0,5cm dưới sau cánh mũi trái" and whole.factor == 1.0
     assert read_identifying_marks("Sẹo chấm C: 1cm trên đầu mày trái").factor == 1.0
+
+
+def test_identifying_marks_with_a_word_that_folds_to_two_vocabulary_words_but_is_neither_are_doubtful():
+    from extractors.kinds import DOUBTFUL, read_identifying_marks
+
+    assert read_identifying_marks("Nốt ruồi C:0,5cm đưới sau cánh mũi trái").factor <= DOUBTFUL  # dưới or đuôi
+    assert read_identifying_marks("Sẹo châm cách 1cm dưới cằm").factor <= DOUBTFUL  # chấm or chàm
+    spelled = read_identifying_marks("Sẹo chấm cách 1cm dưới đuôi mắt trái")
+    assert spelled.factor == 1.0 and spelled.value == "Sẹo chấm cách 1cm dưới đuôi mắt trái"
+    assert read_identifying_marks("Nốt ruồi C:2cm dưới sau mép phải").factor == 1.0
+
+
+def test_a_place_of_units_that_lost_its_province_after_a_city_of_the_same_name_is_doubtful():
+    from extractors.kinds import DOUBTFUL, read_unit_address
+
+    cut = read_unit_address("Phường Suối Hoa, Thành phố Bắc Ninh")  # the resolver still finds Bắc Ninh province
+    assert cut.factor <= DOUBTFUL and cut.problems == ["address: does not end at its province"]
+    for whole in ("Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh", "Xã Tân Lập, Bắc Sơn, Lạng Sơn",
+                  "Phường 25, Quận Bình Thạnh, Thành phố Hồ Chí Minh"):
+        assert read_unit_address(whole).factor == 1.0, whole
