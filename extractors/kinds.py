@@ -231,8 +231,16 @@ _MARK_WORDS = spellings_of([
     "nốt", "ruồi", "sẹo", "chấm", "chàm", "lồi", "vết", "bớt", "tàn", "nhang", "xăm", "hình", "cách",
     "trên", "dưới", "trước", "sau", "giữa", "ngang", "đầu", "đuôi", "cuối", "gốc", "chân", "lông", "mày", "mắt",
     "khóe", "mí", "mép", "môi", "miệng", "cằm", "má", "gò", "trán", "thái", "dương", "tai", "dái", "vành", "mũi",
-    "cánh", "sống", "cổ", "gáy", "phải", "trái", "và",
+    "cánh", "sống", "cổ", "gáy", "phải", "trái", "và", "dài",
 ])
+
+
+def _respell_by_next_word(bare: str, following: str) -> str | None:
+    """"dái" (lobe) is only ever the ear's ("dái tai"); "dài" (long) measures a scar: the next word tells."""
+    if fold(bare) != "dai":
+        return None
+    spelled = "dái" if fold(following.rstrip(".,;")) == "tai" else "dài"
+    return spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled
 _MARK_NOUNS = {fold(word) for word in ("nốt", "sẹo", "vết", "bớt", "chàm", "tàn", "xăm")}
 _MEASURE_SPACE = re.compile(r"\bC([:.])\s+(\d)")  # "C: 1cm" → "C:1cm"
 _MEASURE = re.compile(r"^(?:C[:.]\s?)?\d+(?:[.,]\d+)?(?:cm|mm)$|^C[:.]\d+(?:[.,]\d+)?$", re.IGNORECASE)
@@ -254,9 +262,11 @@ def read_identifying_marks(raw: str) -> Reading:
         unknown.append("distance")
     read = spaced.split()
     starts = [index for index, word in enumerate(read) if fold(word.rstrip(".,;")) in _MARK_NOUNS]
-    for word in read[starts[0] if starts else 0:]:  # what precedes the first mark is the photo or the frame
+    read = read[starts[0] if starts else 0:]  # what precedes the first mark is the photo or the frame
+    for index, word in enumerate(read):
         bare = word.rstrip(".,;") if word[:-1].isalpha() else word  # "đuôi." : a speck after the word
-        spelled = respell(bare, _MARK_WORDS)
+        following = read[index + 1] if index + 1 < len(read) else ""
+        spelled = _respell_by_next_word(bare, following) or respell(bare, _MARK_WORDS)
         if spelled is not None:
             words.append(spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled)
             continue

@@ -279,3 +279,10 @@ def test_a_place_of_units_that_lost_its_province_after_a_city_of_the_same_name_i
     for whole in ("Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh", "Xã Tân Lập, Bắc Sơn, Lạng Sơn",
                   "Phường 25, Quận Bình Thạnh, Thành phố Hồ Chí Minh"):
         assert read_unit_address(whole).factor == 1.0, whole
+
+
+def test_dai_is_the_ears_lobe_before_tai_and_a_scars_length_elsewhere():
+    from extractors.kinds import read_identifying_marks
+
+    assert read_identifying_marks("Sẹo dái 2cm trên trán bên phải").value == "Sẹo dài 2cm trên trán bên phải"
+    assert read_identifying_marks("Nốt ruồi C:1cm trên dài tai trái").value == "Nốt ruồi C:1cm trên dái tai trái"
