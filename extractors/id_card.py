@@ -19,7 +19,8 @@ from rapidfuzz import fuzz
 
 from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading
-from extractors.id_card_evidence import id_number_from_mrz, nationality_from_mrz, printed_id_candidates
+from extractors.id_card_evidence import (
+    NAME_FROM_LINE, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz, printed_id_candidates)
 from extractors.kinds import read_address
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
@@ -396,13 +397,18 @@ def apply_mrz(document: Document, found: tuple[MrzReading, Page], has_qr: bool) 
 
 
 def apply_mrz_evidence(document: Document, mrz: MrzReading, pages: list[Page]) -> None:
-    """The id number and nationality a checked MRZ confirms where neither machine code gave them."""
+    """The id number and nationality a checked MRZ confirms where neither machine code gave them, and the
+    name's printed line where OCR lost its label."""
     current = document.fields.get("id_number")
     if current is None or current.source not in ("qr", "mrz"):
         printed = current.value if current is not None and isinstance(current.value, str) else None
         rebuilt = id_number_from_mrz(mrz, printed_id_candidates(pages, printed))
         if rebuilt is not None:
             _take_machine_value(document, "id_number", rebuilt[0], "mrz", rebuilt[1])
+    name = document.fields.get("full_name")
+    if (name is None or name.value is None) and (line := name_line_spelling_mrz_name(pages, mrz)) is not None:
+        document.fields["full_name"] = Field(value=line[0], confidence=NAME_FROM_LINE, source="ocr", page=line[1],
+                                             bbox=line[2], note="the line the MRZ name spells (its label unread)")
     nationality = nationality_from_mrz(mrz)
     current = document.fields.get("nationality")
     if nationality and (current is None or current.value != nationality or current.confidence < TRUSTED):

@@ -10,15 +10,21 @@ and the province code read twice (the MRZ's copy and the printed number) still g
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading
-from schemas import Page
+from extractors.readers.names import names_match
+from pipeline.geometry import union_bbox
+from schemas import BBox, Page
 
 ID_TOKEN = re.compile(r"(?<!\d)\d{12}(?!\d)")
 PREFIX_AGREED = 0.95  # nine digits under a check digit, the province code read alike twice
 PREFIX_ONCE = 0.85  # the province code read once only: a person confirms it
 CITIZEN_NATIONALITY = "Việt Nam"
+NAME_LINE_EDITS = 2  # letters a name line and the MRZ's name may differ by (OCR slips on either side)
+NAME_WORDS = (2, 7)  # a Vietnamese full name's words, fewest and most
+NAME_FROM_LINE = 0.85  # the letters agree with the MRZ's; its tone marks nothing checks: a person confirms
 
 
 def printed_id_candidates(pages: list[Page], printed: str | None) -> list[str]:
@@ -67,3 +73,23 @@ def nationality_from_mrz(mrz: MrzReading) -> str | None:
     another document), so its issuing state says the holder's nationality."""
     valid = all(mrz.checks.get(part) for part in ("document_number", "birth_date", "expiry_date"))
     return CITIZEN_NATIONALITY if valid and mrz.issuing_state == "VNM" and mrz.nationality == "VNM" else None
+
+
+def name_line_spelling_mrz_name(pages: list[Page], mrz: MrzReading) -> tuple[str, int, BBox] | None:
+    """The printed line in capitals whose letters are the MRZ's name (its marks restored by the print), with
+    its page and box: the name when OCR lost its label. Only one such line may be found."""
+    if not mrz.surname or not mrz.given_names:
+        return None
+    found = []
+    for page in pages:
+        lines: dict[int, list] = {}
+        for word in page.words:
+            lines.setdefault(word.line, []).append(word)
+        for words in lines.values():
+            text = unicodedata.normalize("NFC", " ".join(word.text for word in words))
+            if NAME_WORDS[0] <= len(words) <= NAME_WORDS[1] and text.replace(" ", "").isalpha() and text.isupper() \
+                    and names_match(text, mrz.name, max_edits=NAME_LINE_EDITS):
+                box = union_bbox([word.bbox for word in words])
+                if box is not None:
+                    found.append((text, page.number, box))
+    return found[0] if len(found) == 1 else None

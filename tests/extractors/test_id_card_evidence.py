@@ -11,7 +11,8 @@ from test_mrz import make_mrz  # noqa: E402
 
 from extractors.id_card import apply_mrz_evidence  # noqa: E402
 from extractors.id_card_evidence import (  # noqa: E402
-    PREFIX_AGREED, PREFIX_ONCE, id_number_from_mrz, nationality_from_mrz, printed_id_candidates)
+    PREFIX_AGREED, PREFIX_ONCE, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
+    printed_id_candidates)
 from extractors.readers.mrz import MrzReading, parse_td1  # noqa: E402
 from schemas import Document, Field, Page, Word  # noqa: E402
 
@@ -81,3 +82,28 @@ def test_a_qr_id_is_left_alone_and_a_failed_mrz_says_nothing_of_nationality():
     failing.checks["expiry_date"] = False
     assert nationality_from_mrz(failing) is None
     assert nationality_from_mrz(card_mrz("079063860342")) == "Việt Nam"
+
+
+def lines_page(*lines: str) -> Page:
+    words = [Word(text=text, confidence=0.6, bbox=(10 + 60 * i, 10 + 30 * n, 60 + 60 * i, 35 + 30 * n), line=n)
+             for n, line in enumerate(lines) for i, text in enumerate(line.split())]
+    return Page(number=2, width=900, height=568, dpi=300, source="ocr", words=words)
+
+
+def test_the_name_whose_label_ocr_lost_is_the_line_in_capitals_that_spells_the_mrz_name():
+    reading = parse_td1("\n".join(make_mrz("079174962319", "741026", "F", "341026", "DU0NG<<TH1I<TRINH")))
+    assert reading is not None
+    page = lines_page("CĂN CƯỚC", "079174962319", "lí ChỞ đêm có tát bu", "DƯƠNG THỊ TRINH", "26/10/1974")
+    found = name_line_spelling_mrz_name([page], reading)
+    assert found is not None and found[:2] == ("DƯƠNG THỊ TRINH", 2)
+    document = Document(document_type="id_card", pages=[2])
+    apply_mrz_evidence(document, reading, [page])
+    assert document.fields["full_name"].value == "DƯƠNG THỊ TRINH"
+    assert document.fields["full_name"].confidence < 0.9  # its tone marks nothing checks
+
+
+def test_no_line_or_two_lines_spelling_the_mrz_name_give_no_name():
+    reading = parse_td1("\n".join(make_mrz("079174962319", "741026", "F", "341026", "DUONG<<THI<TRINH")))
+    assert reading is not None
+    assert name_line_spelling_mrz_name([lines_page("CĂN CƯỚC", "NGUYỄN VĂN AN")], reading) is None
+    assert name_line_spelling_mrz_name([lines_page("DƯƠNG THỊ TRINH", "DƯƠNG THỊ TRÌNH")], reading) is None
