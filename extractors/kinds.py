@@ -48,12 +48,20 @@ def read_text(raw: str) -> Reading:
 _OFFICE_NAMES = {fold(name): name for name in ("Ủy ban nhân dân", "Công an", "Bệnh viện", "Trạm y tế")}
 
 
+# a full stop between two lower-case letters ("Ủy ban.nhân dân"): a speck read where a space was
+_DOT_BETWEEN_WORDS = re.compile(r"(?<=[a-zà-ỹđ])\.(?=[a-zà-ỹđ])")
+
+
 def read_place(raw: str) -> Reading:
     """A place named in prose ("Ủy ban nhân dân phường Cát Dài, quận Lê Chân, ..."), unit names spelled right."""
-    value, _ = correct_address_spelling(clean_value(raw))
+    cleaned = clean_value(raw)
+    specked = _DOT_BETWEEN_WORDS.sub(" ", cleaned)
+    value, _ = correct_address_spelling(specked)
     value = _office_name(value)
     if value and _ends_on_unit_word(value):
         return Reading(value, DOUBTFUL, ["place: ends on a unit word without its name (cut short?)"])
+    if value and specked != cleaned:
+        return Reading(value, REPAIRED, ["place: a full stop between words taken for a speck"])
     return Reading(value or None)
 
 

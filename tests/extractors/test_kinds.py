@@ -286,3 +286,12 @@ def test_dai_is_the_ears_lobe_before_tai_and_a_scars_length_elsewhere():
 
     assert read_identifying_marks("Sẹo dái 2cm trên trán bên phải").value == "Sẹo dài 2cm trên trán bên phải"
     assert read_identifying_marks("Nốt ruồi C:1cm trên dài tai trái").value == "Nốt ruồi C:1cm trên dái tai trái"
+
+
+def test_a_full_stop_between_two_words_of_a_place_is_a_speck_and_the_value_is_doubted():
+    from extractors.kinds import REPAIRED, read_place
+
+    specked = read_place("Ủy ban.nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh")
+    assert specked.value == "Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh"
+    assert specked.factor <= REPAIRED and specked.problems
+    assert read_place("Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh").factor == 1.0
