@@ -62,7 +62,22 @@ def read_place(raw: str) -> Reading:
         return Reading(value, DOUBTFUL, ["place: ends on a unit word without its name (cut short?)"])
     if value and specked != cleaned:
         return Reading(value, REPAIRED, ["place: a full stop between words taken for a speck"])
+    units = _without_office(value) if value else ""
+    if units and _unit_marks_differ(units):
+        return Reading(value, DOUBTFUL, ["place: a unit name's marks differ from the register"])
+    if units and _unknown_district(units):
+        return Reading(value, DOUBTFUL, ["place: a district the register does not know (a word lost?)"])
     return Reading(value or None)
+
+
+def _without_office(place: str) -> str:
+    """The units of a place named in prose, the office before them dropped ("Ủy ban nhân dân xã Cẩm Văn, …" →
+    "xã Cẩm Văn, …"), so each comma-separated part can be checked against the register."""
+    folded = fold(place)
+    for office in _OFFICE_NAMES:
+        if folded.startswith(office + " "):
+            return place[len(office) + 1:]
+    return place
 
 
 def _ends_on_unit_word(text: str) -> bool:
@@ -560,7 +575,28 @@ def address_glitch(text: str) -> str | None:
         return "ends on a unit word without its name (cut short?)"
     if _unit_marks_differ(text):
         return "a unit name's marks differ from the register"
+    if _unknown_district(text):
+        return "a district the register does not know (a word lost?)"
     return None
+
+
+_DISTRICT = re.compile(r"^(?:quan|huyen|thi xa)\s+(.+)$")  # folded; "thành phố" is also a province's word
+
+
+@lru_cache(maxsize=1)
+def district_names() -> frozenset[str]:
+    """The folded names of every district-level unit the register knows, without their unit word."""
+    return frozenset(m.group(1) for name in unit_spellings() if (m := _DISTRICT.match(name)))
+
+
+def _unknown_district(text: str) -> bool:
+    """A part "Quận Đa" (for "Quận Đống Đa"): a district by its unit word, but no district bears its name
+    (of whatever kind: "Huyện An Dương" became a quận), so a word of it was lost or misread."""
+    for part in text.split(","):
+        match = _DISTRICT.match(fold(part.strip(" .")))
+        if match and not any(ch.isdigit() for ch in part) and match.group(1) not in district_names():
+            return True
+    return False
 
 
 def units_registered(text: str) -> bool:

@@ -295,3 +295,21 @@ def test_a_full_stop_between_two_words_of_a_place_is_a_speck_and_the_value_is_do
     assert specked.value == "Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh"
     assert specked.factor <= REPAIRED and specked.problems
     assert read_place("Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh").factor == 1.0
+
+
+def test_a_district_whose_name_lost_a_word_is_doubtful_and_a_renamed_kind_of_district_is_not():
+    from extractors.kinds import DOUBTFUL, read_address
+
+    lost = read_address("Số 70 ngõ 307 phố Láng Hạ, Phường Láng Hạ, Quận Đa, Thành phố Hà Nội")
+    assert lost.factor <= DOUBTFUL and lost.problems == ["address: a district the register does not know (a word lost?)"]
+    assert read_address("Số 70 ngõ 307 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội").factor == 1.0
+    assert read_address("Xã An Hòa, Huyện An Dương, Thành phố Hải Phòng").factor == 1.0  # now a quận: same name
+
+
+def test_a_place_in_prose_checks_its_units_against_the_register_after_the_office():
+    from extractors.kinds import DOUBTFUL, read_place
+
+    marks = read_place("Ủy ban nhân dân xã Cấm Văn, huyện Cẩm Giàng, tỉnh Hải Dương")  # Cẩm Văn
+    assert marks.factor <= DOUBTFUL and marks.problems
+    assert read_place("Ủy ban nhân dân xã Cẩm Văn, huyện Cẩm Giàng, tỉnh Hải Dương").factor == 1.0
+    assert read_place("Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh").factor == 1.0
