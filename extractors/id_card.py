@@ -20,6 +20,8 @@ from rapidfuzz import fuzz
 
 from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading
+from extractors.id_card_evidence import (
+    NAME_FROM_LINE, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz, printed_id_candidates)
 from extractors.kinds import read_address
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
@@ -27,7 +29,7 @@ from extractors.readers.names import fold_name_for_mrz, names_match
 from extractors.readers.qr import Corner, QrReading, find_qr, parse_qr_payload
 from pipeline.text import fold
 from extractors.spec import ReadingZone, TypeSpec, spec_for
-from extractors.validate import distrust
+from extractors.validate import TRUSTED, distrust
 from pipeline.geometry import union_bbox
 from pipeline.read import TesseractEngine
 from schemas import BBox, Document, Field, Page, Word
@@ -194,6 +196,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
         apply_partner_qr(document, pages)
     if mrz is not None:
         apply_mrz(document, mrz, has_qr=qr is not None)
+        apply_mrz_evidence(document, mrz[0], pages)
     if qr is not None and mrz is not None:
         cross_check_qr_mrz(document, qr, mrz)
     place_machine_values(document, pages, spec)
@@ -464,6 +467,25 @@ def apply_mrz(document: Document, found: tuple[MrzReading, Page], has_qr: bool) 
         if value and not (has_qr and current is not None and current.source == "qr"):
             _take_machine_value(document, name, value, "mrz", confidence)
     check_name_against_mrz(document, mrz)
+
+
+def apply_mrz_evidence(document: Document, mrz: MrzReading, pages: list[Page]) -> None:
+    """The id number and nationality a checked MRZ confirms where neither machine code gave them, and the
+    name's printed line where OCR lost its label."""
+    current = document.fields.get("id_number")
+    if current is None or current.source not in ("qr", "mrz"):
+        printed = current.value if current is not None and isinstance(current.value, str) else None
+        rebuilt = id_number_from_mrz(mrz, printed_id_candidates(pages, printed))
+        if rebuilt is not None:
+            _take_machine_value(document, "id_number", rebuilt[0], "mrz", rebuilt[1])
+    name = document.fields.get("full_name")
+    if (name is None or name.value is None) and (line := name_line_spelling_mrz_name(pages, mrz)) is not None:
+        document.fields["full_name"] = Field(value=line[0], confidence=NAME_FROM_LINE, source="ocr", page=line[1],
+                                             bbox=line[2], note="the line the MRZ name spells (its label unread)")
+    nationality = nationality_from_mrz(mrz)
+    current = document.fields.get("nationality")
+    if nationality and (current is None or current.value != nationality or current.confidence < TRUSTED):
+        _take_machine_value(document, "nationality", nationality, "mrz", REPAIRED_MRZ)
 
 
 def check_name_against_mrz(document: Document, mrz: MrzReading) -> None:

@@ -48,13 +48,36 @@ def read_text(raw: str) -> Reading:
 _OFFICE_NAMES = {fold(name): name for name in ("Ủy ban nhân dân", "Công an", "Bệnh viện", "Trạm y tế")}
 
 
+# a full stop between two lower-case letters ("Ủy ban.nhân dân"): a speck read where a space was
+_DOT_BETWEEN_WORDS = re.compile(r"(?<=[a-zà-ỹđ])\.(?=[a-zà-ỹđ])")
+
+
 def read_place(raw: str) -> Reading:
     """A place named in prose ("Ủy ban nhân dân phường Cát Dài, quận Lê Chân, ..."), unit names spelled right."""
-    value, _ = correct_address_spelling(clean_value(raw))
+    cleaned = clean_value(raw)
+    specked = _DOT_BETWEEN_WORDS.sub(" ", cleaned)
+    value, _ = correct_address_spelling(specked)
     value = _office_name(value)
     if value and _ends_on_unit_word(value):
         return Reading(value, DOUBTFUL, ["place: ends on a unit word without its name (cut short?)"])
+    if value and specked != cleaned:
+        return Reading(value, REPAIRED, ["place: a full stop between words taken for a speck"])
+    units = _without_office(value) if value else ""
+    if units and _unit_marks_differ(units):
+        return Reading(value, DOUBTFUL, ["place: a unit name's marks differ from the register"])
+    if units and _unknown_district(units):
+        return Reading(value, DOUBTFUL, ["place: a district the register does not know (a word lost?)"])
     return Reading(value or None)
+
+
+def _without_office(place: str) -> str:
+    """The units of a place named in prose, the office before them dropped ("Ủy ban nhân dân xã Cẩm Văn, …" →
+    "xã Cẩm Văn, …"), so each comma-separated part can be checked against the register."""
+    folded = fold(place)
+    for office in _OFFICE_NAMES:
+        if folded.startswith(office + " "):
+            return place[len(office) + 1:]
+    return place
 
 
 def _ends_on_unit_word(text: str) -> bool:
@@ -231,32 +254,48 @@ _MARK_WORDS = spellings_of([
     "nốt", "ruồi", "sẹo", "chấm", "chàm", "lồi", "vết", "bớt", "tàn", "nhang", "xăm", "hình", "cách",
     "trên", "dưới", "trước", "sau", "giữa", "ngang", "đầu", "đuôi", "cuối", "gốc", "chân", "lông", "mày", "mắt",
     "khóe", "mí", "mép", "môi", "miệng", "cằm", "má", "gò", "trán", "thái", "dương", "tai", "dái", "vành", "mũi",
-    "cánh", "sống", "cổ", "gáy", "phải", "trái", "và",
+    "cánh", "sống", "cổ", "gáy", "phải", "trái", "và", "dài",
 ])
+
+
+def _respell_by_next_word(bare: str, following: str) -> str | None:
+    """"dái" (lobe) is only ever the ear's ("dái tai"); "dài" (long) measures a scar: the next word tells."""
+    if fold(bare) != "dai":
+        return None
+    spelled = "dái" if fold(following.rstrip(".,;")) == "tai" else "dài"
+    return spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled
 _MARK_NOUNS = {fold(word) for word in ("nốt", "sẹo", "vết", "bớt", "chàm", "tàn", "xăm")}
 _MEASURE_SPACE = re.compile(r"\bC([:.])\s+(\d)")  # "C: 1cm" → "C:1cm"
 _MEASURE = re.compile(r"^(?:C[:.]\s?)?\d+(?:[.,]\d+)?(?:cm|mm)$|^C[:.]\d+(?:[.,]\d+)?$", re.IGNORECASE)
+# "C:0 5cm": a distance's figures split by a blank, where OCR lost the decimal comma (or read a speck)
+_SPLIT_MEASURE = re.compile(r"\bC[:.]\d+\s+\d+(?:[.,]\d+)?(?:cm|mm)\b", re.IGNORECASE)
 
 
 def read_identifying_marks(raw: str) -> Reading:
     """A card's identifying marks, each word's marks checked against the words such descriptions use.
 
     OCR drops or swaps tone marks here as anywhere ("Nồt ruôi", "Seo", "mép trải"); a word that folds to
-    exactly one word of the vocabulary takes its spelling. A word outside it (or a stray figure) makes
-    the value doubtful.
+    exactly one word of the vocabulary takes its spelling. A word outside it, a word folding to several of
+    its words but spelled as none of them, or a stray figure makes the value doubtful.
     """
     words = []
     unknown = []
-    read = _MEASURE_SPACE.sub(r"C\1\2", clean_value(raw)).split()
+    spaced = _MEASURE_SPACE.sub(r"C\1\2", clean_value(raw))
+    if _SPLIT_MEASURE.search(spaced):  # which figure is lost is not known: a person reads the distance
+        unknown.append("distance")
+    read = spaced.split()
     starts = [index for index, word in enumerate(read) if fold(word.rstrip(".,;")) in _MARK_NOUNS]
-    for word in read[starts[0] if starts else 0:]:  # what precedes the first mark is the photo or the frame
+    read = read[starts[0] if starts else 0:]  # what precedes the first mark is the photo or the frame
+    for index, word in enumerate(read):
         bare = word.rstrip(".,;") if word[:-1].isalpha() else word  # "đuôi." : a speck after the word
-        spelled = respell(bare, _MARK_WORDS)
+        following = read[index + 1] if index + 1 < len(read) else ""
+        spelled = _respell_by_next_word(bare, following) or respell(bare, _MARK_WORDS)
         if spelled is not None:
             words.append(spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled)
             continue
         words.append(bare)
-        if fold(bare) not in _MARK_WORDS and not _MEASURE.match(bare):
+        if fold(bare) in _MARK_WORDS or not _MEASURE.match(bare):
+            # a word folding to several ("đưới": dưới or đuôi? "châm": chấm or chàm?) is none of them as read
             unknown.append(bare)
     doubtful = bool(unknown)  # a tail dropped below still leaves the value doubtful
     while words and words[-1] in unknown:  # a tail from beside the value ("Độc lập - Tự do"), not a description
@@ -551,7 +590,28 @@ def address_glitch(text: str) -> str | None:
         return "ends on a unit word without its name (cut short?)"
     if _unit_marks_differ(text):
         return "a unit name's marks differ from the register"
+    if _unknown_district(text):
+        return "a district the register does not know (a word lost?)"
     return None
+
+
+_DISTRICT = re.compile(r"^(?:quan|huyen|thi xa)\s+(.+)$")  # folded; "thành phố" is also a province's word
+
+
+@lru_cache(maxsize=1)
+def district_names() -> frozenset[str]:
+    """The folded names of every district-level unit the register knows, without their unit word."""
+    return frozenset(m.group(1) for name in unit_spellings() if (m := _DISTRICT.match(name)))
+
+
+def _unknown_district(text: str) -> bool:
+    """A part "Quận Đa" (for "Quận Đống Đa"): a district by its unit word, but no district bears its name
+    (of whatever kind: "Huyện An Dương" became a quận), so a word of it was lost or misread."""
+    for part in text.split(","):
+        match = _DISTRICT.match(fold(part.strip(" .")))
+        if match and not any(ch.isdigit() for ch in part) and match.group(1) not in district_names():
+            return True
+    return False
 
 
 def units_registered(text: str) -> bool:
@@ -580,7 +640,17 @@ def read_unit_address(raw: str) -> Reading:
             words = words[index:]
             break
     text, _ = correct_address_spelling(" ".join(words))
-    return read_address(_up_to_last_province(text))
+    reading = read_address(_up_to_last_province(text))
+    if reading.value and reading.factor > DOUBTFUL and not _ends_at_a_province(reading.value):
+        # "…, Thành phố Bắc Ninh": a city the resolver places in its province, but the printed
+        # province ("Tỉnh Bắc Ninh") was lost after it
+        return Reading(reading.value, DOUBTFUL, ["address: does not end at its province"], reading.extra)
+    return reading
+
+
+def _ends_at_a_province(text: str) -> bool:
+    """Whether the last part of a place made of units names a province (with or without its unit word)."""
+    return fold(text.rsplit(",", 1)[-1].strip(" .")) in province_names()
 
 
 def _up_to_last_province(text: str) -> str:

@@ -141,7 +141,10 @@ def _prepare(gray: np.ndarray, small_gray: np.ndarray, factor: float, transform:
     """Turn, straighten, even out and size one document image (``gray``, warped when ``kind`` is given)."""
     cropped = kind is not None
     boxes = glyph_boxes(small_gray)
-    rotation, skew = orientation_from_glyphs(boxes, small_gray.shape[0])
+    if kind == "card":
+        rotation, skew = card_orientation(boxes, small_gray.shape[:2])
+    else:
+        rotation, skew = orientation_from_glyphs(boxes, small_gray.shape[0])
     transform = _rotation_matrix(gray.shape[:2], rotation, skew) @ transform
     turned = rotate_page(gray, rotation, skew)
     flat = flatten_illumination(turned)
@@ -875,6 +878,22 @@ def orientation_from_glyphs(boxes: np.ndarray, height: int) -> tuple[int, float]
     if turned_score > 1.15 * upright_score:
         return 90, -turned_angle
     return 0, -upright_angle
+
+
+def card_orientation(boxes: np.ndarray, shape: tuple[int, int]) -> tuple[int, float]:
+    """Turn and skew of a card side warped to a card's aspect. Its text lines run along its long side, so a
+    landscape side is never turned a quarter (glyph projections of a small, blurred photo of a card, with its
+    photo and guilloche, can favour the wrong direction); a portrait one (a card turned on the sheet, or a
+    page taken for a card) is turned as its glyphs say. 0 versus 180 is read."""
+    height, width = shape
+    rotation, skew = orientation_from_glyphs(boxes, height)
+    if width < height or rotation == 0:
+        return rotation, skew
+    if len(boxes) < 20:
+        return 0, 0.0
+    centres = boxes[:, :2] + boxes[:, 2:4] / 2.0
+    angle, _ = _best_skew(centres, max(1.0, float(np.median(boxes[:, 3])) / 3))
+    return 0, -angle
 
 
 def glyph_height(boxes: np.ndarray, rotation: int) -> float:

@@ -263,3 +263,66 @@ def test_a_house_numbers_lost_slash_is_restored_after_its_word_and_the_address_s
     reading = read_address(printed)
     assert reading.value == value and reading.factor == DOUBTFUL
     assert reading.problems == ["address: a house number's '/' restored"]
+
+def test_a_distance_whose_decimal_comma_was_lost_is_left_to_a_person():
+    from extractors.kinds import DOUBTFUL, read_identifying_marks
+
+    split = read_identifying_marks("Nốt ruồi C:0 5cm dưới sau cánh mũi trái")
+    assert split.factor <= DOUBTFUL and split.problems
+    whole = read_identifying_marks("Nốt ruồi C:0,5cm dưới sau cánh mũi trái")
+    assert whole.value == "Nốt ruồi C:0,5cm dưới sau cánh mũi trái" and whole.factor == 1.0
+    assert read_identifying_marks("Sẹo chấm C: 1cm trên đầu mày trái").factor == 1.0
+
+
+def test_identifying_marks_with_a_word_that_folds_to_two_vocabulary_words_but_is_neither_are_doubtful():
+    from extractors.kinds import DOUBTFUL, read_identifying_marks
+
+    assert read_identifying_marks("Nốt ruồi C:0,5cm đưới sau cánh mũi trái").factor <= DOUBTFUL  # dưới or đuôi
+    assert read_identifying_marks("Sẹo châm cách 1cm dưới cằm").factor <= DOUBTFUL  # chấm or chàm
+    spelled = read_identifying_marks("Sẹo chấm cách 1cm dưới đuôi mắt trái")
+    assert spelled.factor == 1.0 and spelled.value == "Sẹo chấm cách 1cm dưới đuôi mắt trái"
+    assert read_identifying_marks("Nốt ruồi C:2cm dưới sau mép phải").factor == 1.0
+
+
+def test_a_place_of_units_that_lost_its_province_after_a_city_of_the_same_name_is_doubtful():
+    from extractors.kinds import DOUBTFUL, read_unit_address
+
+    cut = read_unit_address("Phường Suối Hoa, Thành phố Bắc Ninh")  # the resolver still finds Bắc Ninh province
+    assert cut.factor <= DOUBTFUL and cut.problems == ["address: does not end at its province"]
+    for whole in ("Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh", "Xã Tân Lập, Bắc Sơn, Lạng Sơn",
+                  "Phường 25, Quận Bình Thạnh, Thành phố Hồ Chí Minh"):
+        assert read_unit_address(whole).factor == 1.0, whole
+
+
+def test_dai_is_the_ears_lobe_before_tai_and_a_scars_length_elsewhere():
+    from extractors.kinds import read_identifying_marks
+
+    assert read_identifying_marks("Sẹo dái 2cm trên trán bên phải").value == "Sẹo dài 2cm trên trán bên phải"
+    assert read_identifying_marks("Nốt ruồi C:1cm trên dài tai trái").value == "Nốt ruồi C:1cm trên dái tai trái"
+
+
+def test_a_full_stop_between_two_words_of_a_place_is_a_speck_and_the_value_is_doubted():
+    from extractors.kinds import REPAIRED, read_place
+
+    specked = read_place("Ủy ban.nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh")
+    assert specked.value == "Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh"
+    assert specked.factor <= REPAIRED and specked.problems
+    assert read_place("Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh").factor == 1.0
+
+
+def test_a_district_whose_name_lost_a_word_is_doubtful_and_a_renamed_kind_of_district_is_not():
+    from extractors.kinds import DOUBTFUL, read_address
+
+    lost = read_address("Số 70 ngõ 307 phố Láng Hạ, Phường Láng Hạ, Quận Đa, Thành phố Hà Nội")
+    assert lost.factor <= DOUBTFUL and lost.problems == ["address: a district the register does not know (a word lost?)"]
+    assert read_address("Số 70 ngõ 307 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội").factor == 1.0
+    assert read_address("Xã An Hòa, Huyện An Dương, Thành phố Hải Phòng").factor == 1.0  # now a quận: same name
+
+
+def test_a_place_in_prose_checks_its_units_against_the_register_after_the_office():
+    from extractors.kinds import DOUBTFUL, read_place
+
+    marks = read_place("Ủy ban nhân dân xã Cấm Văn, huyện Cẩm Giàng, tỉnh Hải Dương")  # Cẩm Văn
+    assert marks.factor <= DOUBTFUL and marks.problems
+    assert read_place("Ủy ban nhân dân xã Cẩm Văn, huyện Cẩm Giàng, tỉnh Hải Dương").factor == 1.0
+    assert read_place("Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh").factor == 1.0

@@ -1,0 +1,95 @@
+"""What a card's MRZ confirms beyond its own parsed fields: the id number when its optional copy
+was misread, and the holder's nationality.
+
+A Vietnamese card's MRZ line 1 holds the document number (the id's last nine digits) under a check
+digit, then the whole 12-digit id with no check digit of its own. A phone photo or a faded copy
+often loses the printed number's label and a digit of that unchecked copy; the checked nine digits
+and the province code read twice (the MRZ's copy and the printed number) still give the id.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from extractors.readers.ids import decode_id_number
+from extractors.readers.mrz import MrzReading
+from extractors.readers.names import names_match
+from pipeline.geometry import union_bbox
+from schemas import BBox, Page
+
+ID_TOKEN = re.compile(r"(?<!\d)\d{12}(?!\d)")
+PREFIX_AGREED = 0.95  # nine digits under a check digit, the province code read alike twice
+PREFIX_ONCE = 0.85  # the province code read once only: a person confirms it
+CITIZEN_NATIONALITY = "Việt Nam"
+NAME_LINE_EDITS = 2  # letters a name line and the MRZ's name may differ by (OCR slips on either side)
+NAME_WORDS = (2, 7)  # a Vietnamese full name's words, fewest and most
+NAME_FROM_LINE = 0.85  # the letters agree with the MRZ's; its tone marks nothing checks: a person confirms
+
+
+def printed_id_candidates(pages: list[Page], printed: str | None) -> list[str]:
+    """12-digit numbers the card prints (the OCR'd field first, then any 12-digit word of its pages)."""
+    found = [printed] if printed and ID_TOKEN.fullmatch(printed) else []
+    for page in pages:
+        found += [match.group() for word in page.words for match in ID_TOKEN.finditer(word.text)]
+    return found
+
+
+def _digits_apart(a: str, b: str) -> int:
+    return sum(x != y for x, y in zip(a, b, strict=True)) if len(a) == len(b) else max(len(a), len(b))
+
+
+def id_number_from_mrz(mrz: MrzReading, printed: list[str]) -> tuple[str, float] | None:
+    """The id number rebuilt from the MRZ's checked document number and a province code.
+
+    For when the MRZ's own copy of the id was not passed on (a digit misread: it no longer repeats
+    the document number; or nothing checks its first three digits). The province code must be a real one, read alike by the MRZ's copy and by a
+    printed number whose last nine digits are the document number (one misread digit allowed), and the
+    id must encode the MRZ's checked birth year and the holder's sex.
+    """
+    tail = mrz.document_number
+    if not mrz.checks.get("document_number") or not (len(tail) == 9 and tail.isdigit()):
+        return None
+    mrz_prefix = (mrz.id_number or mrz.lines[0][15:27])[:3]
+    printed_prefixes = [number[:3] for number in printed if _digits_apart(number[3:], tail) <= 1]
+    prefixes = [p for p in (mrz_prefix, *printed_prefixes) if p.isdigit() and _is_consistent(p + tail, mrz)]
+    if not prefixes:
+        return None
+    best = max(set(prefixes), key=prefixes.count)
+    agreed = mrz_prefix == best and best in printed_prefixes
+    return best + tail, PREFIX_AGREED if agreed else PREFIX_ONCE
+
+
+def _is_consistent(id_number: str, mrz: MrzReading) -> bool:
+    parts = decode_id_number(id_number)
+    if parts is None or parts.province is None:
+        return False
+    birth_ok = mrz.checks.get("birth_date") and mrz.birth_date is not None and parts.year2 == mrz.birth_date[2:4]
+    return bool(birth_ok) and (mrz.sex is None or parts.sex == mrz.sex)
+
+
+def nationality_from_mrz(mrz: MrzReading) -> str | None:
+    """Việt Nam for a checked MRZ of a Vietnamese card: only citizens hold one (a foreigner's card is
+    another document), so its issuing state says the holder's nationality."""
+    valid = all(mrz.checks.get(part) for part in ("document_number", "birth_date", "expiry_date"))
+    return CITIZEN_NATIONALITY if valid and mrz.issuing_state == "VNM" and mrz.nationality == "VNM" else None
+
+
+def name_line_spelling_mrz_name(pages: list[Page], mrz: MrzReading) -> tuple[str, int, BBox] | None:
+    """The printed line in capitals whose letters are the MRZ's name (its marks restored by the print), with
+    its page and box: the name when OCR lost its label. Only one such line may be found."""
+    if not mrz.surname or not mrz.given_names:
+        return None
+    found = []
+    for page in pages:
+        lines: dict[int, list] = {}
+        for word in page.words:
+            lines.setdefault(word.line, []).append(word)
+        for words in lines.values():
+            text = unicodedata.normalize("NFC", " ".join(word.text for word in words))
+            if NAME_WORDS[0] <= len(words) <= NAME_WORDS[1] and text.replace(" ", "").isalpha() and text.isupper() \
+                    and names_match(text, mrz.name, max_edits=NAME_LINE_EDITS):
+                box = union_bbox([word.bbox for word in words])
+                if box is not None:
+                    found.append((text, page.number, box))
+    return found[0] if len(found) == 1 else None

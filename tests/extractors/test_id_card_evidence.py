@@ -1,0 +1,109 @@
+"""The id number and nationality a checked MRZ confirms when its unchecked copy of the id was misread."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "readers"))
+
+from test_mrz import make_mrz  # noqa: E402
+
+from extractors.id_card import apply_mrz_evidence  # noqa: E402
+from extractors.id_card_evidence import (  # noqa: E402
+    PREFIX_AGREED, PREFIX_ONCE, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
+    printed_id_candidates)
+from extractors.readers.mrz import MrzReading, parse_td1  # noqa: E402
+from schemas import Document, Field, Page, Word  # noqa: E402
+
+ID = "079063860342"  # province 079, a man born in 1963
+
+
+def card_mrz(optional_copy: str) -> MrzReading:
+    """A 2021 card's MRZ as the cards print it (the id's copy with no check digit of its own), the copy read as given."""
+    line1, line2, line3 = make_mrz(ID, "630110", "M", "<<<<<<", "LY<<QUOC<LAM")
+    line1 = line1[:15] + optional_copy + "<<<"
+    reading = parse_td1("\n".join([line1, line2, line3]))
+    assert reading is not None and reading.checks["document_number"] and reading.checks["birth_date"]
+    return reading
+
+
+def front(*texts: str) -> Page:
+    words = [Word(text=text, confidence=0.5, bbox=(10, 10 + 30 * i, 200, 35 + 30 * i), line=i) for i, text in enumerate(texts)]
+    return Page(number=1, width=900, height=568, dpi=300, source="ocr", words=words)
+
+
+def test_a_misread_copy_of_the_id_is_rebuilt_from_the_checked_tail_and_the_printed_province():
+    reading = card_mrz("079963860342")  # the copy's fourth digit misread: it no longer repeats the document number
+    assert reading.id_number is None
+    printed = printed_id_candidates([front("Số", "079063862342")], None)  # the print misread in the tail
+    assert id_number_from_mrz(reading, printed) == (ID, PREFIX_AGREED)
+
+
+def test_a_province_read_once_or_read_differently_is_not_accepted_unseen():
+    reading = card_mrz("079963860342")
+    assert id_number_from_mrz(reading, []) == (ID, PREFIX_ONCE)
+    # the print's province differs from the MRZ's copy: neither is confirmed
+    rebuilt = id_number_from_mrz(reading, ["001063860342"])
+    assert rebuilt is not None and rebuilt[1] == PREFIX_ONCE
+
+
+def test_a_printed_number_of_another_tail_or_a_code_no_province_has_gives_nothing():
+    reading = card_mrz("999963860342")  # 999 is no province code
+    assert id_number_from_mrz(reading, ["079011112222"]) is None  # another person's tail
+
+
+def test_a_province_whose_id_disagrees_with_the_birth_year_is_refused():
+    reading = card_mrz("079963860342")
+    line1, line2, line3 = reading.lines
+    born_1971 = parse_td1("\n".join(make_mrz("079071260342", "710110", "M", "<<<<<<", "LY<<QUOC<LAM")))
+    assert born_1971 is not None
+    # the document number 063860342 says born in '63: a reading claiming 1971 rebuilds nothing
+    mixed = MrzReading(**{**born_1971.__dict__, "document_number": reading.document_number, "id_number": None,
+                          "lines": (line1, line2, line3)})
+    assert id_number_from_mrz(mixed, ["079063860342"]) is None
+
+
+def test_the_document_takes_the_rebuilt_id_and_the_citizens_nationality():
+    document = Document(document_type="id_card", pages=[1])
+    document.fields["nationality"] = Field(value="Nabonalesy Việt Nam", confidence=0.02, source="ocr")
+    apply_mrz_evidence(document, card_mrz("079963860342"), [front("079063862342")])
+    assert (document.fields["id_number"].value, document.fields["id_number"].source) == (ID, "mrz")
+    assert document.fields["id_number"].confidence >= 0.9
+    assert (document.fields["nationality"].value, document.fields["nationality"].source) == ("Việt Nam", "mrz")
+
+
+def test_a_qr_id_is_left_alone_and_a_failed_mrz_says_nothing_of_nationality():
+    document = Document(document_type="id_card", pages=[1])
+    document.fields["id_number"] = Field(value="079063860341", confidence=0.99, source="qr")
+    apply_mrz_evidence(document, card_mrz("079963860342"), [front("079063862342")])
+    assert document.fields["id_number"].value == "079063860341"
+    failing = card_mrz("079063860342")
+    failing.checks["expiry_date"] = False
+    assert nationality_from_mrz(failing) is None
+    assert nationality_from_mrz(card_mrz("079063860342")) == "Việt Nam"
+
+
+def lines_page(*lines: str) -> Page:
+    words = [Word(text=text, confidence=0.6, bbox=(10 + 60 * i, 10 + 30 * n, 60 + 60 * i, 35 + 30 * n), line=n)
+             for n, line in enumerate(lines) for i, text in enumerate(line.split())]
+    return Page(number=2, width=900, height=568, dpi=300, source="ocr", words=words)
+
+
+def test_the_name_whose_label_ocr_lost_is_the_line_in_capitals_that_spells_the_mrz_name():
+    reading = parse_td1("\n".join(make_mrz("079174962319", "741026", "F", "341026", "DU0NG<<TH1I<TRINH")))
+    assert reading is not None
+    page = lines_page("CĂN CƯỚC", "079174962319", "lí ChỞ đêm có tát bu", "DƯƠNG THỊ TRINH", "26/10/1974")
+    found = name_line_spelling_mrz_name([page], reading)
+    assert found is not None and found[:2] == ("DƯƠNG THỊ TRINH", 2)
+    document = Document(document_type="id_card", pages=[2])
+    apply_mrz_evidence(document, reading, [page])
+    assert document.fields["full_name"].value == "DƯƠNG THỊ TRINH"
+    assert document.fields["full_name"].confidence < 0.9  # its tone marks nothing checks
+
+
+def test_no_line_or_two_lines_spelling_the_mrz_name_give_no_name():
+    reading = parse_td1("\n".join(make_mrz("079174962319", "741026", "F", "341026", "DUONG<<THI<TRINH")))
+    assert reading is not None
+    assert name_line_spelling_mrz_name([lines_page("CĂN CƯỚC", "NGUYỄN VĂN AN")], reading) is None
+    assert name_line_spelling_mrz_name([lines_page("DƯƠNG THỊ TRINH", "DƯƠNG THỊ TRÌNH")], reading) is None
