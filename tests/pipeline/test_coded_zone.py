@@ -9,11 +9,10 @@ import unicodedata
 import cv2
 import numpy as np
 import segno
+from doubles import LinesEngine
 
 from pipeline.prepare import PreparedPage, qr_codes
 from pipeline.load import SourcePage
-from pipeline.read import OcrOutput
-from schemas import Word
 from usecases.process import OCR_ROWS, coded_zone, read_prepared
 
 PAYLOAD = "079192381719||VÕ THANH NGA|13011992|Nữ|Số 12 đường Lê Lợi, Phường Bến Thành, Thành phố Hồ Chí Minh|05032024|"
@@ -29,20 +28,6 @@ def card_with_code(scale: int = 4, left: int = 1060, top: int = 70) -> np.ndarra
     card = np.full((HEIGHT, WIDTH), 255, np.uint8)
     card[top:top + code.shape[0], left:left + code.shape[1]] = code
     return card
-
-
-class LinesEngine:
-    """Reads each image as the given lines (30 px apart, words 60 px wide), and records what it was shown."""
-
-    def __init__(self, *readings: list[str]) -> None:
-        self.readings = list(readings)
-        self.shapes: list[tuple[int, int]] = []
-
-    def read(self, image: np.ndarray, *, psm: int = 3, dpi: int = 300, searchable_pdf: bool = False) -> OcrOutput:
-        self.shapes.append(image.shape[:2])
-        lines = self.readings.pop(0)
-        return OcrOutput(words=[Word(text=text, confidence=0.9, bbox=(100 + 60 * i, 10 + 30 * n, 150 + 60 * i, 30 + 30 * n),
-                                     line=n) for n, line in enumerate(lines) for i, text in enumerate(line.split())])
 
 
 def prepared_front(payload: str = PAYLOAD) -> PreparedPage:

@@ -10,12 +10,11 @@ import time
 
 import numpy as np
 import pytest
+from doubles import LinesEngine
 
 from extractors.id_card import PARTNER_FRONT_TOP, PARTNER_QR, partner_zone
 from pipeline.load import SourcePage
 from pipeline.prepare import PreparedPage
-from pipeline.read import OcrOutput
-from schemas import Word
 from usecases.process import OCR_ROWS, UploadCodes, read_prepared
 
 PAYLOAD = "079077356974|232738213|NGUYỄN HỮU KHẢI|24081977|Nam|Số 132 ngõ 134 đường Hai Bà Trưng, Phường Cát Dài|10032025"
@@ -31,20 +30,6 @@ def front() -> np.ndarray:
     for top, bottom in ((0.45, 0.5), (0.55, 0.58), (0.62, 0.66), (0.72, 0.75), (0.8, 0.83)):
         image[int(top * HEIGHT):int(bottom * HEIGHT), 700:1500] = 0
     return image
-
-
-class LinesEngine:
-    """Reads each image as the given lines (30 px apart), and records the shapes it was shown."""
-
-    def __init__(self, *readings: list[str]) -> None:
-        self.readings = list(readings)
-        self.shapes: list[tuple[int, int]] = []
-
-    def read(self, image: np.ndarray, *, psm: int = 3, dpi: int = 300, searchable_pdf: bool = False) -> OcrOutput:
-        self.shapes.append(image.shape[:2])
-        lines = self.readings.pop(0)
-        return OcrOutput(words=[Word(text=text, confidence=0.9, bbox=(100 + 60 * i, 10 + 30 * n, 150 + 60 * i, 30 + 30 * n),
-                                     line=n) for n, line in enumerate(lines) for i, text in enumerate(line.split())])
 
 
 ZONE_LINES = ["Ngày, tháng, năm sinh / Date of birth: 24/08/1977", "Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam"]
