@@ -17,9 +17,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import prefect.context
 from prefect import flow, get_run_logger, tags, task
 from prefect.cache_policies import NO_CACHE
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, Settings as PrefectSettings
 
 from flows.common import connections, retry_if_transient
 from records.db import Database
@@ -27,7 +28,7 @@ from records.ingest import open_dossier
 from records.storage.objects import ObjectStore
 from schemas.errors import NotFound
 from schemas.settings import Settings, load_settings
-from usecases.intake import DossierOutcome, ingest_dossier
+from usecases.intake import DossierOutcome, ingest_dossier, is_transient
 
 if TYPE_CHECKING:  # a Protocol: at run time Prefect would try to build a parameter schema from it, and fail
     from pipeline.read import OcrEngine
@@ -46,10 +47,21 @@ _uploads_lock = threading.Lock()
 _warm = threading.Event()
 
 
-@task(name="open-dossier", retries=len(BRANCH_RETRY_DELAYS_S), retry_delay_seconds=BRANCH_RETRY_DELAYS_S,
-      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
-def open_dossier_task(upload: str, procedure_code: str, branch: str | None, actor: str) -> int:
-    return open_dossier(_upload(upload).db, procedure_code, branch, actor=actor)
+_quiet: list[tuple[PrefectSettings, PrefectSettings]] = []  # (settings, the same without heartbeat): the newest
+
+
+def open_dossier_retrying(upload: str, procedure_code: str, branch: str | None, actor: str) -> int:
+    """Open the dossier in the flow's own body, retried as a task would be (transient faults, soon): a task run of
+    its own cost a few API calls and their events per upload for one INSERT."""
+    for delay in [*BRANCH_RETRY_DELAYS_S, None]:
+        try:
+            return open_dossier(_upload(upload).db, procedure_code, branch, actor=actor)
+        except Exception as error:
+            if delay is None or not is_transient(error):
+                raise
+            get_run_logger().warning("opening the dossier failed (%s): retried in %s s", type(error).__name__, delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 @task(name="ingest-dossier", task_run_name="ingest-dossier-{dossier_id}", retries=len(BRANCH_RETRY_DELAYS_S),
@@ -79,7 +91,7 @@ def branch_upload_flow(
     if upload is None:
         upload = _hold_paths(paths or [], settings)
     try:
-        dossier_id = open_dossier_task(upload, procedure_code, branch, actor)
+        dossier_id = open_dossier_retrying(upload, procedure_code, branch, actor)
         outcome = ingest_dossier_task(upload, dossier_id, procedure_code, branch, id_number, actor)
     finally:
         if paths is not None:
@@ -129,8 +141,16 @@ def warm_up() -> float:
 
 def _no_heartbeat() -> Any:
     """No flow-run heartbeat thread for these seconds-long runs: joining it at the end of a run
-    costs up to 1 s (measured: 1.1 s → 0.6 s per run); the service reports a crashed upload itself."""
-    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+    costs up to 1 s (measured: 1.1 s → 0.6 s per run); the service reports a crashed upload itself.
+
+    The settings without it are built once per settings they derive from (``temporary_settings`` rebuilt all of
+    Prefect's settings from the environment and its files on every upload: about a third of the flow's CPU here)."""
+    context = prefect.context.get_settings_context()
+    known = _quiet[-1] if _quiet else None
+    if known is None or known[0] is not context.settings:  # first run, or the settings were changed since
+        known = (context.settings, context.settings.copy_with_update(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
+        _quiet[:] = [known]
+    return prefect.context.SettingsContext(profile=context.profile, settings=known[1])
 
 
 def _upload(token: str) -> _Upload:

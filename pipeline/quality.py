@@ -289,9 +289,11 @@ def _glare(small: np.ndarray, gray: np.ndarray, region: np.ndarray) -> float:
     paper = float(np.median(gray[inside]))
     if paper > GLARE_PAPER_MAX:
         return 0.0
+    clipped = (gray >= GLARE_LEVEL) & inside
+    if np.count_nonzero(clipped) < GLARE_MIN_SHARE * area:  # no blob could be large enough: skip labelling them
+        return 0.0
     inset = max(3, int(0.05 * min(gray.shape)))
     core = cv2.erode(region, np.ones((inset, inset), np.uint8)) > 0  # not at the document's edges
-    clipped = (gray >= GLARE_LEVEL) & inside
     if small.ndim == 3:
         clipped &= _colour_spread(small) < 20
     count, labels, stats, _ = cv2.connectedComponentsWithStats(clipped.astype(np.uint8), connectivity=8)

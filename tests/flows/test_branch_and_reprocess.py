@@ -82,3 +82,50 @@ def test_reprocess_takes_qr_and_mrz_readings_from_the_stored_words_not_from_pixe
     monkeypatch.setattr(id_card, "find_qr", from_pixels)
     report = run_reprocess(settings=settings, engine=counting_engine)
     assert report["documents"] == {"unchanged": 1} and report["problems"] == []
+
+
+def test_branch_upload_reopens_the_dossier_after_a_transient_fault_only(settings, batch_files, counting_engine,
+                                                                       monkeypatch):
+    import flows.branch_upload as branch_upload
+    import pytest
+
+    warm_up()
+    db, store = connections(settings)
+    attempts: list[str] = []
+    opened = branch_upload.open_dossier
+
+    def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
+        attempts.append("open")
+        if len(attempts) == 1:
+            raise ConnectionError("the database went away for a moment")
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(branch_upload, "open_dossier", flaky)
+    monkeypatch.setattr(branch_upload, "BRANCH_RETRY_DELAYS_S", [0.01, 0.01])
+    outcome = run_branch_upload(db, store, [("front.png", batch_files["front.png"])], procedure_code="khai-sinh",
+                                branch=None, engine=counting_engine)
+    assert attempts == ["open", "open"] and outcome.files[0].status == "processed"
+
+    attempts.clear()
+    monkeypatch.setattr(branch_upload, "open_dossier", lambda *a, **k: (attempts.append("open"), 1 / 0))
+    with pytest.raises(ZeroDivisionError):
+        run_branch_upload(db, store, [("front.png", batch_files["front.png"])], procedure_code="khai-sinh",
+                          branch=None, engine=counting_engine)
+    assert attempts == ["open"], "bad input is not retried"
+
+
+def test_branch_upload_runs_without_heartbeat_on_settings_built_once_per_settings() -> None:
+    from prefect.settings import PREFECT_API_SERVICES_SCHEDULER_ENABLED, get_current_settings, temporary_settings
+
+    from flows.branch_upload import _no_heartbeat
+
+    with _no_heartbeat():
+        first = get_current_settings()
+    with _no_heartbeat():
+        assert get_current_settings() is first, "not rebuilt for the next upload"
+    assert first.flows.heartbeat_frequency is None
+    changed = not get_current_settings().server.services.scheduler.enabled
+    with temporary_settings(updates={PREFECT_API_SERVICES_SCHEDULER_ENABLED: changed}), _no_heartbeat():
+        now = get_current_settings()
+        assert now is not first and now.server.services.scheduler.enabled is changed
+        assert now.flows.heartbeat_frequency is None
