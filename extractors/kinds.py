@@ -67,6 +67,8 @@ def read_place(raw: str) -> Reading:
         return Reading(value, DOUBTFUL, ["place: a unit name's marks differ from the register"])
     if units and _unknown_district(units):
         return Reading(value, DOUBTFUL, ["place: a district the register does not know (a word lost?)"])
+    if value and _glued_words(value):
+        return Reading(value, DOUBTFUL, ["place: two words run together (a space lost?)"])
     return Reading(value or None)
 
 
@@ -561,6 +563,7 @@ UNIT_NAME_MIN = 12  # unmarked letters: a shorter unit's name one letter away is
 _LOST_SLASH_IN_ADDRESS = re.compile(r"(?<![\w/])\d+ \d+(?![\w/])")
 _GLUED_HYPHEN = re.compile(r"(?<=[^\W\d])-(?=\w)|(?<=\w)-(?=[^\W\d])")  # "12-14": a range of house numbers
 _ADDRESS_SIGNS = re.compile(r"[^\w\s,./()'’-]")
+_EMPTY_PART = re.compile(r",[^\w,]*,")  # "Thủ Đức, ., Thành phố": specks read as a part of their own
 
 
 # "Số 227 2 đường …", "ngách 37 11 ngõ …", "ngách 52!15": after a house-number word two numbers in a row
@@ -568,11 +571,17 @@ _ADDRESS_SIGNS = re.compile(r"[^\w\s,./()'’-]")
 _HOUSE_WORDS = r"(?:[Ss]ố|[Nn]hà|[Nn]gõ|[Nn]gách|[Hh]ẻm|[Kk]iệt)"
 _HOUSE_NUMBER_APART = re.compile(rf"\b({_HOUSE_WORDS}\s+\d+)\s(\d+)(?![\w/])")
 _SLASH_BETWEEN_FIGURES = re.compile(r"(?<=\d)[!|](?=\d)")
+_HOUSE_WORD_GLUED = re.compile(rf"\b{_HOUSE_WORDS}\d")  # "Số66": the space before the number lost
 
 
 def house_number_slashes(text: str) -> str:
     """The address with a house number's lost "/" restored where its words say it is one."""
     return _HOUSE_NUMBER_APART.sub(r"\1/\2", _SLASH_BETWEEN_FIGURES.sub("/", text))
+
+
+def _glued_words(text: str) -> bool:
+    """A capital letter straight after a small one inside a word ("ThanhHóa"): two words whose space OCR lost."""
+    return any(a.islower() and b.isupper() for a, b in zip(text, text[1:]))
 
 
 def address_glitch(text: str) -> str | None:
@@ -586,6 +595,10 @@ def address_glitch(text: str) -> str | None:
         return "a hyphen between words (a space misread?)"
     if _ADDRESS_SIGNS.search(text):
         return "a sign no address prints"
+    if _EMPTY_PART.search(text):
+        return "a part with no letters or figures (specks read as one?)"
+    if _glued_words(text) or _HOUSE_WORD_GLUED.search(text):
+        return "two words run together (a space lost?)"
     if _ends_on_unit_word(text):
         return "ends on a unit word without its name (cut short?)"
     if _unit_marks_differ(text):

@@ -198,6 +198,9 @@ def test_a_number_whose_two_slashes_were_lost_is_restored_and_doubted():
     ("Số-317 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội", "a hyphen between words"),
     ("Căn hộ 2114 tòa B, đường Tây-Sơn, Phường Quang Trung, Thành phố Quy Nhơn, Tỉnh Bình Định", "a hyphen between words"),
     ("Số §7 đường Hai Bà Trưng, Phường Phú Bài, Thành phố Huế", "a sign no address prints"),
+    ("Tổ 28, Phường Linh Trung, Thành phố Thủ Đức, ., Thành phố Hồ Chí Minh", "a part with no letters or figures"),
+    ("Số 9 đường LêHoàn, Phường Điện Biên, Tỉnh Thanh Hóa", "two words run together"),
+    ("Số66 đường Xuân Thủy, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", "two words run together"),
 ])
 def test_punctuation_slips_in_an_address_make_it_doubtful(printed, glitch):
     reading = read_address(printed)
@@ -326,3 +329,9 @@ def test_a_place_in_prose_checks_its_units_against_the_register_after_the_office
     assert marks.factor <= DOUBTFUL and marks.problems
     assert read_place("Ủy ban nhân dân xã Cẩm Văn, huyện Cẩm Giàng, tỉnh Hải Dương").factor == 1.0
     assert read_place("Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh").factor == 1.0
+
+
+def test_a_place_whose_two_words_ran_together_is_doubtful():
+    reading = read_place("Ủy ban nhân dân phường Điện Biên, thành phố Thanh Hóa, tỉnh ThanhHóa")
+    assert reading.factor == DOUBTFUL and "two words run together" in reading.problems[0]
+    assert read_place("Ủy ban nhân dân phường Điện Biên, thành phố Thanh Hóa, tỉnh Thanh Hóa").factor == 1.0
