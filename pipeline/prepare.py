@@ -429,6 +429,8 @@ def cards_by_print(gray: np.ndarray | None, px_per_mm: float, ink: np.ndarray | 
             break
         blocks = _card_blocks(profiles, card, px_per_mm) or []
         sides = [block for block in blocks if _fills_a_card(straight, block, card, extent, aspect)]
+        if _cuts_a_text_line(straight, blocks, px_per_mm):
+            continue  # a form's lines cut at a word space into blocks: no card is that close to another's print
         if (sides and len(sides) <= MAX_CARD_SIDES
                 and sum(int(np.count_nonzero(straight[y0:y1, x0:x1])) for x0, y0, x1, y1 in sides)
                 >= CARD_PRINT_SHARE * inked):
@@ -443,6 +445,30 @@ def cards_by_print(gray: np.ndarray | None, px_per_mm: float, ink: np.ndarray | 
 
 
 CARD_COPY_SCALES = (1.0, 1.12, 1.25, 1.4, 1.56)  # life size, and copies enlarged up to about 160 %
+# Blocks side by side whose print is closer than this, on the same rows at both edges of the blank
+# between them, are one text line cut at a word space (a form photographed whole), not two card
+# sides: a card's print keeps a few millimetres from its edge, so two sides' print lies further apart.
+WORD_SPACE_MM = 2.5
+LINE_CROSSING_MM = 1.0  # rows inked at both edges: as tall as a line of print, not a stray speck
+
+
+def _cuts_a_text_line(ink: np.ndarray, blocks: list[Box], px_per_mm: float) -> bool:
+    """Whether two of ``blocks`` lie side by side with a text line running from one into the other."""
+    return any(_line_runs_across(ink, left, right, px_per_mm)
+               for left in blocks for right in blocks if left[2] <= right[0])
+
+
+def _line_runs_across(ink: np.ndarray, left: Box, right: Box, px_per_mm: float) -> bool:
+    """Whether print at ``left``'s right edge and at ``right``'s left edge shares rows across a gap
+    narrower than a word space."""
+    gap = right[0] - left[2]
+    top, bottom = max(left[1], right[1]), min(left[3], right[3])
+    if bottom <= top or gap > WORD_SPACE_MM * px_per_mm:
+        return False
+    edge = max(2, gap)
+    left_edge = ink[top:bottom, max(left[0], left[2] - edge):left[2]].any(axis=1)
+    right_edge = ink[top:bottom, right[0]:min(right[2], right[0] + edge)].any(axis=1)
+    return int(np.count_nonzero(left_edge & right_edge)) >= LINE_CROSSING_MM * px_per_mm
 
 
 def _straighten(mask: np.ndarray, skew: float) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,15 @@ import pytest
 
 import render
 from tools.metrics import cer
-from pipeline.prepare import CARD_ASPECT, estimate_orientation, prepare_page, prepare_regions
+from pipeline import prepare
+from pipeline.prepare import (
+    CARD_ASPECT,
+    _line_runs_across,
+    cards_by_print,
+    estimate_orientation,
+    prepare_page,
+    prepare_regions,
+)
 from usecases.process import process_bytes
 from pipeline.text import fold
 
@@ -147,3 +155,57 @@ def test_text_resizing_never_makes_a_page_bigger_than_tesseract_can_hold():
     assert sized.size <= MAX_OCR_PIXELS and scale < 1.2
     small, small_scale = normalise_text_size(np.full((600, 800), 255, np.uint8), char_height=10, target=30)
     assert small_scale == 3.0 and small.shape == (1800, 2400)
+
+
+PX_PER_MM = 3.0  # an analysis copy of an A4 sheet photographed whole
+
+
+def _mm(value: float) -> int:
+    return int(round(value * PX_PER_MM))
+
+
+def _text_line(ink: np.ndarray, top_mm: float, left_mm: float, right_mm: float, word_mm: float = 12.0,
+               space_mm: float = 1.3) -> None:
+    """Ink a line of 2-mm print from ``left_mm`` to ``right_mm``, words split by ``space_mm`` blanks."""
+    x = left_mm
+    while x < right_mm:
+        end = min(x + word_mm, right_mm)
+        ink[_mm(top_mm):_mm(top_mm + 2), _mm(x):_mm(end)] = 1
+        x = end + space_mm
+
+
+def _two_column_form() -> np.ndarray:
+    """The ink of a form: two columns of lines, one line running across both, and two columns below it
+    (the place of registration above the signatures)."""
+    ink = np.zeros((_mm(297), _mm(210)), np.uint8)
+    for top in [40 + 5 * row for row in range(8)] + [100 + 5 * row for row in range(7)]:
+        _text_line(ink, top, 20, 98, word_mm=200)
+        _text_line(ink, top, 108, 180, word_mm=200)
+    _text_line(ink, 95, 20, 99, word_mm=200)  # a word space falls between the columns
+    _text_line(ink, 95, 100.3, 180, word_mm=200)
+    return ink
+
+
+def test_a_forms_columns_with_a_line_across_them_are_not_taken_for_cards(monkeypatch):
+    form = _two_column_form()
+    assert cards_by_print(None, PX_PER_MM, form, skew=0.0) == []
+    # what the rule stops: without it the line is cut at a word space and the form passes for four sides
+    monkeypatch.setattr(prepare, "WORD_SPACE_MM", 0.0)
+    assert len(cards_by_print(None, PX_PER_MM, form, skew=0.0)) == 4
+
+
+def test_print_side_by_side_is_one_line_only_across_a_word_space():
+    ink = np.zeros((_mm(60), _mm(200)), np.uint8)
+    _text_line(ink, 10, 10, 100, word_mm=200)  # a word ending at 100 mm ...
+    _text_line(ink, 10, 101.3, 190, word_mm=200)  # ... and the next 1.3 mm on, on the same rows
+    left, right = (_mm(10), _mm(10), _mm(100), _mm(12)), (_mm(101.3), _mm(10), _mm(190), _mm(12))
+    assert _line_runs_across(ink, left, right, PX_PER_MM)
+    far = np.zeros_like(ink)  # the same print 8 mm apart: two cards' print keeps its margins
+    _text_line(far, 10, 10, 100, word_mm=200)
+    _text_line(far, 10, 108, 190, word_mm=200)
+    assert not _line_runs_across(far, left, (_mm(108), _mm(10), _mm(190), _mm(12)), PX_PER_MM)
+    staggered = np.zeros_like(ink)  # close, but on other rows: no line runs on
+    _text_line(staggered, 10, 10, 100, word_mm=200)
+    _text_line(staggered, 20, 101.3, 190, word_mm=200)
+    assert not _line_runs_across(staggered, (_mm(10), _mm(10), _mm(100), _mm(22)),
+                                 (_mm(101.3), _mm(10), _mm(190), _mm(22)), PX_PER_MM)
