@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
@@ -34,29 +34,21 @@ def is_local(url: str) -> bool:
     return parts.scheme in ("data", "blob") or parts.hostname in LOCAL_HOSTS
 
 
-_RUNNING: dict[str, Any] = {}  # the one Playwright and browser of this process
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """One headless Chromium for the session. A module that imports these fixtures itself gets its own
-    instance of this one; they share the browser, since a second Playwright (sync API) in one process
-    fails ("using Playwright Sync API inside the asyncio loop")."""
+    """One headless Chromium for the test module, stopped with it: while Playwright's sync API is alive it keeps an
+    asyncio loop running in this thread, and Prefect, run in-process by a later module in the same test process,
+    would then hand back coroutines instead of results."""
     if not CHROMIUM.exists():
         pytest.skip(f"no browser at {CHROMIUM}: install Debian's chromium (scripts/setup does: apt-get install -y "
                     "chromium); page tests never download one")
-    if "browser" in _RUNNING:
-        yield _RUNNING["browser"]
-        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        _RUNNING["browser"] = browser
         try:
             yield browser
         finally:
-            _RUNNING.clear()
             browser.close()
 
 
