@@ -895,8 +895,7 @@ def orientation_from_glyphs(boxes: np.ndarray, height: int) -> tuple[int, float]
     """
     if len(boxes) < 20:
         return 0, 0.0
-    centres = boxes[:, :2] + boxes[:, 2:4] / 2.0
-    bin_size = max(1.0, float(np.median(boxes[:, 3])) / 3)
+    centres, bin_size = _glyph_centres(boxes)
     upright_angle, upright_score = _best_skew(centres, bin_size)
     turned = np.column_stack([height - centres[:, 1], centres[:, 0]])  # the points after 90° clockwise
     turned_angle, turned_score = _best_skew(turned, bin_size)
@@ -912,14 +911,17 @@ def card_orientation(boxes: np.ndarray, shape: tuple[int, int]) -> tuple[int, fl
     photo and guilloche, can favour the wrong direction); a portrait one (a card turned on the sheet, or a
     page taken for a card) is turned as its glyphs say. 0 versus 180 is read."""
     height, width = shape
-    rotation, skew = orientation_from_glyphs(boxes, height)
-    if width < height or rotation == 0:
-        return rotation, skew
+    if width < height:
+        return orientation_from_glyphs(boxes, height)
     if len(boxes) < 20:
         return 0, 0.0
-    centres = boxes[:, :2] + boxes[:, 2:4] / 2.0
-    angle, _ = _best_skew(centres, max(1.0, float(np.median(boxes[:, 3])) / 3))
+    angle, _ = _best_skew(*_glyph_centres(boxes))  # lines along the long side: only their tilt is measured
     return 0, -angle
+
+
+def _glyph_centres(boxes: np.ndarray) -> tuple[np.ndarray, float]:
+    """Glyph centres, and the projection's bin size (a third of the median glyph height)."""
+    return boxes[:, :2] + boxes[:, 2:4] / 2.0, max(1.0, float(np.median(boxes[:, 3])) / 3)
 
 
 def glyph_height(boxes: np.ndarray, rotation: int) -> float:
