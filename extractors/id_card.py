@@ -309,6 +309,10 @@ QR_ZONE = "qr_zone"
 def apply_qr(document: Document, found: tuple[QrReading, Page]) -> None:
     qr, page = found
     document.fields["qr"] = Field(value=qr.raw, confidence=QR_CONFIDENCE, page=page.number, source="qr")
+    _take_qr_values(document, qr)
+
+
+def _take_qr_values(document: Document, qr: QrReading) -> None:
     for name, value in (("id_number", qr.id_number), ("full_name", qr.full_name), ("date_of_birth", qr.date_of_birth),
                         ("sex", qr.sex), ("place_of_residence", qr.address), ("issue_date", qr.issue_date)):
         if value:
@@ -323,10 +327,7 @@ def apply_partner_qr(document: Document, pages: list[Page]) -> None:
         qr = parse_qr_payload(page.readings.get(PARTNER_QR))
         if qr is None:
             continue
-        for name, value in (("id_number", qr.id_number), ("full_name", qr.full_name), ("date_of_birth", qr.date_of_birth),
-                            ("sex", qr.sex), ("place_of_residence", qr.address), ("issue_date", qr.issue_date)):
-            if value:
-                _take_machine_value(document, name, value, "qr", QR_CONFIDENCE)
+        _take_qr_values(document, qr)
         return
 
 
