@@ -154,10 +154,10 @@ def _height(word: Word) -> int:
 
 def _opening_word(line: list[Word]) -> int:
     """Index of a line's first real word: after item numbers ("6.") and specks OCR read as words."""
-    return next((i for i, w in enumerate(line) if not (_NUMBERING.match(w.text) or _is_speck(w))), 0)
+    return next((i for i, w in enumerate(line) if not (_NUMBERING.match(w.text) or is_speck(w))), 0)
 
 
-def _is_speck(word: Word) -> bool:
+def is_speck(word: Word) -> bool:
     """Dirt read as a word: at most one letter or digit, or two unsure ones that make no syllable.
 
     "ở" ("nhà ở", "ở nước ngoài") is the one-letter word that ends values; read surely, it stays."""
@@ -401,9 +401,9 @@ TRANSLATION_MATCH = 72
 def _trim_specks(words: list[Word]) -> list[Word]:
     """A value without the specks of dirt OCR read as short, unsure words around it ("vn", "—”", "ˆ")."""
     start, end = 0, len(words)
-    while start < end and _is_speck(words[start]):
+    while start < end and is_speck(words[start]):
         start += 1
-    while end > start and _is_speck(words[end - 1]):
+    while end > start and is_speck(words[end - 1]):
         end -= 1
     return words[start:end]
 

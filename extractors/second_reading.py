@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 
 from extractors.calibration import CORROBORATED, DIFFERS, READ_AGAIN
-from extractors.engine import _is_speck, page_reading
+from extractors.engine import is_speck, page_reading
 from extractors.kinds import DOUBTFUL, READERS, REPAIRED
 from extractors.spec import TypeSpec
 from pipeline.read import TesseractEngine
@@ -137,11 +137,11 @@ def outvoted_by(page_vote: Vote | None, votes: list[Vote]) -> Vote | None:
 
 def after_label(page: Page, bbox: BBox) -> BBox:
     """The value's box widened left to where the label (or whatever precedes it on its line) ends, past
-    specks: a letter read as one (``_is_speck``) belongs to the value."""
+    specks: a letter read as one (``is_speck``) belongs to the value."""
     x0, y0, x1, y1 = bbox
     middle = (y0 + y1) / 2
     before = [w for w in page.words if w.bbox[2] <= x0 and w.bbox[1] <= middle <= w.bbox[3]]
-    solid = [w for w in before if not _is_speck(w)]
+    solid = [w for w in before if not is_speck(w)]
     left = max((w.bbox[2] for w in solid), default=None)
     if left is None or left + LABEL_MARGIN >= x0:
         return bbox
