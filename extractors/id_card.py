@@ -60,6 +60,13 @@ def side_of(page: Page) -> str:
     return "both" if back and front else "back" if back else "front"
 
 
+def shown_side(pages: list[Page]) -> str | None:
+    """"front" or "back" when a card's pages show only that side (the other one came as another file, or not at
+    all); None when they show both."""
+    sides = {side_of(page) for page in pages}
+    return sides.pop() if len(sides) == 1 and sides <= {"front", "back"} else None
+
+
 def continues(group: list[Page], page: Page) -> bool:
     """The other side of the same card follows: one front, one back."""
     sides = {side_of(p) for p in group} | {side_of(page)}

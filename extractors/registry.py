@@ -153,7 +153,9 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
     check_id_numbers(document, spec)
     check_dates_agree(document, spec)
     calibrate(document, spec)
-    apply_review_policy(document, spec)
+    # a card side read alone (its other side another file) misses nothing its other side prints
+    side = hook.shown_side(pages) if hook is not None and hasattr(hook, "shown_side") else None
+    apply_review_policy(document, spec, side)
     return document
 
 

@@ -34,7 +34,15 @@ class FieldSpec(_Spec):
     section: str = "main"
     multiline: bool = False  # the value may continue on the following lines (addresses)
     required: bool = True
-    side: str | None = None  # for two-sided documents: the side it is printed on
+    # for two-sided documents: the side its labelled value is printed on, one for every variant or by variant
+    # ({cccd_2021: front, can_cuoc_2024: back}); a side read alone does not miss what the other side prints
+    side: Literal["front", "back"] | dict[str, Literal["front", "back"]] | None = None
+
+    def printed_side(self, variant: str | None) -> str | None:
+        """The side this field is printed on for a card of ``variant``; None: either, or not known."""
+        if isinstance(self.side, dict):
+            return self.side.get(variant) if variant else None
+        return self.side
 
 
 class ClassifySpec(_Spec):

@@ -6,9 +6,11 @@ document says why: a wrong value stated with confidence is worse than none.
 
 from __future__ import annotations
 
+import re
+
 from extractors.readers.dates import parse_date_in_words
 from extractors.readers.ids import check_id_number
-from extractors.spec import TypeSpec
+from extractors.spec import FieldSpec, TypeSpec
 from schemas import Document, Field
 
 TRUSTED = 0.9  # below this a value is not put into a record without a person's look
@@ -57,12 +59,41 @@ def check_dates_agree(document: Document, spec: TypeSpec) -> None:
                 field.confidence = max(field.confidence, min(0.97, field.confidence + 0.15))
 
 
-def apply_review_policy(document: Document, spec: TypeSpec) -> None:
-    """Missing required fields and values below TRUSTED send the document to a reviewer."""
+def apply_review_policy(document: Document, spec: TypeSpec, side: str | None = None) -> None:
+    """Missing required fields and values below TRUSTED are told to the reviewer; the document waits for one only
+    for a reason of its own or one about a required field (``records.fieldstate.needs_person``'s rule): a doubtful
+    optional field is shown, it does not hold the document back.
+
+    ``side``: the one side of a two-sided document its pages show ("front", "back"): a required field its type
+    prints on the other side (for the document's variant) is not missing from it, but for the fields that number
+    the document (a side without them cannot be told apart: the back's machine zone prints the card's number).
+    """
     for name, field_spec in spec.fields.items():
         field: Field | None = document.fields.get(name)
         if field is None or (field.value is None and not field.no_expiry):
-            if field_spec.required:
+            if field_spec.required and not (name not in spec.record.number and
+                                             printed_elsewhere(field_spec, document.variant, side)):
                 document.flag(f"{name}: not found")
         elif field.confidence < TRUSTED:
             document.flag(f"{name}: low confidence")
+    document.needs_review = holds_document(document, spec)
+
+
+def printed_elsewhere(field_spec: FieldSpec, variant: str | None, side: str | None) -> bool:
+    """Whether a side shown alone cannot show this field: its type prints it on the other side."""
+    printed = field_spec.printed_side(variant)
+    return side in ("front", "back") and printed is not None and printed != side
+
+
+_LEADING_NAME = re.compile(r"^([a-z][a-z0-9_]*)(?:\[\d+\][a-z0-9_.]*)?(?=[: ])")
+
+
+def holds_document(document: Document, spec: TypeSpec) -> bool:
+    """A reason that is the document's own (it names no field), or one about a required field of the type."""
+    names = set(spec.fields) | set(document.fields)
+    for reason in document.review_reasons:
+        match = _LEADING_NAME.match(reason)
+        name = match.group(1) if match and match.group(1) in names else None
+        if name is None or (name in spec.fields and spec.fields[name].required):
+            return True
+    return False
