@@ -550,8 +550,15 @@ def cross_check_qr_mrz(document: Document, qr: tuple[QrReading, Page], mrz: tupl
                                       ("sex", q.sex, m.sex)):
         if qr_value and mrz_value and qr_value != mrz_value:
             distrust(document, name, f"{name}: QR and MRZ disagree")
-    if not names_match(q.full_name, m.name):
+    if not names_match(q.full_name, m.name) and not _name_line_misread(q, m):
         distrust(document, "full_name", "full_name: QR and MRZ disagree")
+
+
+def _name_line_misread(qr: QrReading, mrz: MrzReading) -> bool:
+    """The MRZ of the QR code's card (the same id number) whose name line, which no check digit guards, is nearly
+    the QR name's line: OCR misread a letter of it (``check_name_against_mrz`` then repairs the line); the QR code's
+    name is error-corrected and stays trusted."""
+    return bool(qr.id_number) and qr.id_number == mrz.id_number and _close_to(mrz_name_line(qr.full_name), mrz.lines[2])
 
 
 # --- where machine values are printed --------------------------------------------
