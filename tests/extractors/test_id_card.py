@@ -13,8 +13,9 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "readers"))
 
 from test_mrz import make_mrz  # noqa: E402
 
-from extractors.id_card import apply_mrz, mrz_name_line, reading_zone  # noqa: E402
+from extractors.id_card import apply_mrz, cross_check_qr_mrz, mrz_name_line, reading_zone  # noqa: E402
 from extractors.readers.mrz import parse_td1  # noqa: E402
+from extractors.readers.qr import parse_qr_payload  # noqa: E402
 from extractors.registry import zone_suffices  # noqa: E402
 from schemas import Document, Field, Page, Word  # noqa: E402
 
@@ -42,6 +43,22 @@ def test_a_misread_name_line_takes_the_qr_name_and_another_name_is_distrusted(re
     mrz = document.fields["mrz"]
     assert (mrz.value.splitlines()[2] == "VO<<THANH<NGA".ljust(30, "<")) is rebuilt
     assert (mrz.confidence >= 0.9) is rebuilt
+
+
+@pytest.mark.parametrize(("id_number", "read_line", "trusted"), [
+    ("079192381719", "VO<<THANH<NCA", True),  # the QR code's card, its name line misread by a letter
+    ("079192381719", "TRAN<<BICH<NGOC", False),  # another name: a person looks
+    ("001192381719", "VO<<THANH<NCA", False),  # another card's MRZ: its name line proves nothing
+])
+def test_a_name_line_ocr_misread_does_not_distrust_the_qr_codes_name(id_number, read_line, trusted):
+    lines = make_mrz(id_number, "920113", "F", "320113", "VO<<THANH<NGA")
+    reading = parse_td1("\n".join([lines[0], lines[1], read_line.ljust(30, "<")]))
+    qr = parse_qr_payload("079192381719||VÕ THANH NGA|13011992|Nữ|Phường Bến Thành, Thành phố Hồ Chí Minh|05032024")
+    side = Page(number=1, width=100, height=60, dpi=300, source="ocr")
+    document = card_with_qr_name("VÕ THANH NGA")
+    cross_check_qr_mrz(document, (qr, side), (reading, side))
+    assert (document.fields["full_name"].confidence == 0.99) is trusted
+    assert ("full_name: QR and MRZ disagree" in document.review_reasons) is not trusted
 
 
 # --- what OCR must read of a card side, and when the MRZ is read twice --------------------------------

@@ -1,0 +1,86 @@
+"""The rule that sends a document to a person: only for a reason of its own or about a required field, and a card
+side read alone does not miss what its other side prints."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.id_card import shown_side
+from extractors.spec import spec_for
+from extractors.validate import apply_review_policy
+from schemas import Document, Field, Page, Word
+
+
+def card(variant: str | None, **values: str) -> Document:
+    document = Document(document_type="id_card", variant=variant, pages=[1])
+    for name, value in values.items():
+        document.fields[name] = Field(value=value, confidence=0.97, page=1)
+    return document
+
+
+FRONT_2024 = {"id_number": "079192381719", "full_name": "VÕ THANH NGA", "date_of_birth": "1992-01-13", "sex": "Nữ",
+              "nationality": "Việt Nam"}
+
+
+def test_a_doubtful_optional_field_is_shown_but_does_not_hold_the_document():
+    document = card("can_cuoc_2024", **FRONT_2024, place_of_residence="Phường Bến Thành, Thành phố Hồ Chí Minh",
+                    issue_date="2024-03-05", expiry_date="2032-01-13")
+    document.fields["personal_identification"] = Field(value="Nốt ruồi", confidence=0.6, page=1)
+    apply_review_policy(document, spec_for("id_card"))
+    assert document.review_reasons == ["personal_identification: low confidence"]
+    assert not document.needs_review
+
+
+def test_a_doubtful_required_field_or_a_reason_of_the_documents_own_holds_it():
+    spec = spec_for("id_card")
+    document = card("can_cuoc_2024", **FRONT_2024)
+    document.fields["date_of_birth"].confidence = 0.7
+    apply_review_policy(document, spec, "front")
+    assert document.needs_review and document.review_reasons == ["date_of_birth: low confidence"]
+    document = card("can_cuoc_2024", **FRONT_2024)
+    document.flag("type: no title was read; named by its labels")
+    apply_review_policy(document, spec, "front")
+    assert document.needs_review
+
+
+def test_a_2024_front_read_alone_does_not_miss_what_its_back_prints():
+    document = card("can_cuoc_2024", **FRONT_2024)
+    apply_review_policy(document, spec_for("id_card"), "front")
+    assert document.review_reasons == [] and not document.needs_review
+
+
+@pytest.mark.parametrize(("variant", "side", "missing"), [
+    ("cccd_2021", "front", ["place_of_residence", "expiry_date"]),  # a 2021 front prints both
+    (None, "front", ["place_of_residence", "expiry_date"]),  # variant unknown: where these are printed unknown
+    ("can_cuoc_2024", None, ["place_of_residence", "expiry_date", "issue_date"]),  # both sides shown
+])
+def test_what_the_shown_side_prints_is_still_missed(variant, side, missing):
+    document = card(variant, **FRONT_2024)
+    apply_review_policy(document, spec_for("id_card"), side)
+    assert document.review_reasons == [f"{name}: not found" for name in missing] and document.needs_review
+
+
+def test_a_back_read_alone_still_needs_the_number_that_joins_it_to_its_front():
+    values = {name: value for name, value in FRONT_2024.items() if name != "id_number"}
+    document = card("can_cuoc_2024", **values, place_of_residence="Phường Bến Thành, Thành phố Hồ Chí Minh",
+                    issue_date="2024-03-05", expiry_date="2032-01-13")
+    apply_review_policy(document, spec_for("id_card"), "back")
+    assert document.review_reasons == ["id_number: not found"] and document.needs_review
+    del document.fields["full_name"]
+    document.review_reasons.clear()
+    document.fields["id_number"] = Field(value="079192381719", confidence=0.99, source="qr", page=1)
+    apply_review_policy(document, spec_for("id_card"), "back")
+    assert document.review_reasons == [] and not document.needs_review  # the name is printed on the front
+
+
+def page(number: int, text: str) -> Page:
+    words = [Word(text=word, confidence=0.9, bbox=(0, 0, 1, 1), line=line)
+             for line, row in enumerate(text.splitlines()) for word in row.split()]
+    return Page(number=number, width=100, height=60, dpi=300, source="ocr", words=words)
+
+
+def test_the_side_a_cards_pages_show():
+    front = page(1, "CĂN CƯỚC\nHọ, chữ đệm và tên khai sinh / Full name\nNgày, tháng, năm sinh / Date of birth")
+    back = page(2, "Nơi đăng ký khai sinh\nNgày, tháng, năm cấp / Date of issue\nIDVNM0791923817<<")
+    assert shown_side([front]) == "front" and shown_side([back]) == "back"
+    assert shown_side([front, back]) is None
