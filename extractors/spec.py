@@ -37,6 +37,9 @@ class FieldSpec(_Spec):
     # for two-sided documents: the side its labelled value is printed on, one for every variant or by variant
     # ({cccd_2021: front, can_cuoc_2024: back}); a side read alone does not miss what the other side prints
     side: Literal["front", "back"] | dict[str, Literal["front", "back"]] | None = None
+    # (a date field, an ISO day): only documents dated from that day print it (a number that did not exist
+    # before): on one dated earlier its absence is no review reason; a value read there is judged as any other
+    printed_from: tuple[str, str] | None = None
 
     def printed_side(self, variant: str | None) -> str | None:
         """The side this field is printed on for a card of ``variant``; None: either, or not known."""

@@ -64,25 +64,43 @@ def apply_review_policy(document: Document, spec: TypeSpec, side: str | None = N
     for a reason of its own or one about a required field (``records.fieldstate.needs_person``'s rule): a doubtful
     optional field is shown, it does not hold the document back.
 
-    ``side``: the one side of a two-sided document its pages show ("front", "back"): a required field its type
+    A field its type prints only on documents dated from a day (``printed_from``) is not missing from one dated
+    earlier. ``side``: the one side of a two-sided document its pages show ("front", "back"): a required field its type
     prints on the other side (for the document's variant) is not missing from it, but for the fields that number
     the document (a side without them cannot be told apart: the back's machine zone prints the card's number).
     """
     for name, field_spec in spec.fields.items():
         field: Field | None = document.fields.get(name)
         if field is None or (field.value is None and not field.no_expiry):
-            if field_spec.required and not (name not in spec.record.number and
-                                             printed_elsewhere(field_spec, document.variant, side)):
+            if field_spec.required and not not_on_this_paper(document, spec, name, side):
                 document.flag(f"{name}: not found")
         elif field.confidence < TRUSTED:
             document.flag(f"{name}: low confidence")
     document.needs_review = holds_document(document, spec)
 
 
+def not_on_this_paper(document: Document, spec: TypeSpec, name: str, side: str | None) -> bool:
+    """A required field the paper in hand does not print: dated before the type printed it, or on a card's other
+    side (but for the fields that number the document)."""
+    field_spec = spec.fields[name]
+    return printed_later(document, field_spec) or (
+        name not in spec.record.number and printed_elsewhere(field_spec, document.variant, side))
+
+
 def printed_elsewhere(field_spec: FieldSpec, variant: str | None, side: str | None) -> bool:
     """Whether a side shown alone cannot show this field: its type prints it on the other side."""
     printed = field_spec.printed_side(variant)
     return side in ("front", "back") and printed is not None and printed != side
+
+
+def printed_later(document: Document, field_spec: FieldSpec) -> bool:
+    """Whether the document is dated (a trusted date) before the day from which its type prints the field."""
+    if field_spec.printed_from is None:
+        return False
+    date_field, day = field_spec.printed_from
+    dated = document.fields.get(date_field)
+    return (dated is not None and isinstance(dated.value, str) and len(dated.value) == len(day) and
+            dated.confidence >= TRUSTED and dated.value < day)
 
 
 _LEADING_NAME = re.compile(r"^([a-z][a-z0-9_]*)(?:\[\d+\][a-z0-9_.]*)?(?=[: ])")

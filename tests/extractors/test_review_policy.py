@@ -84,3 +84,32 @@ def test_the_side_a_cards_pages_show():
     back = page(2, "Nơi đăng ký khai sinh\nNgày, tháng, năm cấp / Date of issue\nIDVNM0791923817<<")
     assert shown_side([front]) == "front" and shown_side([back]) == "back"
     assert shown_side([front, back]) is None
+
+
+def birth_certificate(registered: str, confidence: float = 0.97) -> Document:
+    spec = spec_for("birth_certificate")
+    document = Document(document_type="birth_certificate", pages=[1])
+    for name, field_spec in spec.fields.items():
+        if field_spec.required and name != "id_number":
+            document.fields[name] = Field(value="1", confidence=0.97, page=1)
+    document.fields["registration_date"] = Field(value=registered, confidence=confidence, page=1)
+    return document
+
+
+@pytest.mark.parametrize(("registered", "confidence", "missed"), [
+    ("2015-12-28", 0.97, False),  # registered before personal id numbers were given: none is printed
+    ("2016-01-04", 0.97, True),
+    ("2015-12-28", 0.8, True),  # a doubtful date excuses nothing
+])
+def test_a_birth_certificate_registered_before_2016_prints_no_id_number(registered, confidence, missed):
+    document = birth_certificate(registered, confidence)
+    apply_review_policy(document, spec_for("birth_certificate"))
+    assert ("id_number: not found" in document.review_reasons) is missed
+    assert document.needs_review is (missed or confidence < 0.9)
+
+
+def test_an_id_number_printed_on_an_old_certificate_is_judged_as_any_other():
+    document = birth_certificate("2008-07-29")
+    document.fields["id_number"] = Field(value="089308711134", confidence=0.6, page=1)
+    apply_review_policy(document, spec_for("birth_certificate"))
+    assert document.review_reasons == ["id_number: low confidence"] and document.needs_review
