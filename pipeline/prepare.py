@@ -7,7 +7,13 @@ what was decided (one warp, one rotation, one resize at most).
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import cv2
 import numpy as np
@@ -94,13 +100,13 @@ def prepare_regions(pixels: np.ndarray, dpi: int | None = None) -> list[Prepared
         The prepared grayscale images and the transformations applied, with each one's ``transform``
         from the page's pixels (so that a box on it can be found on the page).
     """
-    small, factor = shrink(pixels)  # one analysis copy serves quality, crop, orientation and size
-    small_gray = to_gray(small)
+    seen = analyse_page(pixels, dpi)  # one analysis copy serves quality, crop, orientation and size
+    small, small_gray, factor = seen.small, seen.small_gray, seen.factor
     quality = assess_quality(small_gray, colour=pixels.ndim == 3)
-    quads = find_documents(small, factor, dpi)
+    quads = find_documents(small, factor, dpi, seen.quads)
     gray = to_gray(pixels)
     if not quads:
-        return [_prepare(gray, small_gray, factor, np.eye(3), None, quality)]
+        return [_prepare(gray, small_gray, factor, np.eye(3), None, quality, seen.boxes)]
     prepared = []
     for quad in reading_order(quads):
         warped, matrix = warp_quad(gray, quad.corners, quad.kind, with_matrix=True)
@@ -137,10 +143,11 @@ def card_sheet_regions(pixels: np.ndarray, dpi: int | None) -> list[np.ndarray]:
 
 
 def _prepare(gray: np.ndarray, small_gray: np.ndarray, factor: float, transform: np.ndarray, kind: str | None,
-             quality: list[str]) -> PreparedPage:
-    """Turn, straighten, even out and size one document image (``gray``, warped when ``kind`` is given)."""
+             quality: list[str], boxes: np.ndarray | None = None) -> PreparedPage:
+    """Turn, straighten, even out and size one document image (``gray``, warped when ``kind`` is given;
+    ``boxes``: ``small_gray``'s glyph boxes when already found)."""
     cropped = kind is not None
-    boxes = glyph_boxes(small_gray)
+    boxes = glyph_boxes(small_gray) if boxes is None else boxes
     if kind == "card":
         rotation, skew = card_orientation(boxes, small_gray.shape[:2])
     else:
@@ -209,6 +216,81 @@ def shrink(image: np.ndarray, side: int = ANALYSIS_SIDE) -> tuple[np.ndarray, fl
     if factor == 1.0:
         return image, 1.0
     return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), factor
+
+
+@dataclass(frozen=True)
+class PageAnalysis:
+    """A page image's analysis copy and what is found on it. Made once per page and shared, read-only: an
+    upload's capture-quality check runs beside its reading, on the same decoded page."""
+
+    small: np.ndarray  # the page, long side at most ANALYSIS_SIDE, area-averaged (colour when the page is)
+    small_gray: np.ndarray
+    factor: float  # small = page × factor
+    quads: tuple[DocumentQuad, ...]  # find_document_quads
+    boxes: np.ndarray  # glyph_boxes(small_gray)
+
+
+Key = TypeVar("Key")
+Value = TypeVar("Value")
+
+
+class RecentResults(Generic[Key, Value]):
+    """The last results computed, by key; a thread asking for one that another is computing waits for it
+    instead of computing it again."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._done: OrderedDict[Key, Value] = OrderedDict()
+        self._running: dict[Key, Future[Value]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Key, compute: Callable[[], Value]) -> Value:
+        with self._lock:
+            if key in self._done:
+                self._done.move_to_end(key)
+                return self._done[key]
+            running = self._running.get(key)
+            if running is None:
+                mine: Future[Value] = Future()
+                self._running[key] = mine
+        if running is not None:
+            return running.result()
+        try:
+            value = compute()
+        except BaseException as exc:
+            with self._lock:
+                del self._running[key]
+            mine.set_exception(exc)
+            raise
+        with self._lock:
+            del self._running[key]
+            self._done[key] = value
+            while len(self._done) > self._size:
+                self._done.popitem(last=False)
+        mine.set_result(value)
+        return value
+
+
+_ANALYSES: RecentResults[tuple, PageAnalysis] = RecentResults(size=8)  # a few uploads' pages: ~4 MB each
+
+
+def analyse_page(pixels: np.ndarray, dpi: int | None = None) -> PageAnalysis:
+    """``PageAnalysis`` of a page image, computed once however many ask (keyed by its pixels' digest: ~5 ms)."""
+    pixels = np.ascontiguousarray(pixels)
+    key = (pixels.shape, str(pixels.dtype), dpi, hashlib.sha256(pixels.data).digest())
+    return _ANALYSES.get(key, lambda: _analyse(pixels, dpi))
+
+
+def _analyse(pixels: np.ndarray, dpi: int | None) -> PageAnalysis:
+    small, factor = shrink(pixels)
+    if small is pixels:
+        small = pixels.copy()  # a page at most the analysis size is its own copy: it must stay writeable
+    small_gray = to_gray(small)
+    seen = PageAnalysis(small=small, small_gray=small_gray, factor=factor,
+                        quads=tuple(find_document_quads(small, factor, dpi)), boxes=glyph_boxes(small_gray))
+    for shared in (seen.small, seen.small_gray, seen.boxes, *(quad.corners for quad in seen.quads)):
+        shared.flags.writeable = False  # shared between threads: a change would be seen by the other reader
+    return seen
 
 
 def page_kind(width: int, height: int) -> str:
@@ -733,11 +815,12 @@ def _overlaps(quad: np.ndarray, other: np.ndarray) -> bool:
     return cv2.pointPolygonTest(other.astype(np.float32), centre, False) >= 0
 
 
-def find_documents(small: np.ndarray, factor: float, dpi: int | None = None) -> list[DocumentQuad]:
-    """Every document on a page image, in full-resolution pixels: ``find_document_quads``, and the card
-    sides lying on a sheet that was photographed on a desk (found on the sheet, flattened, at the
-    resolution an A4 sheet gives). Empty when the page is the document."""
-    quads = find_document_quads(small, factor, dpi)
+def find_documents(small: np.ndarray, factor: float, dpi: int | None = None,
+                   found: tuple[DocumentQuad, ...] | None = None) -> list[DocumentQuad]:
+    """Every document on a page image, in full-resolution pixels: ``find_document_quads`` (``found`` when
+    already found), and the card sides lying on a sheet that was photographed on a desk (found on the sheet,
+    flattened, at the resolution an A4 sheet gives). Empty when the page is the document."""
+    quads = find_document_quads(small, factor, dpi) if found is None else list(found)
     if len(quads) == 1 and (quads[0].kind != "card" or _sheet_print(to_gray(small), quads[0].corners * factor)):
         return _cards_on_sheet(small, factor, quads[0]) or quads
     return quads

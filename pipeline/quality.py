@@ -25,13 +25,14 @@ A grayscale file (or an image PDF rendered gray) cannot be told from a photocopy
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import cv2
 import numpy as np
 
 from pipeline.load import SourcePage, load_pages
-from pipeline.prepare import aspect_kind, find_document_quads, glyph_boxes, shrink, to_gray
+from pipeline.prepare import DocumentQuad, analyse_page, aspect_kind, to_gray
 from schemas.errors import HosoError
 from schemas.quality import FileQuality, PageQuality, QualityVerdict, verdict
 
@@ -146,11 +147,8 @@ def measure_capture(pixels: np.ndarray, dpi: int | None = None) -> CaptureMeasur
     height, width = pixels.shape[:2]
     m = CaptureMeasures(width=width, height=height)
     gray = to_gray(pixels)
-    small_gray, factor = shrink(gray)  # the analysis copy, as prepare makes it (area-averaged)
-    # its colour twin only places outlines and judges colour: a plain bilinear reduction is enough, and cheap
-    small = small_gray if pixels.ndim == 2 or factor == 1.0 else cv2.resize(
-        pixels, (small_gray.shape[1], small_gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    quads = find_document_quads(small, factor, dpi)
+    seen = analyse_page(pixels, dpi)  # prepare's analysis copy: the reading beside this check shares it
+    small, small_gray, factor, quads = seen.small, seen.small_gray, seen.factor, seen.quads
     region = np.zeros(small_gray.shape, np.uint8)  # the document in the analysis copy
     if quads:
         corners = [quad.corners for quad in quads]
@@ -165,7 +163,7 @@ def measure_capture(pixels: np.ndarray, dpi: int | None = None) -> CaptureMeasur
         region[:] = 255
         m.document_kind = "card" if aspect_kind(width, height) == "card" else "sheet"
         m.document_px = float(max(width, height))
-    boxes = glyph_boxes(small_gray)
+    boxes = seen.boxes
     m.glyphs = len(boxes)
     if not quads:
         m.paper_share, m.paper_sides, paper, m.paper_distinct = _paper_region(small_gray)
@@ -321,7 +319,7 @@ def _colour_spread(image: np.ndarray) -> np.ndarray:
     return cv2.subtract(cv2.max(cv2.max(blue, green), red), cv2.min(cv2.min(blue, green), red))
 
 
-def _sharpness(gray: np.ndarray, quads: list, m: CaptureMeasures) -> float:
+def _sharpness(gray: np.ndarray, quads: Sequence[DocumentQuad], m: CaptureMeasures) -> float:
     """Edge sharpness of the document at its own scale: the 99.5th percentile of the steepest step across one
     pixel over the print's contrast, in the direction where it is least (~0.3-0.6 for crisp print, under 0.15
     for print blurred over a few pixels)."""
