@@ -330,6 +330,11 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
     region = replace(region, x0=max(region.x0, line_start - VALUE_INDENT * (hit.bbox[3] - hit.bbox[1])))
     same_line = _trim_specks(_up_to_wide_gap(drop_label_translation(
         [w for w in hit.value_words if _inside(w, region.x0, region.x1)], spec.labels)))
+    if not same_line and region.labels_row(hit.line_index, hit.bbox):
+        # a table row's label: its value words stop at the first label on its line, which may open another
+        # column's cell ("Giấy tờ tùy thân: | Số định danh cá nhân 0701… | CCCD số 0680…"); this column's cell
+        # is its value unless a label opens it too
+        same_line = _trim_specks(_cell(view, hit.line_index, region))
     next_line = _trim_specks(_free_line(view, hit.line_index + 1, region))
     if is_place_and_date_line(next_line):
         next_line = []  # the signature's date below the last value is never that value's ("có giá trị đến ngày")
@@ -421,12 +426,18 @@ def _free_line(view: PageView, line: int, region: Region) -> list[Word]:
     """
     if line >= len(view.lines) or line in view.header_lines:
         return []
+    if any(h.line_index == line and region.labels_row(line, h.bbox) for h in view.hits):
+        return []
+    return _cell(view, line, region)
+
+
+def _cell(view: PageView, line: int, region: Region) -> list[Word]:
+    """A line's words within the region's columns, unless a label of the type opens them."""
     words = [w for w in view.lines[line] if _inside(w, region.x0, region.x1)]
     if not words:
         return []
     first = words[_opening_word(words)]  # "6.", "§." or specks before a label
-    if any(h.line_index == line and (h.bbox[0] <= first.bbox[2] and h.bbox[2] >= first.bbox[0]
-                                     or region.labels_row(line, h.bbox)) for h in view.hits):
+    if any(h.line_index == line and h.bbox[0] <= first.bbox[2] and h.bbox[2] >= first.bbox[0] for h in view.hits):
         return []
     return words
 

@@ -45,6 +45,21 @@ def test_a_table_with_one_label_column_and_a_column_per_spouse():
     assert values["wife_id_number"] == "048183945670" and values["husband_id_number"] == "034079649786"
 
 
+def test_a_label_opening_one_spouses_cell_does_not_cut_the_other_spouses_value_from_the_row():
+    values = marriage_values([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(500, "Vợ"), (1050, "Chồng")],
+        [(60, "Họ, chữ đệm, tên:"), (330, "ĐÀO NGỌC VÂN"), (900, "NGUYỄN ĐỨC QUANG")],
+        [(60, "Ngày, tháng, năm sinh:"), (330, "08/01/1985"), (900, "28/07/1986")],
+        # the wife's cell opens with a label of the field, the husband's holds the number after "CCCD số"
+        [(60, "Giấy tờ tùy thân:"), (330, "Số định danh cá nhân 070185368675"),
+         (900, "CCCD số 068086278012 cấp ngày 15/11/2016")],
+        [(60, "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Hải Anh, huyện Hải Hậu, tỉnh Nam Định")],
+    ])
+    assert values["wife_id_number"] == "070185368675"
+    assert values["husband_id_number"] == "068086278012"
+
+
 def test_stacked_sections_under_headings_a_surname_vo_does_not_open_the_wifes_section():
     values = marriage_values([
         [(400, "GIẤY CHỨNG NHẬN KẾT HÔN")],
