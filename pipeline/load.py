@@ -41,6 +41,7 @@ import unicodedata
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -550,7 +551,10 @@ def _page_words(page, dpi: int) -> list[Word] | None:
     if visible_chars < MIN_TEXT_LAYER_CHARS:
         return None
     scale = dpi / POINTS_PER_INCH
-    raw = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5, y_tolerance=3)
+    buried = buried_leader_dots(page.chars)
+    if buried:
+        page = page.filter(lambda obj: id(obj) not in buried)
+    raw = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=WORD_X_TOLERANCE, y_tolerance=3)
     words = [
         Word(
             text=unicodedata.normalize("NFC", item["text"]).replace("…", "..."),  # "1988………": leaders as dots
@@ -564,6 +568,47 @@ def _page_words(page, dpi: int) -> list[Word] | None:
         for item in raw
     ]
     return renumber_lines(words)
+
+
+WORD_X_TOLERANCE = 1.5  # points: characters closer than this are one word
+LEADER_DOTS = 4  # dots drawn one after another on a line that make a leader (an ellipsis has three)
+DOTS = {".": 1, "…": 3}
+
+
+def buried_leader_dots(chars: list[dict[str, Any]]) -> set[int]:
+    """The ``id``s of leader dots drawn under text (a form filled in over its dotted lines): read in with the
+    text, they split its words ("g...h...i b...ằ...ng c...h...ữ"). A leader is a run of dots in drawing order on
+    one line; its dots overlapping the line's other characters are buried, the rest stay (as printed)."""
+    runs: list[list[dict[str, Any]]] = []
+    run: list[dict[str, Any]] = []
+    for char in [*chars, {"text": ""}]:  # the sentinel closes the last run
+        if char["text"] in DOTS and (not run or abs(char["top"] - run[-1]["top"]) < 1):
+            run.append(char)
+            continue
+        if sum(DOTS[dot["text"]] for dot in run) >= LEADER_DOTS:
+            runs.append(run)
+        run = [char] if char["text"] in DOTS else []
+    leaders = {id(dot) for leader in runs for dot in leader}
+    text = [char for char in chars if id(char) not in leaders]  # its spaces too: a dot between words splits none
+    buried: set[int] = set()
+    for leader in runs:
+        top, bottom = min(dot["top"] for dot in leader), max(dot["bottom"] for dot in leader)
+        spans = _merged_spans(sorted((char["x0"], char["x1"]) for char in text
+                                     if char["top"] < bottom and char["bottom"] > top))
+        buried |= {id(dot) for dot in leader
+                   if any(min(x1, dot["x1"]) - max(x0, dot["x0"]) > WORD_X_TOLERANCE for x0, x1 in spans)}
+    return buried
+
+
+def _merged_spans(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Sorted character spans joined where they are one word's (closer than ``WORD_X_TOLERANCE``)."""
+    merged: list[tuple[float, float]] = []
+    for x0, x1 in spans:
+        if merged and x0 - merged[-1][1] <= WORD_X_TOLERANCE:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], x1))
+        else:
+            merged.append((x0, x1))
+    return merged
 
 
 def _short(exc: BaseException) -> str:

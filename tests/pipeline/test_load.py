@@ -67,6 +67,35 @@ def test_text_layer_pdf_is_read_without_tesseract(counting_engine):
     assert first.text == "Họ," and abs(first.bbox[0] - 250) <= 2 and first.confidence == 1.0
 
 
+def filled_in_form_pdf(leader: str, count: int) -> bytes:
+    """A form filled in over its dotted lines: each line's leader drawn first, its text drawn over it after."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVuSerif", render.FONT_CANDIDATES[0]))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.setFont("DejaVuSerif", 12)
+    pdf.drawString(60, 780, "Ngày, tháng, năm sinh: 13/05/2021")
+    pdf.drawString(60, 760, leader * count)
+    pdf.drawString(80, 760, "ghi bằng chữ: Ngày mười ba, TP.HCM")
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("leader", "count"), [(".", 120), ("…", 40)])
+def test_leader_dots_under_filled_in_text_do_not_split_its_words(counting_engine, leader: str, count: int) -> None:
+    page = process_bytes(filled_in_form_pdf(leader, count), source="form.pdf", engine=counting_engine).result.pages[0]
+    second_line = [w.text for w in page.words if w.line == page.words[-1].line]
+    ghi = next(index for index, text in enumerate(second_line) if text.endswith("ghi"))
+    assert second_line[ghi + 1: ghi + 6] == ["bằng", "chữ:", "Ngày", "mười", "ba,"]
+    # the leader's dots before and after the text stay as printed, the abbreviation's own dot too
+    assert second_line[0].startswith("...") and second_line[-1].startswith("TP.HCM....")
+
+
 @pytest.mark.integration
 def test_image_only_pdf_page_is_rasterised_and_ocred(counting_engine):
     page = render.render_page(render.PARAGRAPH[:3])
