@@ -219,7 +219,7 @@ def _regions(spec: TypeSpec, lines: list[list[Word]], hits: list[LabelHit], head
     regions: list[Region] = []
     for line, leftmost in sorted(starts.items()):
         columns = sorted(leftmost.items(), key=lambda item: item[1].bbox[0])
-        below = lines[line + 1: line + 1 + GUTTER_LINES]
+        below = _table_lines(spec, line, {section for section, _ in columns}, lines, hits)
         row_labels_x1 = _row_label_edge(columns, below, [h for h in hits if line < h.line_index <= line + GUTTER_LINES
                                                           and h.label in field_labels])
         edges = [float("-inf") if row_labels_x1 is None else row_labels_x1,
@@ -234,6 +234,17 @@ def _regions(spec: TypeSpec, lines: list[list[Word]], hits: list[LabelHit], head
 
 
 GUTTER_LINES = 12  # lines below a row of column headings that show where the columns are
+
+
+def _table_lines(spec: TypeSpec, line: int, sections: set[str], lines: list[list[Word]],
+                 hits: list[LabelHit]) -> list[list[Word]]:
+    """The lines below a row of column headings that show where its columns are: at most ``GUTTER_LINES``,
+    and none from the first one labelled for a field of no column on (the table has ended there, and a row
+    across the page, "Nơi đăng ký kết hôn: …", would hide the gutter between the columns)."""
+    columns = {label for f in spec.fields.values() if f.section in sections for label in f.labels}
+    outside = {label for f in spec.fields.values() if f.section not in sections for label in f.labels} - columns
+    end = min([h.line_index for h in hits if line < h.line_index and h.label in outside], default=len(lines))
+    return lines[line + 1: min(end, line + 1 + GUTTER_LINES)]
 
 
 def _row_label_edge(columns: list[tuple[str, LabelHit]], below: list[list[Word]], labels: list[LabelHit]) -> float | None:

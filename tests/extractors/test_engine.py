@@ -60,6 +60,24 @@ def test_a_label_opening_one_spouses_cell_does_not_cut_the_other_spouses_value_f
     assert values["husband_id_number"] == "068086278012"
 
 
+def test_the_gutter_between_the_spouses_is_found_in_the_table_not_in_the_rows_across_the_page_below_it():
+    values = marriage_values([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(330, "Vợ"), (900, "Chồng")],
+        [(60, "Họ, chữ đệm, tên:"), (330, "VŨ HUYỀN PHƯƠNG"), (900, "HÀ QUỐC THỊNH")],
+        [(60, "Nơi cư trú:"), (330, "Căn hộ 820 tòa HH3, phố Lạc"), (620, "Trung,"), (900, "Căn hộ 2120 tòa B,")],
+        [(330, "Phường Vĩnh Tuy, Quận Hai"), (620, "Bà"), (900, "Phường Máy Tơ, Quận Ngô Quyền,")],
+        [(330, "Trưng, Thành phố Hà Nội"), (900, "Thành phố Hải Phòng")],
+        [],
+        # below the table, rows across the page: a date run into its leader, a signature's place and date
+        [(60, "Nơi đăng ký kết hôn: Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh")],
+        [(60, "Ngày, tháng, năm đăng ký:"), (330, "04/10/2024" + "." * 100)],
+        [(640, "Hồ-Chí-Minh,-ngày-04-tháng-10-năm-2024")],
+    ])
+    assert values["wife_residence"] == "Căn hộ 820 tòa HH3, phố Lạc Trung, Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà Nội"
+    assert values["husband_residence"] == "Căn hộ 2120 tòa B, Phường Máy Tơ, Quận Ngô Quyền, Thành phố Hải Phòng"
+
+
 def test_stacked_sections_under_headings_a_surname_vo_does_not_open_the_wifes_section():
     values = marriage_values([
         [(400, "GIẤY CHỨNG NHẬN KẾT HÔN")],
