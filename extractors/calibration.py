@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from extractors.kinds import UNIT_REPAIRED, units_registered
+from extractors.kinds import RESPELLED_NOTE, UNIT_REPAIRED, units_registered
 from extractors.spec import TypeSpec
 from schemas import Document, Field
 
@@ -91,6 +91,10 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
         return
     for name, field in document.fields.items():
         field_spec = spec.fields.get(name)
+        if RESPELLED_NOTE in (field.note or ""):
+            # the register's spelling over a clearly read word: the paper may print what was read, whatever
+            # the source; the value is registered by construction, not by its own evidence
+            field.confidence = min(field.confidence, REPAIR_CEILING)
         if field.source != "ocr" or field_spec is None or field.value is None:
             continue
         if disagreed(field):
@@ -101,7 +105,7 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
         threshold = fitted.groups.get(group_of(field_spec.kind, is_corroborated(field), field.value, repaired))
         if threshold is not None:
             field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, threshold.accept_from))), 3)
-        if field.note == READ_AGAIN or (field.note or "").startswith(DERIVED):
+        if field.note == READ_AGAIN or (field.note or "").startswith(DERIVED) or RESPELLED_NOTE in (field.note or ""):
             field.confidence = min(field.confidence, REPAIR_CEILING)
 
 

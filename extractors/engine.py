@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from extractors.kinds import READERS, Reading
+from extractors.kinds import READERS, RESPELLED, RESPELLED_NOTE, UNMARKED, UNMARKED_NOTE, Reading
 import numpy as np
 from rapidfuzz import fuzz
 
@@ -465,8 +465,37 @@ def word_confidence(words: list[Word], page: Page) -> float:
     return min((w.confidence for w in words), default=0.0) if page.source == "ocr" else 1.0
 
 
-def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0, **details) -> Field:
-    """A Field read from ``words`` of ``page``, its confidence scaled by ``factor``."""
+# a word OCR was at least this sure of is taken as printed: where the register spells it with other marks,
+# the register's spelling is a guess, not evidence (measured on the independent sets: see RESPELLED_NOTE)
+CLEARLY_READ = 0.9
+UNMARKED_FACTOR = 0.8  # an OCR value with a word whose marks were likely lost: plausible, for a person to check
+
+
+def respelling_doubt(respelled: list[tuple[str, str]] | None, words: list[Word], page: Page) -> str | None:
+    """The note for a value whose unit name the register respelled over a clearly read word ("Na" read at
+    0.97 → "Nà"), or None: no such word, or the page prints the register's spelling elsewhere (another
+    reading of the same name agrees with the register)."""
+    if not respelled:
+        return None
+    elsewhere = {w.text.strip(",.;:()").lower() for w in page.words if w not in words}
+    for read, registered in respelled:
+        sure = [w.confidence if page.source == "ocr" else 1.0 for w in words if w.text.strip(",.;:()") == read]
+        if sure and max(sure) >= CLEARLY_READ and registered.lower() not in elsewhere:
+            return f"{RESPELLED_NOTE} ('{read}' read, the register's '{registered}')"
+    return None
+
+
+def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
+                     respelled: list[tuple[str, str]] | None = None, unmarked: str | None = None,
+                     **details) -> Field:
+    """A Field read from ``words`` of ``page``, its confidence scaled by ``factor``; ``respelled``: the unit-name
+    words the register respelled (a clearly read one is noted, and calibration caps the value); ``unmarked``:
+    a name's word read without the marks every place or person named so bears (an OCR value is doubted)."""
+    if doubt := respelling_doubt(respelled, words, page) if value is not None else None:
+        details["note"] = "; ".join(filter(None, [details.get("note"), doubt]))
+    if unmarked and value is not None and page.source == "ocr":
+        details["note"] = "; ".join(filter(None, [details.get("note"), f"{UNMARKED_NOTE}: '{unmarked}'"]))
+        factor *= UNMARKED_FACTOR
     confidence = word_confidence(words, page) * factor if value is not None or details.get("no_expiry") else 0.0
     return Field(
         value=value,
@@ -486,6 +515,8 @@ def to_field(reading: Reading, words: list[Word], hit: LabelHit, page: Page) -> 
         ward=reading.extra.get("ward"),
         no_expiry=reading.extra.get("no_expiry"),
         note="; ".join(reading.problems) or None,
+        respelled=reading.extra.get(RESPELLED),  # type: ignore[arg-type]
+        unmarked=reading.extra.get(UNMARKED),  # type: ignore[arg-type]
     )
 
 

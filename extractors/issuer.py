@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from extractors.engine import PageView, _trim_specks, field_from_words, is_place_and_date_line
-from extractors.kinds import UNIT_WORDS, read_date, read_place, unit_spellings
+from extractors.kinds import RESPELLED, UNIT_WORDS, read_date, read_place, unit_spellings
 from extractors.spec import IssuerSpec
 from pipeline.geometry import split_at_gaps
 from pipeline.text import fold
@@ -69,13 +69,17 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
                 continue  # only a sentence's office leads to the heading ("Xét đề nghị …, Ủy ban nhân dân xã X")
             # "… phường 4, quận 5, …": the office is the first unit; a header's motto beside it is not part of it
             named = _before_motto(_before_comma(words[first:last]))
-            value = read_place(_text(named)).value
+            place = read_place(_text(named))
+            value = place.value
             if value and _mostly_capitals(value):
                 if first == 0:
                     continue  # a header line in capitals ("CÔNG AN PHƯỜNG X" over a title "… XÁC NHẬN …")
                 value = office_in_running_case(value, office)  # "Xét đề nghị …, ỦY BAN NHÂN DÂN XÃ X XÁC NHẬN"
             value, factor = snap_unit_name(value) if value else (value, 1.0)
-            return field_from_words(value, named, view.page, factor)
+            # what the place reader doubts (a unit's marks the register spells otherwise) stays doubted
+            return field_from_words(value, named, view.page, min(factor, place.factor),
+                                    respelled=place.extra.get(RESPELLED),  # type: ignore[arg-type]
+                                    note="; ".join(place.problems) or None)
     return None
 
 
@@ -122,11 +126,14 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
     local = [o for o in offices if any(k in fold(_text(o[0])) for k in LOCAL_UNITS)]
     words, size = (local or offices)[-1]
     words = _before_motto(words)  # the national motto printed too close to be cut off at a gap
-    value = read_place(_text(words)).value
+    place = read_place(_text(words))
+    value = place.value
     value, unglued = unit_word_unglued(value, size) if value else (value, False)
     named = office_in_running_case(value, issuer.office, size) if value else None
     named, factor = snap_unit_name(named) if named else (named, 1.0)
-    return field_from_words(named, words, view.page, min(factor, SNAPPED) if unglued else factor)
+    return field_from_words(named, words, view.page, min(factor, SNAPPED, place.factor) if unglued
+                            else min(factor, place.factor), respelled=place.extra.get(RESPELLED),  # type: ignore[arg-type]
+                            note="; ".join(place.problems) or None)
 
 
 def unit_word_unglued(capitals: str, size: int) -> tuple[str, bool]:

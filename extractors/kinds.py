@@ -56,11 +56,19 @@ def read_place(raw: str) -> Reading:
     """A place named in prose ("Ủy ban nhân dân phường Cát Dài, quận Lê Chân, ..."), unit names spelled right."""
     cleaned = clean_value(raw)
     specked = _DOT_BETWEEN_WORDS.sub(" ", cleaned)
-    value, _ = correct_address_spelling(specked)
+    respelled: list[tuple[str, str]] = []
+    value, _ = correct_address_spelling(specked, respelled)
     value = _office_name(value)
+    reading = _judge_place(value, specked != cleaned)
+    if respelled:
+        reading.extra[RESPELLED] = respelled
+    return reading
+
+
+def _judge_place(value: str, specked: bool) -> Reading:
     if value and _ends_on_unit_word(value):
         return Reading(value, DOUBTFUL, ["place: ends on a unit word without its name (cut short?)"])
-    if value and specked != cleaned:
+    if value and specked:
         return Reading(value, REPAIRED, ["place: a full stop between words taken for a speck"])
     units = _without_office(value) if value else ""
     if units and _unit_marks_differ(units):
@@ -93,11 +101,18 @@ def _ends_on_unit_word(text: str) -> bool:
 
 def _unit_marks_differ(text: str) -> bool:
     """A part that folds to a registered unit's name but is spelled otherwise ("Xã Cấm Văn" for "Xã Cẩm Văn"):
-    the spelling could not be restored (several units fold alike), so a mark is wrong or the unit another."""
+    the spelling could not be restored (several units fold alike), so a mark is wrong or the unit another.
+    A part's longest ending that names a unit is checked: words before it (an office's "UBND", a house
+    number whose comma was lost) are not the unit's."""
     for part in text.split(", "):
-        spellings = unit_spellings().get(fold(part), set())
-        if spellings and part not in spellings and not any(part.lower() == name.lower() for name in spellings):
-            return True
+        words = part.split()
+        for size in range(len(words), 0, -1):
+            ending = " ".join(words[-size:])
+            spellings = unit_spellings().get(fold(ending), set())
+            if spellings:
+                if not any(ending.lower() == name.lower() for name in spellings):
+                    return True
+                break
     return False
 
 
@@ -428,30 +443,42 @@ def tidy_address_punctuation(text: str) -> str:
     return " ".join(words)
 
 
-def correct_address_spelling(text: str) -> tuple[str, bool]:
+def correct_address_spelling(text: str, respelled: list[tuple[str, str]] | None = None) -> tuple[str, bool]:
     """Restore the marks OCR got wrong in unit names ("Quân Tân Bình" → "Quận Tân Bình").
 
     In each comma-separated part, the longest ending that folds to exactly one
     official unit name takes that name's spelling, in the part's own case
     ("UBND phường Cát Dài", "CÔNG AN PHƯỜNG BẠCH ĐẰNG"); lower-case street-type
     words before a capitalised name take theirs ("đương Lê Lợi" → "đường Lê Lợi").
-    Returns the text and whether it changed.
+    Returns the text and whether it changed; ``respelled`` (when given) collects each word of a unit's
+    name whose marks the register's spelling changed, as (read, registered) ("Na", "Nà").
     """
     tidied = tidy_address_punctuation(text)
     parts = [part.strip() for part in tidied.split(",") if part.strip()]
-    corrected = ", ".join(_street_words(_unit_name(_leading_place_word(part))) for part in parts)
+    corrected = ", ".join(_street_words(_unit_name(_leading_place_word(part), respelled)) for part in parts)
     return corrected, corrected != " ".join(text.split())
 
 
-def _unit_name(part: str) -> str:
+def _unit_name(part: str, respelled: list[tuple[str, str]] | None = None) -> str:
     words = part.split()
     for size in range(len(words), 1, -1):
         ending = " ".join(words[-size:])
         spellings = unit_spellings().get(fold(ending), set())
         if len(spellings) == 1:
             official = _in_case_of(ending, next(iter(spellings)))
+            if respelled is not None:
+                respelled.extend(_name_words_respelled(ending, official))
             return " ".join(words[:-size] + [official])
     return part
+
+
+def _name_words_respelled(read: str, official: str) -> list[tuple[str, str]]:
+    """The words of a unit's name (not its unit word, whose spelling the law fixes) that the register
+    spells with other marks than were read: ("Na", "Nà") for "Xã Na Hang" → "Xã Nà Hang"."""
+    read_words, official_words = read.split(), official.split()
+    skip = next((len(unit.split()) for unit in sorted(_UNIT_TYPES, key=len, reverse=True)
+                 if fold(" ".join(official_words[:len(unit.split())])) == fold(unit)), 0)
+    return [(a, b) for a, b in zip(read_words[skip:], official_words[skip:]) if a.lower() != b.lower()]
 
 
 def _in_case_of(printed: str, official: str) -> str:
@@ -489,15 +516,24 @@ def _street_words(part: str) -> str:
 
 
 UNIT_REPAIRED = "address: a misread unit name repaired"
+# Reading.extra's key: the unit-name words whose marks the register's spelling changed, as (read, registered)
+RESPELLED = "respelled"
+# the note of a value whose unit name took the register's marks over a word read clearly otherwise
+# (extractors.engine.respelling_doubt): the paper may print that spelling ("Xã Na Hang" read at 0.97, the
+# register's "Xã Nà Hang"); calibration keeps such a value below the trust line
+RESPELLED_NOTE = "address: the register's spelling replaced marks read clearly"
 
 
-def read_address(raw: str) -> Reading:
-    text, _ = correct_address_spelling(clean_value(raw))
+def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Reading:
+    respelled = list(respelled or [])
+    text, _ = correct_address_spelling(clean_value(raw), respelled)
     text, snapped = snap_misread_units(text)
     if not text:
         return Reading(None, problems=["address: empty"])
     resolved = resolve_address(text)
     extra: dict[str, object] = {"province": resolved.province, "ward": resolved.ward}
+    if respelled:
+        extra[RESPELLED] = respelled
     if resolved.province is None:
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
     if glitch := address_glitch(text):
@@ -507,7 +543,45 @@ def read_address(raw: str) -> Reading:
         return Reading(text, DOUBTFUL, [f"address: {glitch}"], extra)
     if snapped:
         return Reading(text, REPAIRED, [UNIT_REPAIRED], extra)
+    if unmarked := unmarked_name_word(text):
+        extra[UNMARKED] = unmarked
     return Reading(text, 1.0, [], extra)
+
+
+# Reading.extra's key: a word of a street's or a hamlet's name read without marks that no place or person is
+# named so, though some are with marks ("đường Xuân Thuy": Thủy, Thúy, …); an OCR value carrying one is noted
+# and kept below the trust line (extractors.engine.field_from_words): a printed text layer is as printed
+UNMARKED = "unmarked"
+UNMARKED_NOTE = "address: a name's word read without marks, which no place or person bears unmarked (a mark lost?)"
+
+
+@lru_cache(maxsize=1)
+def place_and_name_syllables() -> frozenset[str]:
+    """Every word (lower case) of a registered unit's name and every common syllable of people's names."""
+    words = {word.lower() for names in unit_spellings().values() for name in names for word in name.split()}
+    return frozenset(words | {syllable.lower() for spellings in name_syllables().values() for syllable in spellings})
+
+
+@lru_cache(maxsize=1)
+def _folded_syllables() -> frozenset[str]:
+    return frozenset(fold(word) for word in place_and_name_syllables())
+
+
+def unmarked_name_word(text: str) -> str | None:
+    """A capitalised word without marks in a part no register checks (a street's, a hamlet's name: "đường
+    Xuân Thuy") that no unit's or common person's name has unmarked, while some have it with marks: streets
+    are named after people and places, and OCR reads a lost tone mark as sure as a printed one."""
+    for part in text.split(", "):
+        if unit_spellings().get(fold(part)) or any(fold(part).startswith(unit + " ") for unit in UNIT_WORDS):
+            continue  # a unit's name: the register checks it
+        for word in part.split()[1:]:
+            core = word.strip(".,;:()")
+            if len(core) < 2 or not core.isalpha() or not (core[:1].isupper() and core[1:].islower()) \
+                    or fold(core) != core.lower():
+                continue
+            if core.lower() not in place_and_name_syllables() and core.lower() in _folded_syllables():
+                return core
+    return None
 
 
 UNIT_SNAP_EDITS = 2  # letters (unmarked) a misread unit word or name may be from the known one
@@ -652,8 +726,9 @@ def read_unit_address(raw: str) -> Reading:
         if word[:1].isupper() and (fold(word) in _PLACE_OPENERS or fold(" ".join(words[index:index + 2])) in _PLACE_OPENERS):
             words = words[index:]
             break
-    text, _ = correct_address_spelling(" ".join(words))
-    reading = read_address(_up_to_last_province(text))
+    respelled: list[tuple[str, str]] = []
+    text, _ = correct_address_spelling(" ".join(words), respelled)
+    reading = read_address(_up_to_last_province(text), respelled)
     if reading.value and reading.factor > DOUBTFUL and not _ends_at_a_province(reading.value):
         # "…, Thành phố Bắc Ninh": a city the resolver places in its province, but the printed
         # province ("Tỉnh Bắc Ninh") was lost after it

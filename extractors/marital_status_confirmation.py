@@ -29,7 +29,7 @@ from extractors.engine import (
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
 from extractors.calibration import DERIVED
-from extractors.kinds import DOUBTFUL, REPAIRED, name_syllables, read_address, read_code, read_date
+from extractors.kinds import DOUBTFUL, REPAIRED, RESPELLED, UNMARKED, name_syllables, read_address, read_code, read_date
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
 from extractors.readers.phrases import (
@@ -206,7 +206,9 @@ def _residence_to_the_next_label(document: Document, spec: TypeSpec, views: list
                 document.fields["residence"] = field_from_words(
                     reading.value, words, view.page, min(1.0, hit.score) * reading.factor,
                     province=reading.extra.get("province"), ward=reading.extra.get("ward"),
-                    note="; ".join(reading.problems) or None)
+                    note="; ".join(reading.problems) or None,
+                    respelled=reading.extra.get(RESPELLED),  # type: ignore[arg-type]
+                    unmarked=reading.extra.get(UNMARKED))  # type: ignore[arg-type]
             return
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 
 from extractors.calibration import ACCEPT, CORROBORATED, DIFFERS, calibrate, calibrated, group_of
+from extractors.engine import field_from_words
+from extractors.kinds import READERS, RESPELLED, RESPELLED_NOTE, UNMARKED
 from extractors.spec import spec_for
-from schemas import Document, Field
+from schemas import Document, Field, Page, Word
 from tools.calibrate import MIN_SUPPORT, Sample, _samples_of, fit
 
 
@@ -63,3 +65,55 @@ def test_values_whose_readings_differ_are_left_out_of_the_fit() -> None:
         "sex": Field(value="Nam", confidence=0.95),
     })
     assert [s.group for s in _samples_of(truth, found)] == ["vocabulary"]
+
+
+NA_HANG = "Xã Na Hang, Tỉnh Tuyên Quang"  # the register spells the commune "Xã Nà Hang"
+
+
+def _address_page(confidence: float, source: str = "ocr", elsewhere: str = "") -> tuple[Page, list[Word]]:
+    words = [Word(text=text, confidence=confidence, bbox=(100 * i, 0, 100 * i + 90, 30), line=0)
+             for i, text in enumerate(NA_HANG.split())]
+    others = [Word(text=text, confidence=0.97, bbox=(100 * i, 60, 100 * i + 90, 90), line=1)
+              for i, text in enumerate(elsewhere.split())]
+    return Page(number=1, width=1000, height=200, dpi=300, source=source, words=words + others), words
+
+
+def _calibrated_origin(page: Page, words: list[Word]) -> Field:
+    spec = spec_for("birth_certificate")
+    assert spec is not None
+    reading = READERS["unit_address"](NA_HANG)
+    field = field_from_words(reading.value, words, page, respelled=reading.extra.get(RESPELLED), note=None)
+    document = Document(document_type="birth_certificate", fields={"place_of_origin": field})
+    calibrate(document, spec)
+    return document.fields["place_of_origin"]
+
+
+def test_the_registers_spelling_over_marks_read_clearly_otherwise_is_never_accepted_unseen() -> None:
+    # "Na" read at 0.97, the register's "Nà": the paper may print "Na Hang"; the register is no evidence of it
+    field = _calibrated_origin(*_address_page(0.97))
+    assert field.value == "Xã Nà Hang, Tỉnh Tuyên Quang"
+    assert field.confidence < ACCEPT and RESPELLED_NOTE in (field.note or "") and "'Na'" in (field.note or "")
+    assert _calibrated_origin(*_address_page(1.0, "text_layer")).confidence < ACCEPT  # a text layer is as printed
+
+
+def test_the_registers_spelling_restores_marks_read_unsurely_or_printed_elsewhere() -> None:
+    # OCR's unsure "Na" (its usual lost tone mark): the register repairs it as before
+    assert _calibrated_origin(*_address_page(0.85)).confidence >= ACCEPT
+    # the page prints the register's spelling elsewhere: another reading agrees with the register
+    field = _calibrated_origin(*_address_page(0.97, elsewhere="Thôn Bắc, Xã Nà Hang"))
+    assert field.confidence >= ACCEPT and field.note is None
+
+
+def test_a_streets_word_whose_marks_ocr_likely_lost_keeps_an_ocr_value_below_the_trust_line() -> None:
+    spec = spec_for("marital_status_confirmation")
+    assert spec is not None
+    printed = "Căn hộ 2305 tòa CT2, đường Xuân Thuy, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội"
+    for source, accepted in (("ocr", False), ("text_layer", True)):
+        words = [Word(text=text, confidence=0.97, bbox=(60 * i, 0, 60 * i + 50, 30), line=0)
+                 for i, text in enumerate(printed.split())]
+        page = Page(number=1, width=2000, height=100, dpi=300, source=source, words=words)
+        reading = READERS["address"](printed)
+        field = field_from_words(reading.value, words, page, unmarked=reading.extra.get(UNMARKED))
+        document = Document(document_type="marital_status_confirmation", fields={"residence": field})
+        calibrate(document, spec)
+        assert (document.fields["residence"].confidence >= ACCEPT) is accepted, source

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from extractors.kinds import (
-    DOUBTFUL, address_glitch, correct_address_spelling, read_address, read_code, read_date, read_expiry, read_id_number,
-    read_name, read_nationality, read_place, read_relation, units_registered,
-    read_sex,
+    DOUBTFUL, RESPELLED, UNMARKED, address_glitch, correct_address_spelling, read_address, read_code, read_date,
+    read_expiry, read_id_number, read_name, read_nationality, read_place, read_relation, read_unit_address,
+    units_registered, read_sex,
 )
 
 
@@ -335,3 +335,30 @@ def test_a_place_whose_two_words_ran_together_is_doubtful():
     reading = read_place("Ủy ban nhân dân phường Điện Biên, thành phố Thanh Hóa, tỉnh ThanhHóa")
     assert reading.factor == DOUBTFUL and "two words run together" in reading.problems[0]
     assert read_place("Ủy ban nhân dân phường Điện Biên, thành phố Thanh Hóa, tỉnh Thanh Hóa").factor == 1.0
+
+
+def test_a_unit_name_respelled_by_the_register_says_which_words_took_other_marks() -> None:
+    reading = read_address("Thôn Đông, Xã Na Hang, Tỉnh Tuyên Quang")
+    assert reading.value == "Thôn Đông, Xã Nà Hang, Tỉnh Tuyên Quang"  # the register's spelling
+    assert reading.extra[RESPELLED] == [("Na", "Nà")]  # not the evidence that the paper printed it
+    # a unit word misread is no name's word: the law fixes its spelling
+    assert RESPELLED not in read_address("Phuờng Vĩnh Tuy, Thành phố Hà Nội").extra
+    assert read_unit_address("Xã Na Hang, Tỉnh Tuyên Quang").extra[RESPELLED] == [("Na", "Nà")]
+    assert read_place("Ủy ban nhân dân xã Na Hang, tỉnh Tuyên Quang").extra[RESPELLED] == [("Na", "Nà")]
+
+
+@pytest.mark.parametrize(("printed", "unmarked"), [
+    ("Căn hộ 2305 tòa CT2, đường Xuân Thuy, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", "Thuy"),
+    ("Căn hộ 2305 tòa CT2, đường Xuân Thủy, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", None),
+    ("Số 39 ngõ 314 đường Hai Bà Trưng, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", None),  # "Hai" names places
+    ("Số 165 đường Cách Mạng Tháng Tám, Phường Quyết Thắng, Thành phố Biên Hòa, Tỉnh Đồng Nai", None),
+])
+def test_a_streets_word_read_without_the_marks_every_place_and_person_named_so_bears_is_told(printed, unmarked) -> None:
+    assert read_address(printed).extra.get(UNMARKED) == unmarked
+
+
+def test_an_offices_unit_whose_marks_the_register_spells_otherwise_is_doubted_after_an_abbreviation() -> None:
+    # "Phước Thiên" folds like Phước Thiền and Phước Thiện: which one the paper named is not known
+    assert read_place("UBND XÃ PHƯỚC THIÊN").factor == DOUBTFUL
+    assert read_place("Ủy ban nhân dân xã Phước Thiên").factor == DOUBTFUL
+    assert read_place("UBND XÃ PHƯỚC THIỀN").factor == 1.0
