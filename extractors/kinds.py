@@ -49,13 +49,21 @@ _OFFICE_NAMES = {fold(name): name for name in ("Ủy ban nhân dân", "Công an"
 
 
 # a full stop between two lower-case letters ("Ủy ban.nhân dân"): a speck read where a space was
-_DOT_BETWEEN_WORDS = re.compile(r"(?<=[a-zà-ỹđ])\.(?=[a-zà-ỹđ])")
+# a full stop between a word's last letter and the next word's first ("Long.Bình"): a speck, not a separator;
+# not after an abbreviation ("Tp.Hồ Chí Minh", "Q.1")
+_DOT_BETWEEN_WORDS = re.compile(r"(?<=[a-zà-ỹđ])\.(?=[^\W\d_])")
+_ABBREVIATION_BEFORE = re.compile(r"(?:^|\s)(?:tp|tx|tt|q|p|h|x)$", re.IGNORECASE)
+
+
+def _specks_between_words(text: str) -> str:
+    return _DOT_BETWEEN_WORDS.sub(lambda m: m.group(0) if _ABBREVIATION_BEFORE.search(text[:m.start()]) else " ", text)
+
 
 
 def read_place(raw: str) -> Reading:
     """A place named in prose ("Ủy ban nhân dân phường Cát Dài, quận Lê Chân, ..."), unit names spelled right."""
     cleaned = clean_value(raw)
-    specked = _DOT_BETWEEN_WORDS.sub(" ", cleaned)
+    specked = _specks_between_words(cleaned)
     respelled: list[tuple[str, str]] = []
     value, _ = correct_address_spelling(specked, respelled)
     value = _office_name(value)

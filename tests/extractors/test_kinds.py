@@ -311,6 +311,9 @@ def test_a_full_stop_between_two_words_of_a_place_is_a_speck_and_the_value_is_do
     assert specked.value == "Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh"
     assert specked.factor <= REPAIRED and specked.problems
     assert read_place("Ủy ban nhân dân phường Bến Nghé, quận 1, thành phố Hồ Chí Minh").factor == 1.0
+    before_a_name = read_place("Công an phường Long.Bình")  # the next word a name, in capitals
+    assert before_a_name.value == "Công an phường Long Bình" and before_a_name.factor <= REPAIRED
+    assert read_place("Ủy ban nhân dân Tp.Hồ Chí Minh").value == "Ủy ban nhân dân Tp.Hồ Chí Minh"  # an abbreviation's
 
 
 def test_a_district_whose_name_lost_a_word_is_doubtful_and_a_renamed_kind_of_district_is_not():
