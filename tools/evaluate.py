@@ -214,8 +214,10 @@ def score_file(truth: dict[str, Any], result: ExtractionResult, only: int | None
         for name, wanted in expected["fields"].items():
             if name in NOT_FIELDS:
                 continue
-            tally.fields += 1
             got_field = found.fields.get(name) if found is not None else None
+            if (got_field is None or got_field.value is None and not got_field.no_expiry) and not_shown(expected, name):
+                continue  # the paper shows one side of a card: a field its other side prints cannot be read
+            tally.fields += 1
             if name == "expiry_date" and expected["fields"].get("expiry_no_expiry"):
                 ok = got_field is not None and bool(got_field.no_expiry)
             else:
@@ -263,6 +265,17 @@ def match_document(expected: dict[str, Any], documents: list[Document], pages: l
     if not candidates:
         return None
     return max(candidates, key=lambda d: (len(covered(d)), d.document_type == expected["document_type"], agreeing(d)))
+
+
+def not_shown(expected: dict[str, Any], name: str) -> bool:
+    """Whether the truth's document is one side of a two-sided card ("side": "front" or "back") and its type
+    prints the field on the other side: the citizen's value is known, the paper does not show it. Scored only
+    when a value was returned anyway (from a code on the side, or wrongly)."""
+    side = expected.get("side")
+    spec = spec_for(expected["document_type"]) if side in ("front", "back") else None
+    field_spec = spec.fields.get(name) if spec is not None else None
+    printed = field_spec.printed_side(expected.get("variant")) if field_spec is not None else None
+    return printed is not None and printed != side
 
 
 def match_documents(expected: list[dict[str, Any]], result: ExtractionResult) -> list[Document | None]:
