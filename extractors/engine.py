@@ -16,7 +16,7 @@ from extractors.kinds import READERS, RESPELLED, RESPELLED_NOTE, UNMARKED, UNMAR
 import numpy as np
 from rapidfuzz import fuzz
 
-from extractors.readers.labels import LabelHit, find_all_labels, label_tokens
+from extractors.readers.labels import STRONG_SCORE, LabelHit, find_all_labels, label_tokens
 from pipeline.text import SYLLABLE, fold
 from extractors.spec import FieldSpec, TypeSpec
 from pipeline.geometry import union_bbox, visual_lines
@@ -127,7 +127,7 @@ def _plausible_label(hit: LabelHit, line: list[Word]) -> bool:
     """
     if hit.token_count == 1 and not hit.exact:
         return False  # one damaged word is too easily another word
-    if hit.word_start <= _opening_word(line) or _stands_alone(hit, line):
+    if hit.word_start <= _opening_word(line) or _stands_alone(hit, line) or _after_unsure_words(hit, line):
         return True
     last = line[hit.word_end - 1].text
     after = line[hit.word_end].text if hit.word_end < len(line) else ""
@@ -155,6 +155,18 @@ def _height(word: Word) -> int:
 def _opening_word(line: list[Word]) -> int:
     """Index of a line's first real word: after item numbers ("6.") and specks OCR read as words."""
     return next((i for i, w in enumerate(line) if not (_NUMBERING.match(w.text) or is_speck(w))), 0)
+
+
+def _after_unsure_words(hit: LabelHit, line: list[Word]) -> bool:
+    """A label of several words read all but exactly that opens its line but for a word or two OCR was unsure of
+    (the photo's edge or a stamp read as "se"): a value's words before a label are read with more trust."""
+    before = line[:hit.word_start]
+    return (hit.token_count > 1 and hit.score >= STRONG_SCORE and 0 < len(before) <= UNSURE_OPENERS
+            and all(w.confidence < UNSURE_WORD for w in before))
+
+
+UNSURE_OPENERS = 2  # words before a label that may still open its line
+UNSURE_WORD = 0.5  # below this OCR's confidence in a word says little it is a word at all
 
 
 def is_speck(word: Word) -> bool:
@@ -408,10 +420,28 @@ def drop_label_translation(words: list[Word], labels: list[str]) -> list[Word]:
     if best_score >= TRANSLATION_MATCH:
         return words[best_cut:]
     colon = max((i for i, w in enumerate(words[:4]) if w.text.endswith(":")), default=-1)
+    if colon < 0:
+        return words[_unsure_translation(words, english):]
     return words[colon + 1:]
 
 
+def _unsure_translation(words: list[Word], english: list[str]) -> int:
+    """How many words open the value as a translation OCR mangled beyond a match: as many words as the English
+    label has (after its "/"), every one read unsure, alike to it at least in part ("/ Fưii rayne" for "/ Full
+    name", "'Poe of ssseeace" for "Place of residence"); 0 when there is none."""
+    skip = 1 if words[0].text.strip() == "/" else 0
+    for label in english:
+        cut = skip + len(label.split())
+        prefix = words[skip:cut]
+        if (len(words) > cut and len(prefix) == len(label.split())
+                and all(w.confidence < UNSURE_WORD for w in prefix)
+                and fuzz.ratio(fold(" ".join(w.text for w in prefix)).strip(" /:.;,'\""), label) >= UNSURE_TRANSLATION_MATCH):
+            return cut
+    return 0
+
+
 TRANSLATION_MATCH = 72
+UNSURE_TRANSLATION_MATCH = 50  # with every word of it unsure and the label's count of words
 
 
 def _trim_specks(words: list[Word]) -> list[Word]:
@@ -448,7 +478,8 @@ def _cell(view: PageView, line: int, region: Region) -> list[Word]:
     if not words:
         return []
     first = words[_opening_word(words)]  # "6.", "§." or specks before a label
-    if any(h.line_index == line and h.bbox[0] <= first.bbox[2] and h.bbox[2] >= first.bbox[0] for h in view.hits):
+    if any(h.line_index == line and (h.bbox[0] <= first.bbox[2] and h.bbox[2] >= first.bbox[0]
+                                     or _after_unsure_words(h, view.lines[line])) for h in view.hits):
         return []
     return words
 

@@ -245,3 +245,42 @@ def test_a_hyphen_read_for_the_space_after_an_offices_unit_word_is_a_space():
     assert unit_word_unglued("UBND PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT", 1) == ("UBND PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT", False)
     assert unit_word_unglued("UBND PHƯỜNG BÀ-RỊA", 1)[1] is False  # the hyphen inside the name stays
 
+
+def unsure_laid_out(rows: list[list[tuple[int, str]]], unsure: dict[str, float]) -> Page:
+    """``laid_out`` with the words named in ``unsure`` read with that confidence."""
+    page = laid_out(rows)
+    return page.model_copy(update={"words": [w.model_copy(update={"confidence": unsure.get(w.text, w.confidence)})
+                                             for w in page.words]})
+
+
+def test_a_card_label_after_unsure_specks_and_its_mangled_translation_start_no_value():
+    # a phone photo of a 2021 card: the photo's edge read as "' se" before the residence label, the English
+    # halves of two labels read as unsure nonsense ("/ Fưii rayne" for "/ Full name")
+    page = unsure_laid_out([
+        [(300, "CĂN CƯỚC CÔNG DÂN")],
+        [(300, "Họ và tên / Fưii rayne LÊ HỮU NGHĨA")],
+        [(300, "Quê quán / Place of origin: Phường Hàng Bạc, Quận Hoàn Kiếm,")],
+        [(300, "Thành phố Hà Nội")],
+        [(230, "' se"), (300, "Nơi thương tụ 'Poe of ssseeace Số 78 ngõ 219 phố Vĩnh Tuy,")],
+        [(300, "Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà Nội")],
+    ], {"'": 0.0, "se": 0.16, "Fưii": 0.47, "rayne": 0.0, "'Poe": 0.01, "of": 0.39, "ssseeace": 0.18})
+    spec = spec_for("id_card")
+    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    assert values["full_name"] == "LÊ HỮU NGHĨA"
+    assert values["place_of_origin"] == "Phường Hàng Bạc, Quận Hoàn Kiếm, Thành phố Hà Nội"
+    assert values["place_of_residence"] == "Số 78 ngõ 219 phố Vĩnh Tuy, Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà Nội"
+
+
+def test_only_unsure_words_before_a_label_or_in_place_of_its_translation_are_passed_over():
+    from extractors.engine import drop_label_translation
+    rows = [[(300, "CĂN CƯỚC CÔNG DÂN")], [(230, "' se"), (300, "Nơi thương tụ Số 78 ngõ 219 phố Vĩnh Tuy,")]]
+    spec = spec_for("id_card")
+    sure = view_page(spec, unsure_laid_out(rows, {"'": 0.0}))  # "se" read surely: a word, the phrase mid-line
+    assert not any(h.label.startswith("Nơi") for h in sure.hits)
+    unsure = view_page(spec, unsure_laid_out(rows, {"'": 0.0, "se": 0.16}))
+    assert any(h.label.startswith("Nơi") for h in unsure.hits)
+    words = unsure_laid_out([[(300, "/ Fưii rayne LÊ HỮU NGHĨA")]], {"Fưii": 0.47, "rayne": 0.0}).words
+    labels = spec.fields["full_name"].labels
+    assert [w.text for w in drop_label_translation(words, labels)] == ["LÊ", "HỮU", "NGHĨA"]
+    surely = [w.model_copy(update={"confidence": 0.9}) for w in words]  # read surely: not the label's words
+    assert [w.text for w in drop_label_translation(surely, labels)] == ["/", "Fưii", "rayne", "LÊ", "HỮU", "NGHĨA"]
