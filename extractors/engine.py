@@ -364,7 +364,7 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
     candidates = []
     for line, words in ((hit.line_index, same_line), (hit.line_index + 1, next_line)):
         if words:
-            candidates.append(_continued(view, line, words, region) if spec.multiline else words)
+            candidates.append(_continued(view, line, words, region, hit.bbox[0]) if spec.multiline else words)
     return candidates
 
 
@@ -383,15 +383,30 @@ VALUE_GAP = 4.0  # word heights
 VALUE_INDENT = 3.0  # label heights a value's next line may start left of the label's line
 
 
-def _continued(view: PageView, line: int, words: list[Word], region: Region) -> list[Word]:
+def _continued(view: PageView, line: int, words: list[Word], region: Region, column: float | None = None
+               ) -> list[Word]:
     """A multi-line value: the following lines while they carry no label and sit right below (a
     signature's place-and-date line is no continuation: it follows the last value of many forms)."""
-    current = words
-    while ((following := _trim_specks(_free_line(view, line + 1, region))) and _close_below(current, following)
-           and not is_place_and_date_line(following)):
+    current, beside = words, False
+    while True:
+        following = _trim_specks(_free_line(view, line + 1, region))
+        if not following and column is not None and _beside(view, line + 1, column):
+            following = _trim_specks(_free_line(view, line + 2, region))
+            line += 1  # a line of the column beside, read as a visual line of its own between two of the value's
+            beside = True
+        if beside and following and all(w.bbox[2] <= column for w in following):
+            return words  # that column's value below its label ("16/07/2040" under "Date of expiry")
+        if not (following and _close_below(current, following) and not is_place_and_date_line(following)):
+            return words
         words, current = words + following, following
         line += 1
-    return words
+
+
+def _beside(view: PageView, line: int, column: float) -> bool:
+    """Whether a line is another field's label standing wholly left of where the value's own label starts ("Date of
+    expiry" under "Có giá trị đến:" beside a card's residence), read as a visual line between the value's lines."""
+    return (0 <= line < len(view.lines) and bool(view.lines[line]) and any(h.line_index == line for h in view.hits)
+            and all(w.bbox[2] <= column for w in view.lines[line]))
 
 
 _PLACE_AND_DATE = re.compile(r"ngay\s*\S{1,2}\s*thang\s*\S{1,2}\s*nam\s*\S{4}")

@@ -284,3 +284,22 @@ def test_only_unsure_words_before_a_label_or_in_place_of_its_translation_are_pas
     assert [w.text for w in drop_label_translation(words, labels)] == ["LÊ", "HỮU", "NGHĨA"]
     surely = [w.model_copy(update={"confidence": 0.9}) for w in words]  # read surely: not the label's words
     assert [w.text for w in drop_label_translation(surely, labels)] == ["/", "Fưii", "rayne", "LÊ", "HỮU", "NGHĨA"]
+
+
+def test_a_label_under_the_label_beside_a_value_does_not_end_the_value():
+    # a 2021 card: "Có giá trị đến:" / "Date of expiry" / its date in the column left of the residence, whose
+    # second line OCR reads below the label's English half
+    def row(y: int, x: int, text: str) -> list[Word]:
+        words = []
+        for token in text.split():
+            words.append(Word(text=token, confidence=0.97, bbox=(x, y, x + CHAR * len(token), y + 22), line=y))
+            x += CHAR * len(token) + GAP
+        return words
+    words = (row(300, 300, "CĂN CƯỚC CÔNG DÂN") + row(360, 40, "Quốc tịch / Nationality: Việt Nam")
+             + row(400, 40, "Có giá trị đến:") + row(400, 300, "Nơi thường trú / Place of residence: Số 233 đường Nguyễn Cao,")
+             + row(425, 40, "Date of expiry") + row(455, 300, "Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh")
+             + row(490, 40, "16/07/2040"))
+    page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
+    spec = spec_for("id_card")
+    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    assert values["place_of_residence"] == "Số 233 đường Nguyễn Cao, Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh"
