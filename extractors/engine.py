@@ -394,12 +394,31 @@ def _continued(view: PageView, line: int, words: list[Word], region: Region, col
             following = _trim_specks(_free_line(view, line + 2, region))
             line += 1  # a line of the column beside, read as a visual line of its own between two of the value's
             beside = True
+        if column is not None and (split := _column_split(following, column)):
+            following, beside = following[split:], True  # the words of the column beside left out
         if beside and following and all(w.bbox[2] <= column for w in following):
             return words  # that column's value below its label ("16/07/2040" under "Date of expiry")
         if not (following and _close_below(current, following) and not is_place_and_date_line(following)):
             return words
         words, current = words + following, following
         line += 1
+
+
+def _column_split(words: list[Word], column: float) -> int:
+    """Where a line's words part into a column left of a value's and the value's own, beginning where its label
+    does ("Có giá trị đến  |  Phường Vĩnh Tuy, ..."): the left words end before the label's edge, a wide blank
+    follows, the value's words start at it (within a word height). 0 when the line is not so parted."""
+    for index in range(1, len(words)):
+        left, right = words[index - 1], words[index]
+        height = max(_height(left), _height(right))
+        if (left.bbox[2] <= column and abs(right.bbox[0] - column) <= COLUMN_ALIGN * height
+                and right.bbox[0] - left.bbox[2] > COLUMN_GAP * height):
+            return index
+    return 0
+
+
+COLUMN_ALIGN = 1.0  # word heights a value's continuation may start off its label's left edge
+COLUMN_GAP = 2.0  # word heights of blank between a column beside and a value's continuation
 
 
 def _beside(view: PageView, line: int, column: float) -> bool:

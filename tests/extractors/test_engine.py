@@ -303,3 +303,22 @@ def test_a_label_under_the_label_beside_a_value_does_not_end_the_value():
     spec = spec_for("id_card")
     values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
     assert values["place_of_residence"] == "Số 233 đường Nguyễn Cao, Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh"
+
+
+def test_a_values_continuation_leaves_out_the_column_beside_it():
+    # the same card photographed: the left column's label and date read on the value's own lines, apart from it
+    def row(y: int, x: int, text: str) -> list[Word]:
+        words = []
+        for token in text.split():
+            words.append(Word(text=token, confidence=0.9, bbox=(x, y, x + CHAR * len(token), y + 22), line=y))
+            x += CHAR * len(token) + GAP
+        return words
+    words = (row(300, 300, "CĂN CƯỚC CÔNG DÂN") + row(360, 40, "Quốc tịch / Nationality: Việt Nam")
+             + [w.model_copy(update={"confidence": 0.1}) for w in row(400, 150, "' se")]  # the photo's edge
+             + row(400, 300, "Nơi thường trú / Place of residence: Số 78 ngõ 219 phố Vĩnh Tuy,")
+             + row(430, 40, "Có gá +; đếc") + row(430, 300, "Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà")
+             + row(460, 40, "Dane sscery") + row(460, 300, "Nội") + row(490, 40, "07/12/2029"))
+    page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
+    spec = spec_for("id_card")
+    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    assert values["place_of_residence"] == "Số 78 ngõ 219 phố Vĩnh Tuy, Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà Nội"
