@@ -396,7 +396,7 @@ def _continued(view: PageView, line: int, words: list[Word], region: Region, col
             beside = True
         if column is not None and (split := _column_split(following, column)):
             following, beside = following[split:], True  # the words of the column beside left out
-        if beside and following and all(w.bbox[2] <= column for w in following):
+        if beside and following and column is not None and max(w.bbox[2] for w in following) <= column:
             return words  # that column's value below its label ("16/07/2040" under "Date of expiry")
         if not (following and _close_below(current, following) and not is_place_and_date_line(following)):
             return words

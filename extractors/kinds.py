@@ -17,7 +17,7 @@ from collections.abc import Callable
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from extractors.readers.addresses import province_names, resolve_address
+from extractors.readers.addresses import AddressReading, province_names, resolve_address
 from extractors.readers.dates import parse_date, parse_date_in_words, parse_year, respell_date_words
 from extractors.readers.ids import normalise_id_number
 from extractors.readers.names import normalise_name
@@ -544,6 +544,9 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         extra[RESPELLED] = respelled
     if resolved.province is None:
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
+    if _unit_marks_differ(text) and (marked := _marks_of_resolved_units(text, resolved)) != text \
+            and address_glitch(marked) is None:
+        return Reading(marked, DOUBTFUL, [UNIT_MARKS_RESTORED], extra)  # restored, not trusted more than as read
     if glitch := address_glitch(text):
         restored = house_number_slashes(text)
         if restored != text and address_glitch(restored) is None:
@@ -590,6 +593,22 @@ def unmarked_name_word(text: str) -> str | None:
             if core.lower() not in place_and_name_syllables() and core.lower() in _folded_syllables():
                 return core
     return None
+
+
+UNIT_MARKS_RESTORED = "address: a unit name's marks restored from the units it lies in"
+
+
+def _marks_of_resolved_units(text: str, resolved: AddressReading) -> str:
+    """The address with each part that folds to a unit it resolved to (its ward, district, province, former or
+    current) spelled as that unit is: "Xã Cấm Văn, Huyện Cẩm Giàng" → "Xã Cẩm Văn", the one commune of that district
+    folding so, where nationwide "Xã Cẩm Vân" folds alike."""
+    names = [name for name in (resolved.former_ward, resolved.former_district, resolved.former_province,
+                               resolved.ward, resolved.province) if name]
+    parts = []
+    for part in text.split(", "):
+        same = {name for name in names if fold(name) == fold(part)}
+        parts.append(_in_case_of(part, next(iter(same))) if len(same) == 1 else part)
+    return ", ".join(parts)
 
 
 UNIT_SNAP_EDITS = 2  # letters (unmarked) a misread unit word or name may be from the known one
