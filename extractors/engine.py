@@ -512,8 +512,9 @@ def _cell(view: PageView, line: int, region: Region) -> list[Word]:
     if not words:
         return []
     first = words[_opening_word(words)]  # "6.", "§." or specks before a label
-    if any(h.line_index == line and (h.bbox[0] <= first.bbox[2] and h.bbox[2] >= first.bbox[0]
-                                     or _after_unsure_words(h, view.lines[line])) for h in view.hits):
+    if any(h.line_index == line and (h.bbox[0] <= first.bbox[2] and h.bbox[2] >= first.bbox[0]  # another column's
+                                     or region.x0 <= h.bbox[0] < region.x1 and _after_unsure_words(h, view.lines[line]))
+           for h in view.hits):  # label after specks opens that column's cell, not this one's
         return []
     return words
 

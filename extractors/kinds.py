@@ -815,10 +815,11 @@ def _snap(text: str, known: dict[str, str], what: str, keep_unknown: bool = Fals
     if folded in known:
         return Reading(known[folded])
     words = folded.split()
-    for size in (3, 2, 1):  # a known value followed by specks of dirt: "Kinh ` —"
+    unspaced = {key.replace(" ", ""): value for key, value in known.items()}
+    for size in (3, 2, 1):  # a known value followed by specks of dirt: "Kinh ` —", its space lost too: "Chủhộ ` j"
         prefix = " ".join(words[:size]).strip(" .,:;`'\"")
-        if len(words) > size and prefix in known:
-            return Reading(known[prefix], REPAIRED)
+        if len(words) > size and (prefix in known or prefix.replace(" ", "") in unspaced):
+            return Reading(known.get(prefix) or unspaced[prefix.replace(" ", "")], REPAIRED)
     endings = [value for key, value in known.items() if key.endswith(" " + folded)]
     if len(endings) == 1:  # "Đê" of "Ê Đê": a one-letter first word taken for a speck
         return Reading(endings[0], REPAIRED)

@@ -322,3 +322,19 @@ def test_a_values_continuation_leaves_out_the_column_beside_it():
     spec = spec_for("id_card")
     values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
     assert values["place_of_residence"] == "Số 78 ngõ 219 phố Vĩnh Tuy, Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà Nội"
+
+
+def test_a_label_after_specks_in_one_spouses_block_does_not_end_the_others_value_on_its_line():
+    page = unsure_laid_out([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(60, "Vợ"), (700, "Chồng")],
+        [(60, "Họ, chữ đệm, tên: TRẦN THU HÀ"), (700, "Họ, chữ đệm, tên: LÊ VĂN AN")],
+        [(60, "Nơi cư trú: Số 42 đường Thanh Niên,"), (700, "Nơi cư trú: Thôn An Lạc, Xã Tân")],
+        [(60, "Phường Thanh Bình, Tỉnh Hải Dương"), (700, "Thông Hội, Huyện Củ Chi, Thành")],
+        [(30, ":_"), (60, "Giấy tờ tùy thân: CCCD số 030186554555"), (700, "phố Hồ Chí Minh")],
+        [(700, "Giấy tờ tùy thân: CCCD số 079090123456")],
+    ], {":_": 0.1})
+    spec = spec_for("marriage_certificate")
+    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    assert values["husband_residence"] == "Thôn An Lạc, Xã Tân Thông Hội, Huyện Củ Chi, Thành phố Hồ Chí Minh"
+    assert values["wife_id_number"] == "030186554555" and values["husband_id_number"] == "079090123456"

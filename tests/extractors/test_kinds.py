@@ -47,6 +47,8 @@ def test_dates_ids_sex_and_closed_vocabularies():
     assert read_id_number("CCCD số 075194794788").value == "075194794788"
     assert read_sex("Nừ").value == "Nữ" and read_sex("Nam").value == "Nam"
     assert read_relation("Chủ hô").value == "Chủ hộ"
+    glued = read_relation("Chủhộ ` j")  # its space lost and specks of dirt after it
+    assert glued.value == "Chủ hộ" and glued.factor < 1.0
     assert read_nationality("Viet Nam").value == "Việt Nam"
     expiry = read_expiry("Không thời hạn")
     assert expiry.value is None and expiry.extra == {"no_expiry": True}
