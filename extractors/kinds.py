@@ -48,16 +48,14 @@ def read_text(raw: str) -> Reading:
 _OFFICE_NAMES = {fold(name): name for name in ("Ủy ban nhân dân", "Công an", "Bệnh viện", "Trạm y tế")}
 
 
-# a full stop between two lower-case letters ("Ủy ban.nhân dân"): a speck read where a space was
-# a full stop between a word's last letter and the next word's first ("Long.Bình"): a speck, not a separator;
-# not after an abbreviation ("Tp.Hồ Chí Minh", "Q.1")
+# a full stop between a word's last letter and the next word's first ("Ủy ban.nhân dân", "Long.Bình"): a speck
+# read where a space was; not after an abbreviation ("Tp.Hồ Chí Minh", "Q.1")
 _DOT_BETWEEN_WORDS = re.compile(r"(?<=[a-zà-ỹđ])\.(?=[^\W\d_])")
 _ABBREVIATION_BEFORE = re.compile(r"(?:^|\s)(?:tp|tx|tt|q|p|h|x)$", re.IGNORECASE)
 
 
 def _specks_between_words(text: str) -> str:
     return _DOT_BETWEEN_WORDS.sub(lambda m: m.group(0) if _ABBREVIATION_BEFORE.search(text[:m.start()]) else " ", text)
-
 
 
 def read_place(raw: str) -> Reading:

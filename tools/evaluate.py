@@ -31,6 +31,7 @@ import numpy as np
 from extractors.calibration import group_of
 from extractors.registry import extract_documents
 from extractors.spec import spec_for
+from extractors.validate import printed_elsewhere
 from schemas import UNKNOWN_TYPE, Document, ExtractionResult, Page
 from tools.metrics import cer
 from usecases.process import default_workers, process_file
@@ -274,8 +275,7 @@ def not_shown(expected: dict[str, Any], name: str) -> bool:
     side = expected.get("side")
     spec = spec_for(expected["document_type"]) if side in ("front", "back") else None
     field_spec = spec.fields.get(name) if spec is not None else None
-    printed = field_spec.printed_side(expected.get("variant")) if field_spec is not None else None
-    return printed is not None and printed != side
+    return field_spec is not None and printed_elsewhere(field_spec, expected.get("variant"), side)
 
 
 def match_documents(expected: list[dict[str, Any]], result: ExtractionResult) -> list[Document | None]:
