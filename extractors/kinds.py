@@ -532,7 +532,7 @@ RESPELLED_NOTE = "address: the register's spelling replaced marks read clearly"
 
 def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Reading:
     respelled = list(respelled or [])
-    text, _ = correct_address_spelling(clean_value(raw), respelled)
+    text, _ = correct_address_spelling(lost_unit_commas(clean_value(raw)), respelled)
     text, snapped = snap_misread_units(text)
     if not text:
         return Reading(None, problems=["address: empty"])
@@ -555,6 +555,26 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
     if unmarked := unmarked_name_word(text):
         extra[UNMARKED] = unmarked
     return Reading(text, 1.0, [], extra)
+
+
+def lost_unit_commas(text: str) -> str:
+    """A comma OCR lost before a capitalised unit word ("Huyện Bảo Thắng Tỉnh Lào Cai", a wrapped line's
+    end) put back: a unit's name ends with a capitalised word or a figure ("Phường 12 Quận 5"). Not after a
+    street or place word ("phố Xã Đàn", "Đường Xã Đàn") nor after another unit's word."""
+    words = text.split()
+    for index in range(1, len(words)):
+        previous, following = words[index - 1], fold(" ".join(words[index:index + 2]))
+        if not words[index][:1].isupper() or previous.endswith(",") \
+                or not any(following == unit or following.startswith(unit + " ") for unit in UNIT_WORDS):
+            continue
+        if (previous[:1].isupper() or previous.isdigit()) and fold(previous) not in _NOT_A_NAME_END:
+            words[index - 1] = previous + ","
+    return " ".join(words)
+
+
+# words after which a unit word is part of a name or of another unit, not a new part
+_NOT_A_NAME_END = ({word for unit in UNIT_WORDS for word in unit.split()} | set(_STREET_WORDS)
+                   | set(_LEADING_PLACE_WORDS) | {"ubnd", "an", "duong", "pho"})
 
 
 # Reading.extra's key: a word of a street's or a hamlet's name read without marks that no place or person is

@@ -379,15 +379,15 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
             # the nearest parts first; two edits only for a reading longer than the part, a letter added
             # ("LBXND": UBND), so another symbol of the same length ("HĐND") is never taken for one
             near = {k for k in known for reading in readings
-                    if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(reading, k) <= edits
+                    if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(_bar_off(reading), _bar_off(k)) <= edits
                     and (edits == 1 or len(reading) > len(k))}
             if near:
                 return next(iter(near)) if len(near) == 1 else plain
         return plain
 
     # a fraction slash read for the "/", a stop for the "-" between two symbol parts ("95 LBND.XNTTHN")
-    code_read = _STOP_BETWEEN_PARTS.sub("-", code.replace("⁄", "/"))
-    snapped = _CODE_PART.sub(snap, code_read)
+    code_read = _STOP_BETWEEN_PARTS.sub("-", _SLASH_AS_MARK.sub("/", code.replace("⁄", "/")))
+    snapped = _join_parts_apart(_CODE_PART.sub(snap, code_read), known)
     apart = _NUMBER_APART.match(snapped)
     if apart and re.split(r"[/-]", apart[3])[0] in known:
         # "427 UBND-XNTTHN", "182 2021 XNTTHN": the "/" read as a blank
@@ -395,6 +395,18 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
     return snapped, snapped != code
 
 
+def _bar_off(part: str) -> str:
+    return part.replace("Đ", "D")  # "LBNĐ": a D read with a bar is one misread letter of UBND, as any other
+
+
+def _join_parts_apart(code: str, known: Sequence[str]) -> str:
+    """Two known symbol parts whose "-" OCR read as a blank ("425 UBND XNTTHN") joined by it again."""
+    return re.sub(r"\b([A-ZĐ]{2,})\s+([A-ZĐ]{2,})\b",
+                  lambda m: f"{m[1]}-{m[2]}" if m[1] in known and m[2] in known else m[0], code)
+
+
+# a "/" between a number and its symbol read as a mark ("128'XNTTHN", "7|UBND")
+_SLASH_AS_MARK = re.compile(r"(?<=\d)['’‘`|](?=[A-ZĐ])")
 # a number, perhaps its year, and its symbol with blanks for slashes; a speck read after them is dropped
 _STOP_BETWEEN_PARTS = re.compile(r"(?<=[A-ZĐ])\.(?=[A-ZĐ])")
 # ("2142023 XNTTHN": a number run into its year, the year's "/" lost too)

@@ -371,3 +371,16 @@ def test_an_offices_unit_whose_marks_the_register_spells_otherwise_is_doubted_af
     assert read_place("UBND XÃ PHƯỚC THIÊN").factor == DOUBTFUL
     assert read_place("Ủy ban nhân dân xã Phước Thiên").factor == DOUBTFUL
     assert read_place("UBND XÃ PHƯỚC THIỀN").factor == 1.0
+
+
+def test_a_comma_lost_before_a_capitalised_unit_word_is_put_back_but_not_inside_a_name():
+    from extractors.kinds import lost_unit_commas
+
+    reading = read_unit_address("Xã Bản Phiệt, Huyện Bảo Thắng Tỉnh Lào Cai")  # a wrapped line's end
+    assert reading.value == "Xã Bản Phiệt, Huyện Bảo Thắng, Tỉnh Lào Cai"
+    assert lost_unit_commas("Phường 12 Quận 5 Thành phố Hồ Chí Minh") == "Phường 12, Quận 5, Thành phố Hồ Chí Minh"
+    assert lost_unit_commas("HUYỆN BẢO THẮNG TỈNH LÀO CAI") == "HUYỆN BẢO THẮNG, TỈNH LÀO CAI"
+    # a street named after a unit, and a unit word's own second half, stay as they are
+    for text in ("Số 5 phố Xã Đàn, Phường Kim Liên", "Số 3 Ngõ Huyện, Phường Hàng Trống",
+                 "Thành phố Thủ Đức, Thành phố Hồ Chí Minh", "UBND Phường Láng Hạ"):
+        assert lost_unit_commas(text) == text

@@ -106,6 +106,16 @@ def test_symbol_parts_one_edit_away_take_the_known_spelling():
     assert snap_code_parts("CCCD số 0123 cấp ngày", known)[1] is False  # words are no symbol
 
 
+def test_a_symbol_whose_dash_or_slash_ocr_read_as_a_blank_or_a_mark_is_joined_again():
+    known = ["UBND", "XNTTHN"]
+    assert snap_code_parts("425 LBND XNTTHN", known) == ("425/UBND-XNTTHN", True)
+    assert snap_code_parts("183 LBNĐ-XNTTHN :", known) == ("183/UBND-XNTTHN", True)
+    assert snap_code_parts("128'XNTTHN", known) == ("128/XNTTHN", True)
+    # words that are no known parts stay apart; a D with a bar is still not another symbol's letter
+    assert snap_code_parts("425 LBND TP", known) == ("425 UBND TP", True)
+    assert snap_code_parts("12/HĐND-XNTTHN", known) == ("12/HĐND-XNTTHN", False)
+
+
 def test_a_capital_inside_a_phrase_that_only_differs_in_size_is_taken_for_a_misread_small_letter():
     assert restore_phrases("Chưa đăng ký Kết hôn với ai", VOCABULARY).text == "Chưa đăng ký kết hôn với ai"
     # a capital that looks unlike its small letter was printed so
