@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from extractors.kinds import RESPELLED_NOTE, UNIT_REPAIRED, units_registered
+from extractors.kinds import BACKSLASH_NOTE, RESPELLED_NOTE, UNIT_REPAIRED, units_registered
 from extractors.spec import TypeSpec
 from schemas import Document, Field
 
@@ -105,7 +105,8 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
         threshold = fitted.groups.get(group_of(field_spec.kind, is_corroborated(field), field.value, repaired))
         if threshold is not None:
             field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, threshold.accept_from))), 3)
-        if field.note == READ_AGAIN or (field.note or "").startswith(DERIVED) or RESPELLED_NOTE in (field.note or ""):
+        if field.note == READ_AGAIN or (field.note or "").startswith(DERIVED) \
+                or any(note in (field.note or "") for note in (RESPELLED_NOTE, BACKSLASH_NOTE)):
             field.confidence = min(field.confidence, REPAIR_CEILING)
 
 

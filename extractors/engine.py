@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from extractors.kinds import READERS, RESPELLED, RESPELLED_NOTE, UNMARKED, UNMARKED_NOTE, Reading
+from extractors.kinds import BACKSLASH_NOTE, READERS, RESPELLED, RESPELLED_NOTE, UNMARKED, UNMARKED_NOTE, Reading
 import numpy as np
 from rapidfuzz import fuzz
 
@@ -562,6 +562,8 @@ def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
     if unmarked and value is not None and page.source == "ocr":
         details["note"] = "; ".join(filter(None, [details.get("note"), f"{UNMARKED_NOTE}: '{unmarked}'"]))
         factor *= UNMARKED_FACTOR
+    if isinstance(value, str) and "\\" in value and page.source == "ocr":
+        details["note"] = "; ".join(filter(None, [details.get("note"), BACKSLASH_NOTE]))
     confidence = word_confidence(words, page) * factor if value is not None or details.get("no_expiry") else 0.0
     return Field(
         value=value,

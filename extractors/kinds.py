@@ -521,6 +521,9 @@ def _street_words(part: str) -> str:
     return " ".join(words)
 
 
+# no field prints a backslash: OCR reads one for the left stroke of a V ("\\ ới ai" for "với ai", "\\ iệt Nam");
+# an OCR value holding one is kept below the trust line (extractors.calibration)
+BACKSLASH_NOTE = "a backslash, which no field prints (a misread letter)"
 UNIT_REPAIRED = "address: a misread unit name repaired"
 # Reading.extra's key: the unit-name words whose marks the register's spelling changed, as (read, registered)
 RESPELLED = "respelled"

@@ -117,3 +117,17 @@ def test_a_streets_word_whose_marks_ocr_likely_lost_keeps_an_ocr_value_below_the
         document = Document(document_type="marital_status_confirmation", fields={"residence": field})
         calibrate(document, spec)
         assert (document.fields["residence"].confidence >= ACCEPT) is accepted, source
+
+
+def test_an_ocr_value_holding_a_backslash_is_never_accepted_unseen() -> None:
+    # "\ ới ai": OCR's backslash for the left stroke of a V, read at 0.97; no field prints one
+    spec = spec_for("marital_status_confirmation")
+    assert spec is not None
+    for printed, accepted in (("Chưa đăng ký kết hôn \\ ới ai", False), ("Chưa đăng ký kết hôn với ai", True)):
+        words = [Word(text=text, confidence=0.97, bbox=(60 * i, 0, 60 * i + 50, 30), line=0)
+                 for i, text in enumerate(printed.split())]
+        page = Page(number=1, width=2000, height=100, dpi=300, source="ocr", words=words)
+        document = Document(document_type="marital_status_confirmation",
+                            fields={"marital_status": field_from_words(printed, words, page)})
+        calibrate(document, spec)
+        assert (document.fields["marital_status"].confidence >= ACCEPT) is accepted, printed
