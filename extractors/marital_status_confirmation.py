@@ -432,7 +432,7 @@ def _sex_from_id_number(document: Document) -> None:
         return
     sex.value = parts.sex
     sex.confidence = SETTLED
-    sex.note = "sex: read unclearly, taken from the id number's digit 4"
+    sex.note = f"{DERIVED}sex read unclearly, taken from the id number's digit 4"
 
 
 # --- checks across fields, after second readings ----------------------------------------------------

@@ -15,6 +15,7 @@ from schemas import Document, Field
 
 TRUSTED = 0.9  # below this a value is not put into a record without a person's look
 FAILED_CHECK = 0.3
+AGREEMENT, AGREED_MOST = 0.15, 0.97  # what two printings that agree add to a value's raw confidence, and up to
 
 
 def distrust(document: Document, name: str, reason: str) -> None:
@@ -32,14 +33,31 @@ def value(document: Document, name: str | None) -> str | None:
 
 
 def check_id_numbers(document: Document, spec: TypeSpec) -> None:
-    """Each id number's digits must agree with its holder's birth date and sex."""
+    """Each id number's digits must agree with its holder's birth date and sex.
+
+    Where they do, the sex and a birth *year* read elsewhere on the paper are a second, independent reading of
+    what the digits encode, and are trusted more (a full date agrees only in its year: not raised). A 9-digit
+    number encodes neither."""
     for check in spec.id_checks:
         id_number = value(document, check.id_number)
         if not id_number:
             continue
         sex = check.sex_is or value(document, check.sex)
-        for problem in check_id_number(id_number, value(document, check.date_of_birth), sex):
+        born = value(document, check.date_of_birth)
+        problems = check_id_number(id_number, born, sex)
+        for problem in problems:
             distrust(document, check.id_number, problem.replace("id_number", check.id_number, 1))
+        if problems or len(id_number) != 12:
+            continue
+        if check.sex and sex:
+            agreed(document.fields[check.sex])
+        if check.date_of_birth and born and re.fullmatch(r"\d{4}", born):
+            agreed(document.fields[check.date_of_birth])
+
+
+def agreed(field: Field) -> None:
+    """A value another printing on the paper agrees with: trusted more than either alone."""
+    field.confidence = max(field.confidence, min(AGREED_MOST, field.confidence + AGREEMENT))
 
 
 def check_dates_agree(document: Document, spec: TypeSpec) -> None:
@@ -53,10 +71,8 @@ def check_dates_agree(document: Document, spec: TypeSpec) -> None:
             distrust(document, figures, f"{figures}: disagrees with {words}")
             distrust(document, words, f"{words}: disagrees with {figures}")
         else:
-            # two independent printings agree: trust both more than either alone
             for name in (figures, words):
-                field = document.fields[name]
-                field.confidence = max(field.confidence, min(0.97, field.confidence + 0.15))
+                agreed(document.fields[name])
 
 
 def apply_review_policy(document: Document, spec: TypeSpec, side: str | None = None) -> None:

@@ -113,3 +113,21 @@ def test_an_id_number_printed_on_an_old_certificate_is_judged_as_any_other():
     document.fields["id_number"] = Field(value="089308711134", confidence=0.6, page=1)
     apply_review_policy(document, spec_for("birth_certificate"))
     assert document.review_reasons == ["id_number: low confidence"] and document.needs_review
+
+
+def test_a_sex_and_a_birth_year_the_id_numbers_digits_agree_with_are_trusted_more_a_full_date_is_not():
+    from extractors.validate import check_id_numbers
+
+    spec = spec_for("birth_certificate")
+    values = {"id_number": ("001220012345", 0.95), "sex": ("Nam", 0.6), "date_of_birth": ("2020-05-01", 0.6),
+              "mother_id_number": ("001190012345", 0.95), "mother_birth_year": ("1990", 0.6)}
+    document = Document(document_type="birth_certificate", pages=[1],
+                        fields={name: Field(value=v, confidence=c, page=1) for name, (v, c) in values.items()})
+    check_id_numbers(document, spec)
+    assert document.fields["sex"].confidence == pytest.approx(0.75)
+    assert document.fields["mother_birth_year"].confidence == pytest.approx(0.75)
+    assert document.fields["date_of_birth"].confidence == 0.6  # its day and month no digit encodes
+    # digits that disagree raise nothing: the id number is doubted instead
+    document.fields["sex"] = Field(value="Nữ", confidence=0.6, page=1)
+    check_id_numbers(document, spec)
+    assert document.fields["sex"].confidence == 0.6 and document.fields["id_number"].confidence < 0.9
