@@ -36,6 +36,7 @@ from extractors.readers.phrases import (
     join_lines, repair_numbers, restore_phrases, snap_code_parts, starts_with_any, tidy_running_text,
 )
 from extractors.spec import FieldSpec, TypeSpec
+from extractors.validate import agreed
 from pipeline.text import clean_value, fold
 from schemas import Document, Field, Word
 
@@ -454,6 +455,8 @@ def _six_months_apart(document: Document) -> None:
         return
     start, end = date.fromisoformat(str(issued.value)), date.fromisoformat(str(until.value))
     if end in validity_ends(start):
+        agreed(issued)  # two printings that two misreadings would hardly keep six months apart
+        agreed(until)
         return
     # the less sure of the two is the misread one, if a date the other implies is a digit or two from it
     pairs = [(until, validity_ends(start)), (issued, issue_days(end))]

@@ -161,6 +161,11 @@ def test_a_date_a_digit_off_from_the_six_months_of_validity_is_put_right_from_th
     eve = document(("2019-10-06", 0.95), ("2020-04-05", 0.9))  # valid to the eve of the day six months on
     settle(eve)
     assert eve.fields["valid_until"].note is None and eve.fields["issue_date"].note is None
+    # two dates six months apart agree: each is trusted more than alone
+    assert eve.fields["valid_until"].confidence == 0.97 and eve.fields["issue_date"].confidence == 0.97
+    apart = document(("2019-10-06", 0.7), ("2020-04-06", 0.6))
+    settle(apart)
+    assert (apart.fields["issue_date"].confidence, apart.fields["valid_until"].confidence) == (0.85, 0.75)
     issued_misread = document(("2023-03-27", 0.6), ("2024-09-27", 0.95))
     settle(issued_misread)
     assert issued_misread.fields["issue_date"].value == "2024-03-27"
