@@ -608,12 +608,27 @@ def unmarked_name_word(text: str) -> str | None:
             continue  # a unit's name: the register checks it
         for word in part.split()[1:]:
             core = word.strip(".,;:()")
-            if len(core) < 2 or not core.isalpha() or not (core[:1].isupper() and core[1:].islower()) \
-                    or fold(core) != core.lower():
+            if len(core) < 2 or not core.isalpha() or not (core[:1].isupper() and core[1:].islower()):
                 continue
-            if core.lower() not in place_and_name_syllables() and core.lower() in _folded_syllables():
+            if impossible_tone(core):
+                return core
+            if fold(core) == core.lower() and core.lower() not in place_and_name_syllables() \
+                    and core.lower() in _folded_syllables():
                 return core
     return None
+
+
+_STOP_ENDINGS = ("p", "t", "c", "ch")
+_STOP_TONES = {"\u0301", "\u0323"}  # sắc, nặng: the only tones a syllable ending in a stop consonant takes
+
+
+def impossible_tone(word: str) -> bool:
+    """A Vietnamese syllable ending in p, t, c or ch without a sắc or nặng tone ("Lâp", "Bàc"): no word is so
+    spelled, so OCR lost or misread its tone mark."""
+    folded = fold(word)
+    if not folded.endswith(_STOP_ENDINGS) or folded not in _folded_syllables():
+        return False
+    return not _STOP_TONES & set(unicodedata.normalize("NFD", word))
 
 
 UNIT_MARKS_RESTORED = "address: a unit name's marks restored from the units it lies in"

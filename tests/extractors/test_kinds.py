@@ -384,3 +384,13 @@ def test_a_comma_lost_before_a_capitalised_unit_word_is_put_back_but_not_inside_
     for text in ("Số 5 phố Xã Đàn, Phường Kim Liên", "Số 3 Ngõ Huyện, Phường Hàng Trống",
                  "Thành phố Thủ Đức, Thành phố Hồ Chí Minh", "UBND Phường Láng Hạ"):
         assert lost_unit_commas(text) == text
+
+
+def test_a_street_or_hamlet_word_ending_in_a_stop_consonant_without_a_sac_or_nang_tone_is_told():
+    from extractors.kinds import UNMARKED, impossible_tone, read_address
+
+    # "Lâp": no Vietnamese syllable ends in p with no tone (Lập, Lấp): OCR lost the mark under the letter
+    assert read_address("Ấp Tân Lâp, Xã Thanh An, Thành phố Hồ Chí Minh").extra[UNMARKED] == "Lâp"
+    assert UNMARKED not in read_address("Ấp Tân Lập, Xã Thanh An, Thành phố Hồ Chí Minh").extra
+    assert [w for w in ("Lâp", "Bàc", "Bach", "Việt", "Bách", "Hiệp", "Học", "Tân") if impossible_tone(w)] == \
+        ["Lâp", "Bàc", "Bach"]
