@@ -766,12 +766,35 @@ def _unknown_district(text: str) -> bool:
 
 def units_registered(text: str) -> bool:
     """Whether every comma-separated part of an address is an administrative unit spelled exactly as the
-    register does and the units resolve to one current ward: nothing in it is left unchecked."""
+    register does and the units resolve to one current ward: nothing in it is left unchecked. A place of birth
+    named as a public health facility of a unit ("Bệnh viện Đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn", "Trạm y tế
+    phường Tràng Tiền, Thành phố Hà Nội") counts as that unit: its other words are the facility's fixed name."""
+    facility_unit = _unit_of_facility(text)
+    if facility_unit is not None:
+        head, _, rest = text.partition(", ")
+        if facility_unit == rest:  # a province's hospital, then the same province
+            return fold(rest) in province_names() and rest in unit_spellings().get(fold(rest), set())
+        text = f"{facility_unit}, {rest}"
     parts = text.split(", ")
     if len(parts) < 2 or any(part not in unit_spellings().get(fold(part), set()) for part in parts):
         return False
     resolved = resolve_address(text)
     return resolved.ward is not None and resolved.score >= 1.0
+
+
+# public health facilities named after their unit ("Bệnh viện Đa khoa tỉnh X", "Trạm y tế xã Y")
+_FACILITIES = ("Bệnh viện Đa khoa", "Trạm y tế", "Trung tâm y tế")
+
+
+def _unit_of_facility(text: str) -> str | None:
+    """The unit a place's first part names a public health facility of, as a unit is written ("Tỉnh Lạng Sơn"),
+    where the facility's name is spelled exactly and a unit word in lower case follows it."""
+    head, comma, _ = text.partition(", ")
+    for facility in _FACILITIES:
+        unit = head.removeprefix(facility + " ")
+        if comma and unit != head and any(unit.startswith(word.lower() + " ") for word in _UNIT_TYPES):
+            return unit[:1].upper() + unit[1:]
+    return None
 
 
 _UNIT_TYPES = ("Phường", "Xã", "Thị trấn", "Quận", "Huyện", "Thị xã", "Thành phố", "Tỉnh", "Đặc khu")

@@ -226,6 +226,13 @@ def test_an_address_is_registered_only_when_every_part_is_a_unit_spelled_as_the_
     assert not units_registered("Xã Đông Phong, Huyện Yên Phong, Tinh Bắc Ninh")  # a mark lost
     assert not units_registered("Thôn Phú Mỹ, Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội")  # a village: unchecked
     assert not units_registered("Tỉnh Bắc Ninh")  # a province alone names no ward
+    # a place of birth at a public health facility of a unit: the facility's fixed name, then registered units
+    assert units_registered("Bệnh viện Đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn")
+    assert units_registered("Trạm y tế phường Tràng Tiền, Thành phố Hà Nội")
+    assert not units_registered("Bệnh viện Đa khoa tỉnh Lạng Sơn, Tỉnh Cao Bằng")  # two provinces
+    assert not units_registered("Bệnh viện Đa khoa tỉnh Lang Sơn, Tỉnh Lạng Sơn")  # a mark lost
+    assert not units_registered("Bệnh viên Đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn")  # the facility misread
+    assert not units_registered("Bệnh viện Bạch Mai, Thành phố Hà Nội")  # a hospital's own name: unchecked
 
 
 def test_a_book_number_run_into_its_year_gets_its_slash_back_and_stays_doubtful():
