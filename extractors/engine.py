@@ -103,13 +103,23 @@ def _column_heading(hit: LabelHit, line: list[Word]) -> bool:
     Unmarked matching would take the surname "VÕ" for "Vợ".
     """
     word = line[hit.word_start]
-    if fold(hit.label) != fold(word.text) or word.text.strip(":.").lower() != hit.label.lower():
+    if fold(hit.label) != fold(word.text):
+        return False
+    if word.text.strip(":.").lower() != hit.label.lower() and not _heading_pair(line):
         return False
     before = line[hit.word_start - 1] if hit.word_start else None
     after = line[hit.word_end] if hit.word_end < len(line) else None
     gap = WIDE_GAP * _height(word)
     return ((before is None or word.bbox[0] - before.bbox[2] > gap)
             and (after is None or after.bbox[0] - word.bbox[2] > gap))
+
+
+def _heading_pair(line: list[Word]) -> bool:
+    """A line of the two spouses' headings alone, one of them spelled with its marks ("VỢ  CHÔNG": OCR lost a
+    mark of the other): a surname "VÕ" never stands so beside "Chồng"."""
+    words = [w.text.strip(":.") for w in line]
+    return [fold(w) for w in words] == ["vo", "chong"] and ("vợ" in (w.lower() for w in words)
+                                                            or "chồng" in (w.lower() for w in words))
 
 
 def _overlap(hit: LabelHit, other: LabelHit) -> bool:

@@ -500,10 +500,15 @@ _LEADING_PLACE_WORDS = {fold(w): w for w in ("Tổ dân phố", "Khu phố", "Th
 _LEADING_PLACE_WORDS.update({"5o": "Số", "s0": "Số", "1o dan pho": "Tổ dân phố"})  # OCR's digits for letters
 
 
+_HAMLET_MISREAD = re.compile(r"[\[|(FfIlL1]hôn")
+
+
 def _leading_place_word(part: str) -> str:
     words = part.split()
     if len(words) > 1 and fold(words[0]).strip(".:") == "to" and words[1][:1].isdigit():
         return " ".join([_in_case_of(words[0], "Tổ"), *words[1:]])  # "Tố 15": a numbered residential group
+    if len(words) > 1 and _HAMLET_MISREAD.fullmatch(words[0]) and words[1][:1].isupper():
+        return " ".join(["Thôn", *words[1:]])  # "[hôn Đông", "Fhôn Hạ": a hamlet whose T OCR misread
     for size in (3, 2, 1):
         head = " ".join(words[:size])
         official = _LEADING_PLACE_WORDS.get(fold(head).strip(".:"))

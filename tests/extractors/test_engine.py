@@ -45,6 +45,22 @@ def test_a_table_with_one_label_column_and_a_column_per_spouse():
     assert values["wife_id_number"] == "048183945670" and values["husband_id_number"] == "034079649786"
 
 
+def test_the_spouses_headings_with_one_mark_lost_still_head_the_columns_but_a_surname_does_not():
+    def rows(headings: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+        return [
+            [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+            headings,
+            [(60, "Họ, chữ đệm, tên:"), (330, "TRẦN MINH NHI"), (900, "TRẦN GIA ANH")],
+            [(60, "Ngày, tháng, năm sinh:"), (330, "23/08/1983"), (900, "28/01/1979")],
+        ]
+
+    values = marriage_values(rows([(500, "vợ"), (1050, "CHÔNG")]))  # "CHỒNG" read without its grave accent
+    assert values["wife_full_name"] == "TRẦN MINH NHI" and values["husband_full_name"] == "TRẦN GIA ANH"
+    assert values["husband_date_of_birth"] == "1979-01-28"
+    values = marriage_values(rows([(500, "VÕ"), (1050, "CHÔNG")]))  # neither spelled as a heading
+    assert values.get("husband_full_name") != "TRẦN GIA ANH"
+
+
 def test_a_label_opening_one_spouses_cell_does_not_cut_the_other_spouses_value_from_the_row():
     values = marriage_values([
         [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],

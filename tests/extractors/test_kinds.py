@@ -401,3 +401,12 @@ def test_a_street_or_hamlet_word_ending_in_a_stop_consonant_without_a_sac_or_nan
     assert UNMARKED not in read_address("Ấp Tân Lập, Xã Thanh An, Thành phố Hồ Chí Minh").extra
     assert [w for w in ("Lâp", "Bàc", "Bach", "Việt", "Bách", "Hiệp", "Học", "Tân") if impossible_tone(w)] == \
         ["Lâp", "Bàc", "Bach"]
+
+
+def test_a_hamlet_word_whose_t_ocr_misread_is_put_right():
+    from extractors.kinds import read_address
+
+    assert read_address("[hôn Đông, Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh").value == \
+        "Thôn Đông, Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh"
+    assert read_address("Fhôn Hạ, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương").value.startswith("Thôn Hạ,")
+    assert read_address("Khôn Hạ, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương").value.startswith("Khôn Hạ,")
