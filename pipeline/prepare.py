@@ -823,7 +823,36 @@ def find_documents(small: np.ndarray, factor: float, dpi: int | None = None,
     quads = find_document_quads(small, factor, dpi) if found is None else list(found)
     if len(quads) == 1 and (quads[0].kind != "card" or _sheet_print(to_gray(small), quads[0].corners * factor)):
         return _cards_on_sheet(small, factor, quads[0]) or quads
+    if not quads and (sheet := _paper_cut_by_frame(small, factor)) is not None:
+        # a photo of a sheet on a desk whose edges the frame cuts: no outline closes around it
+        cards = _cards_on_sheet(small, factor, sheet)
+        return cards if len(cards) >= 2 else []
     return quads
+
+
+PAPER_IN_FRAME = (0.3, 0.9)  # the share of a photo a sheet cut off by its frame covers, the desk the rest
+PAPER_ON_FRAME = 0.5  # the most of the frame's edge such a sheet runs along: the desk shows on most of it
+
+
+def _paper_cut_by_frame(small: np.ndarray, factor: float) -> DocumentQuad | None:
+    """The sheet of a photo whose paper, brighter than the desk around it, runs off the frame: the rectangle
+    around the paper seen (full-resolution pixels), or None where no such paper is seen."""
+    blurred = cv2.GaussianBlur(to_gray(small), (9, 9), 0)
+    _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(bright)
+    if count < 2:
+        return None
+    paper = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    if not PAPER_IN_FRAME[0] < stats[paper, cv2.CC_STAT_AREA] / bright.size < PAPER_IN_FRAME[1]:
+        return None
+    is_paper = labels == paper
+    on_frame = np.concatenate([is_paper[0], is_paper[-1], is_paper[:, 0], is_paper[:, -1]]).mean()
+    if not 0 < on_frame < PAPER_ON_FRAME:
+        return None  # a sheet inside the frame has an outline; a scan's paper runs all round the frame
+    points = np.column_stack(np.nonzero(is_paper)[::-1]).astype(np.float32)
+    corners = cv2.boxPoints(cv2.minAreaRect(cv2.convexHull(points)))
+    return DocumentQuad(order_corners(corners / factor), "other")
 
 
 def _sheet_print(gray: np.ndarray, quad: np.ndarray) -> bool:

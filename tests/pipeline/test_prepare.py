@@ -209,3 +209,18 @@ def test_print_side_by_side_is_one_line_only_across_a_word_space():
     _text_line(staggered, 20, 101.3, 190, word_mm=200)
     assert not _line_runs_across(staggered, (_mm(10), _mm(10), _mm(100), _mm(22)),
                                  (_mm(101.3), _mm(10), _mm(190), _mm(22)), PX_PER_MM)
+
+
+def test_cards_on_a_sheet_photographed_on_a_desk_with_the_sheet_running_off_the_frame_are_each_found():
+    # two citizens' cards photocopied on a sheet, photographed turned 7° on a dark desk; the frame cuts the
+    # sheet's right and bottom edges, so no outline closes around it
+    sheet = cv2.cvtColor(_sheet_of_cards([(300, 150, 0), (300, 1300, 0), (1200, 150, 0), (1200, 1300, 0)],
+                                         size=(2300, 2480)), cv2.COLOR_GRAY2BGR)
+    photo_size = (2600, 3000)  # height, width
+    turn = cv2.getRotationMatrix2D((1240, 1150), 7, 1.0)
+    turn[:, 2] += (500, 450)  # the sheet moved towards the lower right: the frame cuts its edges there
+    photo = cv2.warpAffine(sheet, turn, photo_size[::-1], borderValue=(40, 45, 38))
+    regions = prepare_regions(photo, dpi=300)
+    assert len(regions) == 4 and all(prepared.kind == "card" for prepared in regions)
+    # a scan of a page whose paper runs all round the frame is not taken for a sheet on a desk
+    assert prepare._paper_cut_by_frame(*prepare.shrink(sheet)) is None
