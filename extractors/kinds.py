@@ -45,7 +45,7 @@ def read_text(raw: str) -> Reading:
     return Reading(value or None)
 
 
-_OFFICE_NAMES = {fold(name): name for name in ("Ủy ban nhân dân", "Công an", "Bệnh viện", "Trạm y tế")}
+_OFFICE_NAMES = {fold(name): name for name in ("Ủy ban nhân dân", "UBND", "Công an", "Bệnh viện", "Trạm y tế")}
 
 
 # a full stop between a word's last letter and the next word's first ("Ủy ban.nhân dân", "Long.Bình"): a speck
@@ -125,12 +125,23 @@ def _unit_marks_differ(text: str) -> bool:
 def _office_name(text: str) -> str:
     """The fixed name of an office that opens a place ("Ủy bạn nhân dân" → "Ủy ban nhân dân")."""
     words = text.split()
-    for size in (4, 3, 2):
+    for size in (4, 3, 2, 1):
         head = " ".join(words[:size])
-        official = _OFFICE_NAMES.get(fold(head))
+        official = _OFFICE_NAMES.get(fold(head)) or _office_misread(fold(head))
         if official and head != official:
-            return " ".join([_in_case_of(head, official), *words[size:]])
+            return " ".join([_in_case_of(head, official) if size > 1 else official, *words[size:]])
     return text
+
+
+def _office_misread(folded: str) -> str | None:
+    """An office's name with one letter misread ("Ủv ban nhân dân", "LBND"): its words too long and too
+    fixed to be another's."""
+    from rapidfuzz.distance import Levenshtein
+
+    near = [name for key, name in _OFFICE_NAMES.items()
+            if len(key) >= len("ubnd") and Levenshtein.distance(folded, key) == 1 and folded[:1].isalpha()
+            and (" " in key) == (" " in folded)]
+    return near[0] if len(near) == 1 else None
 
 
 @lru_cache(maxsize=2)

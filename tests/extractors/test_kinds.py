@@ -410,3 +410,13 @@ def test_a_hamlet_word_whose_t_ocr_misread_is_put_right():
         "Thôn Đông, Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh"
     assert read_address("Fhôn Hạ, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương").value.startswith("Thôn Hạ,")
     assert read_address("Khôn Hạ, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương").value.startswith("Khôn Hạ,")
+
+
+def test_an_office_opening_a_place_with_one_letter_misread_takes_its_fixed_name():
+    from extractors.kinds import read_place
+
+    assert read_place("Ủv ban nhân dân xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An").value == \
+        "Ủy ban nhân dân xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An"
+    assert read_place("LBND phường Trần Hưng Đạo, thành phố Thái Bình").value == \
+        "UBND phường Trần Hưng Đạo, thành phố Thái Bình"
+    assert read_place("Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội").value == "Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội"
