@@ -75,6 +75,13 @@ def group_of(kind: str, corroborated: bool, value: object = None, repaired: bool
     return f"{group}{'+twice' if corroborated else ''}"
 
 
+def accept_point(kind: str, value: object = None) -> float:
+    """The raw confidence from which a value of this kind read once is accepted unseen (1.0: never)."""
+    fitted = table()
+    threshold = fitted.groups.get(group_of(kind, False, value)) if fitted is not None else None
+    return threshold.accept_from if threshold is not None else 1.0
+
+
 def calibrated(raw: float, accept_from: float) -> float:
     """``raw`` on the calibrated scale: ``accept_from`` becomes ACCEPT, order kept."""
     if accept_from >= 1.0:

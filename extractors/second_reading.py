@@ -17,7 +17,8 @@ the label ends, not at the first word kept: a word OCR misread as a speck ("Ö" 
 again with the rest.
 
 Only single-line values of kinds OCR confuses (names, dates, numbers, short vocabulary) are read
-again, and only when doubtful: a sure value costs nothing. The readings are kept on the page
+again, and only when doubtful (below 0.9, or below what calibration accepts of the kind read once: a date
+read at 0.93): a sure value costs nothing. The readings are kept on the page
 (``Page.readings``) like a QR payload, so a re-extraction from stored words gives the same answer
 without the image.
 """
@@ -32,7 +33,7 @@ from functools import partial
 import cv2
 import numpy as np
 
-from extractors.calibration import CORROBORATED, DIFFERS, READ_AGAIN
+from extractors.calibration import CORROBORATED, DIFFERS, READ_AGAIN, accept_point
 from extractors.engine import is_speck, page_reading
 from extractors.kinds import DOUBTFUL, READERS, REPAIRED
 from extractors.spec import TypeSpec
@@ -65,7 +66,8 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
         kind = kinds.get(name)
         if (kind not in KINDS or field.source != "ocr"
                 or not (field.value is None or isinstance(field.value, str)) or field.bbox is None
-                or field.page not in by_number or field.confidence >= SURE or field.no_expiry):
+                or field.page not in by_number or field.no_expiry
+                or field.confidence >= max(SURE, accept_point(kind, field.value))):
             continue
         page = by_number[field.page]
         if len(lines_within(page, field.bbox)) != 1:
