@@ -73,6 +73,8 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
         if len(lines_within(page, field.bbox)) != 1:
             continue  # a value that wrapped: one line's reading cannot confirm it
         reread(field, kind, page, images)
+        if field.value is not None and (missing := f"{name}: not found") in document.review_reasons:
+            document.review_reasons.remove(missing)  # found by the readings again; its confidence says the rest
 
 
 def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]) -> None:

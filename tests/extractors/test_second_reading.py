@@ -102,3 +102,19 @@ def test_a_date_read_above_0_9_but_below_what_calibration_accepts_of_dates_read_
         corroborate(Document(document_type="marital_status_confirmation", fields={"date_of_birth": field}),
                     spec, [page], {})
         assert field.note == note, confidence
+
+
+def test_a_value_the_page_did_not_read_but_the_rereadings_did_is_no_longer_said_to_be_missing():
+    from extractors.second_reading import corroborate
+
+    line = [("Hà", 60, 0.96), ("Nội,", 100, 0.96), ("ngày", 160, 0.5), ("l2thángO3", 262, 0.2)]
+    box = "202,100,422,122"  # from the end of "ngày" to the value's right edge
+    page = page_with(line, {f"line:{box}": "ngày 12 tháng 03 năm 2024", f"line×2:{box}": "ngày 12 tháng 03 năm 2024",
+                            f"line×3:{box}": "x"})
+    field = name_field("", 0.0)
+    field.value = None
+    document = Document(document_type="residence_confirmation", fields={"issue_date": field},
+                        review_reasons=["issue_date: not found"], needs_review=True)
+    spec = spec_for("residence_confirmation")
+    corroborate(document, spec, [page], {})
+    assert field.value == "2024-03-12" and document.review_reasons == []
