@@ -850,8 +850,9 @@ def _paper_cut_by_frame(small: np.ndarray, factor: float) -> DocumentQuad | None
     on_frame = np.concatenate([is_paper[0], is_paper[-1], is_paper[:, 0], is_paper[:, -1]]).mean()
     if not 0 < on_frame < PAPER_ON_FRAME:
         return None  # a sheet inside the frame has an outline; a scan's paper runs all round the frame
-    points = np.column_stack(np.nonzero(is_paper)[::-1]).astype(np.float32)
-    corners = cv2.boxPoints(cv2.minAreaRect(cv2.convexHull(points)))
+    outline = max(cv2.findContours(is_paper.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0],
+                  key=cv2.contourArea)
+    corners = cv2.boxPoints(cv2.minAreaRect(outline))
     return DocumentQuad(order_corners(corners / factor), "other")
 
 
