@@ -52,6 +52,8 @@ class Tally:
     cer_sum: float = 0.0
     pages: int = 0
     untouched: int = 0  # documents that need no person
+    known: int = 0  # documents of a type hoso reads (an unknown component always goes to a person)
+    known_untouched: int = 0
     accepted: int = 0  # fields accepted without a look
     accepted_wrong: int = 0
     wrong: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -60,7 +62,7 @@ class Tally:
 
     def add(self, other: Tally) -> None:
         for name in ("documents", "classified", "fields", "correct", "confident", "confident_wrong", "cer_sum", "pages",
-                     "untouched", "accepted", "accepted_wrong"):
+                     "untouched", "known", "known_untouched", "accepted", "accepted_wrong"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for key, count in other.wrong.items():
             self.wrong[key] += count
@@ -76,6 +78,7 @@ class Tally:
             "cer": round(self.cer_sum / self.pages, 4) if self.pages else None,
             "false_confidence": _ratio(self.confident_wrong, self.confident),
             "no_person": _ratio(self.untouched, self.documents),
+            "no_person_known_types": _ratio(self.known_untouched, self.known),
             "auto_accepted": _ratio(self.accepted, self.fields),
             "auto_accepted_wrong": _ratio(self.accepted_wrong, self.accepted),
             "fields": self.fields,
@@ -209,8 +212,11 @@ def score_file(truth: dict[str, Any], result: ExtractionResult, only: int | None
         tally.confusion[(expected["document_type"], got_type)] += 1
         if got_type == expected["document_type"]:
             tally.classified += 1
-        if found is not None and got_type != UNKNOWN_TYPE and not found.needs_review:
-            tally.untouched += 1
+        untouched = found is not None and got_type != UNKNOWN_TYPE and not found.needs_review
+        tally.untouched += untouched
+        if expected["document_type"] != UNKNOWN_TYPE:
+            tally.known += 1
+            tally.known_untouched += untouched
         flagged = {reason.split(":", 1)[0] for reason in (found.review_reasons if found is not None else [])}
         for name, wanted in expected["fields"].items():
             if name in NOT_FIELDS:

@@ -35,3 +35,18 @@ def test_a_card_shown_whole_is_scored_on_every_field() -> None:
     tally = _score(_front(), {**FRONT_ONLY, "side": "both"})
     assert (tally.fields, tally.correct) == (4, 2)
     assert tally.wrong == {"id_card.place_of_residence": 1, "id_card.issue_date": 1}
+
+
+def test_documents_needing_no_person_are_also_counted_among_the_known_types_alone() -> None:
+    from tools.evaluate import Tally
+
+    unknown = {"document_type": "unknown", "pages": [2], "fields": {}}
+    truth = {"file": "a.pdf", "documents": [{**FRONT_ONLY, "side": "both"}, unknown]}
+    card = _front()
+    card.needs_review = False
+    found = ExtractionResult(source="a.pdf", sha256="0" * 64,
+                             documents=[card, Document(document_type="unknown", pages=[2], needs_review=True)])
+    tally = Tally()
+    tally.add(score_file(truth, found))
+    assert tally.summary()["no_person"] == 0.5  # the unknown component always goes to a person
+    assert tally.summary()["no_person_known_types"] == 1.0
