@@ -127,7 +127,8 @@ def _office_name(text: str) -> str:
     words = text.split()
     for size in (4, 3, 2, 1):
         head = " ".join(words[:size])
-        official = _OFFICE_NAMES.get(fold(head)) or _office_misread(fold(head))
+        folded = fold(head)
+        official = _OFFICE_NAMES.get(folded) or _office_misread(folded)
         if official and head != official:
             return " ".join([_in_case_of(head, official) if size > 1 else official, *words[size:]])
     return text
@@ -136,8 +137,6 @@ def _office_name(text: str) -> str:
 def _office_misread(folded: str) -> str | None:
     """An office's name with one letter misread ("Ủv ban nhân dân", "LBND"): its words too long and too
     fixed to be another's."""
-    from rapidfuzz.distance import Levenshtein
-
     near = [name for key, name in _OFFICE_NAMES.items()
             if len(key) >= len("ubnd") and Levenshtein.distance(folded, key) == 1 and folded[:1].isalpha()
             and (" " in key) == (" " in folded)]
@@ -593,7 +592,7 @@ def lost_unit_commas(text: str) -> str:
 
 # words after which a unit word is part of a name or of another unit, not a new part
 _NOT_A_NAME_END = ({word for unit in UNIT_WORDS for word in unit.split()} | set(_STREET_WORDS)
-                   | set(_LEADING_PLACE_WORDS) | {"ubnd", "an", "duong", "pho"})
+                   | set(_LEADING_PLACE_WORDS) | {"ubnd", "an"})
 
 
 # Reading.extra's key: a word of a street's or a hamlet's name read without marks that no place or person is
@@ -787,7 +786,7 @@ def units_registered(text: str) -> bool:
     phường Tràng Tiền, Thành phố Hà Nội") counts as that unit: its other words are the facility's fixed name."""
     facility_unit = _unit_of_facility(text)
     if facility_unit is not None:
-        head, _, rest = text.partition(", ")
+        rest = text.partition(", ")[2]
         if facility_unit == rest:  # a province's hospital, then the same province
             return fold(rest) in province_names() and rest in unit_spellings().get(fold(rest), set())
         text = f"{facility_unit}, {rest}"

@@ -15,7 +15,8 @@ from schemas import Document, Field
 
 TRUSTED = 0.9  # below this a value is not put into a record without a person's look
 FAILED_CHECK = 0.3
-AGREEMENT, AGREED_MOST = 0.15, 0.97  # what two printings that agree add to a value's raw confidence, and up to
+# what two printings that agree add to a value's raw confidence, and the most they raise it to
+AGREEMENT, AGREED_MOST = 0.15, 0.97
 
 
 def distrust(document: Document, name: str, reason: str) -> None:

@@ -401,10 +401,10 @@ def _bar_off(part: str) -> str:
 
 def _join_parts_apart(code: str, known: Sequence[str]) -> str:
     """Two known symbol parts whose "-" OCR read as a blank ("425 UBND XNTTHN") joined by it again."""
-    return re.sub(r"\b([A-ZĐ]{2,})\s+([A-ZĐ]{2,})\b",
-                  lambda m: f"{m[1]}-{m[2]}" if m[1] in known and m[2] in known else m[0], code)
+    return _TWO_PARTS_APART.sub(lambda m: f"{m[1]}-{m[2]}" if m[1] in known and m[2] in known else m[0], code)
 
 
+_TWO_PARTS_APART = re.compile(r"\b([A-ZĐ]{2,})\s+([A-ZĐ]{2,})\b")
 # a "/" between a number and its symbol read as a mark ("128'XNTTHN", "7|UBND")
 _SLASH_AS_MARK = re.compile(r"(?<=\d)['’‘`|](?=[A-ZĐ])")
 # a number, perhaps its year, and its symbol with blanks for slashes; a speck read after them is dropped
