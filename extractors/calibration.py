@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from extractors.kinds import BACKSLASH_NOTE, RESPELLED_NOTE, UNIT_REPAIRED, units_registered
+from extractors.kinds import BACKSLASH_NOTE, RESPELLED_NOTE, UNIT_REPAIRED, street_registered, units_registered
 from extractors.spec import TypeSpec
 from schemas import Document, Field
 
@@ -31,6 +31,7 @@ CORROBORATED = "read twice alike"  # the note a field carries when a second read
 READ_AGAIN = "read again: the page's reading outvoted"
 # the note of a value put right from the document's other values (a date a digit or two from the one they imply)
 DERIVED = "derived: "
+LABEL_TAIL_DROPPED = "text: the rest of a misread label dropped"  # where the label ended was guessed
 DIFFERS = "a second reading differs"  # the note when a second reading gave another value
 # the most a repaired value, or one whose two readings differ, may keep: a person chooses
 REPAIR_CEILING = 0.85
@@ -70,8 +71,11 @@ def group_of(kind: str, corroborated: bool, value: object = None, repaired: bool
     if group == "text" and isinstance(value, str) and len(value) > LONG_TEXT:
         group = "long_text"
     # a unit snapped to its registered spelling is registered by construction: no evidence of its own
-    if group == "address" and isinstance(value, str) and not repaired and units_registered(value):
-        return "address+registered"  # every part checked against the register: another evidence than OCR alone
+    if group == "address" and isinstance(value, str) and not repaired:
+        if units_registered(value):
+            return "address+registered"  # every part checked against the register: another evidence than OCR alone
+        if street_registered(value):
+            return "address+street"  # the units registered, the street's name a registered place's: house numbers unchecked
     return f"{group}{'+twice' if corroborated else ''}"
 
 
@@ -113,7 +117,7 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
         if threshold is not None:
             field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, threshold.accept_from))), 3)
         if field.note == READ_AGAIN or (field.note or "").startswith(DERIVED) \
-                or any(note in (field.note or "") for note in (RESPELLED_NOTE, BACKSLASH_NOTE)):
+                or any(note in (field.note or "") for note in (RESPELLED_NOTE, BACKSLASH_NOTE, LABEL_TAIL_DROPPED)):
             field.confidence = min(field.confidence, REPAIR_CEILING)
 
 

@@ -791,10 +791,39 @@ def units_registered(text: str) -> bool:
             return fold(rest) in province_names() and rest in unit_spellings().get(fold(rest), set())
         text = f"{facility_unit}, {rest}"
     parts = text.split(", ")
+    if len({part[:1].islower() for part in parts}) == 1:  # prose writes "phường 12, quận 5": one case throughout
+        parts = [part[:1].upper() + part[1:] for part in parts]
     if len(parts) < 2 or any(part not in unit_spellings().get(fold(part), set()) for part in parts):
         return False
-    resolved = resolve_address(text)
+    resolved = resolve_address(", ".join(parts))
     return resolved.ward is not None and resolved.score >= 1.0
+
+
+# a street part of an address: house, lane and alley numbers ("Số 9 ngõ 72", "Số 160/38", "ngách 28/20"),
+# then the street; or a hamlet or residents' group by number or by name
+_HOUSE_NUMBERS = r"(?:(?:Số|số|ngõ|ngách|hẻm|kiệt) \d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)* )*"
+_STREET_PART = re.compile(_HOUSE_NUMBERS + r"(?:đường|phố|Đường|Phố) (?P<name>[^\d,]+)")
+_HAMLET_PART = re.compile(r"(?:Thôn|Xóm|Ấp|Bản|Tổ dân phố|Khu phố)(?: số)? (?:\d{1,3}|(?P<name>[^\d,]+))")
+
+
+def street_registered(text: str) -> bool:
+    """Whether an address is a street part whose every letter something checks, then registered units
+    (``units_registered``): a street or hamlet named exactly as some administrative unit is ("phố Láng Hạ",
+    "đường Trần Hưng Đạo": streets are named after places and people that also name wards), or a hamlet
+    by number. House numbers are figures: nothing checks them, as nothing checks a ward's number."""
+    first, comma, rest = text.partition(", ")
+    match = _STREET_PART.fullmatch(first) or _HAMLET_PART.fullmatch(first)
+    if not comma or match is None or not units_registered(rest):
+        return False
+    name = match.group("name")
+    return name is None or name in unit_names()
+
+
+@lru_cache(maxsize=1)
+def unit_names() -> frozenset[str]:
+    """The registered units' names without their unit word ("Láng Hạ" of "Phường Láng Hạ")."""
+    return frozenset(spelling.split(" ", len(unit.split()))[-1] for spellings in unit_spellings().values()
+                     for spelling in spellings for unit in _UNIT_TYPES if spelling.startswith(unit + " "))
 
 
 # public health facilities named after their unit ("Bệnh viện Đa khoa tỉnh X", "Trạm y tế xã Y")

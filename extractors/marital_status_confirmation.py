@@ -28,7 +28,7 @@ from extractors.engine import (
     VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
-from extractors.calibration import DERIVED
+from extractors.calibration import DERIVED, LABEL_TAIL_DROPPED
 from extractors.kinds import DOUBTFUL, REPAIRED, RESPELLED, UNMARKED, name_syllables, read_address, read_code, read_date
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
@@ -250,7 +250,7 @@ def _drop_label_tail(document: Document, spec: TypeSpec, name: str) -> None:
         "value": value, "confidence": round(min(field.confidence * factor, REPAIRED), 3),
         "province": reading.extra.get("province") if reading is not None else field.province,
         "ward": reading.extra.get("ward") if reading is not None else field.ward,
-        "note": "; ".join(filter(None, [field.note, "text: the rest of a misread label dropped"]))})
+        "note": "; ".join(filter(None, [field.note, LABEL_TAIL_DROPPED]))})
 
 
 def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: list[str],

@@ -43,7 +43,11 @@ def test_groups_tell_corroborated_values_apart() -> None:
 def test_an_address_whose_every_part_is_registered_is_its_own_group() -> None:
     assert group_of("unit_address", False, "Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh") == "address+registered"
     assert group_of("address", False, "Số 12 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội") \
-        == "address"  # the house and street are not in the register
+        == "address+street"  # the street named as a registered ward is: only the house number is unchecked
+    assert group_of("address", False, "Số 12 phố Tràng Tiên, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội") \
+        == "address"  # no place is named so: the street's marks are unchecked
+    assert group_of("address", False, "Số 12 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội",
+                    repaired=True) == "address"  # a unit snapped to the register is registered by construction
 
 
 def test_a_value_whose_second_reading_differs_is_never_accepted_unseen() -> None:

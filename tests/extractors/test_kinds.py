@@ -7,7 +7,7 @@ import pytest
 from extractors.kinds import (
     DOUBTFUL, RESPELLED, UNMARKED, address_glitch, correct_address_spelling, read_address, read_code, read_date,
     read_expiry, read_id_number, read_name, read_nationality, read_place, read_relation, read_unit_address,
-    units_registered, read_sex,
+    street_registered, units_registered, read_sex,
 )
 
 
@@ -233,6 +233,25 @@ def test_an_address_is_registered_only_when_every_part_is_a_unit_spelled_as_the_
     assert not units_registered("Bệnh viện Đa khoa tỉnh Lang Sơn, Tỉnh Lạng Sơn")  # a mark lost
     assert not units_registered("Bệnh viên Đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn")  # the facility misread
     assert not units_registered("Bệnh viện Bạch Mai, Thành phố Hà Nội")  # a hospital's own name: unchecked
+
+
+def test_prose_addresses_in_lower_case_are_registered_when_written_in_one_case():
+    assert units_registered("phường 12, quận Tân Bình, thành phố Hồ Chí Minh")
+    assert not units_registered("Phường 1, Thành phố Đà Lạt, tỉnh Lâm Đồng")  # one unit word's capital misread
+
+
+def test_a_street_named_as_a_registered_place_before_registered_units_is_checked():
+    assert street_registered("Số 79 ngõ 349 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội")
+    assert street_registered("Số 18 ngách 28/20 ngõ 81 đường Trần Hưng Đạo, Phường Tràng Tiền, Quận Hoàn Kiếm, "
+                             "Thành phố Hà Nội")
+    assert street_registered("Xóm 3, Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh")  # a hamlet by number
+    assert street_registered("Thôn Phú Mỹ, Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội")
+    assert street_registered("số 4 ngõ 2 đường Lê Lợi, phường 12, quận Tân Bình, thành phố Hồ Chí Minh")
+    assert not street_registered("Số 30 đường Trường Chỉnh, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh")  # a mark
+    assert not street_registered("Số 79 ngõ. 349 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội")  # a speck
+    assert not street_registered("Số 79 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố")  # units cut short
+    assert not street_registered("Số 79 phố Láng Hạ")  # no units
+    assert not street_registered("Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội")  # units only: units_registered's
 
 
 def test_a_book_number_run_into_its_year_gets_its_slash_back_and_stays_doubtful():
