@@ -77,6 +77,8 @@ def _judge_place(value: str, specked: bool) -> Reading:
     if value and specked:
         return Reading(value, REPAIRED, ["place: a full stop between words taken for a speck"])
     units = _without_office(value) if value else ""
+    if units and units == value and _misread_office(value):
+        return Reading(value, DOUBTFUL, ["place: the office before its units misread or cut"])
     if units and _unit_marks_differ(units):
         return Reading(value, DOUBTFUL, ["place: a unit name's marks differ from the register"])
     if units and _unknown_district(units):
@@ -94,6 +96,17 @@ def _without_office(place: str) -> str:
         if folded.startswith(office + " "):
             return place[len(office) + 1:]
     return place
+
+
+_OFFICE_WORDS = {word for name in _OFFICE_NAMES for word in name.split() if len(word) > 2}  # not "an", "y": names
+
+
+def _misread_office(place: str) -> bool:
+    """"bản nhân đân phường Hàng Bạc": words of an office's name before the first unit, yet no office's name."""
+    words = place.split()
+    first_unit = next((i for i in range(len(words)) if fold(words[i]) in UNIT_WORDS
+                       or fold(" ".join(words[i:i + 2])) in UNIT_WORDS), 0)
+    return any(fold(word) in _OFFICE_WORDS for word in words[:first_unit])
 
 
 def _ends_on_unit_word(text: str) -> bool:
@@ -570,6 +583,8 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         return Reading(text, DOUBTFUL, [f"address: {glitch}"], extra)
     if snapped:
         return Reading(text, REPAIRED, [UNIT_REPAIRED], extra)
+    if (respelled_street := street_marks_misread(text)) is not None:
+        return Reading(respelled_street, DOUBTFUL, [STREET_MARKS_NOTE], extra)
     if unmarked := unmarked_name_word(text):
         extra[UNMARKED] = unmarked
     return Reading(text, 1.0, [], extra)
@@ -716,6 +731,7 @@ _LOST_SLASH_IN_ADDRESS = re.compile(r"(?<![\w/])\d+ \d+(?![\w/])")
 _GLUED_HYPHEN = re.compile(r"(?<=[^\W\d])-(?=\w)|(?<=\w)-(?=[^\W\d])")  # "12-14": a range of house numbers
 _ADDRESS_SIGNS = re.compile(r"[^\w\s,./()'’-]")
 _EMPTY_PART = re.compile(r",[^\w,]*,")  # "Thủ Đức, ., Thành phố": specks read as a part of their own
+_STOP_IN_WORD = re.compile(r"[^\W\d_]\.[^\W\d_]")  # "Căn.hộ": a speck read as a full stop inside words
 
 
 # "Số 227 2 đường …", "ngách 37 11 ngõ …", "ngách 52!15": after a house-number word two numbers in a row
@@ -749,6 +765,10 @@ def address_glitch(text: str) -> str | None:
         return "a sign no address prints"
     if _EMPTY_PART.search(text):
         return "a part with no letters or figures (specks read as one?)"
+    if _STOP_IN_WORD.search(text):
+        return "a full stop between letters (a speck?)"
+    if _unit_words_in_two_cases(text):
+        return "unit words in two cases (a capital misread?)"
     if _glued_words(text) or _HOUSE_WORD_GLUED.search(text):
         return "two words run together (a space lost?)"
     if _ends_on_unit_word(text):
@@ -758,6 +778,17 @@ def address_glitch(text: str) -> str | None:
     if _unknown_district(text):
         return "a district the register does not know (a word lost?)"
     return None
+
+
+def _unit_words_in_two_cases(text: str) -> bool:
+    """"Phường 1, Thành phố Đà Lạt, tỉnh Lâm Đồng": a form writes its unit words in one case, so one in the
+    other case was misread."""
+    cases = set()
+    for part in text.split(", "):
+        words = part.split()
+        if words and any(fold(" ".join(words[:size])) in UNIT_WORDS for size in (1, 2)):
+            cases.add(words[0][:1].isupper())
+    return len(cases) > 1
 
 
 _DISTRICT = re.compile(r"^(?:quan|huyen|thi xa)\s+(.+)$")  # folded; "thành phố" is also a province's word
@@ -817,6 +848,38 @@ def street_registered(text: str) -> bool:
         return False
     name = match.group("name")
     return name is None or name in unit_names()
+
+
+STREET_MARKS_NOTE = "address: the street's name is a registered place's with other marks (its spelling given; a mark misread?)"
+
+
+def street_marks_misread(text: str) -> str | None:
+    """The address with its street's name respelled as the one registered place whose letters it has, where
+    the marks differ ("đường Trường Chỉnh" → "Trường Chinh", "phố Thãi Thịnh" → "Thái Thịnh"): streets are
+    named after places and people that also name wards, so the register's spelling is the likely print.
+    None when no street's name is so (registered as read, unknown, or ambiguous)."""
+    parts = text.split(", ")
+    for index, part in enumerate(parts):
+        match = _STREET_PART.fullmatch(part)
+        name = match.group("name") if match is not None else None
+        spellings = unit_names_by_letters().get(fold(name), set()) if name and name not in unit_names() else set()
+        if match is not None and len(spellings) == 1:
+            spelling = next(iter(spellings))
+            if any(read != registered and fold(read) == read.lower()
+                   for read, registered in zip(name.split(), spelling.split(), strict=True)):
+                return None  # marks lost, not misread: unmarked_name_word's case, the value kept as read
+            parts[index] = part[:match.start("name")] + spelling
+            return ", ".join(parts)
+    return None
+
+
+@lru_cache(maxsize=1)
+def unit_names_by_letters() -> dict[str, set[str]]:
+    """The registered units' names by their letters without marks."""
+    found: dict[str, set[str]] = {}
+    for name in unit_names():
+        found.setdefault(fold(name), set()).add(name)
+    return found
 
 
 @lru_cache(maxsize=1)

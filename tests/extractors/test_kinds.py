@@ -7,7 +7,7 @@ import pytest
 from extractors.kinds import (
     DOUBTFUL, RESPELLED, UNMARKED, address_glitch, correct_address_spelling, read_address, read_code, read_date,
     read_expiry, read_id_number, read_name, read_nationality, read_place, read_relation, read_unit_address,
-    street_registered, units_registered, read_sex,
+    street_registered, street_marks_misread, units_registered, read_sex,
 )
 
 
@@ -252,6 +252,31 @@ def test_a_street_named_as_a_registered_place_before_registered_units_is_checked
     assert not street_registered("Số 79 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố")  # units cut short
     assert not street_registered("Số 79 phố Láng Hạ")  # no units
     assert not street_registered("Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội")  # units only: units_registered's
+
+
+def test_a_street_named_as_a_registered_place_with_other_marks_is_respelled_and_doubtful():
+    reading = read_address("Số 30 ngõ 2 đường Trường Chỉnh, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh")
+    assert reading.value == "Số 30 ngõ 2 đường Trường Chinh, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh"
+    assert reading.factor == DOUBTFUL
+    assert street_marks_misread("Tổ 25, đường Trấn Hưng Đạo, Phường Mỹ Bình, Thành phố Long Xuyên, Tỉnh An Giang") \
+        == "Tổ 25, đường Trần Hưng Đạo, Phường Mỹ Bình, Thành phố Long Xuyên, Tỉnh An Giang"
+    assert street_marks_misread("Số 9 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội") is None  # as registered
+    assert street_marks_misread("Số 9 phố Xyz Abc, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội") is None  # unknown
+
+
+def test_address_slips_a_confident_ocr_makes_are_doubtful():
+    for text in ["Số 108 đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, tỉnh Lâm Đồng",  # one unit word's case
+                 "Căn.hộ 2108 tòa B, đường Quang Trung, Phường Quyết Thắng, Tỉnh Thái Nguyên"]:  # a speck in words
+        assert read_address(text).factor == DOUBTFUL, text
+    assert read_address("số 4 ngõ 2 đường Lê Lợi, phường 12, quận Tân Bình, thành phố Hồ Chí Minh").factor == 1.0
+
+
+def test_a_place_whose_office_name_is_misread_or_cut_is_doubtful():
+    reading = read_place("bản nhân đân phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội")
+    assert reading.factor == DOUBTFUL and "office" in reading.problems[0]
+    for place in ["Ủy ban nhân dân phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội",
+                  "phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội", "Bệnh viện Bạch Mai, Thành phố Hà Nội"]:
+        assert read_place(place).factor == 1.0, place
 
 
 def test_a_book_number_run_into_its_year_gets_its_slash_back_and_stays_doubtful():
