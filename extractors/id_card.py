@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import partial
 
 from collections.abc import Mapping
@@ -18,10 +19,12 @@ import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
+from extractors.calibration import DERIVED
 from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading
 from extractors.id_card_evidence import (
-    NAME_FROM_LINE, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz, printed_id_candidates)
+    NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
+    printed_id_candidates)
 from extractors.kinds import read_address
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
@@ -29,7 +32,7 @@ from extractors.readers.names import fold_name_for_mrz, names_match
 from extractors.readers.qr import Corner, QrReading, find_qr, parse_qr_payload
 from pipeline.text import fold
 from extractors.spec import ReadingZone, TypeSpec, spec_for
-from extractors.validate import TRUSTED, distrust
+from extractors.validate import TRUSTED, agreed, distrust
 from pipeline.geometry import union_bbox
 from pipeline.read import TesseractEngine
 from schemas import BBox, Document, Field, Page, Word
@@ -207,6 +210,34 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
     if qr is not None and mrz is not None:
         cross_check_qr_mrz(document, qr, mrz)
     place_machine_values(document, pages, spec)
+
+
+def settle(document: Document) -> None:
+    """The expiry against the birthday the law sets for the birth and issue dates (``expiry_by_law``): read
+    alike, three printings agree; read otherwise, a person looks; its label read but not its value, the law's
+    date is given for a person to confirm."""
+    birth, issued, expiry = (document.fields.get(name) for name in ("date_of_birth", "issue_date", "expiry_date"))
+    if expiry is None or not _sure_date(birth) or not _sure_date(issued) or expiry.source not in ("ocr", "text_layer"):
+        return
+    law = expiry_by_law(date.fromisoformat(str(birth.value)), date.fromisoformat(str(issued.value)), document.variant)
+    if law == UNKNOWN:
+        return
+    if expiry.value is None and not expiry.no_expiry:
+        expiry.value, expiry.no_expiry = (law.isoformat(), None) if isinstance(law, date) else (None, True)
+        expiry.confidence = DERIVED_EXPIRY
+        expiry.note = f"{DERIVED}the birthday the law sets for the birth and issue dates (its print unread)"
+    elif (expiry.no_expiry and law is None) or (isinstance(law, date) and expiry.value == law.isoformat()):
+        agreed(expiry)
+    else:
+        distrust(document, "expiry_date", "expiry_date: not the birthday the law sets for the birth and issue dates")
+
+
+DERIVED_EXPIRY = 0.85  # the law's date, right when the birth and issue dates are: a person confirms it
+
+
+def _sure_date(field: Field | None) -> bool:
+    return field is not None and field.confidence >= TRUSTED and isinstance(field.value, str) \
+        and re.fullmatch(r"\d{4}-\d{2}-\d{2}", field.value) is not None
 
 
 # --- what OCR must read ------------------------------------------------------------

@@ -1,5 +1,5 @@
 """What a card's MRZ confirms beyond its own parsed fields: the id number when its optional copy
-was misread, and the holder's nationality.
+was misread, and the holder's nationality; and the expiry the law gives a card.
 
 A Vietnamese card's MRZ line 1 holds the document number (the id's last nine digits) under a check
 digit, then the whole 12-digit id with no check digit of its own. A phone photo or a faded copy
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading
@@ -93,3 +94,33 @@ def name_line_spelling_mrz_name(pages: list[Page], mrz: MrzReading) -> tuple[str
                 if box is not None:
                     found.append((text, page.number, box))
     return found[0] if len(found) == 1 else None
+
+
+# Luật Căn cước 2023 and Luật Căn cước công dân 2014, Điều 21: a card is renewed when its holder turns 25, 40
+# and 60 (a căn cước also at 14); one issued within two years before such an age is valid until the next one,
+# and one issued after 58 has no expiry. A card's printed expiry is that birthday.
+RENEWAL_AGES = {"can_cuoc_2024": (14, 25, 40, 60), "cccd_2021": (25, 40, 60)}
+RENEWAL_GRACE_YEARS = 2
+
+
+def expiry_by_law(birth: date, issued: date, variant: str | None) -> date | None | str:
+    """The expiry the law gives a card of ``variant`` issued on ``issued`` to a holder born on ``birth``: a
+    date, None for no expiry, or ``UNKNOWN`` for a variant the rule is not known for (an old CMND)."""
+    ages = RENEWAL_AGES.get(variant or "")
+    if ages is None:
+        return UNKNOWN
+    for age in ages:
+        birthday = _birthday(birth, age)
+        if issued < _birthday(birthday, -RENEWAL_GRACE_YEARS):
+            return birthday
+    return None
+
+
+UNKNOWN = "unknown"
+
+
+def _birthday(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without it
+        return date(day.year + years, 3, 1)

@@ -997,12 +997,15 @@ def _snap(text: str, known: dict[str, str], what: str, keep_unknown: bool = Fals
     return Reading(text, DOUBTFUL, [f"{what}: not in the list"])
 
 
+NO_EXPIRY = "khong thoi han"
+
+
 def read_expiry(raw: str) -> Reading:
-    if "khong thoi han" in fold(raw) or fuzz.partial_ratio("khong thoi han", fold(raw)) >= 85:
+    folded = fold(raw)
+    # partial_ratio scores a short reading by its best-matching stretch: "T" alone would be 100
+    if NO_EXPIRY in folded or len(folded) >= len(NO_EXPIRY) - 4 and fuzz.partial_ratio(NO_EXPIRY, folded) >= 85:
         return Reading(None, 1.0, extra={"no_expiry": True})
     return read_date(raw)
-
-
 
 
 READERS: dict[str, Callable[[str], Reading]] = {

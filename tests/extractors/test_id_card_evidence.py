@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "readers"))
 
 from test_mrz import make_mrz  # noqa: E402
 
-from extractors.id_card import apply_mrz_evidence  # noqa: E402
+from extractors.id_card import apply_mrz_evidence, settle  # noqa: E402
 from extractors.id_card_evidence import (  # noqa: E402
-    PREFIX_AGREED, PREFIX_ONCE, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
+    PREFIX_AGREED, PREFIX_ONCE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
     printed_id_candidates)
 from extractors.readers.mrz import MrzReading, parse_td1  # noqa: E402
 from schemas import Document, Field, Page, Word  # noqa: E402
@@ -107,3 +110,43 @@ def test_no_line_or_two_lines_spelling_the_mrz_name_give_no_name():
     assert reading is not None
     assert name_line_spelling_mrz_name([lines_page("CĂN CƯỚC", "NGUYỄN VĂN AN")], reading) is None
     assert name_line_spelling_mrz_name([lines_page("DƯƠNG THỊ TRINH", "DƯƠNG THỊ TRÌNH")], reading) is None
+
+
+def test_the_law_gives_a_cards_expiry_from_the_birth_and_issue_dates():
+    born = date(2005, 7, 9)
+    assert expiry_by_law(born, date(2025, 4, 13), "can_cuoc_2024") == date(2030, 7, 9)  # renewed at 25
+    assert expiry_by_law(born, date(2028, 8, 1), "can_cuoc_2024") == date(2045, 7, 9)  # within two years of 25: to 40
+    assert expiry_by_law(date(2015, 3, 2), date(2024, 7, 1), "can_cuoc_2024") == date(2029, 3, 2)  # a child's: 14
+    assert expiry_by_law(date(2015, 3, 2), date(2024, 7, 1), "cccd_2021") == date(2040, 3, 2)  # no 14 on a CCCD
+    assert expiry_by_law(date(1960, 1, 5), date(2021, 6, 1), "cccd_2021") is None  # after 58: no expiry
+    assert expiry_by_law(date(2004, 2, 29), date(2024, 7, 1), "can_cuoc_2024") == date(2029, 3, 1)
+    assert expiry_by_law(born, date(2025, 4, 13), "cmnd") == UNKNOWN
+
+
+def _card(expiry: Field, issue_confidence: float = 0.99) -> Document:
+    return Document(document_type="id_card", variant="can_cuoc_2024", fields={
+        "date_of_birth": Field(value="2005-07-09", confidence=0.99, source="qr"),
+        "issue_date": Field(value="2025-04-13", confidence=issue_confidence, source="qr"),
+        "expiry_date": expiry})
+
+
+def test_an_expiry_read_as_the_law_gives_it_is_trusted_more_and_one_read_otherwise_goes_to_a_person():
+    agreeing = _card(Field(value="2030-07-09", confidence=0.8, source="ocr"))
+    settle(agreeing)
+    assert agreeing.fields["expiry_date"].confidence == pytest.approx(0.95) and not agreeing.needs_review
+    other = _card(Field(value="2038-07-09", confidence=0.95, source="ocr"))
+    settle(other)
+    assert other.fields["expiry_date"].confidence < 0.9 and other.needs_review
+    unsure_issue = _card(Field(value="2038-07-09", confidence=0.95, source="ocr"), issue_confidence=0.6)
+    settle(unsure_issue)  # the issue date may be the misread one: nothing is concluded
+    assert unsure_issue.fields["expiry_date"].confidence == 0.95 and not unsure_issue.needs_review
+
+
+def test_an_expiry_whose_print_was_not_read_is_the_laws_date_for_a_person_to_confirm():
+    card = _card(Field(value=None, confidence=0.0, source="ocr"))
+    settle(card)
+    field = card.fields["expiry_date"]
+    assert field.value == "2030-07-09" and field.confidence < 0.9 and field.note.startswith("derived")
+    no_expiry_misread = _card(Field(value=None, no_expiry=True, confidence=0.9, source="ocr"))
+    settle(no_expiry_misread)  # "Không thời hạn" read for a 20-year-old's card
+    assert no_expiry_misread.needs_review

@@ -52,6 +52,12 @@ def test_dates_ids_sex_and_closed_vocabularies():
     assert read_nationality("Viet Nam").value == "Việt Nam"
     expiry = read_expiry("Không thời hạn")
     assert expiry.value is None and expiry.extra == {"no_expiry": True}
+    assert read_expiry("Khóng thới hạm").extra == {"no_expiry": True}
+
+
+def test_a_scrap_of_an_unread_expiry_is_no_no_expiry():
+    for scrap in ["T", "TU", "hạn"]:  # a short reading matches some stretch of "không thời hạn" perfectly
+        assert not read_expiry(scrap).extra.get("no_expiry"), scrap
 
 
 def test_name_repairs_only_where_they_leave_common_name_parts():
