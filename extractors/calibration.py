@@ -31,6 +31,7 @@ CORROBORATED = "read twice alike"  # the note a field carries when a second read
 READ_AGAIN = "read again: the page's reading outvoted"
 # the note of a value put right from the document's other values (a date a digit or two from the one they imply)
 DERIVED = "derived: "
+CHECKED_WORDING = "every word in the prescribed wording, a registered place's or a name's, or a valid figure"
 LABEL_TAIL_DROPPED = "text: the rest of a misread label dropped"  # where the label ended was guessed
 DIFFERS = "a second reading differs"  # the note when a second reading gave another value
 # the most a repaired value, or one whose two readings differ, may keep: a person chooses
@@ -41,6 +42,7 @@ KIND_GROUPS = {
     "date": "date", "date_in_words": "date", "year": "date", "expiry": "date",
     "id_number": "number", "code": "number",
     "address": "address", "unit_address": "address", "place": "address",
+    "identifying_marks": "marks",
     "sex": "vocabulary", "nationality": "vocabulary", "ethnicity": "vocabulary", "relation": "vocabulary",
 }
 _enabled = {"calibrate": True}  # off only while the table is fitted (hoso-tools calibrate)
@@ -66,8 +68,11 @@ def table() -> CalibrationTable | None:
 LONG_TEXT = 60  # characters: a sentence has more letters to misread than a short value
 
 
-def group_of(kind: str, corroborated: bool, value: object = None, repaired: bool = False) -> str:
+def group_of(kind: str, corroborated: bool, value: object = None, repaired: bool = False,
+             checked_wording: bool = False) -> str:
     group = KIND_GROUPS.get(kind, "text")
+    if group == "text" and checked_wording:
+        return "text+checked"  # every word a prescribed, registered or name word, or a valid figure: any length
     if group == "text" and isinstance(value, str) and len(value) > LONG_TEXT:
         group = "long_text"
     # a unit snapped to its registered spelling is registered by construction: no evidence of its own
@@ -112,13 +117,18 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
             # two readings of the same print gave two values: one of them is wrong, whatever the table says
             field.confidence = min(field.confidence, REPAIR_CEILING)
             continue
-        repaired = UNIT_REPAIRED in (field.note or "")
-        threshold = fitted.groups.get(group_of(field_spec.kind, is_corroborated(field), field.value, repaired))
+        threshold = fitted.groups.get(field_group(field, field_spec.kind))
         if threshold is not None:
             field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, threshold.accept_from))), 3)
         if field.note == READ_AGAIN or (field.note or "").startswith(DERIVED) \
                 or any(note in (field.note or "") for note in (RESPELLED_NOTE, BACKSLASH_NOTE, LABEL_TAIL_DROPPED)):
             field.confidence = min(field.confidence, REPAIR_CEILING)
+
+
+def field_group(field: Field, kind: str) -> str:
+    """The calibration group of an OCR value of this kind, by the evidence its note records."""
+    return group_of(kind, is_corroborated(field), field.value, UNIT_REPAIRED in (field.note or ""),
+                    field.note == CHECKED_WORDING)
 
 
 def is_corroborated(field: Field) -> bool:

@@ -28,8 +28,11 @@ from extractors.engine import (
     VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
-from extractors.calibration import DERIVED, LABEL_TAIL_DROPPED
-from extractors.kinds import DOUBTFUL, REPAIRED, RESPELLED, UNMARKED, name_syllables, read_address, read_code, read_date
+from extractors.calibration import CHECKED_WORDING, DERIVED, LABEL_TAIL_DROPPED
+from extractors.kinds import (
+    DOUBTFUL, REPAIRED, RESPELLED, UNMARKED, _unit_marks_differ, name_syllables, place_and_name_syllables, read_address,
+    read_code, read_date,
+)
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
 from extractors.readers.phrases import (
@@ -283,7 +286,51 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
         factor = min(factor, DOUBTFUL)
         problems.append("text: brackets do not close")
     words = [w for line in lines for w in line]
-    return field_from_words(value, words, view.page, min(1.0, hit.score) * factor, note="; ".join(problems) or None)
+    checked = not problems and value is not None and wording_checked(value, phrases)
+    return field_from_words(value, words, view.page, min(1.0, hit.score) * factor,
+                            note="; ".join(problems) or (CHECKED_WORDING if checked else None))
+
+
+# --- a sentence every word of which is checked -------------------------------------------------------
+
+# words that join the prescribed wording to its names, figures and places
+_CONNECTORS = {"với", "ông", "bà", "anh", "chị", "là", "theo", "ngày", "số", "do", "cấp", "của", "tại", "và", "năm",
+               "sinh", "phường", "xã", "quận", "huyện", "tỉnh", "thành", "phố", "thị", "trấn", "khu", "vực", "-"}
+_SYMBOL_PARTS = {*SYMBOL_PARTS, *COURT_SYMBOL_PARTS, "ST", "PT", "TLKT", "BS", "UBND"}
+_FIGURE = re.compile(r"\d{1,5}(?:/\d{1,5})*(?:/(?P<symbol>[A-ZĐ]+(?:-[A-ZĐ]+)*))?")
+_DMY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+
+
+def wording_checked(text: str, phrases: list[str]) -> bool:
+    """Whether every word of a sentence is a word of its prescribed wording (``phrases``) or a joining word,
+    a capitalised word of a registered place's or a common person's name spelled so, a valid date, or a
+    figure with a known symbol ("80/2012/HNGĐ-ST"): nothing in it is a spelling that nothing checks."""
+    if _unit_marks_differ(text):  # "tỉnh Nghê An": a place's syllables are words, but not the register's
+        return False
+    lexicon = {word.lower() for phrase in phrases for word in phrase.split()} | _CONNECTORS
+    for token in text.split():
+        token = token.lstrip("(").rstrip(",.)")  # the sentence's own punctuation; any other sign fails
+        if not token or token.lower() in lexicon:
+            continue
+        if token[:1].isupper() and not token[:1].isdigit() and token.lower() in place_and_name_syllables() \
+                and (token.istitle() or token.isupper()):
+            continue
+        if (date_match := _DMY.fullmatch(token)) is not None:
+            if _valid_date(*(int(part) for part in date_match.groups())):
+                continue
+            return False
+        figure = _FIGURE.fullmatch(token)
+        symbol = figure.group("symbol") if figure is not None else None
+        if figure is None or (symbol is not None and not set(symbol.split("-")) <= _SYMBOL_PARTS):
+            return False
+    return True
+
+
+def _valid_date(day: int, month: int, year: int) -> bool:
+    try:
+        return 1900 <= date(year, month, day).year <= 2100
+    except ValueError:
+        return False
 
 
 # the titles a person's name follows in a sentence ("với bà Khổng Minh Trinh", "với chị HOÀNG MỸ NHI")

@@ -26,8 +26,7 @@ from extractors.calibration import (
     Threshold,
     calibrated,
     disagreed,
-    group_of,
-    is_corroborated,
+    field_group,
     raw_confidences,
     table,
 )
@@ -70,7 +69,7 @@ def _samples_of(expected: dict, found) -> list[Sample]:  # type: ignore[no-untyp
             continue
         if disagreed(field):
             continue  # never accepted unseen (two readings differ): not part of any group's fit
-        samples.append(Sample(group_of(field_spec.kind, is_corroborated(field), field.value), field.confidence,
+        samples.append(Sample(field_group(field, field_spec.kind), field.confidence,
                               normalise(field.value) == normalise(wanted)))
     return samples
 

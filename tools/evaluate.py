@@ -28,7 +28,7 @@ from collections.abc import Iterable
 import cv2
 import numpy as np
 
-from extractors.calibration import group_of
+from extractors.calibration import field_group, group_of
 from extractors.registry import extract_documents
 from extractors.spec import spec_for
 from extractors.validate import printed_elsewhere
@@ -133,7 +133,8 @@ def blockers_of(expected: dict[str, Any], found: Document | None) -> list[Blocke
             cause = "unsure-right" if ok else "unsure-wrong"
         else:
             cause = "check-right" if ok else "check-wrong"
-        kind = group_of(field_spec.kind, False, value) if field_spec is not None else "-"
+        kind = "-" if field_spec is None else field_group(got, field_spec.kind) if got is not None \
+            else group_of(field_spec.kind, False)
         out.append(Blocker(name, kind, cause, got.confidence if got is not None else None, reason))
     return out
 

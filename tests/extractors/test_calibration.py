@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
-from extractors.calibration import ACCEPT, CORROBORATED, DIFFERS, calibrate, calibrated, group_of
+from extractors.calibration import ACCEPT, CHECKED_WORDING, CORROBORATED, DIFFERS, calibrate, calibrated, group_of
 from extractors.engine import field_from_words
 from extractors.kinds import READERS, RESPELLED, RESPELLED_NOTE, UNMARKED
+from extractors.marital_status_confirmation import STATUS_PHRASES, wording_checked
 from extractors.spec import spec_for
 from schemas import Document, Field, Page, Word
 from tools.calibrate import MIN_SUPPORT, Sample, _samples_of, fit
@@ -131,7 +132,19 @@ def test_an_ocr_value_holding_a_backslash_is_never_accepted_unseen() -> None:
         words = [Word(text=text, confidence=0.97, bbox=(60 * i, 0, 60 * i + 50, 30), line=0)
                  for i, text in enumerate(printed.split())]
         page = Page(number=1, width=2000, height=100, dpi=300, source="ocr", words=words)
+        checked = CHECKED_WORDING if wording_checked(printed, STATUS_PHRASES) else None  # as the type's reader notes
         document = Document(document_type="marital_status_confirmation",
-                            fields={"marital_status": field_from_words(printed, words, page)})
+                            fields={"marital_status": field_from_words(printed, words, page, note=checked)})
         calibrate(document, spec)
         assert (document.fields["marital_status"].confidence >= ACCEPT) is accepted, printed
+
+
+def test_a_sentence_is_accepted_unseen_only_when_every_word_of_it_is_checked() -> None:
+    spec = spec_for("marital_status_confirmation")
+    assert spec is not None
+    assert group_of("text", False, "x" * 80, checked_wording=True) == "text+checked"
+    for note in (CHECKED_WORDING, None):
+        document = Document(document_type="marital_status_confirmation", fields={"marital_status": Field(
+            value="Chưa đăng ký kết hôn với ai", confidence=0.8, source="ocr", note=note)})
+        calibrate(document, spec)
+        assert (document.fields["marital_status"].confidence >= ACCEPT) is (note is not None)

@@ -265,3 +265,28 @@ def test_validity_figures_that_make_no_date_give_the_date_the_issue_implies_when
     got = fields(HEAD + [[(60, "Giấy này có giá trị sử dụng đến ngày 75/72/2022.")],
                          [(700, "Hà Nội, ngày 15 tháng 6 năm 2022")], [(720, "NGƯỜI KÝ GIẤY XÁC NHẬN")]])
     assert got["valid_until"].value == "2022-12-15" and got["valid_until"].confidence < 0.9
+
+
+def test_a_sentence_is_checked_when_each_word_is_its_wordings_a_registered_places_a_names_or_a_figure():
+    from extractors.marital_status_confirmation import PURPOSE_PHRASES, STATUS_PHRASES, wording_checked
+    for sentence in [
+        "Chưa đăng ký kết hôn với ai",
+        "Đã đăng ký kết hôn với ông Nguyễn Ngọc Đạt, nhưng đã ly hôn theo Bản án số 80/2012/HNGĐ-ST ngày 27/03/2012 "
+        "của Tòa án nhân dân thành phố Quy Nhơn, tỉnh Bình Định",
+        "Có đăng ký kết hôn nhưng chồng đã chết (Trích lục khai tử số 208/TLKT-BS ngày 15/01/2010). Hiện tại chưa "
+        "đăng ký kết hôn với ai",
+    ]:
+        assert wording_checked(sentence, STATUS_PHRASES), sentence
+    assert wording_checked("làm thủ tục đăng ký kết hôn với anh LÊ NGỌC NGHĨA, sinh năm 1989, tại Ủy ban nhân dân "
+                           "xã Hoằng Đạo", PURPOSE_PHRASES)
+    for misread in [
+        "Chưa đăng ký kết hôn vói ai",  # a word of the wording misread
+        "Đã đăng ký kết hôn; nhưng đã ly hôn",  # a sign the wording does not print
+        "Đã ly hôn theo Bản án số 80/2012/HNGĐ-ST ngày 31/02/2012",  # no such date
+        "Đã ly hôn theo Bản án số 80/2012/HNGD-ST",  # a symbol misread
+        "Đã ly hôn theo Quyết định của Tòa án nhân dân thành phố Vinh, tỉnh Nghê An",  # a place's marks
+        "Đang có vợ là bà Lò Mai chi",  # a name's word in lower case
+    ]:
+        assert not wording_checked(misread, STATUS_PHRASES), misread
+    assert not wording_checked("bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Hoàn kiếm",
+                               PURPOSE_PHRASES)
