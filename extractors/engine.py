@@ -12,7 +12,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from extractors.kinds import BACKSLASH_NOTE, READERS, RESPELLED, RESPELLED_NOTE, UNMARKED, UNMARKED_NOTE, Reading
+from extractors.kinds import (
+    BACKSLASH_NOTE, MARKS_RESPELLED, READERS, RESPELLED, RESPELLED_NOTE, UNMARKED, UNMARKED_NOTE, Reading,
+)
 import numpy as np
 from rapidfuzz import fuzz
 
@@ -563,10 +565,11 @@ def respelling_doubt(respelled: list[tuple[str, str]] | None, words: list[Word],
 
 def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
                      respelled: list[tuple[str, str]] | None = None, unmarked: str | None = None,
-                     **details) -> Field:
+                     marks_respelled: str | None = None, **details) -> Field:
     """A Field read from ``words`` of ``page``, its confidence scaled by ``factor``; ``respelled``: the unit-name
     words the register respelled (a clearly read one is noted, and calibration caps the value); ``unmarked``:
-    a name's word read without the marks every place or person named so bears (an OCR value is doubted)."""
+    a name's word read without the marks every place or person named so bears (an OCR value is doubted);
+    ``marks_respelled``: a word whose marks the reader settled, whose own OCR confidence is not the value's."""
     if doubt := respelling_doubt(respelled, words, page) if value is not None else None:
         details["note"] = "; ".join(filter(None, [details.get("note"), doubt]))
     if unmarked and value is not None and page.source == "ocr":
@@ -574,7 +577,9 @@ def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
         factor *= UNMARKED_FACTOR
     if isinstance(value, str) and "\\" in value and page.source == "ocr":
         details["note"] = "; ".join(filter(None, [details.get("note"), BACKSLASH_NOTE]))
-    confidence = word_confidence(words, page) * factor if value is not None or details.get("no_expiry") else 0.0
+    others = [w for w in words if w.text.strip(",.;:") != marks_respelled]
+    sure_of = others if marks_respelled and others else words
+    confidence = word_confidence(sure_of, page) * factor if value is not None or details.get("no_expiry") else 0.0
     return Field(
         value=value,
         confidence=round(max(0.0, min(1.0, confidence)), 3),
@@ -595,6 +600,7 @@ def to_field(reading: Reading, words: list[Word], hit: LabelHit, page: Page) -> 
         note="; ".join(reading.problems) or None,
         respelled=reading.extra.get(RESPELLED),  # type: ignore[arg-type]
         unmarked=reading.extra.get(UNMARKED),  # type: ignore[arg-type]
+        marks_respelled=reading.extra.get(MARKS_RESPELLED),  # type: ignore[arg-type]
     )
 
 

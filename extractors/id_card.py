@@ -217,7 +217,8 @@ def settle(document: Document) -> None:
     alike, three printings agree; read otherwise, a person looks; its label read but not its value, the law's
     date is given for a person to confirm."""
     birth, issued, expiry = (document.fields.get(name) for name in ("date_of_birth", "issue_date", "expiry_date"))
-    if expiry is None or not _sure_date(birth) or not _sure_date(issued) or expiry.source not in ("ocr", "text_layer"):
+    if expiry is None or birth is None or issued is None or not _sure_date(birth) or not _sure_date(issued) \
+            or expiry.source not in ("ocr", "text_layer"):
         return
     law = expiry_by_law(date.fromisoformat(str(birth.value)), date.fromisoformat(str(issued.value)), document.variant)
     if law == UNKNOWN:

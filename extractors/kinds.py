@@ -180,19 +180,26 @@ def read_name(raw: str) -> Reading:
     value = normalise_name(raw)
     if not value:
         return Reading(None, problems=["no name found"])
-    words, factor, problems = [], 1.0, []
+    words, factor, problems, extra = [], 1.0, [], dict[str, object]()
     for position, (word, repaired) in enumerate(_without_stray_tail(_without_row_number(_name_words(value)))):
         # the first word is a surname, a short closed list: "NGUYÊN" there can only be NGUYỄN
         spelled, word_factor = _name_syllable(word, "surnames" if position == 0 else "syllables")
         if repaired:  # trusted as far as the repaired word is a common name part
             word_factor = REPAIRED if word_factor > UNCOMMON_NAME else DOUBTFUL
+        elif position == 0 and spelled != word:
+            extra[MARKS_RESPELLED] = word  # its OCR confidence measured the marks it misread, not the letters
         words.append(spelled)
         factor = min(factor, word_factor)
     if factor <= DOUBTFUL:
         problems.append("name: unusual spelling for a Vietnamese name")
     if len(words) < 2:
         factor, problems = DOUBTFUL, problems + ["name: a single word"]
-    return Reading(" ".join(words), factor, problems)
+    return Reading(" ".join(words), factor, problems, extra)
+
+
+# Reading.extra's key: a surname read with marks no surname bears, whose letters only one surname has
+# ("NGUYÊN" → NGUYỄN): Tesseract's doubt about that word was its stacked marks, which the surname list settles
+MARKS_RESPELLED = "marks_respelled"
 
 
 def _name_words(value: str) -> list[tuple[str, bool]]:
@@ -862,8 +869,10 @@ def street_marks_misread(text: str) -> str | None:
     for index, part in enumerate(parts):
         match = _STREET_PART.fullmatch(part)
         name = match.group("name") if match is not None else None
-        spellings = unit_names_by_letters().get(fold(name), set()) if name and name not in unit_names() else set()
-        if match is not None and len(spellings) == 1:
+        if match is None or name is None or name in unit_names():
+            continue
+        spellings = unit_names_by_letters().get(fold(name), set())
+        if len(spellings) == 1:
             spelling = next(iter(spellings))
             if any(read != registered and fold(read) == read.lower()
                    for read, registered in zip(name.split(), spelling.split(), strict=True)):

@@ -354,3 +354,22 @@ def test_a_label_after_specks_in_one_spouses_block_does_not_end_the_others_value
     values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
     assert values["husband_residence"] == "Thôn An Lạc, Xã Tân Thông Hội, Huyện Củ Chi, Thành phố Hồ Chí Minh"
     assert values["wife_id_number"] == "030186554555" and values["husband_id_number"] == "079090123456"
+
+
+def test_a_surname_whose_marks_the_surname_list_settles_does_not_lend_the_name_its_ocr_doubt():
+    from extractors.engine import to_field
+    from extractors.kinds import read_name
+    from extractors.readers.labels import LabelHit
+
+    def name_field(first: str, first_confidence: float):
+        words = [Word(text=text, confidence=confidence, bbox=(60 * i, 0, 60 * i + 50, 30), line=0)
+                 for i, (text, confidence) in enumerate([(first, first_confidence), ("ANH", 0.96), ("ĐẠT", 0.95)])]
+        page = Page(number=1, width=2000, height=100, dpi=300, source="ocr", words=words)
+        hit = LabelHit(label="Họ, chữ đệm, tên", line_index=0, word_start=0, word_end=0, bbox=(0, 0, 1, 1), score=1.0,
+                       value_words=[], token_count=4)
+        return to_field(read_name(" ".join(w.text for w in words)), words, hit, page)
+
+    settled = name_field("NGUYÊN", 0.02)  # Tesseract unsure of its stacked marks; no surname is spelled so
+    assert settled.value == "NGUYỄN ANH ĐẠT" and settled.confidence == 0.76  # the other words' 0.95, repaired
+    unsure = name_field("NGUYỄN", 0.02)  # read as a surname is spelled, yet unsure: its letters may be misread
+    assert unsure.value == "NGUYỄN ANH ĐẠT" and unsure.confidence < 0.05
