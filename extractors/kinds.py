@@ -841,20 +841,38 @@ def units_registered(text: str) -> bool:
 # then the street; or a hamlet or residents' group by number or by name
 _HOUSE_NUMBERS = r"(?:(?:Số|số|ngõ|ngách|hẻm|kiệt) \d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)* )*"
 _STREET_PART = re.compile(_HOUSE_NUMBERS + r"(?:đường|phố|Đường|Phố) (?P<name>[^\d,]+)")
-_HAMLET_PART = re.compile(r"(?:Thôn|Xóm|Ấp|Bản|Tổ dân phố|Khu phố)(?: số)? (?:\d{1,3}|(?P<name>[^\d,]+))")
+_HAMLET_PART = re.compile(r"(?:Thôn|Xóm|Ấp|Bản|Tổ dân phố|Khu phố|Tổ)(?: số)? (?:\d{1,3}|(?P<name>[^\d,]+))")
 
 
 def street_registered(text: str) -> bool:
-    """Whether an address is a street part whose every letter something checks, then registered units
+    """Whether an address is street parts whose every letter something checks, then registered units
     (``units_registered``): a street or hamlet named exactly as some administrative unit is ("phố Láng Hạ",
-    "đường Trần Hưng Đạo": streets are named after places and people that also name wards), or a hamlet
-    by number. House numbers are figures: nothing checks them, as nothing checks a ward's number."""
-    first, comma, rest = text.partition(", ")
-    match = _STREET_PART.fullmatch(first) or _HAMLET_PART.fullmatch(first)
-    if not comma or match is None or not units_registered(rest):
+    "đường Trần Hưng Đạo": streets are named after places and people that also name wards) or as a person
+    is (a surname, then common name syllables: "đường Ngô Xuân Quảng"), or a hamlet or residents' group by
+    number ("Tổ 7, đường Thanh Niên, …"). House numbers are figures: nothing checks them, as nothing checks a
+    ward's number."""
+    parts = text.split(", ")
+    for split in range(1, len(parts) - 1):
+        if units_registered(", ".join(parts[split:])):
+            return all(_street_part_checked(part) for part in parts[:split])
+    return False
+
+
+def _street_part_checked(part: str) -> bool:
+    match = _STREET_PART.fullmatch(part) or _HAMLET_PART.fullmatch(part)
+    if match is None:
         return False
     name = match.group("name")
-    return name is None or name in unit_names()
+    return name is None or name in unit_names() or _named_as_a_person(name)
+
+
+def _named_as_a_person(name: str) -> bool:
+    """A street's name that is a person's: a surname, then one to three common name syllables, each capitalised
+    and spelled as the name lists do."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(word.istitle() for word in words) \
+        and words[0].upper() in name_syllables("surnames").get(fold(words[0]), []) \
+        and all(word.upper() in name_syllables().get(fold(word), []) for word in words[1:])
 
 
 STREET_MARKS_NOTE = "address: the street's name is a registered place's with other marks (its spelling given; a mark misread?)"

@@ -253,6 +253,12 @@ def test_a_street_named_as_a_registered_place_before_registered_units_is_checked
     assert street_registered("Xóm 3, Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh")  # a hamlet by number
     assert street_registered("Thôn Phú Mỹ, Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội")
     assert street_registered("số 4 ngõ 2 đường Lê Lợi, phường 12, quận Tân Bình, thành phố Hồ Chí Minh")
+    assert street_registered("Tổ 26, đường Trần Hưng Đạo, phường 4, quận 5, thành phố Hồ Chí Minh")  # group, street
+    # a street named as a person is: a surname, then common name syllables
+    assert street_registered("Số 38 ngõ 168 đường Ngô Xuân Quảng, Thị trấn Trâu Quỳ, Huyện Gia Lâm, Thành phố Hà Nội")
+    assert not street_registered("Số 38 đường Ngõ Xuân Quảng, Thị trấn Trâu Quỳ, Huyện Gia Lâm, Thành phố Hà Nội")
+    assert not street_registered("Tổ 7, đường Thanh Niên, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội")
+    assert street_registered("Tổ 7, đường Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội")
     assert not street_registered("Số 30 đường Trường Chỉnh, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh")  # a mark
     assert not street_registered("Số 79 ngõ. 349 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội")  # a speck
     assert not street_registered("Số 79 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố")  # units cut short
