@@ -99,7 +99,10 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
             votes.append(_vote(reading.value, reading.factor))
     winner = outvoted_by(_page_vote(field, kind), [v for v in votes if v is not None])
     if winner is None:
-        if field.value is not None:
+        read = {v.value for v in votes if v is not None}  # a reading that gave no valid value neither agrees nor differs
+        if read == {field.value} and field.confidence >= DOUBTFUL_FROM:
+            field.note = CORROBORATED  # the crop binarised was unreadable; an enlarged reading agrees
+        elif read and field.value is not None:
             field.note = "; ".join(filter(None, [field.note, DIFFERS]))
         return
     count = sum(v is not None and v.value == winner.value for v in votes)

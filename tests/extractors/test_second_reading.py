@@ -118,3 +118,18 @@ def test_a_value_the_page_did_not_read_but_the_rereadings_did_is_no_longer_said_
     spec = spec_for("residence_confirmation")
     corroborate(document, spec, [page], {})
     assert field.value == "2024-03-12" and document.review_reasons == []
+
+
+def test_a_crop_read_as_nothing_valid_neither_agrees_nor_differs_and_an_enlarged_reading_alike_corroborates():
+    date_line = [("Ngày", 60, 0.96), ("sinh:", 110, 0.96), ("25/01/1988", 262, 0.7)]
+    box = ",".join(map(str, after_label(page_with(date_line, {}), VALUE_BOX)))
+
+    def reread_date(single: str, twice: str, thrice: str) -> Field:
+        page = page_with(date_line, {f"line:{box}": single, f"line×2:{box}": twice, f"line×3:{box}": thrice})
+        field = Field(value="1988-01-25", confidence=0.7, page=1, bbox=VALUE_BOX, source="ocr")
+        reread(field, "date", page, {})
+        return field
+
+    assert reread_date(": 2) (1 1988", ": 25/01/1988", ": 2 (1 1988").note == CORROBORATED
+    assert reread_date(": 2) (1 1988", ": 2 (1 19", "").note is None  # nothing valid read: no evidence either way
+    assert reread_date(": 2) (1 1988", ": 25/01/1988", "26/01/1988").note == "a second reading differs"
