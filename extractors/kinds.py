@@ -574,6 +574,10 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
     text, snapped = snap_misread_units(text)
     if not text:
         return Reading(None, problems=["address: empty"])
+    tidied = tidy_address_specks(text)
+    if tidied != text:
+        reading = read_address(tidied, respelled)
+        return Reading(reading.value, min(reading.factor, DOUBTFUL), [TIDIED_NOTE, *reading.problems], reading.extra)
     resolved = resolve_address(text)
     extra: dict[str, object] = {"province": resolved.province, "ward": resolved.ward}
     if respelled:
@@ -595,6 +599,22 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
     if unmarked := unmarked_name_word(text):
         extra[UNMARKED] = unmarked
     return Reading(text, 1.0, [], extra)
+
+
+TIDIED_NOTE = "address: specks between its parts or letters, or a '/' read as a letter, tidied"
+_SPECKS_PART = re.compile(r",(?:\s*[^\w\s,]+)+\s*(?=,)")  # "Xã Tân Thông Hội, ., Huyện Củ Chi"
+_SLASH_AS_LETTER = re.compile(r"(?<=\d)[Il](?=\d)")  # "ngách 73I13"
+_STOP_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
+
+
+def tidy_address_specks(text: str) -> str:
+    """An address with what OCR made of specks and strokes put right: a part of specks alone dropped, an "I" or
+    "l" between a house number's figures read as its "/", a full stop between small letters read as a space."""
+    text = _SPECKS_PART.sub("", text)
+    text = _SLASH_AS_LETTER.sub("/", text)
+    # "Căn.hộ", not "TP.HCM": an abbreviation's stop stands between capitals
+    return _STOP_BETWEEN_LETTERS.sub(
+        lambda stop: " " if text[stop.start() - 1].islower() and text[stop.end()].islower() else ".", text)
 
 
 def lost_unit_commas(text: str) -> str:

@@ -206,7 +206,6 @@ def test_a_number_whose_two_slashes_were_lost_is_restored_and_doubted():
     ("Số-317 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội", "a hyphen between words"),
     ("Căn hộ 2114 tòa B, đường Tây-Sơn, Phường Quang Trung, Thành phố Quy Nhơn, Tỉnh Bình Định", "a hyphen between words"),
     ("Số §7 đường Hai Bà Trưng, Phường Phú Bài, Thành phố Huế", "a sign no address prints"),
-    ("Tổ 28, Phường Linh Trung, Thành phố Thủ Đức, ., Thành phố Hồ Chí Minh", "a part with no letters or figures"),
     ("Số 9 đường LêHoàn, Phường Điện Biên, Tỉnh Thanh Hóa", "two words run together"),
     ("Số66 đường Xuân Thủy, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", "two words run together"),
 ])
@@ -476,3 +475,20 @@ def test_an_office_opening_a_place_with_one_letter_misread_takes_its_fixed_name(
     assert read_place("LBND phường Trần Hưng Đạo, thành phố Thái Bình").value == \
         "UBND phường Trần Hưng Đạo, thành phố Thái Bình"
     assert read_place("Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội").value == "Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội"
+
+
+@pytest.mark.parametrize(("read", "tidied"), [
+    ("Xóm Mới, Xã Tân Thông Hội, ., Huyện Củ Chi, Thành phố Hồ Chí Minh",  # a part of specks alone
+     "Xóm Mới, Xã Tân Thông Hội, Huyện Củ Chi, Thành phố Hồ Chí Minh"),
+    ("Số 35 ngách 73I13 ngõ 143 đường Lê Thánh Tôn, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội",  # "/" as I
+     "Số 35 ngách 73/13 ngõ 143 đường Lê Thánh Tôn, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội"),
+    ("Căn.hộ 2108 tòa B, đường Quang Trung, Phường Quyết Thắng, Tỉnh Thái Nguyên",  # a speck between small letters
+     "Căn hộ 2108 tòa B, đường Quang Trung, Phường Quyết Thắng, Tỉnh Thái Nguyên"),
+])
+def test_specks_and_a_slash_read_as_a_letter_are_tidied_out_of_an_address_for_a_person_to_confirm(read, tidied):
+    reading = read_address(read)
+    assert reading.value == tidied and reading.factor == DOUBTFUL and "tidied" in reading.problems[0]
+
+
+def test_an_abbreviations_stop_is_no_speck():
+    assert read_address("Số 3 đường Lê Lợi, TP.HCM").value == "Số 3 đường Lê Lợi, TP.HCM"
