@@ -860,7 +860,10 @@ def units_registered(text: str) -> bool:
 # a street part of an address: house, lane and alley numbers ("Số 9 ngõ 72", "Số 160/38", "ngách 28/20"),
 # then the street; or a hamlet or residents' group by number or by name
 _HOUSE_NUMBERS = r"(?:(?:Số|số|ngõ|ngách|hẻm|kiệt) \d{1,4}[A-Z]?(?:/\d{1,4}[A-Z]?)* )*"
-_STREET_PART = re.compile(_HOUSE_NUMBERS + r"(?:đường|phố|Đường|Phố) (?P<name>[^\d,]+)")
+_STREET_PART = re.compile(_HOUSE_NUMBERS + r"(?:đường|phố|Đường|Phố) (?P<name>[^\d,][^,]*|\d{1,2} Tháng \d{1,2})")
+# streets named after a day of the nation's history ("đường 30 Tháng 4", "đường Cách Mạng Tháng Tám")
+_DAY_NAMED = re.compile(r"(?P<day>\d{1,2}) Tháng (?P<month>\d{1,2})")
+_EVENT_NAMES = {"Cách Mạng Tháng Tám"}
 _HAMLET_PART = re.compile(r"(?:Thôn|Xóm|Ấp|Bản|Tổ dân phố|Khu phố|Tổ)(?: số)? (?:\d{1,3}|(?P<name>[^\d,]+))")
 
 
@@ -883,7 +886,14 @@ def _street_part_checked(part: str) -> bool:
     if match is None:
         return False
     name = match.group("name")
-    return name is None or name in unit_names() or _named_as_a_person(name)
+    return name is None or name in unit_names() or _named_as_a_person(name) or _named_after_a_day(name)
+
+
+def _named_after_a_day(name: str) -> bool:
+    day = _DAY_NAMED.fullmatch(name)
+    if day is None:
+        return name in _EVENT_NAMES
+    return 1 <= int(day["month"]) <= 12 and 1 <= int(day["day"]) <= 31
 
 
 def _named_as_a_person(name: str) -> bool:

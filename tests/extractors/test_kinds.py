@@ -253,6 +253,8 @@ def test_a_street_named_as_a_registered_place_before_registered_units_is_checked
     assert street_registered("Thôn Phú Mỹ, Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội")
     assert street_registered("số 4 ngõ 2 đường Lê Lợi, phường 12, quận Tân Bình, thành phố Hồ Chí Minh")
     assert street_registered("Tổ 26, đường Trần Hưng Đạo, phường 4, quận 5, thành phố Hồ Chí Minh")  # group, street
+    assert street_registered("Số 39 ngõ 118 đường 30 Tháng 4, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội")
+    assert not street_registered("Số 39 đường 30 Tháng 14, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội")
     # a street named as a person is: a surname, then common name syllables
     assert street_registered("Số 38 ngõ 168 đường Ngô Xuân Quảng, Thị trấn Trâu Quỳ, Huyện Gia Lâm, Thành phố Hà Nội")
     assert not street_registered("Số 38 đường Ngõ Xuân Quảng, Thị trấn Trâu Quỳ, Huyện Gia Lâm, Thành phố Hà Nội")
