@@ -72,6 +72,8 @@ def read_place(raw: str) -> Reading:
 
 
 def _judge_place(value: str, specked: bool) -> Reading:
+    if value[:1].islower():  # a place opens with its office or a capitalised unit: words before it were lost
+        return Reading(value, DOUBTFUL, ["place: opens in lower case (its first words lost?)"])
     if value and _ends_on_unit_word(value):
         return Reading(value, DOUBTFUL, ["place: ends on a unit word without its name (cut short?)"])
     if value and specked:

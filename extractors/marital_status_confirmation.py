@@ -30,8 +30,8 @@ from extractors.engine import (
 )
 from extractors.calibration import CHECKED_WORDING, DERIVED, LABEL_TAIL_DROPPED
 from extractors.kinds import (
-    DOUBTFUL, REPAIRED, RESPELLED, UNMARKED, _unit_marks_differ, name_syllables, place_and_name_syllables, read_address,
-    read_code, read_date,
+    DOUBTFUL, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, name_syllables, place_and_name_syllables,
+    read_address, read_code, read_date, unit_spellings,
 )
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
@@ -305,12 +305,12 @@ def wording_checked(text: str, phrases: list[str]) -> bool:
     """Whether every word of a sentence is a word of its prescribed wording (``phrases``) or a joining word,
     a capitalised word of a registered place's or a common person's name spelled so, a valid date, or a
     figure with a known symbol ("80/2012/HNGĐ-ST"): nothing in it is a spelling that nothing checks."""
-    if _unit_marks_differ(text):  # "tỉnh Nghê An": a place's syllables are words, but not the register's
+    if _unit_marks_differ(text) or _unit_in_prose_misspelled(text):  # "tỉnh Nghê An", "do … xã Cấm Văn cấp"
         return False
     lexicon = {word.lower() for phrase in phrases for word in phrase.split()} | _CONNECTORS
     for token in text.split():
         token = token.lstrip("(").rstrip(",.)")  # the sentence's own punctuation; any other sign fails
-        if not token or token.lower() in lexicon:
+        if not token or token.lower() in lexicon and (token.islower() or token.istitle()):  # "đăng KÝ": a case slip
             continue
         if token[:1].isupper() and not token[:1].isdigit() and token.lower() in place_and_name_syllables() \
                 and (token.istitle() or token.isupper()):
@@ -324,6 +324,27 @@ def wording_checked(text: str, phrases: list[str]) -> bool:
         if figure is None or (symbol is not None and not set(symbol.split("-")) <= _SYMBOL_PARTS):
             return False
     return True
+
+
+def _unit_in_prose_misspelled(text: str) -> bool:
+    """A unit named inside a sentence ("do Ủy ban nhân dân xã Cấm Văn cấp ngày …") whose words fold to a
+    registered unit's but are spelled otherwise, however many of the capitalised words after its unit word
+    name it."""
+    words = text.replace(",", " ").replace("(", " ").replace(")", " ").split()
+    for index in range(len(words)):
+        for size in (1, 2):
+            unit_word = " ".join(words[index:index + size])
+            if fold(unit_word) not in UNIT_WORDS:
+                continue
+            following = words[index + size:index + size + 4]
+            names = [following[:count] for count in range(1, len(following) + 1)
+                     if all(word[:1].isupper() or word.isdigit() for word in following[:count])]
+            for name in names:
+                spelled = " ".join([unit_word, *name])
+                registered = unit_spellings().get(fold(spelled), set())
+                if registered and spelled.lower() not in {unit.lower() for unit in registered}:
+                    return True
+    return False
 
 
 def _valid_date(day: int, month: int, year: int) -> bool:

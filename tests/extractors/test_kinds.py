@@ -284,11 +284,13 @@ def test_address_slips_a_confident_ocr_makes_are_doubtful():
     assert read_address("số 4 ngõ 2 đường Lê Lợi, phường 12, quận Tân Bình, thành phố Hồ Chí Minh").factor == 1.0
 
 
-def test_a_place_whose_office_name_is_misread_or_cut_is_doubtful():
-    reading = read_place("bản nhân đân phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội")
+def test_a_place_whose_office_name_is_misread_cut_or_lost_is_doubtful():
+    reading = read_place("Bản nhân đân phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội")
     assert reading.factor == DOUBTFUL and "office" in reading.problems[0]
+    lost = read_place("phường Phú Nhuận, thành phố Hồ Chí Minh")  # "UBND" before it lost
+    assert lost.factor == DOUBTFUL and "lower case" in lost.problems[0]
     for place in ["Ủy ban nhân dân phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội",
-                  "phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội", "Bệnh viện Bạch Mai, Thành phố Hà Nội"]:
+                  "UBND phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội", "Bệnh viện Bạch Mai, Thành phố Hà Nội"]:
         assert read_place(place).factor == 1.0, place
 
 

@@ -286,6 +286,9 @@ def test_a_sentence_is_checked_when_each_word_is_its_wordings_a_registered_place
         "Đã ly hôn theo Bản án số 80/2012/HNGD-ST",  # a symbol misread
         "Đã ly hôn theo Quyết định của Tòa án nhân dân thành phố Vinh, tỉnh Nghê An",  # a place's marks
         "Đang có vợ là bà Lò Mai chi",  # a name's word in lower case
+        "Hiện tại chưa đăng KÝ kết hôn với ai",  # a word of the wording in capitals
+        "Đang có chồng là ông Nguyễn Minh Tâm (Giấy chứng nhận kết hôn số 94, quyển số 03/2000 do Ủy ban nhân dân "
+        "xã Cấm Văn cấp ngày 08/09/2000)",  # a unit inside the sentence, its marks not the register's
     ]:
         assert not wording_checked(misread, STATUS_PHRASES), misread
     assert not wording_checked("bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Hoàn kiếm",
