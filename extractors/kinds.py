@@ -410,6 +410,8 @@ def read_code(raw: str) -> Reading:
         return Reading("/".join(lost_slashes.groups()), DOUBTFUL, ["number: '/' restored"])
     if not rest.strip() and (lost_year_slash := _LOST_YEAR_SLASH.match(value)):  # "042018": a book "04/2018"
         return Reading(f"{lost_year_slash[1]}/{lost_year_slash[2]}", DOUBTFUL, ["number: '/' before its year restored"])
+    if not rest.strip() and (slash_as_figure := _SLASH_READ_AS_FIGURE.match(value)):  # "0172019": "01/2019"
+        return Reading(f"{slash_as_figure[1]}/{slash_as_figure[2]}", DOUBTFUL, ["number: a '/' read as a 1 or 7?"])
     if _CUT_YEAR.search(value):
         return Reading(value, DOUBTFUL, ["number: its year looks cut short"])
     if not any(ch.isalnum() for ch in rest):
@@ -422,6 +424,7 @@ def read_code(raw: str) -> Reading:
 _LOST_SLASH = re.compile(r"^(\d{1,5})([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+)$")
 _LOST_SLASHES = re.compile(r"^(\d{1,4})((?:19|20)\d\d)([A-ZĐ]{3,}(?:-[A-ZĐ0-9]+)*)$")
 _LOST_YEAR_SLASH = re.compile(r"^(\d{1,2})((?:19|20)\d\d)$")  # a book number and its year run together
+_SLASH_READ_AS_FIGURE = re.compile(r"^(0\d)[17]((?:19|20)\d\d)$")  # a book "01/2019" whose "/" was read as 7
 _CUT_YEAR = re.compile(r"[/-](?:19|20)\d$")  # "04-202": a book year missing its last digit
 _SPLIT_BOOK_YEAR = re.compile(r"^(\d{1,3})\s+((?:19|20)\d\d)$")  # "06 2019": a book number whose "/" was lost
 
@@ -586,8 +589,9 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         extra[RESPELLED] = respelled
     if resolved.province is None:
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
-    if _unit_marks_differ(text) and (marked := _marks_of_resolved_units(text, resolved)) != text \
-            and address_glitch(marked) is None:
+    # a unit spelled as one elsewhere but not as the one the address resolves to ("Xã Quang Phú" in Huyện Cư
+    # M'gar, whose commune is Quảng Phú) has misread marks as surely as one no unit is spelled as
+    if (marked := _marks_of_resolved_units(text, resolved)) != text and address_glitch(marked) is None:
         return Reading(marked, DOUBTFUL, [UNIT_MARKS_RESTORED], extra)  # restored, not trusted more than as read
     if glitch := address_glitch(text):
         restored = house_number_slashes(text)
@@ -604,7 +608,7 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
 
 
 TIDIED_NOTE = "address: specks between its parts or letters, or a '/' read as a letter, tidied"
-_SPECKS_PART = re.compile(r",(?:\s*[^\w\s,]+)+\s*(?=,)")  # "Xã Tân Thông Hội, ., Huyện Củ Chi"
+_SPECKS_PART = re.compile(r",(?:\s*[^\w\s,]+)+\s*(?=,)|(?<=\w)[.;:]+(?=,)")  # ", .," and "Láng Hạ.,"
 _SLASH_AS_LETTER = re.compile(r"(?<=\d)[Il](?=\d)")  # "ngách 73I13"
 _STOP_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
 
@@ -856,7 +860,8 @@ def units_registered(text: str) -> bool:
     if len(parts) < 2 or any(part not in unit_spellings().get(fold(part), set()) for part in parts):
         return False
     resolved = resolve_address(", ".join(parts))
-    return resolved.ward is not None and resolved.score >= 1.0
+    return resolved.ward is not None and resolved.score >= 1.0 \
+        and _marks_of_resolved_units(", ".join(parts), resolved) == ", ".join(parts)
 
 
 # a street part of an address: house, lane and alley numbers ("Số 9 ngõ 72", "Số 160/38", "ngách 28/20"),

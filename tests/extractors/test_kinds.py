@@ -496,3 +496,20 @@ def test_specks_and_a_slash_read_as_a_letter_are_tidied_out_of_an_address_for_a_
 
 def test_an_abbreviations_stop_is_no_speck():
     assert read_address("Số 3 đường Lê Lợi, TP.HCM").value == "Số 3 đường Lê Lợi, TP.HCM"
+
+
+def test_a_unit_spelled_as_one_elsewhere_but_not_as_the_one_its_district_holds_has_its_marks_restored():
+    # Xã Quang Phú exists, but not in Huyện Cư M'gar, whose commune is Quảng Phú
+    reading = read_address("Xóm Mới, Xã Quang Phú, Huyện Cư M'gar, Tỉnh Đắk Lắk")
+    assert reading.value == "Xóm Mới, Xã Quảng Phú, Huyện Cư M'gar, Tỉnh Đắk Lắk" and reading.factor == DOUBTFUL
+    assert not units_registered("Xã Quang Phú, Huyện Cư M'gar, Tỉnh Đắk Lắk")
+    assert units_registered("Xã Quảng Phú, Huyện Cư M'gar, Tỉnh Đắk Lắk")
+
+
+def test_a_stop_before_a_comma_is_a_speck_and_a_book_numbers_slash_read_as_a_figure_is_doubted():
+    reading = read_address("Số 31 ngõ 234 phố Láng Hạ., Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội")
+    assert reading.value == "Số 31 ngõ 234 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội"
+    assert reading.factor == DOUBTFUL
+    book = read_code("0172019")  # "01/2019", its "/" read as a 7
+    assert book.value == "01/2019" and book.factor == DOUBTFUL
+    assert read_code("1234567").factor == 1.0
