@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from datetime import date, timedelta
 
 import numpy as np
@@ -285,6 +286,9 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     if value and value.count("(") != value.count(")"):
         factor = min(factor, DOUBTFUL)
         problems.append("text: brackets do not close")
+    if value and (doubt := wording_doubt(value, phrases)) is not None:
+        factor = min(factor, DOUBTFUL)
+        problems.append(doubt)
     words = [w for line in lines for w in line]
     checked = not problems and value is not None and wording_checked(value, phrases)
     return field_from_words(value, words, view.page, min(1.0, hit.score) * factor,
@@ -303,22 +307,20 @@ _DMY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
 
 def wording_checked(text: str, phrases: list[str]) -> bool:
     """Whether every word of a sentence is a word of its prescribed wording (``phrases``) or a joining word,
-    a capitalised word of a registered place's or a common person's name spelled so, a valid date, or a
-    figure with a known symbol ("80/2012/HNGĐ-ST"): nothing in it is a spelling that nothing checks."""
-    if _unit_marks_differ(text) or _unit_in_prose_misspelled(text):  # "tỉnh Nghê An", "do … xã Cấm Văn cấp"
+    a capitalised word of a registered place's or a common person's name that no other marks would make
+    another's, a valid date, or a figure with a known symbol ("80/2012/HNGĐ-ST"): nothing in it is a spelling
+    that nothing checks."""
+    if wording_doubt(text, phrases) is not None:
         return False
-    lexicon = {word.lower() for phrase in phrases for word in phrase.split()} | _CONNECTORS
-    for token in text.split():
-        token = token.lstrip("(").rstrip(",.)")  # the sentence's own punctuation; any other sign fails
-        if not token or token.lower() in lexicon and (token.islower() or token.istitle()):  # "đăng KÝ": a case slip
+    lexicon, unit_names = _lexicon(phrases), _units_in_prose(text)[1]
+    for token in _tokens(text):
+        if token.lower() in lexicon or token in unit_names:  # a registered unit's words are the register's
             continue
-        if token[:1].isupper() and not token[:1].isdigit() and token.lower() in place_and_name_syllables() \
-                and (token.istitle() or token.isupper()):
-            continue
-        if (date_match := _DMY.fullmatch(token)) is not None:
-            if _valid_date(*(int(part) for part in date_match.groups())):
-                continue
-            return False
+        if token[:1].isupper() and (token.istitle() or token.isupper()) \
+                and spellings_by_letters().get(fold(token), set()) == {token.lower()}:
+            continue  # a name's or a place's word that no other marks would make another: "NHỊ" could be NHI
+        if _DMY.fullmatch(token) is not None:
+            continue  # a valid one: wording_doubt has seen the others
         figure = _FIGURE.fullmatch(token)
         symbol = figure.group("symbol") if figure is not None else None
         if figure is None or (symbol is not None and not set(symbol.split("-")) <= _SYMBOL_PARTS):
@@ -326,11 +328,44 @@ def wording_checked(text: str, phrases: list[str]) -> bool:
     return True
 
 
-def _unit_in_prose_misspelled(text: str) -> bool:
-    """A unit named inside a sentence ("do Ủy ban nhân dân xã Cấm Văn cấp ngày …") whose words fold to a
-    registered unit's but are spelled otherwise, however many of the capitalised words after its unit word
-    name it."""
+def wording_doubt(text: str, phrases: list[str]) -> str | None:
+    """What in a sentence contradicts its wording or the register, or None: a word of the wording in capitals
+    ("đăng KÝ"), a unit whose marks are not the register's ("tỉnh Nghê An", "do … xã Cấm Văn cấp"), no such date."""
+    if _unit_marks_differ(text) or _units_in_prose(text)[0]:
+        return "text: a unit's marks are not the register's"
+    lexicon = _lexicon(phrases)
+    for token in _tokens(text):
+        if token.lower() in lexicon and not (token.islower() or token.istitle()):
+            return "text: a word of its wording in capitals (misread?)"
+        if (date_match := _DMY.fullmatch(token)) is not None and not _valid_date(*map(int, date_match.groups())):
+            return "text: no such date"
+    return None
+
+
+def _lexicon(phrases: list[str]) -> set[str]:
+    return {word.lower() for phrase in phrases for word in phrase.split()} | _CONNECTORS
+
+
+def _tokens(text: str) -> list[str]:
+    """The sentence's words without its own punctuation (any other sign stays and fails the checks)."""
+    return [token for word in text.split() if (token := word.lstrip("(").rstrip(",.)"))]
+
+
+@lru_cache(maxsize=1)
+def spellings_by_letters() -> dict[str, set[str]]:
+    """The words of registered places' and common people's names (lower case) by their letters without marks."""
+    found: dict[str, set[str]] = {}
+    for word in place_and_name_syllables():
+        found.setdefault(fold(word), set()).add(word)
+    return found
+
+
+def _units_in_prose(text: str) -> tuple[bool, set[str]]:
+    """The units named inside a sentence ("do Ủy ban nhân dân xã Cẩm Văn cấp ngày …"): whether one's words fold to
+    a registered unit's but are spelled otherwise ("xã Cấm Văn"), and the words of those spelled as registered
+    (however many of the capitalised words after a unit word name it)."""
     words = text.replace(",", " ").replace("(", " ").replace(")", " ").split()
+    registered_words: set[str] = set()
     for index in range(len(words)):
         for size in (1, 2):
             unit_word = " ".join(words[index:index + size])
@@ -341,10 +376,12 @@ def _unit_in_prose_misspelled(text: str) -> bool:
                      if all(word[:1].isupper() or word.isdigit() for word in following[:count])]
             for name in names:
                 spelled = " ".join([unit_word, *name])
-                registered = unit_spellings().get(fold(spelled), set())
-                if registered and spelled.lower() not in {unit.lower() for unit in registered}:
-                    return True
-    return False
+                registered = {unit.lower() for unit in unit_spellings().get(fold(spelled), set())}
+                if registered and spelled.lower() not in registered:
+                    return True, set()
+                if spelled.lower() in registered:
+                    registered_words.update(name)
+    return False, registered_words
 
 
 def _valid_date(day: int, month: int, year: int) -> bool:

@@ -513,3 +513,8 @@ def test_a_stop_before_a_comma_is_a_speck_and_a_book_numbers_slash_read_as_a_fig
     book = read_code("0172019")  # "01/2019", its "/" read as a 7
     assert book.value == "01/2019" and book.factor == DOUBTFUL
     assert read_code("1234567").factor == 1.0
+
+
+def test_a_letter_among_a_numbers_figures_is_doubted():
+    assert read_code("B0").factor == DOUBTFUL  # "80", its 8 read as a B
+    assert read_code("01/2024-KS").factor == 1.0

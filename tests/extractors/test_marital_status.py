@@ -271,14 +271,16 @@ def test_a_sentence_is_checked_when_each_word_is_its_wordings_a_registered_place
     from extractors.marital_status_confirmation import PURPOSE_PHRASES, STATUS_PHRASES, wording_checked
     for sentence in [
         "Chưa đăng ký kết hôn với ai",
-        "Đã đăng ký kết hôn với ông Nguyễn Ngọc Đạt, nhưng đã ly hôn theo Bản án số 80/2012/HNGĐ-ST ngày 27/03/2012 "
-        "của Tòa án nhân dân thành phố Quy Nhơn, tỉnh Bình Định",
         "Có đăng ký kết hôn nhưng chồng đã chết (Trích lục khai tử số 208/TLKT-BS ngày 15/01/2010). Hiện tại chưa "
         "đăng ký kết hôn với ai",
+        "Đã đăng ký kết hôn, nhưng đã ly hôn theo Bản án số 80/2012/HNGĐ-ST ngày 27/03/2012 của Tòa án nhân dân "
+        "thành phố Quy Nhơn, tỉnh Bình Định",
     ]:
         assert wording_checked(sentence, STATUS_PHRASES), sentence
-    assert wording_checked("làm thủ tục đăng ký kết hôn với anh LÊ NGỌC NGHĨA, sinh năm 1989, tại Ủy ban nhân dân "
-                           "xã Hoằng Đạo", PURPOSE_PHRASES)
+    assert wording_checked("làm thủ tục mua bán nhà đất tại Ủy ban nhân dân xã Hoằng Đạo", PURPOSE_PHRASES)
+    # a person's name: its marks could make another name ("NGHĨA", "NGHỊA"), and nothing checks which
+    assert not wording_checked("làm thủ tục đăng ký kết hôn với anh LÊ NGỌC NGHĨA, sinh năm 1989, tại Ủy ban nhân "
+                               "dân xã Hoằng Đạo", PURPOSE_PHRASES)
     for misread in [
         "Chưa đăng ký kết hôn vói ai",  # a word of the wording misread
         "Đã đăng ký kết hôn; nhưng đã ly hôn",  # a sign the wording does not print
@@ -293,3 +295,11 @@ def test_a_sentence_is_checked_when_each_word_is_its_wordings_a_registered_place
         assert not wording_checked(misread, STATUS_PHRASES), misread
     assert not wording_checked("bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Hoàn kiếm",
                                PURPOSE_PHRASES)
+
+
+def test_a_sentence_that_contradicts_its_wording_or_the_register_is_doubted_not_merely_unchecked():
+    from extractors.marital_status_confirmation import STATUS_PHRASES, wording_doubt
+    assert "capitals" in wording_doubt("Hiện tại chưa đăng KÝ kết hôn với ai", STATUS_PHRASES)
+    assert "register" in wording_doubt("Đang có vợ là bà Lò Mai Chi (Giấy chứng nhận kết hôn số 112, quyển số "
+                                       "01/2008 do Ủy ban nhân dân xã Cấm Văn cấp ngày 15/11/2008)", STATUS_PHRASES)
+    assert wording_doubt("Chưa đăng ký kết hôn với ai", STATUS_PHRASES) is None
