@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -943,9 +943,14 @@ def street_marks_misread(text: str) -> str | None:
 @lru_cache(maxsize=1)
 def unit_names_by_letters() -> dict[str, set[str]]:
     """The registered units' names by their letters without marks."""
+    return by_letters(unit_names())
+
+
+def by_letters(words: Iterable[str]) -> dict[str, set[str]]:
+    """Words grouped by their letters without marks ("quang": {"Quang", "Quảng"})."""
     found: dict[str, set[str]] = {}
-    for name in unit_names():
-        found.setdefault(fold(name), set()).add(name)
+    for word in words:
+        found.setdefault(fold(word), set()).add(word)
     return found
 
 

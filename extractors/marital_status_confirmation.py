@@ -31,8 +31,8 @@ from extractors.engine import (
 )
 from extractors.calibration import CHECKED_WORDING, DERIVED, LABEL_TAIL_DROPPED
 from extractors.kinds import (
-    DOUBTFUL, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, name_syllables, place_and_name_syllables,
-    read_address, read_code, read_date, unit_spellings,
+    DOUBTFUL, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
+    place_and_name_syllables, read_address, read_code, read_date, unit_spellings,
 )
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
@@ -354,10 +354,7 @@ def _tokens(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def spellings_by_letters() -> dict[str, set[str]]:
     """The words of registered places' and common people's names (lower case) by their letters without marks."""
-    found: dict[str, set[str]] = {}
-    for word in place_and_name_syllables():
-        found.setdefault(fold(word), set()).add(word)
-    return found
+    return by_letters(place_and_name_syllables())
 
 
 def _units_in_prose(text: str) -> tuple[bool, set[str]]:
