@@ -32,7 +32,7 @@ from extractors.readers.names import fold_name_for_mrz, names_match
 from extractors.readers.qr import Corner, QrReading, find_qr, parse_qr_payload
 from pipeline.text import fold
 from extractors.spec import ReadingZone, TypeSpec, spec_for
-from extractors.validate import TRUSTED, agreed, distrust
+from extractors.validate import TRUSTED, agreed, distrust, is_iso_date
 from pipeline.geometry import union_bbox
 from pipeline.read import TesseractEngine
 from schemas import BBox, Document, Field, Page, Word
@@ -237,8 +237,7 @@ DERIVED_EXPIRY = 0.85  # the law's date, right when the birth and issue dates ar
 
 
 def _sure_date(field: Field | None) -> bool:
-    return field is not None and field.confidence >= TRUSTED and isinstance(field.value, str) \
-        and re.fullmatch(r"\d{4}-\d{2}-\d{2}", field.value) is not None
+    return field is not None and field.confidence >= TRUSTED and is_iso_date(field.value)
 
 
 # --- what OCR must read ------------------------------------------------------------
@@ -666,7 +665,7 @@ def printed_form(name: str, field: Field) -> str | None:
         return "Không thời hạn"
     if not isinstance(field.value, str) or not field.value:
         return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", field.value):
+    if is_iso_date(field.value):
         year, month, day = field.value.split("-")
         return f"{day}/{month}/{year}"
     return field.value

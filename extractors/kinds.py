@@ -767,7 +767,6 @@ _LOST_SLASH_IN_ADDRESS = re.compile(r"(?<![\w/])\d+ \d+(?![\w/])")
 _GLUED_HYPHEN = re.compile(r"(?<=[^\W\d])-(?=\w)|(?<=\w)-(?=[^\W\d])")  # "12-14": a range of house numbers
 _ADDRESS_SIGNS = re.compile(r"[^\w\s,./()'’-]")
 _EMPTY_PART = re.compile(r",[^\w,]*,")  # "Thủ Đức, ., Thành phố": specks read as a part of their own
-_STOP_IN_WORD = re.compile(r"[^\W\d_]\.[^\W\d_]")  # "Căn.hộ": a speck read as a full stop inside words
 
 
 # "Số 227 2 đường …", "ngách 37 11 ngõ …", "ngách 52!15": after a house-number word two numbers in a row
@@ -801,7 +800,7 @@ def address_glitch(text: str) -> str | None:
         return "a sign no address prints"
     if _EMPTY_PART.search(text):
         return "a part with no letters or figures (specks read as one?)"
-    if _STOP_IN_WORD.search(text):
+    if _STOP_BETWEEN_LETTERS.search(text):  # "TP.HCM" (tidy_address_specks leaves a stop between capitals)
         return "a full stop between letters (a speck?)"
     if _unit_words_in_two_cases(text):
         return "unit words in two cases (a capital misread?)"
@@ -862,9 +861,9 @@ def units_registered(text: str) -> bool:
         parts = [part[:1].upper() + part[1:] for part in parts]
     if len(parts) < 2 or any(part not in unit_spellings().get(fold(part), set()) for part in parts):
         return False
-    resolved = resolve_address(", ".join(parts))
-    return resolved.ward is not None and resolved.score >= 1.0 \
-        and _marks_of_resolved_units(", ".join(parts), resolved) == ", ".join(parts)
+    spelled = ", ".join(parts)
+    resolved = resolve_address(spelled)
+    return resolved.ward is not None and resolved.score >= 1.0 and _marks_of_resolved_units(spelled, resolved) == spelled
 
 
 # a street part of an address: house, lane and alley numbers ("Số 9 ngõ 72", "Số 160/38", "ngách 28/20"),

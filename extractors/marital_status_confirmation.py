@@ -40,7 +40,7 @@ from extractors.readers.phrases import (
     join_lines, repair_numbers, restore_phrases, snap_code_parts, starts_with_any, tidy_running_text,
 )
 from extractors.spec import FieldSpec, TypeSpec
-from extractors.validate import agreed
+from extractors.validate import agreed, is_iso_date
 from pipeline.text import clean_value, fold
 from schemas import Document, Field, Word
 
@@ -492,7 +492,7 @@ def _validity_from_misread_figures(document: Document, spec: TypeSpec, views: li
     field, issued, field_spec = document.fields.get("valid_until"), document.fields.get("issue_date"), \
         spec.fields.get("valid_until")
     if field_spec is None or (field is not None and field.value is not None) or issued is None \
-            or not _iso(issued.value):
+            or not is_iso_date(issued.value):
         return
     implied = validity_ends(date.fromisoformat(str(issued.value)))
     for view in views:
@@ -553,7 +553,7 @@ def settle(document: Document) -> None:
 
 def _six_months_apart(document: Document) -> None:
     issued, until = document.fields.get("issue_date"), document.fields.get("valid_until")
-    if issued is None or until is None or not _iso(issued.value) or not _iso(until.value):
+    if issued is None or until is None or not is_iso_date(issued.value) or not is_iso_date(until.value):
         return
     start, end = date.fromisoformat(str(issued.value)), date.fromisoformat(str(until.value))
     if end in validity_ends(start):
@@ -590,7 +590,7 @@ def add_months(day: date, months: int) -> date:
 
 def _birth_year_of_id(document: Document) -> None:
     birth, id_field = document.fields.get("date_of_birth"), document.fields.get("id_number")
-    if birth is None or id_field is None or not _iso(birth.value) or not isinstance(id_field.value, str) \
+    if birth is None or id_field is None or not is_iso_date(birth.value) or not isinstance(id_field.value, str) \
             or id_field.confidence < SURE or birth.confidence >= SURE:
         return
     year = birth_year_from_id(id_field.value)
@@ -616,5 +616,3 @@ def _nearest(field: Field, implied: list[date], other: Field, why: str) -> bool:
     return True
 
 
-def _iso(value: object) -> bool:
-    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))

@@ -28,6 +28,11 @@ def distrust(document: Document, name: str, reason: str) -> None:
     document.flag(reason)
 
 
+def is_iso_date(value: object) -> bool:
+    """Whether a field's value is a date in the normal form (yyyy-mm-dd)."""
+    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+
+
 def value(document: Document, name: str | None) -> str | None:
     field = document.fields.get(name) if name else None
     return field.value if field is not None and isinstance(field.value, str) else None
