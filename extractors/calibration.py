@@ -32,6 +32,8 @@ READ_AGAIN = "read again: the page's reading outvoted"
 # the note of a value put right from the document's other values (a date a digit or two from the one they imply)
 DERIVED = "derived: "
 CHECKED_WORDING = "every word in the prescribed wording, a registered place's or a name's, or a valid figure"
+# a sentence checked but for people's names, each of which a second reading of its crop gave with the same marks
+NAMES_READ_TWICE = "every word checked, and its names read twice alike"
 LABEL_TAIL_DROPPED = "text: the rest of a misread label dropped"  # where the label ended was guessed
 DIFFERS = "a second reading differs"  # the note when a second reading gave another value
 # the most a repaired value, or one whose two readings differ, may keep: a person chooses
@@ -69,10 +71,12 @@ LONG_TEXT = 60  # characters: a sentence has more letters to misread than a shor
 
 
 def group_of(kind: str, corroborated: bool, value: object = None, repaired: bool = False,
-             checked_wording: bool = False) -> str:
+             checked_wording: bool = False, names_twice: bool = False) -> str:
     group = KIND_GROUPS.get(kind, "text")
     if group == "text" and checked_wording:
         return "text+checked"  # every word a prescribed, registered or name word, or a valid figure: any length
+    if group == "text" and names_twice:
+        return "text+names_twice"  # checked as above but for names, which a second reading gave alike
     if group == "text" and isinstance(value, str) and len(value) > LONG_TEXT:
         group = "long_text"
     # a unit snapped to its registered spelling is registered by construction: no evidence of its own
@@ -128,7 +132,7 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
 def field_group(field: Field, kind: str) -> str:
     """The calibration group of an OCR value of this kind, by the evidence its note records."""
     return group_of(kind, is_corroborated(field), field.value, UNIT_REPAIRED in (field.note or ""),
-                    field.note == CHECKED_WORDING)
+                    field.note == CHECKED_WORDING, field.note == NAMES_READ_TWICE)
 
 
 def is_corroborated(field: Field) -> bool:

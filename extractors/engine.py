@@ -276,9 +276,12 @@ def _row_label_edge(columns: list[tuple[str, LabelHit]], below: list[list[Word]]
     if len(columns) < 2 or len(labels) < 2:
         return None
     first_column = columns[0][1].bbox[0]
-    if any(h.bbox[0] >= first_column for h in labels):
-        return None  # the columns repeat their own labels: side-by-side blocks, not a table
-    return _gutter(below, min(h.bbox[2] for h in labels), first_column)
+    row_labels = [h for h in labels if h.bbox[0] < first_column]
+    if not row_labels or 2 * (len(labels) - len(row_labels)) >= len(row_labels):
+        # the columns repeat their own labels: side-by-side blocks, not a table (a lone label's words inside a
+        # column are a value's: "Số định danh cá nhân 0110…" in the husband's cell of the row "Giấy tờ tùy thân")
+        return None
+    return _gutter(below, min(h.bbox[2] for h in row_labels), first_column)
 
 
 def _gutter(lines: list[list[Word]], lo: float, hi: float) -> float:

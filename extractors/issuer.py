@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from extractors.engine import PageView, _trim_specks, field_from_words, is_place_and_date_line
-from extractors.kinds import RESPELLED, UNIT_WORDS, read_date, read_place, unit_spellings
+from extractors.kinds import DOUBTFUL, RESPELLED, UNIT_WORDS, read_date, read_place, unit_spellings
 from extractors.spec import IssuerSpec
 from pipeline.geometry import split_at_gaps
 from pipeline.text import fold
@@ -25,6 +25,8 @@ from schemas import Document, Field, Word
 LOCAL_UNITS = ("phuong", "xa ", "dac khu", "thi tran")  # the most local units an office may serve
 SNAP_EDITS = 0.2  # edits per character (marks counted one by one) a misread unit name may be from a known one
 SNAPPED = 0.75  # a snapped name's confidence factor: right more often than not, yet for a person to confirm
+SUPERIOR_ONLY = "office: only a superior's line read in the header (the paper's own office lost?)"
+_RULE_MARKS = "-–—._…·:'\"`~"  # a dotted or dashed rule under a header line, read as part of a word
 
 
 def read_issuer(document: Document, issuer: IssuerSpec, views: list[PageView]) -> None:
@@ -125,15 +127,20 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
         return None
     local = [o for o in offices if any(k in fold(_text(o[0])) for k in LOCAL_UNITS)]
     words, size = (local or offices)[-1]
+    # a commune's office printed under its superior: where only the superior's line was read, the paper's
+    # own line was lost or misread, and the superior is not who issued it
+    superior_only = issuer.local and not local
     words = _before_motto(words)  # the national motto printed too close to be cut off at a gap
     place = read_place(_text(words))
     value = place.value
     value, unglued = unit_word_unglued(value, size) if value else (value, False)
     named = office_in_running_case(value, issuer.office, size) if value else None
     named, factor = snap_unit_name(named) if named else (named, 1.0)
-    return field_from_words(named, words, view.page, min(factor, SNAPPED, place.factor) if unglued
-                            else min(factor, place.factor), respelled=place.extra.get(RESPELLED),  # type: ignore[arg-type]
-                            note="; ".join(place.problems) or None)
+    factor = min(factor, SNAPPED, place.factor) if unglued else min(factor, place.factor)
+    problems = [*place.problems, *([SUPERIOR_ONLY] if superior_only else [])]
+    return field_from_words(named, words, view.page, min(factor, DOUBTFUL) if superior_only else factor,
+                            respelled=place.extra.get(RESPELLED),  # type: ignore[arg-type]
+                            note="; ".join(problems) or None)
 
 
 def unit_word_unglued(capitals: str, size: int) -> tuple[str, bool]:
@@ -156,6 +163,8 @@ def _without_specks(words: list[Word]) -> list[Word]:
         kept.pop()
     while kept and not any(ch.isalnum() for ch in kept[0].text):
         kept.pop(0)
+    if kept and not kept[0].text[:1].isalnum():  # "-.......UBND": a dotted rule read onto the first word
+        kept[0] = kept[0].model_copy(update={"text": kept[0].text.lstrip(_RULE_MARKS)})
     return kept
 
 

@@ -27,22 +27,24 @@ from rapidfuzz.distance import Levenshtein
 
 from extractors.engine import (
     VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
-    _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
+    _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line, page_reading,
 )
-from extractors.calibration import CHECKED_WORDING, DERIVED, LABEL_TAIL_DROPPED
+from extractors.calibration import CHECKED_WORDING, DERIVED, LABEL_TAIL_DROPPED, NAMES_READ_TWICE
 from extractors.kinds import (
     DOUBTFUL, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
     place_and_name_syllables, read_address, read_code, read_date, unit_spellings,
 )
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
+from extractors.second_reading import read_line
 from extractors.readers.phrases import (
     join_lines, repair_numbers, restore_phrases, snap_code_parts, starts_with_any, tidy_running_text,
 )
 from extractors.spec import FieldSpec, TypeSpec
 from extractors.validate import agreed, is_iso_date
+from pipeline.geometry import union_bbox
 from pipeline.text import clean_value, fold
-from schemas import Document, Field, Word
+from schemas import BBox, Document, Field, Page, Word
 
 # The wording of the statuses (Thông tư 04/2020/TT-BTP, hướng dẫn ghi Giấy xác nhận tình trạng hôn nhân)
 # and of the usual purposes; names, numbers, dates and places between them are read as printed.
@@ -113,6 +115,10 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
     _validity_apart(document, spec, views)
     _validity_from_misread_figures(document, spec, views)
     _sex_from_id_number(document)
+    pages = {view.page.number: view.page for view in views}
+    for name, (phrases, _) in RUNNING_TEXT.items():
+        if (field := document.fields.get(name)) is not None and field.page in pages:
+            names_read_twice(field, phrases, pages[field.page], images)
 
 
 # --- running text -----------------------------------------------------------------------------------
@@ -310,9 +316,16 @@ def wording_checked(text: str, phrases: list[str]) -> bool:
     a capitalised word of a registered place's or a common person's name that no other marks would make
     another's, a valid date, or a figure with a known symbol ("80/2012/HNGĐ-ST"): nothing in it is a spelling
     that nothing checks."""
+    return unchecked_words(text, phrases) == []
+
+
+def unchecked_words(text: str, phrases: list[str]) -> list[str] | None:
+    """The words of a sentence nothing checks (see ``wording_checked``); None where something in it is
+    doubtful (``wording_doubt``)."""
     if wording_doubt(text, phrases) is not None:
-        return False
+        return None
     lexicon, unit_names = _lexicon(phrases), _units_in_prose(text)[1]
+    unchecked = []
     for token in _tokens(text):
         if token.lower() in lexicon or token in unit_names:  # a registered unit's words are the register's
             continue
@@ -324,8 +337,8 @@ def wording_checked(text: str, phrases: list[str]) -> bool:
         figure = _FIGURE.fullmatch(token)
         symbol = figure.group("symbol") if figure is not None else None
         if figure is None or (symbol is not None and not set(symbol.split("-")) <= _SYMBOL_PARTS):
-            return False
-    return True
+            unchecked.append(token)
+    return unchecked
 
 
 def wording_doubt(text: str, phrases: list[str]) -> str | None:
@@ -334,12 +347,25 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
     if _unit_marks_differ(text) or _units_in_prose(text)[0]:
         return "text: a unit's marks are not the register's"
     lexicon = _lexicon(phrases)
-    for token in _tokens(text):
-        if token.lower() in lexicon and not (token.islower() or token.istitle()):
+    tokens = _tokens(text)
+    for index, token in enumerate(tokens):
+        if token.lower() in lexicon and token.isalpha() and not (token.islower() or token.istitle()) \
+                and not _inside_a_capitals_name(tokens, index, lexicon):
             return "text: a word of its wording in capitals (misread?)"
         if (date_match := _DMY.fullmatch(token)) is not None and not _valid_date(*map(int, date_match.groups())):
             return "text: no such date"
     return None
+
+
+def _inside_a_capitals_name(tokens: list[str], index: int, lexicon: set[str]) -> bool:
+    """Whether the word in capitals stands among capitals one of which is no word of the wording: a name
+    printed in capitals ("anh TRẦN ĐỖ ANH THÀNH"), not the wording misread ("đăng KÝ")."""
+    start = end = index
+    while start > 0 and tokens[start - 1].isupper():
+        start -= 1
+    while end + 1 < len(tokens) and tokens[end + 1].isupper():
+        end += 1
+    return any(token.isalpha() and token.lower() not in lexicon for token in tokens[start:end + 1])
 
 
 def _lexicon(phrases: list[str]) -> set[str]:
@@ -379,6 +405,61 @@ def _units_in_prose(text: str) -> tuple[bool, set[str]]:
                 if spelled.lower() in registered:
                     registered_words.update(name)
     return False, registered_words
+
+
+def names_read_twice(field: Field, phrases: list[str], page: Page, images: Mapping[int, np.ndarray]) -> None:
+    """Mark a sentence whose only unchecked words are people's names (each a known spelling that other marks
+    would make another's: "Ngô", "NHỊ") as checked where a second reading of each name, its crop binarised on
+    its own and read as one line, gives the same words with the same marks."""
+    if field.note is not None or not isinstance(field.value, str) or field.bbox is None or field.source != "ocr":
+        return
+    names = unchecked_words(field.value, phrases)
+    if not names or not all(_a_name_spelling(token) for token in names):
+        return
+    runs = _name_runs(page, field.bbox, set(names))
+    if {_bare(word.text) for run in runs for word in run} != set(names):
+        return  # a name word of the value not found as printed
+    if all(_read_alike(page, run, images) for run in runs):
+        field.note = NAMES_READ_TWICE
+
+
+def _a_name_spelling(token: str) -> bool:
+    return token.isalpha() and token[:1].isupper() and (token.istitle() or token.isupper()) \
+        and token.lower() in spellings_by_letters().get(fold(token), set())
+
+
+def _bare(text: str) -> str:
+    return text.lstrip("(").rstrip(",.;:)")
+
+
+def _name_runs(page: Page, bbox: BBox, names: set[str]) -> list[list[Word]]:
+    """The page's words inside ``bbox`` that are ``names``, in runs of neighbours on one line."""
+    x0, y0, x1, y1 = bbox
+    inside = sorted((w for w in page.words if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1
+                     and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1), key=lambda w: (w.line, w.bbox[0]))
+    runs: list[list[Word]] = []
+    previous: Word | None = None
+    for word in inside:
+        if _bare(word.text) in names:
+            if previous is not None and runs and runs[-1][-1] is previous and previous.line == word.line:
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+        previous = word
+    return runs
+
+
+def _read_alike(page: Page, run: list[Word], images: Mapping[int, np.ndarray]) -> bool:
+    box = union_bbox(word.bbox for word in run)
+    if box is None:
+        return False
+    text = page_reading(page, f"line:{','.join(map(str, box))}", images,
+                        lambda image: read_line(image, box, page.dpi))
+    if text is None:
+        return False
+    wanted = [_bare(word.text) for word in run]
+    read = [bare for token in text.split() if (bare := _bare(token))]
+    return any(read[start:start + len(wanted)] == wanted for start in range(len(read) - len(wanted) + 1))
 
 
 def _valid_date(day: int, month: int, year: int) -> bool:

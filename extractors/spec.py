@@ -120,6 +120,7 @@ class IssuerSpec(_Spec):
     abbreviations: list[str] = Field(default_factory=list)  # as headers may print it: "UBND"
     field: str = "issuing_authority"
     date_field: str | None = "issue_date"
+    local: bool = True  # the office serves a commune or ward (not the district or province a header names above it)
 
 
 class TypeSpec(_Spec):

@@ -229,7 +229,8 @@ def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_s
     if use_spacy:
         exact_by_spacy = _exact_hits_spacy(page, variants)
         for vi, li, start in exact_by_spacy:
-            if not _crosses_colon(page.lines[li], start, start + len(variants[vi])):
+            if not _crosses_colon(page.lines[li], start, start + len(variants[vi])) \
+                    and not _crosses_gap(page.lines[li], start, start + len(variants[vi])):
                 found[(vi, li, start, start + len(variants[vi]))] = 1.0
     for vi, toks in enumerate(variants):
         n = len(toks)
@@ -246,7 +247,7 @@ def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_s
             for _text, score, idx in process.extract_iter(target, texts, scorer=fuzz.ratio,
                                                           score_cutoff=cutoff):
                 li, start = where[idx]
-                if _crosses_colon(page.lines[li], start, start + size):
+                if _crosses_colon(page.lines[li], start, start + size) or _crosses_gap(page.lines[li], start, start + size):
                     continue
                 key = (vi, li, start, start + size)
                 score = score / 100.0
@@ -267,6 +268,22 @@ def _crosses_colon(line: PreparedLine, first: int, end: int) -> bool:
         text = line.words[before.word].text
         between = text[before.end:after.start] if before.word == after.word else text[before.end:]
         if ":" in between:
+            return True
+    return False
+
+
+LABEL_GAP = 1.5  # word heights: a wider gap inside a window is a column's gutter, not a space in a label
+
+
+def _crosses_gap(line: PreparedLine, first: int, end: int) -> bool:
+    """Whether the window's words stand wide apart somewhere: "… số | Giấy tờ tùy thân:" is a value's last word
+    in one column and the next column's label, never the label "Số giấy tờ tùy thân"."""
+    boxes = [line.words[index].bbox for index in sorted({token.word for token in line.tokens[first:end]})]
+    height = max((box[3] - box[1] for box in boxes), default=1)
+    for left, right in zip(boxes, boxes[1:]):
+        if min(left[3] - left[1], right[3] - right[1]) < height / 2:
+            continue  # a box OCR shrank to a few pixels ("giá" 4 px wide) says nothing of the gap
+        if right[0] - left[2] > LABEL_GAP * height:
             return True
     return False
 

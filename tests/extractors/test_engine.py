@@ -373,3 +373,45 @@ def test_a_surname_whose_marks_the_surname_list_settles_does_not_lend_the_name_i
     assert settled.value == "NGUYỄN ANH ĐẠT" and settled.confidence == 0.76  # the other words' 0.95, repaired
     unsure = name_field("NGUYỄN", 0.02)  # read as a surname is spelled, yet unsure: its letters may be misread
     assert unsure.value == "NGUYỄN ANH ĐẠT" and unsure.confidence < 0.05
+
+
+def test_a_dotted_rule_read_onto_the_committees_line_does_not_hide_it_and_a_superior_alone_is_doubted():
+    rows = [[(60, "UBND QUẬN HAI BÀ TRƯNG"), MOTTO[0][0]], [(60, "-.......UBND PHƯỜNG VĨNH TUY"), MOTTO[1][0]],
+            [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")]]
+    found = committee(rows)
+    assert found.value == "Ủy ban nhân dân phường Vĩnh Tuy" and found.confidence > 0.8
+    # the paper's own line unread: the district above it is not who issued a commune's paper
+    rows[1] = [MOTTO[1][0]]
+    found = committee(rows)
+    assert found.value == "Ủy ban nhân dân quận Hai Bà Trưng" and found.confidence <= 0.5
+    assert "superior" in (found.note or "")
+
+
+def test_a_label_read_inside_one_spouses_cell_does_not_make_the_table_side_by_side_blocks():
+    values = marriage_values([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(500, "VỢ"), (1050, "CHỒNG")],
+        [(60, "Họ, chữ đệm, tên:"), (330, "NGUYÊN THANH THẢO"), (900, "NGUYỄN HOÀNG LONG")],
+        [(60, "Ngày, tháng, năm sinh:"), (330, "21/02/1989"), (900, "17/05/1980")],
+        [(60, "Dân tộc:"), (330, "Mông"), (900, "Kinh")],
+        # the husband's cell opens with words of a label: his number, not a column of labels of his own
+        [(60, "Giấy tờ tùy thân:"), (330, "CCCD số 034189155730"), (900, "Số định danh cá nhân 011080922639")],
+        [(60, "Nơi đăng ký kết hôn: Ủy ban nhân dân phường Suối Hoa, thành phố Bắc Ninh, tỉnh Bắc Ninh")],
+    ])
+    assert values["husband_full_name"] == "NGUYỄN HOÀNG LONG" and values["husband_date_of_birth"] == "1980-05-17"
+    assert values["husband_ethnicity"] == "Kinh" and values["husband_id_number"] == "011080922639"
+
+
+def test_a_values_last_word_and_the_next_columns_label_across_the_gutter_are_no_longer_label():
+    rows = [
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(60, "Bên vợ"), (600, "Bên chồng")],
+        [(60, "Họ, chữ đệm, tên vợ: ĐỖ MAI LAN"), (600, "Họ, chữ đệm, tên chồng: BÙI MẠNH")],
+        [(60, "Giấy tờ tùy thân: Căn cước công dân số"), (600, "Giấy tờ tùy thân: CCCD số 004090908330")],
+        [(60, "093188014462")],
+        [(60, "Nơi đăng ký kết hôn: Ủy ban nhân dân phường Suối Hoa, thành phố Bắc Ninh, tỉnh Bắc Ninh")],
+    ]
+    spec = spec_for("marriage_certificate")
+    view = view_page(spec, laid_out(rows))
+    assert [h.label for h in view.hits if h.line_index == 3] == ["Giấy tờ tùy thân", "Giấy tờ tùy thân"]
+    assert marriage_values(rows)["husband_id_number"] == "004090908330"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from extractors.classify import classify_page
 from extractors.registry import extract_as
 from extractors.spec import load_type_specs
-from schemas import Page, Word
+from schemas import Field, Page, Word
 
 CHAR, GAP, ROW = 10, 8, 40
 MSC = "marital_status_confirmation"
@@ -303,3 +303,41 @@ def test_a_sentence_that_contradicts_its_wording_or_the_register_is_doubted_not_
     assert "register" in wording_doubt("Đang có vợ là bà Lò Mai Chi (Giấy chứng nhận kết hôn số 112, quyển số "
                                        "01/2008 do Ủy ban nhân dân xã Cấm Văn cấp ngày 15/11/2008)", STATUS_PHRASES)
     assert wording_doubt("Chưa đăng ký kết hôn với ai", STATUS_PHRASES) is None
+
+
+def test_a_capitalised_word_of_the_wording_inside_a_name_in_capitals_or_a_dash_is_no_misreading():
+    from extractors.marital_status_confirmation import PURPOSE_PHRASES, STATUS_PHRASES, wording_doubt
+    assert wording_doubt("làm thủ tục đăng ký kết hôn với anh TRẦN ĐỖ ANH THÀNH, sinh năm 2000", PURPOSE_PHRASES) is None
+    assert wording_doubt("bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Hoàn Kiếm",
+                         PURPOSE_PHRASES) is None
+    assert "capitals" in wording_doubt("Hiện tại chưa ĐĂNG KÝ kết hôn với ai", STATUS_PHRASES)  # wording, no name
+
+
+def _sentence_page(line: str, reading_of_names: str) -> tuple[Page, Field]:
+    """One printed ``line`` (15 px a letter) and, kept for the crop of its last two words, what a second
+    reading gave."""
+    laid, x = [], 40
+    for text in line.split():
+        laid.append(Word(text=text, confidence=0.8, bbox=(x, 100, x + 15 * len(text), 124), line=0))
+        x += 15 * len(text) + 12
+    name_box = (laid[-2].bbox[0], 100, laid[-1].bbox[2], 124)
+    page = Page(number=1, width=1600, height=400, dpi=150, source="ocr", words=laid,
+                readings={f"line:{','.join(map(str, name_box))}": reading_of_names})
+    field = Field(value=line.rstrip(","), confidence=0.8, page=1, bbox=(40, 100, x, 124), source="ocr")
+    return page, field
+
+
+def test_a_sentence_whose_only_unchecked_words_are_a_name_is_checked_when_a_second_reading_gives_the_same_marks():
+    from extractors.calibration import NAMES_READ_TWICE
+    from extractors.marital_status_confirmation import PURPOSE_PHRASES, names_read_twice, unchecked_words
+    line = "làm thủ tục đăng ký kết hôn với chị ĐINH NHI,"
+    assert unchecked_words(line.rstrip(","), PURPOSE_PHRASES) == ["ĐINH", "NHI"]  # Đính, NHỊ: other names
+    page, field = _sentence_page(line, "ĐINH NHI,")
+    names_read_twice(field, PURPOSE_PHRASES, page, {})
+    assert field.note == NAMES_READ_TWICE
+    page, field = _sentence_page(line, "ĐINH NHỊ,")  # the second reading gives other marks: one of them is wrong
+    names_read_twice(field, PURPOSE_PHRASES, page, {})
+    assert field.note is None
+    page, field = _sentence_page("làm thủ tục vay vốn tại Ngân hàng TMCP", "Ngân hàng TMCP")
+    names_read_twice(field, PURPOSE_PHRASES, page, {})
+    assert field.note is None  # "TMCP" is no name: nothing reads it twice into evidence
