@@ -147,8 +147,10 @@ def _plausible_label(hit: LabelHit, line: list[Word]) -> bool:
         return True
     if hit.token_count == 1 or not hit.exact:
         return False
-    previous, first = line[hit.word_start - 1], line[hit.word_start]
-    return first.bbox[0] - previous.bbox[2] > WIDE_GAP * _height(first)
+    first = line[hit.word_start]
+    # the gap is to the last real word before it: "Thông tin về vợ  _ Thông tin về chồng" (a speck in the gutter)
+    previous = next((w for w in reversed(line[:hit.word_start]) if not is_speck(w)), None)
+    return previous is None or first.bbox[0] - previous.bbox[2] > WIDE_GAP * _height(first)
 
 
 WIDE_GAP = 1.5  # word heights between a value and the next label on its line
@@ -373,11 +375,15 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
         # column's cell ("Giấy tờ tùy thân: | Số định danh cá nhân 0701… | CCCD số 0680…"); this column's cell
         # is its value unless a label opens it too
         same_line = _trim_specks(_cell(view, hit.line_index, region))
-    next_line = _trim_specks(_free_line(view, hit.line_index + 1, region))
+    below = hit.line_index + 1
+    if _wholly_outside(view, below, region) and below + 1 < len(view.lines) \
+            and _close_below(view.lines[hit.line_index], view.lines[below + 1]):
+        below += 1  # a row of the column beside, set half a line lower, read between the label's line and the next
+    next_line = _trim_specks(_free_line(view, below, region))
     if is_place_and_date_line(next_line):
         next_line = []  # the signature's date below the last value is never that value's ("có giá trị đến ngày")
     candidates = []
-    for line, words in ((hit.line_index, same_line), (hit.line_index + 1, next_line)):
+    for line, words in ((hit.line_index, same_line), (below, next_line)):
         if words:
             candidates.append(_continued(view, line, words, region, hit.bbox[0]) if spec.multiline else words)
     return candidates
@@ -405,7 +411,12 @@ def _continued(view: PageView, line: int, words: list[Word], region: Region, col
     current, beside = words, False
     while True:
         following = _trim_specks(_free_line(view, line + 1, region))
-        if not following and column is not None and _beside(view, line + 1, column):
+        if not following and _wholly_outside(view, line + 1, region):
+            # a row of the column beside set half a line lower (its label and value), read as a visual line of
+            # its own between two of the value's
+            following = _trim_specks(_free_line(view, line + 2, region))
+            line += 1
+        elif not following and column is not None and _beside(view, line + 1, column):
             following = _trim_specks(_free_line(view, line + 2, region))
             line += 1  # a line of the column beside, read as a visual line of its own between two of the value's
             beside = True
@@ -417,6 +428,11 @@ def _continued(view: PageView, line: int, words: list[Word], region: Region, col
             return words
         words, current = words + following, following
         line += 1
+
+
+def _wholly_outside(view: PageView, line: int, region: Region) -> bool:
+    """Whether a line's words all stand in other columns than the region's."""
+    return 0 <= line < len(view.lines) and not any(_inside(w, region.x0, region.x1) for w in view.lines[line])
 
 
 def _column_split(words: list[Word], column: float) -> int:

@@ -71,16 +71,38 @@ def _centre(word: Word) -> float:
 
 
 def _words_by_position(words: Sequence[Word]) -> list[list[Word]]:
-    """Lines of words that carry no line structure (a PDF text layer), by vertical overlap."""
-    lines: list[list[Word]] = []
-    spans: list[tuple[float, float]] = []
-    for word in sorted(words, key=_centre):
-        if lines and spans[-1][0] <= _centre(word) <= spans[-1][1]:
-            lines[-1].append(word)  # the line keeps its first word's span, so it cannot drift
+    """Lines of words that carry no line structure (a PDF text layer): runs of neighbouring words at one
+    height first, then joined into lines as OCR's pieces are (``visual_lines``). Two blocks side by side
+    whose rows are offset by half a line (a spouse's column set lower) keep each row whole; grouping the
+    page's words by height alone cut such a row between its label and its value."""
+    runs: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.bbox[0]):
+        run = _run_to_extend(runs, word)
+        if run is None:
+            runs.append([word])
+        else:
+            run.append(word)
+    pieces = [word.model_copy(update={"line": index}) for index, run in enumerate(runs) for word in run]
+    return visual_lines(pieces)
+
+
+RUN_GAP = 2.0  # word heights: a wider gap ends a run of words (a label's cell, a column)
+
+
+def _run_to_extend(runs: list[list[Word]], word: Word) -> list[Word] | None:
+    """The run whose last word ends just left of ``word`` at its height, if any (the nearest in height)."""
+    height = max(1, word.bbox[3] - word.bbox[1])
+    best, best_distance = None, float("inf")
+    for run in runs:
+        last = run[-1]
+        last_height = max(1, last.bbox[3] - last.bbox[1])
+        size = max(height, last_height)
+        if not (last.bbox[2] <= word.bbox[0] + 0.3 * size and word.bbox[0] - last.bbox[2] <= RUN_GAP * size):
             continue
-        lines.append([word])
-        spans.append((word.bbox[1], word.bbox[3]))
-    return [sorted(line, key=lambda w: w.bbox[0]) for line in lines]
+        distance = abs(_centre(last) - _centre(word))
+        if distance < 0.5 * size and distance < best_distance:
+            best, best_distance = run, distance
+    return best
 
 
 def renumber_visual_lines(words: Sequence[Word]) -> list[Word]:

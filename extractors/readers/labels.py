@@ -273,6 +273,7 @@ def _crosses_colon(line: PreparedLine, first: int, end: int) -> bool:
 
 
 LABEL_GAP = 1.5  # word heights: a wider gap inside a window is a column's gutter, not a space in a label
+SHRUNK_GAP = 4.0  # word heights: beside a shrunken box, only a gap wider than this is surely a gutter
 
 
 def _crosses_gap(line: PreparedLine, first: int, end: int) -> bool:
@@ -281,9 +282,10 @@ def _crosses_gap(line: PreparedLine, first: int, end: int) -> bool:
     boxes = [line.words[index].bbox for index in sorted({token.word for token in line.tokens[first:end]})]
     height = max((box[3] - box[1] for box in boxes), default=1)
     for left, right in zip(boxes, boxes[1:]):
-        if min(left[3] - left[1], right[3] - right[1]) < height / 2:
-            continue  # a box OCR shrank to a few pixels ("giá" 4 px wide) says nothing of the gap
-        if right[0] - left[2] > LABEL_GAP * height:
+        gap = right[0] - left[2]
+        if min(left[3] - left[1], right[3] - right[1]) < height / 2 and gap <= SHRUNK_GAP * height:
+            continue  # a box OCR shrank to a few pixels ("giá" 4 px wide) says little of the gap beside it
+        if gap > LABEL_GAP * height:
             return True
     return False
 

@@ -415,3 +415,51 @@ def test_a_values_last_word_and_the_next_columns_label_across_the_gutter_are_no_
     view = view_page(spec, laid_out(rows))
     assert [h.label for h in view.hits if h.line_index == 3] == ["Giấy tờ tùy thân", "Giấy tờ tùy thân"]
     assert marriage_values(rows)["husband_id_number"] == "004090908330"
+
+
+def test_a_speck_in_the_gutter_before_the_husbands_heading_does_not_hide_it():
+    page = laid_out([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(400, "Thông tin về vợ"), (784, "_"), (800, "Thông tin về chồng")],
+        [(60, "Họ, chữ đệm, tên:"), (400, "NGUYỄN PHƯƠNG HỒNG"), (800, "NGUYỄN HOÀNG VIỆT")],
+        [(60, "Ngày, tháng, năm sinh:"), (400, "20/06/1979"), (800, "01/03/1972")],
+        [(60, "Nơi đăng ký kết hôn: Ủy ban nhân dân phường Tân Thịnh, thành phố Hòa Bình, tỉnh Hòa Bình")],
+    ])
+    for word in page.words:
+        if word.text == "_":
+            word.bbox = (word.bbox[0], word.bbox[1], word.bbox[0] + 3, word.bbox[3])  # dirt in the gutter
+    spec = spec_for("marriage_certificate")
+    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    assert values["husband_full_name"] == "NGUYỄN HOÀNG VIỆT" and values["husband_date_of_birth"] == "1972-03-01"
+    assert values["wife_full_name"] == "NGUYỄN PHƯƠNG HỒNG"
+
+
+def test_two_spouses_blocks_side_by_side_one_set_half_a_line_lower_in_a_text_layer():
+    from pipeline.geometry import renumber_lines
+
+    def row(x: int, top: int, bottom: int, text: str) -> list[Word]:
+        words = []
+        for token in text.split():
+            words.append(Word(text=token, confidence=1.0, bbox=(x, top, x + 22 * len(token), bottom), line=0))
+            x += 22 * len(token) + 12
+        return words
+
+    # the rows as one generated PDF's text layer places them: the husband's block beside the wife's, its rows
+    # about 22 px lower, drifting to half a line where his residence takes a line less than hers
+    wife = [row(216, 808, 859, "Họ, chữ đệm, tên vợ: TRỊNH HẢI LY"), row(216, 881, 931, "Ngày, tháng, năm sinh: 01/11/1987"),
+            row(216, 953, 1003, "Dân tộc: Tày"), row(216, 1098, 1148, "Nơi cư trú: Số 141/53 đường Trần Hưng"),
+            row(216, 1167, 1216, "Đạo, Phường Cầu Ông Lãnh, Thành phố Hồ"), row(216, 1239, 1288, "Chí Minh"),
+            row(216, 1314, 1365, "Giấy tờ tùy thân: Căn cước công dân số"), row(216, 1384, 1433, "010187597762")]
+    husband = [row(1645, 807, 860, "Bên chồng"), row(1285, 903, 952, "Họ, chữ đệm, tên: NGUYỄN KHẢI"),
+               row(1285, 975, 1025, "Ngày, tháng, năm sinh: 04/11/1979"), row(1285, 1047, 1097, "Dân tộc: Tày"),
+               row(1285, 1192, 1242, "Nơi cư trú: Thôn Phú Mỹ, Xã Lạng"), row(1285, 1261, 1310, "Giang, Tỉnh Bắc Ninh"),
+               row(1285, 1336, 1387, "Giấy tờ tùy thân: CCCD số 017079295211")]
+    title = [row(729, 656, 731, "GIẤY CHỨNG NHẬN KẾT HÔN")]
+    words = [word for line in title + wife + husband for word in line]
+    page = Page(number=1, width=2480, height=3508, dpi=300, source="text_layer", words=renumber_lines(words))
+    spec = spec_for("marriage_certificate")
+    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    assert values["wife_residence"] == "Số 141/53 đường Trần Hưng Đạo, Phường Cầu Ông Lãnh, Thành phố Hồ Chí Minh"
+    assert values["wife_id_number"] == "010187597762" and values["husband_id_number"] == "017079295211"
+    assert values["husband_date_of_birth"] == "1979-11-04" and values["husband_ethnicity"] == "Tày"
+    assert values["husband_residence"] == "Thôn Phú Mỹ, Xã Lạng Giang, Tỉnh Bắc Ninh"
