@@ -191,7 +191,7 @@ def is_speck(word: Word) -> bool:
     if len(core) <= 1:
         if core.lower() == "ở" and word.confidence >= 0.8:
             return False
-        if core.isupper() and word.text == f"{core}," and word.confidence >= 0.8:
+        if core.isupper() and word.text.lstrip(".…") == f"{core}," and word.confidence >= 0.8:
             return False  # the letter ending a unit's name before the next part ("Phường Châu Phú A, Thành phố ...")
         return not core.isdigit() or word.confidence < 0.5
     return len(core) == 2 and word.confidence < 0.5 and not core.isdigit() and not SYLLABLE.match(fold(core))

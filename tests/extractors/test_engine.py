@@ -244,6 +244,15 @@ def test_a_wards_closing_letter_at_the_end_of_a_line_is_part_of_the_address_not_
         [(220, "Thành phố Châu Đốc, Tỉnh An Giang")],
     ])
     assert values["wife_residence"] == "Xóm 3, Phường Châu Phú A, Thành phố Châu Đốc, Tỉnh An Giang"
+    # the letter opening the next line after a form's leader dots ("Phường Châu Phú..... / ...A, Thành phố …")
+    values = marriage_values([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(100, "Họ, chữ đệm, tên vợ: NGUYỄN THỊ AN")],
+        [(100, "Nơi cư trú: ...Xóm 3, Phường Châu Phú.....")],
+        [(220, "...A, Thành phố Châu Đốc, Tỉnh An...........")],
+        [(220, "...Giang....................")],
+    ])
+    assert values["wife_residence"] == "Xóm 3, Phường Châu Phú A, Thành phố Châu Đốc, Tỉnh An Giang"
 
 
 def test_an_offices_unit_word_with_misread_marks_is_spelled_right_and_doubted():
