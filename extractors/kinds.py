@@ -46,6 +46,7 @@ def read_text(raw: str) -> Reading:
 
 
 _OFFICE_NAMES = {fold(name): name for name in ("Ủy ban nhân dân", "UBND", "Công an", "Bệnh viện", "Trạm y tế")}
+_UNITS_OFFICES = ("uy ban nhan dan ", "ubnd ", "cong an ")  # offices a unit's name follows: "UBND xã Hoằng Đạo"
 
 
 # a full stop between a word's last letter and the next word's first ("Ủy ban.nhân dân", "Long.Bình"): a speck
@@ -849,7 +850,10 @@ def units_registered(text: str) -> bool:
     """Whether every comma-separated part of an address is an administrative unit spelled exactly as the
     register does and the units resolve to one current ward: nothing in it is left unchecked. A place of birth
     named as a public health facility of a unit ("Bệnh viện Đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn", "Trạm y tế
-    phường Tràng Tiền, Thành phố Hà Nội") counts as that unit: its other words are the facility's fixed name."""
+    phường Tràng Tiền, Thành phố Hà Nội") counts as that unit: its other words are the facility's fixed name; a
+    place an office's name opens ("Ủy ban nhân dân phường Điện Biên, thành phố Thanh Hóa, …") counts as its units."""
+    if fold(text).startswith(_UNITS_OFFICES):
+        text = _without_office(text)  # the units' own office: its name is a fixed wording (a facility's: below)
     facility_unit = _unit_of_facility(text)
     if facility_unit is not None:
         rest = text.partition(", ")[2]

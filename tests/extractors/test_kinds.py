@@ -245,6 +245,13 @@ def test_prose_addresses_in_lower_case_are_registered_when_written_in_one_case()
     assert not units_registered("Phường 1, Thành phố Đà Lạt, tỉnh Lâm Đồng")  # one unit word's capital misread
 
 
+def test_a_place_of_registration_is_registered_when_its_units_are_after_their_offices_name():
+    assert units_registered("Ủy ban nhân dân phường Điện Biên, thành phố Thanh Hóa, tỉnh Thanh Hóa")
+    assert units_registered("UBND xã Hoằng Đạo, huyện Hoằng Hóa, tỉnh Thanh Hóa")
+    assert not units_registered("Ủy ban nhân dân xã Cấm Văn, huyện Cẩm Giàng, tỉnh Hải Dương")  # a commune's marks
+    assert not units_registered("Ủy ban nhân dân xã Cẩm Văn, huyện Cẩm Giàng")  # no province: not as printed whole
+
+
 def test_a_street_named_as_a_registered_place_before_registered_units_is_checked():
     assert street_registered("Số 79 ngõ 349 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội")
     assert street_registered("Số 18 ngách 28/20 ngõ 81 đường Trần Hưng Đạo, Phường Tràng Tiền, Quận Hoàn Kiếm, "
