@@ -192,8 +192,8 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
 
 def _opens_with_a_label(text: str) -> bool:
     text = text.lstrip(_OPENING_SPECKS)  # "“Trong thời gian cư trú tại: …": a speck read as a quote
-    if fold(text).startswith(_ITEM_OPENINGS):
-        return True  # the form's own next item, also when OCR read its colon as a stop
+    if any(Levenshtein.distance(fold(text)[:len(opening)], opening) <= 1 for opening in _ITEM_OPENINGS):
+        return True  # the form's own next item, also when OCR read its colon as a stop or a letter wrong ("[rong")
     match = _LABEL_LIKE.match(text)
     return bool(match and text[:1].isupper() and fold(match["words"]).split()[-1] not in _FIGURE_MARKERS)
 

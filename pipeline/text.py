@@ -13,7 +13,7 @@ SYLLABLE = re.compile(r"^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnprstvx])?[
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Dotted leaders and blanks of printed forms ("Họ và tên: ........"), colons, and
 # punctuation OCR leaves at the ends of a value.
-_EDGE_JUNK = re.compile(r"^[\s.:;,\-_…·•|/\\'\"“”‘’`~*]+|[\s.:;,\-_…·•|/\\'\"“”‘’`~*]+$")
+_EDGE_JUNK = re.compile(r"^[\s.:;,\-_…·•|/\\'\"“”‘’`~*‹›„«»‚ˆ˜¨°]+|[\s.:;,\-_…·•|/\\'\"“”‘’`~*‹›„«»‚ˆ˜¨°]+$")
 _LEADERS = re.compile(r"(?:\s*[.…·_]){3,}\s*")
 
 

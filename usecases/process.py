@@ -32,7 +32,7 @@ from pipeline.prepare import (
     prepare_regions,
     reading_order,
 )
-from pipeline.read import OcrEngine, OcrOutput, TesseractEngine, ocr_upright, parse_tsv
+from pipeline.read import OcrEngine, OcrOutput, TesseractEngine, ocr_upright, parse_tsv, reading_score
 from pipeline.speculate import SPECULATIVE_PSM, SpeculativeOcr
 from extractors import extract_documents
 from extractors.registry import partner_zone, reading_zone, zone_suffices
@@ -357,7 +357,7 @@ def read_card_sheet_text_layer(page: SourcePage, words: list, engine: OcrEngine,
         polygon = quad.astype(np.float32)
         inside = [w for w in words if cv2.pointPolygonTest(
             polygon, ((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2), False) >= 0]
-        if not inside or _sideways(inside):
+        if not inside or _sideways(inside) or _upside_down(inside):
             reads.append(read_prepared(page, prepare_quad(pixels, quad), engine, searchable_pdf, timings))
             continue
         x0, y0 = max(0, int(quad[:, 0].min())), max(0, int(quad[:, 1].min()))
@@ -370,6 +370,16 @@ def read_card_sheet_text_layer(page: SourcePage, words: list, engine: OcrEngine,
             image=np.ascontiguousarray(pixels[y0:y1, x0:x1]),
         ))
     return reads
+
+
+def _upside_down(words: list) -> bool:
+    """The words' letters run backwards ("yàgN" for Ngày): a card side turned over on the sheet, whose text layer
+    gives each word reversed; read far better turned back than as given."""
+    turned = [word.model_copy(update={"text": word.text[::-1]}) for word in words]
+    return reading_score(turned) > reading_score(words) + UPSIDE_DOWN_MARGIN
+
+
+UPSIDE_DOWN_MARGIN = 0.2  # of the share of words shaped like syllables
 
 
 def _sideways(words: list) -> bool:

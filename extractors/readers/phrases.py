@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -246,9 +246,9 @@ def restore_phrases(text: str, phrases: Sequence[str]) -> PhraseReading:
     Punctuation read around the words is kept; the case of a word's first letter is kept as printed
     where that letter was read right. Longer phrases win; words take part in one phrase at most.
     """
-    words = _stray_brackets_as_letters([_split(w) for w in text.split()])
+    words, unglued = _unglued(_stray_brackets_as_letters([_split(w) for w in text.split()]), tuple(phrases))
     taken = [False] * len(words)
-    reading = PhraseReading(text)
+    reading = PhraseReading(text, repaired=unglued)
     found: list[tuple[int, str]] = []
     for phrase, phrase_words, unmarked in _prepared(tuple(phrases)):
         size = len(phrase_words)
@@ -276,6 +276,34 @@ def restore_phrases(text: str, phrases: Sequence[str]) -> PhraseReading:
     reading.text = " ".join(w.render() for w in words)
     reading.phrases = [phrase for _, phrase in sorted(found)]
     return reading
+
+
+def _unglued(words: list[_Word], phrases: tuple[str, ...]) -> tuple[list[_Word], int]:
+    """Two words of the wording OCR read as one ("vớiai", "kếthôn": a space lost) parted where their letters
+    fold to two words that follow each other in a phrase; how many were parted (a repair: a person confirms)."""
+    pairs, known = _word_pairs(phrases)
+    out: list[_Word] = []
+    parted = 0
+    for word in words:
+        core = word.core
+        cut = next((i for i in range(1, len(core)) if (fold(core[:i]), fold(core[i:])) in pairs), None) \
+            if core.isalpha() and fold(core) not in known else None
+        if cut is None:
+            out.append(word)
+            continue
+        out += [_Word(word.prefix, core[:cut], ""), _Word("", core[cut:], word.suffix)]
+        parted += 1
+    return out, parted
+
+
+@cache
+def _word_pairs(phrases: tuple[str, ...]) -> tuple[set[tuple[str, str]], set[str]]:
+    """The folded pairs of words that follow each other in the phrases, and the folded words."""
+    pairs: set[tuple[str, str]] = set()
+    for phrase in phrases:
+        folded = fold(phrase).split()
+        pairs.update(zip(folded, folded[1:]))
+    return pairs, {word for phrase in phrases for word in fold(phrase).split()}
 
 
 def _stray_brackets_as_letters(words: list[_Word]) -> list[_Word]:

@@ -215,7 +215,8 @@ def test_a_names_misread_tone_marks_in_a_sentence_are_repaired_from_the_name_syl
 
 def test_the_residence_ends_at_the_earlier_address_item_behind_a_quote_speck_or_a_stop_read_for_its_colon():
     for opening in ["“Trong thời gian cư trú tại: Số 00 phố Hàng Bạc, Phường Hàng Bạc,",
-                    "Trong thời gian cư trú tại. Số 00 phố Hàng Bạc, Phường Hàng Bạc,"]:
+                    "Trong thời gian cư trú tại. Số 00 phố Hàng Bạc, Phường Hàng Bạc,",
+                    "[rong thời gian cư trú tại: Số 00 phố Hàng Bạc, Phường Hàng Bạc,"]:  # its T misread
         got = fields(HEAD[:-1] + [
             [(60, "Nơi cư trú: Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm,")],
             [(60, "Thành phố Hà Nội")],

@@ -155,3 +155,12 @@ def test_a_full_stop_glued_between_two_words_the_second_in_lower_case_is_a_speck
     assert tidy_running_text("Làm thủ tục.đăng ký kết hôn") == "Làm thủ tục đăng ký kết hôn"
     assert tidy_running_text("làm thủ tục vay vốn.ngân hàng") == "làm thủ tục vay vốn ngân hàng"
     assert tidy_running_text("tại Tp.Hồ Chí Minh") == "tại Tp.Hồ Chí Minh"
+
+
+def test_two_words_of_the_wording_read_as_one_are_parted_and_the_repair_is_counted():
+    reading = restore_phrases("Chưa đăng ký kết hôn vớiai", VOCABULARY)
+    assert reading.text == "Chưa đăng ký kết hôn với ai" and reading.repaired >= 1
+    reading = restore_phrases("Đã đăng ký kếthôn, nhưng đã ly hôn theo Bản án số 5", VOCABULARY)
+    assert reading.text == "Đã đăng ký kết hôn, nhưng đã ly hôn theo Bản án số 5" and reading.repaired >= 1
+    # a name is no two words of the wording
+    assert restore_phrases("Đã đăng ký kết hôn với bà Đinh Mai", VOCABULARY).repaired == 0

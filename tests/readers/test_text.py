@@ -27,6 +27,9 @@ def test_fold_keeps_different_letters_apart():
     ("  Việt  Nam ; ", "Việt Nam"),
     ("Số 12, ngõ 34 ...... Phường Láng", "Số 12, ngõ 34 Phường Láng"),
     ("TP. Hồ Chí Minh.", "TP. Hồ Chí Minh"),
+    ("‹Thôn Phú Mỹ, Xã Hoằng Đạo", "Thôn Phú Mỹ, Xã Hoằng Đạo"),  # specks OCR reads as quote marks
+    ("„Hà Nội »", "Hà Nội"),
+    ("(Giấy chứng nhận số 5)", "(Giấy chứng nhận số 5)"),  # brackets are the value's own
 ])
 def test_clean_value_strips_leaders_and_edge_punctuation(raw, expected):
     assert clean_value(raw) == expected
