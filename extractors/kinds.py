@@ -597,6 +597,8 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
     # M'gar, whose commune is Quảng Phú) has misread marks as surely as one no unit is spelled as
     if (marked := _marks_of_resolved_units(text, resolved)) != text and address_glitch(marked) is None:
         return Reading(marked, DOUBTFUL, [UNIT_MARKS_RESTORED], extra)  # restored, not trusted more than as read
+    if _unknown_district(text) and (kept := without_stray_words(text)) is not None:
+        return Reading(kept, DOUBTFUL, [STRAY_WORDS_NOTE], extra)  # which words were specks is a guess
     if glitch := address_glitch(text):
         restored = house_number_slashes(text)
         if restored != text and address_glitch(restored) is None:
@@ -611,6 +613,7 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
     return Reading(text, 1.0, [], extra)
 
 
+STRAY_WORDS_NOTE = "address: words read from specks inside a district's name dropped"
 TIDIED_NOTE = "address: specks between its parts or letters, or a '/' read as a letter, tidied"
 _SPECKS_PART = re.compile(r",(?:\s*[^\w\s,]+)+\s*(?=,)|(?<=\w)[.;:]+(?=,)")  # ", .," and "Láng Hạ.,"
 _SLASH_AS_LETTER = re.compile(r"(?<=\d)[Il](?=\d)")  # "ngách 73I13"
@@ -841,9 +844,54 @@ def _unknown_district(text: str) -> bool:
     (of whatever kind: "Huyện An Dương" became a quận), so a word of it was lost or misread."""
     for part in text.split(","):
         match = _DISTRICT.match(fold(part.strip(" .")))
-        if match and not any(ch.isdigit() for ch in part) and match.group(1) not in district_names():
+        if match and not match.group(1).isdigit() and match.group(1) not in district_names():
             return True
     return False
+
+
+def without_stray_words(text: str) -> str | None:
+    """A district's name with what OCR read from specks inside it dropped ("Quận Ngô TƯ G X1 Quyền", "Huyện Lạng
+    HƠI Giang", "Quận Sản Hoàn Kiếm"), or a comma read inside it ("Quận Hoàn, Kiếm"): the address with that part
+    named as the one district whose words stand in it in order, up to three words apart, where the address then
+    resolves to a ward; None where no such district is."""
+    parts = text.split(", ")
+    for index, part in enumerate(parts):
+        joined = f"{part} {parts[index + 1]}" if index + 1 < len(parts) else None
+        for candidate, size in ((part, 1), (joined, 2)):
+            match = _DISTRICT.match(fold(candidate)) if candidate else None
+            if match is None or size == 1 and match.group(1) in district_names() \
+                    or size == 2 and _DISTRICT.match(fold(parts[index + 1])):
+                continue
+            words = candidate.split()  # type: ignore[union-attr]
+            unit_size = len(fold(candidate).split()) - len(match.group(1).split())
+            kept = words[unit_size:] if match.group(1) in district_names() else _district_within(words[unit_size:])
+            if kept is None:
+                continue
+            repaired = ", ".join([*parts[:index], " ".join([*words[:unit_size], *kept]), *parts[index + size:]])
+            if resolve_address(repaired).ward is not None:
+                return repaired
+    return None
+
+
+STRAY_WORDS = 3  # at most this many words read from specks inside a district's name
+
+
+def _district_within(words: list[str]) -> list[str] | None:
+    """The words of the one district name of two words or more that stands in ``words`` in order, the rest at most
+    ``STRAY_WORDS``; None where none or several do."""
+    found = []
+    for name in district_names():
+        wanted = name.split()
+        if len(wanted) < 2 or not 0 < len(words) - len(wanted) <= STRAY_WORDS:
+            continue
+        kept, at = [], 0
+        for word in words:
+            if at < len(wanted) and fold(word) == wanted[at]:
+                kept.append(word)
+                at += 1
+        if at == len(wanted):
+            found.append(kept)
+    return found[0] if len(found) == 1 else None
 
 
 def units_registered(text: str) -> bool:

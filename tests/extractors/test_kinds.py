@@ -525,3 +525,18 @@ def test_a_stop_before_a_comma_is_a_speck_and_a_book_numbers_slash_read_as_a_fig
 def test_a_letter_among_a_numbers_figures_is_doubted():
     assert read_code("B0").factor == DOUBTFUL  # "80", its 8 read as a B
     assert read_code("01/2024-KS").factor == 1.0
+
+
+def test_words_read_from_specks_inside_a_districts_name_are_dropped_and_the_address_doubted():
+    from extractors.kinds import STRAY_WORDS_NOTE
+    for read, printed in [
+        ("Phường Máy Tơ, Quận Ngô TƯ G X1 Quyền, Thành phố Hải Phòng", "Phường Máy Tơ, Quận Ngô Quyền, Thành phố Hải Phòng"),
+        ("Xã Nghĩa Hưng, Huyện Lạng HƠI Giang, Tỉnh Bắc Giang", "Xã Nghĩa Hưng, Huyện Lạng Giang, Tỉnh Bắc Giang"),
+        ("Số 77 ngõ 4 phố Mã Mây, Phường Hàng Bạc, Quận Hoàn, Kiếm, Thành phố Hà Nội",  # a comma read inside it
+         "Số 77 ngõ 4 phố Mã Mây, Phường Hàng Bạc, Quận Hoàn Kiếm, Thành phố Hà Nội"),
+    ]:
+        reading = read_address(read)
+        assert reading.value == printed and reading.factor < 0.9 and STRAY_WORDS_NOTE in reading.problems, read
+    # a district whose name holds a figure is no numbered district: it is doubted, not taken as read
+    assert read_address("Phường Máy Tơ, Quận Ngô X1, Thành phố Hải Phòng").factor < 0.9
+    assert read_address("Số 5, Phường 4, Quận 5, Thành phố Hồ Chí Minh").factor == 1.0
