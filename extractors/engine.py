@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from itertools import combinations
 
 from extractors.kinds import (
     BACKSLASH_NOTE, MARKS_RESPELLED, READERS, RESPELLED, RESPELLED_NOTE, UNMARKED, UNMARKED_NOTE, Reading,
@@ -279,9 +280,12 @@ def _row_label_edge(columns: list[tuple[str, LabelHit]], below: list[list[Word]]
         return None
     first_column = columns[0][1].bbox[0]
     row_labels = [h for h in labels if h.bbox[0] < first_column]
-    if not row_labels or 2 * (len(labels) - len(row_labels)) >= len(row_labels):
-        # the columns repeat their own labels: side-by-side blocks, not a table (a lone label's words inside a
-        # column are a value's: "Số định danh cá nhân 0110…" in the husband's cell of the row "Giấy tờ tùy thân")
+    inside = [h for h in labels if h.bbox[0] >= first_column]
+    aligned = any(abs(a.bbox[0] - b.bbox[0]) <= a.bbox[3] - a.bbox[1] for a, b in combinations(inside, 2))
+    if not row_labels or aligned or 2 * len(inside) >= len(row_labels):
+        # the columns repeat their own labels, one under another: side-by-side blocks, not a table (a lone label's
+        # words inside a column are a value's: "Số định danh cá nhân 0110…" in the husband's cell of the row
+        # "Giấy tờ tùy thân")
         return None
     return _gutter(below, min(h.bbox[2] for h in row_labels), first_column)
 

@@ -88,7 +88,20 @@ def _judge_place(value: str, specked: bool) -> Reading:
         return Reading(value, DOUBTFUL, ["place: a district the register does not know (a word lost?)"])
     if value and _glued_words(value):
         return Reading(value, DOUBTFUL, ["place: two words run together (a space lost?)"])
+    if value and _GLUED_HYPHEN.search(value):
+        return Reading(value, DOUBTFUL, ["place: a hyphen between words (a space misread?)"])
+    if value and stop_inside_a_name(value):
+        return Reading(value, DOUBTFUL, ["place: a full stop inside a name (a speck?)"])
     return Reading(value or None)
+
+
+_STOP_BEFORE_A_WORD = re.compile(r"(?<=[^\W\d_])\. (?=[^\W\d_])")
+
+
+def stop_inside_a_name(text: str) -> bool:
+    """ "tỉnh Nam. Định": a full stop and a space between two words of a place, after no abbreviation ("Tp. Hồ Chí
+    Minh"): a speck, as no place's name holds a sentence's end."""
+    return any(not _ABBREVIATION_BEFORE.search(text[:stop.start()]) for stop in _STOP_BEFORE_A_WORD.finditer(text))
 
 
 def _without_office(place: str) -> str:
@@ -804,7 +817,7 @@ def address_glitch(text: str) -> str | None:
         return "a sign no address prints"
     if _EMPTY_PART.search(text):
         return "a part with no letters or figures (specks read as one?)"
-    if _STOP_BETWEEN_LETTERS.search(text):  # "TP.HCM" (tidy_address_specks leaves a stop between capitals)
+    if _STOP_BETWEEN_LETTERS.search(text) or stop_inside_a_name(text):  # "TP.HCM", "Nam. Định"
         return "a full stop between letters (a speck?)"
     if _unit_words_in_two_cases(text):
         return "unit words in two cases (a capital misread?)"

@@ -472,3 +472,23 @@ def test_two_spouses_blocks_side_by_side_one_set_half_a_line_lower_in_a_text_lay
     assert values["wife_id_number"] == "010187597762" and values["husband_id_number"] == "017079295211"
     assert values["husband_date_of_birth"] == "1979-11-04" and values["husband_ethnicity"] == "Tày"
     assert values["husband_residence"] == "Thôn Phú Mỹ, Xã Lạng Giang, Tỉnh Bắc Ninh"
+
+
+def test_side_by_side_blocks_whose_second_labels_ocr_partly_lost_are_no_table():
+    values = marriage_values([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(320, "Bên vợ"), (650, "Họ, chữ đệm, tên chồng: HUỲNH QUỐC TÂM")],
+        [(60, "Họ, chữ đệm, tên: BÙI TRẦN BẢO HÒA"), (650, "Ngày, tháng, năm sinh: 05/01/1989")],
+        [(60, "Ngày, tháng, năm sinh: 22/09/1994"), (650, "G0009 bà tụ")],  # the husband's labels misread
+        [(60, "Dân tộc: Kinh"), (650, "be tịch: Việt Nam")],
+        [(60, "Quốc tịch: Việt Nam"), (650, "Nơi cư trú: Số 20 ngõ 351 đường Lê Lợi,")],
+        [(60, "Nơi cư trú: Số 91 phố Láng Hạ,"), (650, "Phường Quyết Thắng, Tỉnh Đồng Nai")],
+        [(60, "Phường Láng Hạ, Thành phố Hà Nội"), (650, "Giấy tờ tùy thân: CCCD số 008089497692")],
+        [(60, "Giấy tờ tùy thân: CCCD số 091194066849")],
+        [(60, "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Hòa Phong, huyện Hòa Vang, thành phố Đà Nẵng")],
+        [(60, "Ngày, tháng, năm đăng ký: 10/10/2018")],
+    ])
+    assert values["wife_date_of_birth"] == "1994-09-22" and values["wife_ethnicity"] == "Kinh"
+    assert values["wife_residence"] == "Số 91 phố Láng Hạ, Phường Láng Hạ, Thành phố Hà Nội"
+    assert values["wife_id_number"] == "091194066849" and values["husband_id_number"] == "008089497692"
+    assert values["husband_date_of_birth"] == "1989-01-05"

@@ -540,3 +540,12 @@ def test_words_read_from_specks_inside_a_districts_name_are_dropped_and_the_addr
     # a district whose name holds a figure is no numbered district: it is doubted, not taken as read
     assert read_address("Phường Máy Tơ, Quận Ngô X1, Thành phố Hải Phòng").factor < 0.9
     assert read_address("Số 5, Phường 4, Quận 5, Thành phố Hồ Chí Minh").factor == 1.0
+
+
+def test_a_place_with_a_hyphen_glued_between_words_or_a_stop_inside_a_name_is_doubted():
+    from extractors.kinds import read_place, stop_inside_a_name
+    assert read_place("Ủy ban nhân dân phường Hàng Bạc, quận-Hoàn Kiếm, thành phố Hà Nội").factor < 0.9
+    assert read_place("Ủy ban nhân dân phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội").factor == 1.0
+    assert read_place("UBND phường Xuân Hương - Đà Lạt, tỉnh Lâm Đồng").factor == 1.0  # a name's own dash, spaced
+    assert stop_inside_a_name("xã Hải Anh, huyện Hải Hậu, tỉnh Nam. Định")
+    assert not stop_inside_a_name("Số 5 đường Lê Lợi, Tp. Hồ Chí Minh")  # an abbreviation's stop
