@@ -88,6 +88,8 @@ def _judge_place(value: str, specked: bool) -> Reading:
         return Reading(value, DOUBTFUL, ["place: a district the register does not know (a word lost?)"])
     if value and _glued_words(value):
         return Reading(value, DOUBTFUL, ["place: two words run together (a space lost?)"])
+    if value and (respelled := _facility_respelled(value)) is not None:
+        return Reading(respelled, DOUBTFUL, ["place: a health facility's name with other marks (its spelling given)"])
     if value and _GLUED_HYPHEN.search(value):
         return Reading(value, DOUBTFUL, ["place: a hyphen between words (a space misread?)"])
     if value and stop_inside_a_name(value):
@@ -1027,6 +1029,20 @@ def unit_names() -> frozenset[str]:
 
 # public health facilities named after their unit ("Bệnh viện Đa khoa tỉnh X", "Trạm y tế xã Y")
 _FACILITIES = ("Bệnh viện Đa khoa", "Trạm y tế", "Trung tâm y tế")
+
+
+def _facility_respelled(text: str) -> str | None:
+    """ "Bệnh viện Da khoa thành phố Hà Nội": a public health facility's fixed name read with other marks, given as
+    it is spelled; None where the place opens with no such name, or spells it right."""
+    words = text.split()
+    for facility in _FACILITIES:
+        size = len(facility.split())
+        head = " ".join(words[:size])
+        if head.lower() != facility.lower() and fold(head) == fold(facility):
+            spelled = [word if word.lower() == right.lower() else right  # the case as printed where only marks differ
+                       for word, right in zip(head.split(), facility.split(), strict=True)]
+            return " ".join([*spelled, *words[size:]])
+    return None
 
 
 def _unit_of_facility(text: str) -> str | None:

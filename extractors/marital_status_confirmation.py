@@ -29,7 +29,7 @@ from extractors.engine import (
     VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line, page_reading,
 )
-from extractors.calibration import CHECKED_WORDING, DERIVED, LABEL_TAIL_DROPPED, NAMES_READ_TWICE
+from extractors.calibration import CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE
 from extractors.kinds import (
     DOUBTFUL, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
     place_and_name_syllables, read_address, read_code, read_date, unit_spellings,
@@ -149,8 +149,9 @@ def value_lines(view: PageView, hit: LabelHit, field_spec: FieldSpec) -> list[li
     height = max(1, hit.bbox[3] - hit.bbox[1])
     region = Region(region.section, region.first_line, region.last_line,
                     max(region.x0, line_start - VALUE_INDENT * height), region.x1, region.row_labels_x1)
-    first = _trim_specks(_up_to_wide_gap(drop_label_translation(
-        [w for w in hit.value_words if _inside(w, region.x0, region.x1)], field_spec.labels)))
+    inside = _up_to_wide_gap(drop_label_translation(
+        [w for w in hit.value_words if _inside(w, region.x0, region.x1)], field_spec.labels))
+    first = _with_dashes(inside, _trim_specks(inside))
     line = hit.line_index
     if not first:
         line += 1
@@ -172,12 +173,9 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
     if line >= len(view.lines) or line in view.header_lines or not region.first_line <= line <= region.last_line:
         return []
     inside = [w for w in view.lines[line] if _inside(w, region.x0, region.x1)]
-    words = _trim_specks(inside)
+    words = _with_dashes(inside, _trim_specks(inside))
     if not words:
         return []
-    dash = inside.index(words[0]) - 1
-    if dash >= 0 and inside[dash].text.lstrip(".…") in _DASHES:  # ".........-": a dash after the leader dots
-        words = [inside[dash], *words]  # "… Việt Nam" / "- Chi nhánh Hoàn Kiếm": a separator, no speck
     first = words[_opening_word(words)]
     for hit in view.hits:
         opens = hit.line_index == line and hit.bbox[0] <= first.bbox[2] and hit.bbox[2] >= first.bbox[0]
@@ -187,6 +185,20 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
     text = " ".join(w.text for w in words[_opening_word(words):])
     if _opens_with_a_label(text) or is_place_and_date_line(words):
         return []
+    return words
+
+
+def _with_dashes(inside: list[Word], words: list[Word]) -> list[Word]:
+    """The kept words with a dash trimmed as a speck right before or after them put back: "… Việt Nam -" /
+    "Chi nhánh Hoàn Kiếm", ".........- Chi nhánh": a separator of the sentence (one at its very end is edge
+    punctuation the text's tidying drops)."""
+    if not words:
+        return words
+    before, after = inside.index(words[0]) - 1, inside.index(words[-1]) + 1
+    if before >= 0 and inside[before].text.lstrip(".…") in _DASHES:  # ".........-": a dash after the leader dots
+        words = [inside[before], *words]
+    if after < len(inside) and inside[after].text in _DASHES:
+        words = [*words, inside[after]]
     return words
 
 
@@ -346,6 +358,8 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
     ("đăng KÝ"), a unit whose marks are not the register's ("tỉnh Nghê An", "do … xã Cấm Văn cấp"), no such date."""
     if _unit_marks_differ(text) or _units_in_prose(text)[0]:
         return "text: a unit's marks are not the register's"
+    if _BOOK_WITHOUT_COMMA.search(text):
+        return "text: a comma of its wording missing (a speck or a stop read for it?)"
     lexicon = _lexicon(phrases)
     tokens = _tokens(text)
     for index, token in enumerate(tokens):
@@ -366,6 +380,10 @@ def _inside_a_capitals_name(tokens: list[str], index: int, lexicon: set[str]) ->
     while end + 1 < len(tokens) and tokens[end + 1].isupper():
         end += 1
     return any(token.isalpha() and token.lower() not in lexicon for token in tokens[start:end + 1])
+
+
+# the form's wording prints a comma between a paper's number and its book ("số 231, quyển số 01/2013")
+_BOOK_WITHOUT_COMMA = re.compile(r"\bsố [^\s,]+ quyển số")
 
 
 def _lexicon(phrases: list[str]) -> set[str]:
@@ -649,6 +667,9 @@ def _six_months_apart(document: Document) -> None:
             return
 
 
+DISAGREES_NOTE = f"{DIFFERS}: the paper's other date disagreed with it"
+
+
 def validity_ends(start: date) -> list[date]:
     """The last day of validity of a paper issued on ``start``: six months on, or the eve of that day."""
     later = add_months(start, VALID_MONTHS)
@@ -694,6 +715,8 @@ def _nearest(field: Field, implied: list[date], other: Field, why: str) -> bool:
     field.value = best
     field.confidence = round(min(field.confidence, other.confidence) * DOUBTFUL, 3)
     field.note = f"{DERIVED}{why}"
+    # the two printings disagreed: the surer one may be the misread one, whatever its own readings say
+    other.note = "; ".join(filter(None, [other.note, DISAGREES_NOTE]))
     return True
 
 

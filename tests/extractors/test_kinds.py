@@ -549,3 +549,12 @@ def test_a_place_with_a_hyphen_glued_between_words_or_a_stop_inside_a_name_is_do
     assert read_place("UBND phường Xuân Hương - Đà Lạt, tỉnh Lâm Đồng").factor == 1.0  # a name's own dash, spaced
     assert stop_inside_a_name("xã Hải Anh, huyện Hải Hậu, tỉnh Nam. Định")
     assert not stop_inside_a_name("Số 5 đường Lê Lợi, Tp. Hồ Chí Minh")  # an abbreviation's stop
+
+
+def test_a_health_facilitys_name_read_with_other_marks_is_spelled_right_and_doubted():
+    from extractors.kinds import read_place
+    reading = read_place("Bệnh viện Da khoa thành phố Hà Nội, Thành phố Hà Nội")
+    assert reading.value == "Bệnh viện Đa khoa thành phố Hà Nội, Thành phố Hà Nội" and reading.factor < 0.9
+    assert read_place("Bệnh viện đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn").value == \
+        "Bệnh viện đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn"  # in lower case as printed: its marks are right
+    assert read_place("Bệnh viện Phụ sản Hà Nội, Thành phố Hà Nội").factor == 1.0
