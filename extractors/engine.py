@@ -415,15 +415,13 @@ def _continued(view: PageView, line: int, words: list[Word], region: Region, col
     current, beside = words, False
     while True:
         following = _trim_specks(_free_line(view, line + 1, region))
-        if not following and _wholly_outside(view, line + 1, region):
-            # a row of the column beside set half a line lower (its label and value), read as a visual line of
-            # its own between two of the value's
+        # a line of the column beside, read as a visual line of its own between two of the value's: a row of
+        # another block set half a line lower (wholly outside the region), or another field's label left of it
+        outside = not following and _wholly_outside(view, line + 1, region)
+        if outside or not following and column is not None and _beside(view, line + 1, column):
             following = _trim_specks(_free_line(view, line + 2, region))
             line += 1
-        elif not following and column is not None and _beside(view, line + 1, column):
-            following = _trim_specks(_free_line(view, line + 2, region))
-            line += 1  # a line of the column beside, read as a visual line of its own between two of the value's
-            beside = True
+            beside = beside or not outside
         if column is not None and (split := _column_split(following, column)):
             following, beside = following[split:], True  # the words of the column beside left out
         if beside and following and column is not None and max(w.bbox[2] for w in following) <= column:

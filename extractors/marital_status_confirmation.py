@@ -27,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extractors.engine import (
     VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
-    _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line, page_reading,
+    _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
 from extractors.calibration import CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE
 from extractors.kinds import (
@@ -36,7 +36,7 @@ from extractors.kinds import (
 )
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
-from extractors.second_reading import read_line
+from extractors.second_reading import crop_reading
 from extractors.readers.phrases import (
     join_lines, repair_numbers, restore_phrases, snap_code_parts, starts_with_any, tidy_running_text,
 )
@@ -471,8 +471,7 @@ def _read_alike(page: Page, run: list[Word], images: Mapping[int, np.ndarray]) -
     box = union_bbox(word.bbox for word in run)
     if box is None:
         return False
-    text = page_reading(page, f"line:{','.join(map(str, box))}", images,
-                        lambda image: read_line(image, box, page.dpi))
+    text = crop_reading(page, box, images)
     if text is None:
         return False
     wanted = [_bare(word.text) for word in run]

@@ -38,10 +38,11 @@ def check_against_signature(field: Field, lines: list[list[Word]]) -> None:
     with another syllable of the name right after it."""
     assert isinstance(field.value, str) and field.bbox is not None
     wanted = field.value.lower().split()
+    letters = [fold(word) for word in wanted]
     for line in (line for line in lines if line and min(w.bbox[1] for w in line) > field.bbox[3]):
         spoken = [word.text.strip(",.;:").lower() for word in line]
         for start in range(len(line) - len(wanted) + 1):
-            if [fold(word) for word in spoken[start:start + len(wanted)]] != [fold(word) for word in wanted]:
+            if [fold(word) for word in spoken[start:start + len(wanted)]] != letters:
                 continue
             following = line[start + len(wanted)] if start + len(wanted) < len(line) else None
             if following is not None and _continues_the_name(line[start + len(wanted) - 1], following):

@@ -82,7 +82,7 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
     assert field.bbox is not None
     box = after_label(page, field.bbox)
     reader = READERS[kind]
-    text = page_reading(page, f"line:{','.join(map(str, box))}", images, partial(_read_line_of, page, box, 1))
+    text = crop_reading(page, box, images)
     if text is None:
         return
     first = reader(text)
@@ -92,8 +92,7 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
         return
     votes = [_vote(first.value, first.factor)]
     for scale in ENLARGED:
-        again = page_reading(page, f"line×{scale}:{','.join(map(str, box))}", images,
-                             partial(_read_line_of, page, box, scale))
+        again = crop_reading(page, box, images, scale)
         if again is not None:
             reading = reader(again)
             votes.append(_vote(reading.value, reading.factor))
@@ -153,6 +152,13 @@ def after_label(page: Page, bbox: BBox) -> BBox:
     if left is None or left + LABEL_MARGIN >= x0:
         return bbox
     return left + LABEL_MARGIN, y0, x1, y1
+
+
+def crop_reading(page: Page, bbox: BBox, images: Mapping[int, np.ndarray], scale: int = 1) -> str | None:
+    """The text of a crop of ``page`` read as one line (``read_line``), once: kept in the page's readings under the
+    crop's box and scale, so a re-extraction from stored words reads the same. None: no reading and no image."""
+    key = f"line{'' if scale == 1 else f'×{scale}'}:{','.join(map(str, bbox))}"
+    return page_reading(page, key, images, partial(_read_line_of, page, bbox, scale))
 
 
 def _read_line_of(page: Page, bbox: BBox, scale: int, image: np.ndarray) -> str:

@@ -33,8 +33,13 @@ def visual_lines(words: Sequence[Word]) -> list[list[Word]]:
     pieces: dict[int, list[Word]] = {}
     for word in words:
         pieces.setdefault(word.line, []).append(word)
+    return _joined(list(pieces.values()))
+
+
+def _joined(pieces: list[list[Word]]) -> list[list[Word]]:
+    """Pieces of lines (words at one height, side by side) joined into printed lines (see ``visual_lines``)."""
     lines: list[list[Word]] = []
-    for piece in sorted((sorted(p, key=lambda w: w.bbox[0]) for p in pieces.values()), key=lambda p: p[0].bbox[0]):
+    for piece in sorted((sorted(p, key=lambda w: w.bbox[0]) for p in pieces), key=lambda p: p[0].bbox[0]):
         line = _line_to_extend(lines, piece)
         if line is None:
             lines.append(list(piece))
@@ -66,10 +71,6 @@ def _line_to_extend(lines: list[list[Word]], piece: list[Word]) -> list[Word] | 
     return best
 
 
-def _centre(word: Word) -> float:
-    return (word.bbox[1] + word.bbox[3]) / 2
-
-
 def _words_by_position(words: Sequence[Word]) -> list[list[Word]]:
     """Lines of words that carry no line structure (a PDF text layer): runs of neighbouring words at one
     height first, then joined into lines as OCR's pieces are (``visual_lines``). Two blocks side by side
@@ -82,8 +83,7 @@ def _words_by_position(words: Sequence[Word]) -> list[list[Word]]:
             runs.append([word])
         else:
             run.append(word)
-    pieces = [word.model_copy(update={"line": index}) for index, run in enumerate(runs) for word in run]
-    return visual_lines(pieces)
+    return _joined(runs)
 
 
 RUN_GAP = 2.0  # word heights: a wider gap ends a run of words (a label's cell, a column)
@@ -91,16 +91,16 @@ RUN_GAP = 2.0  # word heights: a wider gap ends a run of words (a label's cell, 
 
 def _run_to_extend(runs: list[list[Word]], word: Word) -> list[Word] | None:
     """The run whose last word ends just left of ``word`` at its height, if any (the nearest in height)."""
-    height = max(1, word.bbox[3] - word.bbox[1])
+    x0, top, _, bottom = word.bbox
+    height, centre = max(1, bottom - top), (top + bottom) / 2
     best, best_distance = None, float("inf")
     for run in runs:
-        last = run[-1]
-        last_height = max(1, last.bbox[3] - last.bbox[1])
-        size = max(height, last_height)
-        if not (last.bbox[2] <= word.bbox[0] + 0.3 * size and word.bbox[0] - last.bbox[2] <= RUN_GAP * size):
+        _, last_top, last_x1, last_bottom = run[-1].bbox
+        distance = abs((last_top + last_bottom) / 2 - centre)  # first: most runs stand at other heights
+        if distance >= best_distance:
             continue
-        distance = abs(_centre(last) - _centre(word))
-        if distance < 0.5 * size and distance < best_distance:
+        size = max(height, last_bottom - last_top)
+        if distance < 0.5 * size and last_x1 <= x0 + 0.3 * size and x0 - last_x1 <= RUN_GAP * size:
             best, best_distance = run, distance
     return best
 
