@@ -32,6 +32,8 @@ READ_AGAIN = "read again: the page's reading outvoted"
 # the note of a value put right from the document's other values (a date a digit or two from the one they imply)
 DERIVED = "derived: "
 CHECKED_WORDING = "every word in the prescribed wording, a registered place's or a name's, or a valid figure"
+# a status that is one of the prescribed statuses in full ("Chưa đăng ký kết hôn với ai"): a closed list's member
+WHOLE_STATUS = "a prescribed status in full, word for word"
 # a sentence checked but for people's names, each of which a second reading of its crop gave with the same marks
 NAMES_READ_TWICE = "every word checked, and its names read twice alike"
 LABEL_TAIL_DROPPED = "text: the rest of a misread label dropped"  # where the label ended was guessed
@@ -71,8 +73,13 @@ LONG_TEXT = 60  # characters: a sentence has more letters to misread than a shor
 
 
 def group_of(kind: str, corroborated: bool, value: object = None, repaired: bool = False,
-             checked_wording: bool = False, names_twice: bool = False) -> str:
+             checked_wording: bool = False, names_twice: bool = False, doubted: bool = False,
+             whole_status: bool = False) -> str:
     group = KIND_GROUPS.get(kind, "text")
+    if group == "vocabulary" and doubted:
+        return "vocabulary+doubted"  # no value the closed list knows ("not a common value"): the list vouches for nothing
+    if group == "text" and whole_status:
+        return "text+whole"  # a closed list's member, as a sex or a nationality is
     if group == "text" and checked_wording:
         return "text+checked"  # every word a prescribed, registered or name word, or a valid figure: any length
     if group == "text" and names_twice:
@@ -122,8 +129,8 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
             field.confidence = min(field.confidence, REPAIR_CEILING)
             continue
         threshold = fitted.groups.get(field_group(field, field_spec.kind))
-        if threshold is not None:
-            field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, threshold.accept_from))), 3)
+        accept_from = threshold.accept_from if threshold is not None else 1.0  # a group the fit never saw: a look
+        field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, accept_from))), 3)
         if field.note == READ_AGAIN or (field.note or "").startswith(DERIVED) \
                 or any(note in (field.note or "") for note in (RESPELLED_NOTE, BACKSLASH_NOTE, LABEL_TAIL_DROPPED)):
             field.confidence = min(field.confidence, REPAIR_CEILING)
@@ -132,7 +139,8 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
 def field_group(field: Field, kind: str) -> str:
     """The calibration group of an OCR value of this kind, by the evidence its note records."""
     return group_of(kind, is_corroborated(field), field.value, UNIT_REPAIRED in (field.note or ""),
-                    field.note == CHECKED_WORDING, field.note == NAMES_READ_TWICE)
+                    field.note == CHECKED_WORDING, field.note == NAMES_READ_TWICE,
+                    doubted=field.note is not None and not is_corroborated(field), whole_status=field.note == WHOLE_STATUS)
 
 
 def is_corroborated(field: Field) -> bool:

@@ -941,6 +941,10 @@ _STREET_PART = re.compile(_HOUSE_NUMBERS + r"(?:đường|phố|Đường|Phố)
 _DAY_NAMED = re.compile(r"(?P<day>\d{1,2}) Tháng (?P<month>\d{1,2})")
 _EVENT_NAMES = {"Cách Mạng Tháng Tám"}
 _HAMLET_PART = re.compile(r"(?:Thôn|Xóm|Ấp|Bản|Tổ dân phố|Khu phố|Tổ)(?: số)? (?:\d{1,3}|(?P<name>[^\d,]+))")
+# a hamlet named by where it lies or what stands in it ("Thôn Thượng", "Xóm Chùa", "Thôn Đông Hạ"): a closed
+# set of words, as a village's hamlets are named all over the country; one misread mark makes another word
+_HAMLET_WORDS = {"Thượng", "Hạ", "Trung", "Đông", "Tây", "Nam", "Bắc", "Đoài", "Mới", "Cũ", "Chùa", "Đình",
+                 "Chợ", "Giữa", "Ngoài", "Trong", "Tiền", "Hậu", "Nội", "Ngoại", "Cầu", "Đồng", "Bến", "Bãi"}
 
 
 def street_registered(text: str) -> bool:
@@ -948,7 +952,7 @@ def street_registered(text: str) -> bool:
     (``units_registered``): a street or hamlet named exactly as some administrative unit is ("phố Láng Hạ",
     "đường Trần Hưng Đạo": streets are named after places and people that also name wards) or as a person
     is (a surname, then common name syllables: "đường Ngô Xuân Quảng"), or a hamlet or residents' group by
-    number ("Tổ 7, đường Thanh Niên, …"). House numbers are figures: nothing checks them, as nothing checks a
+    number ("Tổ 7, đường Thanh Niên, …") or by where it lies ("Thôn Thượng"). House numbers are figures: nothing checks them, as nothing checks a
     ward's number."""
     parts = text.split(", ")
     for split in range(1, len(parts) - 1):
@@ -962,7 +966,13 @@ def _street_part_checked(part: str) -> bool:
     if match is None:
         return False
     name = match.group("name")
-    return name is None or name in unit_names() or _named_as_a_person(name) or _named_after_a_day(name)
+    return name is None or name in unit_names() or _named_as_a_person(name) or _named_after_a_day(name) \
+        or (match.re is _HAMLET_PART and _named_by_position(name))
+
+
+def _named_by_position(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 2 and all(word in _HAMLET_WORDS for word in words)
 
 
 def _named_after_a_day(name: str) -> bool:

@@ -29,7 +29,9 @@ from extractors.engine import (
     VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
-from extractors.calibration import CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE
+from extractors.calibration import (
+    CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, WHOLE_STATUS,
+)
 from extractors.kinds import (
     DOUBTFUL, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
     place_and_name_syllables, read_address, read_code, read_date, unit_spellings,
@@ -63,6 +65,8 @@ STATUS_PHRASES = [
     "nhưng có chung sống với", "như vợ chồng",
     "thành phố", "thị trấn", "thị xã",
 ]
+# the statuses that say all there is to say, with no name, paper or date: a value cut short is never one of them
+COMPLETE_STATUSES = {"Chưa đăng ký kết hôn với ai", "Hiện tại chưa đăng ký kết hôn với ai"}
 STATUS_OPENINGS = [
     "Chưa đăng ký kết hôn", "Hiện tại chưa đăng ký kết hôn", "Đã đăng ký kết hôn", "Có đăng ký kết hôn",
     "Không đăng ký kết hôn", "Đang có vợ", "Đang có chồng", "Hiện đang có", "Hiện tại đang có",
@@ -309,8 +313,9 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
         problems.append(doubt)
     words = [w for line in lines for w in line]
     checked = not problems and value is not None and wording_checked(value, phrases)
+    whole = checked and value is not None and value.rstrip(".") in COMPLETE_STATUSES
     return field_from_words(value, words, view.page, min(1.0, hit.score) * factor,
-                            note="; ".join(problems) or (CHECKED_WORDING if checked else None))
+                            note="; ".join(problems) or (WHOLE_STATUS if whole else CHECKED_WORDING if checked else None))
 
 
 # --- a sentence every word of which is checked -------------------------------------------------------
@@ -405,7 +410,8 @@ def _units_in_prose(text: str) -> tuple[bool, set[str]]:
     """The units named inside a sentence ("do Ủy ban nhân dân xã Cẩm Văn cấp ngày …"): whether one's words fold to
     a registered unit's but are spelled otherwise ("xã Cấm Văn"), and the words of those spelled as registered
     (however many of the capitalised words after a unit word name it)."""
-    words = text.replace(",", " ").replace("(", " ").replace(")", " ").split()
+    # a sentence's full stop is no part of the unit it ends on ("… thành phố Hà Nội. Hiện tại …")
+    words = [word.removesuffix(".") for word in text.replace(",", " ").replace("(", " ").replace(")", " ").split()]
     registered_words: set[str] = set()
     for index in range(len(words)):
         for size in (1, 2):

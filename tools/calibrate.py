@@ -5,7 +5,7 @@
 For every OCR value of a known field, the raw confidence (calibration off) and whether the value
 is right are collected per group of value kinds (names, dates, numbers, addresses, other text;
 read once or read twice alike). Per group, the table keeps the lowest raw confidence from which no
-value was wrong (never below ``FLOOR``), if at least ``MIN_SUPPORT`` values stand there; a group with fewer is never
+value was wrong (never below ``FLOOR``; a closed list's members: ``CLOSED_LIST_FLOOR``), if at least ``MIN_SUPPORT`` values stand there; a group with fewer is never
 accepted without a look. ``--write`` stores it in ``extractors/data/calibration.json``; without it
 the reliability table is printed and, where a table exists, how the calibrated values would fare
 (fit on one set, check on another: run it once with ``--write`` on the first, then on the second).
@@ -35,6 +35,11 @@ from tools.evaluate import NOT_FIELDS, match_document, normalise, result_for, tr
 
 MIN_SUPPORT = 30
 FLOOR = 0.6  # whatever a set shows, a value OCR read below this is never accepted unseen
+# except a member of a closed list read as it is (a sex, a nationality, an ethnic group, a relation): Tesseract
+# doubts "Nam" at 0.3 between "Nam", "Năm" and "Nâm", which the list reads alike, and the members are far apart;
+# a list's value read with a doubt of its own is in "vocabulary+doubted", under FLOOR
+CLOSED_LIST_FLOOR = 0.2
+CLOSED_LIST_GROUPS = {"vocabulary", "vocabulary+twice", "text+whole"}  # "text+whole": a prescribed status in full
 BUCKETS = (0.0, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
 
 
@@ -84,7 +89,8 @@ def fit(samples: list[Sample]) -> dict[str, Threshold]:
         ordered = sorted(members, key=lambda s: -s.confidence)
         worst_wrong = max((s.confidence for s in members if not s.right), default=-1.0)
         above = [s for s in ordered if s.confidence > worst_wrong]
-        accept_from = max(FLOOR, min((s.confidence for s in above), default=1.0))
+        floor = CLOSED_LIST_FLOOR if group in CLOSED_LIST_GROUPS else FLOOR
+        accept_from = max(floor, min((s.confidence for s in above), default=1.0))
         above = [s for s in above if s.confidence >= accept_from]
         if len(above) < MIN_SUPPORT:
             accept_from = 1.0

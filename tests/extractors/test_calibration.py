@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-from extractors.calibration import ACCEPT, CHECKED_WORDING, CORROBORATED, DIFFERS, calibrate, calibrated, group_of
+from extractors.calibration import (
+    ACCEPT, CHECKED_WORDING, CORROBORATED, DIFFERS, calibrate, calibrated, field_group, group_of,
+)
 from extractors.engine import field_from_words
 from extractors.kinds import READERS, RESPELLED, RESPELLED_NOTE, UNMARKED
 from extractors.marital_status_confirmation import STATUS_PHRASES, wording_checked
@@ -33,6 +35,25 @@ def test_calibration_keeps_the_order_and_maps_the_accept_point_to_0_9() -> None:
     mapped = [calibrated(v, 0.8) for v in values]
     assert mapped == sorted(mapped)
     assert calibrated(0.8, 0.8) == ACCEPT and calibrated(0.79, 0.8) < ACCEPT and calibrated(1.0, 0.8) == 1.0
+
+
+def test_a_closed_lists_member_read_doubtfully_by_tesseract_may_still_be_accepted() -> None:
+    low = [Sample(group, 0.25 + i * 0.005, True) for i in range(120) for group in ("vocabulary", "name")]  # to 0.845
+    garbage = [Sample("vocabulary", 0.1, False), Sample("name", 0.1, False)]
+    fitted = fit(low + garbage)
+    assert fitted["vocabulary"].accept_from == 0.25  # "Nam" at 0.3 is a member whatever Tesseract hesitated over
+    assert fitted["name"].accept_from == 0.6  # a name's syllables are an open set: never below the floor
+    assert fit([Sample("vocabulary+doubted", 0.25 + i * 0.005, True) for i in range(120)])[
+        "vocabulary+doubted"].accept_from == 0.6
+
+
+def test_a_list_value_the_list_does_not_know_is_not_vouched_for_by_it() -> None:
+    unknown = READERS["nationality"]("iệt Ni")
+    assert unknown.problems
+    field = Field(value=unknown.value, confidence=0.5, note=unknown.problems[0])
+    assert field_group(field, "nationality") == "vocabulary+doubted"
+    assert field_group(Field(value="Việt Nam", confidence=0.5), "nationality") == "vocabulary"
+    assert field_group(Field(value="Việt Nam", confidence=0.5, note=CORROBORATED), "nationality") == "vocabulary+twice"
 
 
 def test_groups_tell_corroborated_values_apart() -> None:

@@ -258,6 +258,10 @@ def test_a_street_named_as_a_registered_place_before_registered_units_is_checked
                              "Thành phố Hà Nội")
     assert street_registered("Xóm 3, Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh")  # a hamlet by number
     assert street_registered("Thôn Phú Mỹ, Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội")
+    assert street_registered("Thôn Thượng, Xã Hòa Phong, Huyện Hòa Vang, Thành phố Đà Nẵng")  # named by where it lies
+    assert street_registered("Xóm Chùa Hạ, Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội")
+    assert not street_registered("Thôn Thưởng, Xã Hòa Phong, Huyện Hòa Vang, Thành phố Đà Nẵng")  # a mark misread
+    assert not street_registered("đường Chùa, Xã Hòa Phong, Huyện Hòa Vang, Thành phố Đà Nẵng")  # a street, not a hamlet
     assert street_registered("số 4 ngõ 2 đường Lê Lợi, phường 12, quận Tân Bình, thành phố Hồ Chí Minh")
     assert street_registered("Tổ 26, đường Trần Hưng Đạo, phường 4, quận 5, thành phố Hồ Chí Minh")  # group, street
     assert street_registered("Số 39 ngõ 118 đường 30 Tháng 4, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội")

@@ -3,6 +3,7 @@ number's symbol, a validity date printed apart, a sex settled by the id number."
 
 from __future__ import annotations
 
+from extractors.calibration import CHECKED_WORDING, WHOLE_STATUS, field_group
 from extractors.classify import classify_page
 from extractors.registry import extract_as
 from extractors.spec import load_type_specs
@@ -352,3 +353,22 @@ def test_a_sentence_whose_only_unchecked_words_are_a_name_is_checked_when_a_seco
     page, field = _sentence_page("làm thủ tục vay vốn tại Ngân hàng TMCP", "Ngân hàng TMCP")
     names_read_twice(field, PURPOSE_PHRASES, page, {})
     assert field.note is None  # "TMCP" is no name: nothing reads it twice into evidence
+
+
+def test_a_status_said_in_full_is_a_closed_lists_member_and_one_that_may_run_on_is_not():
+    for status, note in (("Chưa đăng ký kết hôn với ai.", WHOLE_STATUS),
+                         ("Hiện tại chưa đăng ký kết hôn với ai", WHOLE_STATUS),
+                         ("Chưa đăng ký kết hôn", CHECKED_WORDING),  # "… với ai" may have been lost
+                         ("Đã đăng ký kết hôn", CHECKED_WORDING)):
+        got = fields(HEAD + [[(60, f"Tình trạng hôn nhân: {status}")]] + SIGNATURE)["marital_status"]
+        assert got.note == note, status
+        assert field_group(got, "text") == ("text+whole" if note == WHOLE_STATUS else "text+checked")
+
+
+def test_a_unit_a_sentence_ends_on_is_checked_as_the_register_spells_it_before_its_full_stop():
+    from extractors.marital_status_confirmation import STATUS_PHRASES, unchecked_words
+
+    divorced = ("Đã ly hôn theo Bản án số 27/2017/HNGĐ-ST ngày 06/02/2017 của Tòa án nhân dân huyện Cẩm Giàng, "
+                "tỉnh {}. Hiện tại chưa đăng ký kết hôn với ai")
+    assert unchecked_words(divorced.format("Hải Dương"), STATUS_PHRASES) == []
+    assert unchecked_words(divorced.format("Hải Dưong"), STATUS_PHRASES) is None  # misspelt: doubted
