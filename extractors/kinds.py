@@ -384,6 +384,10 @@ def read_year(raw: str) -> Reading:
     return Reading(year) if year else Reading(None, problems=["year: no valid year"])
 
 
+# a closed list's value guessed from other letters: the list vouches for nothing (extractors.calibration)
+NEAREST = "{what}: the list's value nearest to what was read"
+
+
 def read_sex(raw: str) -> Reading:
     folded = re.sub(r"[^a-z]", "", fold(raw))[:4]
     if folded in ("nam", "male", "m"):
@@ -391,8 +395,8 @@ def read_sex(raw: str) -> Reading:
     if folded in ("nu", "female", "f"):
         return Reading("Nữ")
     match = process.extractOne(folded, {"Nam": "nam", "Nữ": "nu"}, scorer=fuzz.ratio, score_cutoff=60)
-    if match:
-        return Reading(match[2], REPAIRED)
+    if match:  # "Nưưn": the nearer of two, not a reading of either
+        return Reading(match[2], REPAIRED, [NEAREST.format(what="sex")])
     return Reading(None, problems=["sex: neither Nam nor Nữ"])
 
 
@@ -1150,10 +1154,10 @@ def _snap(text: str, known: dict[str, str], what: str, keep_unknown: bool = Fals
             return Reading(known.get(prefix) or unspaced[prefix.replace(" ", "")], REPAIRED)
     endings = [value for key, value in known.items() if key.endswith(" " + folded)]
     if len(endings) == 1:  # "Đê" of "Ê Đê": a one-letter first word taken for a speck
-        return Reading(endings[0], REPAIRED)
+        return Reading(endings[0], REPAIRED, [NEAREST.format(what=what)])
     match = process.extractOne(folded, known.keys(), scorer=fuzz.ratio, score_cutoff=75)
     if match:
-        return Reading(known[match[0]], REPAIRED)
+        return Reading(known[match[0]], REPAIRED, [NEAREST.format(what=what)])
     if keep_unknown:
         return Reading(text, DOUBTFUL, [f"{what}: not a common value"])
     return Reading(text, DOUBTFUL, [f"{what}: not in the list"])

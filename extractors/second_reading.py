@@ -87,7 +87,7 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
         return
     first = reader(text)
     if first.value is not None and first.value == field.value:
-        if field.confidence >= DOUBTFUL_FROM:
+        if field.confidence >= DOUBTFUL_FROM and not first.problems:  # two guesses alike ("Nưưn" as Nữ) prove nothing
             field.note = CORROBORATED
         return
     votes = [_vote(first.value, first.factor)]

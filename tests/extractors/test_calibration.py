@@ -171,3 +171,12 @@ def test_a_sentence_is_accepted_unseen_only_when_every_word_of_it_is_checked() -
             value=sentence, confidence=0.8, source="ocr", note=note)})
         calibrate(document, spec)
         assert (document.fields["marital_status"].confidence >= ACCEPT) is (note is not None)
+
+
+def test_a_list_value_guessed_from_other_letters_is_not_vouched_for_even_when_guessed_twice() -> None:
+    # "Nưưn" (a damaged "Nam") is nearer to Nữ: read so twice, it was still a guess both times
+    guessed = READERS["sex"]("Nưưn")
+    assert guessed.value == "Nữ" and guessed.problems
+    assert not READERS["sex"]("Năm").problems  # Nam with a mark misread: the list reads it alike
+    field = Field(value=guessed.value, confidence=0.6, note=guessed.problems[0])
+    assert field_group(field, "sex") == "vocabulary+doubted"

@@ -56,6 +56,14 @@ def test_a_second_reading_alike_corroborates_and_a_lone_dissent_changes_nothing(
     assert field.value == "HỒ PHẠM VIỆT TRUNG" and field.note == "a second reading differs"
 
 
+def test_a_guess_read_twice_alike_is_no_corroboration():
+    page = page_with(LINE, readings("©— Nưưn", "x", "y"))  # a damaged "Nam", nearer to Nữ, as the page read it
+    field = name_field("Nữ", 0.55)
+    field.note = "sex: the list's value nearest to what was read"
+    reread(field, "sex", page, {})
+    assert field.value == "Nữ" and field.note != CORROBORATED
+
+
 def test_a_value_the_page_could_not_read_is_taken_from_the_rereadings():
     page = page_with(LINE, readings("Wữ.", "Nữ.", "Nữ"))
     field = Field(value=None, confidence=0.0, page=1, bbox=VALUE_BOX, source="ocr")
