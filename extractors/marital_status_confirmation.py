@@ -360,13 +360,16 @@ def unchecked_words(text: str, phrases: list[str]) -> list[str] | None:
 
 def wording_doubt(text: str, phrases: list[str]) -> str | None:
     """What in a sentence contradicts its wording or the register, or None: a word of the wording in capitals
-    ("đăng KÝ"), a unit whose marks are not the register's ("tỉnh Nghê An", "do … xã Cấm Văn cấp"), no such date."""
+    ("đăng KÝ"), a unit whose marks are not the register's ("tỉnh Nghê An", "do … xã Cấm Văn cấp"), no such date,
+    a joining word last ("… kết hôn với")."""
     if _unit_marks_differ(text) or _units_in_prose(text)[0]:
         return "text: a unit's marks are not the register's"
     if _BOOK_WITHOUT_COMMA.search(text):
         return "text: a comma of its wording missing (a speck or a stop read for it?)"
     lexicon = _lexicon(phrases)
     tokens = _tokens(text)
+    if tokens and tokens[-1] in _NEVER_LAST:  # "xã Hải Anh" ends on a name
+        return "text: ends on a joining word (the rest lost?)"  # "… kết hôn với" whose "ai" OCR took for specks
     for index, token in enumerate(tokens):
         if token.lower() in lexicon and token.isalpha() and not (token.islower() or token.istitle()) \
                 and not _inside_a_capitals_name(tokens, index, lexicon):
@@ -374,6 +377,10 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
         if (date_match := _DMY.fullmatch(token)) is not None and not _valid_date(*map(int, date_match.groups())):
             return "text: no such date"
     return None
+
+
+# the joining words no wording ends on: each leads to a name, a figure, a place or "ai"
+_NEVER_LAST = _CONNECTORS - {"-", "cấp"}
 
 
 def _inside_a_capitals_name(tokens: list[str], index: int, lexicon: set[str]) -> bool:

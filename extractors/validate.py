@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.calibration import CORROBORATED
 from extractors.readers.dates import parse_date_in_words
 from extractors.readers.ids import check_id_number
 from extractors.spec import FieldSpec, TypeSpec
@@ -53,6 +54,10 @@ def check_id_numbers(document: Document, spec: TypeSpec) -> None:
         problems = check_id_number(id_number, born, sex)
         for problem in problems:
             distrust(document, check.id_number, problem.replace("id_number", check.id_number, 1))
+            # the digits and the other value disagree: either may be the misread one
+            other = check.sex if "sex digit" in problem else check.date_of_birth if "birth year" in problem else None
+            if other is not None and other in document.fields:
+                distrust(document, other, f"{other}: disagrees with {check.id_number}'s digits")
         if problems or len(id_number) != 12:
             continue
         if check.sex and sex:
@@ -79,6 +84,10 @@ def check_dates_agree(document: Document, spec: TypeSpec) -> None:
         else:
             for name in (figures, words):
                 agreed(document.fields[name])
+            if document.fields[figures].note is None:
+                # two printings alike: more than one printing read twice. Not so the words: a misread variant
+                # spelling ("bẩy" for "bảy") is the same date
+                document.fields[figures].note = CORROBORATED
 
 
 def apply_review_policy(document: Document, spec: TypeSpec, side: str | None = None) -> None:

@@ -372,3 +372,14 @@ def test_a_unit_a_sentence_ends_on_is_checked_as_the_register_spells_it_before_i
                 "tỉnh {}. Hiện tại chưa đăng ký kết hôn với ai")
     assert unchecked_words(divorced.format("Hải Dương"), STATUS_PHRASES) == []
     assert unchecked_words(divorced.format("Hải Dưong"), STATUS_PHRASES) is None  # misspelt: doubted
+
+
+def test_a_status_that_ends_on_a_joining_word_lost_its_end_and_is_doubted():
+    got = fields(HEAD + [[(60, "Tình trạng hôn nhân: Hiện tại chưa đăng ký kết hôn với")]] + SIGNATURE)  # "ai" lost
+    assert got["marital_status"].value == "Hiện tại chưa đăng ký kết hôn với"
+    assert got["marital_status"].note == "text: ends on a joining word (the rest lost?)"
+    assert got["marital_status"].confidence < 0.9
+    got = fields(HEAD + [[(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.")],
+                         [(60, "Giấy này được cấp để: làm thủ tục đăng ký kết hôn với anh TRẦN AN, sinh năm 2000, "
+                               "tại Ủy ban nhân dân xã Hải Anh")]] + SIGNATURE)
+    assert got["purpose"].note is None or "joining word" not in got["purpose"].note  # a place's name "Anh"

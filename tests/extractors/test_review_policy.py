@@ -127,7 +127,27 @@ def test_a_sex_and_a_birth_year_the_id_numbers_digits_agree_with_are_trusted_mor
     assert document.fields["sex"].confidence == pytest.approx(0.75)
     assert document.fields["mother_birth_year"].confidence == pytest.approx(0.75)
     assert document.fields["date_of_birth"].confidence == 0.6  # its day and month no digit encodes
-    # digits that disagree raise nothing: the id number is doubted instead
-    document.fields["sex"] = Field(value="Nữ", confidence=0.6, page=1)
+    # digits that disagree raise nothing: either may be the misread one, so both are doubted
+    document.fields["sex"] = Field(value="Nữ", confidence=0.95, page=1)
+    document.fields["date_of_birth"] = Field(value="2021-05-01", confidence=0.95, page=1)
     check_id_numbers(document, spec)
-    assert document.fields["sex"].confidence == 0.6 and document.fields["id_number"].confidence < 0.9
+    assert document.fields["id_number"].confidence < 0.9
+    assert document.fields["sex"].confidence < 0.9 and document.fields["date_of_birth"].confidence < 0.9
+    assert "sex: disagrees with id_number's digits" in document.review_reasons
+
+
+def test_a_date_in_figures_its_words_agree_with_is_read_twice_alike_but_not_the_words() -> None:
+    from extractors.calibration import CORROBORATED, field_group
+    from extractors.validate import check_dates_agree
+
+    spec = spec_for("birth_certificate")
+    words = "Ngày hai mươi lăm tháng chín năm hai nghìn không trăm hai mươi hai"
+    for figures, agree in (("2022-09-25", True), ("2022-09-26", False)):
+        document = Document(document_type="birth_certificate", pages=[1], fields={
+            "date_of_birth": Field(value=figures, confidence=0.8, page=1, source="ocr"),
+            "date_of_birth_in_words": Field(value=words, confidence=0.8, page=1, source="ocr")})
+        check_dates_agree(document, spec)
+        field = document.fields["date_of_birth"]
+        assert (field.note == CORROBORATED) is agree and (field_group(field, "date") == "date+twice") is agree
+        in_words = document.fields["date_of_birth_in_words"]  # "bẩy" for "bảy" would be the same date: not proof
+        assert in_words.note != CORROBORATED and (in_words.confidence > 0.8) is agree
