@@ -484,11 +484,11 @@ def _read_alike(page: Page, run: list[Word], images: Mapping[int, np.ndarray]) -
     box = union_bbox(word.bbox for word in run)
     if box is None:
         return False
-    text = crop_reading(page, box, images)
-    if text is None:
+    reading = crop_reading(page, box, images)
+    if reading is None:
         return False
     wanted = [_bare(word.text) for word in run]
-    read = [bare for token in text.split() if (bare := _bare(token))]
+    read = [bare for token in reading.text.split() if (bare := _bare(token))]
     return any(read[start:start + len(wanted)] == wanted for start in range(len(read) - len(wanted) + 1))
 
 

@@ -28,13 +28,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 
 import cv2
 import numpy as np
 
 from extractors.calibration import CORROBORATED, DIFFERS, READ_AGAIN, accept_point
-from extractors.engine import is_speck, page_reading
+from extractors.engine import is_speck
 from extractors.kinds import DOUBTFUL, READERS, REPAIRED
 from extractors.spec import TypeSpec
 from pipeline.read import TesseractEngine
@@ -82,20 +81,25 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
     assert field.bbox is not None
     box = after_label(page, field.bbox)
     reader = READERS[kind]
-    text = crop_reading(page, box, images)
-    if text is None:
+    reading = crop_reading(page, box, images)
+    if reading is None:
         return
-    first = reader(text)
+    first = reader(reading.text)
     if first.value is not None and first.value == field.value:
-        if field.confidence >= DOUBTFUL_FROM and not first.problems:  # two guesses alike ("Nưưn" as Nữ) prove nothing
+        # two readings alike: halfway to the surer line's (the page's hesitation over a word, "NGUYÊN" at 0.0
+        # for NGUYỄN, may be a mark both lost); not over a doubt of the page's (a name the signatures print
+        # longer), and not two guesses alike ("Nưưn" as Nữ)
+        sure = max(field.confidence, (field.confidence + (reading.confidence or 0.0) * first.factor) / 2)
+        if field.note is None and not first.problems and sure >= DOUBTFUL_FROM:
+            field.confidence = round(sure, 3)
             field.note = CORROBORATED
         return
     votes = [_vote(first.value, first.factor)]
     for scale in ENLARGED:
         again = crop_reading(page, box, images, scale)
         if again is not None:
-            reading = reader(again)
-            votes.append(_vote(reading.value, reading.factor))
+            enlarged = reader(again.text)
+            votes.append(_vote(enlarged.value, enlarged.factor))
     winner = outvoted_by(_page_vote(field, kind), [v for v in votes if v is not None])
     if winner is None:
         read = {v.value for v in votes if v is not None}  # a reading that gave no valid value neither agrees nor differs
@@ -154,15 +158,26 @@ def after_label(page: Page, bbox: BBox) -> BBox:
     return left + LABEL_MARGIN, y0, x1, y1
 
 
-def crop_reading(page: Page, bbox: BBox, images: Mapping[int, np.ndarray], scale: int = 1) -> str | None:
-    """The text of a crop of ``page`` read as one line (``read_line``), once: kept in the page's readings under the
-    crop's box and scale, so a re-extraction from stored words reads the same. None: no reading and no image."""
+@dataclass(frozen=True)
+class LineReading:
+    text: str
+    confidence: float | None  # Tesseract's for the crop's least sure word; None: kept before it was kept too
+
+
+def crop_reading(page: Page, bbox: BBox, images: Mapping[int, np.ndarray], scale: int = 1) -> LineReading | None:
+    """A crop of ``page`` read as one line (``read_line``), once: kept in the page's readings under the crop's box
+    and scale, with its confidence, so a re-extraction from stored words reads the same. None: no reading and no
+    image."""
     key = f"line{'' if scale == 1 else f'×{scale}'}:{','.join(map(str, bbox))}"
-    return page_reading(page, key, images, partial(_read_line_of, page, bbox, scale))
-
-
-def _read_line_of(page: Page, bbox: BBox, scale: int, image: np.ndarray) -> str:
-    return read_line(image, bbox, page.dpi, scale)
+    sure_key = f"{key} confidence"
+    image = images.get(page.number)
+    if sure_key not in page.readings and image is not None:
+        page.readings[key], confidence = read_line(image, bbox, page.dpi, scale)
+        page.readings[sure_key] = f"{confidence:.3f}"
+    if key not in page.readings:
+        return None
+    sure = page.readings.get(sure_key)
+    return LineReading(page.readings[key], float(sure) if sure is not None else None)
 
 
 def lines_within(page: Page, bbox: BBox) -> set[int]:
@@ -171,19 +186,21 @@ def lines_within(page: Page, bbox: BBox) -> set[int]:
             if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1}
 
 
-def read_line(image: np.ndarray, bbox: BBox, dpi: int, scale: int = 1) -> str:
-    """The text of one value's crop read as a single line: binarised on its own at the page's size, or
-    enlarged ``scale`` times and left gray."""
+def read_line(image: np.ndarray, bbox: BBox, dpi: int, scale: int = 1) -> tuple[str, float]:
+    """The text of one value's crop read as a single line, and the confidence of its least sure word (signs
+    alone aside: a label's colon): binarised on its own at the page's size, or enlarged ``scale`` times and
+    left gray."""
     x0, y0, x1, y1 = bbox
     pad = int(PAD * max(1, y1 - y0))
     height, width = image.shape[:2]
     crop = image[max(0, y0 - pad):min(height, y1 + pad), max(0, x0 - pad):min(width, x1 + pad)]
     if crop.size == 0:
-        return ""
+        return "", 0.0
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
     if scale == 1:
         _, prepared = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     else:
         prepared = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     words = _ENGINE.read(np.ascontiguousarray(prepared), psm=7, dpi=dpi * scale).words
-    return " ".join(word.text for word in words)
+    confidences = [word.confidence for word in words if any(ch.isalnum() for ch in word.text)]
+    return " ".join(word.text for word in words), min(confidences, default=0.0)

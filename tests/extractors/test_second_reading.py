@@ -56,6 +56,21 @@ def test_a_second_reading_alike_corroborates_and_a_lone_dissent_changes_nothing(
     assert field.value == "HỒ PHẠM VIỆT TRUNG" and field.note == "a second reading differs"
 
 
+def test_two_readings_alike_are_surer_than_the_page_alone_and_a_doubt_of_the_page_stands():
+    box = "232,100,422,122"
+    kept = {f"line:{box}": ": HỒ PHẠM VIỆT TRUNG", f"line:{box} confidence": "0.910"}
+    field = name_field("HỒ PHẠM VIỆT TRUNG", 0.45)  # the page's block reading hesitated; the line's did not
+    reread(field, "name", page_with(LINE, dict(kept)), {})
+    assert field.note == CORROBORATED and 0.6 < field.confidence < 0.7  # halfway to the line's 0.91
+    field = name_field("HỒ PHẠM VIỆT TRUNG", 0.45)
+    field.note = "name: the signature block prints more of it (cut short?)"
+    reread(field, "name", page_with(LINE, dict(kept)), {})
+    assert field.confidence == 0.45 and "cut short" in (field.note or "")
+    field = name_field("HỒ PHẠM VIỆT TRUNG", 0.45)  # a reading kept before its confidence was: alike, no surer
+    reread(field, "name", page_with(LINE, {f"line:{box}": ": HỒ PHẠM VIỆT TRUNG"}), {})
+    assert field.note == CORROBORATED and field.confidence == 0.45
+
+
 def test_a_guess_read_twice_alike_is_no_corroboration():
     page = page_with(LINE, readings("©— Nưưn", "x", "y"))  # a damaged "Nam", nearer to Nữ, as the page read it
     field = name_field("Nữ", 0.55)
