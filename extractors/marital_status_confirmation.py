@@ -17,6 +17,7 @@ từ ngày cấp, đến ngày     dd/mm/yyyy"), and a sex that OCR could not re
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -33,8 +34,8 @@ from extractors.calibration import (
     CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, WHOLE_STATUS,
 )
 from extractors.kinds import (
-    DOUBTFUL, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
-    place_and_name_syllables, read_address, read_code, read_date, unit_spellings,
+    DATA, DOUBTFUL, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
+    place_and_name_syllables, read_address, read_code, read_date, unit_names, unit_spellings,
 )
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
@@ -341,10 +342,11 @@ def unchecked_words(text: str, phrases: list[str]) -> list[str] | None:
     doubtful (``wording_doubt``)."""
     if wording_doubt(text, phrases) is not None:
         return None
-    lexicon, unit_names = _lexicon(phrases), _units_in_prose(text)[1]
+    text = _without_banks(text)  # a bank's name as the list spells it: as checked as a registered place's
+    lexicon, registered = _lexicon(phrases), _units_in_prose(text)[1]
     unchecked = []
     for token in _tokens(text):
-        if token.lower() in lexicon or token in unit_names:  # a registered unit's words are the register's
+        if token.lower() in lexicon or token in registered:  # a registered unit's words are the register's
             continue
         if token[:1].isupper() and (token.istitle() or token.isupper()) \
                 and spellings_by_letters().get(fold(token), set()) == {token.lower()}:
@@ -356,6 +358,21 @@ def unchecked_words(text: str, phrases: list[str]) -> list[str] | None:
         if figure is None or (symbol is not None and not set(symbol.split("-")) <= _SYMBOL_PARTS):
             unchecked.append(token)
     return unchecked
+
+
+@lru_cache(maxsize=1)
+def _bank_pattern() -> re.Pattern[str]:
+    """A bank a purpose names ("… vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Cầu Giấy"),
+    spelled as ``data/banks.json`` lists it, with the branch after it."""
+    names = json.loads((DATA / "banks.json").read_text(encoding="utf-8"))["names"]
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b(?:\s*-?\s*[Cc]hi nhánh (?P<branch>[^\W\d_][\w ]*?)(?=[,.;)]|$))?")
+
+
+def _without_banks(text: str) -> str:
+    """``text`` without the banks it names as listed, each with a branch named as a registered unit is or none."""
+    return _bank_pattern().sub(
+        lambda bank: " " if bank["branch"] is None or bank["branch"] in unit_names() else bank[0], text)
 
 
 def wording_doubt(text: str, phrases: list[str]) -> str | None:

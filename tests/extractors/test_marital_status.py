@@ -383,3 +383,16 @@ def test_a_status_that_ends_on_a_joining_word_lost_its_end_and_is_doubted():
                          [(60, "Giấy này được cấp để: làm thủ tục đăng ký kết hôn với anh TRẦN AN, sinh năm 2000, "
                                "tại Ủy ban nhân dân xã Hải Anh")]] + SIGNATURE)
     assert got["purpose"].note is None or "joining word" not in got["purpose"].note  # a place's name "Anh"
+
+
+def test_a_bank_a_purpose_names_as_listed_with_a_branch_named_as_a_registered_place_is_checked():
+    from extractors.marital_status_confirmation import PURPOSE_PHRASES, unchecked_words
+
+    loan = "bổ sung hồ sơ vay vốn tại {} - Chi nhánh {}"
+    assert unchecked_words(loan.format("Ngân hàng TMCP Công thương Việt Nam", "Cầu Giấy"), PURPOSE_PHRASES) == []
+    assert unchecked_words(loan.format("Agribank", "Đông Anh"), PURPOSE_PHRASES) == []
+    # a mark misread in the bank's name or the branch's: nothing checks those words
+    assert "Viẹt" in (unchecked_words(loan.format("Ngân hàng TMCP Công thương Viẹt Nam", "Cầu Giấy"),
+                                      PURPOSE_PHRASES) or [])
+    assert "Giầy" in (unchecked_words(loan.format("Ngân hàng TMCP Công thương Việt Nam", "Cầu Giầy"),
+                                      PURPOSE_PHRASES) or [])
