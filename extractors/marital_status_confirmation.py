@@ -553,7 +553,8 @@ def _sentences_apart(text: str, openings: list[str]) -> str:
 
 
 def _snap_case_references(text: str) -> tuple[str, bool]:
-    """ "272/2017/QĐĐST-HNGĐ" → "272/2017/QĐST-HNGĐ": a cited court paper's symbol, one letter misread."""
+    """ "272/2017/QĐĐST-HNGĐ" → "272/2017/QĐST-HNGĐ": a cited court paper's symbol, one letter misread; a death
+    extract's "/" read as a letter or a blank ("71ZTLKT-BS" → "71/TLKT-BS")."""
     changed = False
 
     def snap(match: re.Match[str]) -> str:
@@ -562,7 +563,21 @@ def _snap_case_references(text: str) -> tuple[str, bool]:
         changed = changed or moved
         return snapped
 
-    return _CASE_REFERENCE.sub(snap, text), changed
+    def death_extract(match: re.Match[str]) -> str:
+        nonlocal changed
+        symbol, _ = snap_code_parts(match[2], ["TLKT"])
+        if symbol != "TLKT":
+            return match[0]
+        changed = True
+        return f"{match[1]}/TLKT-BS"
+
+    text = _CASE_REFERENCE.sub(snap, text)
+    return _DEATH_EXTRACT.sub(death_extract, text), changed
+
+
+# a death extract's number and symbol ("71/TLKT-BS") with its "/" read as a letter or a blank ("71ZTLKT-BS",
+# "217 TLRT-BS"); a number that already has its "/" is left alone
+_DEATH_EXTRACT = re.compile(r"\b(\d{1,5})(?:[ZIl|!]|\s)([A-ZĐ]{3,5})-BS\b")
 
 
 # --- the number, the validity, the sex -----------------------------------------------------------------

@@ -173,8 +173,14 @@ _NUMBER_YEAR_SYMBOL = re.compile(rf"\b(\d{{1,5}})[/{_SLASH_LIKE}]((?:19|20)\d\d)
 
 # the same with the slashes read as blanks, where the sentence's words say what the figures are:
 # "ngày 18 08 2015", "quyển số 03 1989", "số 410 2015 QDST-HNGD" (a symbol's parts apart: "HNGĐ ST")
-_DATE_APART = re.compile(r"\b(ngày:?\s+)(\d{1,2})\s(\d{1,2})\s((?:19|20)\d\d)\b", re.IGNORECASE)
-_BOOK_APART = re.compile(r"\b(quyển số:?\s+)(\d{1,3})\s((?:19|20)\d\d)\b", re.IGNORECASE)
+# (or as full stops: "ngày 09.06.2019", "ngày 08.07 2003", "quyển số 01.2002"; the words say a date or a book follows)
+_DATE_APART = re.compile(r"\b(ngày:?\s+)(\d{1,2})[.\s](\d{1,2})[.\s]((?:19|20)\d\d)\b", re.IGNORECASE)
+_BOOK_APART = re.compile(r"\b(quyển số:?\s+)(\d{1,3})[.\s]((?:19|20)\d\d)\b", re.IGNORECASE)
+# "ngày 1704/2017": the day's "/" lost (a valid day and month only)
+_DAY_MONTH_RUN = re.compile(r"\b(ngày:?\s+)(\d\d)(\d\d)/((?:19|20)\d\d)\b", re.IGNORECASE)
+# "349/2005HNGĐ-ST": the "/" before a symbol lost; "số69/2017": the blank after "số" lost
+_YEAR_SYMBOL_RUN = re.compile(r"\b(\d{1,5}/(?:19|20)\d\d)(?=[A-ZĐ]{2,}-[A-ZĐ])")
+_NUMBER_GLUED = re.compile(r"\b([Ss]ố)(?=\d)")
 _REFERENCE_APART = re.compile(r"\b(số:?\s+)(\d{1,5})\s((?:19|20)\d\d)\s([A-ZĐ]{2,})(?:[\s-]([A-ZĐ]{2,4})\b)?",
                               re.IGNORECASE)
 
@@ -184,9 +190,17 @@ def repair_numbers(text: str) -> tuple[str, bool]:
     repaired = _DATE_LIKE.sub(r"\1/\2/\3", text)
     repaired = _NUMBER_YEAR_SYMBOL.sub(r"\1/\2/\3", repaired)
     repaired = _DATE_APART.sub(r"\1\2/\3/\4", repaired)
+    repaired = _DAY_MONTH_RUN.sub(_day_and_month_apart, repaired)
     repaired = _BOOK_APART.sub(r"\1\2/\3", repaired)
     repaired = _REFERENCE_APART.sub(_reference_with_slashes, repaired)
+    repaired = _YEAR_SYMBOL_RUN.sub(r"\1/", repaired)
+    repaired = _NUMBER_GLUED.sub(r"\1 ", repaired)
     return repaired, repaired != text
+
+
+def _day_and_month_apart(match: re.Match[str]) -> str:
+    day, month = int(match[2]), int(match[3])
+    return f"{match[1]}{match[2]}/{match[3]}/{match[4]}" if 1 <= day <= 31 and 1 <= month <= 12 else match[0]
 
 
 def _reference_with_slashes(match: re.Match[str]) -> str:

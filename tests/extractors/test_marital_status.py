@@ -396,3 +396,10 @@ def test_a_bank_a_purpose_names_as_listed_with_a_branch_named_as_a_registered_pl
                                       PURPOSE_PHRASES) or [])
     assert "Giầy" in (unchecked_words(loan.format("Ngân hàng TMCP Công thương Việt Nam", "Cầu Giầy"),
                                       PURPOSE_PHRASES) or [])
+
+
+def test_a_death_extracts_slash_read_as_a_letter_or_a_blank_is_put_back_and_doubted():
+    for printed in ("71ZTLKT-BS", "71 TLRT-BS"):
+        status = f"Có đăng ký kết hôn nhưng vợ đã chết (Trích lục khai tử số {printed} ngày 29/04/2024)."
+        got = fields(HEAD + [[(60, f"Tình trạng hôn nhân: {status}")]] + SIGNATURE)["marital_status"]
+        assert "số 71/TLKT-BS ngày 29/04/2024" in got.value and got.confidence < 0.9, printed

@@ -164,3 +164,14 @@ def test_two_words_of_the_wording_read_as_one_are_parted_and_the_repair_is_count
     assert reading.text == "Đã đăng ký kết hôn, nhưng đã ly hôn theo Bản án số 5" and reading.repaired >= 1
     # a name is no two words of the wording
     assert restore_phrases("Đã đăng ký kết hôn với bà Đinh Mai", VOCABULARY).repaired == 0
+
+
+def test_a_dates_and_a_books_slashes_read_as_full_stops_or_lost_are_put_back_where_the_words_say_what_follows():
+    assert repair_numbers("ly hôn ngày 09.06.2019 của") == ("ly hôn ngày 09/06/2019 của", True)
+    assert repair_numbers("khai tử ngày 08.07 2003)") == ("khai tử ngày 08/07/2003)", True)
+    assert repair_numbers("quyển số 01.2002 do") == ("quyển số 01/2002 do", True)
+    assert repair_numbers("Bản án số69/2017/HNGĐ-ST ngày 1704/2017") == (
+        "Bản án số 69/2017/HNGĐ-ST ngày 17/04/2017", True)
+    assert repair_numbers("Bản án số 349/2005HNGĐ-ST") == ("Bản án số 349/2005/HNGĐ-ST", True)
+    assert repair_numbers("ngày 3204/2017") == ("ngày 3204/2017", False)  # no 32nd day: left as read
+    assert repair_numbers("vay 12.5 triệu năm 2019") == ("vay 12.5 triệu năm 2019", False)  # no date's words
