@@ -17,7 +17,7 @@ from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading
 from extractors.readers.names import names_match
 from pipeline.geometry import union_bbox
-from schemas import BBox, Page
+from schemas import BBox, Page, Word
 
 ID_TOKEN = re.compile(r"(?<!\d)\d{12}(?!\d)")
 PREFIX_AGREED = 0.95  # nine digits under a check digit, the province code read alike twice
@@ -83,17 +83,28 @@ def name_line_spelling_mrz_name(pages: list[Page], mrz: MrzReading) -> tuple[str
         return None
     found = []
     for page in pages:
-        lines: dict[int, list] = {}
+        lines: dict[int, list[Word]] = {}
         for word in page.words:
             lines.setdefault(word.line, []).append(word)
-        for words in lines.values():
-            text = unicodedata.normalize("NFC", " ".join(word.text for word in words))
-            if NAME_WORDS[0] <= len(words) <= NAME_WORDS[1] and text.replace(" ", "").isalpha() and text.isupper() \
-                    and names_match(text, mrz.name, max_edits=NAME_LINE_EDITS):
-                box = union_bbox([word.bbox for word in words])
-                if box is not None:
-                    found.append((text, page.number, box))
+        for line in lines.values():
+            for words in _capitals_runs(line):  # a speck or the label's misread tail may stand before the name
+                text = unicodedata.normalize("NFC", " ".join(word.text for word in words))
+                if NAME_WORDS[0] <= len(words) <= NAME_WORDS[1] and names_match(text, mrz.name, max_edits=NAME_LINE_EDITS):
+                    box = union_bbox([word.bbox for word in words])
+                    if box is not None:
+                        found.append((text, page.number, box))
     return found[0] if len(found) == 1 else None
+
+
+def _capitals_runs(words: list[Word]) -> list[list[Word]]:
+    """The line's runs of neighbouring words in capitals ("løi HOÀNG PHƯƠNG CHI": HOÀNG PHƯƠNG CHI)."""
+    runs: list[list[Word]] = [[]]
+    for word in sorted(words, key=lambda w: w.bbox[0]):
+        if word.text.isalpha() and word.text.isupper():
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 # Luật Căn cước 2023 and Luật Căn cước công dân 2014, Điều 21: a card is renewed when its holder turns 25, 40

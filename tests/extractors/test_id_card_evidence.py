@@ -103,6 +103,10 @@ def test_the_name_whose_label_ocr_lost_is_the_line_in_capitals_that_spells_the_m
     apply_mrz_evidence(document, reading, [page])
     assert document.fields["full_name"].value == "DƯƠNG THỊ TRINH"
     assert document.fields["full_name"].confidence < 0.9  # its tone marks nothing checks
+    # a blurred label's last letters read onto the name's line: the capitals after them still spell it
+    page = lines_page("CĂN CƯỚC", "079174962319", "løi DƯƠNG THỊ TRINH", "26/10/1974")
+    found = name_line_spelling_mrz_name([page], reading)
+    assert found is not None and found[0] == "DƯƠNG THỊ TRINH" and found[2][0] == 70  # the name's own box
 
 
 def test_no_line_or_two_lines_spelling_the_mrz_name_give_no_name():
