@@ -32,6 +32,7 @@ from extractors.readers.names import fold_name_for_mrz, names_match
 from extractors.readers.qr import Corner, QrReading, find_qr, parse_qr_payload
 from pipeline.text import fold
 from extractors.spec import ReadingZone, TypeSpec, spec_for
+from extractors import validate
 from extractors.validate import TRUSTED, agreed, distrust, is_iso_date
 from pipeline.geometry import union_bbox
 from pipeline.read import TesseractEngine
@@ -213,9 +214,11 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
 
 
 def settle(document: Document) -> None:
-    """The expiry against the birthday the law sets for the birth and issue dates (``expiry_by_law``): read
-    alike, three printings agree; read otherwise, a person looks; its label read but not its value, the law's
-    date is given for a person to confirm."""
+    """The issue date against the birth date and the card's variant, then the expiry against the birthday the
+    law sets for the birth and issue dates (``expiry_by_law``): read alike, three printings agree; read
+    otherwise, a person looks; its label read but not its value, the law's date is given for a person to
+    confirm."""
+    _check_issue_date(document)
     birth, issued, expiry = (document.fields.get(name) for name in ("date_of_birth", "issue_date", "expiry_date"))
     if expiry is None or birth is None or issued is None or not _sure_date(birth) or not _sure_date(issued) \
             or expiry.source not in ("ocr", "text_layer"):
@@ -234,6 +237,20 @@ def settle(document: Document) -> None:
 
 
 DERIVED_EXPIRY = 0.85  # the law's date, right when the birth and issue dates are: a person confirms it
+
+
+def _check_issue_date(document: Document) -> None:
+    """A card is issued after its holder's birth and not before its variant was first issued: an issue date
+    otherwise is another date of the card read in its place (the birth date)."""
+    issued, birth = validate.value(document, "issue_date"), validate.value(document, "date_of_birth")
+    if not is_iso_date(issued):
+        return
+    spec = spec_for(document.document_type)
+    variant = next((v for v in spec.variants if v.name == document.variant), None) if spec is not None else None
+    if is_iso_date(birth) and str(issued) <= str(birth):
+        distrust(document, "issue_date", "issue_date: not after the birth date")
+    elif variant is not None and variant.issued_from is not None and str(issued) < variant.issued_from:
+        distrust(document, "issue_date", "issue_date: before this card was first issued")
 
 
 def _sure_date(field: Field | None) -> bool:
@@ -520,7 +537,7 @@ def apply_mrz_evidence(document: Document, mrz: MrzReading, pages: list[Page]) -
     name = document.fields.get("full_name")
     if (name is None or name.value is None) and (line := name_line_spelling_mrz_name(pages, mrz)) is not None:
         document.fields["full_name"] = Field(value=line[0], confidence=NAME_FROM_LINE, source="ocr", page=line[1],
-                                             bbox=line[2], note="the line the MRZ name spells (its label unread)")
+                                             bbox=line[2], note=f"{DERIVED}the line the MRZ name spells (its label unread)")
     nationality = nationality_from_mrz(mrz)
     current = document.fields.get("nationality")
     if nationality and (current is None or current.value != nationality or current.confidence < TRUSTED):

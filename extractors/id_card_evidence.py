@@ -86,13 +86,16 @@ def name_line_spelling_mrz_name(pages: list[Page], mrz: MrzReading) -> tuple[str
         lines: dict[int, list[Word]] = {}
         for word in page.words:
             lines.setdefault(word.line, []).append(word)
+        size = len(mrz.name.split())  # as many words as the MRZ's: "SẮ NGUYÊN DUY TOÀN" is no "NGUYEN DUY TOAN"
         for line in lines.values():
-            for words in _capitals_runs(line):  # a speck or the label's misread tail may stand before the name
-                text = unicodedata.normalize("NFC", " ".join(word.text for word in words))
-                if NAME_WORDS[0] <= len(words) <= NAME_WORDS[1] and names_match(text, mrz.name, max_edits=NAME_LINE_EDITS):
-                    box = union_bbox([word.bbox for word in words])
-                    if box is not None:
-                        found.append((text, page.number, box))
+            # a speck or the label's misread tail may stand before the name
+            for run in _capitals_runs(line):
+                for words in (run[start:start + size] for start in range(len(run) - size + 1)):
+                    text = unicodedata.normalize("NFC", " ".join(word.text for word in words))
+                    if NAME_WORDS[0] <= size <= NAME_WORDS[1] and names_match(text, mrz.name, max_edits=NAME_LINE_EDITS):
+                        box = union_bbox([word.bbox for word in words])
+                        if box is not None:
+                            found.append((text, page.number, box))
     return found[0] if len(found) == 1 else None
 
 

@@ -94,6 +94,8 @@ def _judge_place(value: str, specked: bool) -> Reading:
         return Reading(value, DOUBTFUL, ["place: a hyphen between words (a space misread?)"])
     if value and stop_inside_a_name(value):
         return Reading(value, DOUBTFUL, ["place: a full stop inside a name (a speck?)"])
+    if value and "," in value and not _ends_at_a_province(value):
+        return Reading(value, DOUBTFUL, ["place: does not end at its province (cut or misread?)"])  # "…, tính Thừa"
     return Reading(value or None)
 
 

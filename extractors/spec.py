@@ -64,6 +64,7 @@ class ClassifySpec(_Spec):
 class VariantSpec(_Spec):
     name: str
     keywords: list[str]
+    issued_from: str | None = None  # ISO date: the first day this variant was issued (an earlier issue date is misread)
 
 
 class IdCheck(_Spec):

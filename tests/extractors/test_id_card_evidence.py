@@ -107,6 +107,23 @@ def test_the_name_whose_label_ocr_lost_is_the_line_in_capitals_that_spells_the_m
     page = lines_page("CĂN CƯỚC", "079174962319", "løi DƯƠNG THỊ TRINH", "26/10/1974")
     found = name_line_spelling_mrz_name([page], reading)
     assert found is not None and found[0] == "DƯƠNG THỊ TRINH" and found[2][0] == 70  # the name's own box
+    # a capitals word before it is no part of a name the MRZ spells in three words
+    page = lines_page("CĂN CƯỚC", "079174962319", "SẮ DƯƠNG THỊ TRINH", "26/10/1974")
+    found = name_line_spelling_mrz_name([page], reading)
+    assert found is not None and found[0] == "DƯƠNG THỊ TRINH"
+
+
+def test_a_name_found_by_the_mrz_is_never_accepted_unseen_whatever_calibration_makes_of_names():
+    from extractors.calibration import calibrate
+    from extractors.spec import spec_for
+
+    reading = parse_td1("\n".join(make_mrz("079174962319", "741026", "F", "341026", "DUONG<<THI<TRINH")))
+    assert reading is not None
+    document = Document(document_type="id_card", pages=[2])
+    apply_mrz_evidence(document, reading, [lines_page("CĂN CƯỚC", "DƯƠNG THỊ TRINH")])
+    document.fields["full_name"].confidence = 0.99  # however sure: its marks are the print's alone
+    calibrate(document, spec_for("id_card"))
+    assert document.fields["full_name"].confidence < 0.9
 
 
 def test_no_line_or_two_lines_spelling_the_mrz_name_give_no_name():
@@ -154,3 +171,14 @@ def test_an_expiry_whose_print_was_not_read_is_the_laws_date_for_a_person_to_con
     no_expiry_misread = _card(Field(value=None, no_expiry=True, confidence=0.9, source="ocr"))
     settle(no_expiry_misread)  # "Không thời hạn" read for a 20-year-old's card
     assert no_expiry_misread.needs_review
+
+
+def test_an_issue_date_on_or_before_the_birth_or_before_the_card_existed_is_another_date_read_in_its_place():
+    for issued, why in (("2005-07-09", "not after the birth date"), ("2023-05-01", "before this card was first issued")):
+        card = _card(Field(value=None, confidence=0.0, source="ocr"))
+        card.fields["issue_date"] = Field(value=issued, confidence=0.97, source="ocr")
+        settle(card)
+        assert card.fields["issue_date"].confidence < 0.9 and f"issue_date: {why}" in card.review_reasons
+    card = _card(Field(value="2030-07-09", confidence=0.8, source="ocr"))  # 2025-04-13: after both
+    settle(card)
+    assert card.fields["issue_date"].confidence == 0.99 and not card.review_reasons

@@ -303,6 +303,9 @@ def test_a_place_whose_office_name_is_misread_cut_or_lost_is_doubtful():
     for place in ["Ủy ban nhân dân phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội",
                   "UBND phường Hàng Bạc, quận Hoàn Kiếm, thành phố Hà Nội", "Bệnh viện Bạch Mai, Thành phố Hà Nội"]:
         assert read_place(place).factor == 1.0, place
+    cut = read_place("Ủy ban nhân dân phường Vĩnh Ninh, thành phố Huế, tính Thừa")  # "tỉnh Thừa Thiên Huế", cut
+    assert cut.factor == DOUBTFUL and "province" in cut.problems[0]
+    assert read_place("Ủy ban nhân dân phường Vĩnh Ninh, thành phố Huế, tỉnh Thừa Thiên Huế").factor == 1.0
 
 
 def test_a_book_number_run_into_its_year_gets_its_slash_back_and_stays_doubtful():
