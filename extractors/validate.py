@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extractors.calibration import CORROBORATED
-from extractors.readers.dates import parse_date_in_words
+from extractors.readers.dates import parse_date_in_words, spelled_as_printed
 from extractors.readers.ids import check_id_number
 from extractors.spec import FieldSpec, TypeSpec
 from schemas import Document, Field
@@ -84,10 +84,11 @@ def check_dates_agree(document: Document, spec: TypeSpec) -> None:
         else:
             for name in (figures, words):
                 agreed(document.fields[name])
-            if document.fields[figures].note is None:
-                # two printings alike: more than one printing read twice. Not so the words: a misread variant
-                # spelling ("bẩy" for "bảy") is the same date
-                document.fields[figures].note = CORROBORATED
+            # two printings alike: more than one printing read twice. The words only where spelled as printed: a
+            # misread mark ("bẩy" for "bảy", "mười" for "mươi") is the same date
+            for name in (figures, *([words] if spelled_as_printed(spelled) else [])):
+                if document.fields[name].note is None:
+                    document.fields[name].note = CORROBORATED
 
 
 def apply_review_policy(document: Document, spec: TypeSpec, side: str | None = None) -> None:

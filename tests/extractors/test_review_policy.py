@@ -136,7 +136,7 @@ def test_a_sex_and_a_birth_year_the_id_numbers_digits_agree_with_are_trusted_mor
     assert "sex: disagrees with id_number's digits" in document.review_reasons
 
 
-def test_a_date_in_figures_its_words_agree_with_is_read_twice_alike_but_not_the_words() -> None:
+def test_a_date_in_figures_its_words_agree_with_is_read_twice_alike_and_the_words_where_spelled_as_printed() -> None:
     from extractors.calibration import CORROBORATED, field_group
     from extractors.validate import check_dates_agree
 
@@ -149,5 +149,12 @@ def test_a_date_in_figures_its_words_agree_with_is_read_twice_alike_but_not_the_
         check_dates_agree(document, spec)
         field = document.fields["date_of_birth"]
         assert (field.note == CORROBORATED) is agree and (field_group(field, "date") == "date+twice") is agree
-        in_words = document.fields["date_of_birth_in_words"]  # "bẩy" for "bảy" would be the same date: not proof
-        assert in_words.note != CORROBORATED and (in_words.confidence > 0.8) is agree
+        in_words = document.fields["date_of_birth_in_words"]  # every word a number word in its place: checked too
+        assert (in_words.note == CORROBORATED) is agree and (in_words.confidence > 0.8) is agree
+    document = Document(document_type="birth_certificate", pages=[1], fields={
+        "date_of_birth": Field(value="2008-10-07", confidence=0.8, page=1, source="ocr"),
+        "date_of_birth_in_words": Field(value="Ngày mồng bẩy tháng mười năm hai nghìn không trăm linh tám",
+                                        confidence=0.8, page=1, source="ocr")})
+    check_dates_agree(document, spec)  # "bẩy" or "bảy": the same date whichever was printed
+    assert document.fields["date_of_birth"].note == CORROBORATED
+    assert document.fields["date_of_birth_in_words"].note != CORROBORATED

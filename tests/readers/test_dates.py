@@ -158,3 +158,16 @@ def test_spaced_numbers_that_make_no_calendar_date_are_not_one():
     assert parse_date("31 02 2016") is None
     assert parse_date("Số 12 2019") is None
     assert parse_date("31 022016") is None
+
+
+def test_a_date_in_words_spelled_as_printed_has_every_word_a_number_word_with_its_marks_in_its_place():
+    from extractors.readers.dates import spelled_as_printed
+
+    assert spelled_as_printed("Ngày mười hai tháng tư năm hai nghìn không trăm hai mươi hai")
+    assert spelled_as_printed("Ngày ba mươi mốt tháng tám năm hai nghìn không trăm hai mươi ba")
+    assert spelled_as_printed("Ngày tám tháng mười một năm hai nghìn không trăm mười sáu")
+    # a misread mark that keeps the date: the words are not proven by it
+    assert not spelled_as_printed("Ngày hai mười hai tháng tư năm hai nghìn")  # mươi read as mười
+    assert not spelled_as_printed("Ngày ba mươi một tháng tám năm hai nghìn")  # mốt read as một
+    assert not spelled_as_printed("Ngày mồng bẩy tháng mười năm hai nghìn không trăm linh tám")  # bảy or bẩy
+    assert not spelled_as_printed("Ngày mười hai tháng tư năm hai nghin")  # a mark lost
