@@ -24,7 +24,7 @@ from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading
 from extractors.id_card_evidence import (
     NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
-    printed_id_candidates)
+    only_printed_id, printed_id_candidates)
 from extractors.kinds import read_address
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
@@ -210,7 +210,21 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
         apply_mrz_evidence(document, mrz[0], pages)
     if qr is not None and mrz is not None:
         cross_check_qr_mrz(document, qr, mrz)
+    _id_number_unlabelled(document, pages)
     place_machine_values(document, pages, spec)
+
+
+def _id_number_unlabelled(document: Document, pages: list[Page]) -> None:
+    """The card's only 12-digit number with a real province code as its id number where neither a label nor a
+    machine code gave one: for a person to confirm (the birth date and sex check its digits)."""
+    current = document.fields.get("id_number")
+    if current is not None and current.value is not None:
+        return
+    if (found := only_printed_id(pages)) is not None:
+        number, page, box = found
+        document.fields["id_number"] = Field(value=number, confidence=NAME_FROM_LINE, source="ocr", page=page,
+                                             bbox=box, note=f"{DERIVED}the card's only 12-digit number (its label unread)")
+        document.review_reasons[:] = [r for r in document.review_reasons if r != "id_number: not found"]
 
 
 def settle(document: Document) -> None:

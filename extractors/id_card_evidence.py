@@ -36,6 +36,22 @@ def printed_id_candidates(pages: list[Page], printed: str | None) -> list[str]:
     return found
 
 
+def only_printed_id(pages: list[Page]) -> tuple[str, int, BBox] | None:
+    """The one 12-digit number the card's sides print, with a real province code, with its page and box: the id
+    number when OCR lost its label ("%A: 9© 044093241815"). None where there is none or more than one."""
+    found: dict[str, tuple[int, BBox]] = {}
+    for page in pages:
+        for word in page.words:
+            for match in ID_TOKEN.finditer(word.text):
+                parts = decode_id_number(match.group())
+                if parts is not None and parts.province is not None:
+                    found.setdefault(match.group(), (page.number, word.bbox))
+    if len(found) != 1:
+        return None
+    (number, (page_number, box)), = found.items()
+    return number, page_number, box
+
+
 def _digits_apart(a: str, b: str) -> int:
     return sum(x != y for x, y in zip(a, b, strict=True)) if len(a) == len(b) else max(len(a), len(b))
 

@@ -182,3 +182,13 @@ def test_an_issue_date_on_or_before_the_birth_or_before_the_card_existed_is_anot
     card = _card(Field(value="2030-07-09", confidence=0.8, source="ocr"))  # 2025-04-13: after both
     settle(card)
     assert card.fields["issue_date"].confidence == 0.99 and not card.review_reasons
+
+
+def test_the_cards_only_12_digit_number_with_a_real_province_code_is_its_id_number_when_its_label_is_unread():
+    from extractors.id_card_evidence import only_printed_id
+
+    page = lines_page("CĂN CƯỚC CÔNG DÂN", "%A: 9© 044093241815", "BÙI ANH HƯNG", "08/10/1993")
+    found = only_printed_id([page])
+    assert found is not None and found[:2] == ("044093241815", 2)
+    assert only_printed_id([lines_page("CĂN CƯỚC", "999093241815")]) is None  # no such province
+    assert only_printed_id([lines_page("044093241815", "001151136965")]) is None  # two: which one?
