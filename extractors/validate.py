@@ -16,6 +16,7 @@ from schemas import Document, Field
 
 TRUSTED = 0.9  # below this a value is not put into a record without a person's look
 FAILED_CHECK = 0.3
+MACHINE_READ = ("qr", "mrz")  # sources whose values their codes' own checks vouch for
 # what two printings that agree add to a value's raw confidence, and the most they raise it to
 AGREEMENT, AGREED_MOST = 0.15, 0.97
 
@@ -54,9 +55,9 @@ def check_id_numbers(document: Document, spec: TypeSpec) -> None:
         problems = check_id_number(id_number, born, sex)
         for problem in problems:
             distrust(document, check.id_number, problem.replace("id_number", check.id_number, 1))
-            # the digits and the other value disagree: either may be the misread one
+            # the digits and the other value disagree: either may be the misread one (not a machine code's, checked)
             other = check.sex if "sex digit" in problem else check.date_of_birth if "birth year" in problem else None
-            if other is not None and other in document.fields:
+            if other is not None and other in document.fields and document.fields[other].source not in MACHINE_READ:
                 distrust(document, other, f"{other}: disagrees with {check.id_number}'s digits")
         if problems or len(id_number) != 12:
             continue

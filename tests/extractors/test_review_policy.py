@@ -134,6 +134,9 @@ def test_a_sex_and_a_birth_year_the_id_numbers_digits_agree_with_are_trusted_mor
     assert document.fields["id_number"].confidence < 0.9
     assert document.fields["sex"].confidence < 0.9 and document.fields["date_of_birth"].confidence < 0.9
     assert "sex: disagrees with id_number's digits" in document.review_reasons
+    document.fields["sex"] = Field(value="Nữ", confidence=0.98, page=1, source="mrz")  # its code's checks vouch
+    check_id_numbers(document, spec)
+    assert document.fields["sex"].confidence == 0.98 and document.fields["id_number"].confidence < 0.9
 
 
 def test_a_date_in_figures_its_words_agree_with_is_read_twice_alike_and_the_words_where_spelled_as_printed() -> None:
