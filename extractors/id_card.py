@@ -23,7 +23,7 @@ from extractors.calibration import DERIVED
 from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading
 from extractors.id_card_evidence import (
-    NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
+    ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
     only_printed_id, printed_id_candidates)
 from extractors.kinds import read_address
 from extractors.readers.ids import decode_id_number
@@ -222,9 +222,8 @@ def _id_number_unlabelled(document: Document, pages: list[Page]) -> None:
         return
     if (found := only_printed_id(pages)) is not None:
         number, page, box = found
-        document.fields["id_number"] = Field(value=number, confidence=NAME_FROM_LINE, source="ocr", page=page,
+        document.fields["id_number"] = Field(value=number, confidence=ID_FROM_PRINT, source="ocr", page=page,
                                              bbox=box, note=f"{DERIVED}the card's only 12-digit number (its label unread)")
-        document.review_reasons[:] = [r for r in document.review_reasons if r != "id_number: not found"]
 
 
 def settle(document: Document) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date
 
 from extractors.readers.ids import decode_id_number
@@ -28,24 +29,31 @@ NAME_WORDS = (2, 7)  # a Vietnamese full name's words, fewest and most
 NAME_FROM_LINE = 0.85  # the letters agree with the MRZ's; its tone marks nothing checks: a person confirms
 
 
+ID_FROM_PRINT = 0.85  # the only 12-digit number a side prints, its label unread: a person confirms
+
+
+def printed_ids(pages: list[Page]) -> Iterator[tuple[str, int, BBox]]:
+    """Every 12-digit number the card's pages print, with its page and its word's box."""
+    for page in pages:
+        for word in page.words:
+            for match in ID_TOKEN.finditer(word.text):
+                yield match.group(), page.number, word.bbox
+
+
 def printed_id_candidates(pages: list[Page], printed: str | None) -> list[str]:
     """12-digit numbers the card prints (the OCR'd field first, then any 12-digit word of its pages)."""
     found = [printed] if printed and ID_TOKEN.fullmatch(printed) else []
-    for page in pages:
-        found += [match.group() for word in page.words for match in ID_TOKEN.finditer(word.text)]
-    return found
+    return found + [number for number, _, _ in printed_ids(pages)]
 
 
 def only_printed_id(pages: list[Page]) -> tuple[str, int, BBox] | None:
     """The one 12-digit number the card's sides print, with a real province code, with its page and box: the id
     number when OCR lost its label ("%A: 9© 044093241815"). None where there is none or more than one."""
     found: dict[str, tuple[int, BBox]] = {}
-    for page in pages:
-        for word in page.words:
-            for match in ID_TOKEN.finditer(word.text):
-                parts = decode_id_number(match.group())
-                if parts is not None and parts.province is not None:
-                    found.setdefault(match.group(), (page.number, word.bbox))
+    for number, page_number, box in printed_ids(pages):
+        parts = decode_id_number(number)
+        if parts is not None and parts.province is not None:
+            found.setdefault(number, (page_number, box))
     if len(found) != 1:
         return None
     (number, (page_number, box)), = found.items()
@@ -97,18 +105,20 @@ def name_line_spelling_mrz_name(pages: list[Page], mrz: MrzReading) -> tuple[str
     its page and box: the name when OCR lost its label. Only one such line may be found."""
     if not mrz.surname or not mrz.given_names:
         return None
+    size = len(mrz.name.split())  # as many words as the MRZ's: "SẮ NGUYÊN DUY TOÀN" is no "NGUYEN DUY TOAN"
+    if not NAME_WORDS[0] <= size <= NAME_WORDS[1]:
+        return None
     found = []
     for page in pages:
         lines: dict[int, list[Word]] = {}
         for word in page.words:
             lines.setdefault(word.line, []).append(word)
-        size = len(mrz.name.split())  # as many words as the MRZ's: "SẮ NGUYÊN DUY TOÀN" is no "NGUYEN DUY TOAN"
         for line in lines.values():
             # a speck or the label's misread tail may stand before the name
             for run in _capitals_runs(line):
                 for words in (run[start:start + size] for start in range(len(run) - size + 1)):
                     text = unicodedata.normalize("NFC", " ".join(word.text for word in words))
-                    if NAME_WORDS[0] <= size <= NAME_WORDS[1] and names_match(text, mrz.name, max_edits=NAME_LINE_EDITS):
+                    if names_match(text, mrz.name, max_edits=NAME_LINE_EDITS):
                         box = union_bbox([word.bbox for word in words])
                         if box is not None:
                             found.append((text, page.number, box))

@@ -238,23 +238,14 @@ def words_to_number(tokens: list[str]) -> int | None:
 # printed and a misread mark turns one into the other: a date holding them is never checked by its words' spelling
 _SPELLED = {"ngày", "tháng", "năm", "không", "một", "mốt", "hai", "ba", "bốn", "tư", "lăm", "sáu", "tám", "chín",
             "mười", "mươi", "trăm", "nghìn", "linh", "mồng", "giêng", "chạp"}
-_TENS_AFTER = {"hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"}  # the digits "mươi" follows
 
 
 def spelled_as_printed(text: str) -> bool:
-    """Whether every word of a date in words is a number word with its marks, "mươi" (×10) only after a digit's
-    word and "mười" (10) never, "mốt" only after "mươi" and "một" never: a misread mark makes a word no such word,
-    or one out of its place. The date's
-    value is not checked here (``parse_date_in_words``: it ignores marks)."""
+    """Whether every word of a date in words is a number word with its marks, and in its place as
+    ``respell_date_words`` places "mười"/"mươi" and "một"/"mốt": a misread mark makes a word no such word, or one
+    out of its place. The date's value is not checked here (``parse_date_in_words``: it ignores marks)."""
     words = [word.lower() for word in re.findall(r"\w+", nfc(text))]
-    if not words or any(word not in _SPELLED for word in words):
-        return False
-    for before, word in zip(["", *words], words, strict=False):
-        if (word == "mươi") != (before in _TENS_AFTER) and word in ("mươi", "mười"):
-            return False
-        if (word == "mốt") != (before == "mươi") and word in ("mốt", "một"):
-            return False  # "hai mươi mốt", "mười một": the other after a mark misread
-    return True
+    return bool(words) and all(word in _SPELLED for word in words) and respell_date_words(" ".join(words)).split() == words
 
 
 def parse_date_in_words(text: str) -> DateReading | None:
