@@ -560,8 +560,40 @@ def _close_below(above: list[Word], below: list[Word]) -> bool:
 
 
 def word_confidence(words: list[Word], page: Page) -> float:
-    """How sure the reading of these words is: the weakest word's OCR confidence; a text layer is certain."""
-    return min((w.confidence for w in words), default=0.0) if page.source == "ocr" else 1.0
+    """How sure the reading of these words is: the weakest word's OCR confidence (its letters' where they were
+    read again alike, ``letters_confidence``); a text layer is certain."""
+    return min((letters_confidence(w, page) for w in words), default=0.0) if page.source == "ocr" else 1.0
+
+
+# what a form's dotted line, a speck or a sign leaves glued to a word's letters ("..PHẠM", "DIỆP.....", "„thành")
+GLUED = ".…_„‚,-–—~=*'\"`:;·"
+
+
+NEVER_KEPT = "…_„‚~=*·"  # signs no value ends a word with, unlike a comma or a full stop ("Thành phố Long, Xuyên")
+
+
+def letters_of(text: str) -> str:
+    """A word's text without the dots, specks and signs glued to it: all before its letters, and after them a
+    run of two or more or a sign no value keeps (one comma or full stop may be the value's own)."""
+    text = text.lstrip(GLUED)
+    letters = text.rstrip(GLUED)
+    after = text[len(letters):]
+    return letters if len(after) > 1 or (after and after in NEVER_KEPT) else text
+
+
+def letters_key(word: Word) -> str:
+    """Where ``page.readings`` keeps the reading of a word's letters alone."""
+    return f"letters:{','.join(map(str, word.bbox))}"
+
+
+def letters_confidence(word: Word, page: Page) -> float:
+    """A word's confidence, or its letters' where they were read again on their own (without what is glued to
+    them: OCR's confidence in "..PHẠM" is the dots' as much as the name's) and read alike."""
+    key = letters_key(word)
+    again, sure = page.readings.get(key), page.readings.get(f"{key} confidence")
+    if again is None or sure is None or letters_of(again) != letters_of(word.text):
+        return word.confidence
+    return max(word.confidence, float(sure))
 
 
 # a word OCR was at least this sure of is taken as printed: where the register spells it with other marks,

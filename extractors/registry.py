@@ -28,7 +28,7 @@ from extractors.classify import (
 )
 from extractors.engine import extract_fields, view_page
 from extractors.issuer import read_issuer
-from extractors.second_reading import corroborate
+from extractors.second_reading import corroborate, read_letters_again
 from extractors.spec import ReadingZone, load_type_specs, spec_for
 from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers
 from pipeline.text import fold
@@ -140,6 +140,9 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
     if spec is None:
         document.flag(f"type: not recognised ({first.family})" if first.family else "type: not recognised")
         return document
+    for page in pages:
+        if page.source == "ocr" and (image := images.get(page.number)) is not None:
+            read_letters_again(page, image)  # before any value's confidence is taken from its words
     views = [view_page(spec, page) for page in pages]
     document.fields = extract_fields(spec, views)
     if spec.issuer is not None:

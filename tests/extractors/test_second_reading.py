@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+from PIL import Image, ImageDraw
+
 from extractors.calibration import CORROBORATED, READ_AGAIN, REPAIR_CEILING, calibrate
-from extractors.second_reading import Vote, after_label, outvoted_by, reread
+from extractors.engine import letters_confidence, letters_key, letters_of
+from extractors.second_reading import Vote, after_label, letters_box, outvoted_by, read_letters_again, reread
 from extractors.spec import spec_for
 from schemas import Document, Field, Page, Word
+from tests.render import font
 
 
 def page_with(texts: list[tuple[str, int, float]], readings: dict[str, str]) -> Page:
@@ -156,3 +161,37 @@ def test_a_crop_read_as_nothing_valid_neither_agrees_nor_differs_and_an_enlarged
     assert reread_date(": 2) (1 1988", ": 25/01/1988", ": 2 (1 1988").note == CORROBORATED
     assert reread_date(": 2) (1 1988", ": 2 (1 19", "").note is None  # nothing valid read: no evidence either way
     assert reread_date(": 2) (1 1988", ": 25/01/1988", "26/01/1988").note == "a second reading differs"
+
+
+def test_a_words_letters_are_read_without_the_dots_and_signs_glued_to_them_but_its_own_comma_stays():
+    assert letters_of("..PHẠM") == "PHẠM" and letters_of("DIỆP.........") == "DIỆP" and letters_of("„thành") == "thành"
+    assert letters_of("HOA_") == "HOA"  # a sign no value ends a word with
+    assert letters_of("Long,") == "Long," and letters_of("Giang.") == "Giang."  # perhaps the value's own
+
+
+def test_a_word_with_a_dotted_line_glued_to_it_takes_its_letters_confidence_when_they_read_alike():
+    word = Word(text="..PHẠM", confidence=0.5, bbox=(10, 10, 90, 30), line=0)
+    key = letters_key(word)
+    page = Page(number=1, width=200, height=50, dpi=300, source="ocr", words=[word],
+                readings={key: "PHẠM", f"{key} confidence": "0.950"})
+    assert letters_confidence(word, page) == 0.95
+    page.readings[key] = "PHẬM"  # read otherwise: the word's own confidence stands
+    assert letters_confidence(word, page) == 0.5
+    page.readings[key], page.readings[f"{key} confidence"] = "PHẠM", "0.3"  # never lower than the word's own
+    assert letters_confidence(word, page) == 0.5
+
+
+def test_the_letters_of_a_name_written_on_a_dotted_line_are_found_and_read_on_their_own():
+    image = Image.new("L", (900, 120), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 30), "..........NGUYỄN", font=font(50), fill=0)
+    gray = np.asarray(image).copy()
+    ink = np.where(gray < 128)
+    bbox = (int(ink[1].min()), int(ink[0].min()), int(ink[1].max()) + 1, int(ink[0].max()) + 1)
+    word = Word(text="..........NGUYỄN", confidence=0.4, bbox=bbox, line=0)
+    page = Page(number=1, width=900, height=120, dpi=300, source="ocr", words=[word])
+    left = letters_box(gray, bbox)
+    assert left is not None and left[0] > bbox[0] + 100  # the dots are left out
+    read_letters_again(page, gray)
+    assert page.readings[letters_key(word)] == "NGUYỄN"
+    assert letters_confidence(word, page) > 0.8
