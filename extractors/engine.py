@@ -572,6 +572,29 @@ GLUED = ".…_„‚,-–—~=*'\"`:;·"
 NEVER_KEPT = "…_„‚~=*·"  # signs no value ends a word with, unlike a comma or a full stop ("Thành phố Long, Xuyên")
 
 
+def value_words(words: list[Word], value: object) -> list[Word]:
+    """The words a value printed as it reads was read from, without those at its ends it left out (a label's
+    garbled last word "ñ@œn" before the address, a speck after it): OCR's doubt about them is not the value's."""
+    kept = _letters_and_figures(value) if isinstance(value, str) else ""
+    if not kept or kept not in "".join(_letters_and_figures(w.text) for w in words):
+        return words  # not read as printed (a date in ISO form, a repaired value): every word stands
+    start, end = 0, len(words)
+    while start < end and not _in_value(words[start], kept):
+        start += 1
+    while end > start and not _in_value(words[end - 1], kept):
+        end -= 1
+    return words[start:end] or words
+
+
+def _letters_and_figures(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def _in_value(word: Word, kept: str) -> bool:
+    letters = _letters_and_figures(word.text)
+    return bool(letters) and letters in kept
+
+
 def letters_of(text: str) -> str:
     """A word's text without the dots, specks and signs glued to it: all before its letters, and after them a
     run of two or more or a sign no value keeps (one comma or full stop may be the value's own)."""
@@ -630,8 +653,9 @@ def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
         factor *= UNMARKED_FACTOR
     if isinstance(value, str) and "\\" in value and page.source == "ocr":
         details["note"] = "; ".join(filter(None, [details.get("note"), BACKSLASH_NOTE]))
-    others = [w for w in words if w.text.strip(",.;:") != marks_respelled]
-    sure_of = others if marks_respelled and others else words
+    read = value_words(words, value)
+    others = [w for w in read if w.text.strip(",.;:") != marks_respelled]
+    sure_of = others if marks_respelled and others else read
     confidence = word_confidence(sure_of, page) * factor if value is not None or details.get("no_expiry") else 0.0
     return Field(
         value=value,

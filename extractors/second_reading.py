@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 
 from extractors.calibration import CORROBORATED, DIFFERS, READ_AGAIN, accept_point
-from extractors.engine import is_speck, letters_key, letters_of
+from extractors.engine import GLUED, is_speck, letters_key, letters_of
 from extractors.kinds import DOUBTFUL, READERS, REPAIRED
 from extractors.spec import TypeSpec
 from pipeline.read import TesseractEngine
@@ -220,14 +220,15 @@ def read_letters_again(page: Page, image: np.ndarray) -> None:
         if (word.confidence >= SURE or letters == word.text or not any(ch.isalnum() for ch in letters)
                 or f"{key} confidence" in page.readings):
             continue
-        box = letters_box(gray, word.bbox)
+        # a comma or full stop the letters keep ("„Đức,") is read with them: it may be the value's own
+        box = letters_box(gray, word.bbox, to_the_end=letters[-1] in GLUED)
         text, confidence = read_word(gray, box, page.dpi) if box is not None else ("", 0.0)
         page.readings[key], page.readings[f"{key} confidence"] = text, f"{confidence:.3f}"
 
 
-def letters_box(gray: np.ndarray, bbox: BBox) -> BBox | None:
+def letters_box(gray: np.ndarray, bbox: BBox, to_the_end: bool = False) -> BBox | None:
     """The part of a word's box its letters fill: from the first to the last mark at least TALL of its height
-    (dots, commas, a dotted line's run lie below that)."""
+    (dots, commas, a dotted line's run lie below that), or ``to_the_end`` of the box."""
     x0, y0, x1, y1 = bbox
     crop = gray[max(0, y0):y1, max(0, x0):x1]
     if crop.size == 0:
@@ -239,7 +240,7 @@ def letters_box(gray: np.ndarray, bbox: BBox) -> BBox | None:
         return None
     left = min(int(s[cv2.CC_STAT_LEFT]) for s in tall)
     right = max(int(s[cv2.CC_STAT_LEFT] + s[cv2.CC_STAT_WIDTH]) for s in tall)
-    return max(0, x0) + left, y0, max(0, x0) + right, y1
+    return max(0, x0) + left, y0, x1 if to_the_end else max(0, x0) + right, y1
 
 
 def read_word(gray: np.ndarray, bbox: BBox, dpi: int) -> tuple[str, float]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.engine import extract_fields, view_page
+from extractors.engine import extract_fields, field_from_words, view_page
 from extractors.registry import spec_for
 from schemas import Page, Word
 
@@ -492,3 +492,18 @@ def test_side_by_side_blocks_whose_second_labels_ocr_partly_lost_are_no_table():
     assert values["wife_residence"] == "Số 91 phố Láng Hạ, Phường Láng Hạ, Thành phố Hà Nội"
     assert values["wife_id_number"] == "091194066849" and values["husband_id_number"] == "008089497692"
     assert values["husband_date_of_birth"] == "1989-01-05"
+
+
+def test_a_garbled_label_word_before_a_value_is_not_the_values_doubt_but_a_word_inside_it_is():
+    page = Page(number=1, width=1600, height=200, dpi=300, source="ocr", words=[])
+    words = [Word(text=text, confidence=confidence, bbox=(100 * i, 10, 100 * i + 90, 40), line=0)
+             for i, (text, confidence) in enumerate([("ñ@œn", 0.1), ("Phường", 0.95), ("Vĩnh", 0.93), ("Tuy,", 0.96),
+                                                     ("Quận", 0.94), ("Hai", 0.92), ("Bà", 0.97), ("Trưng", 0.91)])]
+    value = "Phường Vĩnh Tuy, Quận Hai Bà Trưng"
+    assert field_from_words(value, words, page).confidence == 0.91
+    words[2] = words[2].model_copy(update={"confidence": 0.2})
+    assert field_from_words(value, words, page).confidence == 0.2
+    # a value not read as printed (a date in ISO form) keeps every word's doubt
+    dated = [Word(text="Ngày", confidence=0.3, bbox=(0, 10, 90, 40), line=0),
+             Word(text="02/06/2000", confidence=0.95, bbox=(100, 10, 290, 40), line=0)]
+    assert field_from_words("2000-06-02", dated, page).confidence == 0.3

@@ -195,3 +195,14 @@ def test_the_letters_of_a_name_written_on_a_dotted_line_are_found_and_read_on_th
     read_letters_again(page, gray)
     assert page.readings[letters_key(word)] == "NGUYỄN"
     assert letters_confidence(word, page) > 0.8
+
+
+def test_a_comma_the_letters_keep_is_read_with_them():
+    image = Image.new("L", (900, 120), 255)
+    ImageDraw.Draw(image).text((20, 30), "„Đức,", font=font(50), fill=0)
+    gray = np.asarray(image).copy()
+    ink = np.where(gray < 128)
+    bbox = (int(ink[1].min()), int(ink[0].min()), int(ink[1].max()) + 1, int(ink[0].max()) + 1)
+    without, through = letters_box(gray, bbox), letters_box(gray, bbox, to_the_end=True)
+    assert without is not None and through is not None
+    assert without[0] > bbox[0] and without[2] < bbox[2] and through[2] == bbox[2]
