@@ -24,14 +24,14 @@ from pipeline.text import respell, spellings_of, fold, nfc
 MIN_YEAR, MAX_YEAR = 1880, 2125  # birth dates of the elderly .. expiry of a child's card
 
 # Letters OCR reads in place of digits (only used where a digit must be).
-_DIGIT_LIKE = {"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "i": "1",
-               "|": "1", "!": "1", "B": "8", "S": "5", "s": "5", "Z": "2", "z": "2",
+_DIGIT_LIKE = {"O": "0", "o": "0", "Q": "0", "D": "0", "Ø": "0", "ø": "0", "I": "1", "l": "1", "i": "1",
+               "L": "1", "|": "1", "!": "1", "B": "8", "S": "5", "s": "5", "Z": "2", "z": "2",
                "G": "6", "b": "6", "g": "9", "q": "9", "A": "4", "T": "7"}
 # Characters a printed separator becomes: itself, or a stroke read as 1/I/l/|.
 _SEPARATORS = set("/-.,\\")
 _SEPARATOR_LIKE = set("1Il|!i")
 MAX_PENALTY = 4.0  # two separators read as strokes plus two letters for digits
-_RUN = re.compile(r"[0-9OoQDIliBSsZzGbgqAT|!/\\\-.,]+")
+_RUN = re.compile(r"[0-9OoQDØøILliBSsZzGbgqAT|!/\\\-.,]+")
 _SPACED = re.compile(r"(?<![0-9])(\S{1,2})\s*[/\-.]\s*(\S{1,2})\s*[/\-.]\s*(\S{4})(?![0-9])")
 _NGAY_THANG_NAM = re.compile(
     r"ng\w{0,2}y\s*(\S{1,2})\s*,?\s*th\w{0,2}ng\s*(\S{1,2})\s*,?\s*n\w{0,2}m\s*(\S{4})")

@@ -22,11 +22,11 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "id_province_codes.json
 Sex = Literal["Nam", "Nữ"]
 
 # OCR's letters for digits in a field that holds digits only.
-_DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "U": "0", "I": "1",
+_DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "U": "0", "Ø": "0", "ø": "0", "I": "1",
                              "l": "1", "i": "1", "|": "1", "!": "1", "L": "1", "B": "8",
                              "S": "5", "s": "5", "Z": "2", "z": "2", "G": "6", "b": "6",
                              "g": "9", "q": "9", "A": "4", "T": "7"})
-_RUN = re.compile(r"[0-9OoQDUIli|!LBSsZzGbgqAT][0-9OoQDUIli|!LBSsZzGbgqAT .\-]*")
+_RUN = re.compile(r"[0-9OoQDUØøIli|!LBSsZzGbgqAT][0-9OoQDUØøIli|!LBSsZzGbgqAT .\-]*")
 _CENTURY = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200,
             8: 1800, 9: 1800}
 

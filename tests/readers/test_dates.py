@@ -171,3 +171,9 @@ def test_a_date_in_words_spelled_as_printed_has_every_word_a_number_word_with_it
     assert not spelled_as_printed("Ngày ba mươi một tháng tám năm hai nghìn")  # mốt read as một
     assert not spelled_as_printed("Ngày mồng bẩy tháng mười năm hai nghìn không trăm linh tám")  # bảy or bẩy
     assert not spelled_as_printed("Ngày mười hai tháng tư năm hai nghin")  # a mark lost
+
+
+def test_a_slashed_zero_and_a_capital_l_read_for_digits_of_a_date():
+    for text in ("ngày 12 tháng Ø7 năm 2025", "ngày L2 tháng 07 năm 2025"):
+        reading = parse_date(text)
+        assert reading is not None and reading.iso == "2025-07-12" and reading.repaired
