@@ -1,9 +1,9 @@
 """Giấy chứng nhận kết hôn: the spouses' names are printed a second time, under their signatures.
 
 That second printing, read on its own line far below the first, is evidence of its own: a name the
-signature block spells alike (letters, marks) is trusted more than either reading alone; one whose words
-the signature block continues with more of a name ("ĐỖ MINH" over "Đỗ Minh Đức") was cut short, and
-a person looks.
+signature block spells alike (letters, marks) is trusted more than either reading alone, as any name printed
+twice is (``validate.check_names_printed_twice``); one whose words the signature block continues with more of
+a name ("ĐỖ MINH" over "Đỗ Minh Đức") was cut short, and a person looks.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import numpy as np
 from extractors.engine import PageView
 from extractors.kinds import DOUBTFUL, name_syllables
 from extractors.spec import TypeSpec
-from extractors.validate import agreed
 from pipeline.text import fold
 from schemas import Document, Field, Word
 
@@ -49,9 +48,7 @@ def check_against_signature(field: Field, lines: list[list[Word]]) -> None:
                 field.confidence = round(min(field.confidence, DOUBTFUL), 3)
                 field.note = "; ".join(filter(None, [field.note, CUT_NOTE]))
                 return
-            if spoken[start:start + len(wanted)] == wanted:
-                agreed(field)  # the same letters and marks, printed and read apart
-            return
+            return  # a name printed alike there corroborates it (validate.check_names_printed_twice)
 
 
 def _continues_the_name(last: Word, following: Word) -> bool:

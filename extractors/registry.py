@@ -30,7 +30,7 @@ from extractors.engine import extract_fields, view_page
 from extractors.issuer import read_issuer
 from extractors.second_reading import corroborate, read_letters_again
 from extractors.spec import ReadingZone, load_type_specs, spec_for
-from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers
+from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers, check_names_printed_twice
 from pipeline.text import fold
 from schemas import UNKNOWN_TYPE, BBox, Document, Page, words_to_text
 
@@ -150,6 +150,7 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
     hook = hook_module(spec.hook)
     if hook is not None:
         hook.finish(document, spec, views, images)
+    check_names_printed_twice(document, spec, {view.page.number: view.lines for view in views})
     corroborate(document, spec, pages, images)
     if hook is not None and hasattr(hook, "settle"):
         hook.settle(document)  # checks across fields, on the values second readings left

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 
 from extractors.calibration import CORROBORATED
+from extractors.engine import letters_of
 from extractors.readers.dates import parse_date_in_words, spelled_as_printed
 from extractors.readers.ids import check_id_number
 from extractors.spec import FieldSpec, TypeSpec
-from schemas import Document, Field
+from schemas import BBox, Document, Field, Word
 
 TRUSTED = 0.9  # below this a value is not put into a record without a person's look
 FAILED_CHECK = 0.3
@@ -70,6 +71,34 @@ def check_id_numbers(document: Document, spec: TypeSpec) -> None:
 def agreed(field: Field) -> None:
     """A value another printing on the paper agrees with: trusted more than either alone."""
     field.confidence = max(field.confidence, min(AGREED_MOST, field.confidence + AGREEMENT))
+
+
+def check_names_printed_twice(document: Document, spec: TypeSpec, lines: dict[int, list[list[Word]]]) -> None:
+    """A name the paper prints again on another line (a household's head in its members' table, a spouse under
+    the signature), read there with the same letters and marks: two printings read apart agree."""
+    for name, field_spec in spec.fields.items():
+        field = document.fields.get(name)
+        if field_spec.kind == "name" and field is not None and field.source == "ocr" and field.note is None \
+                and isinstance(field.value, str) and field.bbox is not None \
+                and printed_again(field.value, field.bbox, lines.get(field.page or 0, [])):
+            agreed(field)
+            field.note = CORROBORATED  # not over a doubt of its own (a name the signatures print longer)
+
+
+def printed_again(name: str, bbox: BBox, lines: list[list[Word]]) -> bool:
+    """Whether a line other than those the value was read from holds ``name`` word for word (case aside)."""
+    wanted = name.lower().split()
+    for line in lines:
+        if any(_overlap(word.bbox, bbox) for word in line):
+            continue  # the value's own line
+        spoken = [letters_of(word.text).strip(",.;:()").lower() for word in line]
+        if any(spoken[start:start + len(wanted)] == wanted for start in range(len(spoken) - len(wanted) + 1)):
+            return True
+    return False
+
+
+def _overlap(a: BBox, b: BBox) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def check_dates_agree(document: Document, spec: TypeSpec) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from extractors.calibration import CORROBORATED
 from extractors.marriage_certificate import CUT_NOTE, check_against_signature
-from schemas import Field, Word
+from extractors.spec import spec_for
+from extractors.validate import check_names_printed_twice
+from schemas import Document, Field, Word
 
 
 def line(x: int, top: int, text: str, gap: int = 12) -> list[Word]:
@@ -21,10 +24,18 @@ def name(value: str, confidence: float = 0.8) -> Field:
     return Field(value=value, confidence=confidence, page=1, bbox=(500, 400, 800, 425), source="ocr")
 
 
+def printed_twice(field: Field, lines: list[list[Word]]) -> Field:
+    document = Document(document_type="marriage_certificate", fields={"wife_full_name": field})
+    check_names_printed_twice(document, spec_for("marriage_certificate"), {1: lines})
+    return field
+
+
 def test_a_name_the_signature_block_prints_alike_is_trusted_more():
     field = name("NGUYỄN HỒNG NGỌC THƯ")
     check_against_signature(field, [SIGNATURES])
-    assert field.confidence > 0.8 and field.note is None
+    assert field.confidence == 0.8 and field.note is None  # no doubt: agreement is counted once, below
+    printed_twice(field, [SIGNATURES])
+    assert field.confidence > 0.8 and field.note == CORROBORATED
 
 
 def test_a_name_the_signature_block_goes_on_with_is_doubted():
@@ -33,11 +44,17 @@ def test_a_name_the_signature_block_goes_on_with_is_doubted():
     assert field.confidence <= 0.5 and field.note == CUT_NOTE
 
 
-def test_other_marks_under_the_signature_are_no_agreement_and_a_line_above_the_name_is_not_its_signature():
-    field = name("NGUYỄN HỒNG NGỌC THU")  # "Thư" below: one of the two readings lost a mark
-    check_against_signature(field, [SIGNATURES])
-    assert field.confidence == 0.8
+def test_other_marks_under_the_signature_are_no_agreement_and_the_values_own_line_is_no_second_printing():
+    field = printed_twice(name("NGUYỄN HỒNG NGỌC THƯ"), [line(500, 400, "NGUYỄN HỒNG NGỌC THƯ")])
+    assert field.confidence == 0.8 and field.note is None
+    field = printed_twice(name("NGUYỄN HỒNG NGỌC THU"), [SIGNATURES])  # "Thư" below: one reading lost a mark
+    assert field.confidence == 0.8 and field.note is None
+
+
+def test_a_name_printed_alike_above_it_counts_but_not_over_a_doubt_of_its_own():
     above = name("NGUYỄN HỒNG NGỌC THƯ")
     above.bbox = (500, 1400, 800, 1425)
-    check_against_signature(above, [SIGNATURES])
-    assert above.confidence == 0.8
+    assert printed_twice(above, [SIGNATURES]).note == CORROBORATED
+    cut = name("ĐỖ MINH", 0.95)
+    check_against_signature(cut, [SIGNATURES])
+    assert printed_twice(cut, [SIGNATURES]).note == CUT_NOTE and cut.confidence <= 0.5
