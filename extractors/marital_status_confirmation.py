@@ -387,6 +387,8 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
     tokens = _tokens(text)
     if tokens and tokens[-1] in _NEVER_LAST:  # "xã Hải Anh" ends on a name
         return "text: ends on a joining word (the rest lost?)"  # "… kết hôn với" whose "ai" OCR took for specks
+    if tuple(token.lower() for token in tokens[-2:]) in _NUMBERED_PAPERS:
+        return "text: ends naming a judgment or record without its number (the rest lost?)"  # "… ly hôn theo Bản án"
     for index, token in enumerate(tokens):
         if token.lower() in lexicon and token.isalpha() and not (token.islower() or token.istitle()) \
                 and not _inside_a_capitals_name(tokens, index, lexicon):
@@ -398,6 +400,8 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
 
 # the joining words no wording ends on: each leads to a name, a figure, a place or "ai"
 _NEVER_LAST = _CONNECTORS - {"-", "cấp"}
+# papers the wording names only with their number ("Bản án số …", "Quyết định số …", "Trích lục khai tử số …")
+_NUMBERED_PAPERS = {("bản", "án"), ("quyết", "định"), ("khai", "tử")}
 
 
 def _inside_a_capitals_name(tokens: list[str], index: int, lexicon: set[str]) -> bool:

@@ -385,6 +385,12 @@ def test_a_status_that_ends_on_a_joining_word_lost_its_end_and_is_doubted():
     assert got["purpose"].note is None or "joining word" not in got["purpose"].note  # a place's name "Anh"
 
 
+def test_a_status_that_ends_naming_a_judgment_without_its_number_lost_its_end_and_is_doubted():
+    status = "Đã đăng ký kết hôn với ông Lê Thành Hùng, nhưng đã ly hôn theo Bản án"  # "số … của Tòa án …" lost
+    got = fields(HEAD + [[(60, f"Tình trạng hôn nhân: {status}")]] + SIGNATURE)["marital_status"]
+    assert got.value == status and "without its number" in (got.note or "") and got.confidence < 0.9
+
+
 def test_a_bank_a_purpose_names_as_listed_with_a_branch_named_as_a_registered_place_is_checked():
     from extractors.marital_status_confirmation import PURPOSE_PHRASES, unchecked_words
 
