@@ -327,6 +327,7 @@ _CONNECTORS = {"với", "ông", "bà", "anh", "chị", "là", "theo", "ngày", "
 _SYMBOL_PARTS = {*SYMBOL_PARTS, *COURT_SYMBOL_PARTS, "ST", "PT", "TLKT", "BS", "UBND"}
 _FIGURE = re.compile(r"\d{1,5}(?:/\d{1,5})*(?:/(?P<symbol>[A-ZĐ]+(?:-[A-ZĐ]+)*))?")
 _DMY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+_SHORT_DMY = re.compile(r"\d/\d{1,2}/\d{4}|\d{1,2}/\d/\d{4}")
 
 
 def wording_checked(text: str, phrases: list[str]) -> bool:
@@ -395,6 +396,8 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
             return "text: a word of its wording in capitals (misread?)"
         if (date_match := _DMY.fullmatch(token)) is not None and not _valid_date(*map(int, date_match.groups())):
             return "text: no such date"
+        if _SHORT_DMY.fullmatch(token):  # the wording writes dd/mm/yyyy: "1/11/1982" for 15/11/1982
+            return "text: a date's day or month of one figure (a figure lost?)"
     return None
 
 

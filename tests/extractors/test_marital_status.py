@@ -391,6 +391,15 @@ def test_a_status_that_ends_naming_a_judgment_without_its_number_lost_its_end_an
     assert got.value == status and "without its number" in (got.note or "") and got.confidence < 0.9
 
 
+def test_a_date_in_the_status_with_a_day_of_one_figure_lost_a_figure_and_is_doubted():
+    status = ("Đang có chồng là ông Nguyễn Xuân Toàn (Giấy chứng nhận kết hôn số 161, quyển số 02/1982 do Ủy ban "
+              "nhân dân xã Hoằng Đạo cấp ngày {})")
+    doubted = fields(HEAD + [[(60, f"Tình trạng hôn nhân: {status.format('1/11/1982')}")]] + SIGNATURE)
+    assert "one figure" in (doubted["marital_status"].note or "")
+    whole = fields(HEAD + [[(60, f"Tình trạng hôn nhân: {status.format('15/11/1982')}")]] + SIGNATURE)
+    assert "one figure" not in (whole["marital_status"].note or "")
+
+
 def test_a_bank_a_purpose_names_as_listed_with_a_branch_named_as_a_registered_place_is_checked():
     from extractors.marital_status_confirmation import PURPOSE_PHRASES, unchecked_words
 
