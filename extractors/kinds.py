@@ -469,6 +469,9 @@ def unit_spellings() -> dict[str, set[str]]:
             add(ward["name"])
     for province in data["former_provinces"]:
         add(province["name"])
+        for alias in province.get("aliases", []):
+            if fold(alias).startswith(UNIT_WORDS):
+                add(alias)  # a name it bore before its last one ("Tỉnh Thừa Thiên Huế", Thành phố Huế from 2025)
         for district in province.get("districts", []):
             add(district["name"])
             for ward in district.get("wards", []):

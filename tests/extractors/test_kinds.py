@@ -245,6 +245,11 @@ def test_prose_addresses_in_lower_case_are_registered_when_written_in_one_case()
     assert not units_registered("Phường 1, Thành phố Đà Lạt, tỉnh Lâm Đồng")  # one unit word's capital misread
 
 
+def test_a_province_named_as_it_was_before_its_last_renaming_is_registered():
+    assert units_registered("Phường Vĩnh Ninh, Thành phố Huế, Tỉnh Thừa Thiên Huế")  # Thành phố Huế from 2025
+    assert not units_registered("Phường Vĩnh Ninh, Thành phố Huế, Tỉnh Thừa Thiên Hue")
+
+
 def test_a_place_of_registration_is_registered_when_its_units_are_after_their_offices_name():
     assert units_registered("Ủy ban nhân dân phường Điện Biên, thành phố Thanh Hóa, tỉnh Thanh Hóa")
     assert units_registered("UBND xã Hoằng Đạo, huyện Hoằng Hóa, tỉnh Thanh Hóa")
