@@ -300,17 +300,17 @@ def _mostly_capitals(text: str) -> bool:
 def read_signature_date(views: list[PageView]) -> Field | None:
     """The date of the place-and-date line above the signature.
 
-    Only the lower half of a page is searched: a header's reference to a decree ("Thông tư số
-    66/2023/TT-BCA ngày 17 tháng 11 năm 2023") is no issue date, even when the signature's own
-    date was misread. A line that is the signature's by its words but whose figures could not be read
+    Only the lines below the body's first label, or the lower half of a page, are searched: a header's reference
+    to a decree ("Thông tư số 66/2023/TT-BCA ngày 17 tháng 11 năm 2023") is no issue date, even when the
+    signature's own date was misread (a photo's specks below the signature may double a page's lines). A line that is the signature's by its words but whose figures could not be read
     ("ngày 2] tháng 09 năm 2021") gives a field without a value, where a second reading of that line
     may find the date (``extractors.second_reading``).
     """
     unread: Field | None = None
     for view in reversed(views):
         labelled = {hit.line_index for hit in view.hits}  # "Giấy này có giá trị … đến ngày 16 tháng 03 năm 2023"
-        half = len(view.lines) // 2
-        for index, words in reversed(list(enumerate(view.lines[half:], half))):
+        start = min(len(view.lines) // 2, min(labelled, default=len(view.lines)) + 1)
+        for index, words in reversed(list(enumerate(view.lines[start:], start))):
             if index not in labelled and is_place_and_date_line(words):
                 reading = read_date(" ".join(w.text for w in words))
                 if reading.value:

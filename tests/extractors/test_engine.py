@@ -236,6 +236,20 @@ def test_the_issue_date_is_the_signatures_not_a_labelled_validity_date_above_a_m
     found = read_signature_date([view_page(spec, laid_out(rows))])
     assert found is not None and found.value == "2022-09-16"
 
+def test_the_signature_date_is_found_above_a_photos_specks_that_double_the_pages_lines_but_not_in_its_header():
+    from extractors.issuer import read_signature_date
+
+    spec = spec_for("marital_status_confirmation")
+    rows = [[(60, "Thông tư số 04/2020/TT-BTP ngày 28 tháng 05 năm 2020")], [(60, "Họ và tên: PHẠM PHƯƠNG HƯƠNG")],
+            [(60, "Giới tính: Nữ")], [(700, "Lào Cai, ngày 16 tháng 07 năm 2021")], [(720, "TM. ỦY BAN NHÂN DÂN")]]
+    specks = [[(400, "` —</")] for _ in range(8)]
+    found = read_signature_date([view_page(spec, laid_out(rows + specks))])
+    assert found is not None and found.value == "2021-07-16"
+    rows[3] = [(700, "Lào Cai, ngày 1ó tháng 07 năm 2021")]  # the signature's date unread: never the decree's
+    unread = read_signature_date([view_page(spec, laid_out(rows + specks))])
+    assert unread is not None and unread.value is None
+
+
 def test_a_wards_closing_letter_at_the_end_of_a_line_is_part_of_the_address_not_a_speck():
     values = marriage_values([
         [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
