@@ -10,6 +10,8 @@ import re
 
 from extractors.calibration import CORROBORATED
 from extractors.engine import letters_of
+from extractors.kinds import name_syllables
+from pipeline.text import fold
 from extractors.readers.dates import parse_date_in_words, spelled_as_printed
 from extractors.readers.ids import check_id_number
 from extractors.spec import FieldSpec, TypeSpec
@@ -86,15 +88,30 @@ def check_names_printed_twice(document: Document, spec: TypeSpec, lines: dict[in
 
 
 def printed_again(name: str, bbox: BBox, lines: list[list[Word]]) -> bool:
-    """Whether a line other than those the value was read from holds ``name`` word for word (case aside)."""
+    """Whether a line other than those the value was read from holds ``name`` word for word (case aside), and
+    not inside a longer name (LÊ VIỆT HÙNG is no second printing of "VIỆT HÙNG": that one was cut short)."""
     wanted = name.lower().split()
     for line in lines:
         if any(_overlap(word.bbox, bbox) for word in line):
             continue  # the value's own line
         spoken = [letters_of(word.text).strip(",.;:()").lower() for word in line]
-        if any(spoken[start:start + len(wanted)] == wanted for start in range(len(spoken) - len(wanted) + 1)):
-            return True
+        for start in range(len(spoken) - len(wanted) + 1):
+            end = start + len(wanted)
+            if spoken[start:end] == wanted and not _runs_on(line, start - 1, start) and not _runs_on(line, end, end - 1):
+                return True
     return False
+
+
+def _runs_on(line: list[Word], index: int, beside: int) -> bool:
+    """Whether the word at ``index`` stands right beside the name's word at ``beside`` (no wider blank than a word's
+    height: two spouses' names share a signature line apart) and is one a name may hold: the name goes on."""
+    if not 0 <= index < len(line):
+        return False
+    word, near = line[index], line[beside]
+    gap = max(word.bbox[0] - near.bbox[2], near.bbox[0] - word.bbox[2])
+    text = letters_of(word.text).strip(",.;:()")
+    return gap <= near.bbox[3] - near.bbox[1] and text[:1].isupper() and (
+        text.upper() in name_syllables().get(fold(text), []) or text.upper() in name_syllables("surnames").get(fold(text), []))
 
 
 def _overlap(a: BBox, b: BBox) -> bool:

@@ -58,3 +58,11 @@ def test_a_name_printed_alike_above_it_counts_but_not_over_a_doubt_of_its_own():
     cut = name("ĐỖ MINH", 0.95)
     check_against_signature(cut, [SIGNATURES])
     assert printed_twice(cut, [SIGNATURES]).note == CUT_NOTE and cut.confidence <= 0.5
+
+
+def test_a_name_found_inside_a_longer_name_printed_elsewhere_was_cut_short_and_is_no_second_printing():
+    field = printed_twice(name("VIỆT HÙNG"), [line(200, 1300, "LÊ VIỆT HÙNG")])
+    assert field.confidence == 0.8 and field.note is None
+    # a wide blank apart, another spouse's name on the same signature line does not make it longer
+    field = printed_twice(name("ĐỖ MINH ĐỨC"), [SIGNATURES])
+    assert field.note == CORROBORATED
