@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from extractors.kinds import (
-    BACKSLASH_NOTE, MARKS_RESPELLED, READERS, RESPELLED, RESPELLED_NOTE, UNMARKED, UNMARKED_NOTE, Reading,
+    BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, READERS, RESPELLED, RESPELLED_NOTE, UNMARKED, UNMARKED_NOTE,
+    Reading,
 )
 import numpy as np
 from rapidfuzz import fuzz
@@ -559,10 +560,15 @@ def _close_below(above: list[Word], below: list[Word]) -> bool:
     return 0 < step <= CONTINUATION_GAP * max(1.0, height)
 
 
-def word_confidence(words: list[Word], page: Page) -> float:
+def word_confidence(words: list[Word], page: Page, letters_checked: bool = False) -> float:
     """How sure the reading of these words is: the weakest word's OCR confidence (its letters' where they were
-    read again alike, ``letters_confidence``); a text layer is certain."""
-    return min((letters_confidence(w, page) for w in words), default=0.0) if page.source == "ocr" else 1.0
+    read again alike, ``letters_confidence``); with ``letters_checked`` (the register spells every word of letters so),
+    a word without figures halfway to certain; a text layer is certain."""
+    if page.source != "ocr":
+        return 1.0
+    sure = [letters_confidence(w, page) for w in words]
+    return min(((1.0 + c) / 2 if letters_checked and not any(ch.isdigit() for ch in w.text) else c
+                for w, c in zip(words, sure, strict=True)), default=0.0)
 
 
 # what a form's dotted line, a speck or a sign leaves glued to a word's letters ("..PHẠM", "DIỆP.....", "„thành")
@@ -641,11 +647,12 @@ def respelling_doubt(respelled: list[tuple[str, str]] | None, words: list[Word],
 
 def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
                      respelled: list[tuple[str, str]] | None = None, unmarked: str | None = None,
-                     marks_respelled: str | None = None, **details) -> Field:
+                     marks_respelled: str | None = None, letters_checked: bool = False, **details) -> Field:
     """A Field read from ``words`` of ``page``, its confidence scaled by ``factor``; ``respelled``: the unit-name
     words the register respelled (a clearly read one is noted, and calibration caps the value); ``unmarked``:
     a name's word read without the marks every place or person named so bears (an OCR value is doubted);
-    ``marks_respelled``: a word whose marks the reader settled, whose own OCR confidence is not the value's."""
+    ``marks_respelled``: a word whose marks the reader settled, whose own OCR confidence is not the value's;
+    ``letters_checked``: the register spells every word of letters in it so (``word_confidence``)."""
     if doubt := respelling_doubt(respelled, words, page) if value is not None else None:
         details["note"] = "; ".join(filter(None, [details.get("note"), doubt]))
     if unmarked and value is not None and page.source == "ocr":
@@ -656,7 +663,8 @@ def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
     read = value_words(words, value)
     others = [w for w in read if w.text.strip(",.;:") != marks_respelled]
     sure_of = others if marks_respelled and others else read
-    confidence = word_confidence(sure_of, page) * factor if value is not None or details.get("no_expiry") else 0.0
+    confidence = word_confidence(sure_of, page, letters_checked) * factor \
+        if value is not None or details.get("no_expiry") else 0.0
     return Field(
         value=value,
         confidence=round(max(0.0, min(1.0, confidence)), 3),
@@ -678,6 +686,7 @@ def to_field(reading: Reading, words: list[Word], hit: LabelHit, page: Page) -> 
         respelled=reading.extra.get(RESPELLED),  # type: ignore[arg-type]
         unmarked=reading.extra.get(UNMARKED),  # type: ignore[arg-type]
         marks_respelled=reading.extra.get(MARKS_RESPELLED),  # type: ignore[arg-type]
+        letters_checked=bool(reading.extra.get(LETTERS_CHECKED)),
     )
 
 

@@ -634,7 +634,14 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         return Reading(respelled_street, DOUBTFUL, [STREET_MARKS_NOTE], extra)
     if unmarked := unmarked_name_word(text):
         extra[UNMARKED] = unmarked
+    elif not respelled and (units_registered(text) or street_registered(text)):
+        extra[LETTERS_CHECKED] = True
     return Reading(text, 1.0, [], extra)
+
+
+# Reading.extra's key: every word of letters in the value is one the register or the name lists spell so (its units,
+# its street's name, a hamlet's): OCR's doubt about such a word counts half (a misread letter would have failed them)
+LETTERS_CHECKED = "letters_checked"
 
 
 STRAY_WORDS_NOTE = "address: words read from specks inside a district's name dropped"

@@ -521,3 +521,20 @@ def test_a_garbled_label_word_before_a_value_is_not_the_values_doubt_but_a_word_
     dated = [Word(text="Ngày", confidence=0.3, bbox=(0, 10, 90, 40), line=0),
              Word(text="02/06/2000", confidence=0.95, bbox=(100, 10, 290, 40), line=0)]
     assert field_from_words("2000-06-02", dated, page).confidence == 0.3
+
+
+def test_a_word_of_letters_the_register_spells_so_counts_half_its_doubt_but_a_house_number_all_of_it():
+    from extractors.kinds import LETTERS_CHECKED, read_address
+
+    page = Page(number=1, width=1600, height=200, dpi=300, source="ocr", words=[])
+    value = "Số 176 đường Trần Hưng Đạo, Phường Mỹ Bình, Thành phố Long Xuyên, Tỉnh An Giang"
+    assert read_address(value).extra.get(LETTERS_CHECKED)
+    assert not read_address("Số 176 đường Trần Hưng Đạo, Phường Mỹ Bình, Thành phố Long Xuyên, Tỉnh An Giag").extra.get(
+        LETTERS_CHECKED)  # a unit no register spells so
+    texts = value.split()
+    words = [Word(text=text, confidence=0.95, bbox=(60 * i, 10, 60 * i + 50, 40), line=0) for i, text in enumerate(texts)]
+    words[-1] = words[-1].model_copy(update={"confidence": 0.24})  # "Giang" read unsurely
+    assert field_from_words(value, words, page).confidence == 0.24
+    assert field_from_words(value, words, page, letters_checked=True).confidence == 0.62
+    words[1] = words[1].model_copy(update={"confidence": 0.3})  # "176": nothing checks a house number
+    assert field_from_words(value, words, page, letters_checked=True).confidence == 0.3
