@@ -315,7 +315,8 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     words = [w for line in lines for w in line]
     checked = not problems and value is not None and wording_checked(value, phrases)
     whole = checked and value is not None and value.rstrip(".") in COMPLETE_STATUSES
-    return field_from_words(value, words, view.page, min(1.0, hit.score) * factor,
+    # every word checked: a word of letters is one the wording, the register or the name lists spell so
+    return field_from_words(value, words, view.page, min(1.0, hit.score) * factor, letters_checked=checked,
                             note="; ".join(problems) or (WHOLE_STATUS if whole else CHECKED_WORDING if checked else None))
 
 

@@ -400,6 +400,25 @@ def test_a_date_in_the_status_with_a_day_of_one_figure_lost_a_figure_and_is_doub
     assert "one figure" not in (whole["marital_status"].note or "")
 
 
+def test_a_sentence_whose_every_word_is_checked_counts_a_words_doubt_half_but_a_figures_whole():
+    from extractors.calibration import raw_confidences
+
+    status = ("Có đăng ký kết hôn nhưng chồng đã chết (Trích lục khai tử số 208/TLKT-BS ngày 15/01/2010). "
+              "Hiện tại chưa đăng ký kết hôn với ai")
+
+    def confidence_with(doubted: str) -> float:
+        page = laid_out(HEAD + [[(60, f"Tình trạng hôn nhân: {status}")]] + SIGNATURE)
+        word = next(w for w in page.words if w.text == doubted)
+        page.words[page.words.index(word)] = word.model_copy(update={"confidence": 0.4})
+        with raw_confidences():
+            field = extract_as([page], MSC, {}).fields["marital_status"]
+        assert field.note == CHECKED_WORDING
+        return field.confidence
+
+    assert confidence_with("chết") == 0.7  # a word the prescribed wording spells so: half its doubt
+    assert confidence_with("208/TLKT-BS") == 0.4  # figures nothing checks
+
+
 def test_a_bank_a_purpose_names_as_listed_with_a_branch_named_as_a_registered_place_is_checked():
     from extractors.marital_status_confirmation import PURPOSE_PHRASES, unchecked_words
 
