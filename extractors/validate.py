@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from extractors.calibration import CORROBORATED
+from extractors.calibration import CORROBORATED, DIFFERS
 from extractors.engine import letters_of
-from extractors.kinds import name_syllables
+from extractors.kinds import NEAREST, name_syllables
 from pipeline.text import fold
 from extractors.readers.dates import parse_date_in_words, spelled_as_printed
 from extractors.readers.ids import check_id_number
@@ -66,8 +66,17 @@ def check_id_numbers(document: Document, spec: TypeSpec) -> None:
             continue
         if check.sex and sex:
             agreed(document.fields[check.sex])
+            settled_by_digit(document.fields[check.sex], document.fields[check.id_number])
         if check.date_of_birth and born and re.fullmatch(r"\d{4}", born):
             agreed(document.fields[check.date_of_birth])
+
+
+def settled_by_digit(sex: Field, id_field: Field) -> None:
+    """A sex whose word was read unclearly (the nearer of Nam and Nữ to what was read, or another second reading)
+    that the digit of a surely read id number agrees with: two readings, of the word and of the digit, alike."""
+    unclear = sex.note in (NEAREST.format(what="sex"), DIFFERS)
+    if unclear and sex.source == "ocr" and id_field.confidence >= TRUSTED:
+        sex.note = CORROBORATED
 
 
 def agreed(field: Field) -> None:

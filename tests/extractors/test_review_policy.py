@@ -139,6 +139,20 @@ def test_a_sex_and_a_birth_year_the_id_numbers_digits_agree_with_are_trusted_mor
     assert document.fields["sex"].confidence == 0.98 and document.fields["id_number"].confidence < 0.9
 
 
+def test_a_sex_read_unclearly_that_a_surely_read_id_numbers_digit_agrees_with_is_read_twice_alike():
+    from extractors.calibration import CORROBORATED
+    from extractors.kinds import NEAREST
+    from extractors.validate import check_id_numbers
+
+    spec = spec_for("marital_status_confirmation")
+    for id_confidence, settled in ((0.95, True), (0.7, False)):
+        document = Document(document_type="marital_status_confirmation", pages=[1], fields={
+            "id_number": Field(value="001090012345", confidence=id_confidence, page=1, source="ocr"),
+            "sex": Field(value="Nam", confidence=0.5, page=1, source="ocr", note=NEAREST.format(what="sex"))})
+        check_id_numbers(document, spec)
+        assert (document.fields["sex"].note == CORROBORATED) is settled
+
+
 def test_a_date_in_figures_its_words_agree_with_is_read_twice_alike_and_the_words_where_spelled_as_printed() -> None:
     from extractors.calibration import CORROBORATED, field_group
     from extractors.validate import check_dates_agree
