@@ -514,7 +514,22 @@ def _read_alike(page: Page, run: list[Word], images: Mapping[int, np.ndarray]) -
         return False
     wanted = [_bare(word.text) for word in run]
     read = [bare for token in reading.text.split() if (bare := _bare(token))]
-    return any(read[start:start + len(wanted)] == wanted for start in range(len(read) - len(wanted) + 1))
+    surname_first = _after_a_title(page, run[0])
+    return any(all(got == want or (surname_first and i == 0 and _surname_settles(got, want))
+                   for i, (got, want) in enumerate(zip(read[start:start + len(wanted)], wanted, strict=True)))
+               for start in range(len(read) - len(wanted) + 1))
+
+
+def _after_a_title(page: Page, word: Word) -> bool:
+    """Whether the word a person's title stands right before ("với chị NGUYỄN HỒNG TUYẾT") opens a name: a surname."""
+    before = [w for w in page.words if w.line == word.line and w.bbox[2] <= word.bbox[0]]
+    return bool(before) and fold(_bare(max(before, key=lambda w: w.bbox[2]).text)) in _TITLES
+
+
+def _surname_settles(read: str, printed: str) -> bool:
+    """A surname read again with other marks whose letters only one surname has ("NGUYÊN": NGUYỄN): the list
+    settles the marks, as it does where the page's reading lost them."""
+    return fold(read) == fold(printed) and name_syllables("surnames").get(fold(printed), []) == [printed.upper()]
 
 
 def _valid_date(day: int, month: int, year: int) -> bool:

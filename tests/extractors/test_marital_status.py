@@ -355,6 +355,18 @@ def test_a_sentence_whose_only_unchecked_words_are_a_name_is_checked_when_a_seco
     assert field.note is None  # "TMCP" is no name: nothing reads it twice into evidence
 
 
+def test_a_surname_after_a_title_read_again_with_other_marks_its_letters_only_one_surname_has_is_read_alike():
+    from extractors.calibration import NAMES_READ_TWICE
+    from extractors.marital_status_confirmation import PURPOSE_PHRASES, names_read_twice
+
+    page, field = _sentence_page("làm thủ tục đăng ký kết hôn với chị ĐINH NGUYỄN,", "ĐINH NGUYÊN,")
+    names_read_twice(field, PURPOSE_PHRASES, page, {})
+    assert field.note is None  # "NGUYỄN" there is a given name: NGUYÊN is another
+    page, field = _sentence_page("làm thủ tục đăng ký kết hôn với chị NGUYỄN NHI,", "NGUYÊN NHI,")
+    names_read_twice(field, PURPOSE_PHRASES, page, {})
+    assert field.note == NAMES_READ_TWICE  # after "chị": a surname, and only NGUYỄN has those letters
+
+
 def test_a_status_said_in_full_is_a_closed_lists_member_and_one_that_may_run_on_is_not():
     for status, note in (("Chưa đăng ký kết hôn với ai.", WHOLE_STATUS),
                          ("Hiện tại chưa đăng ký kết hôn với ai", WHOLE_STATUS),
