@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from extractors.kinds import (
-    BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, READERS, RESPELLED, RESPELLED_NOTE, UNMARKED, UNMARKED_NOTE,
-    Reading,
+    BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, READERS, RESPELLED, RESPELLED_NOTE, SURNAME_BY_LETTERS, UNMARKED,
+    UNMARKED_NOTE, Reading,
 )
 import numpy as np
 from rapidfuzz import fuzz
@@ -560,13 +560,14 @@ def _close_below(above: list[Word], below: list[Word]) -> bool:
     return 0 < step <= CONTINUATION_GAP * max(1.0, height)
 
 
-def word_confidence(words: list[Word], page: Page, letters_checked: bool = False) -> float:
+def word_confidence(words: list[Word], page: Page, letters_checked: bool = False, surname: str | None = None) -> float:
     """How sure the reading of these words is: the weakest word's OCR confidence (its letters' where they were
     read again alike, ``letters_confidence``); with ``letters_checked`` (the register spells every word of letters so),
-    a word without figures halfway to certain; a text layer is certain."""
+    a word without figures halfway to certain; ``surname``: a name's first word whose marks the surname list settles;
+    a text layer is certain."""
     if page.source != "ocr":
         return 1.0
-    sure = [letters_confidence(w, page) for w in words]
+    sure = [letters_confidence(w, page, letters_of(w.text).strip(",.;:") == surname) for w in words]
     return min(((1.0 + c) / 2 if letters_checked and not any(ch.isdigit() for ch in w.text) else c
                 for w, c in zip(words, sure, strict=True)), default=0.0)
 
@@ -615,12 +616,14 @@ def letters_key(word: Word) -> str:
     return f"letters:{','.join(map(str, word.bbox))}"
 
 
-def letters_confidence(word: Word, page: Page) -> float:
+def letters_confidence(word: Word, page: Page, marks_settled: bool = False) -> float:
     """A word's confidence, or its letters' where they were read again on their own (without what is glued to
-    them: OCR's confidence in "..PHẠM" is the dots' as much as the name's) and read alike."""
+    them: OCR's confidence in "..PHẠM" is the dots' as much as the name's) and read alike (``marks_settled``:
+    alike but for marks, which a list settles)."""
     key = letters_key(word)
     again, sure = page.readings.get(key), page.readings.get(f"{key} confidence")
-    if again is None or sure is None or letters_of(again) != letters_of(word.text):
+    alike = fold if marks_settled else str
+    if again is None or sure is None or alike(letters_of(again)) != alike(letters_of(word.text)):
         return word.confidence
     return max(word.confidence, float(sure))
 
@@ -647,12 +650,14 @@ def respelling_doubt(respelled: list[tuple[str, str]] | None, words: list[Word],
 
 def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
                      respelled: list[tuple[str, str]] | None = None, unmarked: str | None = None,
-                     marks_respelled: str | None = None, letters_checked: bool = False, **details) -> Field:
+                     marks_respelled: str | None = None, letters_checked: bool = False,
+                     surname_by_letters: str | None = None, **details) -> Field:
     """A Field read from ``words`` of ``page``, its confidence scaled by ``factor``; ``respelled``: the unit-name
     words the register respelled (a clearly read one is noted, and calibration caps the value); ``unmarked``:
     a name's word read without the marks every place or person named so bears (an OCR value is doubted);
     ``marks_respelled``: a word whose marks the reader settled, whose own OCR confidence is not the value's;
-    ``letters_checked``: the register spells every word of letters in it so (``word_confidence``)."""
+    ``letters_checked``: the register spells every word of letters in it so (``word_confidence``);
+    ``surname_by_letters``: a name's first word only one surname's letters match."""
     if doubt := respelling_doubt(respelled, words, page) if value is not None else None:
         details["note"] = "; ".join(filter(None, [details.get("note"), doubt]))
     if unmarked and value is not None and page.source == "ocr":
@@ -663,7 +668,7 @@ def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
     read = value_words(words, value)
     others = [w for w in read if w.text.strip(",.;:") != marks_respelled]
     sure_of = others if marks_respelled and others else read
-    confidence = word_confidence(sure_of, page, letters_checked) * factor \
+    confidence = word_confidence(sure_of, page, letters_checked, surname_by_letters) * factor \
         if value is not None or details.get("no_expiry") else 0.0
     return Field(
         value=value,
@@ -687,6 +692,7 @@ def to_field(reading: Reading, words: list[Word], hit: LabelHit, page: Page) -> 
         unmarked=reading.extra.get(UNMARKED),  # type: ignore[arg-type]
         marks_respelled=reading.extra.get(MARKS_RESPELLED),  # type: ignore[arg-type]
         letters_checked=bool(reading.extra.get(LETTERS_CHECKED)),
+        surname_by_letters=reading.extra.get(SURNAME_BY_LETTERS),  # type: ignore[arg-type]
     )
 
 

@@ -208,6 +208,8 @@ def read_name(raw: str) -> Reading:
             word_factor = REPAIRED if word_factor > UNCOMMON_NAME else DOUBTFUL
         elif position == 0 and spelled != word:
             extra[MARKS_RESPELLED] = word  # its OCR confidence measured the marks it misread, not the letters
+        elif position == 0 and len(name_syllables("surnames").get(fold(word), [])) == 1:
+            extra[SURNAME_BY_LETTERS] = word  # its marks the list settles: a reading of its letters alike vouches
         words.append(spelled)
         factor = min(factor, word_factor)
     if factor <= DOUBTFUL:
@@ -220,6 +222,9 @@ def read_name(raw: str) -> Reading:
 # Reading.extra's key: a surname read with marks no surname bears, whose letters only one surname has
 # ("NGUYÊN" → NGUYỄN): Tesseract's doubt about that word was its stacked marks, which the surname list settles
 MARKS_RESPELLED = "marks_respelled"
+# Reading.extra's key: a surname only one surname's letters match ("NGUYỄN"): its letters read again on their own
+# with other marks ("NGUYÊN") still read it (engine.letters_confidence)
+SURNAME_BY_LETTERS = "surname_by_letters"
 
 
 def _name_words(value: str) -> list[tuple[str, bool]]:

@@ -206,3 +206,18 @@ def test_a_comma_the_letters_keep_is_read_with_them():
     without, through = letters_box(gray, bbox), letters_box(gray, bbox, to_the_end=True)
     assert without is not None and through is not None
     assert without[0] > bbox[0] and without[2] < bbox[2] and through[2] == bbox[2]
+
+
+def test_a_surname_whose_letters_only_one_surname_has_takes_its_letters_reading_even_with_other_marks():
+    from extractors.engine import field_from_words
+    from extractors.kinds import SURNAME_BY_LETTERS, read_name
+
+    assert read_name("...NGUYỄN BẢO LAN").extra.get(SURNAME_BY_LETTERS) == "NGUYỄN"
+    words = [Word(text="...NGUYỄN", confidence=0.54, bbox=(10, 10, 150, 40), line=0),
+             Word(text="BẢO", confidence=0.95, bbox=(160, 10, 220, 40), line=0),
+             Word(text="LAN.", confidence=0.95, bbox=(230, 10, 290, 40), line=0)]
+    key = letters_key(words[0])
+    page = Page(number=1, width=400, height=50, dpi=300, source="ocr", words=words,
+                readings={key: "NGUYÊN", f"{key} confidence": "0.935"})  # the tilde lost on its own
+    assert field_from_words("NGUYỄN BẢO LAN", words, page).confidence == 0.54
+    assert field_from_words("NGUYỄN BẢO LAN", words, page, surname_by_letters="NGUYỄN").confidence == 0.935
