@@ -827,6 +827,11 @@ def _glued_words(text: str) -> bool:
     return any(a.islower() and b.isupper() for a, b in zip(text, text[1:]))
 
 
+# a figure beside a letter with Vietnamese marks in one word ("7ổ 5" for "Tổ 5"): no house number or block code
+# ("12A", "CT1") bears marks
+_FIGURE_IN_A_WORD = re.compile(r"\b(?=\w*\d)(?=\w*[À-ỹĐđ])\w+\b")
+
+
 def address_glitch(text: str) -> str | None:
     """What in an address looks like an OCR slip in its punctuation or digits, or None.
 
@@ -846,6 +851,8 @@ def address_glitch(text: str) -> str | None:
         return "unit words in two cases (a capital misread?)"
     if _glued_words(text) or _HOUSE_WORD_GLUED.search(text):
         return "two words run together (a space lost?)"
+    if _FIGURE_IN_A_WORD.search(text):
+        return "a figure inside a marked word (a letter misread: '7ổ' for Tổ)"
     if _ends_on_unit_word(text):
         return "ends on a unit word without its name (cut short?)"
     if _unit_marks_differ(text):

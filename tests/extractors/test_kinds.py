@@ -208,6 +208,7 @@ def test_a_number_whose_two_slashes_were_lost_is_restored_and_doubted():
     ("Số §7 đường Hai Bà Trưng, Phường Phú Bài, Thành phố Huế", "a sign no address prints"),
     ("Số 9 đường LêHoàn, Phường Điện Biên, Tỉnh Thanh Hóa", "two words run together"),
     ("Số66 đường Xuân Thủy, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", "two words run together"),
+    ("7ổ 5, đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng", "a figure inside a marked word"),
 ])
 def test_punctuation_slips_in_an_address_make_it_doubtful(printed, glitch):
     reading = read_address(printed)
@@ -219,6 +220,7 @@ def test_punctuation_slips_in_an_address_make_it_doubtful(printed, glitch):
     "Số 283/11 đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng",
     "Số 12-14 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội",  # a range of house numbers
     "Tổ 5, Phường Phước Hiệp, Thành phố Bà Rịa, Tỉnh Bà Rịa - Vũng Tàu",  # the hyphen of a province's name
+    "Căn hộ 12A tòa CT1, đường Lê Lợi, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh",  # codes bear no marks
 ])
 def test_addresses_as_printed_keep_their_confidence(printed):
     assert read_address(printed).factor == 1.0 and address_glitch(printed) is None
