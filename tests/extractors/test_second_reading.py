@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
 from extractors.calibration import CORROBORATED, READ_AGAIN, REPAIR_CEILING, calibrate
@@ -181,6 +182,7 @@ def test_a_word_with_a_dotted_line_glued_to_it_takes_its_letters_confidence_when
     assert letters_confidence(word, page) == 0.5
 
 
+@pytest.mark.integration  # reads a crop with Tesseract
 def test_the_letters_of_a_name_written_on_a_dotted_line_are_found_and_read_on_their_own():
     image = Image.new("L", (900, 120), 255)
     draw = ImageDraw.Draw(image)
