@@ -15,7 +15,7 @@ from itertools import combinations
 
 from extractors.kinds import (
     BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, READERS, RESPELLED, RESPELLED_NOTE, SURNAME_BY_LETTERS, UNMARKED,
-    UNMARKED_NOTE, Reading,
+    UNMARKED_NOTE, Reading, unit_name_words,
 )
 import numpy as np
 from rapidfuzz import fuzz
@@ -642,6 +642,8 @@ def respelling_doubt(respelled: list[tuple[str, str]] | None, words: list[Word],
         return None
     elsewhere = {w.text.strip(",.;:()").lower() for w in page.words if w not in words}
     for read, registered in respelled:
+        if read not in unit_name_words():
+            continue  # no unit is spelled so ("Hà Nôi"): a misread, however sure, not another spelling
         sure = [w.confidence if page.source == "ocr" else 1.0 for w in words if w.text.strip(",.;:()") == read]
         if sure and max(sure) >= CLEARLY_READ and registered.lower() not in elsewhere:
             return f"{RESPELLED_NOTE} ('{read}' read, the register's '{registered}')"

@@ -484,6 +484,13 @@ def unit_spellings() -> dict[str, set[str]]:
     return names
 
 
+@lru_cache(maxsize=1)
+def unit_name_words() -> frozenset[str]:
+    """Every word of every official unit name, as spelled ("Nà", "Hang", "Nội"): a word none of them spells so
+    ("Nôi") was misread, not printed in another spelling."""
+    return frozenset(word for spellings in unit_spellings().values() for name in spellings for word in name.split())
+
+
 _STREET_WORDS = {"duong": "đường", "pho": "phố", "ngo": "ngõ", "ngach": "ngách", "hem": "hẻm", "thon": "thôn"}
 
 

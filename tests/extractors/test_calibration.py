@@ -130,6 +130,16 @@ def test_the_registers_spelling_over_marks_read_clearly_otherwise_is_never_accep
     assert _calibrated_origin(*_address_page(1.0, "text_layer")).confidence < ACCEPT  # a text layer is as printed
 
 
+def test_marks_read_clearly_that_no_unit_is_spelled_with_were_misread_and_the_registers_spelling_stands() -> None:
+    from extractors.engine import respelling_doubt
+
+    page = Page(number=1, width=1000, height=200, dpi=300, source="ocr", words=[])
+    nôi = [Word(text="Nôi", confidence=0.97, bbox=(0, 0, 90, 30), line=0)]
+    assert respelling_doubt([("Nôi", "Nội")], nôi, page) is None  # "Hà Nôi": no unit is spelled so
+    na = [Word(text="Na", confidence=0.97, bbox=(0, 0, 90, 30), line=0)]
+    assert respelling_doubt([("Na", "Nà")], na, page) is not None  # "Na Sang" is: another spelling, perhaps printed
+
+
 def test_the_registers_spelling_restores_marks_read_unsurely_or_printed_elsewhere() -> None:
     # OCR's unsure "Na" (its usual lost tone mark): the register repairs it as before
     assert _calibrated_origin(*_address_page(0.85)).confidence >= ACCEPT
