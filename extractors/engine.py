@@ -567,7 +567,8 @@ def word_confidence(words: list[Word], page: Page, letters_checked: bool = False
     a text layer is certain."""
     if page.source != "ocr":
         return 1.0
-    sure = [letters_confidence(w, page, letters_of(w.text).strip(",.;:") == surname) for w in words]
+    sure = [letters_confidence(w, page, surname is not None and letters_of(w.text).strip(",.;:") == surname)
+            for w in words]
     return min(((1.0 + c) / 2 if letters_checked and not any(ch.isdigit() for ch in w.text) else c
                 for w, c in zip(words, sure, strict=True)), default=0.0)
 
@@ -616,16 +617,29 @@ def letters_key(word: Word) -> str:
     return f"letters:{','.join(map(str, word.bbox))}"
 
 
+def keep_reading(page: Page, key: str, text: str, confidence: float) -> None:
+    """Keep a second reading and its confidence in ``page.readings`` (stored with the words: a re-extraction from
+    them reads the same)."""
+    page.readings[key], page.readings[f"{key} confidence"] = text, f"{confidence:.3f}"
+
+
+def kept_reading(page: Page, key: str) -> tuple[str, float | None] | None:
+    """A reading kept under ``key`` and its confidence (None: kept before confidences were); None: none kept."""
+    if key not in page.readings:
+        return None
+    sure = page.readings.get(f"{key} confidence")
+    return page.readings[key], float(sure) if sure is not None else None
+
+
 def letters_confidence(word: Word, page: Page, marks_settled: bool = False) -> float:
     """A word's confidence, or its letters' where they were read again on their own (without what is glued to
     them: OCR's confidence in "..PHẠM" is the dots' as much as the name's) and read alike (``marks_settled``:
     alike but for marks, which a list settles)."""
-    key = letters_key(word)
-    again, sure = page.readings.get(key), page.readings.get(f"{key} confidence")
+    kept = kept_reading(page, letters_key(word))
     alike = fold if marks_settled else str
-    if again is None or sure is None or alike(letters_of(again)) != alike(letters_of(word.text)):
+    if kept is None or kept[1] is None or alike(letters_of(kept[0])) != alike(letters_of(word.text)):
         return word.confidence
-    return max(word.confidence, float(sure))
+    return max(word.confidence, kept[1])
 
 
 # a word OCR was at least this sure of is taken as printed: where the register spells it with other marks,

@@ -302,9 +302,9 @@ def read_signature_date(views: list[PageView]) -> Field | None:
 
     Only the lines below the body's first label, or the lower half of a page, are searched: a header's reference
     to a decree ("Thông tư số 66/2023/TT-BCA ngày 17 tháng 11 năm 2023") is no issue date, even when the
-    signature's own date was misread (a photo's specks below the signature may double a page's lines). A line that is the signature's by its words but whose figures could not be read
-    ("ngày 2] tháng 09 năm 2021") gives a field without a value, where a second reading of that line
-    may find the date (``extractors.second_reading``).
+    signature's own date was misread (a photo's specks below the signature may double a page's lines). A line
+    that is the signature's by its words but whose figures could not be read ("ngày 2] tháng 09 năm 2021") gives
+    a field without a value, where a second reading of that line may find the date (``extractors.second_reading``).
     """
     unread: Field | None = None
     for view in reversed(views):

@@ -186,6 +186,13 @@ def name_syllables(kind: str = "syllables") -> dict[str, list[str]]:
     return by_fold
 
 
+def only_surname_of_letters(word: str) -> str | None:
+    """The one surname spelled with ``word``'s letters ("NGUYEN", "NGUYÊN": NGUYỄN), or None (none, or several):
+    where there is one, the list settles the word's marks."""
+    known = name_syllables("surnames").get(fold(word), [])
+    return known[0] if len(known) == 1 else None
+
+
 UNCOMMON_NAME = 0.8  # a well-formed syllable that is not a common name part: plausible, have it checked
 MARKS_AMBIGUOUS = 0.97  # a common syllable whose marks OCR could have swapped with another's (YÊN / YẾN)
 
@@ -208,7 +215,7 @@ def read_name(raw: str) -> Reading:
             word_factor = REPAIRED if word_factor > UNCOMMON_NAME else DOUBTFUL
         elif position == 0 and spelled != word:
             extra[MARKS_RESPELLED] = word  # its OCR confidence measured the marks it misread, not the letters
-        elif position == 0 and len(name_syllables("surnames").get(fold(word), [])) == 1:
+        elif position == 0 and only_surname_of_letters(word) is not None:
             extra[SURNAME_BY_LETTERS] = word  # its marks the list settles: a reading of its letters alike vouches
         words.append(spelled)
         factor = min(factor, word_factor)

@@ -35,7 +35,7 @@ from extractors.calibration import (
 )
 from extractors.kinds import (
     DATA, DOUBTFUL, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
-    place_and_name_syllables, read_address, read_code, read_date, unit_names, unit_spellings,
+    only_surname_of_letters, place_and_name_syllables, read_address, read_code, read_date, unit_names, unit_spellings,
 )
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
@@ -529,7 +529,7 @@ def _after_a_title(page: Page, word: Word) -> bool:
 def _surname_settles(read: str, printed: str) -> bool:
     """A surname read again with other marks whose letters only one surname has ("NGUYÊN": NGUYỄN): the list
     settles the marks, as it does where the page's reading lost them."""
-    return fold(read) == fold(printed) and name_syllables("surnames").get(fold(printed), []) == [printed.upper()]
+    return fold(read) == fold(printed) and only_surname_of_letters(printed) == printed.upper()
 
 
 def _valid_date(day: int, month: int, year: int) -> bool:

@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 
 from extractors.calibration import CORROBORATED, DIFFERS, READ_AGAIN, accept_point
-from extractors.engine import GLUED, is_speck, letters_key, letters_of
+from extractors.engine import GLUED, is_speck, keep_reading, kept_reading, letters_key, letters_of
 from extractors.kinds import DOUBTFUL, READERS, REPAIRED
 from extractors.spec import TypeSpec
 from pipeline.read import TesseractEngine
@@ -169,15 +169,12 @@ def crop_reading(page: Page, bbox: BBox, images: Mapping[int, np.ndarray], scale
     and scale, with its confidence, so a re-extraction from stored words reads the same. None: no reading and no
     image."""
     key = f"line{'' if scale == 1 else f'×{scale}'}:{','.join(map(str, bbox))}"
-    sure_key = f"{key} confidence"
+    kept = kept_reading(page, key)
     image = images.get(page.number)
-    if sure_key not in page.readings and image is not None:
-        page.readings[key], confidence = read_line(image, bbox, page.dpi, scale)
-        page.readings[sure_key] = f"{confidence:.3f}"
-    if key not in page.readings:
-        return None
-    sure = page.readings.get(sure_key)
-    return LineReading(page.readings[key], float(sure) if sure is not None else None)
+    if (kept is None or kept[1] is None) and image is not None:
+        keep_reading(page, key, *read_line(image, bbox, page.dpi, scale))
+        kept = kept_reading(page, key)
+    return LineReading(*kept) if kept is not None else None
 
 
 def lines_within(page: Page, bbox: BBox) -> set[int]:
@@ -213,17 +210,18 @@ def read_letters_again(page: Page, image: np.ndarray) -> None:
     """Read again, on their own, the letters of each doubtful word that has dots, specks or signs glued to
     them (a form's dotted line runs into the name written on it): kept in ``page.readings`` under
     ``letters_key``, with their confidence, for ``engine.letters_confidence``. Cheap: a few small crops a page."""
-    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    gray: np.ndarray | None = None  # made for the first word that needs it: most pages were read before
     for word in page.words:
         key = letters_key(word)
         letters = letters_of(word.text)
         if (word.confidence >= SURE or letters == word.text or not any(ch.isalnum() for ch in letters)
-                or f"{key} confidence" in page.readings):
+                or kept_reading(page, key) is not None):
             continue
+        if gray is None:
+            gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         # a comma or full stop the letters keep ("„Đức,") is read with them: it may be the value's own
         box = letters_box(gray, word.bbox, to_the_end=letters[-1] in GLUED)
-        text, confidence = read_word(gray, box, page.dpi) if box is not None else ("", 0.0)
-        page.readings[key], page.readings[f"{key} confidence"] = text, f"{confidence:.3f}"
+        keep_reading(page, key, *(read_word(gray, box, page.dpi) if box is not None else ("", 0.0)))
 
 
 def letters_box(gray: np.ndarray, bbox: BBox, to_the_end: bool = False) -> BBox | None:

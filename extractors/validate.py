@@ -11,10 +11,10 @@ import re
 from extractors.calibration import CORROBORATED, DIFFERS
 from extractors.engine import letters_of
 from extractors.kinds import NEAREST, name_syllables
-from pipeline.text import fold
 from extractors.readers.dates import parse_date_in_words, spelled_as_printed
 from extractors.readers.ids import check_id_number
 from extractors.spec import FieldSpec, TypeSpec
+from pipeline.text import fold
 from schemas import BBox, Document, Field, Word
 
 TRUSTED = 0.9  # below this a value is not put into a record without a person's look
