@@ -176,14 +176,20 @@ def _title(spec: TypeSpec, lines: list[str]) -> str | None:
     matter, the title's own words must be capitals)."""
     # a wrapped title's seam carries what OCR read from specks ("GIẤY XÁC NHẬN :" / "mã TÌNH TRẠNG …"):
     # joined, only the capitalised words of the two lines are kept
-    joined = [f"{a} {b}" for a, b in zip(lines, lines[1:])]
-    joined += [f"{_capital_words(a)} {_capital_words(b)}" for a, b in zip(lines, lines[1:])]
+    # a line of specks only between the two ("` ^ -ˆ" under a phone photo's heading) is no line of the title
+    worded = [line for line in lines if _has_a_word(line)]
+    joined = [f"{a} {b}" for a, b in zip(worded, worded[1:])]
+    joined += [f"{_capital_words(a)} {_capital_words(b)}" for a, b in zip(worded, worded[1:])]
     for printed in lines + joined:
         folded = fold(printed)
         for title in spec.classify.titles:
             if phrase_present(title, folded) and _capitals_share(_words_of(printed, title)) >= HEADING_CAPITALS:
                 return printed
     return None
+
+
+def _has_a_word(line: str) -> bool:
+    return any(sum(ch.isalpha() for ch in word) >= 2 for word in line.split())
 
 
 def _capital_words(line: str) -> str:

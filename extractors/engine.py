@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from extractors.kinds import (
-    BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, READERS, RESPELLED, RESPELLED_NOTE, SURNAME_BY_LETTERS, UNMARKED,
-    UNMARKED_NOTE, Reading, unit_name_words,
+    BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, PRINTED, READERS, RESPELLED, RESPELLED_NOTE, SURNAME_BY_LETTERS,
+    UNMARKED, UNMARKED_NOTE, Reading, unit_name_words,
 )
 import numpy as np
 from rapidfuzz import fuzz
@@ -580,10 +580,11 @@ GLUED = ".…_„‚,-–—~=*'\"`:;·"
 NEVER_KEPT = "…_„‚~=*·"  # signs no value ends a word with, unlike a comma or a full stop ("Thành phố Long, Xuyên")
 
 
-def value_words(words: list[Word], value: object) -> list[Word]:
-    """The words a value printed as it reads was read from, without those at its ends it left out (a label's
-    garbled last word "ñ@œn" before the address, a speck after it): OCR's doubt about them is not the value's."""
-    kept = _letters_and_figures(value) if isinstance(value, str) else ""
+def value_words(words: list[Word], value: object, printed: str | None = None) -> list[Word]:
+    """The words a value printed as it reads (or as ``printed``: the figures a date was read from) was read from,
+    without those at its ends it left out (a label's garbled last word "ñ@œn" before the address, a speck after
+    it): OCR's doubt about them is not the value's."""
+    kept = _letters_and_figures(printed or value) if isinstance(printed or value, str) else ""
     if not kept or kept not in "".join(_letters_and_figures(w.text) for w in words):
         return words  # not read as printed (a date in ISO form, a repaired value): every word stands
     start, end = 0, len(words)
@@ -667,13 +668,14 @@ def respelling_doubt(respelled: list[tuple[str, str]] | None, words: list[Word],
 def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
                      respelled: list[tuple[str, str]] | None = None, unmarked: str | None = None,
                      marks_respelled: str | None = None, letters_checked: bool = False,
-                     surname_by_letters: str | None = None, **details) -> Field:
+                     surname_by_letters: str | None = None, printed: str | None = None, **details) -> Field:
     """A Field read from ``words`` of ``page``, its confidence scaled by ``factor``; ``respelled``: the unit-name
     words the register respelled (a clearly read one is noted, and calibration caps the value); ``unmarked``:
     a name's word read without the marks every place or person named so bears (an OCR value is doubted);
     ``marks_respelled``: a word whose marks the reader settled, whose own OCR confidence is not the value's;
     ``letters_checked``: the register spells every word of letters in it so (``word_confidence``);
-    ``surname_by_letters``: a name's first word only one surname's letters match."""
+    ``surname_by_letters``: a name's first word only one surname's letters match; ``printed``: the text the value
+    was read from where the value reads otherwise (a date's figures)."""
     if doubt := respelling_doubt(respelled, words, page) if value is not None else None:
         details["note"] = "; ".join(filter(None, [details.get("note"), doubt]))
     if unmarked and value is not None and page.source == "ocr":
@@ -681,7 +683,7 @@ def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
         factor *= UNMARKED_FACTOR
     if isinstance(value, str) and "\\" in value and page.source == "ocr":
         details["note"] = "; ".join(filter(None, [details.get("note"), BACKSLASH_NOTE]))
-    read = value_words(words, value)
+    read = value_words(words, value, printed)
     others = [w for w in read if w.text.strip(",.;:") != marks_respelled]
     sure_of = others if marks_respelled and others else read
     confidence = word_confidence(sure_of, page, letters_checked, surname_by_letters) * factor \
@@ -709,6 +711,7 @@ def to_field(reading: Reading, words: list[Word], hit: LabelHit, page: Page) -> 
         marks_respelled=reading.extra.get(MARKS_RESPELLED),  # type: ignore[arg-type]
         letters_checked=bool(reading.extra.get(LETTERS_CHECKED)),
         surname_by_letters=reading.extra.get(SURNAME_BY_LETTERS),  # type: ignore[arg-type]
+        printed=reading.extra.get(PRINTED),  # type: ignore[arg-type]
     )
 
 

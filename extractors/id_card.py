@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
-from extractors.calibration import DERIVED
+from extractors.calibration import CORROBORATED, DERIVED
 from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading
 from extractors.id_card_evidence import (
@@ -245,6 +245,8 @@ def settle(document: Document) -> None:
         expiry.note = f"{DERIVED}the birthday the law sets for the birth and issue dates (its print unread)"
     elif (expiry.no_expiry and law is None) or (isinstance(law, date) and expiry.value == law.isoformat()):
         agreed(expiry)
+        if expiry.note is None:
+            expiry.note = CORROBORATED  # the law's birthday and the print: a second reading of another kind, alike
     else:
         distrust(document, "expiry_date", "expiry_date: not the birthday the law sets for the birth and issue dates")
 

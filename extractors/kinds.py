@@ -232,6 +232,7 @@ MARKS_RESPELLED = "marks_respelled"
 # Reading.extra's key: a surname only one surname's letters match ("NGUYỄN"): its letters read again on their own
 # with other marks ("NGUYÊN") still read it (engine.letters_confidence)
 SURNAME_BY_LETTERS = "surname_by_letters"
+PRINTED = "printed"  # the text a value was read from, where the value reads otherwise (a date's figures)
 
 
 def _name_words(value: str) -> list[tuple[str, bool]]:
@@ -319,7 +320,7 @@ def read_date(raw: str) -> Reading:
     reading = parse_date(raw)
     if reading is None:
         return Reading(None, problems=["date: no valid date"])
-    return Reading(reading.iso, REPAIRED if reading.repaired else 1.0)
+    return Reading(reading.iso, REPAIRED if reading.repaired else 1.0, extra={PRINTED: reading.text})
 
 
 def read_date_in_words(raw: str) -> Reading:

@@ -31,10 +31,10 @@ from extractors.engine import (
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
 from extractors.calibration import (
-    CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, WHOLE_STATUS,
+    CHECKED_WORDING, CORROBORATED, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, READ_AGAIN, WHOLE_STATUS,
 )
 from extractors.kinds import (
-    DATA, DOUBTFUL, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
+    DATA, DOUBTFUL, PRINTED, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
     only_surname_of_letters, place_and_name_syllables, read_address, read_code, read_date, unit_names, unit_spellings,
 )
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
@@ -648,7 +648,8 @@ def _validity_apart(document: Document, spec: TypeSpec, views: list[PageView]) -
             reading = read_date(" ".join(texts[until[-1] + 1:] if until else texts))
             if reading.value:
                 document.fields["valid_until"] = field_from_words(
-                    reading.value, words, view.page, min(1.0, hit.score) * reading.factor)
+                    reading.value, words, view.page, min(1.0, hit.score) * reading.factor,
+                    printed=reading.extra.get(PRINTED))  # type: ignore[arg-type]
                 return
 
 
@@ -723,8 +724,12 @@ def _six_months_apart(document: Document) -> None:
         return
     start, end = date.fromisoformat(str(issued.value)), date.fromisoformat(str(until.value))
     if end in validity_ends(start):
-        agreed(issued)  # two printings that two misreadings would hardly keep six months apart
-        agreed(until)
+        for field in (issued, until):  # two printings that two misreadings would hardly keep six months apart
+            agreed(field)
+            # as a date printed again in words: more than one printing read twice; a value enlarged readings gave
+            # over the page's (READ_AGAIN) is the one the other printing bears out
+            if field.note in (None, READ_AGAIN):
+                field.note = CORROBORATED
         return
     # the less sure of the two is the misread one, if a date the other implies is a digit or two from it
     pairs = [(until, validity_ends(start)), (issued, issue_days(end))]

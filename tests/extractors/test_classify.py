@@ -31,3 +31,13 @@ def test_a_veto_phrase_counts_as_whole_words_only():
     assert words_present("Nơi đăng ký kết hôn", "nol dang ky ket hon: uy ban")  # one letter misread
     assert not words_present("Nơi đăng ký kết hôn", "tinh trang: co dang ky ket hon nhung")
     assert not words_present("Nơi đăng ký kết hôn", "hien tai chua dang ky ket hon voi ai")
+
+
+def test_a_title_wrapped_over_a_line_of_specks_is_still_the_title():
+    top = ["UBND PHƯỜNG MÁY TƠ Độc lập - Tự do - Hạnh phúc", "Số: 200/XNTTHN _", "GIẤY XÁC NHẬN _"]
+    labels = ["Họ, chữ đệm, tên: LÊ THỊ HOA", "Ngày, tháng, năm sinh: 02/03/1990", "Giới tính: Nữ",
+              "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai", "Giấy này được cấp để: làm thủ tục kết hôn"]
+    page = page_of(top + ["` ^ -ˆ", "TĨNH TRẠNG HON NHAN"] + labels)  # a phone photo's specks between the lines
+    found = classify_page(page, load_specs())
+    assert found.document_type == "marital_status_confirmation" and found.has_title
+    assert not classify_page(page_of(top + ["` ^ -ˆ"] + labels), load_specs()).has_title  # half a title is none

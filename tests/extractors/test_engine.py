@@ -523,6 +523,24 @@ def test_a_garbled_label_word_before_a_value_is_not_the_values_doubt_but_a_word_
     assert field_from_words("2000-06-02", dated, page).confidence == 0.3
 
 
+def test_a_dates_confidence_is_its_figures_not_the_specks_or_words_the_reader_left_out():
+    from extractors.engine import to_field
+    from extractors.kinds import read_date
+    from extractors.readers.labels import LabelHit
+
+    page = Page(number=1, width=1600, height=200, dpi=300, source="ocr", words=[])
+    words = [Word(text=text, confidence=confidence, bbox=(100 * i, 10, 100 * i + 90, 40), line=0)
+             for i, (text, confidence) in enumerate([("ngày", 0.4), ("23/11/2022.", 0.97), (":", 0.01), ("`", 0.6)])]
+    reading = read_date(" ".join(w.text for w in words))
+    assert reading.value == "2022-11-23"
+    hit = LabelHit(label="đến", line_index=0, word_start=0, word_end=0, bbox=(0, 0, 1, 1), score=1.0,
+                   value_words=words, token_count=1)
+    assert to_field(reading, words, hit, page).confidence == 0.97
+    assert field_from_words(reading.value, words, page).confidence == 0.01  # not told what was read: every word
+    words[1] = words[1].model_copy(update={"confidence": 0.37})  # the figures themselves read unsurely
+    assert to_field(reading, words, hit, page).confidence == 0.37
+
+
 def test_a_word_of_letters_the_register_spells_so_counts_half_its_doubt_but_a_house_number_all_of_it():
     from extractors.kinds import LETTERS_CHECKED, read_address
 
