@@ -103,15 +103,28 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
     winner = outvoted_by(_page_vote(field, kind), [v for v in votes if v is not None])
     if winner is None:
         read = {v.value for v in votes if v is not None}  # a reading that gave no valid value neither agrees nor differs
+        # nor does one the reader found damaged with the value's own figures ("I90/UBND-XNTTHN", "190" cut short of
+        # its symbol): it is no other value
+        other_values = {v.value for v in votes if v is not None and v.value != field.value
+                        and (v.factor >= 1.0 or not _same_figures(v.value, field.value))}
         if read == {field.value} and field.confidence >= DOUBTFUL_FROM:
             field.note = CORROBORATED  # the crop binarised was unreadable; an enlarged reading agrees
-        elif read and field.value is not None:
+        elif other_values and field.value is not None:
             field.note = "; ".join(filter(None, [field.note, DIFFERS]))
         return
     count = sum(v is not None and v.value == winner.value for v in votes)
     field.value = winner.value
     field.confidence = round(REPAIRED * winner.factor * count / (len(votes) + 1), 3)
     field.note = READ_AGAIN
+
+
+_FIGURE_LIKE = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "O": "0", "o": "0"})
+
+
+def _same_figures(read: str, value: object) -> bool:
+    """Whether ``read`` bears the figures of ``value``, letters OCR reads for figures ("I90") taken as those."""
+    figures = "".join(ch for ch in read.translate(_FIGURE_LIKE) if ch.isdigit())
+    return isinstance(value, str) and bool(figures) and figures == "".join(ch for ch in value if ch.isdigit())
 
 
 def _vote(value: str | None, factor: float) -> Vote | None:

@@ -223,3 +223,19 @@ def test_a_surname_whose_letters_only_one_surname_has_takes_its_letters_reading_
                 readings={key: "NGUYÊN", f"{key} confidence": "0.935"})  # the tilde lost on its own
     assert field_from_words("NGUYỄN BẢO LAN", words, page).confidence == 0.54
     assert field_from_words("NGUYỄN BẢO LAN", words, page, surname_by_letters="NGUYỄN").confidence == 0.935
+
+
+def test_a_reading_damaged_but_with_the_values_own_figures_is_no_other_value_but_other_figures_are():
+    number_line = [("Số:", 60, 0.93), ("190/UBND-XNTTHN", 262, 0.86)]
+    box = ",".join(map(str, after_label(page_with(number_line, {}), VALUE_BOX)))
+
+    def reread_number(value: str, single: str, twice: str, thrice: str) -> Field:
+        page = page_with(number_line, {f"line:{box}": single, f"line×2:{box}": twice, f"line×3:{box}": thrice})
+        field = Field(value=value, confidence=0.86, page=1, bbox=VALUE_BOX, source="ocr")
+        reread(field, "code", page, {})
+        return field
+
+    # "I" for 1, and a reading cut short of its symbol: the page's figures, damaged; nothing says otherwise
+    assert reread_number("190/UBND-XNTTHN", ": I90/UBND-XNTTHN", ":190UBND-XNTTHN", ": 190 UBND-XNTTHN").note is None
+    # a book number whose "01/" the page lost: the crop's "(I1 2023" bears other figures
+    assert reread_number("2023", ": (I1 2023", ":íH 2023", ".íH 2023").note == "a second reading differs"
