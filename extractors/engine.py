@@ -592,7 +592,14 @@ def value_words(words: list[Word], value: object, printed: str | None = None) ->
         start += 1
     while end > start and not _in_value(words[end - 1], kept):
         end -= 1
-    return words[start:end] or words
+    read = words[start:end] or words
+    if printed:  # a date's figures are its value: "ngày" read unsurely between them is not ("ngày 13 tháng 02")
+        read = [w for w in read if not _DATE_WORD.fullmatch(_letters_and_figures(w.text))] or read
+    return read
+
+
+# the words between a date's figures, as the date reader accepts them misread ("neày", "thảng")
+_DATE_WORD = re.compile(r"ng\w{0,2}y|th\w{0,2}ng|n\w{0,2}m")
 
 
 def _letters_and_figures(text: str) -> str:

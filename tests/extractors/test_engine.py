@@ -539,6 +539,12 @@ def test_a_dates_confidence_is_its_figures_not_the_specks_or_words_the_reader_le
     assert field_from_words(reading.value, words, page).confidence == 0.01  # not told what was read: every word
     words[1] = words[1].model_copy(update={"confidence": 0.37})  # the figures themselves read unsurely
     assert to_field(reading, words, hit, page).confidence == 0.37
+    # the words between a date's figures are not its value: "ngày" read unsurely does not doubt the date
+    spelled = [Word(text=text, confidence=confidence, bbox=(100 * i, 10, 100 * i + 90, 40), line=0)
+               for i, (text, confidence) in enumerate([("ngày", 0.05), ("13", 0.97), ("tháng", 0.96), ("02", 0.95),
+                                                       ("năm", 0.97), ("1963.", 0.97)])]
+    reading = read_date(" ".join(w.text for w in spelled))
+    assert reading.value == "1963-02-13" and to_field(reading, spelled, hit, page).confidence == 0.95
 
 
 def test_a_word_of_letters_the_register_spells_so_counts_half_its_doubt_but_a_house_number_all_of_it():
