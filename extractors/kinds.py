@@ -439,7 +439,8 @@ def read_code(raw: str) -> Reading:
         return Reading(None, problems=["number: not found"])
     rest = text[match.end():]
     value = match.group(0).strip(".-")
-    if lost_slash := _LOST_SLASH.match(value):  # "145UBND-XNTTHN": a "number/symbol" whose "/" OCR lost
+    # "145UBND-XNTTHN", "99.UBND-XNTTHN": a "number/symbol" whose "/" OCR lost or read as a stop
+    if lost_slash := _LOST_SLASH.match(value):
         return Reading(f"{lost_slash[1]}/{lost_slash[2]}", DOUBTFUL, ["number: '/' restored"])
     if lost_slashes := _LOST_SLASHES.match(value):  # "112024XNTTHN": "number/year/symbol", both "/" lost
         return Reading("/".join(lost_slashes.groups()), DOUBTFUL, ["number: '/' restored"])
@@ -458,7 +459,7 @@ def read_code(raw: str) -> Reading:
 
 
 # an official paper's number and symbol ("số, ký hiệu"): digits, "/", then capitals ("69/UBND-XNTTHN")
-_LOST_SLASH = re.compile(r"^(\d{1,5})([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+)$")
+_LOST_SLASH = re.compile(r"^(\d{1,5})[.,]?([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+)$")
 _LOST_SLASHES = re.compile(r"^(\d{1,4})((?:19|20)\d\d)([A-ZĐ]{3,}(?:-[A-ZĐ0-9]+)*)$")
 _LOST_YEAR_SLASH = re.compile(r"^(\d{1,2})((?:19|20)\d\d)$")  # a book number and its year run together
 _SLASH_READ_AS_FIGURE = re.compile(r"^(0\d)[17]((?:19|20)\d\d)$")  # a book "01/2019" whose "/" was read as 7

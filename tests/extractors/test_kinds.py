@@ -160,6 +160,9 @@ def test_a_numbered_residential_group_is_to_but_a_street_named_to_stays():
     ("06 2019", "06/2019", False),  # the "/" was lost: read as a book number, shown to a person
     ("04-202 I »", "04-202", False),  # something more was printed or smudged after it
     ("04-202", "04-202", False),  # a year cut short
+    ("99/UBND-XNTTHN", "99/UBND-XNTTHN", True),
+    ("99.UBND-XNTTHN", "99/UBND-XNTTHN", False),  # the "/" before a paper's symbol read as a stop
+    ("145UBND-XNTTHN", "145/UBND-XNTTHN", False),  # … or lost
 ])
 def test_certificate_and_book_numbers_are_doubted_when_more_was_read_after_them(printed, value, sure):
     from extractors.kinds import read_code
