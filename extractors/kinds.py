@@ -848,6 +848,9 @@ def _glued_words(text: str) -> bool:
 _FIGURE_IN_A_WORD = re.compile(r"\b(?=\w*\d)(?=\w*[À-ỹĐđ])\w+\b")
 
 
+_STOP_BETWEEN_FIGURES = re.compile(r"\d[.,]\d")
+
+
 def address_glitch(text: str) -> str | None:
     """What in an address looks like an OCR slip in its punctuation or digits, or None.
 
@@ -855,6 +858,8 @@ def address_glitch(text: str) -> str | None:
     usual slips there are punctuation: such a value is doubtful however sure each word was."""
     if _LOST_SLASH_IN_ADDRESS.search(text):
         return "two numbers in a row (a '/' lost?)"
+    if _STOP_BETWEEN_FIGURES.search(text):  # "ngách 85.13": no address prints a decimal
+        return "a full stop between figures (a '/' misread?)"
     if _GLUED_HYPHEN.search(text):
         return "a hyphen between words (a space misread?)"
     if _ADDRESS_SIGNS.search(text):
