@@ -584,7 +584,8 @@ def value_words(words: list[Word], value: object, printed: str | None = None) ->
     """The words a value printed as it reads (or as ``printed``: the figures a date was read from) was read from,
     without those at its ends it left out (a label's garbled last word "ñ@œn" before the address, a speck after
     it): OCR's doubt about them is not the value's."""
-    kept = _letters_and_figures(printed or value) if isinstance(printed or value, str) else ""
+    as_read = printed or value
+    kept = _letters_and_figures(as_read) if isinstance(as_read, str) else ""
     if not kept or kept not in "".join(_letters_and_figures(w.text) for w in words):
         return words  # not read as printed (a date in ISO form, a repaired value): every word stands
     start, end = 0, len(words)
