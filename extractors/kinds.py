@@ -849,6 +849,15 @@ _FIGURE_IN_A_WORD = re.compile(r"\b(?=\w*\d)(?=\w*[À-ỹĐđ])\w+\b")
 
 
 _STOP_BETWEEN_FIGURES = re.compile(r"\d[.,]\d")
+# the words an address opens with: a hamlet, a group, a house or a lane
+_OPENING_WORDS = ("thôn", "tổ", "xóm", "ấp", "bản", "buôn", "làng", "khóm", "khu", "số", "nhà", "ngõ", "ngách", "hẻm",
+                  "kiệt", "đường", "phố", "căn", "lô")
+
+
+def _first_letter_lost(text: str) -> bool:
+    """ "hôn Thượng, Xã Cẩm Văn …": the address's first word is an opening word without its first letter."""
+    first = text.split(maxsplit=1)[0].rstrip(",.") if text.strip() else ""
+    return first.islower() and first not in _OPENING_WORDS and any(word[1:] == first for word in _OPENING_WORDS)
 
 
 def address_glitch(text: str) -> str | None:
@@ -858,6 +867,8 @@ def address_glitch(text: str) -> str | None:
     usual slips there are punctuation: such a value is doubtful however sure each word was."""
     if _LOST_SLASH_IN_ADDRESS.search(text):
         return "two numbers in a row (a '/' lost?)"
+    if _first_letter_lost(text):
+        return "opens with a place word missing its first letter (a letter lost?)"
     if _STOP_BETWEEN_FIGURES.search(text):  # "ngách 85.13": no address prints a decimal
         return "a full stop between figures (a '/' misread?)"
     if _GLUED_HYPHEN.search(text):

@@ -213,6 +213,7 @@ def test_a_number_whose_two_slashes_were_lost_is_restored_and_doubted():
     ("Số66 đường Xuân Thủy, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", "two words run together"),
     ("7ổ 5, đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng", "a figure inside a marked word"),
     ("Số 16 ngách 85.13 ngõ 165 đường Hùng Vương, Phường Vĩnh Ninh, Thành phố Huế", "a full stop between figures"),
+    ("hôn Thượng, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương", "missing its first letter"),  # Thôn
 ])
 def test_punctuation_slips_in_an_address_make_it_doubtful(printed, glitch):
     reading = read_address(printed)
