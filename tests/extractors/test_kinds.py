@@ -212,7 +212,8 @@ def test_a_number_whose_two_slashes_were_lost_is_restored_and_doubted():
     ("Số 9 đường LêHoàn, Phường Điện Biên, Tỉnh Thanh Hóa", "two words run together"),
     ("Số66 đường Xuân Thủy, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", "two words run together"),
     ("7ổ 5, đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng", "a figure inside a marked word"),
-    ("Số 16 ngách 85.13 ngõ 165 đường Hùng Vương, Phường Vĩnh Ninh, Thành phố Huế", "a full stop between figures"),
+    ("Số 16 ngách 85.13 ngõ 165 đường Hùng Vương, Phường Vĩnh Ninh, Thành phố Huế", "a full stop glued after a figure"),
+    ("Số 70.ngõ 139 phố Tràng Tiền, phường Tràng Tiền, quận Hoàn Kiếm, thành phố Hà Nội", "a full stop glued"),
     ("hôn Thượng, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương", "missing its first letter"),  # Thôn
 ])
 def test_punctuation_slips_in_an_address_make_it_doubtful(printed, glitch):
