@@ -20,6 +20,7 @@ from extractors.kinds import (
 import numpy as np
 from rapidfuzz import fuzz
 
+from extractors.readers.dates import DATE_WORD
 from extractors.readers.labels import STRONG_SCORE, LabelHit, find_all_labels, label_tokens
 from pipeline.text import SYLLABLE, fold
 from extractors.spec import FieldSpec, TypeSpec
@@ -595,12 +596,8 @@ def value_words(words: list[Word], value: object, printed: str | None = None) ->
         end -= 1
     read = words[start:end] or words
     if printed:  # a date's figures are its value: "ngày" read unsurely between them is not ("ngày 13 tháng 02")
-        read = [w for w in read if not _DATE_WORD.fullmatch(_letters_and_figures(w.text))] or read
+        read = [w for w in read if not DATE_WORD.fullmatch(_letters_and_figures(w.text))] or read
     return read
-
-
-# the words between a date's figures, as the date reader accepts them misread ("neày", "thảng")
-_DATE_WORD = re.compile(r"ng\w{0,2}y|th\w{0,2}ng|n\w{0,2}m")
 
 
 def _letters_and_figures(text: str) -> str:

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
-from extractors.calibration import CORROBORATED, DERIVED
+from extractors.calibration import DERIVED
 from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading
 from extractors.id_card_evidence import (
@@ -33,7 +33,7 @@ from extractors.readers.qr import Corner, QrReading, find_qr, parse_qr_payload
 from pipeline.text import fold
 from extractors.spec import ReadingZone, TypeSpec, spec_for
 from extractors import validate
-from extractors.validate import TRUSTED, agreed, distrust, is_iso_date
+from extractors.validate import TRUSTED, distrust, is_iso_date, printed_alike
 from pipeline.geometry import union_bbox
 from pipeline.read import TesseractEngine
 from schemas import BBox, Document, Field, Page, Word
@@ -244,9 +244,7 @@ def settle(document: Document) -> None:
         expiry.confidence = DERIVED_EXPIRY
         expiry.note = f"{DERIVED}the birthday the law sets for the birth and issue dates (its print unread)"
     elif (expiry.no_expiry and law is None) or (isinstance(law, date) and expiry.value == law.isoformat()):
-        agreed(expiry)
-        if expiry.note is None:
-            expiry.note = CORROBORATED  # the law's birthday and the print: a second reading of another kind, alike
+        printed_alike(expiry)  # the law's birthday and the print: a second reading of another kind, alike
     else:
         distrust(document, "expiry_date", "expiry_date: not the birthday the law sets for the birth and issue dates")
 

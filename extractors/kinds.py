@@ -848,7 +848,7 @@ def _glued_words(text: str) -> bool:
 _FIGURE_IN_A_WORD = re.compile(r"\b(?=\w*\d)(?=\w*[À-ỹĐđ])\w+\b")
 
 
-_STOP_BETWEEN_FIGURES = re.compile(r"\d[.,](?=\w)")  # "85.13", "Số 70.ngõ": a stop with no space after it
+_STOP_GLUED_AFTER_FIGURE = re.compile(r"\d[.,](?=\w)")  # "85.13", "Số 70.ngõ": a stop with no space after it
 # the words an address opens with: a hamlet, a group, a house or a lane
 _OPENING_WORDS = ("thôn", "tổ", "xóm", "ấp", "bản", "buôn", "làng", "khóm", "khu", "số", "nhà", "ngõ", "ngách", "hẻm",
                   "kiệt", "đường", "phố", "căn", "lô")
@@ -869,7 +869,7 @@ def address_glitch(text: str) -> str | None:
         return "two numbers in a row (a '/' lost?)"
     if _first_letter_lost(text):
         return "opens with a place word missing its first letter (a letter lost?)"
-    if _STOP_BETWEEN_FIGURES.search(text):  # "ngách 85.13": no address prints a decimal
+    if _STOP_GLUED_AFTER_FIGURE.search(text):  # no address prints a decimal, nor a stop without a space after it
         return "a full stop glued after a figure (a '/' or a space misread?)"
     if _GLUED_HYPHEN.search(text):
         return "a hyphen between words (a space misread?)"

@@ -31,7 +31,7 @@ from extractors.engine import (
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
 from extractors.calibration import (
-    CHECKED_WORDING, CORROBORATED, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, READ_AGAIN, WHOLE_STATUS,
+    CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, READ_AGAIN, WHOLE_STATUS,
 )
 from extractors.kinds import (
     DATA, DOUBTFUL, PRINTED, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
@@ -44,7 +44,7 @@ from extractors.readers.phrases import (
     join_lines, repair_numbers, restore_phrases, snap_code_parts, starts_with_any, tidy_running_text,
 )
 from extractors.spec import FieldSpec, TypeSpec
-from extractors.validate import agreed, is_iso_date
+from extractors.validate import is_iso_date, printed_alike
 from pipeline.geometry import union_bbox
 from pipeline.text import clean_value, fold
 from schemas import BBox, Document, Field, Page, Word
@@ -725,11 +725,8 @@ def _six_months_apart(document: Document) -> None:
     start, end = date.fromisoformat(str(issued.value)), date.fromisoformat(str(until.value))
     if end in validity_ends(start):
         for field in (issued, until):  # two printings that two misreadings would hardly keep six months apart
-            agreed(field)
-            # as a date printed again in words: more than one printing read twice; a value enlarged readings gave
-            # over the page's (READ_AGAIN) is the one the other printing bears out
-            if field.note in (None, READ_AGAIN):
-                field.note = CORROBORATED
+            # a value enlarged readings gave over the page's (READ_AGAIN) is the one the other printing bears out
+            printed_alike(field, over=(None, READ_AGAIN))
         return
     # the less sure of the two is the misread one, if a date the other implies is a digit or two from it
     pairs = [(until, validity_ends(start)), (issued, issue_days(end))]

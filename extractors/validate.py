@@ -84,6 +84,14 @@ def agreed(field: Field) -> None:
     field.confidence = max(field.confidence, min(AGREED_MOST, field.confidence + AGREEMENT))
 
 
+def printed_alike(field: Field, over: tuple[str | None, ...] = (None,)) -> None:
+    """A value another printing on the paper agrees with, read alike: trusted more (``agreed``), and counted as read
+    twice alike (more than one printing read twice) where its note is one of ``over``: not over a doubt of its own."""
+    agreed(field)
+    if field.note in over:
+        field.note = CORROBORATED
+
+
 def check_names_printed_twice(document: Document, spec: TypeSpec, lines: dict[int, list[list[Word]]]) -> None:
     """A name the paper prints again on another line (a household's head in its members' table, a spouse under
     the signature), read there with the same letters and marks: two printings read apart agree."""
@@ -92,8 +100,7 @@ def check_names_printed_twice(document: Document, spec: TypeSpec, lines: dict[in
         if field_spec.kind == "name" and field is not None and field.source == "ocr" and field.note is None \
                 and isinstance(field.value, str) and field.bbox is not None \
                 and printed_again(field.value, field.bbox, lines.get(field.page or 0, [])):
-            agreed(field)
-            field.note = CORROBORATED  # not over a doubt of its own (a name the signatures print longer)
+            printed_alike(field)  # not over a doubt of its own (a name the signatures print longer)
 
 
 def printed_again(name: str, bbox: BBox, lines: list[list[Word]]) -> bool:
@@ -138,13 +145,13 @@ def check_dates_agree(document: Document, spec: TypeSpec) -> None:
             distrust(document, figures, f"{figures}: disagrees with {words}")
             distrust(document, words, f"{words}: disagrees with {figures}")
         else:
-            for name in (figures, words):
-                agreed(document.fields[name])
-            # two printings alike: more than one printing read twice. The words only where spelled as printed: a
-            # misread mark ("bẩy" for "bảy", "mười" for "mươi") is the same date
-            for name in (figures, *([words] if spelled_as_printed(spelled) else [])):
-                if document.fields[name].note is None:
-                    document.fields[name].note = CORROBORATED
+            printed_alike(document.fields[figures])
+            # the words read alike only where spelled as printed: a misread mark ("bẩy" for "bảy", "mười" for
+            # "mươi") is the same date, but no second reading of its print
+            if spelled_as_printed(spelled):
+                printed_alike(document.fields[words])
+            else:
+                agreed(document.fields[words])
 
 
 def apply_review_policy(document: Document, spec: TypeSpec, side: str | None = None) -> None:
