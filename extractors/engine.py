@@ -9,7 +9,9 @@ be, sequentially or side by side in columns.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+import string
+import unicodedata
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from itertools import combinations
 
@@ -186,6 +188,11 @@ UNSURE_OPENERS = 2  # words before a label that may still open its line
 UNSURE_WORD = 0.5  # below this OCR's confidence in a word says little it is a word at all
 
 
+# Vietnamese letters with a mark of their own (ă, ê, ơ, ư, đ) or a tone (á, ề, ự ...): what dirt is never read as surely
+_MARKED_LETTERS = {unicodedata.normalize("NFC", base + tone) for base in "aăâeêioôơuưy"
+                   for tone in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")} - set(string.ascii_lowercase) | {"đ"}
+
+
 def is_speck(word: Word) -> bool:
     """Dirt read as a word: at most one letter or digit, or two unsure ones that make no syllable.
 
@@ -196,6 +203,8 @@ def is_speck(word: Word) -> bool:
             return False
         if core.isupper() and word.text.lstrip(".…") == f"{core}," and word.confidence >= 0.8:
             return False  # the letter ending a unit's name before the next part ("Phường Châu Phú A, Thành phố ...")
+        if core.lower() in _MARKED_LETTERS and word.confidence >= CLEARLY_READ:
+            return False  # a marked vowel or Đ read surely is a word of its own ("Ê Đê", "Ơ Đu"), not dirt
         return not core.isdigit() or word.confidence < 0.5
     return len(core) == 2 and word.confidence < 0.5 and not core.isdigit() and not SYLLABLE.match(fold(core))
 
@@ -561,17 +570,24 @@ def _close_below(above: list[Word], below: list[Word]) -> bool:
     return 0 < step <= CONTINUATION_GAP * max(1.0, height)
 
 
-def word_confidence(words: list[Word], page: Page, letters_checked: bool = False, surname: str | None = None) -> float:
+def word_confidence(words: list[Word], page: Page, letters_checked: bool | Collection[str] = False,
+                    surname: str | None = None) -> float:
     """How sure the reading of these words is: the weakest word's OCR confidence (its letters' where they were
-    read again alike, ``letters_confidence``); with ``letters_checked`` (the register spells every word of letters so),
-    a word without figures halfway to certain; ``surname``: a name's first word whose marks the surname list settles;
-    a text layer is certain."""
+    read again alike, ``letters_confidence``); with ``letters_checked`` (the register spells every word of letters so,
+    or these words), such a word without figures halfway to certain; ``surname``: a name's first word whose marks
+    the surname list settles; a text layer is certain."""
     if page.source != "ocr":
         return 1.0
     sure = [letters_confidence(w, page, surname is not None and letters_of(w.text).strip(",.;:") == surname)
             for w in words]
-    return min(((1.0 + c) / 2 if letters_checked and not any(ch.isdigit() for ch in w.text) else c
-                for w, c in zip(words, sure, strict=True)), default=0.0)
+
+    def checked(word: Word) -> bool:
+        if any(ch.isdigit() for ch in word.text):
+            return False
+        return letters_checked is True or (not isinstance(letters_checked, bool)
+                                           and letters_of(word.text).strip(",.;:") in letters_checked)
+
+    return min(((1.0 + c) / 2 if checked(w) else c for w, c in zip(words, sure, strict=True)), default=0.0)
 
 
 # what a form's dotted line, a speck or a sign leaves glued to a word's letters ("..PHẠM", "DIỆP.....", "„thành")
@@ -672,7 +688,7 @@ def respelling_doubt(respelled: list[tuple[str, str]] | None, words: list[Word],
 
 def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
                      respelled: list[tuple[str, str]] | None = None, unmarked: str | None = None,
-                     marks_respelled: str | None = None, letters_checked: bool = False,
+                     marks_respelled: str | None = None, letters_checked: bool | Collection[str] = False,
                      surname_by_letters: str | None = None, printed: str | None = None, **details) -> Field:
     """A Field read from ``words`` of ``page``, its confidence scaled by ``factor``; ``respelled``: the unit-name
     words the register respelled (a clearly read one is noted, and calibration caps the value); ``unmarked``:
@@ -714,7 +730,7 @@ def to_field(reading: Reading, words: list[Word], hit: LabelHit, page: Page) -> 
         respelled=reading.extra.get(RESPELLED),  # type: ignore[arg-type]
         unmarked=reading.extra.get(UNMARKED),  # type: ignore[arg-type]
         marks_respelled=reading.extra.get(MARKS_RESPELLED),  # type: ignore[arg-type]
-        letters_checked=bool(reading.extra.get(LETTERS_CHECKED)),
+        letters_checked=reading.extra.get(LETTERS_CHECKED) or False,  # type: ignore[arg-type]
         surname_by_letters=reading.extra.get(SURNAME_BY_LETTERS),  # type: ignore[arg-type]
         printed=reading.extra.get(PRINTED),  # type: ignore[arg-type]
     )

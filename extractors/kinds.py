@@ -657,11 +657,24 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         extra[UNMARKED] = unmarked
     elif not respelled and (units_registered(text) or street_registered(text)):
         extra[LETTERS_CHECKED] = True
+    elif not respelled and (unit_words := registered_unit_words(text)):
+        extra[LETTERS_CHECKED] = unit_words  # the street's or hamlet's words and the figures are OCR's alone
     return Reading(text, 1.0, [], extra)
 
 
+def registered_unit_words(text: str) -> frozenset[str]:
+    """The words of the address's parts that name a unit exactly as the register spells it ("Phường Láng Hạ",
+    "Thành phố Hà Nội"), as printed with their commas stripped; none where no province part is one."""
+    parts = text.split(", ")
+    units = [part for part in parts if part in unit_spellings().get(fold(part), set())]
+    if not units or units[-1] != parts[-1]:
+        return frozenset()  # the units run to the province, the last part: a unit named inside a street's name is none
+    return frozenset(word for part in units for word in part.split())
+
+
 # Reading.extra's key: every word of letters in the value is one the register or the name lists spell so (its units,
-# its street's name, a hamlet's): OCR's doubt about such a word counts half (a misread letter would have failed them)
+# its street's name, a hamlet's): OCR's doubt about such a word counts half (a misread letter would have failed them);
+# or the set of such words, where only the units are (the street's name, a hamlet's, the house number unchecked)
 LETTERS_CHECKED = "letters_checked"
 
 

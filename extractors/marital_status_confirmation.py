@@ -34,12 +34,13 @@ from extractors.calibration import (
     CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, READ_AGAIN, WHOLE_STATUS,
 )
 from extractors.kinds import (
-    DATA, DOUBTFUL, PRINTED, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, _unit_marks_differ, by_letters, name_syllables,
+    DATA, DOUBTFUL, PRINTED, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, Reading, _unit_marks_differ, by_letters,
+    name_syllables,
     only_surname_of_letters, place_and_name_syllables, read_address, read_code, read_date, unit_names, unit_spellings,
 )
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
-from extractors.second_reading import crop_reading
+from extractors.second_reading import crop_reading, figures_confidence
 from extractors.readers.phrases import (
     join_lines, repair_numbers, restore_phrases, snap_code_parts, starts_with_any, tidy_running_text,
 )
@@ -85,7 +86,7 @@ PURPOSE_PHRASES = [
 ]
 RUNNING_TEXT = {"marital_status": (STATUS_PHRASES, STATUS_OPENINGS), "purpose": (PURPOSE_PHRASES, None)}
 # the parts of this paper's number and symbol ("69/UBND-XNTTHN": Ủy ban nhân dân, xác nhận tình trạng hôn nhân)
-SYMBOL_PARTS = ["UBND", "XNTTHN"]
+SYMBOL_PARTS = ["UBND", "XNTTHN"]  # as the type's certificate_number.symbols lists them
 # the symbols of the court papers a status cites ("…/2017/QĐST-HNGĐ": quyết định sơ thẩm, hôn nhân gia đình)
 COURT_SYMBOL_PARTS = ["HNGĐ", "QĐST", "QĐPT"]
 _CASE_REFERENCE = re.compile(r"\b\d{1,5}/(?:19|20)\d\d/[^\s,;)]+")
@@ -116,7 +117,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
             document.fields[name] = found
     _residence_to_the_next_label(document, spec, views)
     _drop_label_tail(document, spec, "residence")
-    _snap_certificate_number(document, spec, views)
+    _snap_certificate_number(document, spec, views, images)
     _validity_apart(document, spec, views)
     _validity_from_misread_figures(document, spec, views)
     _sex_from_id_number(document)
@@ -605,11 +606,13 @@ _DEATH_EXTRACT = re.compile(r"\b(\d{1,5})(?:[ZIl|!]|\s)([A-ZĐ]{3,5})-BS\b")
 
 # --- the number, the validity, the sex -----------------------------------------------------------------
 
-def _snap_certificate_number(document: Document, spec: TypeSpec, views: list[PageView]) -> None:
-    """A symbol part with one misread letter ("UBXND", "ÄNTTHN") takes the known part's spelling."""
+def _snap_certificate_number(document: Document, spec: TypeSpec, views: list[PageView],
+                             images: Mapping[int, np.ndarray]) -> None:
+    """A symbol part with one misread letter ("UBXND", "ÄNTTHN") takes the known part's spelling; a number whose
+    symbol is all known parts is as sure as its figures, read on their own where the symbol is glued to them."""
     field = document.fields.get("certificate_number")
     field_spec = spec.fields.get("certificate_number")
-    if field_spec is None or (field is not None and field.value and field.confidence >= 0.9):
+    if field_spec is None or not field_spec.symbols or (field is not None and field.value and field.confidence >= SURE):
         return
     for view in views:
         hits = [h for h in view.hits if h.label in field_spec.labels and h.value_words
@@ -617,15 +620,45 @@ def _snap_certificate_number(document: Document, spec: TypeSpec, views: list[Pag
         for hit in sorted(hits, key=lambda h: _label_rank(view, h)):
             words = _up_to_wide_gap(hit.value_words)
             raw = clean_value(" ".join(w.text for w in words))
-            snapped, changed = snap_code_parts(raw, SYMBOL_PARTS)
+            snapped, changed = snap_code_parts(raw, field_spec.symbols)
             reading = read_code(snapped)
             if not reading.value:
                 continue
-            if changed and (field is None or reading.value != field.value):
+            if not changed and field is not None and field.value not in (None, reading.value):
+                return  # the engine read another value: not this one's to settle
+            figures = _figures_sure(reading, words, view.page, field_spec.symbols, images)
+            if figures is not None:
+                found = field_from_words(reading.value, words, view.page, note=FIGURES_NOTE)
+                found.confidence = round(min(1.0, hit.score) * figures, 3)
+                document.fields["certificate_number"] = found
+            elif changed and (field is None or reading.value != field.value):
                 document.fields["certificate_number"] = field_from_words(
                     reading.value, words, view.page, min(1.0, hit.score) * min(reading.factor, GUESSED),
                     note="number: its symbol repaired")
             return
+
+
+FIGURES_NOTE = "number: as sure as its figures, its symbol the paper's own"
+_NUMBER_AND_SYMBOL = re.compile(r"^(?P<figures>\d{1,5}(?:/\d{1,5})*)/(?P<symbol>[A-ZĐ]+(?:-[A-ZĐ]+)*)$")
+_OPENING_FIGURES = re.compile(r"^[\d/]*\d")
+
+
+def _figures_sure(reading: Reading, words: list[Word], page: Page, symbols: list[str],
+                  images: Mapping[int, np.ndarray]) -> float | None:
+    """How sure OCR is of a number's figures where its symbol is made of the paper's own parts (a closed list:
+    a letter misread there is put right, not guessed): the least sure of the words bearing them, each read
+    on its own where a symbol is glued to it. None: another symbol, figures split or run together ("4602019"
+    for 460/2019), more read after the number, or figures a reading on their own does not bear out."""
+    match = _NUMBER_AND_SYMBOL.match(reading.value or "")
+    lost_slash_only = reading.problems == ["number: '/' restored"] and "/" not in (match["figures"] if match else "/")
+    if match is None or not set(match["symbol"].split("-")) <= set(symbols) or not (reading.factor >= 1.0 or lost_slash_only):
+        return None
+    bearing = [w for w in words if any(ch.isdigit() for ch in w.text)]
+    runs = [_OPENING_FIGURES.match(w.text.lstrip("(")) for w in bearing]
+    if not bearing or None in runs or "/".join(run[0] for run in runs if run) != match["figures"]:
+        return None
+    sure = [figures_confidence(page, w, run[0], images) for w, run in zip(bearing, runs) if run]
+    return None if None in sure else min(s for s in sure if s is not None)
 
 
 def _validity_apart(document: Document, spec: TypeSpec, views: list[PageView]) -> None:

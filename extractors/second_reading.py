@@ -25,8 +25,9 @@ without the image.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -34,7 +35,8 @@ import numpy as np
 
 from extractors.calibration import CORROBORATED, DIFFERS, READ_AGAIN, accept_point
 from extractors.engine import GLUED, is_speck, keep_reading, kept_reading, letters_key, letters_of
-from extractors.kinds import DOUBTFUL, READERS, REPAIRED
+from extractors.kinds import DOUBTFUL, READERS, REPAIRED, Reading
+from extractors.readers.phrases import snap_code_parts
 from extractors.spec import TypeSpec
 from pipeline.read import TesseractEngine
 from schemas import BBox, Document, Field, Page, Word
@@ -63,6 +65,7 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
         kinds[spec.issuer.date_field] = "date"  # the signature's date, read by the issuer step
     for name, field in document.fields.items():
         kind = kinds.get(name)
+        field_spec = spec.fields.get(name)
         if (kind not in KINDS or field.source != "ocr"
                 or not (field.value is None or isinstance(field.value, str)) or field.bbox is None
                 or field.page not in by_number or field.no_expiry
@@ -71,16 +74,18 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
         page = by_number[field.page]
         if len(lines_within(page, field.bbox)) != 1:
             continue  # a value that wrapped: one line's reading cannot confirm it
-        reread(field, kind, page, images)
+        reread(field, kind, page, images, field_spec.symbols if field_spec is not None else ())
         if field.value is not None and (missing := f"{name}: not found") in document.review_reasons:
             document.review_reasons.remove(missing)  # found by the readings again; its confidence says the rest
 
 
-def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]) -> None:
-    """Corroborate ``field`` by a second reading of its crop, or let enlarged readings outvote it."""
+def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray],
+           symbols: Sequence[str] = ()) -> None:
+    """Corroborate ``field`` by a second reading of its crop, or let enlarged readings outvote it (``symbols``:
+    the parts of a code's symbol, put right in every reading as in the page's)."""
     assert field.bbox is not None
     box = after_label(page, field.bbox)
-    reader = READERS[kind]
+    reader = reader_of(kind, symbols)
     reading = crop_reading(page, box, images)
     if reading is None:
         return
@@ -100,7 +105,7 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
         if again is not None:
             enlarged = reader(again.text)
             votes.append(_vote(enlarged.value, enlarged.factor))
-    winner = outvoted_by(_page_vote(field, kind), [v for v in votes if v is not None])
+    winner = outvoted_by(_page_vote(field, reader), [v for v in votes if v is not None])
     if winner is None:
         read = {v.value for v in votes if v is not None}  # a reading that gave no valid value neither agrees nor differs
         # nor does one the reader found damaged with the value's own figures ("I90/UBND-XNTTHN", "190" cut short of
@@ -119,11 +124,14 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
 
 
 _FIGURE_LIKE = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "O": "0", "o": "0"})
+_FIGURES_RUN = re.compile(r"[\dIl|!Oo/.,\s-]*")  # up to a symbol's letters ("308/UBND-VNTTIHX": not its I)
 
 
 def _same_figures(read: str, value: object) -> bool:
-    """Whether ``read`` bears the figures of ``value``, letters OCR reads for figures ("I90") taken as those."""
-    figures = "".join(ch for ch in read.translate(_FIGURE_LIKE) if ch.isdigit())
+    """Whether ``read`` bears the figures of ``value``, letters OCR reads for figures ("I90") taken as those, up to
+    the first other letter (a symbol's)."""
+    run = _FIGURES_RUN.match(read)
+    figures = "".join(ch for ch in (run[0] if run else "").translate(_FIGURE_LIKE) if ch.isdigit())
     return isinstance(value, str) and bool(figures) and figures == "".join(ch for ch in value if ch.isdigit())
 
 
@@ -131,11 +139,18 @@ def _vote(value: str | None, factor: float) -> Vote | None:
     return Vote(value, factor) if value is not None else None
 
 
-def _page_vote(field: Field, kind: str) -> Vote | None:
+def reader_of(kind: str, symbols: Sequence[str] = ()) -> Callable[[str], Reading]:
+    """The reader of a value of ``kind``; for a code with known ``symbols``, after its symbol's parts are put right."""
+    if not symbols:
+        return READERS[kind]
+    return lambda text: READERS[kind](snap_code_parts(text, symbols)[0])
+
+
+def _page_vote(field: Field, reader: Callable[[str], Reading]) -> Vote | None:
     """The page's own reading as a vote; its well-formedness judged again where the reader can (names)."""
     if not isinstance(field.value, str):
         return None
-    again = READERS[kind](field.value)
+    again = reader(field.value)
     return Vote(field.value, again.factor if again.value == field.value else 1.0)
 
 
@@ -235,6 +250,50 @@ def read_letters_again(page: Page, image: np.ndarray) -> None:
         # a comma or full stop the letters keep ("„Đức,") is read with them: it may be the value's own
         box = letters_box(gray, word.bbox, to_the_end=letters[-1] in GLUED)
         keep_reading(page, key, *(read_word(gray, box, page.dpi) if box is not None else ("", 0.0)))
+
+
+def figures_confidence(page: Page, word: Word, figures: str, images: Mapping[int, np.ndarray]) -> float | None:
+    """How sure OCR is of the ``figures`` that open ``word`` ("79UBND.XNTTIHN": a number glued to a symbol whose
+    misread letters set the word's confidence): the word's own where it holds only them, else that of the
+    figures' marks read again on their own, where that reading gives those figures; None where it does not."""
+    if word.text.strip(".,:;") == figures:
+        return word.confidence
+    key = f"figures:{','.join(map(str, word.bbox))}"
+    kept = kept_reading(page, key)
+    image = images.get(page.number)
+    if (kept is None or kept[1] is None) and image is not None:
+        gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        box = leading_marks_box(gray, word.bbox, len(figures))
+        keep_reading(page, key, *(read_word(gray, box, page.dpi) if box is not None else ("", 0.0)))
+        kept = kept_reading(page, key)
+    if kept is None or kept[1] is None or kept[0].strip().rstrip(_AFTER_FIGURES) != figures:
+        return None
+    return kept[1]
+
+
+_AFTER_FIGURES = "/.,:;-"  # a sliver of the sign after the figures, read as one
+
+
+def leading_marks_box(gray: np.ndarray, bbox: BBox, count: int) -> BBox | None:
+    """The part of a word's box its first ``count`` marks fill (marks: ink at least TALL of its height, those
+    one above another taken as one), cut halfway to the next mark; None where the word has no more marks."""
+    x0, y0, x1, y1 = bbox
+    crop = gray[max(0, y0):y1, max(0, x0):x1]
+    if crop.size == 0:
+        return None
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    number, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    spans: list[list[int]] = []
+    for left, width in sorted((int(stats[i][cv2.CC_STAT_LEFT]), int(stats[i][cv2.CC_STAT_WIDTH]))
+                              for i in range(1, number) if stats[i][cv2.CC_STAT_HEIGHT] >= TALL * crop.shape[0]):
+        if spans and left < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], left + width)  # a broken figure's pieces
+        else:
+            spans.append([left, left + width])
+    if len(spans) <= count:
+        return None
+    cut = spans[count - 1][1] + (spans[count][0] - spans[count - 1][1]) // 3  # nearer the figure: a "/" leans back
+    return max(0, x0), y0, max(0, x0) + cut, y1
 
 
 def letters_box(gray: np.ndarray, bbox: BBox, to_the_end: bool = False) -> BBox | None:

@@ -40,6 +40,9 @@ class FieldSpec(_Spec):
     # (a date field, an ISO day): only documents dated from that day print it (a number that did not exist
     # before): on one dated earlier its absence is no review reason; a value read there is judged as any other
     printed_from: tuple[str, str] | None = None
+    # (a code) the parts of the symbol its number bears ("69/UBND-XNTTHN": UBND, XNTTHN): a closed list, so a
+    # part misread by a letter is put right, and only the number's figures are OCR's to doubt
+    symbols: list[str] = []
 
     def printed_side(self, variant: str | None) -> str | None:
         """The side this field is printed on for a card of ``variant``; None: either, or not known."""

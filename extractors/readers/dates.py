@@ -35,7 +35,8 @@ _RUN = re.compile(r"[0-9OoQDØøILliBSsZzGbgqAT|!/\\\-.,]+")
 _SPACED = re.compile(r"(?<![0-9])(\S{1,2})\s*[/\-.]\s*(\S{1,2})\s*[/\-.]\s*(\S{4})(?![0-9])")
 # "ngày", "tháng", "năm" folded, as OCR misreads them ("neay", "thang")
 _NGAY, _THANG, _NAM = r"ng\w{0,2}y", r"th\w{0,2}ng", r"n\w{0,2}m"
-_NGAY_THANG_NAM = re.compile(rf"{_NGAY}\s*(\S{{1,2}})\s*,?\s*{_THANG}\s*(\S{{1,2}})\s*,?\s*{_NAM}\s*(\S{{4}})")
+# a comma, stop or dash may follow the day's or month's figures ("ngày 25-tháng 06": a speck glued to them)
+_NGAY_THANG_NAM = re.compile(rf"{_NGAY}\s*(\S{{1,2}}?)\s*[,.\-–]?\s*{_THANG}\s*(\S{{1,2}}?)\s*[,.\-–]?\s*{_NAM}\s*(\S{{4}})")
 DATE_WORD = re.compile(f"{_NGAY}|{_THANG}|{_NAM}")  # one of the words between a date's figures, folded
 _GAPPED = re.compile(r"(?<![0-9])([0-9]{2})(?:\s+|\s*[/\-.]\s*)([0-9]{2})(?:\s+|\s*[/\-.]\s*)([0-9]{4})(?![0-9])")
 _HALF_GAPPED = re.compile(r"(?<![0-9])([0-9]{2})(?:\s+([0-9]{2})((?:19|20)[0-9]{2})|([0-9]{2})\s+((?:19|20)[0-9]{2}))(?![0-9])")

@@ -562,3 +562,13 @@ def test_a_word_of_letters_the_register_spells_so_counts_half_its_doubt_but_a_ho
     assert field_from_words(value, words, page, letters_checked=True).confidence == 0.62
     words[1] = words[1].model_copy(update={"confidence": 0.3})  # "176": nothing checks a house number
     assert field_from_words(value, words, page, letters_checked=True).confidence == 0.3
+
+
+def test_a_marked_vowel_read_surely_is_a_word_of_its_own_but_an_unsure_or_plain_letter_is_dirt():
+    from extractors.engine import is_speck
+
+    def speck(text: str, confidence: float) -> bool:
+        return is_speck(Word(text=text, confidence=confidence, bbox=(0, 0, 10, 10), line=0))
+
+    assert not speck("Ê", 1.0) and not speck("Ơ", 0.93) and not speck("Đ", 0.95)  # "Ê Đê", "Ơ Đu"
+    assert speck("Ê", 0.5) and speck("I", 1.0) and speck("ñ", 0.95) and speck("—", 1.0)

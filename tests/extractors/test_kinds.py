@@ -578,3 +578,27 @@ def test_a_health_facilitys_name_read_with_other_marks_is_spelled_right_and_doub
     assert read_place("Bệnh viện đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn").value == \
         "Bệnh viện đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn"  # in lower case as printed: its marks are right
     assert read_place("Bệnh viện Phụ sản Hà Nội, Thành phố Hà Nội").factor == 1.0
+
+
+def test_a_speck_glued_after_a_dates_figures_in_words_leaves_the_date_read():
+    for printed, day in [("ngày 25-tháng 06 năm 1987", "1987-06-25"), ("ngày 25, tháng 06. năm 1987", "1987-06-25"),
+                         ("ngày 5- tháng 6 năm 1987", "1987-06-05")]:
+        assert (read_date(printed).value, read_date(printed).factor) == (day, 1.0)
+
+
+def test_an_address_whose_units_alone_are_registered_checks_only_their_words():
+    from extractors.engine import word_confidence
+    from extractors.kinds import LETTERS_CHECKED
+    from schemas import Page, Word
+
+    reading = read_address("Căn hộ 1605 tòa HH3, phố Thái Thịnh, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội")
+    checked = reading.extra[LETTERS_CHECKED]
+    assert isinstance(checked, frozenset) and {"Láng", "Hạ", "Thành", "Nội"} <= checked and "Thịnh" not in checked
+    page = Page(number=1, width=100, height=100, dpi=300, source="ocr", words=[])
+    words = [Word(text=text, confidence=confidence, bbox=(0, 0, 1, 1), line=0)
+             for text, confidence in [("Thịnh,", 0.95), ("Thành", 0.89), ("1605", 0.97)]]
+    assert word_confidence(words, page, checked) == pytest.approx(0.945)  # "Thành" a registered unit's word: its doubt halved
+    words[0] = words[0].model_copy(update={"confidence": 0.91})
+    assert word_confidence(words, page, checked) == 0.91  # a street's word is OCR's alone
+    # a street named after a unit ("đường Láng Hạ") names no unit: the units must run to the province
+    assert LETTERS_CHECKED not in read_address("Thôn Trụng, Xã Tứ Kỳ, Thành phố Hải Phòng, Bản X").extra

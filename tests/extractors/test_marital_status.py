@@ -455,3 +455,24 @@ def test_a_death_extracts_slash_read_as_a_letter_or_a_blank_is_put_back_and_doub
         status = f"Có đăng ký kết hôn nhưng vợ đã chết (Trích lục khai tử số {printed} ngày 29/04/2024)."
         got = fields(HEAD + [[(60, f"Tình trạng hôn nhân: {status}")]] + SIGNATURE)["marital_status"]
         assert "số 71/TLKT-BS ngày 29/04/2024" in got.value and got.confidence < 0.9, printed
+
+
+def test_a_number_whose_symbol_is_the_papers_own_is_as_sure_as_its_figures():
+    from extractors.kinds import read_code
+    from extractors.marital_status_confirmation import _figures_sure
+    from extractors.readers.phrases import snap_code_parts
+
+    symbols = ["UBND", "XNTTHN"]
+    page = Page(number=1, width=800, height=100, dpi=150, source="ocr", words=[])
+
+    def sure(*texts: tuple[str, float]) -> float | None:
+        words = [Word(text=text, confidence=confidence, bbox=(100 * i, 10, 100 * i + 90, 30), line=0)
+                 for i, (text, confidence) in enumerate(texts)]
+        reading = read_code(snap_code_parts(" ".join(text for text, _ in texts), symbols)[0])
+        return _figures_sure(reading, words, page, symbols, {})
+
+    assert sure(("125", 0.91), ("UBNDĐ-XNTTHN", 0.37)) == 0.91  # the symbol's misread letter put right
+    assert sure(("42", 0.96), ("2022", 0.93), ("XNTTHN", 0.89)) == 0.93
+    assert sure(("4602019", 0.34), ("XNTTIIN", 0.57)) is None  # where its "/" were lost is a guess
+    assert sure(("12UBND-XNTI", 0.35), ("HN", 0.78)) is None  # a symbol not the paper's
+    assert sure(("215UBND-XNTTHN", 0.53),) is None  # glued: only a reading of its figures alone tells (no image)

@@ -8,7 +8,9 @@ from PIL import Image, ImageDraw
 
 from extractors.calibration import CORROBORATED, READ_AGAIN, REPAIR_CEILING, calibrate
 from extractors.engine import letters_confidence, letters_key, letters_of
-from extractors.second_reading import Vote, after_label, letters_box, outvoted_by, read_letters_again, reread
+from extractors.second_reading import (
+    Vote, after_label, leading_marks_box, letters_box, outvoted_by, read_letters_again, reread,
+)
 from extractors.spec import spec_for
 from schemas import Document, Field, Page, Word
 from tests.render import font
@@ -239,3 +241,43 @@ def test_a_reading_damaged_but_with_the_values_own_figures_is_no_other_value_but
     assert reread_number("190/UBND-XNTTHN", ": I90/UBND-XNTTHN", ":190UBND-XNTTHN", ": 190 UBND-XNTTHN").note is None
     # a book number whose "01/" the page lost: the crop's "(I1 2023" bears other figures
     assert reread_number("2023", ": (I1 2023", ":íH 2023", ".íH 2023").note == "a second reading differs"
+
+
+def test_a_symbols_letter_read_as_a_figure_does_not_make_other_figures():
+    number_line = [("Số:", 60, 0.93), ("308/UBND-XNTTHN", 262, 0.73)]
+    box = ",".join(map(str, after_label(page_with(number_line, {}), VALUE_BOX)))
+    page = page_with(number_line, {f"line:{box}": ": 308 LBND VNETIHX", f"line×2:{box}": ":308.UBND-VNTTIHX",
+                                   f"line×3:{box}": ": 308 LBND-VNELTH"})
+    field = Field(value="308/UBND-XNTTHN", confidence=0.73, page=1, bbox=VALUE_BOX, source="ocr")
+    reread(field, "code", page, {}, ["UBND", "XNTTHN"])
+    assert field.note is None  # the I of "VNTTIHX" is the symbol's, not a figure 1
+
+
+def test_a_second_reading_of_a_number_is_read_with_the_symbols_parts_put_right():
+    number_line = [("Số:", 60, 0.93), ("125/UBND-XNTTHN", 262, 0.73)]
+    box = ",".join(map(str, after_label(page_with(number_line, {}), VALUE_BOX)))
+
+    def reread_with(symbols: list[str]) -> Field:
+        page = page_with(number_line, {f"line:{box}": ": 125/UBNĐ-XNTTHN"})
+        field = Field(value="125/UBND-XNTTHN", confidence=0.73, page=1, bbox=VALUE_BOX, source="ocr")
+        reread(field, "code", page, {}, symbols)
+        return field
+
+    assert reread_with([]).note == "a second reading differs"
+    assert reread_with(["UBND", "XNTTHN"]).note == CORROBORATED
+
+
+def test_the_figures_that_open_a_word_are_cut_from_it_before_the_sign_that_follows():
+    def ink_of(text: str) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+        image = Image.new("L", (900, 120), 255)
+        ImageDraw.Draw(image).text((20, 30), text, font=font(50), fill=0)
+        gray = np.asarray(image).copy()
+        ink = np.where(gray < 128)
+        return gray, (int(ink[1].min()), int(ink[0].min()), int(ink[1].max()) + 1, int(ink[0].max()) + 1)
+
+    gray, bbox = ink_of("196/UBND-XNTTHN")
+    figures_end = ink_of("196")[1][2]
+    slash_start = ink_of("196/")[1][2] - (ink_of("/")[1][2] - ink_of("/")[1][0])
+    box = leading_marks_box(gray, bbox, 3)
+    assert box is not None and box[0] == bbox[0] and figures_end <= box[2] < slash_start
+    assert leading_marks_box(gray, bbox, 15) is None  # no mark after the last: nothing to cut off
