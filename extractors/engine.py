@@ -96,6 +96,7 @@ def view_page(spec: TypeSpec, page: Page) -> PageView:
              if _plausible_label(hit, lines[hit.line_index])]
     found += [h for h in find_all_labels(lines, headings) if _column_heading(h, lines[h.line_index])
               and not any(_overlap(h, other) for other in found)]
+    found += _partner_headings(spec, lines, [h for h in found if h.label in headings])
     found.sort(key=lambda h: (h.line_index, h.word_start))
     hits = [_value_up_to_next_label(hit, found, lines[hit.line_index]) for hit in found]
     headers = _header_lines(hits)
@@ -119,6 +120,29 @@ def _column_heading(hit: LabelHit, line: list[Word]) -> bool:
     gap = WIDE_GAP * _height(word)
     return ((before is None or word.bbox[0] - before.bbox[2] > gap)
             and (after is None or after.bbox[0] - word.bbox[2] > gap))
+
+
+def _partner_headings(spec: TypeSpec, lines: list[list[Word]], headings: list[LabelHit]) -> list[LabelHit]:
+    """The other column's heading where a line holds two lone words and only one reads as its section's heading
+    ("Vự  Chồng": OCR misread "Vợ"): with two sections, the other word heads the other one. Without it, the one
+    column found would run over both, and the first spouse's values would be read as the second's."""
+    if len(spec.sections) != 2:
+        return []
+    partners = []
+    for hit in headings:
+        line = lines[hit.line_index]
+        if len(line) != 2 or any(h is not hit and h.line_index == hit.line_index for h in headings):
+            continue
+        own = next(name for name, phrases in spec.sections.items() if hit.label in phrases)
+        other = next(name for name in spec.sections if name != own)
+        heading = next((p for p in spec.sections[other] if len(label_tokens(p)) == 1), None)
+        index = 1 - hit.word_start
+        word = line[index]
+        if heading is None or not word.text.strip(":.").isalpha() or len(word.text.strip(":.")) > len(heading) + 2:
+            continue
+        partners.append(LabelHit(label=heading, line_index=hit.line_index, word_start=index, word_end=index + 1,
+                                 bbox=word.bbox, score=0.5, value_words=line[index + 1:], token_count=1))
+    return partners
 
 
 def _heading_pair(line: list[Word]) -> bool:

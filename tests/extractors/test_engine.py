@@ -61,6 +61,23 @@ def test_the_spouses_headings_with_one_mark_lost_still_head_the_columns_but_a_su
     assert values.get("husband_full_name") != "TRẦN GIA ANH"
 
 
+def test_a_misread_heading_beside_the_other_spouses_heads_the_other_column():
+    rows = [
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(400, "Vự"), (950, "Chồng")],  # "Vợ" as OCR reads it in some faces
+        [(60, "Họ, chữ đệm, tên:"), (330, "ĐỖ THỊ HÀ"), (900, "HOÀNG QUỐC KIÊN")],
+        [(60, "Ngày, tháng, năm sinh:"), (330, "06/02/1983"), (900, "08/04/1984")],
+        [(60, "Dân tộc:"), (330, "Mường"), (900, "Tày")],
+        [(60, "Quốc tịch:"), (330, "Việt Nam"), (900, "Việt Nam")],
+    ]
+    values = marriage_values(rows)
+    assert values["wife_full_name"] == "ĐỖ THỊ HÀ" and values["husband_full_name"] == "HOÀNG QUỐC KIÊN"
+    assert values["wife_date_of_birth"] == "1983-02-06" and values["husband_date_of_birth"] == "1984-04-08"
+    assert values["wife_ethnicity"] == "Mường" and values["husband_ethnicity"] == "Tày"
+    rows[1] = [(400, "Vự"), (700, "và"), (950, "Chồng")]  # three words: no pair of headings
+    assert marriage_values(rows).get("husband_full_name") != "HOÀNG QUỐC KIÊN"
+
+
 def test_a_label_opening_one_spouses_cell_does_not_cut_the_other_spouses_value_from_the_row():
     values = marriage_values([
         [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
