@@ -757,9 +757,12 @@ def _six_months_apart(document: Document) -> None:
         return
     start, end = date.fromisoformat(str(issued.value)), date.fromisoformat(str(until.value))
     if end in validity_ends(start):
-        for field in (issued, until):  # two printings that two misreadings would hardly keep six months apart
-            # a value enlarged readings gave over the page's (READ_AGAIN) is the one the other printing bears out
-            printed_alike(field, over=(None, READ_AGAIN))
+        # two printings that two misreadings would hardly keep six months apart; but a date one figure from the
+        # other day the law's two readings allow (the 09th read for the 08th, its eve) is not told apart by them
+        for field, read, allowed in ((issued, start, issue_days(end)), (until, end, validity_ends(start))):
+            if not any(_one_figure_apart(read, other) for other in allowed if other != read):
+                # a value enlarged readings gave over the page's (READ_AGAIN) is the one the other printing bears out
+                printed_alike(field, over=(None, READ_AGAIN))
         return
     # the less sure of the two is the misread one, if a date the other implies is a digit or two from it
     pairs = [(until, validity_ends(start)), (issued, issue_days(end))]
@@ -770,6 +773,11 @@ def _six_months_apart(document: Document) -> None:
 
 
 DISAGREES_NOTE = f"{DIFFERS}: the paper's other date disagreed with it"
+
+
+def _one_figure_apart(one: date, other: date) -> bool:
+    """Whether the two dates, printed dd/mm/yyyy, differ in one figure: one misread figure turns either into the other."""
+    return sum(a != b for a, b in zip(one.strftime("%d%m%Y"), other.strftime("%d%m%Y"), strict=True)) == 1
 
 
 def validity_ends(start: date) -> list[date]:

@@ -163,18 +163,23 @@ def test_a_date_a_digit_off_from_the_six_months_of_validity_is_put_right_from_th
     # the issue date put a year back to match it), so it is not trusted without a look either
     from extractors.calibration import disagreed
     assert disagreed(misread.fields["issue_date"])
-    eve = document(("2019-10-06", 0.95), ("2020-04-05", 0.9))  # valid to the eve of the day six months on
+    eve = document(("2019-10-10", 0.95), ("2020-04-09", 0.9))  # valid to the eve of the day six months on
     settle(eve)
     # two dates six months apart agree: two printings read alike, each trusted more than alone
     from extractors.calibration import CORROBORATED
     assert eve.fields["valid_until"].note == eve.fields["issue_date"].note == CORROBORATED
     assert eve.fields["valid_until"].confidence == 0.97 and eve.fields["issue_date"].confidence == 0.97
+    # but the 05th and the 06th are one figure apart: a validity read "05/04" for 06/04 would agree as well (seed 80)
+    ambiguous = document(("2019-10-06", 0.95), ("2020-04-05", 0.9))
+    settle(ambiguous)
+    assert ambiguous.fields["valid_until"].note is None and ambiguous.fields["valid_until"].confidence == 0.9
+    assert ambiguous.fields["issue_date"].note is None  # issued on the 5th or the 6th: the same doubt
     from extractors.calibration import READ_AGAIN
-    voted = document(("2019-06-25", 0.97), ("2019-12-24", 0.55))  # enlarged readings outvoted the page's "2019-12-21"
+    voted = document(("2019-06-30", 0.97), ("2019-12-29", 0.55))  # enlarged readings outvoted the page's "2019-12-21"
     voted.fields["valid_until"].note = READ_AGAIN
     settle(voted)
     assert voted.fields["valid_until"].note == CORROBORATED  # the other printing bears the vote out
-    apart = document(("2019-10-06", 0.7), ("2020-04-06", 0.6))
+    apart = document(("2019-10-10", 0.7), ("2020-04-09", 0.6))
     settle(apart)
     assert (apart.fields["issue_date"].confidence, apart.fields["valid_until"].confidence) == (0.85, 0.75)
     issued_misread = document(("2023-03-27", 0.6), ("2024-09-27", 0.95))
