@@ -275,42 +275,42 @@ _AFTER_FIGURES = "/.,:;-"  # a sliver of the sign after the figures, read as one
 
 
 def leading_marks_box(gray: np.ndarray, bbox: BBox, count: int) -> BBox | None:
-    """The part of a word's box its first ``count`` marks fill (marks: ink at least TALL of its height, those
-    one above another taken as one), cut halfway to the next mark; None where the word has no more marks."""
-    x0, y0, x1, y1 = bbox
-    crop = gray[max(0, y0):y1, max(0, x0):x1]
-    if crop.size == 0:
-        return None
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    number, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    """The part of a word's box its first ``count`` marks fill (those one above another taken as one), cut a third
+    of the way to the next mark; None where the word has no more marks."""
+    marks = tall_marks(gray, bbox)
     spans: list[list[int]] = []
-    for left, width in sorted((int(stats[i][cv2.CC_STAT_LEFT]), int(stats[i][cv2.CC_STAT_WIDTH]))
-                              for i in range(1, number) if stats[i][cv2.CC_STAT_HEIGHT] >= TALL * crop.shape[0]):
+    for left, right in sorted(marks or []):
         if spans and left < spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], left + width)  # a broken figure's pieces
+            spans[-1][1] = max(spans[-1][1], right)  # a broken figure's pieces
         else:
-            spans.append([left, left + width])
+            spans.append([left, right])
     if len(spans) <= count:
         return None
     cut = spans[count - 1][1] + (spans[count][0] - spans[count - 1][1]) // 3  # nearer the figure: a "/" leans back
-    return max(0, x0), y0, max(0, x0) + cut, y1
+    return max(0, bbox[0]), bbox[1], max(0, bbox[0]) + cut, bbox[3]
 
 
 def letters_box(gray: np.ndarray, bbox: BBox, to_the_end: bool = False) -> BBox | None:
-    """The part of a word's box its letters fill: from the first to the last mark at least TALL of its height
-    (dots, commas, a dotted line's run lie below that), or ``to_the_end`` of the box."""
+    """The part of a word's box its letters fill: from the first to the last mark, or ``to_the_end`` of the box."""
+    marks = tall_marks(gray, bbox)
+    if not marks:
+        return None
+    x0, y0, x1, y1 = bbox
+    left, right = min(m[0] for m in marks), max(m[1] for m in marks)
+    return max(0, x0) + left, y0, x1 if to_the_end else max(0, x0) + right, y1
+
+
+def tall_marks(gray: np.ndarray, bbox: BBox) -> list[tuple[int, int]] | None:
+    """The left and right edges, in the word's box, of its marks: ink at least TALL of its height (dots, commas, a
+    dotted line's run lie below that); None for a box outside the image."""
     x0, y0, x1, y1 = bbox
     crop = gray[max(0, y0):y1, max(0, x0):x1]
     if crop.size == 0:
         return None
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    tall = [stats[i] for i in range(1, count) if stats[i][cv2.CC_STAT_HEIGHT] >= TALL * crop.shape[0]]
-    if not tall:
-        return None
-    left = min(int(s[cv2.CC_STAT_LEFT]) for s in tall)
-    right = max(int(s[cv2.CC_STAT_LEFT] + s[cv2.CC_STAT_WIDTH]) for s in tall)
-    return max(0, x0) + left, y0, x1 if to_the_end else max(0, x0) + right, y1
+    return [(int(stats[i][cv2.CC_STAT_LEFT]), int(stats[i][cv2.CC_STAT_LEFT] + stats[i][cv2.CC_STAT_WIDTH]))
+            for i in range(1, count) if stats[i][cv2.CC_STAT_HEIGHT] >= TALL * crop.shape[0]]
 
 
 def read_word(gray: np.ndarray, bbox: BBox, dpi: int) -> tuple[str, float]:
