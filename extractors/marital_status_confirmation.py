@@ -654,7 +654,7 @@ def _figures_sure(reading: Reading, words: list[Word], page: Page, symbols: list
     if match is None or not set(match["symbol"].split("-")) <= set(symbols) or not (reading.factor >= 1.0 or lost_slash_only):
         return None
     bearing = [w for w in words if any(ch.isdigit() for ch in w.text)]
-    runs = [_OPENING_FIGURES.match(w.text.lstrip("(")) for w in bearing]
+    runs = [_OPENING_FIGURES.match(w.text) for w in bearing]
     if not bearing or None in runs or "/".join(run[0] for run in runs if run) != match["figures"]:
         return None
     sure = [figures_confidence(page, w, run[0], images) for w, run in zip(bearing, runs) if run]
