@@ -441,9 +441,9 @@ def read_code(raw: str) -> Reading:
     value = match.group(0).strip(".-")
     # "145UBND-XNTTHN", "99.UBND-XNTTHN": a "number/symbol" whose "/" OCR lost or read as a stop
     if lost_slash := _LOST_SLASH.match(value):
-        return Reading(f"{lost_slash[1]}/{lost_slash[2]}", DOUBTFUL, ["number: '/' restored"])
+        return Reading(f"{lost_slash[1]}/{lost_slash[2]}", DOUBTFUL, [SLASH_RESTORED])
     if lost_slashes := _LOST_SLASHES.match(value):  # "112024XNTTHN": "number/year/symbol", both "/" lost
-        return Reading("/".join(lost_slashes.groups()), DOUBTFUL, ["number: '/' restored"])
+        return Reading("/".join(lost_slashes.groups()), DOUBTFUL, [SLASH_RESTORED])
     if not rest.strip() and (lost_year_slash := _LOST_YEAR_SLASH.match(value)):  # "042018": a book "04/2018"
         return Reading(f"{lost_year_slash[1]}/{lost_year_slash[2]}", DOUBTFUL, ["number: '/' before its year restored"])
     if not rest.strip() and (slash_as_figure := _SLASH_READ_AS_FIGURE.match(value)):  # "0172019": "01/2019"
@@ -458,6 +458,7 @@ def read_code(raw: str) -> Reading:
     return Reading(f"{split_year[1]}/{split_year[2]}" if split_year else value, DOUBTFUL, ["number: more printed after it"])
 
 
+SLASH_RESTORED = "number: '/' restored"  # the problem of a number whose "/" OCR lost or misread, put back
 # an official paper's number and symbol ("số, ký hiệu"): digits, "/", then capitals ("69/UBND-XNTTHN")
 _LOST_SLASH = re.compile(r"^(\d{1,5})[.,]?([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+)$")
 _LOST_SLASHES = re.compile(r"^(\d{1,4})((?:19|20)\d\d)([A-ZĐ]{3,}(?:-[A-ZĐ0-9]+)*)$")

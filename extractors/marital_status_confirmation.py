@@ -34,8 +34,8 @@ from extractors.calibration import (
     CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, READ_AGAIN, WHOLE_STATUS,
 )
 from extractors.kinds import (
-    DATA, DOUBTFUL, PRINTED, REPAIRED, RESPELLED, UNIT_WORDS, UNMARKED, Reading, _unit_marks_differ, by_letters,
-    name_syllables,
+    DATA, DOUBTFUL, PRINTED, REPAIRED, RESPELLED, SLASH_RESTORED, UNIT_WORDS, UNMARKED, Reading, _unit_marks_differ,
+    by_letters, name_syllables,
     only_surname_of_letters, place_and_name_syllables, read_address, read_code, read_date, unit_names, unit_spellings,
 )
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
@@ -85,8 +85,6 @@ PURPOSE_PHRASES = [
     "Ngân hàng", "Chi nhánh", "Phòng giao dịch", "thành phố", "thị trấn", "thị xã",
 ]
 RUNNING_TEXT = {"marital_status": (STATUS_PHRASES, STATUS_OPENINGS), "purpose": (PURPOSE_PHRASES, None)}
-# the parts of this paper's number and symbol ("69/UBND-XNTTHN": Ủy ban nhân dân, xác nhận tình trạng hôn nhân)
-SYMBOL_PARTS = ["UBND", "XNTTHN"]  # as the type's certificate_number.symbols lists them
 # the symbols of the court papers a status cites ("…/2017/QĐST-HNGĐ": quyết định sơ thẩm, hôn nhân gia đình)
 COURT_SYMBOL_PARTS = ["HNGĐ", "QĐST", "QĐPT"]
 _CASE_REFERENCE = re.compile(r"\b\d{1,5}/(?:19|20)\d\d/[^\s,;)]+")
@@ -326,7 +324,9 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
 # words that join the prescribed wording to its names, figures and places
 _CONNECTORS = {"với", "ông", "bà", "anh", "chị", "là", "theo", "ngày", "số", "do", "cấp", "của", "tại", "và", "năm",
                "sinh", "phường", "xã", "quận", "huyện", "tỉnh", "thành", "phố", "thị", "trấn", "khu", "vực", "-"}
-_SYMBOL_PARTS = {*SYMBOL_PARTS, *COURT_SYMBOL_PARTS, "ST", "PT", "TLKT", "BS", "UBND"}
+# the symbols a sentence may cite: such a confirmation's own ("69/UBND-XNTTHN"; its number's parts are the type's
+# certificate_number.symbols), a court's, a death extract's
+_SYMBOL_PARTS = {"UBND", "XNTTHN", *COURT_SYMBOL_PARTS, "ST", "PT", "TLKT", "BS"}
 _FIGURE = re.compile(r"\d{1,5}(?:/\d{1,5})*(?:/(?P<symbol>[A-ZĐ]+(?:-[A-ZĐ]+)*))?")
 _DMY = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
 _SHORT_DMY = re.compile(r"\d/\d{1,2}/\d{4}|\d{1,2}/\d/\d{4}")
@@ -650,7 +650,7 @@ def _figures_sure(reading: Reading, words: list[Word], page: Page, symbols: list
     on its own where a symbol is glued to it. None: another symbol, figures split or run together ("4602019"
     for 460/2019), more read after the number, or figures a reading on their own does not bear out."""
     match = _NUMBER_AND_SYMBOL.match(reading.value or "")
-    lost_slash_only = reading.problems == ["number: '/' restored"] and "/" not in (match["figures"] if match else "/")
+    lost_slash_only = reading.problems == [SLASH_RESTORED] and "/" not in (match["figures"] if match else "/")
     if match is None or not set(match["symbol"].split("-")) <= set(symbols) or not (reading.factor >= 1.0 or lost_slash_only):
         return None
     bearing = [w for w in words if any(ch.isdigit() for ch in w.text)]
