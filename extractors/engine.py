@@ -429,17 +429,28 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
 
 
 def _up_to_wide_gap(words: list[Word]) -> list[Word]:
-    """A value ends where a wide blank opens on its line: beyond it is another block ("Số: 197   Độc lập - ...")."""
+    """A value ends where a wide blank opens on its line: beyond it is another block ("Số: 197   Độc lập - ...").
+
+    The blank is measured in the height of print, not of the specks read beside it (": ; 5", a few pixels high,
+    would make every space wide), and between words of print: a form's dotted line read as flat words
+    ("MAI... SG S602 2.-e") is blank, and flat words after the value's last word are none of it."""
     if len(words) < 2:
         return words
-    gap = VALUE_GAP * float(np.median([_height(w) for w in words]))
-    for index in range(1, len(words)):
-        if words[index].bbox[0] - words[index - 1].bbox[2] > gap:
-            return words[:index]
-    return words
+    printed = [w for w in words if w.confidence >= UNSURE_WORD and not is_speck(w)] or words
+    height = float(np.median([_height(w) for w in printed]))
+    tall = [index for index, word in enumerate(words) if _height(word) >= FLAT * height]
+    if not tall:
+        return words
+    end = tall[0]
+    for index in tall[1:]:
+        if words[index].bbox[0] - words[end].bbox[2] > VALUE_GAP * height:
+            break
+        end = index
+    return words[:end + 1]
 
 
 VALUE_GAP = 4.0  # word heights
+FLAT = 0.35  # of print's height: a word this low is a dotted line's, a dash's or dust, not a letter's
 VALUE_INDENT = 3.0  # label heights a value's next line may start left of the label's line
 
 

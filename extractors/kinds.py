@@ -650,6 +650,8 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         if restored != text and address_glitch(restored) is None:
             return Reading(restored, DOUBTFUL, ["address: a house number's '/' restored"], extra)
         return Reading(text, DOUBTFUL, [f"address: {glitch}"], extra)
+    if _unknown_part_between_units(text):
+        return Reading(text, DOUBTFUL, [UNKNOWN_UNIT_NOTE], extra)
     if snapped:
         return Reading(text, REPAIRED, [UNIT_REPAIRED], extra)
     if (respelled_street := street_marks_misread(text)) is not None:
@@ -706,13 +708,16 @@ def lost_unit_commas(text: str) -> str:
         if not words[index][:1].isupper() or previous.endswith(",") \
                 or not any(following == unit or following.startswith(unit + " ") for unit in UNIT_WORDS):
             continue
+        if fold(f"{previous} {words[index]}") in UNIT_WORDS:
+            continue  # the first word of a unit's own two ("Thị Xã"), not a name's end ("Quận Bình Thạnh Thành phố")
         if (previous[:1].isupper() or previous.isdigit()) and fold(previous) not in _NOT_A_NAME_END:
             words[index - 1] = previous + ","
     return " ".join(words)
 
 
-# words after which a unit word is part of a name or of another unit, not a new part
-_NOT_A_NAME_END = ({word for unit in UNIT_WORDS for word in unit.split()} | set(_STREET_WORDS)
+# words after which a unit word is part of a name or of another unit, not a new part; the first words of a
+# unit's two are left out, as names end with them too ("Châu Thành", "Bình Thạnh")
+_NOT_A_NAME_END = ({word for unit in UNIT_WORDS for word in unit.split()[-1:]} | set(_STREET_WORDS)
                    | set(_LEADING_PLACE_WORDS) | {"ubnd", "an"})
 
 
@@ -936,6 +941,27 @@ def _unknown_district(text: str) -> bool:
         if match and not match.group(1).isdigit() and match.group(1) not in district_names():
             return True
     return False
+
+
+UNKNOWN_UNIT_NOTE = "address: a part between its units that names no unit (words lost or misread?)"
+
+
+def _unknown_part_between_units(text: str) -> bool:
+    """A part between the ward and the province that names no unit the register knows ("Phường 1, Thành Lạt,
+    Tỉnh Lâm Đồng": "phố Đà" lost): between two units stand only units, so its words were lost or misread."""
+    parts = text.split(", ")
+    registered = [_names_a_unit(part) for part in parts]
+    if len(parts) < 3 or not registered[-1] or True not in registered[:-1]:
+        return False
+    return not all(registered[registered.index(True):])
+
+
+def _names_a_unit(part: str) -> bool:
+    """Whether the part names a unit of the register, whatever its marks or case, or a district by another kind
+    ("Huyện An Dương", now a quận)."""
+    folded = fold(part.strip(" ."))
+    match = _DISTRICT.match(folded)
+    return folded in unit_spellings() or bool(match and match.group(1) in district_names())
 
 
 def without_stray_words(text: str) -> str | None:

@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from extractors.engine import (
-    VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
+    GLUED, VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
     _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
 )
 from extractors.calibration import (
@@ -183,8 +183,9 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
     first = words[_opening_word(words)]
     for hit in view.hits:
         opens = hit.line_index == line and hit.bbox[0] <= first.bbox[2] and hit.bbox[2] >= first.bbox[0]
-        # labels are printed capitalised: "số 2, quyển số …" and "sinh năm 1985" carry the sentence on
-        if opens and not first.text.lstrip("(\"'„").lstrip()[:1].islower():
+        # labels are printed capitalised: "số 2, quyển số …" and "sinh năm 1985" carry the sentence on, also
+        # after a form's leader dots (".........sinh năm 1995")
+        if opens and not first.text.lstrip("(\"'„" + GLUED).lstrip()[:1].islower():
             return []
     text = " ".join(w.text for w in words[_opening_word(words):])
     if _opens_with_a_label(text) or is_place_and_date_line(words):

@@ -511,7 +511,7 @@ def cards_by_print(gray: np.ndarray | None, px_per_mm: float, ink: np.ndarray | 
             break
         blocks = _card_blocks(profiles, card, px_per_mm) or []
         sides = [block for block in blocks if _fills_a_card(straight, block, card, extent, aspect)]
-        if _cuts_a_text_line(straight, blocks, px_per_mm):
+        if _cuts_a_text_line(straight, blocks, sides, px_per_mm):
             continue  # a form's lines cut at a word space into blocks: no card is that close to another's print
         if (sides and len(sides) <= MAX_CARD_SIDES
                 and sum(int(np.count_nonzero(straight[y0:y1, x0:x1])) for x0, y0, x1, y1 in sides)
@@ -534,10 +534,13 @@ WORD_SPACE_MM = 2.5
 LINE_CROSSING_MM = 1.0  # rows inked at both edges: as tall as a line of print, not a stray speck
 
 
-def _cuts_a_text_line(ink: np.ndarray, blocks: list[Box], px_per_mm: float) -> bool:
-    """Whether two of ``blocks`` lie side by side with a text line running from one into the other."""
+def _cuts_a_text_line(ink: np.ndarray, blocks: list[Box], sides: list[Box], px_per_mm: float) -> bool:
+    """Whether a side and another of ``blocks`` lie side by side with a text line running from one into the other.
+
+    Two blocks neither of which is a side are left alone: the strokes a scanner leaves along the page's
+    edge, broken into pieces a few pixels apart, are no text line and no card's."""
     return any(_line_runs_across(ink, left, right, px_per_mm)
-               for left in blocks for right in blocks if left[2] <= right[0])
+               for left in blocks for right in blocks if left[2] <= right[0] and (left in sides or right in sides))
 
 
 def _line_runs_across(ink: np.ndarray, left: Box, right: Box, px_per_mm: float) -> bool:

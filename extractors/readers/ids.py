@@ -27,6 +27,7 @@ _DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "U": "0", "
                              "S": "5", "s": "5", "Z": "2", "z": "2", "G": "6", "b": "6",
                              "g": "9", "q": "9", "A": "4", "T": "7"})
 _RUN = re.compile(r"[0-9OoQDUØøIli|!LBSsZzGbgqAT][0-9OoQDUØøIli|!LBSsZzGbgqAT .\-]*")
+_BEFORE_A_NUMBER = ":(\"'“‘[#"  # what may stand right before an id number's first figure ("số:012345678")
 _CENTURY = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200,
             8: 1800, 9: 1800}
 
@@ -62,6 +63,8 @@ def normalise_id_number(text: str | None) -> str | None:
     text = nfc(text)
     found_9 = None
     for m in _RUN.finditer(text):
+        # a run glued after a sign or a letter ("03§172232426": an 8 misread) is the end of a longer number
+        glued = m.start() > 0 and not (text[m.start() - 1].isspace() or text[m.start() - 1] in _BEFORE_A_NUMBER)
         # the number may be printed in groups ("001 093 012 345") and OCR may glue a
         # neighbouring word's letter to the run: try every sequence of whole chunks
         chunks = [c for c in re.split(r"[ .\-]+", m.group(0)) if c]
@@ -77,7 +80,7 @@ def normalise_id_number(text: str | None) -> str | None:
                 real = sum(ch.isdigit() for ch in run)
                 if len(digits) == 12 and real >= 8:
                     return digits
-                if len(digits) == 9 and real >= 6 and found_9 is None:
+                if len(digits) == 9 and real >= 6 and found_9 is None and not (glued and i == 0):
                     found_9 = digits
     return found_9
 

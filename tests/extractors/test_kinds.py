@@ -424,6 +424,16 @@ def test_a_district_whose_name_lost_a_word_is_doubtful_and_a_renamed_kind_of_dis
     assert read_address("Xã An Hòa, Huyện An Dương, Thành phố Hải Phòng").factor == 1.0  # now a quận: same name
 
 
+def test_a_part_between_an_addresss_units_that_names_no_unit_is_doubtful():
+    from extractors.kinds import DOUBTFUL, UNKNOWN_UNIT_NOTE, read_address
+
+    lost = read_address("Căn hộ 2813 tòa B, đường Phan Bội Châu, Phường 1, Thành Lạt, Tỉnh Lâm Đồng")  # "phố Đà"
+    assert lost.factor <= DOUBTFUL and lost.problems == [UNKNOWN_UNIT_NOTE]
+    for printed in ("Căn hộ 2813 tòa B, đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng",
+                    "Số 109 đường An Dương Vương, phường 4, quận 5, thành phố Hồ Chí Minh"):
+        assert read_address(printed).factor == 1.0
+
+
 def test_a_place_in_prose_checks_its_units_against_the_register_after_the_office():
     from extractors.kinds import DOUBTFUL, read_place
 
@@ -473,9 +483,13 @@ def test_a_comma_lost_before_a_capitalised_unit_word_is_put_back_but_not_inside_
     assert reading.value == "Xã Bản Phiệt, Huyện Bảo Thắng, Tỉnh Lào Cai"
     assert lost_unit_commas("Phường 12 Quận 5 Thành phố Hồ Chí Minh") == "Phường 12, Quận 5, Thành phố Hồ Chí Minh"
     assert lost_unit_commas("HUYỆN BẢO THẮNG TỈNH LÀO CAI") == "HUYỆN BẢO THẮNG, TỈNH LÀO CAI"
+    # names end with the first word of a unit's two ("Thành phố", "Thị xã") or one folded alike
+    assert lost_unit_commas("Phường 25, Quận Bình Thạnh Thành phố Hồ Chí Minh") == \
+        "Phường 25, Quận Bình Thạnh, Thành phố Hồ Chí Minh"
+    assert lost_unit_commas("Huyện Châu Thành Tỉnh Tiền Giang") == "Huyện Châu Thành, Tỉnh Tiền Giang"
     # a street named after a unit, and a unit word's own second half, stay as they are
     for text in ("Số 5 phố Xã Đàn, Phường Kim Liên", "Số 3 Ngõ Huyện, Phường Hàng Trống",
-                 "Thành phố Thủ Đức, Thành phố Hồ Chí Minh", "UBND Phường Láng Hạ"):
+                 "Thành phố Thủ Đức, Thành phố Hồ Chí Minh", "UBND Phường Láng Hạ", "Thị Xã Sơn Tây"):
         assert lost_unit_commas(text) == text
 
 

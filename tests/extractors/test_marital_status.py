@@ -59,6 +59,16 @@ def test_a_status_runs_on_over_lines_that_open_with_label_words_in_lower_case():
     assert got["valid_until"].value == "2021-03-12"
 
 
+def test_a_purpose_runs_on_over_a_line_that_opens_with_leader_dots_before_label_words_in_lower_case():
+    got = fields(HEAD + [
+        [(60, "Giấy này được cấp để: .........làm thủ tục đăng ký kết hôn với anh PHAN VĂN HOÀNG,.........")],
+        [(60, ".........sinh năm 1995, tại Ủy ban nhân dân phường Máy Tơ.........")],
+        [(60, "Giấy này có giá trị sử dụng đến ngày .........06/01/2020.........")],
+    ] + SIGNATURE)
+    assert got["purpose"].value == ("làm thủ tục đăng ký kết hôn với anh PHAN VĂN HOÀNG, sinh năm 1995, "
+                                    "tại Ủy ban nhân dân phường Máy Tơ")
+
+
 def test_leader_dots_and_misread_marks_of_the_fixed_wording_are_repaired_and_doubted():
     got = fields(HEAD + [
         [(60, "Tình trạng hôn nhân: Đã đăng ký kết hôn với ông Ngô Thế Lực, nhưng đã ly hôn theo."),
@@ -481,3 +491,13 @@ def test_a_number_whose_symbol_is_the_papers_own_is_as_sure_as_its_figures():
     assert sure(("4602019", 0.34), ("XNTTIIN", 0.57)) is None  # where its "/" were lost is a guess
     assert sure(("12UBND-XNTI", 0.35), ("HN", 0.78)) is None  # a symbol not the paper's
     assert sure(("215UBND-XNTTHN", 0.53),) is None  # glued: only a reading of its figures alone tells (no image)
+
+
+def test_specks_read_beside_a_number_do_not_make_the_space_inside_it_a_wide_blank():
+    # a noisy scan: the number's "/" lost to a 12-px space, and dust read as ";", ":" and "5", 2 px high, further on
+    words = [Word(text=text, confidence=confidence, bbox=bbox, line=0) for text, confidence, bbox in [
+        ("Số:", 0.97, (207, 210, 237, 229)), ("190", 0.80, (246, 213, 295, 230)),
+        ("UBND-XNTTHN", 0.57, (307, 212, 454, 230)), (";", 0.0, (618, 225, 620, 227)),
+        (":", 0.66, (937, 216, 939, 218)), ("5", 0.18, (1282, 222, 1284, 224))]]
+    page = Page(number=1, width=1600, height=400, dpi=300, source="ocr", words=words)
+    assert extract_as([page], MSC, {}).fields["certificate_number"].value == "190/UBND-XNTTHN"

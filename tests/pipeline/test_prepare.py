@@ -11,6 +11,7 @@ from tools.metrics import cer
 from pipeline import prepare
 from pipeline.prepare import (
     CARD_ASPECT,
+    _cuts_a_text_line,
     _line_runs_across,
     cards_by_print,
     estimate_orientation,
@@ -209,6 +210,20 @@ def test_print_side_by_side_is_one_line_only_across_a_word_space():
     _text_line(staggered, 20, 101.3, 190, word_mm=200)
     assert not _line_runs_across(staggered, (_mm(10), _mm(10), _mm(100), _mm(22)),
                                  (_mm(101.3), _mm(10), _mm(190), _mm(22)), PX_PER_MM)
+
+
+def test_only_a_line_running_into_a_card_side_makes_the_blocks_a_forms_text():
+    ink = np.zeros((_mm(297), _mm(210)), np.uint8)
+    _text_line(ink, 30, 15, 93)  # a card side's line of print
+    side = (_mm(15), _mm(30), _mm(93), _mm(32))
+    # the lid's shadow along the bottom edge, broken into pieces a word space apart: no card's print
+    ink[_mm(293):_mm(294.5), _mm(150):_mm(160)] = 1
+    ink[_mm(293):_mm(294.5), _mm(162):_mm(180)] = 1
+    pieces = [(_mm(150), _mm(293), _mm(160), _mm(294.5)), (_mm(162), _mm(293), _mm(180), _mm(294.5))]
+    assert not _cuts_a_text_line(ink, [side, *pieces], [side], PX_PER_MM)
+    _text_line(ink, 30, 94.3, 120)  # the side's line running on past a word space: a form's
+    beyond = (_mm(94.3), _mm(30), _mm(120), _mm(32))
+    assert _cuts_a_text_line(ink, [side, beyond, *pieces], [side], PX_PER_MM)
 
 
 def test_cards_on_a_sheet_photographed_on_a_desk_with_the_sheet_running_off_the_frame_are_each_found():

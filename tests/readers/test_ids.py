@@ -11,13 +11,15 @@ from extractors.readers.ids import (birth_year_from_id, check_id_number, decode_
     ("S/No: O79l93OO5678", "079193005678"),  # l for 1
     ("001093012345 Giới tính", "001093012345"),
     ("Số CMND: 123456789", "123456789"),  # old 9-digit CMND stays 9 digits
+    ("CMND số:123456789", "123456789"),
     ("0B1O9301234S", "081093012345"),  # B for 8, S for 5
 ])
 def test_normalise_id_number(text, expected):
     assert normalise_id_number(text) == expected
 
 
-@pytest.mark.parametrize("text", ["123", "00109301234", "0010930123456", "ABCDEFGHIJKL", "", None, "Nam"])
+@pytest.mark.parametrize("text", ["123", "00109301234", "0010930123456", "ABCDEFGHIJKL", "", None, "Nam",
+                                  "03§172232426"])  # a 12-digit number with a sign for its 8: no CMND in its tail
 def test_normalise_id_number_refuses(text):
     assert normalise_id_number(text) is None
 
