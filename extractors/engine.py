@@ -374,10 +374,31 @@ def find_field(spec: FieldSpec, views: list[PageView]) -> Field | None:
         for hit in sorted(kept, key=lambda hit: _label_rank(view, hit)):
             for words in value_candidates(view, hit, spec):
                 field = to_field(READERS[spec.kind](" ".join(w.text for w in words)), words, hit, view.page)
+                if (letter := _letter_glued_before(view, hit, words)) is not None and field.value is not None:
+                    field.confidence = min(field.confidence, letter.confidence)  # its doubt is the value's
                 if field.value is not None or field.no_expiry:
                     return field
                 fallback = fallback or field
     return fallback
+
+
+def _letter_glued_before(view: PageView, hit: LabelHit, words: list[Word]) -> Word | None:
+    """A letter read unsurely right before a value's first word, as tall as it and a space or less apart, that the
+    value's ends left out as a speck ("§ố 49 ngõ …", the S of "Số" misread): the value may have lost a word."""
+    first = words[0]
+    line_index, line = next(((i, line) for i, line in enumerate(view.lines) if any(w is first for w in line)),
+                            (-1, []))
+    index = next((i for i, w in enumerate(line) if w is first), 0)
+    if index == 0 or (line_index == hit.line_index and index - 1 < hit.word_end):
+        return None
+    before = line[index - 1]
+    if not (is_speck(before) and any(ch.isalpha() for ch in before.text)):
+        return None
+    close = first.bbox[0] - before.bbox[2] <= _height(first)
+    return before if close and _height(before) >= LETTER_HEIGHT * _height(first) else None
+
+
+LETTER_HEIGHT = 0.6  # of the next word's height: a letter's, not a dot's or a dash's
 
 
 _LIST_MARKER = re.compile(r"^(?:[-–•*+]|\d{1,2}[.)]|[a-zđ][.)])$")

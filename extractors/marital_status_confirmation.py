@@ -34,7 +34,7 @@ from extractors.calibration import (
     CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, READ_AGAIN, WHOLE_STATUS,
 )
 from extractors.kinds import (
-    DATA, DOUBTFUL, PRINTED, REPAIRED, RESPELLED, SLASH_RESTORED, UNIT_WORDS, UNMARKED, Reading, _unit_marks_differ,
+    ABBREVIATIONS, DATA, DOUBTFUL, PRINTED, REPAIRED, RESPELLED, SLASH_RESTORED, UNIT_WORDS, UNMARKED, Reading, _unit_marks_differ,
     by_letters, name_syllables,
     only_surname_of_letters, place_and_name_syllables, read_address, read_code, read_date, unit_names, unit_spellings,
 )
@@ -387,6 +387,8 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
         return "text: a unit's marks are not the register's"
     if _BOOK_WITHOUT_COMMA.search(text):
         return "text: a comma of its wording missing (a speck or a stop read for it?)"
+    if _stop_inside(text, phrases):
+        return "text: a full stop inside the sentence, before no sentence of its wording (a speck?)"
     lexicon = _lexicon(phrases)
     tokens = _tokens(text)
     if tokens and tokens[-1] in _NEVER_LAST:  # "xã Hải Anh" ends on a name
@@ -402,6 +404,22 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
         if _SHORT_DMY.fullmatch(token):  # the wording writes dd/mm/yyyy: "1/11/1982" for 15/11/1982
             return "text: a date's day or month of one figure (a figure lost?)"
     return None
+
+
+def _stop_inside(text: str, phrases: list[str]) -> bool:
+    """A full stop after a word, with more after it that opens no sentence of the wording ("… Việt Nam - Chi
+    nhánh. Thành Công"): a speck read as a stop; abbreviations ("Tp.", "TMCP.") keep theirs, and a second sentence
+    of the wording follows one ("… tỉnh Lạng Sơn. Hiện tại chưa đăng ký kết hôn với ai")."""
+    words = text.split()
+    for index, word in enumerate(words[:-1]):
+        letters = word[:-1]
+        if not (word.endswith(".") and len(letters) > 1 and letters[-1].isalpha()) \
+                or fold(letters) in ABBREVIATIONS or letters.isupper():
+            continue
+        rest = " ".join(words[index + 1:])
+        if not any(rest.startswith(phrase) for phrase in phrases if phrase[:1].isupper()):
+            return True
+    return False
 
 
 # the joining words no wording ends on: each leads to a name, a figure, a place or "ai"

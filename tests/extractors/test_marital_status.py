@@ -338,6 +338,16 @@ def test_a_sentence_that_contradicts_its_wording_or_the_register_is_doubted_not_
     assert wording_doubt("Chưa đăng ký kết hôn với ai", STATUS_PHRASES) is None
 
 
+def test_a_full_stop_inside_a_sentence_is_doubted_unless_a_sentence_of_the_wording_follows_it():
+    from extractors.marital_status_confirmation import PURPOSE_PHRASES, STATUS_PHRASES, wording_doubt
+    assert "full stop" in wording_doubt("bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Ngoại thương Việt Nam - Chi nhánh. "
+                                        "Thành Công", PURPOSE_PHRASES)
+    assert wording_doubt("Đã đăng ký kết hôn với ông Phạm Quang Việt, nhưng đã ly hôn theo Bản án số 320/2021/HNGĐ-ST "
+                         "ngày 27/05/2021 của Tòa án nhân dân huyện Nghi Lộc, tỉnh Nghệ An. Hiện tại chưa đăng ký kết "
+                         "hôn với ai", STATUS_PHRASES) is None
+    assert wording_doubt("vay vốn tại Ngân hàng TMCP. Công thương Việt Nam", PURPOSE_PHRASES) is None  # an abbreviation
+
+
 def test_a_capitalised_word_of_the_wording_inside_a_name_in_capitals_or_a_dash_is_no_misreading():
     from extractors.marital_status_confirmation import PURPOSE_PHRASES, STATUS_PHRASES, wording_doubt
     assert wording_doubt("làm thủ tục đăng ký kết hôn với anh TRẦN ĐỖ ANH THÀNH, sinh năm 2000", PURPOSE_PHRASES) is None
