@@ -658,10 +658,13 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         return Reading(respelled_street, DOUBTFUL, [STREET_MARKS_NOTE], extra)
     if unmarked := unmarked_name_word(text):
         extra[UNMARKED] = unmarked
-    elif not respelled and (units_registered(text) or street_registered(text)):
+    elif units_registered(text) or street_registered(text):
         extra[LETTERS_CHECKED] = True
-    elif not respelled and (unit_words := registered_unit_words(text)):
-        extra[LETTERS_CHECKED] = unit_words  # the street's or hamlet's words and the figures are OCR's alone
+    elif unit_words := registered_unit_words(text):
+        # the street's or hamlet's words and the figures are OCR's alone; a unit's word the register respelled
+        # ("Nghỉ" for Nghi) had its letters checked as it was read, its marks settled (one read clearly otherwise is
+        # doubted by the engine: extractors.engine.respelling_doubt)
+        extra[LETTERS_CHECKED] = unit_words | {read for read, registered in respelled if registered in unit_words}
     return Reading(text, 1.0, [], extra)
 
 

@@ -616,3 +616,11 @@ def test_an_address_whose_units_alone_are_registered_checks_only_their_words():
     assert word_confidence(words, page, checked) == 0.91  # a street's word is OCR's alone
     # a street named after a unit ("đường Láng Hạ") names no unit: the units must run to the province
     assert LETTERS_CHECKED not in read_address("Thôn Trụng, Xã Tứ Kỳ, Thành phố Hải Phòng, Bản X").extra
+
+
+def test_a_unit_word_whose_marks_the_register_settled_has_its_letters_checked_as_read():
+    from extractors.kinds import LETTERS_CHECKED, read_address
+
+    reading = read_address("Xóm 3, Xã Nghỉ Phong, Huyện Nghỉ Lộc, Tỉnh Nghệ An")  # "Nghi" read with a hook
+    assert reading.value == "Xóm 3, Xã Nghi Phong, Huyện Nghi Lộc, Tỉnh Nghệ An"
+    assert "Nghỉ" in reading.extra[LETTERS_CHECKED] and "3" not in reading.extra[LETTERS_CHECKED]
