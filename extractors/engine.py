@@ -174,6 +174,8 @@ def _plausible_label(hit: LabelHit, line: list[Word]) -> bool:
     after = line[hit.word_end].text if hit.word_end < len(line) else ""
     if last.endswith(":") or ":" in last[-2:] or "/" in last or after[:1] in (":", "/"):
         return True
+    if hit.score >= STRONG_SCORE and any(w.text.startswith("/") for w in line[hit.word_start + 1:hit.word_end]):
+        return True  # both halves of a bilingual label, its English half misread ("Quốc tịch / Nationalfty")
     if hit.token_count == 1 or not hit.exact:
         return False
     first = line[hit.word_start]

@@ -340,7 +340,7 @@ _MARK_WORDS = spellings_of([
     "nốt", "ruồi", "sẹo", "chấm", "chàm", "lồi", "vết", "bớt", "tàn", "nhang", "xăm", "hình", "cách",
     "trên", "dưới", "trước", "sau", "giữa", "ngang", "đầu", "đuôi", "cuối", "gốc", "chân", "lông", "mày", "mắt",
     "khóe", "mí", "mép", "môi", "miệng", "cằm", "má", "gò", "trán", "thái", "dương", "tai", "dái", "vành", "mũi",
-    "cánh", "sống", "cổ", "gáy", "phải", "trái", "và", "dài",
+    "cánh", "sống", "cổ", "gáy", "bên", "phải", "trái", "và", "dài",
 ])
 
 
@@ -391,7 +391,13 @@ def read_identifying_marks(raw: str) -> Reading:
         return Reading(None, problems=["personal identification: nothing read is a description"] if doubtful else [])
     if doubtful:
         return Reading(value, DOUBTFUL, ["personal identification: words such descriptions do not use"])
+    if fold(words[-1]) in _NEVER_LAST_MARK_WORDS or _MEASURE.match(words[-1]):
+        return Reading(value, DOUBTFUL, ["personal identification: ends before the place it locates (cut short?)"])
     return Reading(value)
+
+
+# a description ends on the place of the mark ("… dưới cằm", "… mép trái"), never on a word locating it or a distance
+_NEVER_LAST_MARK_WORDS = {fold(word) for word in ("cách", "trên", "dưới", "trước", "sau", "giữa", "ngang", "bên", "và", "dài")}
 
 
 def read_year(raw: str) -> Reading:
@@ -1180,13 +1186,18 @@ def read_unit_address(raw: str) -> Reading:
     capitalised place word ("Phường", "Xã", "Thôn", ...) and after the province.
     """
     words = clean_value(raw).split()
+    dropped: list[str] = []
     for index, word in enumerate(words):
         if word[:1].isupper() and (fold(word) in _PLACE_OPENERS or fold(" ".join(words[index:index + 2])) in _PLACE_OPENERS):
-            words = words[index:]
+            dropped, words = words[:index], words[index:]
             break
     respelled: list[tuple[str, str]] = []
     text, _ = correct_address_spelling(" ".join(words), respelled)
     reading = read_address(_up_to_last_province(text), respelled)
+    if reading.value and dropped and dropped[-1].endswith(",") and dropped[-1][:1].isupper():
+        # "Quyết Thắng, Thành phố Biên Hòa, …": a part ending as parts do, whose unit word OCR lost, not the photo
+        return Reading(reading.value, DOUBTFUL, ["address: a part before its first unit word dropped (its unit word "
+                                                 "lost?)"], reading.extra)
     if reading.value and reading.factor > DOUBTFUL and not _ends_at_a_province(reading.value):
         # "…, Thành phố Bắc Ninh": a city the resolver places in its province, but the printed
         # province ("Tỉnh Bắc Ninh") was lost after it

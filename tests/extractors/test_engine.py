@@ -590,3 +590,12 @@ def test_a_marked_vowel_read_surely_is_a_word_of_its_own_but_an_unsure_or_plain_
     assert not speck("Ê", 1.0) and not speck("Ơ", 0.93) and not speck("Đ", 0.95)  # "Ê Đê", "Ơ Đu"
     assert speck("Ê", 0.5) and speck("I", 1.0) and speck("ñ", 0.95) and speck("—", 1.0)
 
+
+
+def test_a_bilingual_label_in_mid_line_whose_english_half_is_misread_is_still_a_label():
+    spec = spec_for("id_card")
+    page = laid_out([
+        [(300, "CĂN CƯỚC CÔNG DÂN")],
+        [(300, "Giới tính / Sex: Nam"), (700, "Quốc tịch / Nationalfty Việt Nam")],  # its colon lost too
+    ])
+    assert extract_fields(spec, [view_page(spec, page)])["nationality"].value == "Việt Nam"

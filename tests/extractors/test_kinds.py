@@ -88,6 +88,9 @@ def test_office_names_opening_a_place_are_spelled_right():
     ("Sẹo C:2,5cm trên đầu mày trái Độc lập - Tự do - Hạ", "Sẹo C:2,5cm trên đầu mày trái", True),  # the motto
     ("Nốt ruồi C:2cm XYZ trên mép phải", "Nốt ruồi C:2cm XYZ trên mép phải", True),  # inside: kept, doubted
     ("Vết chàm C:3cm dưới trước dái tai trái", "Vết chàm C:3cm dưới trước dái tai trái", False),  # chàm ≠ chấm
+    ("Sẹo dài 2cm trên trán bên phải", "Sẹo dài 2cm trên trán bên phải", False),
+    ("Sẹo chấm cách 1cm dưới", "Sẹo chấm cách 1cm dưới", True),  # the place it locates lost: cut short
+    ("Nốt ruồi C:2cm", "Nốt ruồi C:2cm", True),
     ("SA", None, False),
 ])
 def test_identifying_marks_are_spelled_with_the_words_such_descriptions_use(printed, value, doubtful):
@@ -624,3 +627,12 @@ def test_a_unit_word_whose_marks_the_register_settled_has_its_letters_checked_as
     reading = read_address("Xóm 3, Xã Nghỉ Phong, Huyện Nghỉ Lộc, Tỉnh Nghệ An")  # "Nghi" read with a hook
     assert reading.value == "Xóm 3, Xã Nghi Phong, Huyện Nghi Lộc, Tỉnh Nghệ An"
     assert "Nghỉ" in reading.extra[LETTERS_CHECKED] and "3" not in reading.extra[LETTERS_CHECKED]
+
+
+def test_a_part_ending_as_parts_do_before_a_cards_first_unit_word_is_a_unit_whose_word_was_lost():
+    from extractors.kinds import DOUBTFUL, read_unit_address
+
+    lost = read_unit_address("Quyết Thắng, Thành phố Biên Hòa, Tỉnh Đồng Nai")  # "Phường" not read
+    assert lost.factor <= DOUBTFUL and lost.problems
+    photo = read_unit_address("1z Nộ +- Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng")  # the photo's edge
+    assert photo.value == "Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng" and photo.factor == 1.0
