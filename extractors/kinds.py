@@ -676,9 +676,10 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
 
 def registered_unit_words(text: str) -> frozenset[str]:
     """The words of the address's parts that name a unit exactly as the register spells it ("Phường Láng Hạ",
-    "Thành phố Hà Nội"), as printed with their commas stripped; none where no province part is one."""
+    "Thành phố Hà Nội", or in prose "phường Láng Hạ"), as printed with their commas stripped; none where no province
+    part is one."""
     parts = text.split(", ")
-    units = [part for part in parts if part in unit_spellings().get(fold(part), set())]
+    units = [part for part in parts if part[:1].upper() + part[1:] in unit_spellings().get(fold(part), set())]  # prose
     if not units or units[-1] != parts[-1]:
         return frozenset()  # the units run to the province, the last part: a unit named inside a street's name is none
     return frozenset(word for part in units for word in part.split())

@@ -636,3 +636,10 @@ def test_a_part_ending_as_parts_do_before_a_cards_first_unit_word_is_a_unit_whos
     assert lost.factor <= DOUBTFUL and lost.problems
     photo = read_unit_address("1z Nộ +- Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng")  # the photo's edge
     assert photo.value == "Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng" and photo.factor == 1.0
+
+
+def test_units_written_in_prose_in_lower_case_are_registered_as_printed():
+    from extractors.kinds import registered_unit_words
+
+    words = registered_unit_words("Số 165 đường Lê Thánh Tôn, phường Bến Nghé, quận 1, thành phố Hồ Chí Minh")
+    assert {"phường", "Bến", "Nghé", "thành", "Minh"} <= words and "Tôn" not in words
