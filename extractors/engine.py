@@ -455,13 +455,13 @@ def _up_to_wide_gap(words: list[Word]) -> list[Word]:
     """A value ends where a wide blank opens on its line: beyond it is another block ("Số: 197   Độc lập - ...").
 
     The blank is measured in the height of print, not of the specks read beside it (": ; 5", a few pixels high,
-    would make every space wide), and between words of print: a form's dotted line read as flat words
-    ("MAI... SG S602 2.-e") is blank, and flat words after the value's last word are none of it."""
+    would make every space wide), and between words of print: a form's dotted line read as flat, unsure words
+    ("MAI... SG S602 2.-e") is blank, and such words after the value's last word are none of it."""
     if len(words) < 2:
         return words
     printed = [w for w in words if w.confidence >= UNSURE_WORD and not is_speck(w)] or words
     height = float(np.median([_height(w) for w in printed]))
-    tall = [index for index, word in enumerate(words) if _height(word) >= FLAT * height]
+    tall = [index for index, word in enumerate(words) if _height(word) >= FLAT * height or _read_as_letters(word)]
     if not tall:
         return words
     end = tall[0]
@@ -470,6 +470,12 @@ def _up_to_wide_gap(words: list[Word]) -> list[Word]:
             break
         end = index
     return words[:end + 1]
+
+
+def _read_as_letters(word: Word) -> bool:
+    """A word read at least half surely with letters in it: its box may be a dotted line's it was read with
+    ("Nẵng......" 5 px high), but it is print."""
+    return word.confidence >= UNSURE_WORD and sum(ch.isalpha() for ch in word.text) >= 2
 
 
 VALUE_GAP = 4.0  # word heights
@@ -736,9 +742,11 @@ def respelling_doubt(respelled: list[tuple[str, str]] | None, words: list[Word],
         return None
     elsewhere = {w.text.strip(",.;:()").lower() for w in page.words if w not in words}
     for read, registered in respelled:
-        if read not in unit_name_words():
-            continue  # no unit is spelled so ("Hà Nôi"): a misread, however sure, not another spelling
-        sure = [w.confidence if page.source == "ocr" else 1.0 for w in words if w.text.strip(",.;:()") == read]
+        if read not in unit_name_words() and read[:1] + read[1:].lower() not in unit_name_words():
+            continue  # no unit is spelled so ("Hà Nôi", "NÔI"): a misread, however sure, not another spelling
+        # a name printed in capitals is read so ("NA HANG"), the value in the running case ("Na Hang")
+        sure = [w.confidence if page.source == "ocr" else 1.0 for w in words
+                if w.text.strip(",.;:()").lower() == read.lower()]
         if sure and max(sure) >= CLEARLY_READ and registered.lower() not in elsewhere:
             return f"{RESPELLED_NOTE} ('{read}' read, the register's '{registered}')"
     return None

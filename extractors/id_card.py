@@ -24,7 +24,7 @@ from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading
 from extractors.id_card_evidence import (
     ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
-    only_printed_id, printed_id_candidates)
+    on_birthday, only_printed_id, printed_id_candidates)
 from extractors.kinds import read_address
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
@@ -233,9 +233,16 @@ def settle(document: Document) -> None:
     confirm."""
     _check_issue_date(document)
     birth, issued, expiry = (document.fields.get(name) for name in ("date_of_birth", "issue_date", "expiry_date"))
-    if expiry is None or birth is None or issued is None or not _sure_date(birth) or not _sure_date(issued) \
-            or expiry.source not in ("ocr", "text_layer"):
+    if expiry is None or birth is None or not _sure_date(birth) or expiry.source not in ("ocr", "text_layer"):
         return
+    if not _sure_date(issued):
+        if is_iso_date(expiry.value) and not on_birthday(date.fromisoformat(str(expiry.value)),
+                                                          date.fromisoformat(str(birth.value)), document.variant):
+            # whatever the issue date, a card expires on its holder's birthday: another card's expiry (two
+            # citizens' cards on one sheet, their sides paired wrong) or a figure misread
+            distrust(document, "expiry_date", "expiry_date: not on the holder's birthday, as the law sets it")
+        return
+    assert issued is not None
     law = expiry_by_law(date.fromisoformat(str(birth.value)), date.fromisoformat(str(issued.value)), document.variant)
     if law == UNKNOWN:
         return

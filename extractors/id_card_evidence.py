@@ -159,6 +159,14 @@ def expiry_by_law(birth: date, issued: date, variant: str | None) -> date | None
 UNKNOWN = "unknown"
 
 
+def on_birthday(expiry: date, birth: date, variant: str | None) -> bool:
+    """Whether ``expiry`` falls on the holder's birthday, as every expiry the law gives a card of ``variant`` does
+    (True for a variant the rule is not known for)."""
+    if RENEWAL_AGES.get(variant or "") is None:
+        return True
+    return _birthday(birth, expiry.year - birth.year) == expiry
+
+
 def _birthday(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)

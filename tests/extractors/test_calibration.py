@@ -138,6 +138,11 @@ def test_marks_read_clearly_that_no_unit_is_spelled_with_were_misread_and_the_re
     assert respelling_doubt([("Nôi", "Nội")], nôi, page) is None  # "Hà Nôi": no unit is spelled so
     na = [Word(text="Na", confidence=0.97, bbox=(0, 0, 90, 30), line=0)]
     assert respelling_doubt([("Na", "Nà")], na, page) is not None  # "Na Sang" is: another spelling, perhaps printed
+    capitals = [Word(text="NA", confidence=0.93, bbox=(0, 0, 90, 30), line=0)]  # "CÔNG AN XÃ NA HANG"
+    assert respelling_doubt([("NA", "NÀ")], capitals, page) is not None
+    assert respelling_doubt([("Na", "Nà")], capitals, page) is not None  # the value in the running case
+    assert respelling_doubt([("NÔI", "NỘI")], [Word(text="NÔI", confidence=0.97, bbox=(0, 0, 90, 30), line=0)],
+                            page) is None
 
 
 def test_the_registers_spelling_restores_marks_read_unsurely_or_printed_elsewhere() -> None:

@@ -599,3 +599,17 @@ def test_a_bilingual_label_in_mid_line_whose_english_half_is_misread_is_still_a_
         [(300, "Giới tính / Sex: Nam"), (700, "Quốc tịch / Nationalfty Việt Nam")],  # its colon lost too
     ])
     assert extract_fields(spec, [view_page(spec, page)])["nationality"].value == "Việt Nam"
+
+
+def test_a_word_read_with_the_dotted_line_after_it_is_print_but_the_dotted_line_alone_is_blank():
+    from extractors.engine import _up_to_wide_gap
+
+    def word(text: str, confidence: float, x0: int, x1: int, top: int = 1047, bottom: int = 1092) -> Word:
+        return Word(text=text, confidence=confidence, bbox=(x0, top, x1, bottom), line=0)
+
+    city = [word("Thành", 0.97, 997, 1065), word("phố", 0.97, 1080, 1122), word("Đà", 0.93, 1136, 1163)]
+    # the last word's box is the dots' it was read with: 5 px high, 99 px on
+    last = word("Nẵng..........................", 0.53, 1262, 1502, 1077, 1082)
+    assert _up_to_wide_gap([*city, last]) == [*city, last]
+    dots = [word("SG", 0.12, 1262, 1300, 1077, 1082), word("2.-e", 0.0, 1310, 1350, 1077, 1082)]
+    assert _up_to_wide_gap([*city, *dots]) == city

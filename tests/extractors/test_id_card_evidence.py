@@ -161,6 +161,9 @@ def test_an_expiry_read_as_the_law_gives_it_is_trusted_more_and_one_read_otherwi
     unsure_issue = _card(Field(value="2038-07-09", confidence=0.95, source="ocr"), issue_confidence=0.6)
     settle(unsure_issue)  # the issue date may be the misread one: nothing is concluded
     assert unsure_issue.fields["expiry_date"].confidence == 0.95 and not unsure_issue.needs_review
+    off_birthday = _card(Field(value="2029-04-23", confidence=0.95, source="ocr"), issue_confidence=0.3)
+    settle(off_birthday)  # whatever the issue date, no card expires but on its holder's birthday
+    assert off_birthday.fields["expiry_date"].confidence < 0.9 and off_birthday.needs_review
 
 
 def test_an_expiry_whose_print_was_not_read_is_the_laws_date_for_a_person_to_confirm():
