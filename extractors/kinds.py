@@ -1077,7 +1077,16 @@ def _street_part_checked(part: str) -> bool:
         return False
     name = match.group("name")
     return name is None or name in unit_names() or _named_as_a_person(name) or _named_after_a_day(name) \
+        or (match.re is _STREET_PART and name in common_street_names()) \
         or (match.re is _HAMLET_PART and _named_by_position(name))
+
+
+@lru_cache(maxsize=1)
+def common_street_names() -> frozenset[str]:
+    """Names streets bear all over the country (``data/street_names.json``): the founders, kings and heroes
+    ("Hùng Vương", "Hai Bà Trưng", "Lê Thánh Tôn") and the events and ideals ("Thanh Niên", "Điện Biên Phủ") that
+    the person-name rule does not cover (no surname first, or syllables no given name uses)."""
+    return frozenset(json.loads((DATA / "street_names.json").read_text(encoding="utf-8"))["names"])
 
 
 def _named_by_position(name: str) -> bool:

@@ -643,3 +643,11 @@ def test_units_written_in_prose_in_lower_case_are_registered_as_printed():
 
     words = registered_unit_words("Số 165 đường Lê Thánh Tôn, phường Bến Nghé, quận 1, thành phố Hồ Chí Minh")
     assert {"phường", "Bến", "Nghé", "thành", "Minh"} <= words and "Tôn" not in words
+
+
+def test_a_street_named_as_streets_are_all_over_the_country_is_checked_but_a_misspelling_of_one_is_not():
+    from extractors.kinds import street_registered
+
+    assert street_registered("Số 211 đường Thanh Niên, Phường Thanh Bình, Thành phố Hải Dương, Tỉnh Hải Dương")
+    assert street_registered("Số 17 ngõ 320 đường Hùng Vương, Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa")
+    assert not street_registered("Số 211 đường Thanh Niền, Phường Thanh Bình, Thành phố Hải Dương, Tỉnh Hải Dương")
