@@ -285,7 +285,7 @@ def test_a_street_named_as_a_registered_place_before_registered_units_is_checked
     # a street named as a person is: a surname, then common name syllables
     assert street_registered("Số 38 ngõ 168 đường Ngô Xuân Quảng, Thị trấn Trâu Quỳ, Huyện Gia Lâm, Thành phố Hà Nội")
     assert not street_registered("Số 38 đường Ngõ Xuân Quảng, Thị trấn Trâu Quỳ, Huyện Gia Lâm, Thành phố Hà Nội")
-    assert not street_registered("Tổ 7, đường Thanh Niên, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội")
+    assert not street_registered("Tổ 7, đường Hoa Sữa, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội")
     assert street_registered("Tổ 7, đường Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội")
     assert not street_registered("Số 30 đường Trường Chỉnh, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh")  # a mark
     assert not street_registered("Số 79 ngõ. 349 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội")  # a speck
