@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
+from typing import TypeGuard
 
 from collections.abc import Mapping
 
@@ -242,7 +243,6 @@ def settle(document: Document) -> None:
             # citizens' cards on one sheet, their sides paired wrong) or a figure misread
             distrust(document, "expiry_date", "expiry_date: not on the holder's birthday, as the law sets it")
         return
-    assert issued is not None
     law = expiry_by_law(date.fromisoformat(str(birth.value)), date.fromisoformat(str(issued.value)), document.variant)
     if law == UNKNOWN:
         return
@@ -273,7 +273,7 @@ def _check_issue_date(document: Document) -> None:
         distrust(document, "issue_date", "issue_date: before this card was first issued")
 
 
-def _sure_date(field: Field | None) -> bool:
+def _sure_date(field: Field | None) -> TypeGuard[Field]:
     return field is not None and field.confidence >= TRUSTED and is_iso_date(field.value)
 
 

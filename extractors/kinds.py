@@ -516,7 +516,13 @@ _STRAY_PUNCTUATION = re.compile(r"(?<!\w)[.„\"'`_~-]+(?=\w)|(?<=\s)[.;:„\"'`
 
 
 # shortened unit and road words that keep their full stop ("Tp. Hồ Chí Minh", "KP. 3", "QL. 1A")
-ABBREVIATIONS = {"tp", "tx", "tt", "kp", "tdp", "kdc", "kcn", "ql", "tl", "dt", "ct"}
+_ABBREVIATIONS = {"tp", "tx", "tt", "kp", "tdp", "kdc", "kcn", "ql", "tl", "dt", "ct"}
+
+
+def keeps_its_stop(letters: str) -> bool:
+    """Whether a word whose full stop follows ``letters`` is shortened and keeps it: a unit or road word ("Tp.",
+    "KP.") or a word in capitals ("TMCP."); after another word a stop is a speck or a misread comma."""
+    return fold(letters) in _ABBREVIATIONS or letters.isupper()
 
 
 def tidy_address_punctuation(text: str) -> str:
@@ -534,8 +540,7 @@ def tidy_address_punctuation(text: str) -> str:
             words[index] = word[:-1] + ","  # a misread comma before the next unit
         elif fold(word[:-1]) in _LEADING_PLACE_WORDS and words[index + 1][:1].isupper():
             words[index] = word[:-1]  # "Ấp. Tân Lập": a speck after a place word
-        elif len(word) > 2 and fold(word[:-1]) not in ABBREVIATIONS and not word[:-1].isupper() \
-                and words[index + 1][:1].isalpha():
+        elif len(word) > 2 and not keeps_its_stop(word[:-1]) and words[index + 1][:1].isalpha():
             words[index] = word[:-1]  # "Phường. Trung Hòa", "Lý. Thường Kiệt": abbreviations ("Tp.", "P.") keep theirs
     return " ".join(words)
 

@@ -34,9 +34,9 @@ from extractors.calibration import (
     CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, READ_AGAIN, WHOLE_STATUS,
 )
 from extractors.kinds import (
-    ABBREVIATIONS, DATA, DOUBTFUL, PRINTED, REPAIRED, RESPELLED, SLASH_RESTORED, UNIT_WORDS, UNMARKED, Reading, _unit_marks_differ,
-    by_letters, name_syllables,
-    only_surname_of_letters, place_and_name_syllables, read_address, read_code, read_date, unit_names, unit_spellings,
+    DATA, DOUBTFUL, PRINTED, REPAIRED, RESPELLED, SLASH_RESTORED, UNIT_WORDS, UNMARKED, Reading, _unit_marks_differ,
+    by_letters, keeps_its_stop, name_syllables, only_surname_of_letters, place_and_name_syllables, read_address,
+    read_code, read_date, unit_names, unit_spellings,
 )
 from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.readers.labels import LabelHit
@@ -413,8 +413,7 @@ def _stop_inside(text: str, phrases: list[str]) -> bool:
     words = text.split()
     for index, word in enumerate(words[:-1]):
         letters = word[:-1]
-        if not (word.endswith(".") and len(letters) > 1 and letters[-1].isalpha()) \
-                or fold(letters) in ABBREVIATIONS or letters.isupper():
+        if not (word.endswith(".") and len(letters) > 1 and letters[-1].isalpha()) or keeps_its_stop(letters):
             continue
         rest = " ".join(words[index + 1:])
         if not any(rest.startswith(phrase) for phrase in phrases if phrase[:1].isupper()):
