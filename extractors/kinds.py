@@ -1062,6 +1062,12 @@ _HAMLET_WORDS = {"Thượng", "Hạ", "Trung", "Đông", "Tây", "Nam", "Bắc",
                  "Chợ", "Giữa", "Ngoài", "Trong", "Tiền", "Hậu", "Nội", "Ngoại", "Cầu", "Đồng", "Bến", "Bãi"}
 
 
+# a flat in a block, before the street: "Căn hộ 1307 tòa B", or as two parts "Phòng 1205", "tòa B3"; its
+# number and the block's code are figures and letters nothing checks, as nothing checks a house number
+_APARTMENT_PART = re.compile(r"(?:(?:Căn hộ|căn hộ|Phòng|phòng) \d{1,4}[A-Z]?)?(?:(?:^| )(?:[Tt]òa|[Tt]oà)(?: nhà)? "
+                             r"[A-Z]{1,3}\d{0,3}[A-Z]?)?")
+
+
 def street_registered(text: str) -> bool:
     """Whether an address is street parts whose every letter something checks, then registered units
     (``units_registered``): a street or hamlet named exactly as some administrative unit is ("phố Láng Hạ",
@@ -1070,9 +1076,14 @@ def street_registered(text: str) -> bool:
     number ("Tổ 7, đường Thanh Niên, …") or by where it lies ("Thôn Thượng"). House numbers are figures: nothing checks them, as nothing checks a
     ward's number."""
     parts = text.split(", ")
+    if _named_facility_checked(parts):
+        return True
     for split in range(1, len(parts) - 1):
         if units_registered(", ".join(parts[split:])):
-            return all(_street_part_checked(part) for part in parts[:split])
+            flat = 0
+            while flat < split - 1 and parts[flat] and _APARTMENT_PART.fullmatch(parts[flat]):
+                flat += 1  # a flat's parts count only before a street or hamlet part checked below
+            return all(_street_part_checked(part) for part in parts[flat:split])
     return False
 
 
@@ -1081,9 +1092,32 @@ def _street_part_checked(part: str) -> bool:
     if match is None:
         return False
     name = match.group("name")
-    return name is None or name in unit_names() or _named_as_a_person(name) or _named_after_a_day(name) \
+    return name is None or _named_as_streets_are(name) or _named_after_a_day(name) \
         or (match.re is _STREET_PART and name in common_street_names()) \
         or (match.re is _HAMLET_PART and _named_by_position(name))
+
+
+def _named_as_streets_are(name: str) -> bool:
+    return name in unit_names() or _named_as_a_person(name)
+
+
+# a place of birth at a hospital named, as streets are, after a place or a person ("Bệnh viện Bạch Mai", "Bệnh viện
+# Phụ sản Hải Phòng", "Bệnh viện Hùng Vương"), after the words that say what kind of hospital it is
+_NAMED_FACILITY = re.compile(r"(?:Bệnh viện|Nhà hộ sinh)(?: (?:Đa khoa|Phụ sản - Nhi|Phụ sản|Sản - Nhi|Sản Nhi|Nhi|"
+                             r"Hữu nghị|Quốc tế|Trung ương))* (?P<name>[^\d,][^,]*)")
+
+
+def _named_facility_checked(parts: list[str]) -> bool:
+    """Whether a place is a hospital whose name is checked as a street's is, then registered units or a province."""
+    match = _NAMED_FACILITY.fullmatch(parts[0])
+    if match is None or len(parts) < 2:
+        return False
+    name = match.group("name")
+    if not (_named_as_streets_are(name) or name in common_street_names()):
+        return False
+    rest = ", ".join(parts[1:])
+    return units_registered(rest) or (len(parts) == 2 and fold(rest) in province_names()
+                                      and rest in unit_spellings().get(fold(rest), set()))
 
 
 @lru_cache(maxsize=1)

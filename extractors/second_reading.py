@@ -39,6 +39,7 @@ from extractors.kinds import DOUBTFUL, READERS, REPAIRED, Reading
 from extractors.readers.phrases import snap_code_parts
 from extractors.spec import TypeSpec
 from pipeline.read import TesseractEngine
+from pipeline.text import fold
 from schemas import BBox, Document, Field, Page, Word
 
 KINDS = {"name", "date", "id_number", "code", "year", "sex", "ethnicity", "nationality"}
@@ -106,6 +107,11 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
             enlarged = reader(again.text)
             votes.append(_vote(enlarged.value, enlarged.factor))
     winner = outvoted_by(_page_vote(field, reader), [v for v in votes if v is not None])
+    if winner is None and _enlarged_agree(votes, field) and field.note is None and field.confidence >= DOUBTFUL_FROM:
+        # binarising the small crop broke a stroke ("HLỲNH" for HUỲNH); read gray at two sizes, the crop gives the
+        # page's value both times: three readings of four alike
+        field.note = CORROBORATED
+        return
     if winner is None:
         read = {v.value for v in votes if v is not None}  # a reading that gave no valid value neither agrees nor differs
         # nor does one the reader found damaged with the value's own figures ("I90/UBND-XNTTHN", "190" cut short of
@@ -133,6 +139,18 @@ def _same_figures(read: str, value: object) -> bool:
     run = _FIGURES_RUN.match(read)
     figures = "".join(ch for ch in (run[0] if run else "").translate(_FIGURE_LIKE) if ch.isdigit())
     return isinstance(value, str) and bool(figures) and figures == "".join(ch for ch in value if ch.isdigit())
+
+
+def _enlarged_agree(votes: list[Vote | None], field: Field) -> bool:
+    """Whether every enlarged reading (all but the first vote) was made and gave the field's value, well formed,
+    where the first (binarised) reading does not differ in marks alone: a mark it kept that the others lost ("THỊ"
+    for THI) is as likely the print's."""
+    binarised, enlarged = votes[0], votes[1:]
+    if binarised is not None and isinstance(field.value, str) and binarised.value != field.value \
+            and fold(binarised.value) == fold(field.value):
+        return False
+    return len(enlarged) == len(ENLARGED) and all(
+        vote is not None and vote.value == field.value and vote.factor > DOUBTFUL for vote in enlarged)
 
 
 def _vote(value: str | None, factor: float) -> Vote | None:

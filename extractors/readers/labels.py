@@ -250,11 +250,33 @@ def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_s
                 if _crosses_colon(page.lines[li], start, start + size) or _crosses_gap(page.lines[li], start, start + size):
                     continue
                 key = (vi, li, start, start + size)
-                score = score / 100.0
+                score = 1.0 if size == n - 1 and _wrapped_last_word(page, li, start, toks) else score / 100.0
                 if score >= 1.0 and use_spacy and size == n:
                     continue  # exact hits come from the PhraseMatcher on this path
                 found[key] = max(found.get(key, 0.0), score)
     return [_Candidate(vi, li, s, e, sc) for (vi, li, s, e), sc in found.items()]
+
+
+def _wrapped_last_word(page: PreparedPage, line_index: int, start: int, label: tuple[str, ...]) -> bool:
+    """Whether the window of all but the label's last word at ``start`` is those words exactly, and the last word
+    opens the line below, under the label's first word: a label wrapped in its table cell ("Ngày, tháng, năm" /
+    "sinh:") is the whole label."""
+    line = page.lines[line_index]
+    end = start + len(label) - 1
+    if tuple(t.norm for t in line.tokens[start:end]) != label[:-1] \
+            or (end < len(line.tokens) and line.tokens[end].norm == label[-1]):
+        return False  # not those words, or the whole label on its line (the line below opens with a word alike)
+    x0, _, _, bottom = line.words[line.tokens[start].word].bbox
+    height = bottom - line.words[line.tokens[start].word].bbox[1]
+    for below in page.lines:
+        # the last word with the label's colon ("sinh:"): a value below the label ("VÕ QUANG NAM" under "Họ, chữ đệm,
+        # tên chồng:" is no wrapped "tên vợ") has none
+        if below.tokens and below.tokens[0].norm == label[-1] \
+                and below.words[below.tokens[0].word].text.rstrip().endswith(":"):
+            bx0, by0, _, _ = below.words[below.tokens[0].word].bbox
+            if abs(bx0 - x0) <= height and 0 <= by0 - bottom <= height:
+                return True
+    return False
 
 
 def _crosses_colon(line: PreparedLine, first: int, end: int) -> bool:

@@ -163,3 +163,24 @@ def test_a_label_ends_at_a_colon_even_when_the_value_folds_like_its_next_word(us
     hits = find_all_labels(page("Họ, chữ đệm, tên: VÕ ANH ĐẠT"), ["Họ, chữ đệm, tên vợ", "Họ, chữ đệm, tên"],
                            use_spacy=use_spacy)
     assert [(h.label, h.value_text) for h in hits] == [("Họ, chữ đệm, tên", "VÕ ANH ĐẠT")]
+
+
+def test_a_label_wrapped_in_its_table_cell_is_the_whole_label(use_spacy):
+    """A marriage certificate's two-column row: "Ngày, tháng, năm" then the dates, and "sinh:" on the line below
+    under the label's first word: found as surely as printed on one line."""
+    wrapped = page("Ngày, tháng, năm 14/07/1980 06/10/1980", "sinh:", "Dân tộc: Kinh Kinh")
+    hit = find_label(wrapped, ["Ngày, tháng, năm sinh"], use_spacy=use_spacy)
+    assert hit is not None and hit.score == 1.0 and hit.value_text == "14/07/1980 06/10/1980"
+    # the whole label on one line, the running text below opening with a word alike ("nhận" for nhân)
+    running = page("Tình trạng hôn nhân: Đang có chồng là ông Đỗ Quang Hưng (Giấy chứng", "nhận kết hôn số 79")
+    hit = find_label(running, ["Tình trạng hôn nhân"], use_spacy=use_spacy)
+    assert hit is not None and hit.value_text.startswith("Đang có chồng")
+    # a value below the label that opens with the word ("VÕ QUANG NAM" under "tên chồng:") is no wrapped "tên vợ"
+    columns = page("Họ, chữ đệm, tên chồng: ", "VÕ QUANG NAM")
+    hit = find_label(columns, ["Họ, chữ đệm, tên vợ"], use_spacy=use_spacy)
+    assert hit is None or hit.score < 1.0
+    # the last word elsewhere, or no last word: a partial match stays partial
+    for other in (page("Ngày, tháng, năm 14/07/1980", "Dân tộc: Kinh"),
+                  page("Ngày, tháng, năm 14/07/1980", "", "", "sinh:")):
+        hit = find_label(other, ["Ngày, tháng, năm sinh"], use_spacy=use_spacy)
+        assert hit is not None and hit.score < 1.0
