@@ -66,7 +66,12 @@ def read_place(raw: str) -> Reading:
     respelled: list[tuple[str, str]] = []
     value, _ = correct_address_spelling(specked, respelled)
     value = _office_name(value)
-    reading = _judge_place(value, specked != cleaned)
+    if "," in value and not _ends_at_a_province(value) and _ends_at_a_province(cut := _up_to_last_province(value)):
+        reading = _judge_place(cut, specked != cleaned)  # a stamp's or a signature's words after the province
+        reading = Reading(reading.value, min(reading.factor, DOUBTFUL), [AFTER_PROVINCE_NOTE, *reading.problems],
+                          reading.extra)
+    else:
+        reading = _judge_place(value, specked != cleaned)
     if respelled:
         reading.extra[RESPELLED] = respelled
     return reading
@@ -644,11 +649,19 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
     if tidied != text:
         reading = read_address(tidied, respelled)
         return Reading(reading.value, min(reading.factor, DOUBTFUL), [TIDIED_NOTE, *reading.problems], reading.extra)
+    spelled = letters_no_word_spells(text)
+    if spelled != text:
+        reading = read_address(spelled, respelled)
+        return Reading(reading.value, min(reading.factor, DOUBTFUL), [SPELLED_NOTE, *reading.problems], reading.extra)
     resolved = resolve_address(text)
     extra: dict[str, object] = {"province": resolved.province, "ward": resolved.ward}
     if respelled:
         extra[RESPELLED] = respelled
     if resolved.province is None:
+        if (cut := _up_to_last_province(text)) != text and resolve_address(cut).province is not None:
+            reading = read_address(cut, respelled)  # words from beside or below the value ("… Thành phố Hà Nội Vi")
+            return Reading(reading.value, min(reading.factor, DOUBTFUL), [AFTER_PROVINCE_NOTE, *reading.problems],
+                           reading.extra)
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
     # a unit spelled as one elsewhere but not as the one the address resolves to ("Xã Quang Phú" in Huyện Cư
     # M'gar, whose commune is Quảng Phú) has misread marks as surely as one no unit is spelled as
@@ -697,7 +710,36 @@ LETTERS_CHECKED = "letters_checked"
 
 
 STRAY_WORDS_NOTE = "address: words read from specks inside a district's name dropped"
+AFTER_PROVINCE_NOTE = "address: words after its province dropped (from beside or below it?)"
 TIDIED_NOTE = "address: specks between its parts or letters, or a '/' read as a letter, tidied"
+SPELLED_NOTE = "address: letters no Vietnamese word has put right ('\\nh' for Anh, 'Tâv' for Tây, a unit word's case)"
+_VOWELS = set("aăâeêioôơuưy")
+_BACKSLASH_A = re.compile(r"(?<![^\s,])\\(?=[a-zđ]+\b)")  # "\nh": a capital A whose thin bar was lost ("Λnh")
+_UNIT_WORD_AT_PART = re.compile(r"(?:^|(?<=, ))(Phường|phường|Xã|xã|Thị trấn|thị trấn|Quận|quận|Huyện|huyện|"
+                                r"Thị xã|thị xã|Thành phố|thành phố|Tỉnh|tỉnh)(?= )")
+
+
+def letters_no_word_spells(text: str) -> str:
+    """The address with what no Vietnamese word spells put right: a word-initial backslash for a capital A
+    ("Xã Hải \\nh"), a final "v" for "y" (no syllable ends in v: "đường Tâv Sơn"), and a unit word in the other case
+    from all the address's other unit words ("Phường …, Thành phố Huế, tỉnh Thừa Thiên Huế": a capital misread)."""
+    text = _BACKSLASH_A.sub("A", text)
+    text = " ".join(_final_v_as_y(word) for word in text.split(" "))
+    units = [match.group(1) for match in _UNIT_WORD_AT_PART.finditer(text)]
+    capitals = sum(unit[0].isupper() for unit in units)
+    if len(units) >= 3 and capitals in (1, len(units) - 1):
+        upper = capitals > 1
+        text = _UNIT_WORD_AT_PART.sub(lambda m: m.group(1)[:1].upper() + m.group(1)[1:] if upper
+                                      else m.group(1)[:1].lower() + m.group(1)[1:], text)
+    return text
+
+
+def _final_v_as_y(word: str) -> str:
+    letters = word.rstrip(",.;")
+    if len(letters) >= 2 and letters[-1] == "v" \
+            and unicodedata.normalize("NFD", letters[-2].lower())[0] in _VOWELS:
+        return letters[:-1] + "y" + word[len(letters):]
+    return word
 _SPECKS_PART = re.compile(r",(?:\s*[^\w\s,]+)+\s*(?=,)|(?<=\w)[.;:]+(?=,)")  # ", .," and "Láng Hạ.,"
 _SLASH_AS_LETTER = re.compile(r"(?<=\d)[Il](?=\d)")  # "ngách 73I13"
 _STOP_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")

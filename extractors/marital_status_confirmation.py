@@ -309,6 +309,10 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     if value and value.count("(") != value.count(")"):
         factor = min(factor, DOUBTFUL)
         problems.append("text: brackets do not close")
+    if value and (repaired := wording_misreads_repaired(value, phrases)) != value:
+        value = repaired  # the print's, most likely; a person confirms it
+        factor = min(factor, DOUBTFUL)
+        problems.append(WORDING_REPAIRED)
     if value and (doubt := wording_doubt(value, phrases)) is not None:
         factor = min(factor, DOUBTFUL)
         problems.append(doubt)
@@ -407,18 +411,51 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
 
 
 def _stop_inside(text: str, phrases: list[str]) -> bool:
-    """A full stop after a word, with more after it that opens no sentence of the wording ("… Việt Nam - Chi
+    return bool(_stray_stops(text.split(), phrases))
+
+
+def _stray_stops(words: list[str], phrases: list[str]) -> list[int]:
+    """The words ending in a full stop with more after them that opens no sentence of the wording ("… Việt Nam - Chi
     nhánh. Thành Công"): a speck read as a stop; abbreviations ("Tp.", "TMCP.") keep theirs, and a second sentence
     of the wording follows one ("… tỉnh Lạng Sơn. Hiện tại chưa đăng ký kết hôn với ai")."""
-    words = text.split()
+    stray = []
     for index, word in enumerate(words[:-1]):
         letters = word[:-1]
         if not (word.endswith(".") and len(letters) > 1 and letters[-1].isalpha()) or keeps_its_stop(letters):
             continue
         rest = " ".join(words[index + 1:])
         if not any(rest.startswith(phrase) for phrase in phrases if phrase[:1].isupper()):
-            return True
-    return False
+            stray.append(index)
+    return stray
+
+
+WORDING_REPAIRED = "text: a speck read as a full stop, or a word of its wording read in capitals, put right"
+
+
+def wording_misreads_repaired(text: str, phrases: list[str]) -> str:
+    """The sentence with its stray stops dropped (and a sign left last after one: "… ngân hàng. —") and the words of
+    its wording misread in capitals ("ỦY ban nhân dân") spelled as the wording does."""
+    words = text.split()
+    for index in _stray_stops(words, phrases):
+        words[index] = words[index][:-1]
+    while words and not any(ch.isalnum() for ch in words[-1]):
+        words.pop()  # a dash or a speck after the last word
+    tokens, lexicon, spelled = _tokens(" ".join(words)), _lexicon(phrases), _wording_spellings(tuple(phrases))
+    capitals = {token for index, token in enumerate(tokens)
+                if token.lower() in lexicon and token.isalpha() and not (token.islower() or token.istitle())
+                and not _inside_a_capitals_name(tokens, index, lexicon)}
+    return " ".join(re.sub(r"\w+", lambda m: spelled.get(m[0].lower(), m[0].lower()) if m[0] in capitals else m[0],
+                           word) for word in words)
+
+
+@lru_cache(maxsize=8)
+def _wording_spellings(phrases: tuple[str, ...]) -> dict[str, str]:
+    """Each word of the wording (lower case) as the wording first prints it ("ủy" → "Ủy")."""
+    spelled: dict[str, str] = {}
+    for phrase in phrases:
+        for word in phrase.split():
+            spelled.setdefault(word.lower(), word)
+    return spelled
 
 
 # the joining words no wording ends on: each leads to a name, a figure, a place or "ai"

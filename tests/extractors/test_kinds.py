@@ -663,3 +663,26 @@ def test_a_street_named_as_streets_are_all_over_the_country_is_checked_but_a_mis
     assert street_registered("Số 211 đường Thanh Niên, Phường Thanh Bình, Thành phố Hải Dương, Tỉnh Hải Dương")
     assert street_registered("Số 17 ngõ 320 đường Hùng Vương, Phường Điện Biên, Thành phố Thanh Hóa, Tỉnh Thanh Hóa")
     assert not street_registered("Số 211 đường Thanh Niền, Phường Thanh Bình, Thành phố Hải Dương, Tỉnh Hải Dương")
+
+
+def test_letters_no_vietnamese_word_spells_are_put_right_and_the_address_doubted():
+    """A backslash for a capital A whose bar was lost, a final v (no syllable ends in v) for y, one unit word in the
+    other case from the rest: put right, then read as any address, and left for a person to confirm."""
+    for read, printed in (("Xã Hai \\nh, Huyện Hải Hậu, Tỉnh Nam Định", "Xã Hải Anh, Huyện Hải Hậu, Tỉnh Nam Định"),
+                          ("Tổ 5, đường Tâv Sơn, Phường Quang Trung, Thành phố Quy Nhơn, Tỉnh Bình Định",
+                           "Tổ 5, đường Tây Sơn, Phường Quang Trung, Thành phố Quy Nhơn, Tỉnh Bình Định"),
+                          ("Phường Vĩnh Ninh, Thành phố Huế, tỉnh Thừa Thiên Huế",
+                           "Phường Vĩnh Ninh, Thành phố Huế, Tỉnh Thừa Thiên Huế")):
+        reading = read_address(read)
+        assert reading.value == printed and reading.factor <= DOUBTFUL
+    unchanged = "Số 9 đường Lê Lợi, phường 4, quận 5, thành phố Hồ Chí Minh"
+    assert read_address(unchanged).value == unchanged and read_address(unchanged).factor == 1.0
+
+
+def test_words_after_the_province_are_dropped_and_the_value_doubted():
+    """Words OCR read beside or below a value (a stamp's, the next row's) after its province: cut off there."""
+    reading = read_address("Thôn Đoài, Xã Nga Sơn, Tỉnh Thanh Hóa 8. Họ, chữ đệm và tên chủ hộ: TRẦN QUANG")
+    assert reading.value == "Thôn Đoài, Xã Nga Sơn, Tỉnh Thanh Hóa" and reading.factor <= DOUBTFUL
+    reading = read_place("Ủy ban nhân dân phường Thanh Bình, thành phố Hải Dương, tỉnh Hải Dương CHỜ CÁ")
+    assert reading.value == "Ủy ban nhân dân phường Thanh Bình, thành phố Hải Dương, tỉnh Hải Dương"
+    assert reading.factor <= DOUBTFUL

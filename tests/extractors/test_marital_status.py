@@ -511,3 +511,19 @@ def test_specks_read_beside_a_number_do_not_make_the_space_inside_it_a_wide_blan
         (":", 0.66, (937, 216, 939, 218)), ("5", 0.18, (1282, 222, 1284, 224))]]
     page = Page(number=1, width=1600, height=400, dpi=300, source="ocr", words=words)
     assert extract_as([page], MSC, {}).fields["certificate_number"].value == "190/UBND-XNTTHN"
+
+
+def test_a_stray_stop_and_a_word_of_the_wording_read_in_capitals_are_put_right():
+    from extractors.marital_status_confirmation import PURPOSE_PHRASES, wording_doubt, wording_misreads_repaired
+
+    phrases = list(PURPOSE_PHRASES)
+    for read, printed in (
+            ("bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Ngoại thương. Việt Nam - Chi nhánh Thành Công",
+             "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Ngoại thương Việt Nam - Chi nhánh Thành Công"),
+            ("Bổ sung hồ sơ vay vốn ngân hàng. —", "Bổ sung hồ sơ vay vốn ngân hàng"),
+            ("làm thủ tục đăng ký kết hôn với chị ĐỖ THỊ THỦY, sinh năm 1982, tại ỦY ban nhân dân phường Linh Trung",
+             "làm thủ tục đăng ký kết hôn với chị ĐỖ THỊ THỦY, sinh năm 1982, tại Ủy ban nhân dân phường Linh Trung")):
+        assert wording_doubt(read, phrases) is not None
+        assert wording_misreads_repaired(read, phrases) == printed and wording_doubt(printed, phrases) is None
+    name_in_capitals = "làm thủ tục đăng ký kết hôn với anh TRẦN ĐỖ ANH THÀNH, sinh năm 1990"
+    assert wording_misreads_repaired(name_in_capitals, phrases) == name_in_capitals
