@@ -183,7 +183,7 @@ def _title(spec: TypeSpec, lines: list[str]) -> str | None:
     for printed in lines + joined:
         folded = fold(printed)
         for title in spec.classify.titles:
-            if phrase_present(title, folded) and _capitals_share(_words_of(printed, title)) >= HEADING_CAPITALS:
+            if phrase_present(title, folded) and _capitals_share(_words_of(printed, title), alike=True) >= HEADING_CAPITALS:
                 return printed
     return None
 
@@ -218,10 +218,17 @@ def _card_shaped(page: Page) -> bool:
     return low <= aspect <= high
 
 
-def _capitals_share(line: str, least: int = 4) -> float:
-    """The share of the line's letters that are capitals (0 with fewer than ``least`` letters)."""
+# letters whose small form is the capital made smaller: OCR tells them apart by size alone, and reads a title's
+# "CƯỚC" as "cước" (the printed title's other words in capitals say which it was)
+_CASE_ALIKE = set("cosuvwxz")
+
+
+def _capitals_share(line: str, least: int = 4, alike: bool = False) -> float:
+    """The share of the line's letters that are capitals (0 with fewer than ``least`` letters); with ``alike``, a
+    small letter shaped as its capital counts as one."""
     letters = [ch for ch in line if ch.isalpha()]
-    return sum(ch.isupper() for ch in letters) / len(letters) if len(letters) >= max(1, least) else 0.0
+    capitals = sum(ch.isupper() or (alike and fold(ch) in _CASE_ALIKE) for ch in letters)
+    return capitals / len(letters) if len(letters) >= max(1, least) else 0.0
 
 
 @lru_cache(maxsize=64)

@@ -371,10 +371,11 @@ def unchecked_words(text: str, phrases: list[str]) -> list[str] | None:
 @lru_cache(maxsize=1)
 def _bank_pattern() -> re.Pattern[str]:
     """A bank a purpose names ("… vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Cầu Giấy"),
-    spelled as ``data/banks.json`` lists it, with the branch after it."""
+    spelled as ``data/banks.json`` lists it, with the branch after it (a dash between them is spaced: one glued to
+    the words, "Quân đội-Chi nhánh", lost the spaces OCR should have read)."""
     names = json.loads((DATA / "banks.json").read_text(encoding="utf-8"))["names"]
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b(?:\s*-?\s*[Cc]hi nhánh (?P<branch>[^\W\d_][\w ]*?)(?=[,.;)]|$))?")
+    return re.compile(rf"\b(?:{alternatives})\b(?:(?:\s+-)?\s+[Cc]hi nhánh (?P<branch>[^\W\d_][\w ]*?)(?=[,.;)]|$))?")
 
 
 def _without_banks(text: str) -> str:

@@ -41,3 +41,13 @@ def test_a_title_wrapped_over_a_line_of_specks_is_still_the_title():
     found = classify_page(page, load_specs())
     assert found.document_type == "marital_status_confirmation" and found.has_title
     assert not classify_page(page_of(top + ["` ^ -ˆ"] + labels), load_specs()).has_title  # half a title is none
+
+
+def test_a_title_whose_round_letters_were_read_small_is_still_the_title():
+    """"CĂN cước CÔNG DÂN": c, ư and ơ are their capitals made smaller, and OCR told them by size; the title's
+    other words in capitals say it is printed in capitals. A sentence naming the card is no title."""
+    front = page_of(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CĂN cước CÔNG DÂN", "Citzen ldertty Card",
+                     "Họ và tên / Fu# name", "LÝ THỊ DUYÊN"])
+    assert classify_page(front, load_specs()).document_type == "id_card"
+    mention = page_of(["Giấy tờ tùy thân: Căn cước công dân số 001093012345", "Họ và tên: LÝ THỊ DUYÊN"])
+    assert classify_page(mention, load_specs()).document_type == "unknown"

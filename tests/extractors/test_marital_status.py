@@ -309,6 +309,9 @@ def test_a_sentence_is_checked_when_each_word_is_its_wordings_a_registered_place
     ]:
         assert wording_checked(sentence, STATUS_PHRASES), sentence
     assert wording_checked("làm thủ tục mua bán nhà đất tại Ủy ban nhân dân xã Hoằng Đạo", PURPOSE_PHRASES)
+    # a bank and its branch, the dash between them spaced as printed; glued, the spaces were lost in the reading
+    assert wording_checked("bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Quân đội - Chi nhánh Bắc Ninh", PURPOSE_PHRASES)
+    assert not wording_checked("bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Quân đội-Chi nhánh Bắc Ninh", PURPOSE_PHRASES)
     # a person's name: its marks could make another name ("NGHĨA", "NGHỊA"), and nothing checks which
     assert not wording_checked("làm thủ tục đăng ký kết hôn với anh LÊ NGỌC NGHĨA, sinh năm 1989, tại Ủy ban nhân "
                                "dân xã Hoằng Đạo", PURPOSE_PHRASES)
