@@ -226,6 +226,8 @@ def read_name(raw: str) -> Reading:
         factor = min(factor, word_factor)
     if factor <= DOUBTFUL:
         problems.append("name: unusual spelling for a Vietnamese name")
+    if any(not _known_name_part(word) and _a_misread(word) for word in value.split()):
+        problems.append(A_MISREAD_NOTE)  # a reading again misreads the same face alike: no corroboration
     if len(words) < 2:
         factor, problems = DOUBTFUL, problems + ["name: a single word"]
     return Reading(" ".join(words), factor, problems, extra)
@@ -240,6 +242,18 @@ SURNAME_BY_LETTERS = "surname_by_letters"
 PRINTED = "printed"  # the text a value was read from, where the value reads otherwise (a date's figures)
 
 
+# letters OCR reads for a capital A whose bar a display face draws thin ("KHÍNH" for KHÁNH, "TRVNG" for TRANG)
+_A_MISREAD = {"Í": "Á", "V": "A"}
+A_MISREAD_NOTE = "name: a letter read for a capital A put right (a person confirms it)"
+
+
+def _a_misread(word: str) -> str | None:
+    """The one name part a single such letter of ``word`` read as A gives, if exactly one does."""
+    found = {word[:i] + _A_MISREAD[ch] + word[i + 1:] for i, ch in enumerate(word) if ch in _A_MISREAD}
+    named = {candidate for candidate in found if _known_name_part(candidate)}
+    return named.pop() if len(named) == 1 else None
+
+
 def _name_words(value: str) -> list[tuple[str, bool]]:
     """A name's words, each with whether it was repaired: letters foreign to Vietnamese dropped
     ("NÑGÔ" → "NGÔ") and run-together syllables split where both halves are common name parts
@@ -248,7 +262,7 @@ def _name_words(value: str) -> list[tuple[str, bool]]:
     for word in value.split():
         cleaned = "".join(ch for ch in word if _vietnamese_letter(ch))
         if not _known_name_part(cleaned):
-            cleaned = word  # dropping letters is a repair only when it leaves a name part
+            cleaned = _a_misread(word) or word  # dropping letters is a repair only when it leaves a name part
         parts = _split_run_together(cleaned)
         words.extend((part, cleaned != word or len(parts) > 1) for part in parts)
     return words

@@ -686,3 +686,13 @@ def test_words_after_the_province_are_dropped_and_the_value_doubted():
     reading = read_place("Ủy ban nhân dân phường Thanh Bình, thành phố Hải Dương, tỉnh Hải Dương CHỜ CÁ")
     assert reading.value == "Ủy ban nhân dân phường Thanh Bình, thành phố Hải Dương, tỉnh Hải Dương"
     assert reading.factor <= DOUBTFUL
+
+
+def test_a_capital_a_read_as_another_letter_is_put_right_in_a_name_for_a_person_to_confirm():
+    """A display face's thin-barred A read as "Í" or "V": the one name part the A gives is put right, doubted."""
+    from extractors.kinds import read_name
+
+    for read, printed in (("NGUYỄN MAI KHÍNH NGỌC", "NGUYỄN MAI KHÁNH NGỌC"), ("TRẦN THỊ TRVNG", "TRẦN THỊ TRANG")):
+        reading = read_name(read)
+        assert reading.value == printed and reading.factor < 1.0 and reading.problems
+    assert read_name("LÊ VĂN VINH").value == "LÊ VĂN VINH" and not read_name("LÊ VĂN VINH").problems
