@@ -101,13 +101,16 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
             field.note = CORROBORATED
         return
     votes = [_vote(first.value, first.factor)]
+    unsure_enlarged = False  # an enlarged reading OCR itself doubted agrees by chance as much as by evidence
     for scale in ENLARGED:
         again = crop_reading(page, box, images, scale)
         if again is not None:
             enlarged = reader(again.text)
             votes.append(_vote(enlarged.value, enlarged.factor))
+            unsure_enlarged |= again.confidence is None or again.confidence < DOUBTFUL_FROM
     winner = outvoted_by(_page_vote(field, reader), [v for v in votes if v is not None])
-    if winner is None and _enlarged_agree(votes, field) and field.note is None and field.confidence >= DOUBTFUL_FROM:
+    if winner is None and _enlarged_agree(votes, field) and not unsure_enlarged and field.note is None \
+            and field.confidence >= DOUBTFUL_FROM:
         # binarising the small crop broke a stroke ("HLỲNH" for HUỲNH); read gray at two sizes, the crop gives the
         # page's value both times: three readings of four alike
         field.note = CORROBORATED
