@@ -183,7 +183,8 @@ def _title(spec: TypeSpec, lines: list[str]) -> str | None:
     for printed in lines + joined:
         folded = fold(printed)
         for title in spec.classify.titles:
-            if phrase_present(title, folded) and _capitals_share(_words_of(printed, title), alike=True) >= HEADING_CAPITALS:
+            if phrase_present(title, folded) \
+                    and _capitals_share(_words_of(printed, title), alike=True) >= HEADING_CAPITALS:
                 return printed
     return None
 

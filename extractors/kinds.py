@@ -749,11 +749,14 @@ def letters_no_word_spells(text: str) -> str:
 
 
 def _final_v_as_y(word: str) -> str:
+    """``word`` with a final "v" after a vowel read as the "y" it is ("Tâv" → "Tây"), its punctuation kept."""
     letters = word.rstrip(",.;")
     if len(letters) >= 2 and letters[-1] == "v" \
             and unicodedata.normalize("NFD", letters[-2].lower())[0] in _VOWELS:
         return letters[:-1] + "y" + word[len(letters):]
     return word
+
+
 _SPECKS_PART = re.compile(r",(?:\s*[^\w\s,]+)+\s*(?=,)|(?<=\w)[.;:]+(?=,)")  # ", .," and "Láng Hạ.,"
 _SLASH_AS_LETTER = re.compile(r"(?<=\d)[Il](?=\d)")  # "ngách 73I13"
 _STOP_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
