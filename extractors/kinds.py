@@ -67,9 +67,8 @@ def read_place(raw: str) -> Reading:
     value, _ = correct_address_spelling(specked, respelled)
     value = _office_name(value)
     if "," in value and not _ends_at_a_province(value) and _ends_at_a_province(cut := _up_to_last_province(value)):
-        reading = _judge_place(cut, specked != cleaned)  # a stamp's or a signature's words after the province
-        reading = Reading(reading.value, min(reading.factor, DOUBTFUL), [AFTER_PROVINCE_NOTE, *reading.problems],
-                          reading.extra)
+        # a stamp's or a signature's words after the province
+        reading = doubted(_judge_place(cut, specked != cleaned), AFTER_PROVINCE_NOTE)
     else:
         reading = _judge_place(value, specked != cleaned)
     if respelled:
@@ -661,21 +660,18 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         return Reading(None, problems=["address: empty"])
     tidied = tidy_address_specks(text)
     if tidied != text:
-        reading = read_address(tidied, respelled)
-        return Reading(reading.value, min(reading.factor, DOUBTFUL), [TIDIED_NOTE, *reading.problems], reading.extra)
+        return doubted(read_address(tidied, respelled), TIDIED_NOTE)
     spelled = letters_no_word_spells(text)
     if spelled != text:
-        reading = read_address(spelled, respelled)
-        return Reading(reading.value, min(reading.factor, DOUBTFUL), [SPELLED_NOTE, *reading.problems], reading.extra)
+        return doubted(read_address(spelled, respelled), SPELLED_NOTE)
     resolved = resolve_address(text)
     extra: dict[str, object] = {"province": resolved.province, "ward": resolved.ward}
     if respelled:
         extra[RESPELLED] = respelled
     if resolved.province is None:
         if (cut := _up_to_last_province(text)) != text and resolve_address(cut).province is not None:
-            reading = read_address(cut, respelled)  # words from beside or below the value ("… Thành phố Hà Nội Vi")
-            return Reading(reading.value, min(reading.factor, DOUBTFUL), [AFTER_PROVINCE_NOTE, *reading.problems],
-                           reading.extra)
+            # words from beside or below the value ("… Thành phố Hà Nội Vi")
+            return doubted(read_address(cut, respelled), AFTER_PROVINCE_NOTE)
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
     # a unit spelled as one elsewhere but not as the one the address resolves to ("Xã Quang Phú" in Huyện Cư
     # M'gar, whose commune is Quảng Phú) has misread marks as surely as one no unit is spelled as
@@ -724,6 +720,11 @@ LETTERS_CHECKED = "letters_checked"
 
 
 STRAY_WORDS_NOTE = "address: words read from specks inside a district's name dropped"
+def doubted(reading: Reading, note: str) -> Reading:
+    """``reading`` of a value put right first, no surer than doubtful, the repair noted before its own problems."""
+    return Reading(reading.value, min(reading.factor, DOUBTFUL), [note, *reading.problems], reading.extra)
+
+
 AFTER_PROVINCE_NOTE = "address: words after its province dropped (from beside or below it?)"
 TIDIED_NOTE = "address: specks between its parts or letters, or a '/' read as a letter, tidied"
 SPELLED_NOTE = "address: letters no Vietnamese word has put right ('\\nh' for Anh, 'Tâv' for Tây, a unit word's case)"
@@ -1095,7 +1096,7 @@ def units_registered(text: str) -> bool:
     if facility_unit is not None:
         rest = text.partition(", ")[2]
         if facility_unit == rest:  # a province's hospital, then the same province
-            return fold(rest) in province_names() and rest in unit_spellings().get(fold(rest), set())
+            return _a_province_as_spelled(rest)
         text = f"{facility_unit}, {rest}"
     parts = text.split(", ")
     if len({part[:1].islower() for part in parts}) == 1:  # prose writes "phường 12, quận 5": one case throughout
@@ -1175,8 +1176,12 @@ def _named_facility_checked(parts: list[str]) -> bool:
     if not (_named_as_streets_are(name) or name in common_street_names()):
         return False
     rest = ", ".join(parts[1:])
-    return units_registered(rest) or (len(parts) == 2 and fold(rest) in province_names()
-                                      and rest in unit_spellings().get(fold(rest), set()))
+    return units_registered(rest) or (len(parts) == 2 and _a_province_as_spelled(rest))
+
+
+def _a_province_as_spelled(part: str) -> bool:
+    """Whether ``part`` is a province, with its unit word, spelled exactly as the register does."""
+    return fold(part) in province_names() and part in unit_spellings().get(fold(part), set())
 
 
 @lru_cache(maxsize=1)

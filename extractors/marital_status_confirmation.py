@@ -392,7 +392,7 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
         return "text: a unit's marks are not the register's"
     if _BOOK_WITHOUT_COMMA.search(text):
         return "text: a comma of its wording missing (a speck or a stop read for it?)"
-    if _stop_inside(text, phrases):
+    if _stray_stops(text.split(), phrases):
         return "text: a full stop inside the sentence, before no sentence of its wording (a speck?)"
     lexicon = _lexicon(phrases)
     tokens = _tokens(text)
@@ -401,18 +401,13 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
     if tuple(token.lower() for token in tokens[-2:]) in _NUMBERED_PAPERS:
         return "text: ends naming a judgment or record without its number (the rest lost?)"  # "… ly hôn theo Bản án"
     for index, token in enumerate(tokens):
-        if token.lower() in lexicon and token.isalpha() and not (token.islower() or token.istitle()) \
-                and not _inside_a_capitals_name(tokens, index, lexicon):
+        if _wording_word_in_capitals(tokens, index, lexicon):
             return "text: a word of its wording in capitals (misread?)"
         if (date_match := _DMY.fullmatch(token)) is not None and not _valid_date(*map(int, date_match.groups())):
             return "text: no such date"
         if _SHORT_DMY.fullmatch(token):  # the wording writes dd/mm/yyyy: "1/11/1982" for 15/11/1982
             return "text: a date's day or month of one figure (a figure lost?)"
     return None
-
-
-def _stop_inside(text: str, phrases: list[str]) -> bool:
-    return bool(_stray_stops(text.split(), phrases))
 
 
 def _stray_stops(words: list[str], phrases: list[str]) -> list[int]:
@@ -442,9 +437,7 @@ def wording_misreads_repaired(text: str, phrases: list[str]) -> str:
     while words and not any(ch.isalnum() for ch in words[-1]):
         words.pop()  # a dash or a speck after the last word
     tokens, lexicon, spelled = _tokens(" ".join(words)), _lexicon(phrases), _wording_spellings(tuple(phrases))
-    capitals = {token for index, token in enumerate(tokens)
-                if token.lower() in lexicon and token.isalpha() and not (token.islower() or token.istitle())
-                and not _inside_a_capitals_name(tokens, index, lexicon)}
+    capitals = {token for index, token in enumerate(tokens) if _wording_word_in_capitals(tokens, index, lexicon)}
     return " ".join(re.sub(r"\w+", lambda m: spelled.get(m[0].lower(), m[0].lower()) if m[0] in capitals else m[0],
                            word) for word in words)
 
@@ -463,6 +456,13 @@ def _wording_spellings(phrases: tuple[str, ...]) -> dict[str, str]:
 _NEVER_LAST = _CONNECTORS - {"-", "cấp"}
 # papers the wording names only with their number ("Bản án số …", "Quyết định số …", "Trích lục khai tử số …")
 _NUMBERED_PAPERS = {("bản", "án"), ("quyết", "định"), ("khai", "tử")}
+
+
+def _wording_word_in_capitals(tokens: list[str], index: int, lexicon: set[str]) -> bool:
+    """Whether the token at ``index`` is a word of the wording read in capitals ("đăng KÝ"), not in a name's."""
+    token = tokens[index]
+    return token.lower() in lexicon and token.isalpha() and not (token.islower() or token.istitle()) \
+        and not _inside_a_capitals_name(tokens, index, lexicon)
 
 
 def _inside_a_capitals_name(tokens: list[str], index: int, lexicon: set[str]) -> bool:
