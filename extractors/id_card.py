@@ -24,8 +24,8 @@ from extractors.calibration import DERIVED
 from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading
 from extractors.id_card_evidence import (
-    ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
-    on_birthday, only_printed_id, printed_id_candidates)
+    DATE_FROM_PRINT, ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
+    on_birthday, only_other_date, only_printed_id, printed_id_candidates)
 from extractors.kinds import read_address
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
@@ -212,6 +212,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
     if qr is not None and mrz is not None:
         cross_check_qr_mrz(document, qr, mrz)
     _id_number_unlabelled(document, pages)
+    _issue_date_unlabelled(document, pages)
     place_machine_values(document, pages, spec)
 
 
@@ -225,6 +226,22 @@ def _id_number_unlabelled(document: Document, pages: list[Page]) -> None:
         number, page, box = found
         document.fields["id_number"] = Field(value=number, confidence=ID_FROM_PRINT, source="ocr", page=page,
                                              bbox=box, note=f"{DERIVED}the card's only 12-digit number (its label unread)")
+
+
+def _issue_date_unlabelled(document: Document, pages: list[Page]) -> None:
+    """The one date a card's back prints besides the birth and expiry dates as its issue date, where OCR lost the
+    label ("Mgay Điácg nêm / Dac so ve 30/12/2022"), and no later than today (a 2024 back also prints its expiry):
+    for a person to confirm (``settle`` checks it against the birth date and the variant)."""
+    current = document.fields.get("issue_date")
+    if current is not None and current.value is not None:
+        return
+    known = {str(field.value) for name in ("date_of_birth", "expiry_date")
+             if (field := document.fields.get(name)) is not None and field.value is not None}
+    backs = [page for page in pages if side_of(page) == "back"]
+    if (found := only_other_date(backs, known, latest=date.today().isoformat())) is not None:
+        printed, page, box = found
+        document.fields["issue_date"] = Field(value=printed, confidence=DATE_FROM_PRINT, source="ocr", page=page,
+                                              bbox=box, note=f"{DERIVED}the back's only other date (its label unread)")
 
 
 def settle(document: Document) -> None:

@@ -40,6 +40,35 @@ def printed_ids(pages: list[Page]) -> Iterator[tuple[str, int, BBox]]:
                 yield match.group(), page.number, word.bbox
 
 
+DATE_TOKEN = re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4})(?!\d)")
+DATE_FROM_PRINT = 0.6  # the one date a back prints besides those known, its label unread: a person confirms
+
+
+def printed_dates(pages: list[Page]) -> Iterator[tuple[str, int, BBox]]:
+    """Every valid dd/mm/yyyy date the pages print, as ISO, with its page and its word's box."""
+    for page in pages:
+        for word in page.words:
+            for match in DATE_TOKEN.finditer(word.text):
+                try:
+                    printed = date(int(match[3]), int(match[2]), int(match[1]))
+                except ValueError:
+                    continue  # "36/12/2002": a figure misread, no date at all
+                yield printed.isoformat(), page.number, word.bbox
+
+
+def only_other_date(pages: list[Page], known: set[str], latest: str) -> tuple[str, int, BBox] | None:
+    """The one valid date up to ``latest`` (ISO) the pages print that is none of the ``known`` ones, with its page
+    and box; None where there is none or more than one."""
+    found: dict[str, tuple[int, BBox]] = {}
+    for printed, page_number, box in printed_dates(pages):
+        if printed not in known and printed <= latest:
+            found.setdefault(printed, (page_number, box))
+    if len(found) != 1:
+        return None
+    (printed, (page_number, box)), = found.items()
+    return printed, page_number, box
+
+
 def printed_id_candidates(pages: list[Page], printed: str | None) -> list[str]:
     """12-digit numbers the card prints (the OCR'd field first, then any 12-digit word of its pages)."""
     found = [printed] if printed and ID_TOKEN.fullmatch(printed) else []

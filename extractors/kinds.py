@@ -353,7 +353,7 @@ def read_date_in_words(raw: str) -> Reading:
 
 # The words of a card's identifying marks ("Nốt ruồi C:2cm dưới sau mép phải", "Sẹo chấm C:1cm trên đầu mày
 # trái"): the marks, where they sit and the parts of the face. "chấm" (a dot scar) and "chàm" (a birthmark) fold
-# alike and are left as read.
+# alike: the mark before them tells (``_respell_by_word_before``), else they are left as read.
 _MARK_WORDS = spellings_of([
     "nốt", "ruồi", "sẹo", "chấm", "chàm", "lồi", "vết", "bớt", "tàn", "nhang", "xăm", "hình", "cách",
     "trên", "dưới", "trước", "sau", "giữa", "ngang", "đầu", "đuôi", "cuối", "gốc", "chân", "lông", "mày", "mắt",
@@ -367,6 +367,17 @@ def _respell_by_next_word(bare: str, following: str) -> str | None:
     if fold(bare) != "dai":
         return None
     spelled = "dái" if fold(following.rstrip(".,;")) == "tai" else "dài"
+    return spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled
+
+
+_CHAM_AFTER = {"seo": "chấm", "vet": "chàm", "bot": "chàm"}  # a dot scar ("Sẹo chấm"); a birthmark ("Vết chàm")
+
+
+def _respell_by_word_before(bare: str, preceding: str) -> str | None:
+    """"chấm" and "chàm" fold alike; the mark they follow tells: a scar is a dot ("Sẹo chấm"), a birthmark
+    is a patch or a stain ("Vết chàm", "Bớt chàm")."""
+    if fold(bare) != "cham" or (spelled := _CHAM_AFTER.get(fold(preceding.rstrip(".,;")))) is None:
+        return None
     return spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled
 _MARK_NOUNS = {fold(word) for word in ("nốt", "sẹo", "vết", "bớt", "chàm", "tàn", "xăm")}
 _MEASURE_SPACE = re.compile(r"\bC([:.])\s+(\d)")  # "C: 1cm" → "C:1cm"
@@ -382,7 +393,7 @@ def read_identifying_marks(raw: str) -> Reading:
     exactly one word of the vocabulary takes its spelling. A word outside it, a word folding to several of
     its words but spelled as none of them, or a stray figure makes the value doubtful.
     """
-    words = []
+    words: list[str] = []
     unknown = []
     spaced = _MEASURE_SPACE.sub(r"C\1\2", clean_value(raw))
     if _SPLIT_MEASURE.search(spaced):  # which figure is lost is not known: a person reads the distance
@@ -393,7 +404,8 @@ def read_identifying_marks(raw: str) -> Reading:
     for index, word in enumerate(read):
         bare = word.rstrip(".,;") if word[:-1].isalpha() else word  # "đuôi." : a speck after the word
         following = read[index + 1] if index + 1 < len(read) else ""
-        spelled = _respell_by_next_word(bare, following) or respell(bare, _MARK_WORDS)
+        spelled = (_respell_by_next_word(bare, following) or _respell_by_word_before(bare, words[-1] if words else "")
+                   or respell(bare, _MARK_WORDS))
         if spelled is not None:
             words.append(spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled)
             continue

@@ -93,6 +93,39 @@ def lines_page(*lines: str) -> Page:
     return Page(number=2, width=900, height=568, dpi=300, source="ocr", words=words)
 
 
+def test_the_one_other_date_a_back_prints_up_to_today_is_found_with_its_page_and_box():
+    from extractors.id_card_evidence import only_other_date
+
+    back = lines_page("Đà điểm cTiáp dạng ( Persanai kieg:9P<", "Mgay Điácg nêm / Dac so ve 30/12/2022", "IDVNM<<<")
+    found = only_other_date([back], known=set(), latest="2026-12-03")
+    assert found is not None and found[:2] == ("2022-12-30", 2)
+    assert found[2] == next(word.bbox for word in back.words if word.text == "30/12/2022")
+    both = lines_page("Mgay Điácg 30/12/2022", "Mgay hét 21/06/2044")  # a 2024 back: issue and expiry
+    assert only_other_date([both], known=set(), latest="2026-12-03")[0] == "2022-12-30"  # type: ignore[index]
+    assert only_other_date([both], known={"2022-12-30"}, latest="2026-12-03") is None  # known: the expiry is later
+    assert only_other_date([lines_page("Mgay 36/12/2002")], known=set(), latest="2026-12-03") is None  # no such day
+    two = lines_page("Mgay 30/12/2022", "18/06/1975")
+    assert only_other_date([two], known=set(), latest="2026-12-03") is None  # which one?
+    assert only_other_date([two], known={"1975-06-18"}, latest="2026-12-03")[0] == "2022-12-30"  # type: ignore[index]
+
+
+def test_a_cards_issue_date_whose_label_is_unread_is_its_backs_one_other_date_for_a_person_to_confirm():
+    from extractors.id_card import _issue_date_unlabelled
+    from extractors.validate import TRUSTED
+
+    back = lines_page("Đà điểm cTiáp dạng", "Mgay Điácg nêm 30/12/2022", "Ngày hết 21/06/2044", "IDVNM<<<<<<<<")
+    document = Document(document_type="id_card", pages=[2], fields={
+        "expiry_date": Field(value="2044-06-21", confidence=0.95, source="mrz")})
+    _issue_date_unlabelled(document, [back])
+    issued = document.fields["issue_date"]
+    assert issued.value == "2022-12-30" and issued.page == 2 and issued.confidence < TRUSTED
+    assert issued.note is not None and "label unread" in issued.note
+    front = lines_page("CĂN CƯỚC CÔNG DÂN", "Full name", "Date of birth 30/12/2022")  # not a back: no issue date
+    document = Document(document_type="id_card", pages=[2])
+    _issue_date_unlabelled(document, [front])
+    assert "issue_date" not in document.fields
+
+
 def test_the_name_whose_label_ocr_lost_is_the_line_in_capitals_that_spells_the_mrz_name():
     reading = parse_td1("\n".join(make_mrz("079174962319", "741026", "F", "341026", "DU0NG<<TH1I<TRINH")))
     assert reading is not None

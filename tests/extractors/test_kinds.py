@@ -395,10 +395,23 @@ def test_identifying_marks_with_a_word_that_folds_to_two_vocabulary_words_but_is
     from extractors.kinds import DOUBTFUL, read_identifying_marks
 
     assert read_identifying_marks("Nốt ruồi C:0,5cm đưới sau cánh mũi trái").factor <= DOUBTFUL  # dưới or đuôi
-    assert read_identifying_marks("Sẹo châm cách 1cm dưới cằm").factor <= DOUBTFUL  # chấm or chàm
+    assert read_identifying_marks("Nốt châm cách 1cm dưới cằm").factor <= DOUBTFUL  # chấm or chàm
     spelled = read_identifying_marks("Sẹo chấm cách 1cm dưới đuôi mắt trái")
     assert spelled.factor == 1.0 and spelled.value == "Sẹo chấm cách 1cm dưới đuôi mắt trái"
     assert read_identifying_marks("Nốt ruồi C:2cm dưới sau mép phải").factor == 1.0
+
+
+@pytest.mark.parametrize(("printed", "value"), [
+    ("Sẹo châm cách 1cm dưới cằm", "Sẹo chấm cách 1cm dưới cằm"),  # a scar is a dot, not a birthmark
+    ("Seo cham C:1cm trên sau đầu mày trái", "Sẹo chấm C:1cm trên sau đầu mày trái"),
+    ("Vết châm C:3cm dưới trước dái tai trái", "Vết chàm C:3cm dưới trước dái tai trái"),  # a birthmark's stain
+    ("Bớt cham dưới má phải", "Bớt chàm dưới má phải"),
+])
+def test_chấm_and_chàm_which_fold_alike_are_told_apart_by_the_mark_they_follow(printed, value):
+    from extractors.kinds import read_identifying_marks
+
+    reading = read_identifying_marks(printed)
+    assert reading.value == value and reading.factor == 1.0
 
 
 def test_a_place_of_units_that_lost_its_province_after_a_city_of_the_same_name_is_doubtful():
