@@ -376,9 +376,7 @@ _CHAM_AFTER = {"seo": "chấm", "vet": "chàm", "bot": "chàm"}  # a dot scar ("
 def _respell_by_word_before(bare: str, preceding: str) -> str | None:
     """"chấm" and "chàm" fold alike; the mark they follow tells: a scar is a dot ("Sẹo chấm"), a birthmark
     is a patch or a stain ("Vết chàm", "Bớt chàm")."""
-    if fold(bare) != "cham" or (spelled := _CHAM_AFTER.get(fold(preceding.rstrip(".,;")))) is None:
-        return None
-    return spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled
+    return _CHAM_AFTER.get(fold(preceding.rstrip(".,;"))) if fold(bare) == "cham" else None  # cased by the caller
 _MARK_NOUNS = {fold(word) for word in ("nốt", "sẹo", "vết", "bớt", "chàm", "tàn", "xăm")}
 _MEASURE_SPACE = re.compile(r"\bC([:.])\s+(\d)")  # "C: 1cm" → "C:1cm"
 _MEASURE = re.compile(r"^(?:C[:.]\s?)?\d+(?:[.,]\d+)?(?:cm|mm)$|^C[:.]\d+(?:[.,]\d+)?$", re.IGNORECASE)
