@@ -826,20 +826,29 @@ def find_documents(small: np.ndarray, factor: float, dpi: int | None = None,
     quads = find_document_quads(small, factor, dpi) if found is None else list(found)
     if len(quads) == 1 and (quads[0].kind != "card" or _sheet_print(to_gray(small), quads[0].corners * factor)):
         return _cards_on_sheet(small, factor, quads[0]) or quads
-    if not quads and (sheet := _paper_cut_by_frame(small, factor)) is not None:
+    if len(quads) == 1 and _print_between_sheet_and_card(to_gray(small), quads[0].corners * factor):
+        # a sheet that perspective made card-shaped, or a card: a sheet holds two card sides or more
+        cards = _cards_on_sheet(small, factor, quads[0])
+        return cards if len(cards) >= 2 else quads
+    if not quads and (cut := _paper_cut_by_frame(small, factor)) is not None:
         # a photo of a sheet on a desk whose edges the frame cuts: no outline closes around it
-        cards = _cards_on_sheet(small, factor, sheet)
+        cards = _cards_on_sheet(small, factor, cut[0], CUT_SHEET_SCALES, paper=cut[1])
         return cards if len(cards) >= 2 else []
     return quads
 
 
+# the card sizes tried on a sheet the frame cuts, as multiples of a card on a whole A4 sheet as wide as the paper
+# seen: a photo of a sheet's detail shows part of the sheet, its cards larger than that
+CUT_SHEET_SCALES = (0.85, *CARD_COPY_SCALES, 1.8, 2.1, 2.4)
+DESK_EDGE_PX = 9  # the paper's edge in a flattened sheet, shaded by the desk: whitened with the desk
 PAPER_IN_FRAME = (0.3, 0.9)  # the share of a photo a sheet cut off by its frame covers, the desk the rest
 PAPER_ON_FRAME = 0.5  # the most of the frame's edge such a sheet runs along: the desk shows on most of it
 
 
-def _paper_cut_by_frame(small: np.ndarray, factor: float) -> DocumentQuad | None:
+def _paper_cut_by_frame(small: np.ndarray, factor: float) -> tuple[DocumentQuad, np.ndarray] | None:
     """The sheet of a photo whose paper, brighter than the desk around it, runs off the frame: the rectangle
-    around the paper seen (full-resolution pixels), or None where no such paper is seen."""
+    around the paper seen (full-resolution pixels) and where the paper lies (a mask in ``small``'s pixels), or
+    None where no such paper is seen."""
     blurred = cv2.GaussianBlur(to_gray(small), (9, 9), 0)
     _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
@@ -856,7 +865,8 @@ def _paper_cut_by_frame(small: np.ndarray, factor: float) -> DocumentQuad | None
     outline = max(cv2.findContours(is_paper.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0],
                   key=cv2.contourArea)
     corners = cv2.boxPoints(cv2.minAreaRect(outline))
-    return DocumentQuad(order_corners(corners / factor), "other")
+    paper_seen = cv2.drawContours(np.zeros(is_paper.shape, np.uint8), [outline], -1, 255, cv2.FILLED)
+    return DocumentQuad(order_corners(corners / factor), "other"), paper_seen
 
 
 def _sheet_print(gray: np.ndarray, quad: np.ndarray) -> bool:
@@ -868,20 +878,34 @@ def _sheet_print(gray: np.ndarray, quad: np.ndarray) -> bool:
 # print share (see _print_share) below which a card-shaped outline is taken for a sheet the photo cut off:
 # photos of cards measure 0.023-0.037, of sheets 0.017 (on the generated sets)
 SHEET_SHAPED_LIKE_A_CARD = 0.02
+# up to this share, a card-shaped outline may be either: a sheet photographed at a slant measured 0.021
+SHEET_OR_CARD = 0.025
+
+
+def _print_between_sheet_and_card(gray: np.ndarray, quad: np.ndarray) -> bool:
+    share = _print_share(gray, quad)
+    return share is not None and SHEET_SHAPED_LIKE_A_CARD <= share < SHEET_OR_CARD
 
 
 A4_LONG_MM = 297.0
 
 
-def _cards_on_sheet(small: np.ndarray, factor: float, sheet: DocumentQuad) -> list[DocumentQuad]:
-    """Card sides on a sheet photographed on a desk, in full-resolution pixels; empty when there are none."""
+def _cards_on_sheet(small: np.ndarray, factor: float, sheet: DocumentQuad,
+                    scales: tuple[float, ...] = (0.85, *CARD_COPY_SCALES), paper: np.ndarray | None = None
+                    ) -> list[DocumentQuad]:
+    """Card sides on a sheet photographed on a desk, in full-resolution pixels; empty when there are none
+    (``scales``: the card sizes tried, as multiples of a card's on the sheet taken for a whole A4 sheet; ``paper``:
+    where the paper lies in ``small``, when the sheet's rectangle also holds some desk)."""
     corners = (sheet.corners * factor).astype(np.float32)
     flat, matrix = warp_quad(small, corners, "a4" if sheet.kind == "a4" else "other", with_matrix=True)
     flat_gray = to_gray(flat)
+    if paper is not None:  # the desk inside the rectangle, white: its edge would pass for print joining the sides
+        flat_paper = cv2.warpPerspective(paper, matrix, (flat_gray.shape[1], flat_gray.shape[0]))
+        flat_gray[cv2.erode(flat_paper, np.ones((DESK_EDGE_PX, DESK_EDGE_PX), np.uint8)) == 0] = 255
     px_per_mm = max(flat.shape[:2]) / A4_LONG_MM  # as if the sheet were A4 and whole: cards are then tried
     found, pale = _outlines(flat, flat_gray, 1.0)  # a little smaller than life size too
     cards = _cards_on_scan(flat_gray, 1.0, px_per_mm, [quad for quad in found if quad.kind == "card"], pale,
-                           scales=(0.85, *CARD_COPY_SCALES))
+                           scales=scales)
     if not cards or any(quad.kind != "card" for quad in cards):
         return []
     inverse = np.linalg.inv(matrix)

@@ -239,3 +239,17 @@ def test_cards_on_a_sheet_photographed_on_a_desk_with_the_sheet_running_off_the_
     assert len(regions) == 4 and all(prepared.kind == "card" for prepared in regions)
     # a scan of a page whose paper runs all round the frame is not taken for a sheet on a desk
     assert prepare._paper_cut_by_frame(*prepare.shrink(sheet)) is None
+
+
+def test_cards_on_a_photo_of_part_of_a_sheet_are_found_larger_than_on_a_whole_sheet():
+    # a close photo of two stacked card sides: the paper seen is about half a sheet wide, so the cards are about
+    # twice the size a whole A4 sheet as wide would give; the desk shows along the paper's top and left edges
+    detail = _sheet_of_cards([(300, 350, 0), (1150, 350, 0)])[150:2000, 250:1500]
+    paper = cv2.cvtColor(detail, cv2.COLOR_GRAY2BGR)
+    turn = cv2.getRotationMatrix2D((625, 925), -3, 1.0)
+    turn[:, 2] += (160, 140)  # the paper's right and bottom edges run off the frame
+    photo = cv2.warpAffine(paper, turn, (1400, 1900), borderValue=(70, 72, 68))
+    regions = prepare_regions(photo, dpi=None)
+    assert len(regions) == 2 and all(prepared.kind == "card" for prepared in regions)
+    tops = sorted(prepared.region.mean(axis=0)[1] for prepared in regions)
+    assert tops[0] < 700 < tops[1]
