@@ -700,6 +700,8 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         return Reading(text, REPAIRED, [UNIT_REPAIRED], extra)
     if (respelled_street := street_marks_misread(text)) is not None:
         return Reading(respelled_street, DOUBTFUL, [STREET_MARKS_NOTE], extra)
+    if (recased_street := street_case_misread(text)) is not None:
+        return Reading(recased_street, DOUBTFUL, [STREET_CASE_NOTE], extra)
     if unmarked := unmarked_name_word(text):
         extra[UNMARKED] = unmarked
     elif units_registered(text) or street_registered(text):
@@ -1246,6 +1248,29 @@ def street_marks_misread(text: str) -> str | None:
             parts[index] = part[:match.start("name")] + spelling
             return ", ".join(parts)
     return None
+
+
+STREET_CASE_NOTE = "address: a word of the street's name in the other case from the list's (its spelling given)"
+
+
+def street_case_misread(text: str) -> str | None:
+    """The address with its street's name spelled as the list or the register does where only a letter's case
+    differs ("đường Giải phóng" → "Giải Phóng": p, o, s and the like look alike in both cases); None otherwise."""
+    parts = text.split(", ")
+    for index, part in enumerate(parts):
+        match = _STREET_PART.fullmatch(part)
+        name = match.group("name") if match is not None else None
+        if match is None or name is None or name in common_street_names() or name in unit_names():
+            continue
+        if (listed := _street_names_by_case().get(name.lower())) is not None:
+            parts[index] = part[:match.start("name")] + listed
+            return ", ".join(parts)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _street_names_by_case() -> dict[str, str]:
+    return {name.lower(): name for name in (*unit_names(), *common_street_names())}
 
 
 @lru_cache(maxsize=1)

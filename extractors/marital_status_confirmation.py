@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from itertools import pairwise
 from datetime import date, timedelta
 
 import numpy as np
@@ -394,6 +395,8 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
         return "text: a comma of its wording missing (a speck or a stop read for it?)"
     if _stray_stops(text.split(), phrases):
         return "text: a full stop inside the sentence, before no sentence of its wording (a speck?)"
+    if _dash_inside_a_phrase(text.split(), phrases):
+        return "text: a dash between two words of its wording (a speck?)"
     lexicon = _lexicon(phrases)
     tokens = _tokens(text)
     if tokens and tokens[-1] in _NEVER_LAST:  # "xã Hải Anh" ends on a name
@@ -408,6 +411,17 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
         if _SHORT_DMY.fullmatch(token):  # the wording writes dd/mm/yyyy: "1/11/1982" for 15/11/1982
             return "text: a date's day or month of one figure (a figure lost?)"
     return None
+
+
+_DASH_WORDS = {"-", "–", "—"}
+
+
+def _dash_inside_a_phrase(words: list[str], phrases: list[str]) -> bool:
+    """Whether a dash stands alone between two words that follow each other in a phrase of the wording ("Tòa án -
+    nhân dân"): a speck read as a dash, where a bank's dash before its branch joins no two such words."""
+    pairs = {pair for phrase in phrases for pair in pairwise(phrase.lower().split())}
+    return any(word in _DASH_WORDS and (words[index - 1].lower(), words[index + 1].lower()) in pairs
+               for index, word in enumerate(words[1:-1], start=1))
 
 
 def _stray_stops(words: list[str], phrases: list[str]) -> list[int]:

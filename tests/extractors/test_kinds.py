@@ -709,3 +709,13 @@ def test_a_capital_a_read_as_another_letter_is_put_right_in_a_name_for_a_person_
         reading = read_name(read)
         assert reading.value == printed and reading.factor < 1.0 and reading.problems
     assert read_name("LÊ VĂN VINH").value == "LÊ VĂN VINH" and not read_name("LÊ VĂN VINH").problems
+
+
+def test_a_street_word_read_in_the_other_case_from_the_lists_is_spelled_as_listed_and_doubted():
+    from extractors.kinds import DOUBTFUL, STREET_CASE_NOTE, read_address
+
+    recased = read_address("Số 2 ngõ 310 đường Giải phóng, Phường Bồ Đề, Thành phố Hà Nội")
+    assert recased.value == "Số 2 ngõ 310 đường Giải Phóng, Phường Bồ Đề, Thành phố Hà Nội"
+    assert recased.factor <= DOUBTFUL and recased.problems == [STREET_CASE_NOTE]
+    listed = read_address("Số 2 ngõ 310 đường Giải Phóng, Phường Bồ Đề, Thành phố Hà Nội")
+    assert listed.factor == 1.0 and not listed.problems

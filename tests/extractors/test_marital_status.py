@@ -351,6 +351,18 @@ def test_a_full_stop_inside_a_sentence_is_doubted_unless_a_sentence_of_the_wordi
     assert wording_doubt("vay vốn tại Ngân hàng TMCP. Công thương Việt Nam", PURPOSE_PHRASES) is None  # an abbreviation
 
 
+def test_a_dash_alone_between_two_words_of_a_phrase_of_the_wording_is_doubted_a_banks_dash_is_not():
+    from extractors.marital_status_confirmation import PURPOSE_PHRASES, STATUS_PHRASES, wording_doubt
+    assert "dash" in wording_doubt("Đã đăng ký kết hôn với ông Phan Ngọc Giang, nhưng đã ly hôn theo Quyết định số "
+                                   "454/2015/QĐST-HNGĐ ngày 25/02/2015 của Tòa án - nhân dân huyện Cẩm Giàng, tỉnh Hải "
+                                   "Dương", STATUS_PHRASES)
+    assert wording_doubt("Đã đăng ký kết hôn với ông Phan Ngọc Giang, nhưng đã ly hôn theo Quyết định số "
+                         "454/2015/QĐST-HNGĐ ngày 25/02/2015 của Tòa án nhân dân huyện Cẩm Giàng, tỉnh Hải Dương",
+                         STATUS_PHRASES) is None
+    assert wording_doubt("bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Hoàn Kiếm",
+                         PURPOSE_PHRASES) is None
+
+
 def test_a_capitalised_word_of_the_wording_inside_a_name_in_capitals_or_a_dash_is_no_misreading():
     from extractors.marital_status_confirmation import PURPOSE_PHRASES, STATUS_PHRASES, wording_doubt
     assert wording_doubt("làm thủ tục đăng ký kết hôn với anh TRẦN ĐỖ ANH THÀNH, sinh năm 2000", PURPOSE_PHRASES) is None
