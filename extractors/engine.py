@@ -490,6 +490,8 @@ def _continued(view: PageView, line: int, words: list[Word], region: Region, col
     current, beside = words, False
     while True:
         following = _trim_specks(_free_line(view, line + 1, region))
+        if not following and column is not None and (right := _right_of_a_label_beside(view, line + 1, region, column)):
+            following, beside = _trim_specks(right), True  # "Có giá trị đến:  |  Nai": the value's last word
         # a line of the column beside, read as a visual line of its own between two of the value's: a row of
         # another block set half a line lower (wholly outside the region), or another field's label left of it
         outside = not following and _wholly_outside(view, line + 1, region)
@@ -505,6 +507,20 @@ def _continued(view: PageView, line: int, words: list[Word], region: Region, col
             return words
         words, current = words + following, following
         line += 1
+
+
+def _right_of_a_label_beside(view: PageView, line: int, region: Region, column: float) -> list[Word]:
+    """The words of a line that opens with another field's label in the column left of a value's, standing in the
+    value's column past a wide blank (``_column_split``); empty where the line is otherwise, or a label stands in
+    the value's column too."""
+    if not 0 <= line < len(view.lines):
+        return []
+    hits = [h for h in view.hits if h.line_index == line]
+    if not hits or any(h.bbox[2] > column for h in hits):
+        return []
+    words = view.lines[line]
+    split = _column_split(words, column)
+    return [w for w in words[split:] if _inside(w, region.x0, region.x1)] if split else []
 
 
 def _wholly_outside(view: PageView, line: int, region: Region) -> bool:

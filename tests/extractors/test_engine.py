@@ -613,3 +613,24 @@ def test_a_word_read_with_the_dotted_line_after_it_is_print_but_the_dotted_line_
     assert _up_to_wide_gap([*city, last]) == [*city, last]
     dots = [word("SG", 0.12, 1262, 1300, 1077, 1082), word("2.-e", 0.0, 1310, 1350, 1077, 1082)]
     assert _up_to_wide_gap([*city, *dots]) == city
+
+
+def test_a_values_last_word_beside_the_left_columns_label_continues_it():
+    # a 2021 card: the place of origin wraps, its last word read on the line of "Có giá trị đến:" in the column left
+    # (the photo's edge read as specks before the origin's label: the value's region starts at the card's edge)
+    def row(y: int, x: int, text: str) -> list[Word]:
+        words = []
+        for token in text.split():
+            words.append(Word(text=token, confidence=0.97, bbox=(x, y, x + CHAR * len(token), y + 22), line=y))
+            x += CHAR * len(token) + GAP
+        return words
+    words = (row(300, 300, "CĂN CƯỚC CÔNG DÂN") + row(340, 10, "Á. à") + row(340, 300, "Quê quán / Place of origin:")
+             + row(370, 300, "Xã Phước Thiền, Huyện Nhơn Trạch, Tỉnh Đồng")
+             + row(400, 40, "Có giá trị đến:") + row(400, 300, "Nai") + row(425, 40, "Date of expiry")
+             + row(450, 300, "Nơi thường trú / Place of residence: Xóm Mới, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương")
+             + row(475, 40, "12/01/2038"))
+    page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
+    spec = spec_for("id_card")
+    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    assert values["place_of_origin"] == "Xã Phước Thiền, Huyện Nhơn Trạch, Tỉnh Đồng Nai"
+    assert values["place_of_residence"] == "Xóm Mới, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương"
