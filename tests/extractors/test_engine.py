@@ -342,19 +342,22 @@ def test_only_unsure_words_before_a_label_or_in_place_of_its_translation_are_pas
     assert [w.text for w in drop_label_translation(surely, labels)] == ["/", "Fưii", "rayne", "LÊ", "HỮU", "NGHĨA"]
 
 
+def card_row(y: int, x: int, text: str, confidence: float = 0.97) -> list[Word]:
+    """A card's line of print: its words from ``x`` on, one visual line at ``y``."""
+    words = []
+    for token in text.split():
+        words.append(Word(text=token, confidence=confidence, bbox=(x, y, x + CHAR * len(token), y + 22), line=y))
+        x += CHAR * len(token) + GAP
+    return words
+
+
 def test_a_label_under_the_label_beside_a_value_does_not_end_the_value():
     # a 2021 card: "Có giá trị đến:" / "Date of expiry" / its date in the column left of the residence, whose
     # second line OCR reads below the label's English half
-    def row(y: int, x: int, text: str) -> list[Word]:
-        words = []
-        for token in text.split():
-            words.append(Word(text=token, confidence=0.97, bbox=(x, y, x + CHAR * len(token), y + 22), line=y))
-            x += CHAR * len(token) + GAP
-        return words
-    words = (row(300, 300, "CĂN CƯỚC CÔNG DÂN") + row(360, 40, "Quốc tịch / Nationality: Việt Nam")
-             + row(400, 40, "Có giá trị đến:") + row(400, 300, "Nơi thường trú / Place of residence: Số 233 đường Nguyễn Cao,")
-             + row(425, 40, "Date of expiry") + row(455, 300, "Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh")
-             + row(490, 40, "16/07/2040"))
+    words = (card_row(300, 300, "CĂN CƯỚC CÔNG DÂN") + card_row(360, 40, "Quốc tịch / Nationality: Việt Nam")
+             + card_row(400, 40, "Có giá trị đến:") + card_row(400, 300, "Nơi thường trú / Place of residence: Số 233 đường Nguyễn Cao,")
+             + card_row(425, 40, "Date of expiry") + card_row(455, 300, "Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh")
+             + card_row(490, 40, "16/07/2040"))
     page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
     spec = spec_for("id_card")
     values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
@@ -364,11 +367,7 @@ def test_a_label_under_the_label_beside_a_value_does_not_end_the_value():
 def test_a_values_continuation_leaves_out_the_column_beside_it():
     # the same card photographed: the left column's label and date read on the value's own lines, apart from it
     def row(y: int, x: int, text: str) -> list[Word]:
-        words = []
-        for token in text.split():
-            words.append(Word(text=token, confidence=0.9, bbox=(x, y, x + CHAR * len(token), y + 22), line=y))
-            x += CHAR * len(token) + GAP
-        return words
+        return card_row(y, x, text, confidence=0.9)
     words = (row(300, 300, "CĂN CƯỚC CÔNG DÂN") + row(360, 40, "Quốc tịch / Nationality: Việt Nam")
              + [w.model_copy(update={"confidence": 0.1}) for w in row(400, 150, "' se")]  # the photo's edge
              + row(400, 300, "Nơi thường trú / Place of residence: Số 78 ngõ 219 phố Vĩnh Tuy,")
@@ -618,17 +617,11 @@ def test_a_word_read_with_the_dotted_line_after_it_is_print_but_the_dotted_line_
 def test_a_values_last_word_beside_the_left_columns_label_continues_it():
     # a 2021 card: the place of origin wraps, its last word read on the line of "Có giá trị đến:" in the column left
     # (the photo's edge read as specks before the origin's label: the value's region starts at the card's edge)
-    def row(y: int, x: int, text: str) -> list[Word]:
-        words = []
-        for token in text.split():
-            words.append(Word(text=token, confidence=0.97, bbox=(x, y, x + CHAR * len(token), y + 22), line=y))
-            x += CHAR * len(token) + GAP
-        return words
-    words = (row(300, 300, "CĂN CƯỚC CÔNG DÂN") + row(340, 10, "Á. à") + row(340, 300, "Quê quán / Place of origin:")
-             + row(370, 300, "Xã Phước Thiền, Huyện Nhơn Trạch, Tỉnh Đồng")
-             + row(400, 40, "Có giá trị đến:") + row(400, 300, "Nai") + row(425, 40, "Date of expiry")
-             + row(450, 300, "Nơi thường trú / Place of residence: Xóm Mới, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương")
-             + row(475, 40, "12/01/2038"))
+    words = (card_row(300, 300, "CĂN CƯỚC CÔNG DÂN") + card_row(340, 10, "Á. à") + card_row(340, 300, "Quê quán / Place of origin:")
+             + card_row(370, 300, "Xã Phước Thiền, Huyện Nhơn Trạch, Tỉnh Đồng")
+             + card_row(400, 40, "Có giá trị đến:") + card_row(400, 300, "Nai") + card_row(425, 40, "Date of expiry")
+             + card_row(450, 300, "Nơi thường trú / Place of residence: Xóm Mới, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương")
+             + card_row(475, 40, "12/01/2038"))
     page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
     spec = spec_for("id_card")
     values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
