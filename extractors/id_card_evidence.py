@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from extractors.readers.ids import decode_id_number
@@ -59,14 +59,8 @@ def printed_dates(pages: list[Page]) -> Iterator[tuple[str, int, BBox]]:
 def only_other_date(pages: list[Page], known: set[str], latest: str) -> tuple[str, int, BBox] | None:
     """The one valid date up to ``latest`` (ISO) the pages print that is none of the ``known`` ones, with its page
     and box; None where there is none or more than one."""
-    found: dict[str, tuple[int, BBox]] = {}
-    for printed, page_number, box in printed_dates(pages):
-        if printed not in known and printed <= latest:
-            found.setdefault(printed, (page_number, box))
-    if len(found) != 1:
-        return None
-    (printed, (page_number, box)), = found.items()
-    return printed, page_number, box
+    return _only_one((printed, page_number, box) for printed, page_number, box in printed_dates(pages)
+                     if printed not in known and printed <= latest)
 
 
 def printed_id_candidates(pages: list[Page], printed: str | None) -> list[str]:
@@ -78,15 +72,19 @@ def printed_id_candidates(pages: list[Page], printed: str | None) -> list[str]:
 def only_printed_id(pages: list[Page]) -> tuple[str, int, BBox] | None:
     """The one 12-digit number the card's sides print, with a real province code, with its page and box: the id
     number when OCR lost its label ("%A: 9© 044093241815"). None where there is none or more than one."""
+    return _only_one((number, page_number, box) for number, page_number, box in printed_ids(pages)
+                     if (parts := decode_id_number(number)) is not None and parts.province is not None)
+
+
+def _only_one(printed: Iterable[tuple[str, int, BBox]]) -> tuple[str, int, BBox] | None:
+    """The one value among ``printed`` (each with its page and box, the first kept), or None: none or several."""
     found: dict[str, tuple[int, BBox]] = {}
-    for number, page_number, box in printed_ids(pages):
-        parts = decode_id_number(number)
-        if parts is not None and parts.province is not None:
-            found.setdefault(number, (page_number, box))
+    for value, page_number, box in printed:
+        found.setdefault(value, (page_number, box))
     if len(found) != 1:
         return None
-    (number, (page_number, box)), = found.items()
-    return number, page_number, box
+    (value, (page_number, box)), = found.items()
+    return value, page_number, box
 
 
 def _digits_apart(a: str, b: str) -> int:

@@ -377,6 +377,8 @@ def _respell_by_word_before(bare: str, preceding: str) -> str | None:
     """"chấm" and "chàm" fold alike; the mark they follow tells: a scar is a dot ("Sẹo chấm"), a birthmark
     is a patch or a stain ("Vết chàm", "Bớt chàm")."""
     return _CHAM_AFTER.get(fold(preceding.rstrip(".,;"))) if fold(bare) == "cham" else None  # cased by the caller
+
+
 _MARK_NOUNS = {fold(word) for word in ("nốt", "sẹo", "vết", "bớt", "chàm", "tàn", "xăm")}
 _MEASURE_SPACE = re.compile(r"\bC([:.])\s+(\d)")  # "C: 1cm" → "C:1cm"
 _MEASURE = re.compile(r"^(?:C[:.]\s?)?\d+(?:[.,]\d+)?(?:cm|mm)$|^C[:.]\d+(?:[.,]\d+)?$", re.IGNORECASE)
@@ -732,6 +734,8 @@ LETTERS_CHECKED = "letters_checked"
 
 
 STRAY_WORDS_NOTE = "address: words read from specks inside a district's name dropped"
+
+
 def doubted(reading: Reading, note: str) -> Reading:
     """``reading`` of a value put right first, no surer than doubtful, the repair noted before its own problems."""
     return Reading(reading.value, min(reading.factor, DOUBTFUL), [note, *reading.problems], reading.extra)

@@ -824,12 +824,15 @@ def find_documents(small: np.ndarray, factor: float, dpi: int | None = None,
     already found), and the card sides lying on a sheet that was photographed on a desk (found on the sheet,
     flattened, at the resolution an A4 sheet gives). Empty when the page is the document."""
     quads = find_document_quads(small, factor, dpi) if found is None else list(found)
-    if len(quads) == 1 and (quads[0].kind != "card" or _sheet_print(to_gray(small), quads[0].corners * factor)):
-        return _cards_on_sheet(small, factor, quads[0]) or quads
-    if len(quads) == 1 and _print_between_sheet_and_card(to_gray(small), quads[0].corners * factor):
-        # a sheet that perspective made card-shaped, or a card: a sheet holds two card sides or more
-        cards = _cards_on_sheet(small, factor, quads[0])
-        return cards if len(cards) >= 2 else quads
+    if len(quads) == 1:
+        share = _print_share(to_gray(small), quads[0].corners * factor) if quads[0].kind == "card" else None
+        if quads[0].kind != "card" or (share is not None and share < SHEET_SHAPED_LIKE_A_CARD):
+            # a sheet; a card-shaped outline whose print is too small for a card: a sheet the photo's frame cut off
+            return _cards_on_sheet(small, factor, quads[0]) or quads
+        if share is not None and share < SHEET_OR_CARD:
+            # a sheet that perspective made card-shaped, or a card: a sheet holds two card sides or more
+            cards = _cards_on_sheet(small, factor, quads[0])
+            return cards if len(cards) >= 2 else quads
     if not quads and (cut := _paper_cut_by_frame(small, factor)) is not None:
         # a photo of a sheet on a desk whose edges the frame cuts: no outline closes around it
         cards = _cards_on_sheet(small, factor, cut[0], CUT_SHEET_SCALES, paper=cut[1])
@@ -869,22 +872,11 @@ def _paper_cut_by_frame(small: np.ndarray, factor: float) -> tuple[DocumentQuad,
     return DocumentQuad(order_corners(corners / factor), "other"), paper_seen
 
 
-def _sheet_print(gray: np.ndarray, quad: np.ndarray) -> bool:
-    """A card-shaped outline whose print is too small for a card: a sheet cut off by the photo's frame."""
-    share = _print_share(gray, quad)
-    return share is not None and share < SHEET_SHAPED_LIKE_A_CARD
-
-
 # print share (see _print_share) below which a card-shaped outline is taken for a sheet the photo cut off:
 # photos of cards measure 0.023-0.037, of sheets 0.017 (on the generated sets)
 SHEET_SHAPED_LIKE_A_CARD = 0.02
 # up to this share, a card-shaped outline may be either: a sheet photographed at a slant measured 0.021
 SHEET_OR_CARD = 0.025
-
-
-def _print_between_sheet_and_card(gray: np.ndarray, quad: np.ndarray) -> bool:
-    share = _print_share(gray, quad)
-    return share is not None and SHEET_SHAPED_LIKE_A_CARD <= share < SHEET_OR_CARD
 
 
 A4_LONG_MM = 297.0
