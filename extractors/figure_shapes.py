@@ -52,7 +52,7 @@ def figure_words(page: Page, bbox: BBox) -> list[Word]:
 
 
 def _figures(word: Word) -> str:
-    return word.text.rstrip(",.;:")
+    return word.text.strip(",.;:…")
 
 
 def barred_ones(page: Page, word: Word, image: np.ndarray | None) -> bool:

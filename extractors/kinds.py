@@ -212,7 +212,11 @@ def read_name(raw: str) -> Reading:
     if not value:
         return Reading(None, problems=["no name found"])
     words, factor, problems, extra = [], 1.0, [], dict[str, object]()
-    for position, (word, repaired) in enumerate(_without_stray_tail(_without_row_number(_name_words(value)))):
+    read = _without_row_number(_name_words(value))
+    kept = _without_stray_tail(read)
+    if any(word.isalpha() and SYLLABLE.match(fold(word)) for word, _ in read[len(kept):]):
+        problems.append(SHORT_TAIL_NOTE)  # "TRẦN TIẾN VỀ": a misread short name part (VŨ), not a speck
+    for position, (word, repaired) in enumerate(kept):
         # the first word is a surname, a short closed list: "NGUYÊN" there can only be NGUYỄN
         spelled, word_factor = _name_syllable(word, "surnames" if position == 0 else "syllables")
         if repaired:  # trusted as far as the repaired word is a common name part
@@ -274,6 +278,9 @@ def _without_row_number(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]
             and fold(words[0][0]) not in name_syllables("surnames"):
         return [(words[1][0], True), *words[2:]]
     return words
+
+
+SHORT_TAIL_NOTE = "name: a short last word dropped (a misread name part?)"
 
 
 def _without_stray_tail(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]:

@@ -116,7 +116,9 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
             document.fields[name] = found
     _residence_to_the_next_label(document, spec, views)
     _drop_label_tail(document, spec, "residence")
+    _no_identity_number_for_the_certificate(document)
     _snap_certificate_number(document, spec, views, images)
+    _number_by_its_symbol(document, spec, views)
     _validity_apart(document, spec, views)
     _validity_from_misread_figures(document, spec, views)
     _sex_from_id_number(document)
@@ -676,6 +678,17 @@ _DEATH_EXTRACT = re.compile(r"\b(\d{1,5})(?:[ZIl|!]|\s)([A-ZĐ]{3,5})-BS\b")
 
 # --- the number, the validity, the sex -----------------------------------------------------------------
 
+_IDENTITY_NUMBER = re.compile(r"\d{9}(?:\d{3})?")  # an identity card's (9 figures) or a citizen's (12)
+
+
+def _no_identity_number_for_the_certificate(document: Document) -> None:
+    """ "Căn cước công dân số: 027096829839": the id line's "số" is no label of the certificate's number, which is a
+    book's ("390/2019/XNTTHN", "15"), never a bare identity number: dropped, for the paper's own to be looked for."""
+    field = document.fields.get("certificate_number")
+    if field is not None and isinstance(field.value, str) and _IDENTITY_NUMBER.fullmatch(field.value):
+        del document.fields["certificate_number"]
+
+
 def _snap_certificate_number(document: Document, spec: TypeSpec, views: list[PageView],
                              images: Mapping[int, np.ndarray]) -> None:
     """A symbol part with one misread letter ("UBXND", "ÄNTTHN") takes the known part's spelling; a number whose
@@ -709,6 +722,23 @@ def _snap_certificate_number(document: Document, spec: TypeSpec, views: list[Pag
 
 
 FIGURES_NOTE = "number: as sure as its figures, its symbol the paper's own"
+BY_SYMBOL_NOTE = f"{DERIVED}the one number bearing the paper's own symbol (its label unread)"
+
+
+def _number_by_its_symbol(document: Document, spec: TypeSpec, views: list[PageView]) -> None:
+    """ "$õ: 390/2019/XNTTHN": where no label gave the number, the one word on the paper that is a number with this
+    paper's own symbol ("XNTTHN"; a judgment's "183/2017/HNGĐ-ST" is another's) is it; derived, for a person to
+    confirm."""
+    field_spec = spec.fields.get("certificate_number")
+    if field_spec is None or not field_spec.symbols or document.fields.get("certificate_number") is not None:
+        return
+    found = [(word, view.page) for view in views for line in view.lines for word in line
+             if (match := _NUMBER_AND_SYMBOL.match(word.text.strip(".,;:"))) is not None
+             and set(match["symbol"].split("-")) <= set(field_spec.symbols)]
+    if len(found) == 1:
+        word, page = found[0]
+        document.fields["certificate_number"] = field_from_words(
+            word.text.strip(".,;:"), [word], page, GUESSED, note=BY_SYMBOL_NOTE)
 _NUMBER_AND_SYMBOL = re.compile(r"^(?P<figures>\d{1,5}(?:/\d{1,5})*)/(?P<symbol>[A-ZĐ]+(?:-[A-ZĐ]+)*)$")
 _OPENING_FIGURES = re.compile(r"^[\d/]*\d")
 

@@ -44,10 +44,11 @@ def test_a_4_is_crossed_and_a_1_is_not_in_common_faces(font_path: str, size: int
     assert not {2, 3} & set(crossed)  # the two 1s
 
 
-def test_a_comma_after_the_figures_takes_no_slot() -> None:
-    image, box = printed(ID_NUMBER + ",", FONTS[0], 24)
+@pytest.mark.parametrize(("before", "after"), [("", ","), ("...", ".")])
+def test_a_forms_leader_dots_or_a_comma_beside_the_figures_take_no_slot(before: str, after: str) -> None:
+    image, box = printed(before + ID_NUMBER + after, FONTS[0], 24)
     page = Page(number=1, width=image.shape[1], height=image.shape[0], dpi=300, source="ocr",
-                words=[Word(text=READ_AS + ",", confidence=0.75, bbox=box, line=0)])
+                words=[Word(text=before + READ_AS + after, confidence=0.75, bbox=box, line=0)])
     document = Document(document_type="marital_status_confirmation", fields={"id_number": Field(
         value=READ_AS, confidence=0.95, page=1, bbox=box)})
     check_ones(document, [page], {1: image})

@@ -542,3 +542,16 @@ def test_a_stray_stop_and_a_word_of_the_wording_read_in_capitals_are_put_right()
         assert wording_misreads_repaired(read, phrases) == printed and wording_doubt(printed, phrases) is None
     name_in_capitals = "làm thủ tục đăng ký kết hôn với anh TRẦN ĐỖ ANH THÀNH, sinh năm 1990"
     assert wording_misreads_repaired(name_in_capitals, phrases) == name_in_capitals
+
+
+def test_an_id_lines_number_is_no_certificates_and_a_number_with_the_papers_symbol_is_found_by_it():
+    head = [row for row in HEAD if not row[0][1].startswith("Số:")]
+    status = [[(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.")]]
+    # the number's label lost ("$õ:"): the id line's "số" is no label of it, a judgment's number is another's
+    got = fields(head[:2] + [[(60, "$õ: 390/2019/XNTTHN")]] + head[2:] + status + [
+        [(60, "Bản án số 183/2017/HNGĐ-ST")]] + SIGNATURE)
+    number = got["certificate_number"]
+    assert number.value == "390/2019/XNTTHN" and number.note.startswith("derived") and number.confidence < 0.9
+    assert got["id_number"].value == "001185046470"
+    # no number bearing the paper's symbol: none, rather than the id number
+    assert "certificate_number" not in fields(head + status + SIGNATURE)
