@@ -1240,19 +1240,21 @@ STREET_MARKS_NOTE = "address: the street's name is a registered place's with oth
 
 
 def street_marks_misread(text: str) -> str | None:
-    """The address with its street's name respelled as the one registered place whose letters it has, where
-    the marks differ ("đường Trường Chỉnh" → "Trường Chinh", "phố Thãi Thịnh" → "Thái Thịnh"): streets are
-    named after places and people that also name wards, so the register's spelling is the likely print.
+    """The address with its street's name respelled as the one registered place or listed street name whose letters it
+    has, where the marks differ ("đường Trường Chỉnh" → "Trường Chinh", "phố Trán Thái Tông" → "Trần Thái Tông"):
+    streets are named after places and people that also name wards, so the register's spelling is the likely print.
     None when no street's name is so (registered as read, unknown, or ambiguous)."""
     parts = text.split(", ")
     for index, part in enumerate(parts):
         match = _STREET_PART.fullmatch(part)
         name = match.group("name") if match is not None else None
-        if match is None or name is None or name in unit_names():
+        if match is None or name is None or name in unit_names() or name in common_street_names():
             continue
-        spellings = unit_names_by_letters().get(fold(name), set())
+        spellings = street_names_by_letters().get(fold(name), set())
         if len(spellings) == 1:
             spelling = next(iter(spellings))
+            if spelling.lower() == name.lower():
+                continue  # a letter's case, not a mark: street_case_misread's
             if any(read != registered and fold(read) == read.lower()
                    for read, registered in zip(name.split(), spelling.split(), strict=True)):
                 return None  # marks lost, not misread: unmarked_name_word's case, the value kept as read
@@ -1285,9 +1287,9 @@ def _street_names_by_case() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def unit_names_by_letters() -> dict[str, set[str]]:
-    """The registered units' names by their letters without marks."""
-    return by_letters(unit_names())
+def street_names_by_letters() -> dict[str, set[str]]:
+    """The registered units' and the listed streets' names by their letters without marks."""
+    return by_letters((*unit_names(), *common_street_names()))
 
 
 def by_letters(words: Iterable[str]) -> dict[str, set[str]]:

@@ -320,6 +320,10 @@ def test_a_street_named_as_a_registered_place_with_other_marks_is_respelled_and_
         == "Tổ 25, đường Trần Hưng Đạo, Phường Mỹ Bình, Thành phố Long Xuyên, Tỉnh An Giang"
     assert street_marks_misread("Số 9 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội") is None  # as registered
     assert street_marks_misread("Số 9 phố Xyz Abc, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội") is None  # unknown
+    # a listed street's name (a king's: no ward bears it) with a misread mark
+    assert street_marks_misread("Số 215 phố Trán Thái Tông, phường Dịch Vọng, quận Cầu Giấy, thành phố Hà Nội") \
+        == "Số 215 phố Trần Thái Tông, phường Dịch Vọng, quận Cầu Giấy, thành phố Hà Nội"
+    assert street_marks_misread("Số 5 phố Trần Thái Tông, phường Dịch Vọng, quận Cầu Giấy, thành phố Hà Nội") is None
 
 
 def test_address_slips_a_confident_ocr_makes_are_doubtful():
