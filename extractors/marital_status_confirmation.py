@@ -399,6 +399,8 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
         return "text: a full stop inside the sentence, before no sentence of its wording (a speck?)"
     if _dash_inside_a_phrase(text.split(), phrases):
         return "text: a dash between two words of its wording (a speck?)"
+    if _SPLIT_NUMBER.search(text):
+        return "text: a number's figures split by a blank (a figure misread or lost?)"  # "số 456/201 1/QĐST-HNGĐ"
     lexicon = _lexicon(phrases)
     tokens = _tokens(text)
     if tokens and tokens[-1] in _NEVER_LAST:  # "xã Hải Anh" ends on a name
@@ -416,6 +418,8 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
 
 
 _DASH_WORDS = {"-", "–", "—"}
+# a numbered paper's figures with a blank between two of them: a number and its year are joined by "/"
+_SPLIT_NUMBER = re.compile(r"\d/\d{1,3} \d{1,3}/")
 
 
 def _dash_inside_a_phrase(words: list[str], phrases: list[str]) -> bool:

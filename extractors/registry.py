@@ -27,7 +27,7 @@ from extractors.classify import (
     phrase_present,
 )
 from extractors.engine import extract_fields, view_page
-from extractors.figure_shapes import check_ones
+from extractors.figure_shapes import check_figure_shapes
 from extractors.issuer import read_issuer
 from extractors.second_reading import corroborate, read_letters_again
 from extractors.spec import ReadingZone, load_type_specs, spec_for
@@ -153,7 +153,7 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
         hook.finish(document, spec, views, images)
     check_names_printed_twice(document, spec, {view.page.number: view.lines for view in views})
     corroborate(document, spec, pages, images)
-    check_ones(document, pages, images)  # a 4 every reading gave as 1
+    check_figure_shapes(document, pages, images)  # a 4 every reading gave as 1, a 5 as 3
     if hook is not None and hasattr(hook, "settle"):
         hook.settle(document)  # checks across fields, on the values second readings left
     check_id_numbers(document, spec)

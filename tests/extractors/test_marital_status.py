@@ -555,3 +555,11 @@ def test_an_id_lines_number_is_no_certificates_and_a_number_with_the_papers_symb
     assert got["id_number"].value == "001185046470"
     # no number bearing the paper's symbol: none, rather than the id number
     assert "certificate_number" not in fields(head + status + SIGNATURE)
+
+
+def test_a_numbered_papers_figures_split_by_a_blank_doubt_the_status():
+    from extractors.marital_status_confirmation import wording_doubt
+
+    status = "Đã đăng ký kết hôn với bà Nguyễn Minh Ngọc, nhưng đã ly hôn theo Quyết định số {} ngày 17/01/2011"
+    assert wording_doubt(status.format("456/201 1/QĐST-HNGĐ"), []) is not None
+    assert wording_doubt(status.format("456/2011/QĐST-HNGĐ"), []) is None
