@@ -27,7 +27,7 @@ from extractors.readers.labels import STRONG_SCORE, LabelHit, find_all_labels, l
 from pipeline.text import SYLLABLE, fold
 from extractors.spec import FieldSpec, TypeSpec
 from pipeline.geometry import union_bbox, visual_lines
-from schemas import Field, Page, Word
+from schemas import BBox, Field, Page, Word
 
 MAIN = "main"
 HEADER_MIN_LABELS = 3  # a line with this many bare labels is a table header, not label: value pairs
@@ -717,6 +717,12 @@ def letters_of(text: str) -> str:
 def letters_key(word: Word) -> str:
     """Where ``page.readings`` keeps the reading of a word's letters alone."""
     return f"letters:{','.join(map(str, word.bbox))}"
+
+
+def words_within(page: Page, bbox: BBox) -> list[Word]:
+    """The page's words whose middle lies in ``bbox``."""
+    x0, y0, x1, y1 = bbox
+    return [w for w in page.words if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1]
 
 
 def keep_reading(page: Page, key: str, text: str, confidence: float) -> None:

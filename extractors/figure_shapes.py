@@ -22,7 +22,8 @@ import cv2
 import numpy as np
 
 from extractors.calibration import DIFFERS
-from extractors.engine import keep_reading, kept_reading
+from extractors.engine import keep_reading, kept_reading, words_within
+from pipeline.geometry import true_runs
 from schemas import BBox, Document, Page, Word
 
 SHAPE_NOTE = f"{DIFFERS}: a figure is drawn as another (a 4 read as 1, a 5 as 3?)"
@@ -53,9 +54,7 @@ def check_figure_shapes(document: Document, pages: list[Page], images: Mapping[i
 def figure_words(page: Page, bbox: BBox) -> list[Word]:
     """The words of figures alone (a form's dots or a comma beside them aside), one at least a figure looked at,
     whose middle lies in ``bbox``."""
-    x0, y0, x1, y1 = bbox
-    return [w for w in page.words if _figures(w).isdigit() and set(_figures(w)) & set(LOOKS)
-            and x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1]
+    return [w for w in words_within(page, bbox) if _figures(w).isdigit() and set(_figures(w)) & set(LOOKS)]
 
 
 def _figures(word: Word) -> str:
@@ -144,8 +143,5 @@ def has_a_fives_stroke(glyph: np.ndarray) -> bool:
 LOOKS: dict[str, Callable[[np.ndarray], bool]] = {"1": has_crossbar, "3": has_a_fives_stroke}
 
 
-def _longest_run(row: np.ndarray) -> int:
-    """The longest stretch of consecutive True in ``row``."""
-    padded = np.concatenate(([False], row, [False])).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
+def _longest_run(flags: np.ndarray) -> int:
+    return max((end - start for start, end in true_runs(flags)), default=0)

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from extractors.calibration import DERIVED
 from extractors.classify import phrase_present
-from extractors.engine import PageView, page_reading
+from extractors.engine import PageView, page_reading, words_within
 from extractors.id_card_evidence import (
     DATE_FROM_PRINT, ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
     on_birthday, only_other_date, only_printed_id, printed_id_candidates)
@@ -737,8 +737,7 @@ MAX_SKIPPED = 8  # words of another column between a value's words in reading or
 
 def shows(page: Page, bbox: BBox, printed: str) -> float:
     """How much the words inside a box read as the printed form of a value (rapidfuzz ratio, 0-100)."""
-    x0, y0, x1, y1 = bbox
-    inside = [w for w in page.words if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1]
+    inside = words_within(page, bbox)
     return fuzz.ratio("".join(_squeezed(w.text) for w in inside), _squeezed(printed)) if inside else 0.0
 
 

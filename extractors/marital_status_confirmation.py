@@ -29,7 +29,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extractors.engine import (
     GLUED, VALUE_INDENT, PageView, Region, _close_below, _inside, _label_rank, _opening_word, _trim_specks,
-    _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line,
+    _up_to_wide_gap, drop_label_translation, field_from_words, is_place_and_date_line, words_within,
 )
 from extractors.calibration import (
     CHECKED_WORDING, DERIVED, DIFFERS, LABEL_TAIL_DROPPED, NAMES_READ_TWICE, READ_AGAIN, WHOLE_STATUS,
@@ -567,9 +567,7 @@ def _bare(text: str) -> str:
 
 def _name_runs(page: Page, bbox: BBox, names: set[str]) -> list[list[Word]]:
     """The page's words inside ``bbox`` that are ``names``, in runs of neighbours on one line."""
-    x0, y0, x1, y1 = bbox
-    inside = sorted((w for w in page.words if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1
-                     and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1), key=lambda w: (w.line, w.bbox[0]))
+    inside = sorted(words_within(page, bbox), key=lambda w: (w.line, w.bbox[0]))
     runs: list[list[Word]] = []
     previous: Word | None = None
     for word in inside:

@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 
 from extractors.calibration import CORROBORATED, DIFFERS, READ_AGAIN, accept_point
-from extractors.engine import GLUED, is_speck, keep_reading, kept_reading, letters_key, letters_of
+from extractors.engine import GLUED, is_speck, keep_reading, kept_reading, letters_key, letters_of, words_within
 from extractors.kinds import DOUBTFUL, READERS, REPAIRED, Reading
 from extractors.readers.phrases import snap_code_parts
 from extractors.spec import TypeSpec
@@ -227,9 +227,7 @@ def crop_reading(page: Page, bbox: BBox, images: Mapping[int, np.ndarray], scale
 
 
 def lines_within(page: Page, bbox: BBox) -> set[int]:
-    x0, y0, x1, y1 = bbox
-    return {w.line for w in page.words
-            if x0 <= (w.bbox[0] + w.bbox[2]) / 2 <= x1 and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1}
+    return {w.line for w in words_within(page, bbox)}
 
 
 def read_line(image: np.ndarray, bbox: BBox, dpi: int, scale: int = 1) -> tuple[str, float]:

@@ -144,3 +144,10 @@ def to_source(page: Page, bbox: BBox) -> BBox:
     points = cv2.perspectiveTransform(np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], dtype=np.float32), matrix)[0]
     return (int(np.floor(points[:, 0].min())), int(np.floor(points[:, 1].min())),
             int(np.ceil(points[:, 0].max())), int(np.ceil(points[:, 1].max())))
+
+
+def true_runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of the runs of True."""
+    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    changes = np.flatnonzero(np.diff(padded))
+    return [(int(a), int(b)) for a, b in zip(changes[::2], changes[1::2], strict=True)]

@@ -19,6 +19,8 @@ import cv2
 import numpy as np
 import zxingcpp
 
+from pipeline.geometry import true_runs
+
 ANALYSIS_SIDE = 1000  # px: the long side of the copy every decision is made on
 CARD_LONG_MM = 85.6
 CARD_ASPECT = CARD_LONG_MM / 54.0  # ISO/IEC 7810 ID-1
@@ -671,7 +673,7 @@ class _Profiles:
         x0, y0, x1, y1 = box
         cuts: list[tuple[int, tuple[Box, Box]]] = []
         for horizontal, profile, span in ((True, self.rows(box), x1 - x0), (False, self.cols(box), y1 - y0)):
-            runs = [run for run in _runs(profile <= _blank_level(span)) if run[1] - run[0] >= min_gap]
+            runs = [run for run in true_runs(profile <= _blank_level(span)) if run[1] - run[0] >= min_gap]
             for start, end in sorted(runs, key=lambda run: run[0] - run[1])[:most]:
                 middle = (start + end) // 2
                 halves = (((x0, y0, x1, y0 + middle), (x0, y0 + middle, x1, y1)) if horizontal
@@ -687,13 +689,6 @@ PIECE_WEIGHT = 20.0  # a piece holding 5 % of the page's print costs as much as 
 def _blank_level(span: int) -> float:
     """Most ink a row (column) of this length holds and still counts as blank: dust, a streak crossing it."""
     return 1 + 0.01 * span
-
-
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of the runs of True."""
-    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
-    changes = np.flatnonzero(np.diff(padded))
-    return [(int(a), int(b)) for a, b in zip(changes[::2], changes[1::2], strict=True)]
 
 
 def _card_sized(box: Box, card: tuple[float, float], extent: tuple[float, float] | None = None,
