@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 import cv2
 import numpy as np
 
-from extractors.calibration import DIFFERS
+from extractors.calibration import DIFFERS, disagreed
 from extractors.engine import keep_reading, kept_reading, words_within
 from pipeline.geometry import true_runs
 from schemas import BBox, Document, Page, Word
@@ -44,7 +44,7 @@ def check_figure_shapes(document: Document, pages: list[Page], images: Mapping[i
     by_number = {page.number: page for page in pages}
     for field in document.fields.values():
         if (field.source != "ocr" or not isinstance(field.value, str) or field.bbox is None
-                or field.page not in by_number or DIFFERS in (field.note or "")):
+                or field.page not in by_number or disagreed(field)):
             continue
         page = by_number[field.page]
         if any(misshapen(page, word, images.get(page.number)) for word in figure_words(page, field.bbox)):
@@ -54,7 +54,7 @@ def check_figure_shapes(document: Document, pages: list[Page], images: Mapping[i
 def figure_words(page: Page, bbox: BBox) -> list[Word]:
     """The words of figures alone (a form's dots or a comma beside them aside), one at least a figure looked at,
     whose middle lies in ``bbox``."""
-    return [w for w in words_within(page, bbox) if _figures(w).isdigit() and set(_figures(w)) & set(LOOKS)]
+    return [w for w in words_within(page, bbox) if (figures := _figures(w)).isdigit() and set(figures) & set(LOOKS)]
 
 
 def _figures(word: Word) -> str:
@@ -67,9 +67,8 @@ def misshapen(page: Page, word: Word, image: np.ndarray | None) -> bool:
     key = f"shapes:{','.join(map(str, word.bbox))}"
     kept = kept_reading(page, key)
     if kept is None and image is not None:
-        gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         figures = _figures(word)
-        glyphs = figure_glyphs(gray, word.bbox, len(figures))
+        glyphs = figure_glyphs(image, word.bbox, len(figures))
         odd = [i for i, (figure, glyph) in enumerate(zip(figures, glyphs, strict=True))
                if glyph is not None and figure in LOOKS and LOOKS[figure](glyph)]
         keep_reading(page, key, ",".join(map(str, odd)), 1.0)
@@ -77,13 +76,15 @@ def misshapen(page: Page, word: Word, image: np.ndarray | None) -> bool:
     return kept is not None and kept[0] != ""
 
 
-def figure_glyphs(gray: np.ndarray, bbox: BBox, count: int) -> list[np.ndarray | None]:
+def figure_glyphs(image: np.ndarray, bbox: BBox, count: int) -> list[np.ndarray | None]:
     """The ink of each of ``count`` equal slots across the figures' ink in the word's box, cut to the figure's own
     rows (a comma's tail or a neighbour's descent lengthens the word's box); None for a slot without ink."""
     x0, y0, x1, y1 = (max(0, v) for v in bbox)
-    crop = gray[y0:y1, x0:x1].astype(np.float32)
+    crop = image[y0:y1, x0:x1]
     if crop.size == 0 or count < 1:
         return [None] * count
+    # the word's crop made gray on its own: the page's other words need no conversion
+    crop = (crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)).astype(np.float32)
     paper, darkest = np.percentile(crop, 90), np.percentile(crop, 2)
     if paper - darkest < 1:
         return [None] * count

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -1244,12 +1244,7 @@ def street_marks_misread(text: str) -> str | None:
     has, where the marks differ ("đường Trường Chỉnh" → "Trường Chinh", "phố Trán Thái Tông" → "Trần Thái Tông"):
     streets are named after places and people that also name wards, so the register's spelling is the likely print.
     None when no street's name is so (registered as read, unknown, or ambiguous)."""
-    parts = text.split(", ")
-    for index, part in enumerate(parts):
-        match = _STREET_PART.fullmatch(part)
-        name = match.group("name") if match is not None else None
-        if match is None or name is None or name in unit_names() or name in common_street_names():
-            continue
+    for parts, index, before, name in _unlisted_streets(text):
         spellings = street_names_by_letters().get(fold(name), set())
         if len(spellings) == 1:
             spelling = next(iter(spellings))
@@ -1258,9 +1253,20 @@ def street_marks_misread(text: str) -> str | None:
             if any(read != registered and fold(read) == read.lower()
                    for read, registered in zip(name.split(), spelling.split(), strict=True)):
                 return None  # marks lost, not misread: unmarked_name_word's case, the value kept as read
-            parts[index] = part[:match.start("name")] + spelling
+            parts[index] = before + spelling
             return ", ".join(parts)
     return None
+
+
+def _unlisted_streets(text: str) -> Iterator[tuple[list[str], int, str, str]]:
+    """Each street part of an address whose name neither the register nor the street list spells so: the address's
+    parts, the street part's index among them, what precedes the name in it, and the name."""
+    parts = text.split(", ")
+    for index, part in enumerate(parts):
+        match = _STREET_PART.fullmatch(part)
+        name = match.group("name") if match is not None else None
+        if match is not None and name is not None and name not in unit_names() and name not in common_street_names():
+            yield parts, index, part[:match.start("name")], name
 
 
 STREET_CASE_NOTE = "address: a word of the street's name in the other case from the list's (its spelling given)"
@@ -1269,14 +1275,9 @@ STREET_CASE_NOTE = "address: a word of the street's name in the other case from 
 def street_case_misread(text: str) -> str | None:
     """The address with its street's name spelled as the list or the register does where only a letter's case
     differs ("đường Giải phóng" → "Giải Phóng": p, o, s and the like look alike in both cases); None otherwise."""
-    parts = text.split(", ")
-    for index, part in enumerate(parts):
-        match = _STREET_PART.fullmatch(part)
-        name = match.group("name") if match is not None else None
-        if match is None or name is None or name in common_street_names() or name in unit_names():
-            continue
+    for parts, index, before, name in _unlisted_streets(text):
         if (listed := _street_names_by_case().get(name.lower())) is not None:
-            parts[index] = part[:match.start("name")] + listed
+            parts[index] = before + listed
             return ", ".join(parts)
     return None
 

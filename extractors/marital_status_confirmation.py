@@ -724,6 +724,10 @@ def _snap_certificate_number(document: Document, spec: TypeSpec, views: list[Pag
 
 
 FIGURES_NOTE = "number: as sure as its figures, its symbol the paper's own"
+_NUMBER_AND_SYMBOL = re.compile(r"^(?P<figures>\d{1,5}(?:/\d{1,5})*)/(?P<symbol>[A-ZĐ]+(?:-[A-ZĐ]+)*)$")
+_OPENING_FIGURES = re.compile(r"^[\d/]*\d")
+
+
 BY_SYMBOL_NOTE = f"{DERIVED}the one number bearing the paper's own symbol (its label unread)"
 
 
@@ -734,15 +738,16 @@ def _number_by_its_symbol(document: Document, spec: TypeSpec, views: list[PageVi
     field_spec = spec.fields.get("certificate_number")
     if field_spec is None or not field_spec.symbols or document.fields.get("certificate_number") is not None:
         return
-    found = [(word, view.page) for view in views for line in view.lines for word in line
-             if (match := _NUMBER_AND_SYMBOL.match(word.text.strip(".,;:"))) is not None
-             and set(match["symbol"].split("-")) <= set(field_spec.symbols)]
+    found = [(text, word, view.page) for view in views for line in view.lines for word in line
+             if _bears_symbol(_NUMBER_AND_SYMBOL.match(text := word.text.strip(".,;:")), field_spec.symbols)]
     if len(found) == 1:
-        word, page = found[0]
-        document.fields["certificate_number"] = field_from_words(
-            word.text.strip(".,;:"), [word], page, GUESSED, note=BY_SYMBOL_NOTE)
-_NUMBER_AND_SYMBOL = re.compile(r"^(?P<figures>\d{1,5}(?:/\d{1,5})*)/(?P<symbol>[A-ZĐ]+(?:-[A-ZĐ]+)*)$")
-_OPENING_FIGURES = re.compile(r"^[\d/]*\d")
+        text, word, page = found[0]
+        document.fields["certificate_number"] = field_from_words(text, [word], page, GUESSED, note=BY_SYMBOL_NOTE)
+
+
+def _bears_symbol(match: re.Match[str] | None, symbols: list[str]) -> bool:
+    """Whether a number and symbol (``_NUMBER_AND_SYMBOL``) has a symbol made of ``symbols`` alone."""
+    return match is not None and set(match["symbol"].split("-")) <= set(symbols)
 
 
 def _figures_sure(reading: Reading, words: list[Word], page: Page, symbols: list[str],
@@ -753,7 +758,7 @@ def _figures_sure(reading: Reading, words: list[Word], page: Page, symbols: list
     for 460/2019), more read after the number, or figures a reading on their own does not bear out."""
     match = _NUMBER_AND_SYMBOL.match(reading.value or "")
     lost_slash_only = reading.problems == [SLASH_RESTORED] and "/" not in (match["figures"] if match else "/")
-    if match is None or not set(match["symbol"].split("-")) <= set(symbols) or not (reading.factor >= 1.0 or lost_slash_only):
+    if match is None or not _bears_symbol(match, symbols) or not (reading.factor >= 1.0 or lost_slash_only):
         return None
     bearing = [w for w in words if any(ch.isdigit() for ch in w.text)]
     runs = [_OPENING_FIGURES.match(w.text) for w in bearing]
