@@ -122,15 +122,16 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
             # the register's spelling over a clearly read word: the paper may print what was read, whatever
             # the source; the value is registered by construction, not by its own evidence
             field.confidence = min(field.confidence, REPAIR_CEILING)
-        if field.source != "ocr" or field_spec is None or field.value is None:
+        if field.source != "ocr" or field.value is None:
             continue
         if disagreed(field):
             # two readings of the same print gave two values: one of them is wrong, whatever the table says
             field.confidence = min(field.confidence, REPAIR_CEILING)
             continue
-        threshold = fitted.groups.get(field_group(field, field_spec.kind))
-        accept_from = threshold.accept_from if threshold is not None else 1.0  # a group the fit never saw: a look
-        field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, accept_from))), 3)
+        if field_spec is not None:  # the issuer's office and date have no kind: they keep their raw scale
+            threshold = fitted.groups.get(field_group(field, field_spec.kind))
+            accept_from = threshold.accept_from if threshold is not None else 1.0  # a group the fit never saw: a look
+            field.confidence = round(max(0.0, min(1.0, calibrated(field.confidence, accept_from))), 3)
         if field.note == READ_AGAIN or (field.note or "").startswith(DERIVED) \
                 or any(note in (field.note or "") for note in (RESPELLED_NOTE, BACKSLASH_NOTE, LABEL_TAIL_DROPPED)):
             field.confidence = min(field.confidence, REPAIR_CEILING)

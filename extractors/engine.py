@@ -96,7 +96,7 @@ def view_page(spec: TypeSpec, page: Page) -> PageView:
              if _plausible_label(hit, lines[hit.line_index])]
     found += [h for h in find_all_labels(lines, headings) if _column_heading(h, lines[h.line_index])
               and not any(_overlap(h, other) for other in found)]
-    found += _partner_headings(spec, lines, [h for h in found if h.label in headings])
+    found += _partner_headings(spec, lines, [h for h in found if h.label in anchors])
     found.sort(key=lambda h: (h.line_index, h.word_start))
     hits = [_value_up_to_next_label(hit, found, lines[hit.line_index]) for hit in found]
     headers = _header_lines(hits)
@@ -122,27 +122,65 @@ def _column_heading(hit: LabelHit, line: list[Word]) -> bool:
             and (after is None or after.bbox[0] - word.bbox[2] > gap))
 
 
-def _partner_headings(spec: TypeSpec, lines: list[list[Word]], headings: list[LabelHit]) -> list[LabelHit]:
-    """The other column's heading where a line holds two lone words and only one reads as its section's heading
-    ("Vự  Chồng": OCR misread "Vợ"): with two sections, the other word heads the other one. Without it, the one
-    column found would run over both, and the first spouse's values would be read as the second's."""
+def _partner_headings(spec: TypeSpec, lines: list[list[Word]], anchors: list[LabelHit]) -> list[LabelHit]:
+    """The other column's heading where a line holds one section's heading and OCR misread the other's: two lone
+    words of which one reads as its heading ("Vự  Chồng", "\\e)  CHỒNG"), or, past a wide blank, words whose letters
+    are nearly the other's heading ("Thông tin về vợ   Thông tinvềchồng", "Ihông tin vê chồng"). With two sections,
+    those words head the other one. Without it, the one column found would run over both, and the first spouse's
+    values would be read as the second's."""
     if len(spec.sections) != 2:
         return []
     partners = []
-    for hit in headings:
-        line = lines[hit.line_index]
-        if len(line) != 2 or any(h is not hit and h.line_index == hit.line_index for h in headings):
+    for hit in anchors:
+        if any(h is not hit and h.line_index == hit.line_index for h in anchors):
             continue
         own = next(name for name, phrases in spec.sections.items() if hit.label in phrases)
-        other = next(name for name in spec.sections if name != own)
-        heading = next((p for p in spec.sections[other] if len(label_tokens(p)) == 1), None)
-        index = 1 - hit.word_start
-        word = line[index]
-        if heading is None or not word.text.strip(":.").isalpha() or len(word.text.strip(":.")) > len(heading) + 2:
-            continue
-        partners.append(LabelHit(label=heading, line_index=hit.line_index, word_start=index, word_end=index + 1,
-                                 bbox=word.bbox, score=0.5, value_words=line[index + 1:], token_count=1))
+        phrases = next(phrases for name, phrases in spec.sections.items() if name != own)
+        line = lines[hit.line_index]
+        partner = _lone_word_partner(hit, line, phrases) if hit.token_count == 1 else _phrase_partner(hit, line, phrases)
+        if partner is not None:
+            partners.append(partner)
     return partners
+
+
+def _lone_word_partner(hit: LabelHit, line: list[Word], phrases: list[str]) -> LabelHit | None:
+    """The other word of a line of two, where the heading is one word: a short word of letters, however misread."""
+    heading = next((p for p in phrases if len(label_tokens(p)) == 1), None)
+    if heading is None or len(line) != 2:
+        return None
+    index = 1 - hit.word_start
+    word = line[index]
+    letters = "".join(ch for ch in word.text if ch.isalnum())
+    if not letters.isalpha() or len(letters) > len(heading) + 2:
+        return None
+    return LabelHit(label=heading, line_index=hit.line_index, word_start=index, word_end=index + 1, bbox=word.bbox,
+                    score=0.5, value_words=line[index + 1:], token_count=1)
+
+
+PARTNER_SCORE = 80  # rapidfuzz ratio of letters (blanks aside) from which words are the other heading misread
+
+
+def _phrase_partner(hit: LabelHit, line: list[Word], phrases: list[str]) -> LabelHit | None:
+    """The words on the heading's line past a wide blank (specks aside), where their letters, blanks aside, are
+    nearly one of the other section's headings of several words."""
+    height = _height(line[hit.word_start])
+    after = [i for i in range(hit.word_end, len(line)) if not is_speck(line[i])]
+    before = [i for i in range(hit.word_start) if not is_speck(line[i])]
+    for group in (after, before):
+        if not group or group != list(range(group[0], group[-1] + 1)):
+            continue  # nothing there, or specks inside the words: no heading alone
+        gap = line[group[0]].bbox[0] - line[hit.word_end - 1].bbox[2] if group is after \
+            else line[hit.word_start].bbox[0] - line[group[-1]].bbox[2]
+        if gap <= WIDE_GAP * height:
+            continue
+        letters = "".join(fold(ch) for i in group for ch in line[i].text if ch.isalnum())
+        scored = [(fuzz.ratio(letters, "".join(label_tokens(p))), p) for p in phrases if len(label_tokens(p)) > 1]
+        score, phrase = max(scored, default=(0.0, ""))
+        if score >= PARTNER_SCORE:
+            return LabelHit(label=phrase, line_index=hit.line_index, word_start=group[0], word_end=group[-1] + 1,
+                            bbox=union_bbox(line[i].bbox for i in group), score=round(score / 100, 4),  # type: ignore[arg-type]
+                            value_words=line[group[-1] + 1:], token_count=len(label_tokens(phrase)))
+    return None
 
 
 def _heading_pair(line: list[Word]) -> bool:

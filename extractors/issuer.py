@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from extractors.engine import PageView, _trim_specks, field_from_words, is_place_and_date_line
-from extractors.kinds import DOUBTFUL, RESPELLED, UNIT_WORDS, read_date, read_place, unit_spellings
+from extractors.kinds import DOUBTFUL, PRINTED, RESPELLED, UNIT_WORDS, read_date, read_place, unit_spellings
 from extractors.spec import IssuerSpec
 from pipeline.geometry import split_at_gaps
 from pipeline.text import fold
@@ -288,6 +288,15 @@ def office_in_running_case(capitals: str, office: str, size: int | None = None) 
     return " ".join([office, *(w.lower() for w in words[size:size + unit_size]), *named])
 
 
+def _date_part(words: list[Word]) -> list[Word]:
+    """A place-and-date line's words from its "ngày" on (else from its first figure), specks aside: OCR's doubt
+    about the place's name, or a speck read before it, is not the date's."""
+    start = next((i for i, w in enumerate(words) if fold(w.text).strip(",.;:") == "ngay"), None)
+    if start is None:
+        start = next((i for i, w in enumerate(words) if any(ch.isdigit() for ch in w.text)), 0)
+    return _trim_specks(words[start:]) or words
+
+
 def _text(words: list[Word]) -> str:
     return " ".join(w.text for w in words)
 
@@ -314,6 +323,7 @@ def read_signature_date(views: list[PageView]) -> Field | None:
             if index not in labelled and is_place_and_date_line(words):
                 reading = read_date(" ".join(w.text for w in words))
                 if reading.value:
-                    return field_from_words(reading.value, words, view.page, reading.factor)
+                    return field_from_words(reading.value, _date_part(words), view.page, reading.factor,
+                                            printed=reading.extra.get(PRINTED))  # type: ignore[arg-type]
                 unread = unread or field_from_words(None, words, view.page)
     return unread

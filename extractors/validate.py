@@ -62,6 +62,8 @@ def check_id_numbers(document: Document, spec: TypeSpec) -> None:
             other = check.sex if "sex digit" in problem else check.date_of_birth if "birth year" in problem else None
             if other is not None and other in document.fields and document.fields[other].source not in MACHINE_READ:
                 distrust(document, other, f"{other}: disagrees with {check.id_number}'s digits")
+            if "sex digit" in problem and check.sex_is:
+                distrust_section(document, spec, check.id_number)
         if problems or len(id_number) != 12:
             continue
         if check.sex and sex:
@@ -69,6 +71,17 @@ def check_id_numbers(document: Document, spec: TypeSpec) -> None:
             settled_by_digit(document.fields[check.sex], document.fields[check.id_number])
         if check.date_of_birth and born and re.fullmatch(r"\d{4}", born):
             agreed(document.fields[check.date_of_birth])
+
+
+def distrust_section(document: Document, spec: TypeSpec, id_number: str) -> None:
+    """An id number of the other sex than its holder's role (a husband's that says female) may be the other
+    person's: the columns of the two read the wrong way round. Every value read from its section is doubted."""
+    section = spec.fields[id_number].section
+    for name, field_spec in spec.fields.items():
+        field = document.fields.get(name)
+        if section and field_spec.section == section and name != id_number and field is not None \
+                and field.value is not None and field.source not in MACHINE_READ:
+            distrust(document, name, f"{name}: {id_number}'s digits say another sex (the other person's?)")
 
 
 def settled_by_digit(sex: Field, id_field: Field) -> None:

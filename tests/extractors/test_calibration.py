@@ -92,6 +92,18 @@ def test_a_value_whose_second_reading_differs_is_never_accepted_unseen() -> None
     assert document.fields["full_name"].confidence >= ACCEPT
 
 
+def test_an_issuers_date_whose_second_reading_differs_is_never_accepted_unseen_though_no_kind_calibrates_it() -> None:
+    spec = spec_for("residence_confirmation")
+    assert spec is not None and "issue_date" not in spec.fields  # the issuer step's: on its raw scale
+    document = Document(document_type="residence_confirmation", fields={
+        "issue_date": Field(value="2023-12-21", confidence=0.95, note=DIFFERS),
+        "issuing_authority": Field(value="Công an phường Trần Phú", confidence=0.95),
+    })
+    calibrate(document, spec)
+    assert document.fields["issue_date"].confidence < ACCEPT
+    assert document.fields["issuing_authority"].confidence == 0.95
+
+
 def test_values_whose_readings_differ_are_left_out_of_the_fit() -> None:
     truth = {"document_type": "id_card", "fields": {"id_number": "045090935217", "sex": "Nam"}}
     found = Document(document_type="id_card", fields={

@@ -78,6 +78,37 @@ def test_a_misread_heading_beside_the_other_spouses_heads_the_other_column():
     assert marriage_values(rows).get("husband_full_name") != "HOÀNG QUỐC KIÊN"
 
 
+def test_a_heading_read_as_punctuation_beside_the_other_spouses_still_heads_its_column():
+    rows = [
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(400, "\\e)"), (950, "CHỒNG")],  # "VỢ" as a clean scan's OCR read it
+        [(60, "Họ, chữ đệm, tên:"), (330, "PHAN PHƯƠNG HÒA"), (900, "VŨ KHẮC KIÊN")],
+        [(60, "Ngày, tháng, năm sinh:"), (330, "26/10/2000"), (900, "11/08/2000")],
+    ]
+    values = marriage_values(rows)
+    assert values["wife_full_name"] == "PHAN PHƯƠNG HÒA" and values["husband_full_name"] == "VŨ KHẮC KIÊN"
+    assert values["wife_date_of_birth"] == "2000-10-26" and values["husband_date_of_birth"] == "2000-08-11"
+    rows[1] = [(400, "\\e)"), (650, "1988"), (950, "CHỒNG")]  # a figure: no heading's letters
+    assert marriage_values(rows).get("wife_full_name") != "PHAN PHƯƠNG HÒA"
+
+
+def test_the_other_spouses_heading_of_several_words_misread_past_a_wide_blank_still_heads_its_column():
+    def rows(husband: str) -> list[list[tuple[int, str]]]:
+        return [
+            [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+            [(330, "Thông tin về vợ"), (900, husband)],
+            [(60, "Họ, chữ đệm, tên:"), (330, "NGÔ QUỲNH THẢO"), (900, "NGUYỄN HẢI")],
+            [(60, "Ngày, tháng, năm sinh:"), (330, "12/05/1992"), (900, "06/09/1983")],
+            [(60, "Dân tộc:"), (330, "Kinh"), (900, "Tày")],
+        ]
+
+    for misread in ("Thông tinvềchồng", "Ihông tin vê chồng"):  # blanks lost; a T read as I, a mark lost
+        values = marriage_values(rows(misread))
+        assert values["wife_full_name"] == "NGÔ QUỲNH THẢO" and values["husband_full_name"] == "NGUYỄN HẢI"
+        assert values["husband_date_of_birth"] == "1983-09-06" and values["husband_ethnicity"] == "Tày"
+    assert marriage_values(rows("Ghi chú khác")).get("husband_full_name") != "NGUYỄN HẢI"  # no heading's letters
+
+
 def test_a_label_opening_one_spouses_cell_does_not_cut_the_other_spouses_value_from_the_row():
     values = marriage_values([
         [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
@@ -252,6 +283,25 @@ def test_the_issue_date_is_the_signatures_not_a_labelled_validity_date_above_a_m
     rows[3] = [(700, "Hà Nội, ngày 16 tháng 09 năm 2022")]
     found = read_signature_date([view_page(spec, laid_out(rows))])
     assert found is not None and found.value == "2022-09-16"
+
+def test_the_signature_dates_confidence_is_its_own_not_the_places_or_a_specks_before_it():
+    from extractors.issuer import read_signature_date
+
+    spec = spec_for("marital_status_confirmation")
+    rows = [[(60, "Họ và tên: PHẠM PHƯƠNG HƯƠNG")], [(60, "Giới tính: Nữ")],
+            [(300, "n"), (700, "Hồ Chí Minh, ngày 31 tháng 03 năm 2021")], [(720, "NGƯỜI KÝ GIẤY XÁC NHẬN")]]
+    page = laid_out(rows)
+    speck, place = (next(i for i, w in enumerate(page.words) if w.text == text) for text in ("n", "Hồ"))
+    page.words[speck] = page.words[speck].model_copy(update={"confidence": 0.0})  # dirt OCR was unsure of
+    page.words[place] = page.words[place].model_copy(update={"confidence": 0.4})  # a place's name misread
+    found = read_signature_date([view_page(spec, page)])
+    assert found is not None and found.value == "2021-03-31"
+    assert found.confidence >= 0.9 and found.bbox is not None and found.bbox[0] > page.words[place].bbox[2]  # the date's box
+    figure = next(i for i, w in enumerate(page.words) if w.text == "31")
+    page.words[figure] = page.words[figure].model_copy(update={"confidence": 0.4})  # a figure read unsurely is its doubt
+    found = read_signature_date([view_page(spec, page)])
+    assert found is not None and found.confidence < 0.5
+
 
 def test_the_signature_date_is_found_above_a_photos_specks_that_double_the_pages_lines_but_not_in_its_header():
     from extractors.issuer import read_signature_date

@@ -175,3 +175,26 @@ def test_a_date_in_figures_its_words_agree_with_is_read_twice_alike_and_the_word
     check_dates_agree(document, spec)  # "bẩy" or "bảy": the same date whichever was printed
     assert document.fields["date_of_birth"].note == CORROBORATED
     assert document.fields["date_of_birth_in_words"].note != CORROBORATED
+
+
+def test_an_id_number_of_the_other_sex_than_its_holders_role_doubts_every_value_of_its_section():
+    from extractors.validate import check_id_numbers
+
+    spec = spec_for("marriage_certificate")
+    assert spec is not None
+
+    def document(husband_id: str) -> Document:
+        return Document(document_type="marriage_certificate", fields={
+            "husband_full_name": Field(value="PHAN PHƯƠNG HÒA", confidence=0.99),
+            "husband_date_of_birth": Field(value="2000-10-26", confidence=0.95),
+            "husband_id_number": Field(value=husband_id, confidence=0.99),
+            "wife_full_name": Field(value="VŨ THỊ KIÊN", confidence=0.99),
+        })
+
+    swapped = document("082300391652")  # a woman's number born in 2000: the wife's column read as the husband's?
+    check_id_numbers(swapped, spec)
+    assert all(swapped.fields[name].confidence < 0.9 for name in ("husband_full_name", "husband_date_of_birth"))
+    assert swapped.fields["wife_full_name"].confidence == 0.99 and swapped.needs_review
+    agreeing = document("082200391652")  # a man's number born in 2000
+    check_id_numbers(agreeing, spec)
+    assert agreeing.fields["husband_full_name"].confidence == 0.99 and not agreeing.needs_review
