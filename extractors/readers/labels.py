@@ -314,13 +314,18 @@ def _crosses_gap(line: PreparedLine, first: int, end: int) -> bool:
 
 def _resolve_overlaps(cands: list[_Candidate], variants: tuple[tuple[str, ...], ...]
                       ) -> list[_Candidate]:
-    """Greedy: strong hits first, longest label first, then best score, then tightest
-    window; a candidate overlapping an accepted one on its line is dropped."""
+    """Greedy: strong hits first, the longest label first among them, the best score first among weak
+    ones, then the tightest window; a candidate overlapping an accepted one on its line is dropped."""
     # a strong hit (exact, or nearly: "người chát" for "người cha") beats a weak one however
     # long: "Số định danh cá nhân" read exactly must not lose to a loose fuzzy "Số định danh
-    # cá nhân của chủ hộ" over the same words; among strong hits the longest label wins
-    order = sorted(cands, key=lambda c: (c.score < STRONG_SCORE, -len(variants[c.variant]), -c.score,
-                                         c.tok_end - c.tok_start, c.line, c.tok_start))
+    # cá nhân của chủ hộ" over the same words; among strong hits the longest label wins; among weak ones the
+    # nearest: "Ngày, tháng, năm ‡iDN)" is the birth date's label misread, not the longer registration date's
+    def rank(c: _Candidate) -> tuple[bool, float, float, int, int, int]:
+        strong = c.score >= STRONG_SCORE
+        return (not strong, -len(variants[c.variant]) if strong else -c.score, -c.score, c.tok_end - c.tok_start,
+                c.line, c.tok_start)
+
+    order = sorted(cands, key=rank)
     taken: dict[int, list[tuple[int, int]]] = {}
     kept = []
     for c in order:

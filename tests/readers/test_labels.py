@@ -85,6 +85,17 @@ def test_longest_variant_wins_overlap(use_spacy):
     assert line1[0].value_text == "001093012345"
 
 
+def test_of_two_labels_matched_loosely_over_the_same_words_the_closer_wins_not_the_longer(use_spacy):
+    # "sinh" misread beyond recognition: the window of "Ngày, tháng, năm" and one more word is nearer the birth
+    # date's label than the registration date's, which only its extra length had made win
+    lines = page("Ngày, tháng, năm ‡iDN) 09A 00157 ca ho")
+    hits = find_all_labels(lines, ["Ngày, tháng, năm sinh", "Ngày, tháng, năm đăng ký"], use_spacy=use_spacy)
+    assert [h.label for h in hits] == ["Ngày, tháng, năm sinh"] and hits[0].score < labels.STRONG_SCORE
+    exact = find_all_labels(page("Ngày, tháng, năm đăng ký: 21/06/2023"),
+                            ["Ngày, tháng, năm sinh", "Ngày, tháng, năm đăng ký"], use_spacy=use_spacy)
+    assert [h.label for h in exact] == ["Ngày, tháng, năm đăng ký"]
+
+
 def test_stop_at_cuts_value_at_next_label(use_spacy):
     sex = find_label(CARD, ["Giới tính / Sex", "Giới tính"], stop_at=["Quốc tịch / Nationality", "Quốc tịch"],
                      use_spacy=use_spacy)
