@@ -803,14 +803,33 @@ def lost_unit_commas(text: str) -> str:
     words = text.split()
     for index in range(1, len(words)):
         previous, following = words[index - 1], fold(" ".join(words[index:index + 2]))
-        if not words[index][:1].isupper() or previous.endswith(",") \
+        if not words[index][:1].isupper() or previous.endswith(",") or not _spelled_as_a_unit_word(words[index]) \
                 or not any(following == unit or following.startswith(unit + " ") for unit in UNIT_WORDS):
             continue
         if fold(f"{previous} {words[index]}") in UNIT_WORDS:
             continue  # the first word of a unit's own two ("Thị Xã"), not a name's end ("Quận Bình Thạnh Thành phố")
-        if (previous[:1].isupper() or previous.isdigit()) and fold(previous) not in _NOT_A_NAME_END:
+        if (previous[:1].isupper() or previous.isdigit()) \
+                and (fold(previous) not in _NOT_A_NAME_END or _inside_a_name(words, index - 1)):
             words[index - 1] = previous + ","
     return " ".join(words)
+
+
+_UNIT_WORDS_MARKED = {"phường", "xã", "quận", "huyện", "thị", "thành", "tỉnh", "đặc"}
+
+
+def _spelled_as_a_unit_word(word: str) -> bool:
+    """A word with a unit word's marks, or none (OCR lost them): "Quán" of Huyện Định Quán is no "Quận"."""
+    bare = word.strip(",.").lower()
+    return bare in _UNIT_WORDS_MARKED or bare == fold(bare)
+
+
+def _inside_a_name(words: list[str], index: int) -> bool:
+    """Whether ``words[index]`` follows a unit's word or another capitalised word of a name in its part ("Xã Hòa
+    Phong", "Phường Tân An"): a name's word, however it folds ("Phong" as "phòng"), not a street's or a place's word
+    opening the part ("Đường Xã Đàn", "Phòng 301")."""
+    before = words[index - 1] if index else ""
+    return before[:1].isupper() and before.isalpha() and fold(before) not in _LEADING_PLACE_WORDS \
+        and fold(before) not in _STREET_WORDS
 
 
 # words after which a unit word is part of a name or of another unit, not a new part; the first words of a
@@ -1004,11 +1023,17 @@ def address_glitch(text: str) -> str | None:
         return "a figure inside a marked word (a letter misread: '7ổ' for Tổ)"
     if _ends_on_unit_word(text):
         return "ends on a unit word without its name (cut short?)"
+    if _UNIT_WORD_BEFORE_COMMA.search(text):
+        return "a unit word with a comma before its name (a speck read as one?)"
     if _unit_marks_differ(text):
         return "a unit name's marks differ from the register"
     if _unknown_district(text):
         return "a district the register does not know (a word lost?)"
     return None
+
+
+# "Phường, Xuân Khánh": a part that is a unit's word alone, its name the next part
+_UNIT_WORD_BEFORE_COMMA = re.compile(r"(?:^|, )(?:phường|xã|quận|huyện|tỉnh|thị xã|thị trấn|thành phố|đặc khu),", re.I)
 
 
 def _unit_words_in_two_cases(text: str) -> bool:

@@ -198,14 +198,14 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
 
 def _with_dashes(inside: list[Word], words: list[Word]) -> list[Word]:
     """The kept words with a dash trimmed as a speck right before or after them put back: "… Việt Nam -" /
-    "Chi nhánh Hoàn Kiếm", ".........- Chi nhánh": a separator of the sentence (one at its very end is edge
+    "Chi nhánh Hoàn Kiếm", ".........- Chi nhánh", "Việt Nam -..." (a text layer's): a separator of the sentence (one at its very end is edge
     punctuation the text's tidying drops)."""
     if not words:
         return words
     before, after = inside.index(words[0]) - 1, inside.index(words[-1]) + 1
     if before >= 0 and inside[before].text.lstrip(".…") in _DASHES:  # ".........-": a dash after the leader dots
         words = [inside[before], *words]
-    if after < len(inside) and inside[after].text in _DASHES:
+    if after < len(inside) and inside[after].text.rstrip(".…") in _DASHES:  # "-...": the dash before leader dots
         words = [*words, inside[after]]
     return words
 
@@ -316,7 +316,7 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
         value = repaired  # the print's, most likely; a person confirms it
         factor = min(factor, DOUBTFUL)
         problems.append(WORDING_REPAIRED)
-    if value and (doubt := wording_doubt(value, phrases)) is not None:
+    if value and (doubt := wording_doubt(value, phrases) or _bank_across_a_wrap(lines)) is not None:
         factor = min(factor, DOUBTFUL)
         problems.append(doubt)
     words = [w for line in lines for w in line]
@@ -379,6 +379,17 @@ def _bank_pattern() -> re.Pattern[str]:
     names = json.loads((DATA / "banks.json").read_text(encoding="utf-8"))["names"]
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
     return re.compile(rf"\b(?:{alternatives})\b(?:(?:\s+-)?\s+[Cc]hi nhánh (?P<branch>[^\W\d_][\w ]*?)(?=[,.;)]|$))?")
+
+
+def _bank_across_a_wrap(lines: list[list[Word]]) -> str | None:
+    """A doubt where a line ends on a bank's name and the next opens with its branch, no dash between ("… Việt Nam" /
+    "Chi nhánh Cầu Giấy"): the dash that parts them stands at the line's end, where OCR loses it most."""
+    for above, below in pairwise(lines):
+        end = " ".join(w.text for w in above).rstrip(" .…·_")  # leader dots aside, a dash kept
+        banks = list(_bank_pattern().finditer(end))
+        if banks and banks[-1].end() == len(end) and fold(" ".join(w.text for w in below[:2])) == "chi nhanh":
+            return "text: a bank and its branch across a line's end with no dash (lost at the wrap?)"
+    return None
 
 
 def _without_banks(text: str) -> str:

@@ -527,8 +527,19 @@ def test_a_comma_lost_before_a_capitalised_unit_word_is_put_back_but_not_inside_
     assert lost_unit_commas("Huyện Châu Thành Tỉnh Tiền Giang") == "Huyện Châu Thành, Tỉnh Tiền Giang"
     # a street named after a unit, and a unit word's own second half, stay as they are
     for text in ("Số 5 phố Xã Đàn, Phường Kim Liên", "Số 3 Ngõ Huyện, Phường Hàng Trống",
-                 "Thành phố Thủ Đức, Thành phố Hồ Chí Minh", "UBND Phường Láng Hạ", "Thị Xã Sơn Tây"):
+                 "Thành phố Thủ Đức, Thành phố Hồ Chí Minh", "UBND Phường Láng Hạ", "Thị Xã Sơn Tây",
+                 "Số 5 Đường Xã Đàn, Phường Kim Liên"):
         assert lost_unit_commas(text) == text
+    # a name's last word that folds as a street's or place's word ("Phong" as "phòng", "Dương" as "đường")
+    assert lost_unit_commas("Xã Hòa Phong Huyện Hòa Vang, Thành phố Đà Nẵng") == \
+        "Xã Hòa Phong, Huyện Hòa Vang, Thành phố Đà Nẵng"
+    assert lost_unit_commas("Xã Tân Dương Huyện Định Quán") == "Xã Tân Dương, Huyện Định Quán"
+
+
+def test_a_unit_word_parted_from_its_name_by_a_comma_doubts_the_address():
+    reading = read_address("Số 2 đường 30 Tháng 4, Phường, Xuân Khánh, Quận Ninh Kiều, Thành phố Cần Thơ")
+    assert reading.factor < 1.0 and "comma before its name" in reading.problems[0]
+    assert read_address("Số 2 đường 30 Tháng 4, Phường Xuân Khánh, Quận Ninh Kiều, Thành phố Cần Thơ").factor == 1.0
 
 
 def test_a_street_or_hamlet_word_ending_in_a_stop_consonant_without_a_sac_or_nang_tone_is_told():

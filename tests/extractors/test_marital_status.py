@@ -280,6 +280,21 @@ def test_a_wrapped_line_whose_dash_is_glued_to_the_leader_dots_before_it_keeps_t
         "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Ngoại thương Việt Nam - Chi nhánh Thành Công"
 
 
+def test_a_dash_ending_a_line_before_leader_dots_stays_and_one_lost_at_the_wrap_doubts_the_purpose():
+    got = fields(HEAD + [
+        [(60, "Giấy này được cấp để: bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam -...")],  # a text layer's
+        [(60, "Chi nhánh Hoàn Kiếm.......")],
+    ] + SIGNATURE)
+    assert got["purpose"].value == "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Công thương Việt Nam - Chi nhánh Hoàn Kiếm"
+    assert got["purpose"].confidence >= 0.9
+    got = fields(HEAD + [
+        [(60, "Giấy này được cấp để: bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Đầu tư và Phát triển Việt Nam")],
+        [(60, "Chi nhánh Cầu Giấy")],  # the dash at the line's end not read
+    ] + SIGNATURE)
+    assert got["purpose"].value == "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Đầu tư và Phát triển Việt Nam Chi nhánh Cầu Giấy"
+    assert got["purpose"].confidence < 0.9 and "no dash" in (got["purpose"].note or "")
+
+
 def test_land_and_house_in_a_purpose_take_their_marks_from_the_vocabulary():
     got = fields(HEAD + [[(60, "Giấy này được cấp để: Làm thủ tục mua bán, chuyển nhượng nhà dất")]] + SIGNATURE)
     assert got["purpose"].value == "Làm thủ tục mua bán, chuyển nhượng nhà đất"
