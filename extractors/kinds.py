@@ -495,6 +495,10 @@ def read_code(raw: str) -> Reading:
         return Reading(value, DOUBTFUL, ["number: its year looks cut short"])
     if _LETTER_AMONG_FIGURES.fullmatch(value):
         return Reading(value, DOUBTFUL, ["number: a letter among its figures (a figure misread?)"])
+    if value[:1].isdigit() and text[:match.start()].endswith(_SIGNS_FOR_FIGURES):  # "(1" for "01"
+        return Reading(value, DOUBTFUL, ["number: a sign glued before its figures (a figure misread?)"])
+    if not value.strip("0"):  # "0": no paper is numbered nought; the rest of "05" was lost
+        return Reading(value, DOUBTFUL, ["number: nought alone (its other figures lost?)"])
     if not any(ch.isalnum() for ch in rest):
         return Reading(value)
     split_year = _SPLIT_BOOK_YEAR.match(text)
@@ -508,6 +512,7 @@ _LOST_SLASHES = re.compile(r"^(\d{1,4})((?:19|20)\d\d)([A-ZĐ]{3,}(?:-[A-ZĐ0-9]
 _LOST_YEAR_SLASH = re.compile(r"^(\d{1,2})((?:19|20)\d\d)$")  # a book number and its year run together
 _SLASH_READ_AS_FIGURE = re.compile(r"^(0\d)[17]((?:19|20)\d\d)$")  # a book "01/2019" whose "/" was read as 7
 _LETTER_AMONG_FIGURES = re.compile(r"\d*[BDOQISZGTl]\d*(?:/.*)?")  # "B0" for 80: no number opens with a lone letter
+_SIGNS_FOR_FIGURES = ("(", "[", "{", "|", "!")  # what OCR reads for a 0 or a 1 at a number's start
 _CUT_YEAR = re.compile(r"[/-](?:19|20)\d$")  # "04-202": a book year missing its last digit
 _SPLIT_BOOK_YEAR = re.compile(r"^(\d{1,3})\s+((?:19|20)\d\d)$")  # "06 2019": a book number whose "/" was lost
 

@@ -740,3 +740,10 @@ def test_a_street_word_read_in_the_other_case_from_the_lists_is_spelled_as_liste
     assert recased.factor <= DOUBTFUL and recased.problems == [STREET_CASE_NOTE]
     listed = read_address("Số 2 ngõ 310 đường Giải Phóng, Phường Bồ Đề, Thành phố Hà Nội")
     assert listed.factor == 1.0 and not listed.problems
+
+
+def test_a_number_opening_on_a_glued_bracket_or_of_noughts_alone_is_doubted():
+    for misread in ("(1", "[1/2019", "0"):  # "01" whose 0 was read as a bracket; "05" whose 5 was lost
+        reading = read_code(misread)
+        assert reading.factor < 1.0 and reading.problems, misread
+    assert read_code("01").factor == 1.0 and read_code("( 01/2019 )").value == "01/2019"
