@@ -679,6 +679,7 @@ RESPELLED_NOTE = "address: the register's spelling replaced marks read clearly"
 def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Reading:
     respelled = list(respelled or [])
     text, _ = correct_address_spelling(lost_unit_commas(clean_value(raw)), respelled)
+    text = lost_unit_commas(text)  # again, once a speck glued before a unit word is gone ("Hưng „.Huyện")
     text, snapped = snap_misread_units(text)
     if not text:
         return Reading(None, problems=["address: empty"])

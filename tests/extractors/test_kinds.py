@@ -534,6 +534,9 @@ def test_a_comma_lost_before_a_capitalised_unit_word_is_put_back_but_not_inside_
     assert lost_unit_commas("Xã Hòa Phong Huyện Hòa Vang, Thành phố Đà Nẵng") == \
         "Xã Hòa Phong, Huyện Hòa Vang, Thành phố Đà Nẵng"
     assert lost_unit_commas("Xã Tân Dương Huyện Định Quán") == "Xã Tân Dương, Huyện Định Quán"
+    # a wrapped line opening with a speck glued before its unit word
+    assert read_address("Thôn Trung, Xã Nghĩa Hưng „.Huyện Lạng Giang, Tỉnh Bắc Giang").value == \
+        "Thôn Trung, Xã Nghĩa Hưng, Huyện Lạng Giang, Tỉnh Bắc Giang"
 
 
 def test_a_unit_word_parted_from_its_name_by_a_comma_doubts_the_address():
