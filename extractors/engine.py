@@ -414,7 +414,7 @@ def find_field(spec: FieldSpec, views: list[PageView]) -> Field | None:
         for hit in sorted(kept, key=lambda hit: _label_rank(view, hit)):
             for words in value_candidates(view, hit, spec):
                 field = to_field(READERS[spec.kind](" ".join(w.text for w in words)), words, hit, view.page)
-                if (letter := _letter_glued_before(view, hit, words)) is not None and field.value is not None:
+                if field.value is not None and (letter := _letter_glued_before(view, hit, value_words(words, field.value))):
                     field.confidence = min(field.confidence, letter.confidence)  # its doubt is the value's
                 if field.value is not None or field.no_expiry:
                     return field

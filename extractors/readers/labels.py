@@ -64,6 +64,7 @@ class PreparedPage:
     lines: list[PreparedLine]
     _windows: dict[int, tuple[list[str], list[tuple[int, int]]]] = field(default_factory=dict)
     _docs: list[Any] | None = None  # spaCy Docs of the lines, built once when used
+    _glued: dict[int, list[str]] = field(default_factory=dict)
 
     def windows(self, size: int) -> tuple[list[str], list[tuple[int, int]]]:
         """Every run of ``size`` consecutive tokens: (texts, (line, first token))."""
@@ -77,6 +78,12 @@ class PreparedPage:
                     where.append((li, start))
             self._windows[size] = (texts, where)
         return self._windows[size]
+
+    def glued_windows(self, size: int) -> list[str]:
+        """The texts of ``windows(size)`` without their blanks: a label whose spaces OCR lost is one word."""
+        if size not in self._glued:
+            self._glued[size] = [text.replace(" ", "") for text in self.windows(size)[0]]
+        return self._glued[size]
 
 
 @dataclass(frozen=True)
@@ -254,7 +261,26 @@ def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_s
                 if score >= 1.0 and use_spacy and size == n:
                     continue  # exact hits come from the PhraseMatcher on this path
                 found[key] = max(found.get(key, 0.0), score)
+        if len(target) >= GLUED_LABEL_LEN:
+            for size in range(1, n - 1):
+                _glued_label_candidates(page, vi, target.replace(" ", ""), size, min_score, found)
     return [_Candidate(vi, li, s, e, sc) for (vi, li, s, e), sc in found.items()]
+
+
+GLUED_LABEL_LEN = 12  # folded letters of a label from which it is looked for with its blanks lost
+
+
+def _glued_label_candidates(page: PreparedPage, variant: int, glued: str, size: int, min_score: float,
+                            found: dict[tuple[int, int, int, int], float]) -> None:
+    """Windows of fewer tokens than the label whose letters, blanks aside, are the label's: "Nơiđìngkýkhaisinh/
+    Placeofbirth" is "Nơi đăng ký khai sinh / Place of birth" read with its spaces lost (a photo's small print)."""
+    texts = page.glued_windows(size)
+    _, where = page.windows(size)
+    for _text, score, idx in process.extract_iter(glued, texts, scorer=fuzz.ratio, score_cutoff=min_score * 100.0):
+        li, start = where[idx]
+        if not (_crosses_colon(page.lines[li], start, start + size) or _crosses_gap(page.lines[li], start, start + size)):
+            key = (variant, li, start, start + size)
+            found[key] = max(found.get(key, 0.0), min(score / 100.0, STRONG_SCORE - 0.01))  # never an exact read
 
 
 def _wrapped_last_word(page: PreparedPage, line_index: int, start: int, label: tuple[str, ...]) -> bool:

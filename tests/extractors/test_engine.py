@@ -677,3 +677,16 @@ def test_a_values_last_word_beside_the_left_columns_label_continues_it():
     values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
     assert values["place_of_origin"] == "Xã Phước Thiền, Huyện Nhơn Trạch, Tỉnh Đồng Nai"
     assert values["place_of_residence"] == "Xóm Mới, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương"
+
+
+def test_a_cards_label_read_with_its_blanks_lost_is_still_found_and_specks_left_of_the_value_do_not_doubt_it():
+    spec = spec_for("id_card")
+    rows = [
+        [(60, "V-TPVCAW"), (300, "Nơiđìngkýkhaisinh/Placeofbirth")],  # the label's spaces lost, a letter misread
+        [(215, "2Á"), (250, "cai"), (300, "Xã Hòa Phong, Huyện Hòa Vang, Thành phố Đà Nẵng")],  # the photo's specks
+    ]
+    page = laid_out(rows)
+    page.words = [w.model_copy(update={"confidence": 0.0}) if w.text in ("2Á", "V-TPVCAW") else w for w in page.words]
+    found = extract_fields(spec, [view_page(spec, page)])
+    place = found["place_of_birth_registration"]
+    assert place.value == "Xã Hòa Phong, Huyện Hòa Vang, Thành phố Đà Nẵng" and place.confidence > 0.5

@@ -96,6 +96,14 @@ def test_of_two_labels_matched_loosely_over_the_same_words_the_closer_wins_not_t
     assert [h.label for h in exact] == ["Ngày, tháng, năm đăng ký"]
 
 
+def test_a_label_whose_blanks_ocr_lost_is_found_as_one_word_but_never_as_an_exact_read(use_spacy):
+    lines = page("Nơicưtrú/Placeofresidence Số 5 phố Huế", "Nơi sinh Hà Nội")
+    hits = find_all_labels(lines, ["Nơi cư trú / Place of residence", "Nơi sinh"], use_spacy=use_spacy)
+    glued = [h for h in hits if h.line_index == 0]
+    assert len(glued) == 1 and glued[0].value_text == "Số 5 phố Huế" and glued[0].score < labels.STRONG_SCORE
+    assert not find_all_labels(page("Nơicưtrú Số 5"), ["Nơi sinh"], use_spacy=use_spacy)  # a short label: only as spaced
+
+
 def test_stop_at_cuts_value_at_next_label(use_spacy):
     sex = find_label(CARD, ["Giới tính / Sex", "Giới tính"], stop_at=["Quốc tịch / Nationality", "Quốc tịch"],
                      use_spacy=use_spacy)
