@@ -96,7 +96,7 @@ def view_page(spec: TypeSpec, page: Page) -> PageView:
              if _plausible_label(hit, lines[hit.line_index])]
     found += [h for h in find_all_labels(lines, headings) if _column_heading(h, lines[h.line_index])
               and not any(_overlap(h, other) for other in found)]
-    found += _partner_headings(spec, lines, [h for h in found if h.label in anchors])
+    found += _partner_headings(spec, lines, [h for h in found if h.label in anchors], found)
     found.sort(key=lambda h: (h.line_index, h.word_start))
     hits = [_value_up_to_next_label(hit, found, lines[hit.line_index]) for hit in found]
     headers = _header_lines(hits)
@@ -122,7 +122,8 @@ def _column_heading(hit: LabelHit, line: list[Word]) -> bool:
             and (after is None or after.bbox[0] - word.bbox[2] > gap))
 
 
-def _partner_headings(spec: TypeSpec, lines: list[list[Word]], anchors: list[LabelHit]) -> list[LabelHit]:
+def _partner_headings(spec: TypeSpec, lines: list[list[Word]], anchors: list[LabelHit], found: list[LabelHit]
+                      ) -> list[LabelHit]:
     """The other column's heading where a line holds one section's heading and OCR misread the other's: two lone
     words of which one reads as its heading ("Vự  Chồng", "\\e)  CHỒNG"), or, past a wide blank, words whose letters
     are nearly the other's heading ("Thông tin về vợ   Thông tinvềchồng", "Ihông tin vê chồng"). With two sections,
@@ -132,10 +133,10 @@ def _partner_headings(spec: TypeSpec, lines: list[list[Word]], anchors: list[Lab
         return []
     partners = []
     for hit in anchors:
-        if any(h is not hit and h.line_index == hit.line_index for h in anchors):
-            continue
         own = next(name for name, phrases in spec.sections.items() if hit.label in phrases)
         phrases = next(phrases for name, phrases in spec.sections.items() if name != own)
+        if any(h is not hit and h.line_index == hit.line_index and (h in anchors or h.label in phrases) for h in found):
+            continue  # the other section's heading or first label was read on the line ("Bên vợ  Họ, chữ đệm, tên chồng:")
         line = lines[hit.line_index]
         partner = _lone_word_partner(hit, line, phrases) if hit.token_count == 1 else _phrase_partner(hit, line, phrases)
         if partner is not None:

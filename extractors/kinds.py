@@ -345,6 +345,8 @@ def read_date(raw: str) -> Reading:
     reading = parse_date(raw)
     if reading is None:
         return Reading(None, problems=["date: no valid date"])
+    if len(reading.iso) == 4:  # "năm 2019": a date's day and month lost (a year alone is the "year" kind's)
+        return Reading(reading.iso, DOUBTFUL, ["date: a year alone (its day and month lost?)"], {PRINTED: reading.text})
     return Reading(reading.iso, REPAIRED if reading.repaired else 1.0, extra={PRINTED: reading.text})
 
 

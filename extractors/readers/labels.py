@@ -263,22 +263,29 @@ def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_s
                 found[key] = max(found.get(key, 0.0), score)
         if len(target) >= GLUED_LABEL_LEN:
             for size in range(1, n - 1):
-                _glued_label_candidates(page, vi, target.replace(" ", ""), size, min_score, found)
+                _glued_label_candidates(page, vi, toks, size, min_score, found)
     return [_Candidate(vi, li, s, e, sc) for (vi, li, s, e), sc in found.items()]
 
 
 GLUED_LABEL_LEN = 12  # folded letters of a label from which it is looked for with its blanks lost
+GLUED_EXCESS = 3  # letters by which a glued token outruns the label's longest word
 
 
-def _glued_label_candidates(page: PreparedPage, variant: int, glued: str, size: int, min_score: float,
+def _glued_label_candidates(page: PreparedPage, variant: int, label: tuple[str, ...], size: int, min_score: float,
                             found: dict[tuple[int, int, int, int], float]) -> None:
-    """Windows of fewer tokens than the label whose letters, blanks aside, are the label's: "Nơiđìngkýkhaisinh/
-    Placeofbirth" is "Nơi đăng ký khai sinh / Place of birth" read with its spaces lost (a photo's small print)."""
+    """Windows of fewer tokens than the label whose letters, blanks aside, are the label's, one token of them longer
+    than any of the label's words (where the blanks were lost): "Nơiđìngkýkhaisinh/Placeofbirth" is "Nơi đăng ký khai
+    sinh / Place of birth" read with its spaces lost (a photo's small print); "đệm, tên chồng" is no "Họ, chữ đệm,
+    tên chồng" glued."""
     texts = page.glued_windows(size)
     _, where = page.windows(size)
-    for _text, score, idx in process.extract_iter(glued, texts, scorer=fuzz.ratio, score_cutoff=min_score * 100.0):
+    longest = max(len(token) for token in label) + GLUED_EXCESS
+    for _text, score, idx in process.extract_iter("".join(label), texts, scorer=fuzz.ratio,
+                                                  score_cutoff=min_score * 100.0):
         li, start = where[idx]
-        if not (_crosses_colon(page.lines[li], start, start + size) or _crosses_gap(page.lines[li], start, start + size)):
+        line = page.lines[li]
+        if max(len(token.norm) for token in line.tokens[start:start + size]) >= longest \
+                and not (_crosses_colon(line, start, start + size) or _crosses_gap(line, start, start + size)):
             key = (variant, li, start, start + size)
             found[key] = max(found.get(key, 0.0), min(score / 100.0, STRONG_SCORE - 0.01))  # never an exact read
 
@@ -340,27 +347,35 @@ def _crosses_gap(line: PreparedLine, first: int, end: int) -> bool:
 
 def _resolve_overlaps(cands: list[_Candidate], variants: tuple[tuple[str, ...], ...]
                       ) -> list[_Candidate]:
-    """Greedy: strong hits first, the longest label first among them, the best score first among weak
-    ones, then the tightest window; a candidate overlapping an accepted one on its line is dropped."""
+    """Greedy: strong hits first, longest label first, then best score, then tightest
+    window; a candidate overlapping an accepted one on its line is dropped, and a weak one yields to an
+    overlapping weak one that matches clearly better."""
     # a strong hit (exact, or nearly: "người chát" for "người cha") beats a weak one however
     # long: "Số định danh cá nhân" read exactly must not lose to a loose fuzzy "Số định danh
-    # cá nhân của chủ hộ" over the same words; among strong hits the longest label wins; among weak ones the
-    # nearest: "Ngày, tháng, năm ‡iDN)" is the birth date's label misread, not the longer registration date's
-    def rank(c: _Candidate) -> tuple[bool, float, float, int, int, int]:
-        strong = c.score >= STRONG_SCORE
-        return (not strong, -len(variants[c.variant]) if strong else -c.score, -c.score, c.tok_end - c.tok_start,
-                c.line, c.tok_start)
-
-    order = sorted(cands, key=rank)
+    # cá nhân của chủ hộ" over the same words; among strong hits the longest label wins; a weak one that only its
+    # length ranks first yields: "Ngày, tháng, năm ‡iDN)" is the birth date's label misread (0.92), not the
+    # registration date's (0.85); a bilingual label matched about as well as its half stays whole
+    order = sorted(cands, key=lambda c: (c.score < STRONG_SCORE, -len(variants[c.variant]), -c.score,
+                                         c.tok_end - c.tok_start, c.line, c.tok_start))
+    weak_by_line: dict[int, list[_Candidate]] = {}
+    for c in cands:
+        if c.score < STRONG_SCORE:
+            weak_by_line.setdefault(c.line, []).append(c)
     taken: dict[int, list[tuple[int, int]]] = {}
     kept = []
     for c in order:
         spans = taken.setdefault(c.line, [])
         if any(c.tok_start < e and s < c.tok_end for s, e in spans):
             continue
+        if c.score < STRONG_SCORE and any(d.tok_start < c.tok_end and c.tok_start < d.tok_end
+                                          and d.score >= c.score + CLEARLY_BETTER for d in weak_by_line[c.line]):
+            continue
         spans.append((c.tok_start, c.tok_end))
         kept.append(c)
     return kept
+
+
+CLEARLY_BETTER = 0.02  # of a match's score: what a shorter weak label must gain to win over a longer one's words
 
 
 def _to_hit(page: PreparedPage, c: _Candidate, label: str, token_count: int) -> LabelHit:

@@ -690,3 +690,15 @@ def test_a_cards_label_read_with_its_blanks_lost_is_still_found_and_specks_left_
     found = extract_fields(spec, [view_page(spec, page)])
     place = found["place_of_birth_registration"]
     assert place.value == "Xã Hòa Phong, Huyện Hòa Vang, Thành phố Đà Nẵng" and place.confidence > 0.5
+
+
+def test_a_sections_heading_beside_the_other_sections_first_label_makes_no_partner_heading_of_that_label():
+    values = marriage_values([
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(60, "Bên vợ"), (900, "Họ, chữ đệm, tên chồng: PHẠM XUÂN")],
+        [(60, "Họ, chữ đệm, tên: NGUYỄN ĐẶNG THỊ"), (900, "DŨNG")],
+        [(60, "MY"), (900, "Ngày, tháng, năm sinh: 20/01/1982")],
+        [(60, "Ngày, tháng, năm sinh: 17/07/1984"), (900, "Dân tộc: Kinh")],
+    ])
+    assert values["husband_full_name"] == "PHẠM XUÂN DŨNG"
+    assert values["wife_date_of_birth"] == "1984-07-17" and values["husband_date_of_birth"] == "1982-01-20"

@@ -750,3 +750,9 @@ def test_a_number_opening_on_a_glued_bracket_or_of_noughts_alone_is_doubted():
         reading = read_code(misread)
         assert reading.factor < 1.0 and reading.problems, misread
     assert read_code("01").factor == 1.0 and read_code("( 01/2019 )").value == "01/2019"
+
+
+def test_a_year_alone_read_for_a_date_is_doubted():
+    reading = read_date("năm 2019")
+    assert reading.value == "2019" and reading.factor < 1.0 and "year alone" in reading.problems[0]
+    assert read_date("ngày 15 tháng 01 năm 2019").factor == 1.0

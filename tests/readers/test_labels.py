@@ -91,6 +91,11 @@ def test_of_two_labels_matched_loosely_over_the_same_words_the_closer_wins_not_t
     lines = page("Ngày, tháng, năm ‡iDN) 09A 00157 ca ho")
     hits = find_all_labels(lines, ["Ngày, tháng, năm sinh", "Ngày, tháng, năm đăng ký"], use_spacy=use_spacy)
     assert [h.label for h in hits] == ["Ngày, tháng, năm sinh"] and hits[0].score < labels.STRONG_SCORE
+    # a bilingual label matched about as well as its halves stays whole
+    card = page("Nơi thườyig trú / Plạce efresidence: Số 3 ngõ 32 phố Máy Tơ")
+    whole = find_all_labels(card, ["Nơi thường trú / Place of residence", "Nơi thường trú", "Place of residence"],
+                            use_spacy=use_spacy)
+    assert [h.label for h in whole] == ["Nơi thường trú / Place of residence"]
     exact = find_all_labels(page("Ngày, tháng, năm đăng ký: 21/06/2023"),
                             ["Ngày, tháng, năm sinh", "Ngày, tháng, năm đăng ký"], use_spacy=use_spacy)
     assert [h.label for h in exact] == ["Ngày, tháng, năm đăng ký"]
