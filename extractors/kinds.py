@@ -94,6 +94,8 @@ def _judge_place(value: str, specked: bool) -> Reading:
         return Reading(value, DOUBTFUL, ["place: two words run together (a space lost?)"])
     if value and (respelled := _facility_respelled(value)) is not None:
         return Reading(respelled, DOUBTFUL, ["place: a health facility's name with other marks (its spelling given)"])
+    if value and _province_marks_differ(value):
+        return Reading(value, DOUBTFUL, ["place: a province's name with other marks (\"Hai Phòng\" for Hải Phòng?)"])
     if value and _GLUED_HYPHEN.search(value):
         return Reading(value, DOUBTFUL, ["place: a hyphen between words (a space misread?)"])
     if value and stop_inside_a_name(value):
@@ -110,6 +112,29 @@ def stop_inside_a_name(text: str) -> bool:
     """ "tỉnh Nam. Định": a full stop and a space between two words of a place, after no abbreviation ("Tp. Hồ Chí
     Minh"): a speck, as no place's name holds a sentence's end."""
     return any(not _ABBREVIATION_BEFORE.search(text[:stop.start()]) for stop in _STOP_BEFORE_A_WORD.finditer(text))
+
+
+@lru_cache(maxsize=1)
+def _province_names() -> dict[str, str]:
+    """The provinces' names of two words or more without their unit word ("Hải Phòng", "Thừa Thiên Huế"), current
+    and former, by folded form: a one-word name folds like other words ("Huế", "Huệ")."""
+    data = json.loads((DATA / "admin_units.json").read_text(encoding="utf-8"))
+    names = [province["name"] for province in data["provinces"] + data["former_provinces"]]
+    bare = [name.split(" ", 2 if name.startswith("Thành phố ") else 1)[-1] for name in names]
+    return {fold(name): name for name in bare if len(name.split()) >= 2}
+
+
+def _province_marks_differ(text: str) -> bool:
+    """A run of capitalised words spelling a province's name with other marks, as a facility's or a unit's name holds
+    it ("Bệnh viện Phụ sản Hai Phòng"): a mark misread, where the register would not respell it."""
+    words = [word.strip(",.;:") for word in text.split()]
+    for size in (2, 3, 4):
+        for start in range(len(words) - size + 1):
+            run = " ".join(words[start:start + size])
+            spelled = _province_names().get(fold(run))
+            if spelled is not None and run[:1].isupper() and run != spelled and run.lower() != spelled.lower():
+                return True
+    return False
 
 
 def _without_office(place: str) -> str:
@@ -1033,11 +1058,26 @@ def address_glitch(text: str) -> str | None:
         return "ends on a unit word without its name (cut short?)"
     if _UNIT_WORD_BEFORE_COMMA.search(text):
         return "a unit word with a comma before its name (a speck read as one?)"
+    if _a_name_alone(text):
+        return "a place's name alone, without its unit word (its start lost?)"  # "Hồ Chí Minh" of a cut address
+    if _BUILDING_CODE_LETTER.search(text):
+        return "a building's code ending on a letter like a figure (a 1 or a 0 misread?)"  # "tòa CTI" for CT1
     if _unit_marks_differ(text):
         return "a unit name's marks differ from the register"
     if _unknown_district(text):
         return "a district the register does not know (a word lost?)"
     return None
+
+
+_BUILDING_CODE_LETTER = re.compile(r"\b[Tt]òa [A-Z]{1,4}[IlO]\b")
+
+
+def _a_name_alone(text: str) -> bool:
+    """One part of names only: no unit's, street's or place's word, no figure ("Hồ Chí Minh")."""
+    words = [fold(word.strip(",.;:")) for word in text.split()]
+    pairs = [" ".join(pair) for pair in zip(words, words[1:])]
+    return "," not in text and not any(ch.isdigit() for ch in text) \
+        and not any(w in UNIT_WORDS or w in _STREET_WORDS or w in _LEADING_PLACE_WORDS for w in words + pairs)
 
 
 # "Phường, Xuân Khánh": a part that is a unit's word alone, its name the next part

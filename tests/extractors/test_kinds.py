@@ -756,3 +756,16 @@ def test_a_year_alone_read_for_a_date_is_doubted():
     reading = read_date("năm 2019")
     assert reading.value == "2019" and reading.factor < 1.0 and "year alone" in reading.problems[0]
     assert read_date("ngày 15 tháng 01 năm 2019").factor == 1.0
+
+
+def test_a_place_names_alone_a_building_code_of_letters_for_figures_and_a_misspelt_province_in_a_name_are_doubted():
+    from extractors.kinds import read_place
+
+    cut = read_address("Hồ Chí Minh")  # the rest of a residence lost at a wrap
+    assert cut.factor < 1.0 and "alone" in cut.problems[0]
+    assert read_address("Thành phố Hồ Chí Minh").factor == 1.0
+    building = "Căn hộ 714 tòa {}, phố Trần Thái Tông, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội"
+    assert read_address(building.format("CTI")).factor < 1.0 and read_address(building.format("CT1")).factor == 1.0
+    hospital = read_place("Bệnh viện Phụ sản Hai Phòng, Thành phố Hải Phòng")
+    assert hospital.factor < 1.0 and "province" in hospital.problems[0]
+    assert read_place("Bệnh viện Phụ sản Hải Phòng, Thành phố Hải Phòng").factor == 1.0
