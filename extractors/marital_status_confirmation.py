@@ -412,6 +412,8 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
         return "text: a dash between two words of its wording (a speck?)"
     if _SPLIT_NUMBER.search(text):
         return "text: a number's figures split by a blank (a figure misread or lost?)"  # "số 456/201 1/QĐST-HNGĐ"
+    if _phrase_in_another_case(text, phrases):
+        return "text: words of its wording in another case inside the sentence (a letter misread?)"
     lexicon = _lexicon(phrases)
     tokens = _tokens(text)
     if tokens and tokens[-1] in _NEVER_LAST:  # "xã Hải Anh" ends on a name
@@ -426,6 +428,20 @@ def wording_doubt(text: str, phrases: list[str]) -> str | None:
         if _SHORT_DMY.fullmatch(token):  # the wording writes dd/mm/yyyy: "1/11/1982" for 15/11/1982
             return "text: a date's day or month of one figure (a figure lost?)"
     return None
+
+
+def _phrase_in_another_case(text: str, phrases: list[str]) -> bool:
+    """A phrase of the wording in lower case, of three words or more, read inside the sentence with a capital
+    ("làm thủ tục Vay vốn ngân hàng": a small v read large, as OCR tells v, c, o, s … by their size alone)."""
+    lowered = text.lower()
+    for phrase in phrases:
+        if phrase.islower() and len(phrase.split()) >= 3:
+            start = lowered.find(phrase, 1)
+            while start > 0:
+                if text[start:start + len(phrase)] != phrase and text[start - 2:start] != ". ":
+                    return True
+                start = lowered.find(phrase, start + 1)
+    return False
 
 
 _DASH_WORDS = {"-", "–", "—"}

@@ -295,6 +295,13 @@ def test_a_dash_ending_a_line_before_leader_dots_stays_and_one_lost_at_the_wrap_
     assert got["purpose"].confidence < 0.9 and "no dash" in (got["purpose"].note or "")
 
 
+def test_words_of_the_wording_read_with_a_capital_inside_the_purpose_doubt_it():
+    got = fields(HEAD + [[(60, "Giấy này được cấp để: làm thủ tục Vay vốn ngân hàng")]] + SIGNATURE)
+    assert got["purpose"].value == "làm thủ tục Vay vốn ngân hàng" and got["purpose"].confidence < 0.9
+    got = fields(HEAD + [[(60, "Giấy này được cấp để: Làm thủ tục vay vốn ngân hàng")]] + SIGNATURE)
+    assert got["purpose"].confidence >= 0.9  # a capital opening the sentence is the print's
+
+
 def test_land_and_house_in_a_purpose_take_their_marks_from_the_vocabulary():
     got = fields(HEAD + [[(60, "Giấy này được cấp để: Làm thủ tục mua bán, chuyển nhượng nhà dất")]] + SIGNATURE)
     assert got["purpose"].value == "Làm thủ tục mua bán, chuyển nhượng nhà đất"
