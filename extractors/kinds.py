@@ -847,13 +847,10 @@ def lost_unit_commas(text: str) -> str:
     return " ".join(words)
 
 
-_UNIT_WORDS_MARKED = {"phường", "xã", "quận", "huyện", "thị", "thành", "tỉnh", "đặc"}
-
-
 def _spelled_as_a_unit_word(word: str) -> bool:
     """A word with a unit word's marks, or none (OCR lost them): "Quán" of Huyện Định Quán is no "Quận"."""
     bare = word.strip(",.").lower()
-    return bare in _UNIT_WORDS_MARKED or bare == fold(bare)
+    return bare in _UNIT_FIRST_WORDS or bare == fold(bare)
 
 
 def _inside_a_name(words: list[str], index: int) -> bool:
@@ -1411,6 +1408,7 @@ def _unit_of_facility(text: str) -> str | None:
 
 
 _UNIT_TYPES = ("Phường", "Xã", "Thị trấn", "Quận", "Huyện", "Thị xã", "Thành phố", "Tỉnh", "Đặc khu")
+_UNIT_FIRST_WORDS = frozenset(unit.split()[0].lower() for unit in _UNIT_TYPES)  # "phường", "thị", "thành" …
 _PLACE_OPENERS = {fold(word) for word in _UNIT_TYPES} | set(_LEADING_PLACE_WORDS)
 
 

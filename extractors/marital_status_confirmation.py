@@ -198,8 +198,8 @@ def _continuation(view: PageView, line: int, region: Region) -> list[Word]:
 
 def _with_dashes(inside: list[Word], words: list[Word]) -> list[Word]:
     """The kept words with a dash trimmed as a speck right before or after them put back: "… Việt Nam -" /
-    "Chi nhánh Hoàn Kiếm", ".........- Chi nhánh", "Việt Nam -..." (a text layer's): a separator of the sentence (one at its very end is edge
-    punctuation the text's tidying drops)."""
+    "Chi nhánh Hoàn Kiếm", ".........- Chi nhánh", a text layer's "Việt Nam -...": a separator of the sentence (one
+    at its very end is edge punctuation the text's tidying drops)."""
     if not words:
         return words
     before, after = inside.index(words[0]) - 1, inside.index(words[-1]) + 1
@@ -444,7 +444,6 @@ def _phrase_in_another_case(text: str, phrases: list[str]) -> bool:
     return False
 
 
-_DASH_WORDS = {"-", "–", "—"}
 # a numbered paper's figures with a blank between two of them: a number and its year are joined by "/"
 _SPLIT_NUMBER = re.compile(r"\d/\d{1,3} \d{1,3}/")
 
@@ -453,7 +452,7 @@ def _dash_inside_a_phrase(words: list[str], phrases: list[str]) -> bool:
     """Whether a dash stands alone between two words that follow each other in a phrase of the wording ("Tòa án -
     nhân dân"): a speck read as a dash, where a bank's dash before its branch joins no two such words."""
     pairs = {pair for phrase in phrases for pair in pairwise(phrase.lower().split())}
-    return any(word in _DASH_WORDS and (words[index - 1].lower(), words[index + 1].lower()) in pairs
+    return any(word in _DASHES and (words[index - 1].lower(), words[index + 1].lower()) in pairs
                for index, word in enumerate(words[1:-1], start=1))
 
 
