@@ -98,6 +98,8 @@ def _judge_place(value: str, specked: bool) -> Reading:
         return Reading(value, DOUBTFUL, ["place: a province's name with other marks (\"Hai Phòng\" for Hải Phòng?)"])
     if value and _GLUED_HYPHEN.search(value):
         return Reading(value, DOUBTFUL, ["place: a hyphen between words (a space misread?)"])
+    if value and _ADDRESS_SIGNS.search(value):
+        return Reading(value, DOUBTFUL, ["place: a sign no place prints (a speck?)"])  # "Ủy ban nhân dân = phường …"
     if value and stop_inside_a_name(value):
         return Reading(value, DOUBTFUL, ["place: a full stop inside a name (a speck?)"])
     if value and "," in value and not _ends_at_a_province(value):

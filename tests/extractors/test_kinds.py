@@ -769,3 +769,10 @@ def test_a_place_names_alone_a_building_code_of_letters_for_figures_and_a_misspe
     hospital = read_place("Bệnh viện Phụ sản Hai Phòng, Thành phố Hải Phòng")
     assert hospital.factor < 1.0 and "province" in hospital.problems[0]
     assert read_place("Bệnh viện Phụ sản Hải Phòng, Thành phố Hải Phòng").factor == 1.0
+
+
+def test_a_sign_no_place_prints_doubts_a_place():
+    from extractors.kinds import read_place
+
+    assert read_place("Ủy ban nhân dân = phường Tràng Tiền").factor < 1.0
+    assert read_place("Ủy ban nhân dân phường Tràng Tiền").factor == 1.0
