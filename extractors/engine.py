@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from extractors.readers.dates import DATE_WORD
-from extractors.readers.labels import STRONG_SCORE, LabelHit, find_all_labels, label_tokens
+from extractors.readers.labels import DEFAULT_MIN_SCORE, STRONG_SCORE, LabelHit, find_all_labels, label_tokens
 from pipeline.text import SYLLABLE, fold
 from extractors.spec import FieldSpec, TypeSpec
 from pipeline.geometry import union_bbox, visual_lines
@@ -158,7 +158,7 @@ def _lone_word_partner(hit: LabelHit, line: list[Word], phrases: list[str]) -> L
                     score=0.5, value_words=line[index + 1:], token_count=1)
 
 
-PARTNER_SCORE = 80  # rapidfuzz ratio of letters (blanks aside) from which words are the other heading misread
+PARTNER_SCORE = 100 * DEFAULT_MIN_SCORE  # ratio of letters (blanks aside) from which words are the heading misread
 
 
 def _phrase_partner(hit: LabelHit, line: list[Word], phrases: list[str]) -> LabelHit | None:
@@ -175,12 +175,13 @@ def _phrase_partner(hit: LabelHit, line: list[Word], phrases: list[str]) -> Labe
         if gap <= WIDE_GAP * height:
             continue
         letters = "".join(fold(ch) for i in group for ch in line[i].text if ch.isalnum())
-        scored = [(fuzz.ratio(letters, "".join(label_tokens(p))), p) for p in phrases if len(label_tokens(p)) > 1]
-        score, phrase = max(scored, default=(0.0, ""))
+        headings = {p: tokens for p in phrases if len(tokens := label_tokens(p)) > 1}
+        score, phrase = max(((fuzz.ratio(letters, "".join(tokens)), p) for p, tokens in headings.items()),
+                            default=(0.0, ""))
         if score >= PARTNER_SCORE:
             return LabelHit(label=phrase, line_index=hit.line_index, word_start=group[0], word_end=group[-1] + 1,
                             bbox=union_bbox(line[i].bbox for i in group), score=round(score / 100, 4),  # type: ignore[arg-type]
-                            value_words=line[group[-1] + 1:], token_count=len(label_tokens(phrase)))
+                            value_words=line[group[-1] + 1:], token_count=len(headings[phrase]))
     return None
 
 

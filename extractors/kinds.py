@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from extractors.readers.addresses import AddressReading, province_names, resolve_address
+from extractors.readers.addresses import AddressReading, province_names, province_short_names, resolve_address
 from extractors.readers.dates import parse_date, parse_date_in_words, parse_year, respell_date_words
 from extractors.readers.ids import normalise_id_number
 from extractors.readers.names import normalise_name
@@ -120,10 +120,7 @@ def stop_inside_a_name(text: str) -> bool:
 def _province_names() -> dict[str, str]:
     """The provinces' names of two words or more without their unit word ("Hải Phòng", "Thừa Thiên Huế"), current
     and former, by folded form: a one-word name folds like other words ("Huế", "Huệ")."""
-    data = json.loads((DATA / "admin_units.json").read_text(encoding="utf-8"))
-    names = [province["name"] for province in data["provinces"] + data["former_provinces"]]
-    bare = [name.split(" ", 2 if name.startswith("Thành phố ") else 1)[-1] for name in names]
-    return {fold(name): name for name in bare if len(name.split()) >= 2}
+    return {fold(name): name for name in province_short_names() if len(name.split()) >= 2}
 
 
 def _province_marks_differ(text: str) -> bool:

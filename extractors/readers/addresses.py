@@ -215,6 +215,13 @@ def province_names() -> frozenset[str]:
                      for name in (entry["name"], entry["short_name"], *entry.get("aliases", [])))
 
 
+@lru_cache(maxsize=1)
+def province_short_names() -> frozenset[str]:
+    """Every province's name without its type word, current and former, as spelled: "Hải Phòng", "Hà Tây"."""
+    index = _index()
+    return frozenset(entry["short_name"] for entry in (*index.provinces.values(), *index.former_provinces.values()))
+
+
 def warm_up() -> None:
     """Build the indexes now (they are otherwise built on first use)."""
     _index()

@@ -262,8 +262,7 @@ def _candidates(page: PreparedPage, variants: tuple[tuple[str, ...], ...], min_s
                     continue  # exact hits come from the PhraseMatcher on this path
                 found[key] = max(found.get(key, 0.0), score)
         if len(target) >= GLUED_LABEL_LEN:
-            for size in range(1, n - 1):
-                _glued_label_candidates(page, vi, toks, size, min_score, found)
+            _glued_label_candidates(page, vi, toks, min_score, found)
     return [_Candidate(vi, li, s, e, sc) for (vi, li, s, e), sc in found.items()]
 
 
@@ -271,23 +270,23 @@ GLUED_LABEL_LEN = 12  # folded letters of a label from which it is looked for wi
 GLUED_EXCESS = 3  # letters by which a glued token outruns the label's longest word
 
 
-def _glued_label_candidates(page: PreparedPage, variant: int, label: tuple[str, ...], size: int, min_score: float,
+def _glued_label_candidates(page: PreparedPage, variant: int, label: tuple[str, ...], min_score: float,
                             found: dict[tuple[int, int, int, int], float]) -> None:
     """Windows of fewer tokens than the label whose letters, blanks aside, are the label's, one token of them longer
     than any of the label's words (where the blanks were lost): "Nơiđìngkýkhaisinh/Placeofbirth" is "Nơi đăng ký khai
     sinh / Place of birth" read with its spaces lost (a photo's small print); "đệm, tên chồng" is no "Họ, chữ đệm,
     tên chồng" glued."""
-    texts = page.glued_windows(size)
-    _, where = page.windows(size)
-    longest = max(len(token) for token in label) + GLUED_EXCESS
-    for _text, score, idx in process.extract_iter("".join(label), texts, scorer=fuzz.ratio,
-                                                  score_cutoff=min_score * 100.0):
-        li, start = where[idx]
-        line = page.lines[li]
-        if max(len(token.norm) for token in line.tokens[start:start + size]) >= longest \
-                and not (_crosses_colon(line, start, start + size) or _crosses_gap(line, start, start + size)):
-            key = (variant, li, start, start + size)
-            found[key] = max(found.get(key, 0.0), min(score / 100.0, STRONG_SCORE - 0.01))  # never an exact read
+    glued, longest = "".join(label), max(len(token) for token in label) + GLUED_EXCESS
+    for size in range(1, len(label) - 1):
+        _, where = page.windows(size)
+        for _text, score, idx in process.extract_iter(glued, page.glued_windows(size), scorer=fuzz.ratio,
+                                                      score_cutoff=min_score * 100.0):
+            li, start = where[idx]
+            line = page.lines[li]
+            if max(len(token.norm) for token in line.tokens[start:start + size]) >= longest \
+                    and not (_crosses_colon(line, start, start + size) or _crosses_gap(line, start, start + size)):
+                key = (variant, li, start, start + size)
+                found[key] = max(found.get(key, 0.0), min(score / 100.0, STRONG_SCORE - 0.01))  # never an exact read
 
 
 def _wrapped_last_word(page: PreparedPage, line_index: int, start: int, label: tuple[str, ...]) -> bool:
