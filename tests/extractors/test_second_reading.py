@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 from extractors.calibration import CORROBORATED, READ_AGAIN, REPAIR_CEILING, calibrate
 from extractors.engine import letters_confidence, letters_key, letters_of
 from extractors.second_reading import (
-    Vote, after_label, leading_marks_box, letters_box, outvoted_by, read_letters_again, reread,
+    Vote, after_label, darkened, leading_marks_box, letters_box, outvoted_by, read_letters_again, reread,
 )
 from extractors.spec import spec_for
 from schemas import Document, Field, Page, Word
@@ -33,13 +33,21 @@ def test_the_crop_starts_where_the_label_ends_so_a_letter_read_as_a_speck_is_rea
     assert after_label(page, VALUE_BOX) == (232, 100, 422, 122)
 
 
+def test_an_enlarged_crop_is_darkened_so_pale_hairlines_survive_thresholding():
+    levels = np.array([[0, 128, 200, 235, 255]], dtype=np.uint8)
+    dark = darkened(levels)
+    assert dark[0, 0] == 0 and dark[0, -1] == 255  # black stays black, the paper stays white
+    assert dark[0, 2] < 128 < levels[0, 2]  # a pale stroke at 200 crosses a mid threshold
+    assert list(dark[0]) == sorted(dark[0])  # the order of levels is kept
+
+
 def name_field(value: str, confidence: float = 0.6) -> Field:
     return Field(value=value, confidence=confidence, page=1, bbox=VALUE_BOX, source="ocr")
 
 
 def readings(single: str, twice: str, thrice: str) -> dict[str, str]:
     box = "232,100,422,122"
-    return {f"line:{box}": single, f"line×2:{box}": twice, f"line×3:{box}": thrice}
+    return {f"line:{box}": single, f"line×2dark:{box}": twice, f"line×3dark:{box}": thrice}
 
 
 def test_enlarged_readings_that_agree_replace_a_misread_name_below_the_trust_line():
@@ -134,8 +142,8 @@ def test_the_signatures_date_line_read_without_a_date_is_read_again():
             ("09", 940, 0.97), ("năm", 970, 0.97), ("2021", 1010, 0.95)]
     box = "700,100,1050,122"
     page = page_with(line, {f"line:{box}": "Hòa Bình, ngày 2] tháng 09 năm 2021",
-                            f"line×2:{box}": "Hòa Bình, ngày 21 tháng 09 năm 2021",
-                            f"line×3:{box}": "Hòa Bình, ngày 21 tháng 09 năm 2021"})
+                            f"line×2dark:{box}": "Hòa Bình, ngày 21 tháng 09 năm 2021",
+                            f"line×3dark:{box}": "Hòa Bình, ngày 21 tháng 09 năm 2021"})
     document = Document(document_type="marital_status_confirmation", fields={
         "issue_date": Field(value=None, confidence=0.0, page=1, bbox=(700, 100, 1050, 122), source="ocr")})
     corroborate(document, spec_for("marital_status_confirmation"), [page], {})
@@ -162,8 +170,8 @@ def test_a_value_the_page_did_not_read_but_the_rereadings_did_is_no_longer_said_
 
     line = [("Hà", 60, 0.96), ("Nội,", 100, 0.96), ("ngày", 160, 0.5), ("l2thángO3", 262, 0.2)]
     box = "202,100,422,122"  # from the end of "ngày" to the value's right edge
-    page = page_with(line, {f"line:{box}": "ngày 12 tháng 03 năm 2024", f"line×2:{box}": "ngày 12 tháng 03 năm 2024",
-                            f"line×3:{box}": "x"})
+    page = page_with(line, {f"line:{box}": "ngày 12 tháng 03 năm 2024", f"line×2dark:{box}": "ngày 12 tháng 03 năm 2024",
+                            f"line×3dark:{box}": "x"})
     field = name_field("", 0.0)
     field.value = None
     document = Document(document_type="residence_confirmation", fields={"issue_date": field},
@@ -178,7 +186,7 @@ def test_a_crop_read_as_nothing_valid_neither_agrees_nor_differs_and_an_enlarged
     box = ",".join(map(str, after_label(page_with(date_line, {}), VALUE_BOX)))
 
     def reread_date(single: str, twice: str, thrice: str) -> Field:
-        page = page_with(date_line, {f"line:{box}": single, f"line×2:{box}": twice, f"line×3:{box}": thrice})
+        page = page_with(date_line, {f"line:{box}": single, f"line×2dark:{box}": twice, f"line×3dark:{box}": thrice})
         field = Field(value="1988-01-25", confidence=0.7, page=1, bbox=VALUE_BOX, source="ocr")
         reread(field, "date", page, {})
         return field
@@ -254,7 +262,7 @@ def test_a_reading_damaged_but_with_the_values_own_figures_is_no_other_value_but
     box = ",".join(map(str, after_label(page_with(number_line, {}), VALUE_BOX)))
 
     def reread_number(value: str, single: str, twice: str, thrice: str) -> Field:
-        page = page_with(number_line, {f"line:{box}": single, f"line×2:{box}": twice, f"line×3:{box}": thrice})
+        page = page_with(number_line, {f"line:{box}": single, f"line×2dark:{box}": twice, f"line×3dark:{box}": thrice})
         field = Field(value=value, confidence=0.86, page=1, bbox=VALUE_BOX, source="ocr")
         reread(field, "code", page, {})
         return field
@@ -268,8 +276,8 @@ def test_a_reading_damaged_but_with_the_values_own_figures_is_no_other_value_but
 def test_a_symbols_letter_read_as_a_figure_does_not_make_other_figures():
     number_line = [("Số:", 60, 0.93), ("308/UBND-XNTTHN", 262, 0.73)]
     box = ",".join(map(str, after_label(page_with(number_line, {}), VALUE_BOX)))
-    page = page_with(number_line, {f"line:{box}": ": 308 LBND VNETIHX", f"line×2:{box}": ":308.UBND-VNTTIHX",
-                                   f"line×3:{box}": ": 308 LBND-VNELTH"})
+    page = page_with(number_line, {f"line:{box}": ": 308 LBND VNETIHX", f"line×2dark:{box}": ":308.UBND-VNTTIHX",
+                                   f"line×3dark:{box}": ": 308 LBND-VNELTH"})
     field = Field(value="308/UBND-XNTTHN", confidence=0.73, page=1, bbox=VALUE_BOX, source="ocr")
     reread(field, "code", page, {}, ["UBND", "XNTTHN"])
     assert field.note is None  # the I of "VNTTIHX" is the symbol's, not a figure 1
