@@ -292,7 +292,22 @@ def _name_words(value: str) -> list[tuple[str, bool]]:
             cleaned = _a_misread(word) or word  # dropping letters is a repair only when it leaves a name part
         parts = _split_run_together(cleaned)
         words.extend((part, cleaned != word or len(parts) > 1) for part in parts)
-    return words
+    return _joined_where_split(words)
+
+
+def _joined_where_split(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Two words one of which is no name part, joined where together they are one ("PH AN" → PHAN, "QU ANG" →
+    QUANG): OCR put a blank inside a syllable whose letters a display face draws apart. Marked repaired."""
+    joined: list[tuple[str, bool]] = []
+    for word, repaired in words:
+        if joined:
+            before = joined[-1][0]
+            together = before + word
+            if not (_known_name_part(before) and _known_name_part(word)) and _known_name_part(together):
+                joined[-1] = (together, True)
+                continue
+        joined.append((word, repaired))
+    return joined
 
 
 def _without_row_number(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]:

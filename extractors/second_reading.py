@@ -91,6 +91,8 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
     the parts of a code's symbol, put right in every reading as in the page's)."""
     assert field.bbox is not None
     box = after_label(page, field.bbox)
+    if kind == "name":
+        box = with_name_tail(page, box)
     reader = reader_of(kind, symbols)
     reading = crop_reading(page, box, images)
     if reading is None:
@@ -210,6 +212,25 @@ def after_label(page: Page, bbox: BBox) -> BBox:
     if left is None or left + LABEL_MARGIN >= x0:
         return bbox
     return left + LABEL_MARGIN, y0, x1, y1
+
+
+TAIL_GAP = 1.5  # of the value's height: a wider blank after a name ends its line's part
+
+
+def with_name_tail(page: Page, bbox: BBox) -> BBox:
+    """The name's box widened right over the words that follow it on its line with no lowercase letter: a last
+    word the page's reading left out as a speck ("KHỔNG HẾY \\NH" for KHỔNG TIẾN ANH, "NGUY ỶN TRỌNG HH") is read
+    again with the rest, while a label after the name ("Ngày, tháng, năm sinh:") is not."""
+    x0, y0, x1, y1 = bbox
+    inside = words_within(page, bbox)
+    lines = {w.line for w in inside}
+    following = sorted((w for w in page.words if w.line in lines and w.bbox[0] >= x1 and w not in inside),
+                       key=lambda w: w.bbox[0])
+    for word in following:
+        if word.bbox[0] - x1 > TAIL_GAP * (y1 - y0) or any(ch.islower() for ch in word.text) or ":" in word.text:
+            break
+        x1, y0, y1 = word.bbox[2], min(y0, word.bbox[1]), max(y1, word.bbox[3])
+    return x0, y0, x1, y1
 
 
 @dataclass(frozen=True)

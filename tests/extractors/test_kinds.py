@@ -131,6 +131,9 @@ def test_unit_only_addresses_drop_what_was_read_beside_them(printed, value, prov
     ("I NGUYỄN ĐỨC CƯỜNG", "NGUYỄN ĐỨC CƯỜNG"),  # a members table's row number read into the name
     ("II TRẦN KIM VÂN", "TRẦN KIM VÂN"),
     ("NGÔ BẢO CHÂU", "NGÔ BẢO CHÂU"),  # nothing to split or drop
+    ("PH AN THÀNH LỘC", "PHAN THÀNH LỘC"),  # a blank read inside a syllable
+    ("TRIỆU QU ANG TRUNG", "TRIỆU QUANG TRUNG"),
+    ("NGUYỄN AN KHÁNH", "NGUYỄN AN KHÁNH"),  # two name parts stay two
     ("HUỲNH THÙY HẠNH - KI", "HUỲNH THÙY HẠNH"),  # specks after the name
     ("LÊ CÔNG ĐÌNH KHÁNH Ẽ", "LÊ CÔNG ĐÌNH KHÁNH"),
 ])

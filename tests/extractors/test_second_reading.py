@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 from extractors.calibration import CORROBORATED, READ_AGAIN, REPAIR_CEILING, calibrate
 from extractors.engine import letters_confidence, letters_key, letters_of
 from extractors.second_reading import (
-    Vote, after_label, darkened, leading_marks_box, letters_box, outvoted_by, read_letters_again, reread,
+    Vote, after_label, darkened, leading_marks_box, with_name_tail, letters_box, outvoted_by, read_letters_again, reread,
 )
 from extractors.spec import spec_for
 from schemas import Document, Field, Page, Word
@@ -39,6 +39,15 @@ def test_an_enlarged_crop_is_darkened_so_pale_hairlines_survive_thresholding():
     assert dark[0, 0] == 0 and dark[0, -1] == 255  # black stays black, the paper stays white
     assert dark[0, 2] < 128 < levels[0, 2]  # a pale stroke at 200 crosses a mid threshold
     assert list(dark[0]) == sorted(dark[0])  # the order of levels is kept
+
+
+def test_a_name_is_read_again_with_a_last_word_the_page_left_out_but_not_with_a_label_after_it():
+    page = page_with([("Họ,", 60, 0.96), ("tên:", 100, 0.93), ("KHỔNG", 150, 0.7), ("HẾY", 210, 0.5),
+                      ("\\NH", 250, 0.2), ("Ngày,", 290, 0.9), ("sinh:", 350, 0.9)], {})
+    value_box = (150, 100, 240, 122)  # KHỔNG HẾY: the value's words, "\\NH" dropped as a speck
+    assert with_name_tail(page, value_box) == (150, 100, 280, 122)
+    far = page_with([("KHỔNG", 150, 0.7), ("HẾY", 210, 0.5), ("ANH", 400, 0.9)], {})
+    assert with_name_tail(far, value_box) == value_box  # past a wide blank: another column's words
 
 
 def name_field(value: str, confidence: float = 0.6) -> Field:
