@@ -289,10 +289,34 @@ def _name_words(value: str) -> list[tuple[str, bool]]:
     for word in value.split():
         cleaned = "".join(ch for ch in word if _vietnamese_letter(ch))
         if not _known_name_part(cleaned):
-            cleaned = _a_misread(word) or word  # dropping letters is a repair only when it leaves a name part
+            # dropping letters is a repair only when it leaves a name part (or name parts run together)
+            cleaned = _a_misread(word) or _vowel_read_twice(word) or word
         parts = _split_run_together(cleaned)
         words.extend((part, cleaned != word or len(parts) > 1) for part in parts)
     return _joined_where_split(words)
+
+
+def _vowel_read_twice(word: str) -> str | None:
+    """``word`` with one of two like vowels side by side dropped ("HUYỆỀN" → HUYỀN, "PHAẠM" → PHẠM, "NGỌOC" →
+    NGỌC): no syllable writes a vowel twice (but "oo", as in "XOONG"), so OCR read one mark's letter twice. What is
+    left must be a name part, or name parts run together; a name part first, then the one keeping more marks. Vowels
+    alike but for a horn, a breve or a hat are two ("LƯU")."""
+    found = []
+    for i in range(len(word) - 1):
+        if _vowel_without_tone(word[i]) == _vowel_without_tone(word[i + 1]) and fold(word[i]) in _VOWELS:
+            for candidate in (word[:i] + word[i + 1:], word[:i + 1] + word[i + 2:]):
+                if _known_name_part(candidate) or _fewest_name_parts(candidate) is not None:
+                    found.append(candidate)
+    found.sort(key=lambda c: (not _known_name_part(c), -len(unicodedata.normalize("NFD", c))))
+    return found[0] if found else None
+
+
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook, dot below
+
+
+def _vowel_without_tone(character: str) -> str:
+    """The letter with its tone mark dropped and its hat, breve or horn kept ("Ữ" → "ư", "Ạ" → "a")."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", character.lower()) if ch not in _TONE_MARKS)
 
 
 def _joined_where_split(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]:

@@ -134,6 +134,10 @@ def test_unit_only_addresses_drop_what_was_read_beside_them(printed, value, prov
     ("PH AN THÀNH LỘC", "PHAN THÀNH LỘC"),  # a blank read inside a syllable
     ("TRIỆU QU ANG TRUNG", "TRIỆU QUANG TRUNG"),
     ("NGUYỄN AN KHÁNH", "NGUYỄN AN KHÁNH"),  # two name parts stay two
+    ("PHẠM HUYỆỀN", "PHẠM HUYỀN"),  # a vowel read twice with two marks
+    ("PHAẠM QUỲNH LAN", "PHẠM QUỲNH LAN"),
+    ("MAINGỌOCLOAN", "MAI NGỌC LOAN"),  # and its spaces lost
+    ("LỮU ĐÌNH NHÂN", "LƯU ĐÌNH NHÂN"),  # ư and u are two vowels: none dropped, the mark put right
     ("HUỲNH THÙY HẠNH - KI", "HUỲNH THÙY HẠNH"),  # specks after the name
     ("LÊ CÔNG ĐÌNH KHÁNH Ẽ", "LÊ CÔNG ĐÌNH KHÁNH"),
 ])
