@@ -276,10 +276,12 @@ def read_line(image: np.ndarray, bbox: BBox, dpi: int, scale: int = 1) -> tuple[
     return " ".join(word.text for word in words), min(confidences, default=0.0)
 
 
+_DARKENED_LEVELS = (np.linspace(0.0, 1.0, 256) ** DARKEN * 255).round().astype(np.uint8)
+
+
 def darkened(gray: np.ndarray) -> np.ndarray:
     """``gray`` with its levels raised to the power ``DARKEN``: white stays white, pale strokes grow dark."""
-    table = (np.linspace(0.0, 1.0, 256) ** DARKEN * 255).round().astype(np.uint8)
-    return cv2.LUT(gray, table)
+    return cv2.LUT(gray, _DARKENED_LEVELS)
 
 
 TALL = 0.35  # of a word's height: a mark at least this tall is a letter or a figure, not a dot, a comma or a dash
