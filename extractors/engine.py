@@ -17,7 +17,7 @@ from itertools import combinations
 
 from extractors.kinds import (
     BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, PRINTED, READERS, RESPELLED, RESPELLED_NOTE, SURNAME_BY_LETTERS,
-    UNMARKED, UNMARKED_NOTE, Reading, unit_name_words,
+    TONE_MARKS, UNMARKED, UNMARKED_NOTE, Reading, unit_name_words,
 )
 import numpy as np
 from rapidfuzz import fuzz
@@ -256,7 +256,7 @@ UNSURE_WORD = 0.5  # below this OCR's confidence in a word says little it is a w
 
 # Vietnamese letters with a mark of their own (ă, ê, ơ, ư, đ) or a tone (á, ề, ự ...): what dirt is never read as surely
 _MARKED_LETTERS = {unicodedata.normalize("NFC", base + tone) for base in "aăâeêioôơuưy"
-                   for tone in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")} - set(string.ascii_lowercase) | {"đ"}
+                   for tone in ("", *TONE_MARKS)} - set(string.ascii_lowercase) | {"đ"}
 
 
 def is_speck(word: Word) -> bool:

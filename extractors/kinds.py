@@ -117,7 +117,7 @@ def stop_inside_a_name(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _province_names() -> dict[str, str]:
+def _multiword_provinces() -> dict[str, str]:
     """The provinces' names of two words or more without their unit word ("Hải Phòng", "Thừa Thiên Huế"), current
     and former, by folded form: a one-word name folds like other words ("Huế", "Huệ")."""
     return {fold(name): name for name in province_short_names() if len(name.split()) >= 2}
@@ -130,7 +130,7 @@ def _province_marks_differ(text: str) -> bool:
     for size in (2, 3, 4):
         for start in range(len(words) - size + 1):
             run = " ".join(words[start:start + size])
-            spelled = _province_names().get(fold(run))
+            spelled = _multiword_provinces().get(fold(run))
             if spelled is not None and run[:1].isupper() and run != spelled and run.lower() != spelled.lower():
                 return True
     return False
@@ -311,12 +311,12 @@ def _vowel_read_twice(word: str) -> str | None:
     return found[0] if found else None
 
 
-_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook, dot below
+TONE_MARKS = frozenset({"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"})  # grave, acute, tilde, hook, dot below
 
 
 def _vowel_without_tone(character: str) -> str:
     """The letter with its tone mark dropped and its hat, breve or horn kept ("Ữ" → "ư", "Ạ" → "a")."""
-    return "".join(ch for ch in unicodedata.normalize("NFD", character.lower()) if ch not in _TONE_MARKS)
+    return "".join(ch for ch in unicodedata.normalize("NFD", character.lower()) if ch not in TONE_MARKS)
 
 
 def _joined_where_split(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
