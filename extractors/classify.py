@@ -152,6 +152,8 @@ def classify_page(page: Page, specs: tuple[TypeSpec, ...]) -> PageClass:
     keyword_type = by_keywords[3] if by_keywords and by_keywords[2] else None
     keyword_score = by_keywords[2] if by_keywords else 0
     best = scored[0] if scored else None
+    if family is None and (best is None or not best[1]):
+        family = family_of(_heading_starts(top))  # "SỔ HỘ KHẨU tanLoibtte oi": a heading with specks read after it
     runner_up_keywords = max((entry[2] for entry in scored[1:]), default=0)
     if best is not None and not best[1] and family is None and best[2] >= KEYWORDS_WITHOUT_TITLE \
             and best[2] - runner_up_keywords >= KEYWORDS_MARGIN:
@@ -191,6 +193,18 @@ def _title(spec: TypeSpec, lines: list[str]) -> str | None:
 
 def _has_a_word(line: str) -> bool:
     return any(sum(ch.isalpha() for ch in word) >= 2 for word in line.split())
+
+
+def _heading_starts(lines: list[str]) -> list[tuple[str, str]]:
+    """The lines' openings of two words or more in capitals, as (printed, folded): a heading OCR ran on into a
+    stamp's or a speck's letters, which make the whole line no heading."""
+    starts = []
+    for line in lines:
+        words = line.lstrip(_LEADING_SPECKS).split()
+        size = next((i for i, word in enumerate(words) if _capitals_share(word, least=1) < HEADING_CAPITALS), len(words))
+        if size >= 2:
+            starts.append((" ".join(words[:size]), fold(" ".join(words[:size]))))
+    return starts
 
 
 def _capital_words(line: str) -> str:

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from extractors.readers.addresses import AddressReading, province_names, province_short_names, resolve_address
+from extractors.readers.addresses import (AddressReading, province_names, province_short_names, province_spellings,
+                                         resolve_address)
 from extractors.readers.dates import parse_date, parse_date_in_words, parse_year, respell_date_words
 from extractors.readers.ids import normalise_id_number
 from extractors.readers.names import normalise_name
@@ -66,14 +67,23 @@ def read_place(raw: str) -> Reading:
     respelled: list[tuple[str, str]] = []
     value, _ = correct_address_spelling(specked, respelled)
     value = _office_name(value)
+    if fold(value).startswith(_OFFICE_TAIL) and value[:1].islower():
+        # "bản nhân dân phường …": the office's first word lost at the line's start (a hole, a stamp), the rest its own
+        return doubted(read_place("Ủy ban nhân dân" + value[len(_OFFICE_TAIL) - 1:]), OFFICE_HEAD_NOTE)
     if "," in value and not _ends_at_a_province(value) and _ends_at_a_province(cut := _up_to_last_province(value)):
         # a stamp's or a signature's words after the province
         reading = doubted(_judge_place(cut, specked != cleaned), AFTER_PROVINCE_NOTE)
+    elif "," in value and not _ends_at_a_province(value) and (completed := province_cut_short(value)) is not None:
+        reading = doubted(_judge_place(completed, specked != cleaned), PROVINCE_COMPLETED_NOTE)
     else:
         reading = _judge_place(value, specked != cleaned)
     if respelled:
         reading.extra[RESPELLED] = respelled
     return reading
+
+
+_OFFICE_TAIL = "ban nhan dan "  # "Ủy ban nhân dân" folded, without its first word
+OFFICE_HEAD_NOTE = "place: the office's first word lost, put back"
 
 
 def _judge_place(value: str, specked: bool) -> Reading:
@@ -762,6 +772,8 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         if (cut := _up_to_last_province(text)) != text and resolve_address(cut).province is not None:
             # words from beside or below the value ("… Thành phố Hà Nội Vi")
             return doubted(read_address(cut, respelled), AFTER_PROVINCE_NOTE)
+        if (completed := province_cut_short(text)) is not None:
+            return doubted(read_address(completed, respelled), PROVINCE_COMPLETED_NOTE)
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
     # a unit spelled as one elsewhere but not as the one the address resolves to ("Xã Quang Phú" in Huyện Cư
     # M'gar, whose commune is Quảng Phú) has misread marks as surely as one no unit is spelled as
@@ -820,6 +832,25 @@ def doubted(reading: Reading, note: str) -> Reading:
 
 
 AFTER_PROVINCE_NOTE = "address: words after its province dropped (from beside or below it?)"
+PROVINCE_COMPLETED_NOTE = "address: the province's last words, lost at the line's end, put back"
+_PROVINCE_WORDS = ("thành phố", "tỉnh")
+
+
+def province_cut_short(text: str) -> str | None:
+    """ "…, thành phố Hồ Chí" with the province's last words put back ("Hồ Chí Minh"): a province's type word and the
+    first words of exactly one province's name of that type; None where the last part is no such start."""
+    head, _, last = text.rpartition(", ")
+    words = last.split()
+    for size in (2, 1):
+        unit, name = " ".join(words[:size]), " ".join(words[size:])
+        if unit.lower() not in _PROVINCE_WORDS or not name:
+            continue
+        started = fold(f"{unit} {name}") + " "
+        completions = {spelled.split(maxsplit=size)[-1] for folded, spelled in province_spellings().items()
+                       if folded.startswith(started)}
+        if len(completions) == 1:
+            return f"{head}{', ' if head else ''}{unit} {completions.pop()}"
+    return None
 TIDIED_NOTE = "address: specks between its parts or letters, or a '/' read as a letter, tidied"
 SPELLED_NOTE = "address: letters no Vietnamese word has put right ('\\nh' for Anh, 'Tâv' for Tây, a unit word's case)"
 _VOWELS = set("aăâeêioôơuưy")
@@ -854,14 +885,19 @@ def _final_v_as_y(word: str) -> str:
 
 _SPECKS_PART = re.compile(r",(?:\s*[^\w\s,]+)+\s*(?=,)|(?<=\w)[.;:]+(?=,)")  # ", .," and "Láng Hạ.,"
 _SLASH_AS_LETTER = re.compile(r"(?<=\d)[Il](?=\d)")  # "ngách 73I13"
+# a part opening with a unit word, a comma, then its name ("Phường, Xuân Khánh"): no unit's word stands alone
+_COMMA_AFTER_UNIT_WORD = re.compile(r"((?:^|, )(?:phường|xã|quận|huyện|tỉnh|thị xã|thị trấn|thành phố|đặc khu)),(?= (\w))",
+                                    re.IGNORECASE)
 _STOP_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
 
 
 def tidy_address_specks(text: str) -> str:
     """An address with what OCR made of specks and strokes put right: a part of specks alone dropped, an "I" or
-    "l" between a house number's figures read as its "/", a full stop between small letters read as a space."""
+    "l" between a house number's figures read as its "/", a comma between a unit's word and its name dropped, a full stop
+    between small letters read as a space."""
     text = _SPECKS_PART.sub("", text)
     text = _SLASH_AS_LETTER.sub("/", text)
+    text = _COMMA_AFTER_UNIT_WORD.sub(lambda m: m[1] if m[2].isupper() or m[2].isdigit() else m[0], text)
     # "Căn.hộ", not "TP.HCM": an abbreviation's stop stands between capitals
     return _STOP_BETWEEN_LETTERS.sub(
         lambda stop: " " if text[stop.start() - 1].islower() and text[stop.end()].islower() else ".", text)

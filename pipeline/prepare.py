@@ -515,6 +515,8 @@ def cards_by_print(gray: np.ndarray | None, px_per_mm: float, ink: np.ndarray | 
         sides = [block for block in blocks if _fills_a_card(straight, block, card, extent, aspect)]
         if _cuts_a_text_line(straight, blocks, sides, px_per_mm):
             continue  # a form's lines cut at a word space into blocks: no card is that close to another's print
+        if _stacked_too_close(sides, card):
+            continue  # a form's text cut between two of its lines: two cards' print lies further apart
         if (sides and len(sides) <= MAX_CARD_SIDES
                 and sum(int(np.count_nonzero(straight[y0:y1, x0:x1])) for x0, y0, x1, y1 in sides)
                 >= CARD_PRINT_SHARE * inked):
@@ -534,6 +536,19 @@ CARD_COPY_SCALES = (1.0, 1.12, 1.25, 1.4, 1.56)  # life size, and copies enlarge
 # sides: a card's print keeps a few millimetres from its edge, so two sides' print lies further apart.
 WORD_SPACE_MM = 2.5
 LINE_CROSSING_MM = 1.0  # rows inked at both edges: as tall as a line of print, not a stray speck
+
+
+# Sides one above the other whose print is closer than this share of a card's height are a page's text cut
+# between two lines (a form photographed with the frame cutting the paper), not two cards: each card's print
+# keeps about 3 mm (5 % of its 54) from its edge, so two sides' print lies 10 % of a card apart or more.
+STACKED_GAP_SHARE = 0.06
+
+
+def _stacked_too_close(sides: list[Box], card: tuple[float, float]) -> bool:
+    """Whether two sides lie one above the other, mostly over the same columns, nearer than two cards' print can."""
+    return any(0 <= lower[1] - upper[3] < STACKED_GAP_SHARE * card[1]
+               and min(upper[2], lower[2]) - max(upper[0], lower[0]) > 0.5 * min(upper[2] - upper[0], lower[2] - lower[0])
+               for upper in sides for lower in sides if upper is not lower)
 
 
 def _cuts_a_text_line(ink: np.ndarray, blocks: list[Box], sides: list[Box], px_per_mm: float) -> bool:

@@ -216,6 +216,15 @@ def province_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def province_spellings() -> dict[str, str]:
+    """Every province's names, current and former, as spelled, by folded form: "tinh thua thien hue" → "Tỉnh Thừa
+    Thiên Huế"."""
+    index = _index()
+    return {fold(name): name for entry in (*index.provinces.values(), *index.former_provinces.values())
+            for name in (entry["name"], entry["short_name"], *(entry.get("aliases") or []))}
+
+
+@lru_cache(maxsize=1)
 def province_short_names() -> frozenset[str]:
     """Every province's name without its type word, current and former, as spelled: "Hải Phòng", "Hà Tây"."""
     index = _index()

@@ -51,3 +51,19 @@ def test_a_title_whose_round_letters_were_read_small_is_still_the_title():
     assert classify_page(front, load_specs()).document_type == "id_card"
     mention = page_of(["Giấy tờ tùy thân: Căn cước công dân số 001093012345", "Họ và tên: LÝ THỊ DUYÊN"])
     assert classify_page(mention, load_specs()).document_type == "unknown"
+
+
+def test_a_register_whose_heading_ran_on_into_specks_is_a_register_and_continues_nothing():
+    """"SỔ HỘ KHẨU tanLoibtte oi tia SRĐ": a household book's heading OCR ran on into a stamp's letters, which make the
+    line no heading; its opening in capitals still says what it is, and it does not pass for a residence
+    confirmation's next page by the labels the two share."""
+    book = page_of(["SỔ HỘ KHẨU tanLoibtte oi tia SRĐ", ".. Họ và tên: HUỲNH BẢO YẾN.",
+                    "Họ và tên chủ hộ: HUỲNH VĂN THẾ KHẢI. Ngày, tháng, năm sinh: 22/01/2014.",
+                    "Chỗ ở hiện nay: Căn hộ 207 tòa A, đường Nguyễn Cao, phường Suối Hoa",
+                    "Nơi thường trú trước khi chuyển đến: Xã Hòa Phong, Huyện Hòa Vang"])
+    found = classify_page(book, load_specs())
+    assert found.document_type == "unknown" and found.family == "register" and found.title == "SỔ HỘ KHẨU"
+    # a page whose own title names a known type keeps it, whatever a line of capitals opens with
+    certificate = page_of(["UBND PHƯỜNG MÁY TƠ", "GIẤY KHAI SINH", "SỔ ĐĂNG KÝ khai sinh số 12",
+                           "Họ, chữ đệm, tên: LÊ THỊ HOA", "Ngày, tháng, năm sinh: 02/03/1990"])
+    assert classify_page(certificate, load_specs()).document_type == "birth_certificate"

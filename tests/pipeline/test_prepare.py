@@ -13,6 +13,7 @@ from pipeline.prepare import (
     CARD_ASPECT,
     _cuts_a_text_line,
     _line_runs_across,
+    _stacked_too_close,
     cards_by_print,
     estimate_orientation,
     prepare_page,
@@ -193,6 +194,35 @@ def test_a_forms_columns_with_a_line_across_them_are_not_taken_for_cards(monkeyp
     # what the rule stops: without it the line is cut at a word space and the form passes for four sides
     monkeypatch.setattr(prepare, "WORD_SPACE_MM", 0.0)
     assert len(cards_by_print(None, PX_PER_MM, form, skew=0.0)) == 4
+
+
+def _form_in_two_paragraphs() -> np.ndarray:
+    """A form's text as a photo of a sheet's detail shows it: two paragraphs of 20 lines at a 4.5-mm pitch, a
+    blank line's worth more between them."""
+    ink = np.zeros((_mm(297), _mm(210)), np.uint8)
+    top = 20.0
+    for _paragraph in range(2):
+        for row in range(20):
+            _text_line(ink, top, 12, 182 - (row % 4) * 8, word_mm=200)
+            top += 4.5
+        top += 2.0
+    return ink
+
+
+def test_a_forms_text_cut_between_two_lines_is_not_taken_for_stacked_cards(monkeypatch):
+    form = _form_in_two_paragraphs()
+    assert cards_by_print(None, PX_PER_MM, form, skew=0.0, scales=prepare.CUT_SHEET_SCALES) == []
+    # what the rule stops: without it the paragraphs pass for two sides of a card enlarged on the sheet
+    monkeypatch.setattr(prepare, "STACKED_GAP_SHARE", 0.0)
+    assert len(cards_by_print(None, PX_PER_MM, form, skew=0.0, scales=prepare.CUT_SHEET_SCALES)) == 2
+
+
+def test_stacked_sides_are_a_forms_lines_only_when_nearer_than_two_cards_margins():
+    card = (_mm(85.6), _mm(54))
+    upper = (_mm(20), _mm(20), _mm(100), _mm(70))
+    assert _stacked_too_close([upper, (_mm(22), _mm(72), _mm(100), _mm(120))], card)  # 2 mm below: a line gap
+    assert not _stacked_too_close([upper, (_mm(22), _mm(80), _mm(100), _mm(130))], card)  # 10 mm: two cards
+    assert not _stacked_too_close([upper, (_mm(110), _mm(72), _mm(190), _mm(120))], card)  # beside, not below
 
 
 def test_print_side_by_side_is_one_line_only_across_a_word_space():
