@@ -901,9 +901,12 @@ def _cards_on_sheet(small: np.ndarray, factor: float, sheet: DocumentQuad,
     corners = (sheet.corners * factor).astype(np.float32)
     flat, matrix = warp_quad(small, corners, "a4" if sheet.kind == "a4" else "other", with_matrix=True)
     flat_gray = to_gray(flat)
-    if paper is not None:  # the desk inside the rectangle, white: its edge would pass for print joining the sides
+    if paper is not None:  # the desk inside the rectangle: its edge would pass for print joining the sides
         flat_paper = cv2.warpPerspective(paper, matrix, (flat_gray.shape[1], flat_gray.shape[0]))
-        flat_gray[cv2.erode(flat_paper, np.ones((DESK_EDGE_PX, DESK_EDGE_PX), np.uint8)) == 0] = 255
+        desk = (cv2.erode(flat_paper, np.ones((DESK_EDGE_PX, DESK_EDGE_PX), np.uint8)) == 0).astype(np.uint8)
+        # painted over with the paper's own shade, not white: a photo's paper darkens towards its edges, and a
+        # white desk beside shaded paper would make the paper's edge look like print
+        flat_gray = cv2.inpaint(flat_gray, desk, 3, cv2.INPAINT_TELEA)
     px_per_mm = max(flat.shape[:2]) / A4_LONG_MM  # as if the sheet were A4 and whole: cards are then tried
     found, pale = _outlines(flat, flat_gray, 1.0)  # a little smaller than life size too
     cards = _cards_on_scan(flat_gray, 1.0, px_per_mm, [quad for quad in found if quad.kind == "card"], pale,

@@ -271,6 +271,20 @@ def test_cards_on_a_sheet_photographed_on_a_desk_with_the_sheet_running_off_the_
     assert prepare._paper_cut_by_frame(*prepare.shrink(sheet)) is None
 
 
+def test_cards_on_a_shaded_sheet_running_off_the_frame_are_found_whatever_the_shade_at_the_papers_edge():
+    # two citizens' cards stacked on a sheet lit from the left: the paper darkens to two thirds towards its right
+    # and top edges, where it meets the desk; the frame cuts its right and bottom edges
+    sheet = _sheet_of_cards([(500, 700, 0), (1500, 700, 0)]).astype(np.float32)
+    rows, columns = np.mgrid[0:sheet.shape[0], 0:sheet.shape[1]]
+    shade = 1.0 - 0.35 * np.maximum(columns / sheet.shape[1], 1.0 - rows / (0.3 * sheet.shape[0])).clip(0, 1) ** 2
+    sheet = cv2.cvtColor((sheet * shade).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+    turn = cv2.getRotationMatrix2D((1240, 1754), -6, 0.75)
+    turn[:, 2] += (200, 300)  # the sheet moved right and down, past the frame
+    photo = cv2.warpAffine(sheet, turn, (2300, 3000), borderValue=(30, 70, 140))
+    regions = prepare_regions(photo, dpi=300)
+    assert len(regions) == 2 and all(prepared.kind == "card" for prepared in regions)
+
+
 def test_cards_on_a_photo_of_part_of_a_sheet_are_found_larger_than_on_a_whole_sheet():
     # a close photo of two stacked card sides: the paper seen is about half a sheet wide, so the cards are about
     # twice the size a whole A4 sheet as wide would give; the desk shows along the paper's top and left edges
