@@ -416,8 +416,12 @@ def _cards_on_scan(gray: np.ndarray, factor: float, px_per_mm: float, found: lis
     # by print only where paper fills the frame (a scan, a flattened sheet), not on a photo's desk, and
     # where the page could hold two sides (a scan of one card is that card)
     room = max(gray.shape) >= 1.8 * CARD_LONG_MM * px_per_mm or min(gray.shape) >= 1.8 * CARD_SHORT_MM * px_per_mm
-    by_print = cards_by_print(gray, px_per_mm, ink, scales) if room and (not outlined or _paper_border(gray)) else []
-    if by_print:
+    by_print = cards_by_print(gray, px_per_mm, ink, scales) if room else []
+    # on a photo's desk, print found beside an outlined card may be the desk's grain: taken there only where the
+    # sides found by print are more than the outlined cards and include each (a side whose tint the scan lost
+    # beside one it kept); an outline found is truer than a rectangle drawn round print
+    if by_print and (not outlined or _paper_border(gray) or len(by_print) > len(outlined)
+                     and all(any(_overlaps(side, quad) for side in by_print) for quad in outlined)):
         return [DocumentQuad(order_corners(quad / factor), "card") for quad in by_print]
     if len(found) >= 2:
         return found

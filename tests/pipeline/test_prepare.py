@@ -271,6 +271,25 @@ def test_cards_on_a_sheet_photographed_on_a_desk_with_the_sheet_running_off_the_
     assert prepare._paper_cut_by_frame(*prepare.shrink(sheet)) is None
 
 
+def test_a_side_whose_tint_the_scan_lost_is_found_by_its_print_beside_a_side_whose_outline_stands_out():
+    # a scan whose lid darkens every edge (so the paper does not run along the frame): the front keeps its tint and
+    # outline, the back beside it, lower, whitened to the paper, shows none
+    scan = np.full((2480, 3508), 255, np.uint8)
+    front = cv2.cvtColor(render.render_card(), cv2.COLOR_BGR2GRAY)
+    height, width = front.shape
+    scan[300:300 + height, 400:400 + width] = front
+    back = np.clip((front.astype(np.float32) - 128) * 1.6 + 150, 0, 255).astype(np.uint8)
+    scan[700:700 + height, 2000:2000 + width] = back
+    scan[:45], scan[-45:], scan[:, :45], scan[:, -45:] = 80, 80, 80, 80
+    small, factor = prepare.shrink(scan)
+    outlined = prepare.DocumentQuad(np.array([[400, 300], [400 + width, 300], [400 + width, 300 + height],
+                                              [400, 300 + height]], np.float32), "card")
+    found = prepare._cards_on_scan(small, factor, 300 / 25.4 * factor, [outlined], [])
+    assert len(found) == 2 and all(quad.kind == "card" for quad in found)
+    centres = sorted(quad.corners.mean(axis=0)[0] for quad in found)
+    assert abs(centres[0] - (400 + width / 2)) < 60 and abs(centres[1] - (2000 + width / 2)) < 60
+
+
 def test_cards_on_a_shaded_sheet_running_off_the_frame_are_found_whatever_the_shade_at_the_papers_edge():
     # two citizens' cards stacked on a sheet lit from the left: the paper darkens to two thirds towards its right
     # and top edges, where it meets the desk; the frame cuts its right and bottom edges
