@@ -19,7 +19,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from extractors.kinds import BACKSLASH_NOTE, RESPELLED_NOTE, UNIT_REPAIRED, street_registered, units_registered
+from extractors.kinds import (BACKSLASH_NOTE, PRINTED_OTHERWISE_NOTE, RESPELLED_NOTE, UNIT_REPAIRED, street_registered,
+                              units_registered)
 from extractors.spec import TypeSpec
 from schemas import Document, Field
 
@@ -118,9 +119,9 @@ def calibrate(document: Document, spec: TypeSpec) -> None:
         return
     for name, field in document.fields.items():
         field_spec = spec.fields.get(name)
-        if RESPELLED_NOTE in (field.note or ""):
-            # the register's spelling over a clearly read word: the paper may print what was read, whatever
-            # the source; the value is registered by construction, not by its own evidence
+        if RESPELLED_NOTE in (field.note or "") or PRINTED_OTHERWISE_NOTE in (field.note or ""):
+            # the register's spelling over a clearly read word, or a text layer's print against the register's
+            # spelling: the paper may print either; a person settles it, whatever the source
             field.confidence = min(field.confidence, REPAIR_CEILING)
         if field.source != "ocr" or field.value is None:
             continue

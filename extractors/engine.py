@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from extractors.kinds import (
-    BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, PRINTED, READERS, RESPELLED, RESPELLED_NOTE, SURNAME_BY_LETTERS,
-    TONE_MARKS, UNMARKED, UNMARKED_NOTE, Reading, unit_name_words,
+    BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, PRINTED, PRINTED_OTHERWISE_NOTE, READERS, RESPELLED,
+    RESPELLED_NOTE, SURNAME_BY_LETTERS, TONE_MARKS, UNMARKED, UNMARKED_NOTE, Reading, unit_name_words,
 )
 import numpy as np
 from rapidfuzz import fuzz
@@ -814,6 +814,18 @@ def respelling_doubt(respelled: list[tuple[str, str]] | None, words: list[Word],
     return None
 
 
+def as_printed(value: str, respelled: list[tuple[str, str]]) -> tuple[str, str]:
+    """A text layer's ``value`` with each unit-name word the register respelled put back as printed, and what was
+    put back ("'Na' printed, the register's 'Nà'"; empty where nothing was)."""
+    kept = []
+    for printed, registered in respelled:
+        restored = re.sub(rf"(?<!\w){re.escape(registered)}(?!\w)", printed, value)
+        if restored != value:
+            value = restored
+            kept.append(f"'{printed}' printed, the register's '{registered}'")
+    return value, "; ".join(kept)
+
+
 def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
                      respelled: list[tuple[str, str]] | None = None, unmarked: str | None = None,
                      marks_respelled: str | None = None, letters_checked: bool | Collection[str] = False,
@@ -825,7 +837,11 @@ def field_from_words(value, words: list[Word], page: Page, factor: float = 1.0,
     ``letters_checked``: the register spells every word of letters in it so (``word_confidence``);
     ``surname_by_letters``: a name's first word only one surname's letters match; ``printed``: the text the value
     was read from where the value reads otherwise (a date's figures)."""
-    if doubt := respelling_doubt(respelled, words, page) if value is not None else None:
+    if respelled and isinstance(value, str) and page.source == "text_layer":
+        value, kept = as_printed(value, respelled)
+        if kept:
+            details["note"] = "; ".join(filter(None, [details.get("note"), f"{PRINTED_OTHERWISE_NOTE} ({kept})"]))
+    elif doubt := respelling_doubt(respelled, words, page) if value is not None else None:
         details["note"] = "; ".join(filter(None, [details.get("note"), doubt]))
     if unmarked and value is not None and page.source == "ocr":
         details["note"] = "; ".join(filter(None, [details.get("note"), f"{UNMARKED_NOTE}: '{unmarked}'"]))

@@ -749,6 +749,9 @@ RESPELLED = "respelled"
 # (extractors.engine.respelling_doubt): the paper may print that spelling ("Xã Na Hang" read at 0.97, the
 # register's "Xã Nà Hang"); calibration keeps such a value below the trust line
 RESPELLED_NOTE = "address: the register's spelling replaced marks read clearly"
+# the note of a text layer's value whose unit name the register spells with other marks: a text layer is the
+# print itself, so the value keeps the print's spelling, and a person settles which is right
+PRINTED_OTHERWISE_NOTE = "address: a unit's name printed with other marks than the register's"
 
 
 def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Reading:

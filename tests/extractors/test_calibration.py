@@ -8,7 +8,7 @@ from extractors.calibration import (
     ACCEPT, CHECKED_WORDING, CORROBORATED, DIFFERS, calibrate, calibrated, field_group, group_of,
 )
 from extractors.engine import field_from_words
-from extractors.kinds import READERS, RESPELLED, RESPELLED_NOTE, UNMARKED
+from extractors.kinds import PRINTED_OTHERWISE_NOTE, READERS, RESPELLED, RESPELLED_NOTE, UNMARKED
 from extractors.marital_status_confirmation import STATUS_PHRASES, wording_checked
 from extractors.spec import spec_for
 from schemas import Document, Field, Page, Word
@@ -139,7 +139,10 @@ def test_the_registers_spelling_over_marks_read_clearly_otherwise_is_never_accep
     field = _calibrated_origin(*_address_page(0.97))
     assert field.value == "Xã Nà Hang, Tỉnh Tuyên Quang"
     assert field.confidence < ACCEPT and RESPELLED_NOTE in (field.note or "") and "'Na'" in (field.note or "")
-    assert _calibrated_origin(*_address_page(1.0, "text_layer")).confidence < ACCEPT  # a text layer is as printed
+    # a text layer is the print itself: its spelling is kept, and a person settles which is right
+    printed = _calibrated_origin(*_address_page(1.0, "text_layer"))
+    assert printed.value == NA_HANG and printed.confidence < ACCEPT
+    assert PRINTED_OTHERWISE_NOTE in (printed.note or "") and "'Nà'" in (printed.note or "")
 
 
 def test_marks_read_clearly_that_no_unit_is_spelled_with_were_misread_and_the_registers_spelling_stands() -> None:
