@@ -643,7 +643,11 @@ UNSURE_TRANSLATION_MATCH = 50  # with every word of it unsure and the label's co
 
 
 def _trim_specks(words: list[Word]) -> list[Word]:
-    """A value without the specks of dirt OCR read as short, unsure words around it ("vn", "—”", "ˆ")."""
+    """A value without the specks of dirt OCR read as short, unsure words around it ("vn", "—”", "ˆ"); a lone
+    figure, all there is after its label ("Số: 7" read unsure), is kept: a speck is dirt beside a value, and its
+    own confidence says how unsure it is."""
+    if len(words) == 1 and words[0].text.strip(".,:;").isdigit():
+        return words
     start, end = 0, len(words)
     while start < end and is_speck(words[start]):
         start += 1

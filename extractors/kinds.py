@@ -79,7 +79,7 @@ def read_place(raw: str) -> Reading:
         reading = _judge_place(value, specked != cleaned)
     if respelled:
         reading.extra[RESPELLED] = respelled
-    return reading
+    return doubted(reading, ENDS_ON_A_COMMA_NOTE) if reading.value and ends_on_a_comma(raw) else reading
 
 
 _OFFICE_TAIL = "ban nhan dan "  # "Ủy ban nhân dân" folded, without its first word
@@ -754,7 +754,18 @@ RESPELLED_NOTE = "address: the register's spelling replaced marks read clearly"
 PRINTED_OTHERWISE_NOTE = "address: a unit's name printed with other marks than the register's"
 
 
+# a value whose print ends on a comma goes on below: its next line was not found with it (printed out of order, or
+# lost), however complete the rest looks ("Phường Vĩnh Ninh, Thành phố Huế," / "Tỉnh Thừa Thiên Huế")
+ENDS_ON_A_COMMA_NOTE = "address: ends on a comma (its next line lost?)"
+
+
+def ends_on_a_comma(raw: str) -> bool:
+    return raw.rstrip(" .…·_-").endswith(",")
+
+
 def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Reading:
+    if ends_on_a_comma(raw) and (reading := read_address(raw.rstrip(" .…·_-")[:-1], respelled)).value:
+        return doubted(reading, ENDS_ON_A_COMMA_NOTE)
     respelled = list(respelled or [])
     text, _ = correct_address_spelling(lost_unit_commas(clean_value(raw)), respelled)
     text = lost_unit_commas(text)  # again, once a speck glued before a unit word is gone ("Hưng „.Huyện")
@@ -1495,6 +1506,8 @@ def read_unit_address(raw: str) -> Reading:
     Words OCR'd from the photo or the fingerprint box beside the value are dropped: before the first
     capitalised place word ("Phường", "Xã", "Thôn", ...) and after the province.
     """
+    if ends_on_a_comma(raw) and (reading := read_unit_address(raw.rstrip(" .…·_-")[:-1])).value:
+        return doubted(reading, ENDS_ON_A_COMMA_NOTE)
     words = clean_value(raw).split()
     dropped: list[str] = []
     for index, word in enumerate(words):

@@ -702,3 +702,14 @@ def test_a_sections_heading_beside_the_other_sections_first_label_makes_no_partn
     ])
     assert values["husband_full_name"] == "PHẠM XUÂN DŨNG"
     assert values["wife_date_of_birth"] == "1984-07-17" and values["husband_date_of_birth"] == "1982-01-20"
+
+
+def test_a_lone_unsure_figure_after_its_label_is_the_value_not_a_speck():
+    rows = [[(100, "UBND XÃ NGHI PHONG")], [(100, "Số: 7")], [(100, "Quyển số: 04/2021")],
+            [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")], [(100, "Họ, chữ đệm, tên vợ: NGUYỄN THỊ AN")]]
+    page = laid_out(rows)
+    page.words = [w.model_copy(update={"confidence": 0.19}) if w.line == 1 else w for w in page.words]
+    spec = spec_for("marriage_certificate")
+    fields = extract_fields(spec, [view_page(spec, page)])
+    assert fields["certificate_number"].value == "7" and fields["certificate_number"].confidence < 0.5
+    assert fields["book_number"].value == "04/2021"  # the line below it read as before

@@ -810,3 +810,13 @@ def test_an_address_whose_province_lost_its_last_words_gets_them_only_where_one_
     assert reading.value == "Số 225 đường Lê Lợi, Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng"
     assert reading.factor == DOUBTFUL and reading.extra["province"] == "Thành phố Đà Nẵng"
     assert read_address("Xã Yên Phong, Tỉnh Hà").value == "Xã Yên Phong, Tỉnh Hà"  # Hà Giang, Hà Nam, Hà Tĩnh …
+
+
+def test_an_address_whose_print_ends_on_a_comma_went_on_below_and_is_doubted():
+    # "Phường Vĩnh Ninh, Thành phố Huế," / "Tỉnh Thừa Thiên Huế": complete to the register, but its last line lost
+    for reader, raw in [(read_unit_address, "Phường Vĩnh Ninh, Thành phố Huế,"),
+                        (read_address, "Số 4 phố Huế, Phường Vĩnh Ninh, Thành phố Huế,....."),
+                        (read_place, "Ủy ban nhân dân phường Vĩnh Ninh, thành phố Huế,")]:
+        reading = reader(raw)
+        assert reading.value == raw.rstrip(".,") and reading.factor == DOUBTFUL and "comma" in reading.problems[0], raw
+        assert reader(raw.rstrip(".,")).factor == 1.0, raw
