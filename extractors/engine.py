@@ -617,7 +617,8 @@ def drop_label_translation(words: list[Word], labels: list[str]) -> list[Word]:
             best_cut, best_score = cut, score
     if best_score >= TRANSLATION_MATCH:
         return words[best_cut:]
-    colon = max((i for i, w in enumerate(words[:4]) if w.text.endswith(":")), default=-1)
+    # a colon with nothing after it ends the value, not a translation ("Việt Nam :", a speck read as one)
+    colon = max((i for i, w in enumerate(words[:4]) if w.text.endswith(":") and i + 1 < len(words)), default=-1)
     if colon < 0:
         return words[_unsure_translation(words, english):]
     return words[colon + 1:]

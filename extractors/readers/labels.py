@@ -114,7 +114,8 @@ class LabelHit:
 
 
 def tokenize_word(text: str, word_index: int) -> list[Token]:
-    """Split a word into folded alphanumeric runs ("tên/Full" → "ten", "full")."""
+    """Split a word into folded alphanumeric runs ("tên/Full" → "ten", "full"); in a run of letters, a 1 or a 0 is
+    the i or the o OCR read as one ("G1ö1" → "gioi": no label holds a figure)."""
     tokens: list[Token] = []
     current: list[str] = []
     start = 0
@@ -125,11 +126,18 @@ def tokenize_word(text: str, word_index: int) -> list[Token]:
                 start = pos
             current.append(folded)
         elif current:
-            tokens.append(Token("".join(current), word_index, start, pos))
+            tokens.append(Token(_letters_for_figures("".join(current)), word_index, start, pos))
             current = []
     if current:
-        tokens.append(Token("".join(current), word_index, start, len(text)))
+        tokens.append(Token(_letters_for_figures("".join(current)), word_index, start, len(text)))
     return tokens
+
+
+_FIGURES_AS_LETTERS = str.maketrans("10", "io")
+
+
+def _letters_for_figures(run: str) -> str:
+    return run.translate(_FIGURES_AS_LETTERS) if sum(ch.isalpha() for ch in run) >= 2 else run
 
 
 def label_tokens(label: str) -> tuple[str, ...]:

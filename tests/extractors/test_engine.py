@@ -713,3 +713,20 @@ def test_a_lone_unsure_figure_after_its_label_is_the_value_not_a_speck():
     fields = extract_fields(spec, [view_page(spec, page)])
     assert fields["certificate_number"].value == "7" and fields["certificate_number"].confidence < 0.5
     assert fields["book_number"].value == "04/2021"  # the line below it read as before
+
+
+def test_a_colon_after_the_value_ends_it_and_is_no_translations_end():
+    from extractors.engine import drop_label_translation
+    labels = spec_for("id_card").fields["nationality"].labels
+    words = laid_out([[(300, "Việt Nam :")]]).words  # a speck after the value read as a colon
+    assert [w.text for w in drop_label_translation(words, labels)] == ["Việt", "Nam", ":"]
+    mangled = laid_out([[(300, "/Nartionaiity: Việt Nam")]]).words  # a translation past matching, ended by its colon
+    assert [w.text for w in drop_label_translation(mangled, labels)] == ["Việt", "Nam"]
+
+
+def test_a_label_whose_i_and_o_were_read_as_figures_is_still_its_label():
+    spec = spec_for("birth_certificate")
+    rows = [[(500, "GIẤY KHAI SINH")], [(100, "Họ, chữ đệm, tên: HỒ HẠNH")], [(100, "G1ö1 tính: Nữ")],
+            [(100, "Quốc t1ch: Việt Nam")]]
+    fields = extract_fields(spec, [view_page(spec, laid_out(rows))])
+    assert fields["sex"].value == "Nữ" and fields["nationality"].value == "Việt Nam"
