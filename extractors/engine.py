@@ -471,7 +471,7 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
     line_start = min(w.bbox[0] for w in view.lines[hit.line_index])
     region = replace(region, x0=max(region.x0, line_start - VALUE_INDENT * (hit.bbox[3] - hit.bbox[1])))
     same_line = _trim_specks(_up_to_wide_gap(drop_label_translation(
-        [w for w in hit.value_words if _inside(w, region.x0, region.x1)], spec.labels)))
+        [w for w in hit.value_words if _inside(w, region.x0, region.x1)], spec.labels)), spec.kind in FIGURE_KINDS)
     if not same_line and region.labels_row(hit.line_index, hit.bbox):
         # a table row's label: its value words stop at the first label on its line, which may open another
         # column's cell ("Giấy tờ tùy thân: | Số định danh cá nhân 0701… | CCCD số 0680…"); this column's cell
@@ -643,11 +643,15 @@ TRANSLATION_MATCH = 72
 UNSURE_TRANSLATION_MATCH = 50  # with every word of it unsure and the label's count of words
 
 
-def _trim_specks(words: list[Word]) -> list[Word]:
-    """A value without the specks of dirt OCR read as short, unsure words around it ("vn", "—”", "ˆ"); a lone
-    figure, all there is after its label ("Số: 7" read unsure), is kept: a speck is dirt beside a value, and its
-    own confidence says how unsure it is."""
-    if len(words) == 1 and words[0].text.strip(".,:;").isdigit():
+# the kinds a lone figure may be the whole of: a certificate's number ("Số: 7")
+FIGURE_KINDS = {"code"}
+
+
+def _trim_specks(words: list[Word], lone_figure: bool = False) -> list[Word]:
+    """A value without the specks of dirt OCR read as short, unsure words around it ("vn", "—”", "ˆ"); with
+    ``lone_figure`` (a number's value), a figure that is all there is after its label ("Số: 7" read unsure) is kept:
+    a speck is dirt beside a value, and its own confidence says how unsure it is."""
+    if lone_figure and len(words) == 1 and words[0].text.strip(".,:;").isdigit():
         return words
     start, end = 0, len(words)
     while start < end and is_speck(words[start]):

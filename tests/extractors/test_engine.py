@@ -730,3 +730,15 @@ def test_a_label_whose_i_and_o_were_read_as_figures_is_still_its_label():
             [(100, "Quốc t1ch: Việt Nam")]]
     fields = extract_fields(spec, [view_page(spec, laid_out(rows))])
     assert fields["sex"].value == "Nữ" and fields["nationality"].value == "Việt Nam"
+
+
+def test_a_lone_figure_after_a_places_label_is_a_speck_and_its_value_is_on_the_next_line():
+    spec = spec_for("id_card")
+    rows = [[(300, "Nơi cư trú / Place of residence:")], [(300, "Nơi đăng ký khai sinh / Place of birth: 5")],
+            [(300, "Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh")]]
+    page = laid_out(rows)
+    # a dot of dirt far right of the label, read as a 5
+    page.words = [w.model_copy(update={"confidence": 0.41, "bbox": (1100, w.bbox[1] + 6, 1105, w.bbox[1] + 11)})
+                  if w.text == "5" else w for w in page.words]
+    fields = extract_fields(spec, [view_page(spec, page)])
+    assert fields["place_of_birth_registration"].value == "Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh"
