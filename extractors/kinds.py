@@ -79,7 +79,7 @@ def read_place(raw: str) -> Reading:
         reading = _judge_place(value, specked != cleaned)
     if respelled:
         reading.extra[RESPELLED] = respelled
-    return doubted(reading, ENDS_ON_A_COMMA_NOTE) if reading.value and ends_on_a_comma(raw) else reading
+    return doubted(reading, ENDS_ON_A_COMMA_NOTE) if reading.value and before_a_last_comma(raw) is not None else reading
 
 
 _OFFICE_TAIL = "ban nhan dan "  # "Ủy ban nhân dân" folded, without its first word
@@ -759,12 +759,14 @@ PRINTED_OTHERWISE_NOTE = "address: a unit's name printed with other marks than t
 ENDS_ON_A_COMMA_NOTE = "address: ends on a comma (its next line lost?)"
 
 
-def ends_on_a_comma(raw: str) -> bool:
-    return raw.rstrip(" .…·_-").endswith(",")
+def before_a_last_comma(raw: str) -> str | None:
+    """The print before the comma it ends on (leader dots after it aside), or None where it ends on none."""
+    text = raw.rstrip(" .…·_-")
+    return text[:-1] if text.endswith(",") else None
 
 
 def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Reading:
-    if ends_on_a_comma(raw) and (reading := read_address(raw.rstrip(" .…·_-")[:-1], respelled)).value:
+    if (cut := before_a_last_comma(raw)) is not None and (reading := read_address(cut, respelled)).value:
         return doubted(reading, ENDS_ON_A_COMMA_NOTE)
     respelled = list(respelled or [])
     text, _ = correct_address_spelling(lost_unit_commas(clean_value(raw)), respelled)
@@ -1506,7 +1508,7 @@ def read_unit_address(raw: str) -> Reading:
     Words OCR'd from the photo or the fingerprint box beside the value are dropped: before the first
     capitalised place word ("Phường", "Xã", "Thôn", ...) and after the province.
     """
-    if ends_on_a_comma(raw) and (reading := read_unit_address(raw.rstrip(" .…·_-")[:-1])).value:
+    if (cut := before_a_last_comma(raw)) is not None and (reading := read_unit_address(cut)).value:
         return doubted(reading, ENDS_ON_A_COMMA_NOTE)
     words = clean_value(raw).split()
     dropped: list[str] = []
