@@ -68,6 +68,17 @@ STATUS_PHRASES = [
     "nhưng có chung sống với", "như vợ chồng",
     "thành phố", "thị trấn", "thị xã",
 ]
+# a status that opens on a marriage registered goes on to how it ended ("…, nhưng đã ly hôn theo …", "… nhưng vợ đã
+# chết"): one still in force is worded "Đang có vợ/chồng là …"
+_ENDED_MARRIAGE_OPENINGS = ("da dang ky ket hon", "co dang ky ket hon")
+MARRIAGE_WITHOUT_ITS_END = "text: a marriage registered, with no divorce or death after it (the rest lost below?)"
+
+
+def _marriage_without_its_end(status: str) -> bool:
+    folded = fold(status)
+    return folded.startswith(_ENDED_MARRIAGE_OPENINGS) and "nhung" not in folded.split()
+
+
 # the statuses that say all there is to say, with no name, paper or date: a value cut short is never one of them
 COMPLETE_STATUSES = {"Chưa đăng ký kết hôn với ai", "Hiện tại chưa đăng ký kết hôn với ai"}
 STATUS_OPENINGS = [
@@ -309,6 +320,9 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     if value and openings is not None and not starts_with_any(value, openings):
         factor = min(factor, UNFAMILIAR)
         problems.append("text: not a prescribed wording")
+    if value and openings is not None and _marriage_without_its_end(value):
+        factor = min(factor, DOUBTFUL)
+        problems.append(MARRIAGE_WITHOUT_ITS_END)
     if value and value.count("(") != value.count(")"):
         factor = min(factor, DOUBTFUL)
         problems.append("text: brackets do not close")

@@ -439,7 +439,7 @@ def test_a_status_said_in_full_is_a_closed_lists_member_and_one_that_may_run_on_
     for status, note in (("Chưa đăng ký kết hôn với ai.", WHOLE_STATUS),
                          ("Hiện tại chưa đăng ký kết hôn với ai", WHOLE_STATUS),
                          ("Chưa đăng ký kết hôn", CHECKED_WORDING),  # "… với ai" may have been lost
-                         ("Đã đăng ký kết hôn", CHECKED_WORDING)):
+                         ("Đã đăng ký kết hôn, nhưng đã ly hôn", CHECKED_WORDING)):
         got = fields(HEAD + [[(60, f"Tình trạng hôn nhân: {status}")]] + SIGNATURE)["marital_status"]
         assert got.note == note, status
         assert field_group(got, "text") == ("text+whole" if note == WHOLE_STATUS else "text+checked")
@@ -585,3 +585,14 @@ def test_a_numbered_papers_figures_split_by_a_blank_doubt_the_status():
     status = "Đã đăng ký kết hôn với bà Nguyễn Minh Ngọc, nhưng đã ly hôn theo Quyết định số {} ngày 17/01/2011"
     assert wording_doubt(status.format("456/201 1/QĐST-HNGĐ"), []) is not None
     assert wording_doubt(status.format("456/2011/QĐST-HNGĐ"), []) is None
+
+
+def test_a_marriage_registered_with_no_divorce_or_death_after_it_was_cut_short_and_is_doubted():
+    # a phone photo's status, its second line lost: every word of the first is checked, but the wording goes on
+    cut = fields(HEAD + [[(60, "Tình trạng hôn nhân: Đã đăng ký kết hôn với ông Nguyễn Văn Hùng")]] + SIGNATURE)
+    assert cut["marital_status"].value == "Đã đăng ký kết hôn với ông Nguyễn Văn Hùng"
+    assert cut["marital_status"].confidence < 0.9 and "no divorce" in (cut["marital_status"].note or "")
+    whole = fields(HEAD + [[(60, "Tình trạng hôn nhân: Đã đăng ký kết hôn với ông Nguyễn Văn Hùng, nhưng đã ly hôn")],
+                           [(60, "theo Bản án số 12/2015/HNGĐ-ST ngày 02/03/2015 của Tòa án nhân dân quận Hoàn Kiếm")]]
+                   + SIGNATURE)
+    assert "no divorce" not in (whole["marital_status"].note or "")
