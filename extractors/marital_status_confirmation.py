@@ -79,6 +79,16 @@ def _marriage_without_its_end(status: str) -> bool:
     return folded.startswith(_ENDED_MARRIAGE_OPENINGS) and "nhung" not in folded.split()
 
 
+# a confirmation for a marriage names the partner and where the marriage is to be registered ("… kết hôn với chị X,
+# sinh năm 1990, tại Ủy ban nhân dân …"): a purpose that names a partner and no place was cut short
+MARRIAGE_WITHOUT_ITS_PLACE = "text: a marriage's partner named, with no place to register it after (the rest lost below?)"
+
+
+def _marriage_without_its_place(purpose: str) -> bool:
+    words = fold(purpose).replace(",", " ").split()
+    return "ket hon voi" in " ".join(words) and "tai" not in words
+
+
 # the statuses that say all there is to say, with no name, paper or date: a value cut short is never one of them
 COMPLETE_STATUSES = {"Chưa đăng ký kết hôn với ai", "Hiện tại chưa đăng ký kết hôn với ai"}
 STATUS_OPENINGS = [
@@ -323,6 +333,9 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     if value and openings is not None and _marriage_without_its_end(value):
         factor = min(factor, DOUBTFUL)
         problems.append(MARRIAGE_WITHOUT_ITS_END)
+    if value and openings is None and _marriage_without_its_place(value):
+        factor = min(factor, DOUBTFUL)
+        problems.append(MARRIAGE_WITHOUT_ITS_PLACE)
     if value and value.count("(") != value.count(")"):
         factor = min(factor, DOUBTFUL)
         problems.append("text: brackets do not close")

@@ -596,3 +596,15 @@ def test_a_marriage_registered_with_no_divorce_or_death_after_it_was_cut_short_a
                            [(60, "theo Bản án số 12/2015/HNGĐ-ST ngày 02/03/2015 của Tòa án nhân dân quận Hoàn Kiếm")]]
                    + SIGNATURE)
     assert "no divorce" not in (whole["marital_status"].note or "")
+
+
+def test_a_marriages_purpose_naming_the_partner_and_no_place_was_cut_short_and_is_doubted():
+    label = "Giấy này được cấp để:"
+    cut = fields(HEAD + [[(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai")],
+                         [(60, f"{label} làm thủ tục đăng ký kết hôn với chị TRẦN KHÁNH THỊ")]] + SIGNATURE)["purpose"]
+    assert cut.confidence < 0.9 and "no place" in (cut.note or "")
+    whole = fields(HEAD + [[(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai")],
+                           [(60, f"{label} làm thủ tục đăng ký kết hôn với chị TRẦN THỊ NGÂN, sinh năm 1989,")],
+                           [(60, "tại Ủy ban nhân dân xã Quảng Phú")]] + SIGNATURE)["purpose"]
+    assert "no place" not in (whole.note or "")
+    assert "no place" not in (fields(HEAD + [[(60, f"{label} vay vốn ngân hàng")]] + SIGNATURE)["purpose"].note or "")
