@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from typing import TypeGuard
 
 from collections.abc import Mapping
@@ -26,7 +26,8 @@ from extractors.engine import PageView, page_reading, words_within
 from extractors.id_card_evidence import (
     DATE_FROM_PRINT, ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
     on_birthday, only_other_date, only_printed_id, printed_id_candidates)
-from extractors.kinds import read_address
+from extractors.kinds import read_address, read_date, read_name, unit_names
+from extractors.readers.addresses import province_short_names
 from extractors.readers.ids import decode_id_number
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
 from extractors.readers.names import fold_name_for_mrz, names_match
@@ -213,6 +214,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
         cross_check_qr_mrz(document, qr, mrz)
     _id_number_unlabelled(document, pages)
     _issue_date_unlabelled(document, pages)
+    _front_values_unlabelled(document, pages)
     place_machine_values(document, pages, spec)
 
 
@@ -242,6 +244,111 @@ def _issue_date_unlabelled(document: Document, pages: list[Page]) -> None:
         printed, page, box = found
         document.fields["issue_date"] = Field(value=printed, confidence=DATE_FROM_PRINT, source="ocr", page=page,
                                               bbox=box, note=f"{DERIVED}the back's only other date (its label unread)")
+
+
+FRONT_FROM_PRINT = 0.6  # a front's value found by what it is, its label unread: a person confirms
+UNLABELLED = f"{DERIVED}found by what it is on the front (its label unread)"
+NAME_BELOW_ID = 3  # lines below the id number's that may hold the name (a label's line between)
+
+
+def _front_values_unlabelled(document: Document, pages: list[Page]) -> None:
+    """Where OCR lost a front's labels (a small card photographed on a sheet: "li oyey to»: Oete oý thế 25/09/1994"),
+    the values it read by what they are: the name, a line of capitals just below the id number that reads as one;
+    the birth date, the earliest date the front prints (a 2021 front's other is its expiry); the sex, its one "Nam"
+    or "Nữ" that is no place's; the nationality, "Việt Nam". Each below the trust line, for a person to confirm; the
+    id number's digits check the birth year and the sex (extractors.validate)."""
+    fronts = [page for page in pages if side_of(page) == "front"]
+    found: dict[str, tuple[str, Page, list[Word]] | None] = {
+        "full_name": _name_below_id(fronts, document.fields.get("id_number")),
+        "date_of_birth": _earliest_date(fronts),
+        "sex": _only_word(fronts, ("Nam", "Nữ")),
+        "nationality": _nationality(fronts)}
+    for name, value in found.items():
+        current = document.fields.get(name)
+        if value is None or current is not None and current.value is not None:
+            continue
+        printed, page, words = value
+        document.fields[name] = Field(value=printed, confidence=FRONT_FROM_PRINT, source="ocr", page=page.number,
+                                      bbox=union_bbox(w.bbox for w in words), note=UNLABELLED)
+        if (missing := f"{name}: not found") in document.review_reasons:
+            document.review_reasons.remove(missing)
+            document.flag(f"{name}: {UNLABELLED}")
+
+
+def _page_lines(page: Page) -> list[list[Word]]:
+    lines: dict[int, list[Word]] = {}
+    for word in page.words:
+        lines.setdefault(word.line, []).append(word)
+    return [sorted(lines[number], key=lambda w: w.bbox[0]) for number in sorted(lines)]
+
+
+def _name_below_id(fronts: list[Page], id_field: Field | None) -> tuple[str, Page, list[Word]] | None:
+    if id_field is None or not isinstance(id_field.value, str):
+        return None
+    for page in fronts:
+        lines = _page_lines(page)
+        at = next((i for i, line in enumerate(lines) if any(id_field.value in w.text for w in line)), None)
+        for line in lines[at + 1:at + 1 + NAME_BELOW_ID] if at is not None else []:
+            run = _capitals_run(line)
+            reading = read_name(" ".join(w.text for w in run)) if len(run) >= 2 else None
+            if reading is not None and reading.value and reading.factor >= 0.8 and not reading.problems:
+                return reading.value, page, run
+    return None
+
+
+def _capitals_run(line: list[Word]) -> list[Word]:
+    """The line's longest run of words in capital letters only."""
+    best: list[Word] = []
+    current: list[Word] = []
+    for word in line:
+        if word.text.isalpha() and word.text.isupper():
+            current.append(word)
+            best = max(best, current, key=len)
+        else:
+            current = []
+    return list(best)
+
+
+def _earliest_date(fronts: list[Page]) -> tuple[str, Page, list[Word]] | None:
+    dated = [(printed, page, word) for page in fronts for word in page.words
+             for printed in [read_date(word.text).value] if printed and len(printed) == 10
+             and printed <= date.today().isoformat()]
+    if not dated:
+        return None
+    printed, page, word = min(dated, key=lambda entry: entry[0])
+    return printed, page, [word]
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    """Names of provinces and units without their unit word, and the country's: "Hà Nam", "Nam Định", "Việt Nam"."""
+    return frozenset({*province_short_names(), *unit_names(), "Việt Nam"})
+
+
+def _only_word(fronts: list[Page], values: tuple[str, ...]) -> tuple[str, Page, list[Word]] | None:
+    places = _place_names()
+    seen = []
+    for page in fronts:
+        for line in _page_lines(page):
+            texts = [w.text.strip(".,:;") for w in line]
+            for index, word in enumerate(line):
+                if texts[index] not in values:
+                    continue
+                before = texts[index - 1] if index else ""
+                after = texts[index + 1] if index + 1 < len(texts) else ""
+                if f"{before} {texts[index]}" in places or f"{texts[index]} {after}" in places:
+                    continue  # "Việt Nam", "Hà Nam", "Nam Định": a place's
+                seen.append((texts[index], page, [word]))
+    return seen[0] if len({value for value, _, _ in seen}) == 1 else None
+
+
+def _nationality(fronts: list[Page]) -> tuple[str, Page, list[Word]] | None:
+    for page in fronts:
+        for line in _page_lines(page):
+            for first, second in zip(line, line[1:]):
+                if first.text == "Việt" and second.text.strip(".,:;") == "Nam":
+                    return "Việt Nam", page, [first, second]
+    return None
 
 
 def settle(document: Document) -> None:

@@ -103,3 +103,26 @@ def test_the_zone_reading_must_show_what_the_code_lacks_and_name_its_type():
     assert not zone_suffices(zone, lower_half("Ngày se / Daoc bơ: 09/04/1985", "Quê quán ! Plscc of cviQri",
                                               "Phường Phan Thiết, Thành phố Tuyên Quang"))
 
+
+
+def _front_with_its_labels_unread() -> Page:
+    """A small card's front photographed on a sheet: its values read, its labels read as noise."""
+    rows = ["CĂN CƯỚC CÔNG DÂN", "⁄“/1“ 079094962526", "lˆo và in 02.”", "- ki LÊ BẢO TRƯỜNG",
+            "li oyey to»: Oete oý thế 25/09/1994", "5” 6® se. Nam Quốc ta 5: dư ees@đy Việt Nam",
+            "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", "Có giá trị đến 25/09/2034"]
+    words = [Word(text=token, confidence=0.9, bbox=(60 + 90 * i, 60 * n, 140 + 90 * i, 60 * n + 30), line=n)
+             for n, row in enumerate(rows) for i, token in enumerate(row.split())]
+    return Page(number=1, width=1400, height=900, dpi=300, source="ocr", words=words)
+
+
+def test_a_fronts_values_whose_labels_ocr_lost_are_found_by_what_they_are_for_a_person_to_confirm():
+    from extractors.id_card import UNLABELLED
+    from extractors.registry import extract_as
+
+    document = extract_as([_front_with_its_labels_unread()], "id_card", {})
+    got = {name: document.fields[name].value for name in ("id_number", "full_name", "date_of_birth", "sex", "nationality")}
+    assert got == {"id_number": "079094962526", "full_name": "LÊ BẢO TRƯỜNG", "date_of_birth": "1994-09-25",
+                   "sex": "Nam", "nationality": "Việt Nam"}
+    for name in ("full_name", "date_of_birth", "sex", "nationality"):
+        assert document.fields[name].note == UNLABELLED and document.fields[name].confidence < 0.9, name
+    assert document.needs_review
