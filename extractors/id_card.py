@@ -24,11 +24,13 @@ from extractors.calibration import DERIVED
 from extractors.classify import phrase_present
 from extractors.engine import PageView, page_reading, words_within
 from extractors.id_card_evidence import (
-    DATE_FROM_PRINT, ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz, name_line_spelling_mrz_name, nationality_from_mrz,
-    on_birthday, only_other_date, only_printed_id, printed_id_candidates)
-from extractors.kinds import read_address, read_date, read_name, unit_names
+    CITIZEN_NATIONALITY, DATE_FROM_PRINT, ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz,
+    name_line_spelling_mrz_name, nationality_from_mrz, on_birthday, only_other_date, only_printed_id, printed_dates,
+    printed_id_candidates)
+from extractors.kinds import read_address, read_name, unit_names
 from extractors.readers.addresses import province_short_names
 from extractors.readers.ids import decode_id_number
+from extractors.readers.labels import lines_from_words
 from extractors.readers.mrz import MrzReading, find_td1_lines, parse_td1
 from extractors.readers.names import fold_name_for_mrz, names_match
 from extractors.readers.qr import Corner, QrReading, find_qr, parse_qr_payload
@@ -258,41 +260,33 @@ def _front_values_unlabelled(document: Document, pages: list[Page]) -> None:
     or "Nữ" that is no place's; the nationality, "Việt Nam". Each below the trust line, for a person to confirm; the
     id number's digits check the birth year and the sex (extractors.validate)."""
     fronts = [page for page in pages if side_of(page) == "front"]
-    found: dict[str, tuple[str, Page, list[Word]] | None] = {
-        "full_name": _name_below_id(fronts, document.fields.get("id_number")),
-        "date_of_birth": _earliest_date(fronts),
-        "sex": _only_word(fronts, ("Nam", "Nữ")),
-        "nationality": _nationality(fronts)}
+    found = {"full_name": _name_below_id(fronts, document.fields.get("id_number")),
+             "date_of_birth": _earliest_date(fronts),
+             "sex": _only_word(fronts, ("Nam", "Nữ")),
+             "nationality": _nationality(fronts)}
     for name, value in found.items():
         current = document.fields.get(name)
         if value is None or current is not None and current.value is not None:
             continue
-        printed, page, words = value
-        document.fields[name] = Field(value=printed, confidence=FRONT_FROM_PRINT, source="ocr", page=page.number,
-                                      bbox=union_bbox(w.bbox for w in words), note=UNLABELLED)
+        printed, page_number, box = value
+        document.fields[name] = Field(value=printed, confidence=FRONT_FROM_PRINT, source="ocr", page=page_number,
+                                      bbox=box, note=UNLABELLED)
         if (missing := f"{name}: not found") in document.review_reasons:
             document.review_reasons.remove(missing)
             document.flag(f"{name}: {UNLABELLED}")
 
 
-def _page_lines(page: Page) -> list[list[Word]]:
-    lines: dict[int, list[Word]] = {}
-    for word in page.words:
-        lines.setdefault(word.line, []).append(word)
-    return [sorted(lines[number], key=lambda w: w.bbox[0]) for number in sorted(lines)]
-
-
-def _name_below_id(fronts: list[Page], id_field: Field | None) -> tuple[str, Page, list[Word]] | None:
+def _name_below_id(fronts: list[Page], id_field: Field | None) -> tuple[str, int, BBox | None] | None:
     if id_field is None or not isinstance(id_field.value, str):
         return None
     for page in fronts:
-        lines = _page_lines(page)
+        lines = lines_from_words(page.words)
         at = next((i for i, line in enumerate(lines) if any(id_field.value in w.text for w in line)), None)
         for line in lines[at + 1:at + 1 + NAME_BELOW_ID] if at is not None else []:
             run = _capitals_run(line)
             reading = read_name(" ".join(w.text for w in run)) if len(run) >= 2 else None
             if reading is not None and reading.value and reading.factor >= 0.8 and not reading.problems:
-                return reading.value, page, run
+                return reading.value, page.number, union_bbox(w.bbox for w in run)
     return None
 
 
@@ -309,27 +303,23 @@ def _capitals_run(line: list[Word]) -> list[Word]:
     return list(best)
 
 
-def _earliest_date(fronts: list[Page]) -> tuple[str, Page, list[Word]] | None:
-    dated = [(printed, page, word) for page in fronts for word in page.words
-             for printed in [read_date(word.text).value] if printed and len(printed) == 10
-             and printed <= date.today().isoformat()]
-    if not dated:
-        return None
-    printed, page, word = min(dated, key=lambda entry: entry[0])
-    return printed, page, [word]
+def _earliest_date(fronts: list[Page]) -> tuple[str, int, BBox] | None:
+    today = date.today().isoformat()
+    return min((dated for dated in printed_dates(fronts) if dated[0] <= today), key=lambda dated: dated[0], default=None)
 
 
 @cache
 def _place_names() -> frozenset[str]:
     """Names of provinces and units without their unit word, and the country's: "Hà Nam", "Nam Định", "Việt Nam"."""
-    return frozenset({*province_short_names(), *unit_names(), "Việt Nam"})
+    return frozenset({*province_short_names(), *unit_names(), CITIZEN_NATIONALITY})
 
 
-def _only_word(fronts: list[Page], values: tuple[str, ...]) -> tuple[str, Page, list[Word]] | None:
+def _only_word(fronts: list[Page], values: tuple[str, ...]) -> tuple[str, int, BBox] | None:
+    """The one of ``values`` the fronts print as a word of its own, not inside a place's name; None: none or two."""
     places = _place_names()
     seen = []
     for page in fronts:
-        for line in _page_lines(page):
+        for line in lines_from_words(page.words):
             texts = [w.text.strip(".,:;") for w in line]
             for index, word in enumerate(line):
                 if texts[index] not in values:
@@ -338,16 +328,16 @@ def _only_word(fronts: list[Page], values: tuple[str, ...]) -> tuple[str, Page, 
                 after = texts[index + 1] if index + 1 < len(texts) else ""
                 if f"{before} {texts[index]}" in places or f"{texts[index]} {after}" in places:
                     continue  # "Việt Nam", "Hà Nam", "Nam Định": a place's
-                seen.append((texts[index], page, [word]))
+                seen.append((texts[index], page.number, word.bbox))
     return seen[0] if len({value for value, _, _ in seen}) == 1 else None
 
 
-def _nationality(fronts: list[Page]) -> tuple[str, Page, list[Word]] | None:
+def _nationality(fronts: list[Page]) -> tuple[str, int, BBox | None] | None:
     for page in fronts:
-        for line in _page_lines(page):
+        for line in lines_from_words(page.words):
             for first, second in zip(line, line[1:]):
-                if first.text == "Việt" and second.text.strip(".,:;") == "Nam":
-                    return "Việt Nam", page, [first, second]
+                if f"{first.text} {second.text.strip('.,:;')}" == CITIZEN_NATIONALITY:
+                    return CITIZEN_NATIONALITY, page.number, union_bbox([first.bbox, second.bbox])
     return None
 
 

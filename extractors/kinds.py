@@ -70,10 +70,11 @@ def read_place(raw: str) -> Reading:
     if fold(value).startswith(_OFFICE_TAIL) and value[:1].islower():
         # "bản nhân dân phường …": the office's first word lost at the line's start (a hole, a stamp), the rest its own
         return doubted(read_place("Ủy ban nhân dân" + value[len(_OFFICE_TAIL) - 1:]), OFFICE_HEAD_NOTE)
-    if "," in value and not _ends_at_a_province(value) and _ends_at_a_province(cut := _up_to_last_province(value)):
+    unended = "," in value and not _ends_at_a_province(value)
+    if unended and _ends_at_a_province(cut := _up_to_last_province(value)):
         # a stamp's or a signature's words after the province
         reading = doubted(_judge_place(cut, specked != cleaned), AFTER_PROVINCE_NOTE)
-    elif "," in value and not _ends_at_a_province(value) and (completed := province_cut_short(value)) is not None:
+    elif unended and (completed := province_cut_short(value)) is not None:
         reading = doubted(_judge_place(completed, specked != cleaned), PROVINCE_COMPLETED_NOTE)
     else:
         reading = _judge_place(value, specked != cleaned)

@@ -210,9 +210,7 @@ def _index() -> _Index:
 @lru_cache(maxsize=1)
 def province_names() -> frozenset[str]:
     """Every province's names, current and former, folded: "thanh pho ho chi minh", "tinh ha tay", "thua thien hue"."""
-    index = _index()
-    return frozenset(fold(name) for entry in (*index.provinces.values(), *index.former_provinces.values())
-                     for name in (entry["name"], entry["short_name"], *entry.get("aliases", [])))
+    return frozenset(province_spellings())
 
 
 @lru_cache(maxsize=1)
