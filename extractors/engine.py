@@ -17,7 +17,7 @@ from itertools import combinations
 
 from extractors.kinds import (
     BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, PRINTED, PRINTED_OTHERWISE_NOTE, READERS, RESPELLED,
-    RESPELLED_NOTE, SURNAME_BY_LETTERS, TONE_MARKS, UNMARKED, UNMARKED_NOTE, Reading, unit_name_words,
+    RESPELLED_NOTE, SIGN_FOR_S, SURNAME_BY_LETTERS, TONE_MARKS, UNMARKED, UNMARKED_NOTE, Reading, unit_name_words,
 )
 import numpy as np
 from rapidfuzz import fuzz
@@ -115,8 +115,9 @@ def _column_heading(hit: LabelHit, line: list[Word]) -> bool:
         return False
     if word.text.strip(":.").lower() != hit.label.lower() and not _heading_pair(line):
         return False
-    before = line[hit.word_start - 1] if hit.word_start else None
-    after = line[hit.word_end] if hit.word_end < len(line) else None
+    # its neighbours are real words: a speck in the gutter ("Vợ  `  Chồng") is no word beside it
+    before = next((w for w in reversed(line[:hit.word_start]) if not is_speck(w)), None)
+    after = next((w for w in line[hit.word_end:] if not is_speck(w)), None)
     gap = WIDE_GAP * _height(word)
     return ((before is None or word.bbox[0] - before.bbox[2] > gap)
             and (after is None or after.bbox[0] - word.bbox[2] > gap))
@@ -147,9 +148,11 @@ def _partner_headings(spec: TypeSpec, lines: list[list[Word]], anchors: list[Lab
 def _lone_word_partner(hit: LabelHit, line: list[Word], phrases: list[str]) -> LabelHit | None:
     """The other word of a line of two, where the heading is one word: a short word of letters, however misread."""
     heading = next((p for p in phrases if len(label_tokens(p)) == 1), None)
-    if heading is None or len(line) != 2:
+    # the other word may itself look like a speck ("\\e)" for VỢ); else a speck in the gutter is left aside
+    real = range(2) if len(line) == 2 else [i for i, w in enumerate(line) if i == hit.word_start or not is_speck(w)]
+    if heading is None or len(real) != 2:
         return None
-    index = 1 - hit.word_start
+    index = real[1 - real.index(hit.word_start)]
     word = line[index]
     letters = "".join(ch for ch in word.text if ch.isalnum())
     if not letters.isalpha() or len(letters) > len(heading) + 2:
@@ -188,7 +191,7 @@ def _phrase_partner(hit: LabelHit, line: list[Word], phrases: list[str]) -> Labe
 def _heading_pair(line: list[Word]) -> bool:
     """A line of the two spouses' headings alone, one of them spelled with its marks ("VỢ  CHÔNG": OCR lost a
     mark of the other): a surname "VÕ" never stands so beside "Chồng"."""
-    words = [w.text.strip(":.") for w in line]
+    words = [w.text.strip(":.") for w in line if not is_speck(w)]
     return [fold(w) for w in words] == ["vo", "chong"] and ("vợ" in (w.lower() for w in words)
                                                             or "chồng" in (w.lower() for w in words))
 
@@ -265,6 +268,8 @@ def is_speck(word: Word) -> bool:
     "ở" ("nhà ở", "ở nước ngoài") is the one-letter word that ends values; read surely, it stays."""
     core = "".join(ch for ch in word.text if ch.isalnum())
     if len(core) <= 1:
+        if SIGN_FOR_S.match(word.text):
+            return False  # "§ố": the word "Số" (a house number's) with its S read as a sign
         if core.lower() == "ở" and word.confidence >= 0.8:
             return False
         if core.isupper() and word.text.lstrip(".…") == f"{core}," and word.confidence >= 0.8:
@@ -368,12 +373,13 @@ def _row_label_edge(columns: list[tuple[str, LabelHit]], below: list[list[Word]]
 
 
 def _gutter(lines: list[list[Word]], lo: float, hi: float) -> float:
-    """The x between ``lo`` and ``hi`` that the fewest words of ``lines`` cross: the middle of the widest such run."""
+    """The x between ``lo`` and ``hi`` that the fewest words of ``lines`` cross: the middle of the widest such run.
+    Specks aside: a table's rule read as "-" in the gutter would push it into a column's last word."""
     lo, hi = int(lo), int(hi)
     if hi - lo < 4:
         return hi - 10
     crossings = np.zeros(hi - lo, dtype=int)
-    for word in (w for line in lines for w in line):
+    for word in (w for line in lines for w in line if not is_speck(w)):
         start, end = max(word.bbox[0] - lo, 0), min(word.bbox[2] - lo, hi - lo)
         if start < end:
             crossings[start:end] += 1

@@ -56,7 +56,14 @@ _DOT_BETWEEN_WORDS = re.compile(r"(?<=[a-zà-ỹđ])\.(?=[^\W\d_])")
 _ABBREVIATION_BEFORE = re.compile(r"(?:^|\s)(?:tp|tx|tt|q|p|h|x)$", re.IGNORECASE)
 
 
+# a speck read as a sign inside a unit's name: "Thành. phố" (a unit word's two words), " :„thành phố" (glued before
+# a word inside the value, a wrapped line's start): no place or address prints a stop, a colon or a low quote there
+_SPECK_IN_A_UNIT = re.compile(r"(?<=\bthành)\.(?= phố\b)|(?<=\bthị)\.(?= (?:xã|trấn)\b)|(?<= )[:;„“”\"`]+(?=[^\W\d_])",
+                              re.IGNORECASE)
+
+
 def _specks_between_words(text: str) -> str:
+    text = _SPECK_IN_A_UNIT.sub("", text)
     return _DOT_BETWEEN_WORDS.sub(lambda m: m.group(0) if _ABBREVIATION_BEFORE.search(text[:m.start()]) else " ", text)
 
 
@@ -770,7 +777,7 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
     if (cut := before_a_last_comma(raw)) is not None and (reading := read_address(cut, respelled)).value:
         return doubted(reading, ENDS_ON_A_COMMA_NOTE)
     respelled = list(respelled or [])
-    text, _ = correct_address_spelling(lost_unit_commas(clean_value(raw)), respelled)
+    text, _ = correct_address_spelling(lost_unit_commas(SIGN_FOR_S.sub("S", clean_value(raw))), respelled)
     text = lost_unit_commas(text)  # again, once a speck glued before a unit word is gone ("Hưng „.Huyện")
     text, snapped = snap_misread_units(text)
     if not text:
@@ -912,7 +919,7 @@ def tidy_address_specks(text: str) -> str:
     """An address with what OCR made of specks and strokes put right: a part of specks alone dropped, an "I" or
     "l" between a house number's figures read as its "/", a comma between a unit's word and its name dropped, a full stop
     between small letters read as a space."""
-    text = _SPECKS_PART.sub("", text)
+    text = _SPECKS_PART.sub("", _SPECK_IN_A_UNIT.sub("", text))
     text = _SLASH_AS_LETTER.sub("/", text)
     text = _COMMA_AFTER_UNIT_WORD.sub(lambda m: m[1] if m[2].isupper() or m[2].isdigit() else m[0], text)
     # "Căn.hộ", not "TP.HCM": an abbreviation's stop stands between capitals
@@ -1071,6 +1078,9 @@ def _snap_unit_name(part: str) -> str | None:
 
 
 UNIT_NAME_MIN = 12  # unmarked letters: a shorter unit's name one letter away is another unit's as often as not
+
+
+SIGN_FOR_S = re.compile(r"(?<!\w)§(?=[ốỐ]\b)")  # "§ố": "Số" as OCR reads it now and then (no paper prints § so)
 
 
 # what OCR leaves in an address where it lost a mark: "283 11" for "283/11" (two numbers in a row), "Số-317"

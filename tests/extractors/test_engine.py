@@ -142,6 +142,59 @@ def test_the_gutter_between_the_spouses_is_found_in_the_table_not_in_the_rows_ac
     assert values["husband_residence"] == "Căn hộ 2120 tòa B, Phường Máy Tơ, Quận Ngô Quyền, Thành phố Hải Phòng"
 
 
+def test_a_speck_in_the_gutter_between_the_spouses_headings_leaves_them_a_pair():
+    rows = [
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(500, "Vợ"), (760, "`"), (1050, "Chống")],  # a noisy scan's dot between them, "Chồng" with another mark
+        [(60, "Họ, chữ đệm, tên:"), (330, "PHẠM HẢI NHUNG"), (900, "TRẦN VIỆT")],
+        [(60, "Ngày, tháng, năm sinh:"), (330, "23/11/1994"), (900, "30/06/1987")],
+    ]
+    values = marriage_values(rows)
+    assert values["wife_full_name"] == "PHẠM HẢI NHUNG" and values["husband_full_name"] == "TRẦN VIỆT"
+    assert values["husband_date_of_birth"] == "1987-06-30"
+    rows[1] = [(500, "Vự"), (760, "`"), (1050, "Chồng")]  # the wife's heading misread instead: the other word heads
+    values = marriage_values(rows)
+    assert values["wife_full_name"] == "PHẠM HẢI NHUNG" and values["husband_full_name"] == "TRẦN VIỆT"
+
+
+def test_a_speck_in_the_gutter_does_not_push_the_column_edge_into_a_values_last_word():
+    def word(text: str, x0: int, x1: int, line: int) -> Word:
+        return Word(text=text, confidence=0.9 if text != "-" else 0.4, bbox=(x0, 40 * line, x1, 40 * line + 30),
+                    line=line)
+
+    # a clean scan's table as OCR placed it: "Châu," ends 18 px before the husband's column, a rule read as "-"
+    # between them; the blank under the heading's end is narrower than that but for the "-"
+    words = [word("GIẤY", 364, 478, 0), word("CHỨNG", 493, 667, 0), word("NHẬN", 685, 826, 0), word("KẾT", 842, 937, 0),
+             word("HÔN", 953, 1061, 0)]
+    words += [word(t, x0, x1, 1) for t, x0, x1 in [("Thông", 593, 671), ("tin", 680, 713), ("về", 721, 748),
+                                                    ("vợ", 756, 785), ("Thông", 989, 1068), ("tin", 1076, 1110),
+                                                    ("về", 1118, 1144), ("chồng", 1153, 1228)]]
+    words += [word(t, x0, x1, 2) for t, x0, x1 in [("Nơi", 193, 231), ("cư", 238, 256), ("trú:", 271, 313), ("Số", 486, 512),
+                                                    ("2", 520, 531), ("ngõ", 540, 580), ("286", 588, 626), ("đường", 634, 709),
+                                                    ("Phan", 717, 773), ("Bội", 783, 817), ("Châu,", 825, 889),
+                                                    ("Số", 907, 933), ("23", 941, 966), ("ngõ", 975, 1015),
+                                                    ("75", 1025, 1050), ("đường", 1060, 1135)]]
+    words += [word(t, x0, x1, 3) for t, x0, x1 in [("Phường", 488, 577), ("1,", 585, 601), ("Thành", 613, 682),
+                                                    ("phố", 691, 733), ("Đà", 742, 769), ("Lạt,", 780, 819),
+                                                    ("Tỉnh", 831, 879), ("-", 889, 902), ("Hùng", 909, 986),
+                                                    ("Vương,", 995, 1059), ("Phường", 1070, 1152), ("Vĩnh", 1163, 1216),
+                                                    ("Ninh,", 1226, 1286)]]
+    words += [word(t, x0, x1, 4) for t, x0, x1 in [("Lâm", 488, 536), ("Đồng", 546, 604), ("Thành", 912, 980),
+                                                    ("phố", 990, 1031), ("Huế,", 1042, 1092), ("Tỉnh", 1104, 1151),
+                                                    ("Thừa", 1163, 1217), ("Thiên", 1230, 1290)]]
+    words += [word("Huế", 909, 954, 5)]
+    words += [word(t, x0, x1, 6) for t, x0, x1 in [("Giấy", 191, 238), ("tờ", 250, 264), ("tùy", 266, 311),
+                                                    ("thân:", 323, 380), ("CCCD", 487, 560), ("số", 570, 595),
+                                                    ("070193304834", 605, 770), ("CCCD", 907, 968), ("số", 976, 999),
+                                                    ("015087190399", 1007, 1169)]]
+    spec = spec_for("marriage_certificate")
+    page = Page(number=1, width=1425, height=400, dpi=300, source="ocr", words=words)
+    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    assert values["wife_residence"] == "Số 2 ngõ 286 đường Phan Bội Châu, Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng"
+    assert values["husband_residence"] == ("Số 23 ngõ 75 đường Hùng Vương, Phường Vĩnh Ninh, Thành phố Huế, "
+                                           "Tỉnh Thừa Thiên Huế")
+
+
 def test_stacked_sections_under_headings_a_surname_vo_does_not_open_the_wifes_section():
     values = marriage_values([
         [(400, "GIẤY CHỨNG NHẬN KẾT HÔN")],
@@ -638,6 +691,7 @@ def test_a_marked_vowel_read_surely_is_a_word_of_its_own_but_an_unsure_or_plain_
 
     assert not speck("Ê", 1.0) and not speck("Ơ", 0.93) and not speck("Đ", 0.95)  # "Ê Đê", "Ơ Đu"
     assert speck("Ê", 0.5) and speck("I", 1.0) and speck("ñ", 0.95) and speck("—", 1.0)
+    assert not speck("§ố", 0.4) and speck("§", 0.9)  # "Số" with its S read as a sign opens a house number
 
 
 

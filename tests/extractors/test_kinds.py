@@ -392,6 +392,8 @@ def test_a_committee_named_without_its_unit_is_cut_short_but_a_capitalised_name_
      "Số 4 ngách 37/11 ngõ 138 đường Phan Bội Châu, phường 1, thành phố Đà Lạt, tỉnh Lâm Đồng"),
     ("Số 4 ngách 52!15 ngõ 120 phố Trần Thái Tông, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội",
      "Số 4 ngách 52/15 ngõ 120 phố Trần Thái Tông, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội"),
+    ("§ố 72 29 đường Lê Lợi, Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng",  # its "Số" with a § for S
+     "Số 72/29 đường Lê Lợi, Phường Thạch Thang, Quận Hải Châu, Thành phố Đà Nẵng"),
 ])
 def test_a_house_numbers_lost_slash_is_restored_after_its_word_and_the_address_stays_doubtful(printed, value):
     reading = read_address(printed)
@@ -586,6 +588,14 @@ def test_an_office_opening_a_place_with_one_letter_misread_takes_its_fixed_name(
 def test_specks_and_a_slash_read_as_a_letter_are_tidied_out_of_an_address_for_a_person_to_confirm(read, tidied):
     reading = read_address(read)
     assert reading.value == tidied and reading.factor == DOUBTFUL and "tidied" in reading.problems[0]
+
+
+def test_a_sign_glued_inside_a_units_name_is_a_speck():
+    assert read_place("Ủy ban nhân dân phường Xuân Khánh, quận Ninh Kiều, :„thành phố Cần Thơ").value == \
+        "Ủy ban nhân dân phường Xuân Khánh, quận Ninh Kiều, thành phố Cần Thơ"
+    reading = read_address("Số 162 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành. phố Hà Nội")
+    assert reading.value == "Số 162 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội"
+    assert read_place("Ủy ban nhân dân thị. trấn Trâu Quỳ").value == "Ủy ban nhân dân thị trấn Trâu Quỳ"
 
 
 def test_an_abbreviations_stop_is_no_speck():
