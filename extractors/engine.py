@@ -699,8 +699,10 @@ def _cell(view: PageView, line: int, region: Region) -> list[Word]:
 
 
 def _close_below(above: list[Word], below: list[Word]) -> bool:
-    """Whether ``below`` is the next printed line after ``above`` (a value's continuation), not a later block."""
-    height = float(np.median([w.bbox[3] - w.bbox[1] for w in above]))
+    """Whether ``below`` is the next printed line after ``above`` (a value's continuation), not a later block.
+    The text's height is the two lines' together: a line of figures and small letters ("218/2004/HNGĐ-ST ngày
+    15/10/2004 của …") stands lower than its font's line spacing says."""
+    height = float(np.median([w.bbox[3] - w.bbox[1] for w in above + below]))
     step = float(np.median([w.bbox[1] for w in below])) - float(np.median([w.bbox[1] for w in above]))
     return 0 < step <= CONTINUATION_GAP * max(1.0, height)
 

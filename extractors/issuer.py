@@ -143,13 +143,20 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
                             note="; ".join(problems) or None)
 
 
+_UNIT_GLUED_TO_FIGURES = re.compile(r"^([^\W\d_]+)(\d+)$")  # "PHƯỜNG1": a numbered unit's space lost
+
+
 def unit_word_unglued(capitals: str, size: int) -> tuple[str, bool]:
     """ "UBND XÃ-TÂN THÔNG HỘI": a hyphen OCR read for the space after the unit word (``size``: the words
-    naming the office before it) is a space; whether one was. Hyphens inside a name ("… - ĐÀ LẠT") stay."""
+    naming the office before it) is a space, as is none before a numbered unit's figures ("PHƯỜNG1"); whether one
+    was. Hyphens inside a name ("… - ĐÀ LẠT") stay."""
     words = capitals.split()
-    if size >= len(words) or "-" not in words[size]:
+    if size >= len(words):
         return capitals, False
-    head, _, tail = words[size].partition("-")
+    if glued := _UNIT_GLUED_TO_FIGURES.match(words[size]):
+        head, tail = glued[1], glued[2]
+    else:
+        head, _, tail = words[size].partition("-")
     if fold(head) not in UNIT_WORDS or not tail:
         return capitals, False
     return " ".join([*words[:size], head, tail, *words[size + 1:]]), True

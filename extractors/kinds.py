@@ -73,7 +73,8 @@ def read_place(raw: str) -> Reading:
     specked = _specks_between_words(cleaned)
     respelled: list[tuple[str, str]] = []
     value, _ = correct_address_spelling(specked, respelled)
-    value = _office_name(value)
+    value = _COMMA_AFTER_OFFICES_UNIT.sub(lambda m: m[1] if m[2].isupper() or m[2].isdigit() else m[0],
+                                          _office_name(value))
     if fold(value).startswith(_OFFICE_TAIL) and value[:1].islower():
         # "bản nhân dân phường …": the office's first word lost at the line's start (a hole, a stamp), the rest its own
         return doubted(read_place("Ủy ban nhân dân" + value[len(_OFFICE_TAIL) - 1:]), OFFICE_HEAD_NOTE)
@@ -90,6 +91,10 @@ def read_place(raw: str) -> Reading:
     return doubted(reading, ENDS_ON_A_COMMA_NOTE) if reading.value and before_a_last_comma(raw) is not None else reading
 
 
+# "Ủy ban nhân dân xã, Tân Thông Hội": a speck after the office's unit word read as a comma (no office's unit word
+# stands alone before its name)
+_COMMA_AFTER_OFFICES_UNIT = re.compile(r"^((?:ủy ban nhân dân|ubnd|công an) (?:phường|xã|quận|huyện|tỉnh|thị xã|"
+                                       r"thị trấn|thành phố|đặc khu)),(?= (\w))", re.IGNORECASE)
 _OFFICE_TAIL = "ban nhan dan "  # "Ủy ban nhân dân" folded, without its first word
 OFFICE_HEAD_NOTE = "place: the office's first word lost, put back"
 

@@ -402,6 +402,8 @@ def test_a_hyphen_read_for_the_space_after_an_offices_unit_word_is_a_space():
     from extractors.issuer import unit_word_unglued
     assert unit_word_unglued("UBND XÃ-TÂN THÔNG HỘI", 1) == ("UBND XÃ TÂN THÔNG HỘI", True)
     assert unit_word_unglued("UBND PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT", 1) == ("UBND PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT", False)
+    assert unit_word_unglued("ỦY BAN NHÂN DÂN PHƯỜNG1", 4) == ("ỦY BAN NHÂN DÂN PHƯỜNG 1", True)  # its space lost
+    assert unit_word_unglued("UBND PHƯỜNG 12", 1) == ("UBND PHƯỜNG 12", False)
     assert unit_word_unglued("UBND PHƯỜNG BÀ-RỊA", 1)[1] is False  # the hyphen inside the name stays
 
 

@@ -596,6 +596,10 @@ def test_a_sign_glued_inside_a_units_name_is_a_speck():
     reading = read_address("Số 162 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành. phố Hà Nội")
     assert reading.value == "Số 162 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội"
     assert read_place("Ủy ban nhân dân thị. trấn Trâu Quỳ").value == "Ủy ban nhân dân thị trấn Trâu Quỳ"
+    # a speck read as a comma (or a ";" that became one) after the office's unit word, before the unit's name
+    assert read_place("Ủy ban nhân dân xã ; Tân Thông Hội").value == "Ủy ban nhân dân xã Tân Thông Hội"
+    assert read_place("Ủy ban nhân dân xã, Tân Thông Hội, huyện Củ Chi").value == \
+        "Ủy ban nhân dân xã Tân Thông Hội, huyện Củ Chi"
 
 
 def test_an_abbreviations_stop_is_no_speck():

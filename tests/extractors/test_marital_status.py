@@ -59,6 +59,30 @@ def test_a_status_runs_on_over_lines_that_open_with_label_words_in_lower_case():
     assert got["valid_until"].value == "2021-03-12"
 
 
+def test_a_status_runs_on_past_a_line_of_figures_and_small_letters_to_its_last_sentence():
+    page = laid_out(HEAD)
+    top = ROW * len(HEAD) + 10
+
+    def line(n: int, text: str, heights: list[int]) -> list[Word]:
+        words, x, y = [], 60, top + 43 * n  # as a scan placed them: 43 px apart, each word as tall as OCR boxed it
+        for token, height in zip(text.split(), heights, strict=True):
+            words.append(Word(text=token, confidence=0.97, bbox=(x, y, x + CHAR * len(token), y + height),
+                              line=len(HEAD) + n))
+            x += CHAR * len(token) + GAP
+        return words
+
+    page.words += line(0, "Tình trạng hôn nhân: Đã đăng ký kết hôn với bà Nguyễn Thị Huyền, nhưng đã ly hôn theo Bản án số",
+                       [17, 18, 17, 17, 17, 22, 22, 18, 17, 17, 17, 24, 22, 23, 22, 17, 22, 17, 17, 16, 17, 18])
+    page.words += line(1, "218/2004/HNGĐ-ST ngày 15/10/2004 của Tòa án nhân dân thành phố Hòa Bình, tỉnh Hòa Bình.",
+                       [15, 21, 15, 16, 16, 16, 17, 17, 16, 22, 16, 19, 16, 16, 17])
+    page.words += line(2, "Hiện tại chưa đăng ký kết hôn với ai.", [21, 22, 17, 22, 22, 18, 17, 17, 17])
+    page.words += line(3, "Giấy này được cấp để: làm thủ tục vay vốn ngân hàng", [22, 22, 22, 17, 22, 17, 17, 17, 22, 17, 22, 22])
+    status = extract_as([page], MSC, {}).fields["marital_status"].value
+    assert status == ("Đã đăng ký kết hôn với bà Nguyễn Thị Huyền, nhưng đã ly hôn theo Bản án số 218/2004/HNGĐ-ST "
+                      "ngày 15/10/2004 của Tòa án nhân dân thành phố Hòa Bình, tỉnh Hòa Bình. "
+                      "Hiện tại chưa đăng ký kết hôn với ai")
+
+
 def test_a_purpose_runs_on_over_a_line_that_opens_with_leader_dots_before_label_words_in_lower_case():
     got = fields(HEAD + [
         [(60, "Giấy này được cấp để: .........làm thủ tục đăng ký kết hôn với anh PHAN VĂN HOÀNG,.........")],
