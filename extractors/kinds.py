@@ -918,6 +918,9 @@ _SLASH_AS_LETTER = re.compile(r"(?<=\d)[Il](?=\d)")  # "ngách 73I13"
 _COMMA_AFTER_UNIT_WORD = re.compile(r"((?:^|, )(?:phường|xã|quận|huyện|tỉnh|thị xã|thị trấn|thành phố|đặc khu)),(?= (\w))",
                                     re.IGNORECASE)
 _STOP_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
+# "Sô.20 ngách …": a speck read as a stop between a house number's word and its figures
+_STOP_BEFORE_HOUSE_NUMBER = re.compile(r"\b([^\W\d_]{2,5})\.(?=\d)")
+_HOUSE_WORDS_FOLDED = {"so", "nha", "ngo", "ngach", "hem", "kiet"}
 
 
 def tidy_address_specks(text: str) -> str:
@@ -925,6 +928,7 @@ def tidy_address_specks(text: str) -> str:
     "l" between a house number's figures read as its "/", a comma between a unit's word and its name dropped, a full stop
     between small letters read as a space."""
     text = _SPECKS_PART.sub("", _SPECK_IN_A_UNIT.sub("", text))
+    text = _STOP_BEFORE_HOUSE_NUMBER.sub(lambda m: f"{m[1]} " if fold(m[1]) in _HOUSE_WORDS_FOLDED else m[0], text)
     text = _SLASH_AS_LETTER.sub("/", text)
     text = _COMMA_AFTER_UNIT_WORD.sub(lambda m: m[1] if m[2].isupper() or m[2].isdigit() else m[0], text)
     # "Căn.hộ", not "TP.HCM": an abbreviation's stop stands between capitals

@@ -383,9 +383,12 @@ def unchecked_words(text: str, phrases: list[str]) -> list[str] | None:
     text = _without_banks(text)  # a bank's name as the list spells it: as checked as a registered place's
     lexicon, registered = _lexicon(phrases), _units_in_prose(text)[1]
     unchecked = []
-    for token in _tokens(text):
-        if token.lower() in lexicon or token in registered:  # a registered unit's words are the register's
+    tokens = _tokens(text)
+    for index, token in enumerate(tokens):
+        if token in registered:  # a registered unit's words are the register's
             continue
+        if token.lower() in lexicon and not (token.isupper() and _inside_a_capitals_name(tokens, index, lexicon)):
+            continue  # a word of the wording, but not inside a name in capitals ("ĐẶNG KHÁNH CHỊ": CHI misread)
         if token[:1].isupper() and (token.istitle() or token.isupper()) \
                 and spellings_by_letters().get(fold(token), set()) == {token.lower()}:
             continue  # a name's or a place's word that no other marks would make another: "NHỊ" could be NHI
@@ -610,8 +613,10 @@ def names_read_twice(field: Field, phrases: list[str], page: Page, images: Mappi
 
 
 def _a_name_spelling(token: str) -> bool:
+    """A spelling of a common name's word: a person's, not a place's ("Chỉ", "CHỊ" are no one's name, though
+    places and the honorific spell them so; a second reading repeats what misread "Chi" as them)."""
     return token.isalpha() and token[:1].isupper() and (token.istitle() or token.isupper()) \
-        and token.lower() in spellings_by_letters().get(fold(token), set())
+        and token.upper() in name_syllables().get(fold(token), [])
 
 
 def _bare(text: str) -> str:

@@ -584,6 +584,8 @@ def test_an_office_opening_a_place_with_one_letter_misread_takes_its_fixed_name(
      "Số 35 ngách 73/13 ngõ 143 đường Lê Thánh Tôn, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội"),
     ("Căn.hộ 2108 tòa B, đường Quang Trung, Phường Quyết Thắng, Tỉnh Thái Nguyên",  # a speck between small letters
      "Căn hộ 2108 tòa B, đường Quang Trung, Phường Quyết Thắng, Tỉnh Thái Nguyên"),
+    ("Sô.20 ngách 47/11 ngõ 29 phố Vĩnh Tuy, Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà Nội",  # before a figure
+     "Số 20 ngách 47/11 ngõ 29 phố Vĩnh Tuy, Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà Nội"),
 ])
 def test_specks_and_a_slash_read_as_a_letter_are_tidied_out_of_an_address_for_a_person_to_confirm(read, tidied):
     reading = read_address(read)

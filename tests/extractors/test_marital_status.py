@@ -447,6 +447,20 @@ def test_a_sentence_whose_only_unchecked_words_are_a_name_is_checked_when_a_seco
     assert field.note is None  # "TMCP" is no name: nothing reads it twice into evidence
 
 
+def test_a_name_read_twice_as_no_ones_name_is_not_checked_though_the_wording_or_a_place_spells_it():
+    from extractors.marital_status_confirmation import PURPOSE_PHRASES, STATUS_PHRASES, names_read_twice, unchecked_words
+
+    line = "làm thủ tục đăng ký kết hôn với chị ĐẶNG KHÁNH CHỊ,"  # CHI misread as the honorific, twice
+    assert unchecked_words(line.rstrip(","), PURPOSE_PHRASES) == ["ĐẶNG", "KHÁNH", "CHỊ"]
+    page, field = _sentence_page(line, "KHÁNH CHỊ,")
+    names_read_twice(field, PURPOSE_PHRASES, page, {})
+    assert field.note is None
+    line = "Đã đăng ký kết hôn với bà Lý Chỉ,"  # "Chỉ": a place's word (Tiến Chỉ), no person's name
+    page, field = _sentence_page(line, "Lý Chỉ,")
+    names_read_twice(field, STATUS_PHRASES, page, {})
+    assert field.note is None
+
+
 def test_a_surname_after_a_title_read_again_with_other_marks_its_letters_only_one_surname_has_is_read_alike():
     from extractors.calibration import NAMES_READ_TWICE
     from extractors.marital_status_confirmation import PURPOSE_PHRASES, names_read_twice
