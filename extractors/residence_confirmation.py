@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from extractors.engine import PageView, field_from_words
-from extractors.kinds import read_date, read_id_number, read_name, read_relation, read_sex
+from extractors.kinds import REPAIRED, read_date, read_id_number, read_name, read_relation, read_sex
 from extractors.spec import TypeSpec
 from schemas import Document, Field, Word
 
@@ -30,8 +30,11 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
 class MemberRow:
     line: int
     words: list[Word]
-    date_at: int  # index of the birth date's word
+    date_at: int  # index of the birth date's first word
+    date_end: int  # index past its last word (a date OCR read as "16 07 1990" is three)
     id_at: int  # index of the id number's word
+    date_of_birth: str
+    date_repaired: bool  # read from figures without their slashes
 
 
 def read_members(views: list[PageView]) -> Field | None:
@@ -41,7 +44,10 @@ def read_members(views: list[PageView]) -> Field | None:
     the name is what stands before the date (with the parts of a name that
     wrapped onto the lines just above or below), sex and relation around the id.
     This needs neither the header's wording nor the column widths, and reads a
-    text layer and an OCR'd scan alike.
+    text layer and an OCR'd scan alike. A date whose slashes OCR lost ("16 07 1990",
+    "20042018") still makes a row, and an id number misread to another length still
+    stands in its cell: the member is kept, its unreadable cells empty, for a person
+    to complete.
     """
     for view in views:
         rows = [row for line, words in enumerate(view.lines) if (row := _member_row(line, words))]
@@ -54,18 +60,39 @@ def read_members(views: list[PageView]) -> Field | None:
             members.append(_read_member(row, name_words))
             used += row.words + name_words
         complete = all(None not in member.values() for member in members)
-        return field_from_words(members, used, view.page, 1.0 if complete else 0.5)
+        repaired = any(row.date_repaired for row in rows)
+        return field_from_words(members, used, view.page, REPAIRED if complete and repaired else 1.0 if complete else 0.5)
     return None
 
 
 def _member_row(line: int, words: list[Word]) -> MemberRow | None:
-    date_at = next((i for i, w in enumerate(words) if read_date(w.text).value and len(read_date(w.text).value or "") == 10), None)
-    if date_at is None or date_at == 0:
-        return None
-    id_at = next((i for i in range(date_at + 1, len(words)) if read_id_number(words[i].text).value), None)
-    if id_at is None:
-        return None
-    return MemberRow(line, words, date_at, id_at)
+    for start in range(1, len(words)):
+        found = _date_at(words, start)
+        if found is None:
+            continue
+        end, date, repaired = found
+        id_at = next((i for i in range(end, len(words)) if _ID_CELL.fullmatch(words[i].text)), None)
+        return MemberRow(line, words, start, end, id_at, date, repaired) if id_at is not None else None
+    return None
+
+
+_FIGURES = re.compile(r"[\d./-]+")
+_ID_CELL = re.compile(r"\W?\d{8,14}\W?")  # an id number's cell, however many figures OCR gave it
+MAX_DATE_WORDS = 3
+
+
+def _date_at(words: list[Word], start: int) -> tuple[int, str, bool] | None:
+    """The birth date opening at ``start``: (the index past it, ISO date, whether its slashes were lost)."""
+    whole = read_date(words[start].text).value
+    if whole and len(whole) == 10:
+        return start + 1, whole, False
+    for end in range(start + 1, min(start + MAX_DATE_WORDS, len(words)) + 1):
+        if not all(_FIGURES.fullmatch(w.text) for w in words[start:end]):
+            return None
+        digits = "".join(ch for w in words[start:end] for ch in w.text if ch.isdigit())
+        if len(digits) == 8 and (date := read_date(f"{digits[:2]}/{digits[2:4]}/{digits[4:]}").value):
+            return end, date, True
+    return None
 
 
 def _wrapped_name(view: PageView, row: MemberRow, row_lines: set[int]) -> list[Word]:
@@ -88,11 +115,11 @@ def _wrapped_name(view: PageView, row: MemberRow, row_lines: set[int]) -> list[W
 
 
 def _read_member(row: MemberRow, name_words: list[Word]) -> dict[str, str | None]:
-    between = " ".join(w.text for w in row.words[row.date_at + 1: row.id_at])
+    between = " ".join(w.text for w in row.words[row.date_end: row.id_at])
     after = " ".join(w.text for w in row.words[row.id_at + 1:])
     return {
         "full_name": read_name(" ".join(w.text for w in name_words)).value,
-        "date_of_birth": read_date(row.words[row.date_at].text).value,
+        "date_of_birth": row.date_of_birth,
         "sex": read_sex(between).value if between else None,
         "id_number": read_id_number(row.words[row.id_at].text).value,
         "relation_to_head": read_relation(after).value,

@@ -243,6 +243,33 @@ def test_the_issuing_police_office_is_named_as_in_running_text():
                                 [(500, "GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ")]]) == "Công an phường Xuân Trường - Đà Lạt"
 
 
+def test_household_members_whose_dates_lost_their_slashes_are_read_and_a_misread_id_left_for_a_person():
+    from extractors.residence_confirmation import read_members
+
+    spec = spec_for("residence_confirmation")
+    rows = [
+        [(60, "11. Thông tin thành viên trong hộ gia đình:")],
+        [(60, "TT"), (120, "Họ, chữ đệm và tên"), (500, "Ngày, tháng, năm sinh"), (700, "Giới tính"), (820, "Số định danh")],
+        [(60, "1"), (120, "TRỊNH DUY SƠN"), (500, "16 07 1990"), (700, "Nam"), (820, "010090424507"), (1000, "Chủ hộ")],
+        [(60, "2"), (120, "TRẦN MỸ NHI"), (500, "0903 1991"), (700, "Nữ"), (820, "036191999390"), (1000, "Vợ")],
+        [(60, "3"), (120, "TRỊNH THÚY QUYÊN"), (500, "20042018"), (700, "Nữ"), (820, "0873188090671"), (1000, "Con")],
+    ]
+    members = read_members([view_page(spec, laid_out(rows))])
+    assert members is not None and members.value == [
+        {"full_name": "TRỊNH DUY SƠN", "date_of_birth": "1990-07-16", "sex": "Nam", "id_number": "010090424507",
+         "relation_to_head": "Chủ hộ"},
+        {"full_name": "TRẦN MỸ NHI", "date_of_birth": "1991-03-09", "sex": "Nữ", "id_number": "036191999390",
+         "relation_to_head": "Vợ"},
+        {"full_name": "TRỊNH THÚY QUYÊN", "date_of_birth": "2018-04-20", "sex": "Nữ", "id_number": None,
+         "relation_to_head": "Con"},  # thirteen figures: no id number, for a person to read
+    ]
+    assert members.confidence <= 0.5
+    rows[-1] = [(60, "3"), (120, "TRỊNH THÚY QUYÊN"), (500, "20/04/2018"), (700, "Nữ"), (820, "087318809067"), (1000, "Con")]
+    members = read_members([view_page(spec, laid_out(rows))])
+    assert members is not None and members.value[2]["id_number"] == "087318809067"
+    assert 0.5 < members.confidence < 0.9  # complete, two dates read from figures alone: for a person to confirm
+
+
 def committee(rows: list[list[tuple[int, str]]]) -> object:
     from extractors.issuer import read_office
     from extractors.spec import IssuerSpec
