@@ -343,6 +343,10 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
         value = repaired  # the print's, most likely; a person confirms it
         factor = min(factor, DOUBTFUL)
         problems.append(WORDING_REPAIRED)
+    if value and (mended := mended_as_printed(value)) != value:
+        value = mended  # as the form and the register print it, most likely; a person confirms it
+        factor = min(factor, DOUBTFUL)
+        problems.append(MENDED_AS_PRINTED)
     if value and (doubt := wording_doubt(value, phrases) or _bank_across_a_wrap(lines)) is not None:
         factor = min(factor, DOUBTFUL)
         problems.append(doubt)
@@ -569,6 +573,47 @@ def _tokens(text: str) -> list[str]:
 def spellings_by_letters() -> dict[str, set[str]]:
     """The words of registered places' and common people's names (lower case) by their letters without marks."""
     return by_letters(place_and_name_syllables())
+
+
+MENDED_AS_PRINTED = "text: a comma, a date's slashes, a unit's marks or a speck put right as the form prints them"
+# what OCR leaves of a date's slashes inside a sentence: "ngày 2405 2019", "ngày 24 05 2019", "ngày 24052019"
+_DATE_WITHOUT_SLASHES = re.compile(r"\b(ngày) (\d{2}) ?(\d{2}) ?((?:19|20)\d\d)\b")
+_STOP_AFTER_A_TITLE = re.compile(r"\b(ông|bà|anh|chị)\.(?=[A-ZĐÀ-Ỹ])")  # "là ông.Phan Đức Tuấn": a speck
+
+
+def mended_as_printed(text: str) -> str:
+    """A sentence with what its wording and the register settle put back: the comma before a book's number
+    ("số 10 quyển số" → "số 10, quyển số"), a date's slashes after "ngày" where the figures make a date, a speck
+    read as a stop between a title and a name, and a unit whose marks OCR misread spelled as the register's where
+    it spells its letters one way only ("huyện Nghỉ Lộc" → "huyện Nghi Lộc")."""
+    text = _BOOK_WITHOUT_COMMA.sub(lambda m: m[0].replace(" quyển", ", quyển", 1), text)
+    text = _DATE_WITHOUT_SLASHES.sub(
+        lambda m: f"{m[1]} {m[2]}/{m[3]}/{m[4]}" if _valid_date(int(m[2]), int(m[3]), int(m[4])) else m[0], text)
+    return _units_respelled(_STOP_AFTER_A_TITLE.sub(r"\1 ", text))
+
+
+def _units_respelled(text: str) -> str:
+    """The units named in a sentence spelled as registered, where their letters fold to one registered unit's only."""
+    words = text.split(" ")
+    for index in range(len(words)):
+        for size in (1, 2):
+            if fold(" ".join(words[index:index + size])) not in UNIT_WORDS:
+                continue
+            following = words[index + size:index + size + 4]
+            for count in range(len(following), 0, -1):
+                name = [word.rstrip(",.;)") for word in following[:count]]
+                if not all(word[:1].isupper() for word in name):
+                    continue
+                spelled = " ".join([*words[index:index + size], *name])
+                registered = unit_spellings().get(fold(spelled), set())
+                if len(registered) != 1 or spelled.lower() in {unit.lower() for unit in registered}:
+                    continue
+                right = next(iter(registered)).split()[-len(name):]
+                for offset, word in enumerate(right):
+                    printed = words[index + size + offset]
+                    words[index + size + offset] = word + printed[len(printed.rstrip(",.;)")):]
+                break
+    return " ".join(words)
 
 
 def _units_in_prose(text: str) -> tuple[bool, set[str]]:

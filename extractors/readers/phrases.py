@@ -417,12 +417,13 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
             return part  # not a symbol in capitals: a word, a figure, a date
         # an H is often read as two strokes ("XNTTIIN"): tried as H too
         readings = dict.fromkeys([plain, plain.replace("II", "H")])
-        for edits in range(1, SNAP_MAX_EDITS + 1):
-            # the nearest parts first; two edits only for a reading longer than the part, a letter added
-            # ("LBXND": UBND), so another symbol of the same length ("HĐND") is never taken for one
+        for edits in range(0, SNAP_MAX_EDITS + 1):
+            # the nearest parts first (none: a D whose bar OCR lost, "QDST" for QĐST, not QĐPT one letter off);
+            # two edits only for a reading longer than the part, a letter added ("LBXND": UBND), so another
+            # symbol of the same length ("HĐND") is never taken for one
             near = {k for k in known for reading in readings
                     if len(k) >= SNAP_MIN_LEN and Levenshtein.distance(_bar_off(reading), _bar_off(k)) <= edits
-                    and (edits == 1 or len(reading) > len(k))}
+                    and (edits <= 1 or len(reading) > len(k))}
             if near:
                 return next(iter(near)) if len(near) == 1 else plain
         return plain

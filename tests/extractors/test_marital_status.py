@@ -83,6 +83,23 @@ def test_a_status_runs_on_past_a_line_of_figures_and_small_letters_to_its_last_s
                       "Hiện tại chưa đăng ký kết hôn với ai")
 
 
+def test_a_sentence_is_mended_where_its_wording_and_the_register_settle_how_it_was_printed_and_stays_doubted():
+    from extractors.marital_status_confirmation import MENDED_AS_PRINTED
+
+    got = fields(HEAD + [
+        [(60, "Tình trạng hôn nhân: Đang có chồng là ông.Phan Đức Tuấn (Giấy chứng nhận kết hôn số 10 quyển số")],
+        [(60, "03/2017 do Ủy ban nhân dân huyện Nghỉ Lộc cấp ngày 2405 2019)")],
+        [(60, "Giấy này được cấp để: làm thủ tục vay vốn ngân hàng")],
+    ] + SIGNATURE)["marital_status"]
+    assert got.value == ("Đang có chồng là ông Phan Đức Tuấn (Giấy chứng nhận kết hôn số 10, quyển số 03/2017 do Ủy ban "
+                         "nhân dân huyện Nghi Lộc cấp ngày 24/05/2019)")
+    assert got.note == MENDED_AS_PRINTED and got.confidence < 0.9
+    got = fields(HEAD + [[(60, "Tình trạng hôn nhân: Đang có chồng là ông Phan Đức Tuấn (Giấy chứng nhận kết hôn số 10,")],
+                         [(60, "quyển số 03/2017 do Ủy ban nhân dân huyện Nghi Lộc cấp ngày 3102 2019)")]]
+                 + SIGNATURE)["marital_status"]
+    assert "ngày 3102 2019" in got.value  # no such date: left as read
+
+
 def test_a_purpose_runs_on_over_a_line_that_opens_with_leader_dots_before_label_words_in_lower_case():
     got = fields(HEAD + [
         [(60, "Giấy này được cấp để: .........làm thủ tục đăng ký kết hôn với anh PHAN VĂN HOÀNG,.........")],

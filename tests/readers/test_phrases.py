@@ -104,6 +104,8 @@ def test_symbol_parts_one_edit_away_take_the_known_spelling():
     assert snap_code_parts("69/2024/XNTTHN", known) == ("69/2024/XNTTHN", False)
     assert snap_code_parts("12/UBND-TP", known) == ("12/UBND-TP", False)  # short parts are left alone
     assert snap_code_parts("CCCD số 0123 cấp ngày", known)[1] is False  # words are no symbol
+    # a D whose bar OCR lost is that part, though another is one letter off it
+    assert snap_code_parts("40/2018/QDST-HNGĐ", ["HNGĐ", "QĐST", "QĐPT"]) == ("40/2018/QĐST-HNGĐ", True)
 
 
 def test_a_symbol_whose_dash_or_slash_ocr_read_as_a_blank_or_a_mark_is_joined_again():
