@@ -268,9 +268,12 @@ def _before_motto(words: list[Word]) -> list[Word]:
 
 
 def _before_comma(words: list[Word]) -> list[Word]:
+    """The words up to the first comma, or a semicolon OCR read for one after a name ("phường Vĩnh Tuy; quận …"; a
+    speck read as ";" after a unit's word, "xã ;", is no end of the name)."""
     for index, word in enumerate(words):
-        if word.text.endswith(","):
-            return [*words[:index], word.model_copy(update={"text": word.text.rstrip(",")})]
+        bare = word.text.rstrip(",;")
+        if word.text.endswith(",") or word.text.endswith(";") and bare and fold(bare) not in UNIT_WORDS:
+            return [*words[:index], word.model_copy(update={"text": bare})]
     return words
 
 

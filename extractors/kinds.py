@@ -797,10 +797,10 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
     extra: dict[str, object] = {"province": resolved.province, "ward": resolved.ward}
     if respelled:
         extra[RESPELLED] = respelled
+    if (cut := _up_to_last_province(text)) != text and resolve_address(cut).province is not None:
+        # words from beside or below the value ("… Thành phố Hà Nội Vi", "… Thành phố Hồ Chí Minh Ko")
+        return doubted(read_address(cut, respelled), AFTER_PROVINCE_NOTE)
     if resolved.province is None:
-        if (cut := _up_to_last_province(text)) != text and resolve_address(cut).province is not None:
-            # words from beside or below the value ("… Thành phố Hà Nội Vi")
-            return doubted(read_address(cut, respelled), AFTER_PROVINCE_NOTE)
         if (completed := province_cut_short(text)) is not None:
             return doubted(read_address(completed, respelled), PROVINCE_COMPLETED_NOTE)
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
@@ -921,6 +921,9 @@ _STOP_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
 # "Sô.20 ngách …": a speck read as a stop between a house number's word and its figures
 _STOP_BEFORE_HOUSE_NUMBER = re.compile(r"\b([^\W\d_]{2,5})\.(?=\d)")
 _HOUSE_WORDS_FOLDED = {"so", "nha", "ngo", "ngach", "hem", "kiet"}
+_CAPITAL_UNIT_WORD = re.compile(r", (?:Xã|Phường|Thị trấn|Quận|Huyện|Thị xã|Thành phố|Tỉnh)\b")
+_ADDRESS_OPENINGS = {"thon", "xom", "ap", "to", "so", "khu", "ban", "khom", "doi", "cum", "nha", "can"}
+_MARK_AFTER_A_FIGURE = re.compile(r"(?<=\d)['’‘`](?=[^\W\d_])")  # "Số 21'ngõ 40": a speck read as a quote
 
 
 def tidy_address_specks(text: str) -> str:
@@ -929,6 +932,10 @@ def tidy_address_specks(text: str) -> str:
     between small letters read as a space."""
     text = _SPECKS_PART.sub("", _SPECK_IN_A_UNIT.sub("", text))
     text = _STOP_BEFORE_HOUSE_NUMBER.sub(lambda m: f"{m[1]} " if fold(m[1]) in _HOUSE_WORDS_FOLDED else m[0], text)
+    text = _MARK_AFTER_A_FIGURE.sub(" ", text)
+    if text[:1].islower() and fold(text.split(" ", 1)[0]) in _ADDRESS_OPENINGS and _CAPITAL_UNIT_WORD.search(text):
+        # "thôn An Lạc, Xã …": an address whose units open with capitals opens with one too; OCR read it small
+        text = text[:1].upper() + text[1:]
     text = _SLASH_AS_LETTER.sub("/", text)
     text = _COMMA_AFTER_UNIT_WORD.sub(lambda m: m[1] if m[2].isupper() or m[2].isdigit() else m[0], text)
     # "Căn.hộ", not "TP.HCM": an abbreviation's stop stands between capitals

@@ -254,7 +254,10 @@ def _residence_to_the_next_label(document: Document, spec: TypeSpec, views: list
                 continue
             words = [w for line in lines for w in line]
             reading = read_address(clean_value(" ".join(w.text for w in words)))
-            if reading.value and len(reading.value) < len(field.value) and field.value.startswith(reading.value):
+            # the same address, shorter: its start as read before, or a reading that took in the next item (whose
+            # register spelling differs from the text's: "… Thành phô Hô Chí Minh Trong thời gian cư trú tại …")
+            if reading.value and len(reading.value) < len(field.value) \
+                    and (field.value.startswith(reading.value) or _item_inside(field.value)):
                 document.fields["residence"] = field_from_words(
                     reading.value, words, view.page, min(1.0, hit.score) * reading.factor,
                     province=reading.extra.get("province"), ward=reading.extra.get("ward"),
@@ -262,6 +265,12 @@ def _residence_to_the_next_label(document: Document, spec: TypeSpec, views: list
                     respelled=reading.extra.get(RESPELLED),  # type: ignore[arg-type]
                     unmarked=reading.extra.get(UNMARKED))  # type: ignore[arg-type]
             return
+
+
+def _item_inside(text: str) -> bool:
+    """Whether the form's next item ("Trong thời gian cư trú tại") stands inside a value, after its start."""
+    folded = fold(text)
+    return any(opening in folded[1:] for opening in _ITEM_OPENINGS)
 
 
 def label_tails(labels: list[str]) -> list[str]:

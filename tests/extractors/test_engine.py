@@ -282,6 +282,15 @@ def committee(rows: list[list[tuple[int, str]]]) -> object:
 MOTTO = [(900, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")], [(950, "Độc lập - Tự do - Hạnh phúc")]
 
 
+def test_the_office_in_the_opening_sentence_ends_at_a_semicolon_read_for_its_comma():
+    rows = [[(60, "ỦY BAN NHÂN DÂN"), MOTTO[0][0]], [(80, "PHƯỜNG VĨNH TUY"), MOTTO[1][0]],
+            [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")],
+            [(60, "Xét đề nghị của ông/bà Lý Bảo Dung về việc cấp Giấy xác nhận tình trạng hôn")],
+            [(60, "nhân, Ủy ban nhân dân phường Vĩnh Tuy; quận Hai Bà Trưng, thành phố Hà Nội")],
+            [(60, "XÁC NHẬN:")]]
+    assert committee(rows).value == "Ủy ban nhân dân phường Vĩnh Tuy"
+
+
 def test_a_speck_after_the_committee_name_does_not_hide_its_unit():
     rows = [[(60, "ỦY BAN NHÂN DÂN ."), MOTTO[0][0]], [(80, "PHƯỜNG TRÀNG TIỀN"), MOTTO[1][0]],
             [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")]]

@@ -586,10 +586,24 @@ def test_an_office_opening_a_place_with_one_letter_misread_takes_its_fixed_name(
      "Căn hộ 2108 tòa B, đường Quang Trung, Phường Quyết Thắng, Tỉnh Thái Nguyên"),
     ("Sô.20 ngách 47/11 ngõ 29 phố Vĩnh Tuy, Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà Nội",  # before a figure
      "Số 20 ngách 47/11 ngõ 29 phố Vĩnh Tuy, Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà Nội"),
+    ("Số 21'ngõ 40 đường Trường Chinh, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh",  # a quote after a figure
+     "Số 21 ngõ 40 đường Trường Chinh, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh"),
+    ("thôn An Lạc, Xã Nghĩa Hưng, Huyện Lạng Giang, Tỉnh Bắc Giang",  # its opening capital read small
+     "Thôn An Lạc, Xã Nghĩa Hưng, Huyện Lạng Giang, Tỉnh Bắc Giang"),
 ])
 def test_specks_and_a_slash_read_as_a_letter_are_tidied_out_of_an_address_for_a_person_to_confirm(read, tidied):
     reading = read_address(read)
     assert reading.value == tidied and reading.factor == DOUBTFUL and "tidied" in reading.problems[0]
+
+
+def test_words_after_an_addresss_province_are_dropped_and_doubted():
+    from extractors.kinds import AFTER_PROVINCE_NOTE
+
+    reading = read_address("Số 112 đường Trường Chinh, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh Ko")
+    assert reading.value == "Số 112 đường Trường Chinh, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh"
+    assert reading.factor == DOUBTFUL and AFTER_PROVINCE_NOTE in reading.problems
+    # a district named as a province before the province: the last province ends it
+    assert read_address("Phường Vĩnh Ninh, Thành phố Huế, Tỉnh Thừa Thiên Huế").factor == 1.0
 
 
 def test_a_sign_glued_inside_a_units_name_is_a_speck():
@@ -683,8 +697,10 @@ def test_an_address_whose_units_alone_are_registered_checks_only_their_words():
     assert word_confidence(words, page, checked) == pytest.approx(0.945)  # "Thành" a registered unit's word: its doubt halved
     words[0] = words[0].model_copy(update={"confidence": 0.91})
     assert word_confidence(words, page, checked) == 0.91  # a street's word is OCR's alone
-    # a street named after a unit ("đường Láng Hạ") names no unit: the units must run to the province
-    assert LETTERS_CHECKED not in read_address("Thôn Trụng, Xã Tứ Kỳ, Thành phố Hải Phòng, Bản X").extra
+    # a street named after a unit ("đường Láng Hạ") names no unit: the units must run to the province, and what
+    # follows it is dropped for a person to confirm
+    reading = read_address("Thôn Trụng, Xã Tứ Kỳ, Thành phố Hải Phòng, Bản X")
+    assert reading.value == "Thôn Trụng, Xã Tứ Kỳ, Thành phố Hải Phòng" and reading.factor < 1.0
 
 
 def test_a_unit_word_whose_marks_the_register_settled_has_its_letters_checked_as_read():

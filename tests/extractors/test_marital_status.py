@@ -100,6 +100,16 @@ def test_a_sentence_is_mended_where_its_wording_and_the_register_settle_how_it_w
     assert "ngày 3102 2019" in got.value  # no such date: left as read
 
 
+def test_the_residence_ends_before_the_forms_next_item_though_ocr_misread_its_marks():
+    got = fields(HEAD[:9] + [
+        [(60, "Nơi cư trú: Thôn Hạ, Xã Tân Thông Hội, Huyện Củ Chi, Thành phô Hô Chí Minh")],
+        [(60, "Trong thời gian cư trú tại Thôn Hạ, Xã Hải Anh, Huyện Hải Hậu, Tỉnh Nam Định, từ ngày")],
+        [(60, "28/10/2011 đến ngày 17/05/2015")],
+        [(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai")],
+    ] + SIGNATURE)
+    assert got["residence"].value == "Thôn Hạ, Xã Tân Thông Hội, Huyện Củ Chi, Thành phố Hồ Chí Minh"
+
+
 def test_a_purpose_runs_on_over_a_line_that_opens_with_leader_dots_before_label_words_in_lower_case():
     got = fields(HEAD + [
         [(60, "Giấy này được cấp để: .........làm thủ tục đăng ký kết hôn với anh PHAN VĂN HOÀNG,.........")],
