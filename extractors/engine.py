@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from extractors.kinds import (
-    BACKSLASH_NOTE, LETTERS_CHECKED, MARKS_RESPELLED, PRINTED, PRINTED_OTHERWISE_NOTE, READERS, RESPELLED,
+    BACKSLASH_NOTE, GROUP_WORD_MISREAD, LETTERS_CHECKED, MARKS_RESPELLED, PRINTED, PRINTED_OTHERWISE_NOTE, READERS, RESPELLED,
     RESPELLED_NOTE, SIGN_FOR_S, SURNAME_BY_LETTERS, TONE_MARKS, UNMARKED, UNMARKED_NOTE, Reading, unit_name_words,
 )
 import numpy as np
@@ -267,9 +267,9 @@ def is_speck(word: Word) -> bool:
 
     "ở" ("nhà ở", "ở nước ngoài") is the one-letter word that ends values; read surely, it stays."""
     core = "".join(ch for ch in word.text if ch.isalnum())
+    if SIGN_FOR_S.match(word.text) or GROUP_WORD_MISREAD.match(word.text):
+        return False  # "§ố", "Fổ 20": the words "Số" and "Tổ" (a house number's, a group's) with a letter misread
     if len(core) <= 1:
-        if SIGN_FOR_S.match(word.text):
-            return False  # "§ố": the word "Số" (a house number's) with its S read as a sign
         if core.lower() == "ở" and word.confidence >= 0.8:
             return False
         if core.isupper() and word.text.lstrip(".…") == f"{core}," and word.confidence >= 0.8:

@@ -726,6 +726,9 @@ _LEADING_PLACE_WORDS = {fold(w): w for w in ("Tổ dân phố", "Khu phố", "Th
 _LEADING_PLACE_WORDS.update({"5o": "Số", "s0": "Số", "1o dan pho": "Tổ dân phố"})  # OCR's digits for letters
 
 
+# "Tổ" (a numbered residential group) with its T misread as a letter or a stroke: "Iổ 23", "Fổ 20"
+GROUP_WORD_MISREAD = re.compile(r"^[IlJF\[|1]ổ$")
+GROUP_WORD_NOTE = "address: its opening 'Tổ' read with another first letter, put right"
 _HAMLET_MISREAD = re.compile(r"[\[|(FfIlL1]hôn")
 
 
@@ -779,6 +782,9 @@ def before_a_last_comma(raw: str) -> str | None:
 
 
 def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Reading:
+    if (opening := raw.split(maxsplit=1)) and GROUP_WORD_MISREAD.match(opening[0]) and opening[1:] \
+            and opening[1][:1].isdigit():
+        return doubted(read_address("Tổ " + opening[1], respelled), GROUP_WORD_NOTE)
     if (cut := before_a_last_comma(raw)) is not None and (reading := read_address(cut, respelled)).value:
         return doubted(reading, ENDS_ON_A_COMMA_NOTE)
     respelled = list(respelled or [])

@@ -730,6 +730,7 @@ def test_a_marked_vowel_read_surely_is_a_word_of_its_own_but_an_unsure_or_plain_
     assert not speck("Ê", 1.0) and not speck("Ơ", 0.93) and not speck("Đ", 0.95)  # "Ê Đê", "Ơ Đu"
     assert speck("Ê", 0.5) and speck("I", 1.0) and speck("ñ", 0.95) and speck("—", 1.0)
     assert not speck("§ố", 0.4) and speck("§", 0.9)  # "Số" with its S read as a sign opens a house number
+    assert not speck("Fổ", 0.3) and speck("Fo", 0.3)  # "Tổ" with its T misread opens a group's number
 
 
 

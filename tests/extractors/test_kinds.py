@@ -596,6 +596,15 @@ def test_specks_and_a_slash_read_as_a_letter_are_tidied_out_of_an_address_for_a_
     assert reading.value == tidied and reading.factor == DOUBTFUL and "tidied" in reading.problems[0]
 
 
+def test_a_groups_word_read_with_another_first_letter_is_put_right_and_doubted():
+    from extractors.kinds import GROUP_WORD_NOTE
+
+    reading = read_address("Iổ 23, đường Cù Chính Lan, Phường Tân Thịnh, Thành phố Hòa Bình, Tỉnh Hòa Bình")
+    assert reading.value == "Tổ 23, đường Cù Chính Lan, Phường Tân Thịnh, Thành phố Hòa Bình, Tỉnh Hòa Bình"
+    assert reading.factor == DOUBTFUL and reading.problems == [GROUP_WORD_NOTE]
+    assert read_address("Iổ Hạ, Xã Hải Anh, Tỉnh Nam Định").value.startswith("Iổ")  # no number after it: no group
+
+
 def test_words_after_an_addresss_province_are_dropped_and_doubted():
     from extractors.kinds import AFTER_PROVINCE_NOTE
 
