@@ -939,6 +939,7 @@ def tidy_address_specks(text: str) -> str:
     text = _SPECKS_PART.sub("", _SPECK_IN_A_UNIT.sub("", text))
     text = _STOP_BEFORE_HOUSE_NUMBER.sub(lambda m: f"{m[1]} " if fold(m[1]) in _HOUSE_WORDS_FOLDED else m[0], text)
     text = _MARK_AFTER_A_FIGURE.sub(" ", text)
+    text = _unglued(text)  # "Thành phốHồ ChíMinh": spaces OCR lost
     if text[:1].islower() and fold(text.split(" ", 1)[0]) in _ADDRESS_OPENINGS and _CAPITAL_UNIT_WORD.search(text):
         # "thôn An Lạc, Xã …": an address whose units open with capitals opens with one too; OCR read it small
         text = text[:1].upper() + text[1:]
@@ -1125,6 +1126,11 @@ _HOUSE_WORD_GLUED = re.compile(rf"\b{_HOUSE_WORDS}\d")  # "Số66": the space be
 def house_number_slashes(text: str) -> str:
     """The address with a house number's lost "/" restored where its words say it is one."""
     return _HOUSE_NUMBER_APART.sub(r"\1/\2", _SLASH_BETWEEN_FIGURES.sub("/", text))
+
+
+def _unglued(text: str) -> str:
+    """The text with a space where a capital letter follows a small one inside a word (see ``_glued_words``)."""
+    return "".join(f" {b}" if a.islower() and b.isupper() else b for a, b in zip(" " + text, text))
 
 
 def _glued_words(text: str) -> bool:

@@ -590,6 +590,8 @@ def test_an_office_opening_a_place_with_one_letter_misread_takes_its_fixed_name(
      "Số 21 ngõ 40 đường Trường Chinh, Phường 12, Quận Tân Bình, Thành phố Hồ Chí Minh"),
     ("thôn An Lạc, Xã Nghĩa Hưng, Huyện Lạng Giang, Tỉnh Bắc Giang",  # its opening capital read small
      "Thôn An Lạc, Xã Nghĩa Hưng, Huyện Lạng Giang, Tỉnh Bắc Giang"),
+    ("Số 36 ngõ 198 đường Trần Hưng Đạo, Phường 4, Quận 5, Thành phốHồ ChíMinh",  # spaces lost before capitals
+     "Số 36 ngõ 198 đường Trần Hưng Đạo, Phường 4, Quận 5, Thành phố Hồ Chí Minh"),
 ])
 def test_specks_and_a_slash_read_as_a_letter_are_tidied_out_of_an_address_for_a_person_to_confirm(read, tidied):
     reading = read_address(read)
