@@ -352,6 +352,8 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
         value = repaired  # the print's, most likely; a person confirms it
         factor = min(factor, DOUBTFUL)
         problems.append(WORDING_REPAIRED)
+    if value:
+        value = with_bank_dash(value, lines)  # doubted below, as the wrap leaves it a guess
     if value and (mended := mended_as_printed(value)) != value:
         value = mended  # as the form and the register print it, most likely; a person confirms it
         factor = min(factor, DOUBTFUL)
@@ -424,15 +426,29 @@ def _bank_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alternatives})\b(?:(?:\s+-)?\s+[Cc]hi nhánh (?P<branch>[^\W\d_][\w ]*?)(?=[,.;)]|$))?")
 
 
+BANK_DASH_RESTORED = "text: a bank and its branch across a line's end, the dash between them (lost at the wrap) put back"
+
+
 def _bank_across_a_wrap(lines: list[list[Word]]) -> str | None:
     """A doubt where a line ends on a bank's name and the next opens with its branch, no dash between ("… Việt Nam" /
     "Chi nhánh Cầu Giấy"): the dash that parts them stands at the line's end, where OCR loses it most."""
+    return BANK_DASH_RESTORED if _bank_at_a_wrap(lines) is not None else None
+
+
+def _bank_at_a_wrap(lines: list[list[Word]]) -> str | None:
+    """The bank's name a line ends on where the next opens with its branch, no dash between (see above)."""
     for above, below in pairwise(lines):
         end = " ".join(w.text for w in above).rstrip(" .…·_")  # leader dots aside, a dash kept
         banks = list(_bank_pattern().finditer(end))
         if banks and banks[-1].end() == len(end) and fold(" ".join(w.text for w in below[:2])) == "chi nhanh":
-            return "text: a bank and its branch across a line's end with no dash (lost at the wrap?)"
+            return banks[-1][0]
     return None
+
+
+def with_bank_dash(value: str, lines: list[list[Word]]) -> str:
+    """The sentence with the dash between a bank and its branch put back where a line's end lost it."""
+    bank = _bank_at_a_wrap(lines)
+    return value if bank is None else re.sub(rf"({re.escape(bank)}) (?=[Cc]hi nhánh)", r"\1 - ", value, count=1)
 
 
 def _without_banks(text: str) -> str:
