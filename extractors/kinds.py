@@ -474,8 +474,25 @@ def _respell_by_word_before(bare: str, preceding: str) -> str | None:
     return _CHAM_AFTER.get(fold(preceding.rstrip(".,;"))) if fold(bare) == "cham" else None  # cased by the caller
 
 
+MARK_WORD_GUESSED = "personal identification: a word a letter off the one descriptions use, put right"
+_COMPOUND_HEADS = {"ruoi": "not"}  # "nốt ruồi" (a mole): the word before "ruồi" is "nốt"
+
+
+def _one_letter_from_a_mark_word(word: str, following: str = "") -> str | None:
+    """The one word of the descriptions' vocabulary (spelled one way) whose letters are one edit from the word's
+    (the head of a compound its next word closes, "Nất ruồi", first)."""
+    folded = fold(word)
+    if len(folded) < 3 or not folded.isalpha():
+        return None
+    head = _COMPOUND_HEADS.get(fold(following.rstrip(".,;")))
+    if head is not None and Levenshtein.distance(folded, head) == 1:
+        return _MARK_WORDS[head][0]
+    near = [spellings for key, spellings in _MARK_WORDS.items() if Levenshtein.distance(folded, key) == 1]
+    return near[0][0] if len(near) == 1 and len(near[0]) == 1 else None
+
+
 _MARK_NOUNS = {fold(word) for word in ("nốt", "sẹo", "vết", "bớt", "chàm", "tàn", "xăm")}
-_MEASURE_SPACE = re.compile(r"\bC([:.])\s+(\d)")  # "C: 1cm" → "C:1cm"
+_MEASURE_SPACE = re.compile(r"\bC[-–]?([:.])\s*(\d)")  # "C: 1cm", "C-:2cm" (a speck before its colon) → "C:1cm"
 _MEASURE = re.compile(r"^(?:C[:.]\s?)?\d+(?:[.,]\d+)?(?:cm|mm)$|^C[:.]\d+(?:[.,]\d+)?$", re.IGNORECASE)
 # "C:0 5cm": a distance's figures split by a blank, where OCR lost the decimal comma (or read a speck)
 _SPLIT_MEASURE = re.compile(r"\bC[:.]\d+\s+\d+(?:[.,]\d+)?(?:cm|mm)\b", re.IGNORECASE)
@@ -490,6 +507,7 @@ def read_identifying_marks(raw: str) -> Reading:
     """
     words: list[str] = []
     unknown = []
+    guessed: list[int] = []  # where words one letter off the vocabulary's were put right
     spaced = _MEASURE_SPACE.sub(r"C\1\2", clean_value(raw))
     if _SPLIT_MEASURE.search(spaced):  # which figure is lost is not known: a person reads the distance
         unknown.append("distance")
@@ -501,6 +519,8 @@ def read_identifying_marks(raw: str) -> Reading:
         following = read[index + 1] if index + 1 < len(read) else ""
         spelled = (_respell_by_next_word(bare, following) or _respell_by_word_before(bare, words[-1] if words else "")
                    or respell(bare, _MARK_WORDS))
+        if spelled is None and (spelled := _one_letter_from_a_mark_word(bare, following)) is not None:
+            guessed.append(len(words))  # "Nất ruôõi": a letter misread, added or lost; the one word it can be
         if spelled is not None:
             words.append(spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled)
             continue
@@ -508,14 +528,18 @@ def read_identifying_marks(raw: str) -> Reading:
         if fold(bare) in _MARK_WORDS or not _MEASURE.match(bare):
             # a word folding to several ("đưới": dưới or đuôi? "châm": chấm or chàm?) is none of them as read
             unknown.append(bare)
-    doubtful = bool(unknown)  # a tail dropped below still leaves the value doubtful
-    while words and words[-1] in unknown:  # a tail from beside the value ("Độc lập - Tự do"), not a description
-        unknown.remove(words.pop())
+    doubtful = bool(unknown) or bool(guessed)  # a tail dropped below still leaves the value doubtful
+    # a tail from beside the value ("Độc lập - Tự do", "Ngày tháng năm" guessed as "Gáy nhang"), not a description
+    while words and (words[-1] in unknown or len(words) - 1 in guessed):
+        if words[-1] in unknown:
+            unknown.remove(words[-1])
+        words.pop()
     value = " ".join(words)
     if not value:
         return Reading(None, problems=["personal identification: nothing read is a description"] if doubtful else [])
     if doubtful:
-        return Reading(value, DOUBTFUL, ["personal identification: words such descriptions do not use"])
+        return Reading(value, DOUBTFUL, ["personal identification: words such descriptions do not use" if unknown
+                                         else MARK_WORD_GUESSED])
     if fold(words[-1]) in _NEVER_LAST_MARK_WORDS or _MEASURE.match(words[-1]):
         return Reading(value, DOUBTFUL, ["personal identification: ends before the place it locates (cut short?)"])
     return Reading(value)

@@ -399,6 +399,21 @@ def test_a_house_numbers_lost_slash_is_restored_after_its_word_and_the_address_s
     assert reading.value == value and reading.factor == DOUBTFUL
     assert reading.problems == ["address: a house number's '/' restored"]
 
+def test_a_marks_word_a_letter_off_the_vocabularys_is_put_right_and_doubted_and_a_tail_so_read_dropped():
+    from extractors.kinds import DOUBTFUL, MARK_WORD_GUESSED, read_identifying_marks
+
+    for read in ("Nất ruồi C:2cm dưới trước cánh mũi phải", "Nốt ruôõi C:2cm dưới trước cánh mũi phải"):
+        reading = read_identifying_marks(read)
+        assert reading.value == "Nốt ruồi C:2cm dưới trước cánh mũi phải" and reading.factor == DOUBTFUL
+        assert reading.problems == [MARK_WORD_GUESSED]
+    # the date line beside it, its words a letter off the vocabulary's ("Ngày" / gáy): no part of the description
+    reading = read_identifying_marks("Nốt ruồi C:1,5cm trên sau mép trái Ngày tháng năm / Date month year")
+    assert reading.value == "Nốt ruồi C:1,5cm trên sau mép trái" and reading.factor == DOUBTFUL
+    # a speck before the distance's colon
+    assert read_identifying_marks("Sẹo chấm C-:2cm dưới trước đuôi mắt phải").value == \
+        "Sẹo chấm C:2cm dưới trước đuôi mắt phải"
+
+
 def test_a_distance_whose_decimal_comma_was_lost_is_left_to_a_person():
     from extractors.kinds import DOUBTFUL, read_identifying_marks
 
