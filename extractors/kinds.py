@@ -828,11 +828,15 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
     if respelled:
         extra[RESPELLED] = respelled
     if (cut := _up_to_last_province(text)) != text and resolve_address(cut).province is not None:
+        if (named := province_its_units_name(text)) not in (None, cut):  # "…, Thành phố Huế, Lính Ihữa hiên Huế"
+            return doubted(read_address(named, respelled), PROVINCE_MISREAD_NOTE)
         # words from beside or below the value ("… Thành phố Hà Nội Vi", "… Thành phố Hồ Chí Minh Ko")
         return doubted(read_address(cut, respelled), AFTER_PROVINCE_NOTE)
     if resolved.province is None:
         if (completed := province_cut_short(text)) is not None:
             return doubted(read_address(completed, respelled), PROVINCE_COMPLETED_NOTE)
+        if (named := province_its_units_name(text)) is not None:
+            return doubted(read_address(named, respelled), PROVINCE_MISREAD_NOTE)
         return Reading(text, DOUBTFUL, ["address: province not recognised"], extra)
     # a unit spelled as one elsewhere but not as the one the address resolves to ("Xã Quang Phú" in Huyện Cư
     # M'gar, whose commune is Quảng Phú) has misread marks as surely as one no unit is spelled as
@@ -892,6 +896,23 @@ def doubted(reading: Reading, note: str) -> Reading:
 
 AFTER_PROVINCE_NOTE = "address: words after its province dropped (from beside or below it?)"
 PROVINCE_COMPLETED_NOTE = "address: the province's last words, lost at the line's end, put back"
+PROVINCE_MISREAD_NOTE = "address: a misread province put right, the one its district and commune lie in"
+PROVINCE_FITS = 0.95  # the register's score from which an address's units lie in the province named
+
+
+def province_its_units_name(text: str) -> str | None:
+    """ "…, Huyện Bảo Thắng, Fỉnh ao Cai" with its last part the province it misread: the one province whose name (with
+    its unit word) is a few letters from that part, or starts a letter from it where the line cut it short ("Eỉnh
+    Nghệ"), and holds the address's district and commune as the register has them; None where not one does."""
+    head, _, last = text.rpartition(", ")
+    folded = fold(last)
+    if not head or len(folded) < 5:
+        return None
+    near = {spelled for key, spelled in province_spellings().items() if " " in spelled and key.startswith(("tinh ", "thanh pho "))
+            and (Levenshtein.distance(folded, key) <= max(2, len(key) // 4)
+                 or len(folded) >= 0.6 * len(key) and Levenshtein.distance(folded, key[:len(folded)]) <= 1)}
+    fits = [province for province in near if resolve_address(f"{head}, {province}").score >= PROVINCE_FITS]
+    return f"{head}, {fits[0]}" if len(fits) == 1 else None
 _PROVINCE_WORDS = ("thành phố", "tỉnh")
 
 

@@ -621,6 +621,26 @@ def test_a_groups_word_read_with_another_first_letter_is_put_right_and_doubted()
     assert read_address("Iổ Hạ, Xã Hải Anh, Tỉnh Nam Định").value.startswith("Iổ")  # no number after it: no group
 
 
+@pytest.mark.parametrize(("read", "named"), [
+    ("Thôn Yên Bình, Xã Bản Phiệt, Huyện Bảo Thắng, Fỉnh ao Cai",  # letters misread and lost
+     "Thôn Yên Bình, Xã Bản Phiệt, Huyện Bảo Thắng, Tỉnh Lào Cai"),
+    ("Xóm Mới, Xã Nghi Phong, Huyện Nghi Lộc, Eỉnh Nghệ",  # misread and cut short at the line's end
+     "Xóm Mới, Xã Nghi Phong, Huyện Nghi Lộc, Tỉnh Nghệ An"),
+    ("Số 63 ngõ 228 đường Hùng Vương, Phường Vĩnh Ninh, Thành phố Huế, Lính Ihữa hiên Huế",  # after a city its name
+     "Số 63 ngõ 228 đường Hùng Vương, Phường Vĩnh Ninh, Thành phố Huế, Tỉnh Thừa Thiên Huế"),
+])
+def test_a_misread_province_is_the_one_its_district_and_commune_lie_in_and_doubted(read, named):
+    from extractors.kinds import PROVINCE_MISREAD_NOTE
+
+    reading = read_address(read)
+    assert reading.value == named and reading.factor == DOUBTFUL and PROVINCE_MISREAD_NOTE in reading.problems
+
+
+def test_a_misread_province_its_units_lie_in_no_province_near_is_left_as_read():
+    reading = read_address("Thôn Yên Bình, Xã Bản Phiệt, Huyện Bảo Thắng, Fỉnh Nghệ An")  # Bảo Thắng is Lào Cai's
+    assert reading.value is not None and "Lào Cai" not in reading.value and reading.factor < 0.9
+
+
 def test_words_after_an_addresss_province_are_dropped_and_doubted():
     from extractors.kinds import AFTER_PROVINCE_NOTE
 
