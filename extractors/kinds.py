@@ -259,6 +259,7 @@ def read_name(raw: str) -> Reading:
     if not value:
         return Reading(None, problems=["no name found"])
     words, factor, problems, extra = [], 1.0, [], dict[str, object]()
+    unusual = False
     read = _without_row_number(_name_words(value))
     kept = _without_stray_tail(read)
     if any(word.isalpha() and SYLLABLE.match(fold(word)) for word, _ in read[len(kept):]):
@@ -272,15 +273,27 @@ def read_name(raw: str) -> Reading:
             extra[MARKS_RESPELLED] = word  # its OCR confidence measured the marks it misread, not the letters
         elif position == 0 and only_surname_of_letters(word) is not None:
             extra[SURNAME_BY_LETTERS] = word  # its marks the list settles: a reading of its letters alike vouches
+        elif 0 < position < len(kept) - 1 and (fuller := _TONE_LOST_ON_A_HAT.get(word)) is not None:
+            words.append(fuller)  # a middle "NGUYÊN": NGUYỄN, its tone lost over the hat
+            factor = min(factor, DOUBTFUL)
+            problems.append(TONE_LOST_NOTE)
+            continue
         words.append(spelled)
         factor = min(factor, word_factor)
-    if factor <= DOUBTFUL:
+        unusual = unusual or word_factor <= DOUBTFUL
+    if unusual:
         problems.append("name: unusual spelling for a Vietnamese name")
     if any(not _known_name_part(word) and _a_misread(word) for word in value.split()):
         problems.append(A_MISREAD_NOTE)  # a reading again misreads the same face alike: no corroboration
     if len(words) < 2:
         factor, problems = DOUBTFUL, problems + ["name: a single word"]
     return Reading(" ".join(words), factor, problems, extra)
+
+
+# a name's word far rarer than the one a tone lost over its hat makes it (Tesseract drops the tone stacked on a
+# capital's circumflex): a middle name "NGUYÊN" is nearly always the surname NGUYỄN carried as a middle name
+_TONE_LOST_ON_A_HAT = {"NGUYÊN": "NGUYỄN", "Nguyên": "Nguyễn"}
+TONE_LOST_NOTE = "name: a middle word's tone lost over its hat put back (NGUYÊN → NGUYỄN), for a person to confirm"
 
 
 # Reading.extra's key: a surname read with marks no surname bears, whose letters only one surname has

@@ -641,6 +641,15 @@ def test_a_misread_province_its_units_lie_in_no_province_near_is_left_as_read():
     assert reading.value is not None and "Lào Cai" not in reading.value and reading.factor < 0.9
 
 
+def test_a_middle_name_read_nguyen_without_its_tone_is_nguyen_with_it_for_a_person_to_confirm():
+    from extractors.kinds import TONE_LOST_NOTE, read_name
+
+    reading = read_name("TRẦN NGUYÊN DUY PHÚC")
+    assert reading.value == "TRẦN NGUYỄN DUY PHÚC" and reading.factor == DOUBTFUL
+    assert reading.problems == [TONE_LOST_NOTE]
+    assert read_name("PHẠM NGUYÊN").value == "PHẠM NGUYÊN"  # a given name, last: Nguyên as printed
+
+
 def test_words_after_an_addresss_province_are_dropped_and_doubted():
     from extractors.kinds import AFTER_PROVINCE_NOTE
 
