@@ -73,8 +73,7 @@ def read_place(raw: str) -> Reading:
     specked = _specks_between_words(cleaned)
     respelled: list[tuple[str, str]] = []
     value, _ = correct_address_spelling(specked, respelled)
-    value = _COMMA_AFTER_OFFICES_UNIT.sub(lambda m: m[1] if m[2].isupper() or m[2].isdigit() else m[0],
-                                          _office_name(value))
+    value = _COMMA_AFTER_OFFICES_UNIT.sub(_comma_before_a_name_dropped, _office_name(value))
     if fold(value).startswith(_OFFICE_TAIL) and value[:1].islower():
         # "bản nhân dân phường …": the office's first word lost at the line's start (a hole, a stamp), the rest its own
         return doubted(read_place("Ủy ban nhân dân" + value[len(_OFFICE_TAIL) - 1:]), OFFICE_HEAD_NOTE)
@@ -93,8 +92,14 @@ def read_place(raw: str) -> Reading:
 
 # "Ủy ban nhân dân xã, Tân Thông Hội": a speck after the office's unit word read as a comma (no office's unit word
 # stands alone before its name)
-_COMMA_AFTER_OFFICES_UNIT = re.compile(r"^((?:ủy ban nhân dân|ubnd|công an) (?:phường|xã|quận|huyện|tỉnh|thị xã|"
-                                       r"thị trấn|thành phố|đặc khu)),(?= (\w))", re.IGNORECASE)
+_UNIT_WORD_NAMES = r"(?:phường|xã|quận|huyện|tỉnh|thị xã|thị trấn|thành phố|đặc khu)"
+_COMMA_AFTER_OFFICES_UNIT = re.compile(rf"^((?:ủy ban nhân dân|ubnd|công an) {_UNIT_WORD_NAMES}),(?= (\w))",
+                                       re.IGNORECASE)
+
+
+def _comma_before_a_name_dropped(match: re.Match[str]) -> str:
+    """A unit's word matched before a comma, without it where a name (capitalised, or a number) follows."""
+    return match[1] if match[2].isupper() or match[2].isdigit() else match[0]
 _OFFICE_TAIL = "ban nhan dan "  # "Ủy ban nhân dân" folded, without its first word
 OFFICE_HEAD_NOTE = "place: the office's first word lost, put back"
 
@@ -979,8 +984,7 @@ def _final_v_as_y(word: str) -> str:
 _SPECKS_PART = re.compile(r",(?:\s*[^\w\s,]+)+\s*(?=,)|(?<=\w)[.;:]+(?=,)")  # ", .," and "Láng Hạ.,"
 _SLASH_AS_LETTER = re.compile(r"(?<=\d)[Il](?=\d)")  # "ngách 73I13"
 # a part opening with a unit word, a comma, then its name ("Phường, Xuân Khánh"): no unit's word stands alone
-_COMMA_AFTER_UNIT_WORD = re.compile(r"((?:^|, )(?:phường|xã|quận|huyện|tỉnh|thị xã|thị trấn|thành phố|đặc khu)),(?= (\w))",
-                                    re.IGNORECASE)
+_COMMA_AFTER_UNIT_WORD = re.compile(rf"((?:^|, ){_UNIT_WORD_NAMES}),(?= (\w))", re.IGNORECASE)
 _STOP_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
 # "Sô.20 ngách …": a speck read as a stop between a house number's word and its figures
 _STOP_BEFORE_HOUSE_NUMBER = re.compile(r"\b([^\W\d_]{2,5})\.(?=\d)")
@@ -1002,7 +1006,7 @@ def tidy_address_specks(text: str) -> str:
         # "thôn An Lạc, Xã …": an address whose units open with capitals opens with one too; OCR read it small
         text = text[:1].upper() + text[1:]
     text = _SLASH_AS_LETTER.sub("/", text)
-    text = _COMMA_AFTER_UNIT_WORD.sub(lambda m: m[1] if m[2].isupper() or m[2].isdigit() else m[0], text)
+    text = _COMMA_AFTER_UNIT_WORD.sub(_comma_before_a_name_dropped, text)
     # "Căn.hộ", not "TP.HCM": an abbreviation's stop stands between capitals
     return _STOP_BETWEEN_LETTERS.sub(
         lambda stop: " " if text[stop.start() - 1].islower() and text[stop.end()].islower() else ".", text)
@@ -1193,7 +1197,7 @@ def _unglued(text: str) -> str:
 
 def _glued_words(text: str) -> bool:
     """A capital letter straight after a small one inside a word ("ThanhHóa"): two words whose space OCR lost."""
-    return any(a.islower() and b.isupper() for a, b in zip(text, text[1:]))
+    return _unglued(text) != text
 
 
 # a figure beside a letter with Vietnamese marks in one word ("7ổ 5" for "Tổ 5"): no house number or block code

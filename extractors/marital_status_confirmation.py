@@ -352,13 +352,14 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
         value = repaired  # the print's, most likely; a person confirms it
         factor = min(factor, DOUBTFUL)
         problems.append(WORDING_REPAIRED)
-    if value:
-        value = with_bank_dash(value, lines)  # doubted below, as the wrap leaves it a guess
+    bank = _bank_at_a_wrap(lines)
+    if value and bank is not None:  # the dash the wrap lost put back, doubted below: a guess
+        value = re.sub(rf"({re.escape(bank)}) (?=[Cc]hi nhánh)", r"\1 - ", value, count=1)
     if value and (mended := mended_as_printed(value)) != value:
         value = mended  # as the form and the register print it, most likely; a person confirms it
         factor = min(factor, DOUBTFUL)
         problems.append(MENDED_AS_PRINTED)
-    if value and (doubt := wording_doubt(value, phrases) or _bank_across_a_wrap(lines)) is not None:
+    if value and (doubt := wording_doubt(value, phrases) or (BANK_DASH_RESTORED if bank else None)) is not None:
         factor = min(factor, DOUBTFUL)
         problems.append(doubt)
     words = [w for line in lines for w in line]
@@ -429,26 +430,15 @@ def _bank_pattern() -> re.Pattern[str]:
 BANK_DASH_RESTORED = "text: a bank and its branch across a line's end, the dash between them (lost at the wrap) put back"
 
 
-def _bank_across_a_wrap(lines: list[list[Word]]) -> str | None:
-    """A doubt where a line ends on a bank's name and the next opens with its branch, no dash between ("… Việt Nam" /
-    "Chi nhánh Cầu Giấy"): the dash that parts them stands at the line's end, where OCR loses it most."""
-    return BANK_DASH_RESTORED if _bank_at_a_wrap(lines) is not None else None
-
-
 def _bank_at_a_wrap(lines: list[list[Word]]) -> str | None:
-    """The bank's name a line ends on where the next opens with its branch, no dash between (see above)."""
+    """The bank's name a line ends on where the next opens with its branch, no dash between ("… Việt Nam" / "Chi
+    nhánh Cầu Giấy"): the dash that parts them stands at the line's end, where OCR loses it most."""
     for above, below in pairwise(lines):
         end = " ".join(w.text for w in above).rstrip(" .…·_")  # leader dots aside, a dash kept
         banks = list(_bank_pattern().finditer(end))
         if banks and banks[-1].end() == len(end) and fold(" ".join(w.text for w in below[:2])) == "chi nhanh":
             return banks[-1][0]
     return None
-
-
-def with_bank_dash(value: str, lines: list[list[Word]]) -> str:
-    """The sentence with the dash between a bank and its branch put back where a line's end lost it."""
-    bank = _bank_at_a_wrap(lines)
-    return value if bank is None else re.sub(rf"({re.escape(bank)}) (?=[Cc]hi nhánh)", r"\1 - ", value, count=1)
 
 
 def _without_banks(text: str) -> str:
@@ -603,7 +593,7 @@ def spellings_by_letters() -> dict[str, set[str]]:
 MENDED_AS_PRINTED = "text: a comma, a date's slashes, a unit's marks or a speck put right as the form prints them"
 # what OCR leaves of a date's slashes inside a sentence: "ngày 2405 2019", "ngày 24 05 2019", "ngày 24052019"
 _DATE_WITHOUT_SLASHES = re.compile(r"\b(ngày) (\d{2}) ?(\d{2}) ?((?:19|20)\d\d)\b")
-_STOP_AFTER_A_TITLE = re.compile(r"\b(ông|bà|anh|chị)\.(?=[A-ZĐÀ-Ỹ])")  # "là ông.Phan Đức Tuấn": a speck
+_STOP_AFTER_A_TITLE = re.compile(r"\b(ông|bà|anh|chị)\.(?=([^\W\d_]))")  # "là ông.Phan Đức Tuấn": a speck
 
 
 def mended_as_printed(text: str) -> str:
@@ -614,7 +604,9 @@ def mended_as_printed(text: str) -> str:
     text = _BOOK_WITHOUT_COMMA.sub(lambda m: m[0].replace(" quyển", ", quyển", 1), text)
     text = _DATE_WITHOUT_SLASHES.sub(
         lambda m: f"{m[1]} {m[2]}/{m[3]}/{m[4]}" if _valid_date(int(m[2]), int(m[3]), int(m[4])) else m[0], text)
-    return _units_respelled(_STOP_AFTER_A_TITLE.sub(r"\1 ", text))
+    # before a capital only: the range À-Ỹ holds small letters too, so the name's case is asked of the letter itself
+    text = _STOP_AFTER_A_TITLE.sub(lambda m: f"{m[1]} " if m[2].isupper() else m[0], text)
+    return _units_respelled(text)
 
 
 def _units_respelled(text: str) -> str:

@@ -98,6 +98,9 @@ def test_a_sentence_is_mended_where_its_wording_and_the_register_settle_how_it_w
                          [(60, "quyển số 03/2017 do Ủy ban nhân dân huyện Nghi Lộc cấp ngày 3102 2019)")]]
                  + SIGNATURE)["marital_status"]
     assert "ngày 3102 2019" in got.value  # no such date: left as read
+    from extractors.marital_status_confirmation import mended_as_printed
+    assert mended_as_printed("là ông.Phan Đức Tuấn") == "là ông Phan Đức Tuấn"
+    assert mended_as_printed("với bà.ấy") == "với bà.ấy"  # a small letter after it: no name, left as read
 
 
 def test_the_residence_ends_before_the_forms_next_item_though_ocr_misread_its_marks():
