@@ -488,6 +488,12 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
             and _close_below(view.lines[hit.line_index], view.lines[below + 1]):
         below += 1  # a row of the column beside, set half a line lower, read between the label's line and the next
     next_line = _trim_specks(_free_line(view, below, region))
+    if not next_line and spec.multiline:
+        # the value's first line below its label, opened by the column beside's label ("Có giá trị đến  |
+        # Phường Quang Trung, ...")
+        next_line = _trim_specks(_right_of_a_label_beside(view, below, region, hit.bbox[0]))
+    elif spec.multiline and (split := _column_split(next_line, hit.bbox[0])):
+        next_line = next_line[split:]  # the column beside's value left of it ("Không thời hạn  |  Thôn Thượng")
     if is_place_and_date_line(next_line):
         next_line = []  # the signature's date below the last value is never that value's ("có giá trị đến ngày")
     candidates = []

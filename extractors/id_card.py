@@ -670,7 +670,9 @@ def apply_mrz_evidence(document: Document, mrz: MrzReading, pages: list[Page]) -
             _take_machine_value(document, "id_number", rebuilt[0], "mrz", rebuilt[1])
     name = document.fields.get("full_name")
     if (name is None or name.value is None) and (line := name_line_spelling_mrz_name(pages, mrz)) is not None:
-        document.fields["full_name"] = Field(value=line[0], confidence=NAME_FROM_LINE, source="ocr", page=line[1],
+        # its marks as a name's are spelled ("HUYNH" → HUỲNH: the only surname of those letters); still derived
+        spelled = read_name(line[0]).value or line[0]
+        document.fields["full_name"] = Field(value=spelled, confidence=NAME_FROM_LINE, source="ocr", page=line[1],
                                              bbox=line[2], note=f"{DERIVED}the line the MRZ name spells (its label unread)")
     nationality = nationality_from_mrz(mrz)
     current = document.fields.get("nationality")

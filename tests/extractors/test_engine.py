@@ -772,6 +772,23 @@ def test_a_values_last_word_beside_the_left_columns_label_continues_it():
     assert values["place_of_residence"] == "Xóm Mới, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương"
 
 
+def test_a_values_first_line_below_its_label_is_found_past_the_left_columns_label_or_value():
+    # a 2021 card: the origin's whole value below its label, on the line of "Có giá trị đến" in the column left (a
+    # speck before the label widens its region over that column); the residence's below its label, on the line of
+    # the expiry's own "Không thời hạn"
+    words = (card_row(300, 300, "CĂN CƯỚC CÔNG DÂN") + card_row(340, 230, "¬") + card_row(340, 300, "Quê quán / Place of origin:")
+             + card_row(370, 110, "Có giá trị đến") + card_row(370, 300, "Phường Quang Trung, Thành phố Quy Nhơn, Tỉnh")
+             + card_row(400, 300, "Bình Định")
+             + card_row(430, 40, "Date of expiry") + card_row(430, 300, "Nơi thường trú / Place of residence:")
+             + card_row(460, 40, "Không thời hạn") + card_row(460, 300, "Thôn Thượng, Xã Đông Phong, Huyện Yên Phong,")
+             + card_row(490, 300, "Tỉnh Bắc Ninh"))
+    page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
+    spec = spec_for("id_card")
+    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    assert values["place_of_origin"] == "Phường Quang Trung, Thành phố Quy Nhơn, Tỉnh Bình Định"
+    assert values["place_of_residence"] == "Thôn Thượng, Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh"
+
+
 def test_a_cards_label_read_with_its_blanks_lost_is_still_found_and_specks_left_of_the_value_do_not_doubt_it():
     spec = spec_for("id_card")
     rows = [

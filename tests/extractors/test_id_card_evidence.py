@@ -146,6 +146,16 @@ def test_the_name_whose_label_ocr_lost_is_the_line_in_capitals_that_spells_the_m
     assert found is not None and found[0] == "DƯƠNG THỊ TRINH"
 
 
+def test_the_line_the_mrz_name_spells_takes_a_names_marks_where_its_letters_have_one():
+    # a phone photo's name line read without the surname's mark: HUYNH is no surname, HUỲNH the only one so spelled
+    reading = parse_td1("\n".join(make_mrz("079174962319", "741026", "M", "341026", "HUYNH<<DUC<DUY<DUNG")))
+    assert reading is not None
+    document = Document(document_type="id_card", pages=[2])
+    apply_mrz_evidence(document, reading, [lines_page("CĂN CƯỚC", "079174962319", "HUYNH ĐỨC DUY DŨNG")])
+    name = document.fields["full_name"]
+    assert name.value == "HUỲNH ĐỨC DUY DŨNG" and name.confidence < 0.9
+
+
 def test_a_name_found_by_the_mrz_is_never_accepted_unseen_whatever_calibration_makes_of_names():
     from extractors.calibration import calibrate
     from extractors.spec import spec_for
