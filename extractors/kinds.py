@@ -875,6 +875,8 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
         return Reading(respelled_street, DOUBTFUL, [STREET_MARKS_NOTE], extra)
     if (recased_street := street_case_misread(text)) is not None:
         return Reading(recased_street, DOUBTFUL, [STREET_CASE_NOTE], extra)
+    if _BARE_HOUSE_NUMBER.match(text):
+        return Reading(text, DOUBTFUL, [BARE_HOUSE_NUMBER_NOTE], extra)
     if unmarked := unmarked_name_word(text):
         extra[UNMARKED] = unmarked
     elif units_registered(text) or street_registered(text):
@@ -905,6 +907,12 @@ LETTERS_CHECKED = "letters_checked"
 
 
 STRAY_WORDS_NOTE = "address: words read from specks inside a district's name dropped"
+
+
+# a house number opening the address with no "Số" before it ("—- 49 ngõ 26 đường …": the word read as a dash and
+# dropped with it); papers print the word, so a person looks whether it was lost
+_BARE_HOUSE_NUMBER = re.compile(r"\d+[A-Za-z]?(?:/\d+[A-Za-z]?)*\s+(?:ngõ|ngách|hẻm|kiệt|đường|phố)\s")
+BARE_HOUSE_NUMBER_NOTE = "address: a house number without 'Số' before it (the word lost?)"
 
 
 def doubted(reading: Reading, note: str) -> Reading:
@@ -1051,17 +1059,20 @@ _NOT_A_NAME_END = ({word for unit in UNIT_WORDS for word in unit.split()[-1:]} |
                    | set(_LEADING_PLACE_WORDS) | {"ubnd", "an"})
 
 
-# Reading.extra's key: a word of a street's or a hamlet's name read without marks that no place or person is
-# named so, though some are with marks ("đường Xuân Thuy": Thủy, Thúy, …); an OCR value carrying one is noted
+# Reading.extra's key: a word of a street's or a hamlet's name read without marks, or with marks, that no place or
+# person is named so, though some are with others ("đường Xuân Thuy": Thủy, Thúy, …; "Xóm Chủa": Chùa); an OCR
+# value carrying one is noted
 # and kept below the trust line (extractors.engine.field_from_words): a printed text layer is as printed
 UNMARKED = "unmarked"
-UNMARKED_NOTE = "address: a name's word read without marks, which no place or person bears unmarked (a mark lost?)"
+UNMARKED_NOTE = "address: a name's word read with marks (or none) that no place or person bears (a mark lost or misread?)"
 
 
 @lru_cache(maxsize=1)
 def place_and_name_syllables() -> frozenset[str]:
-    """Every word (lower case) of a registered unit's name and every common syllable of people's names."""
+    """Every word (lower case) of a registered unit's name, a listed street's name, a hamlet's name by its position
+    ("Thượng", "Chùa") and every common syllable of people's names."""
     words = {word.lower() for names in unit_spellings().values() for name in names for word in name.split()}
+    words |= {word.lower() for name in (*common_street_names(), *_HAMLET_WORDS) for word in name.split()}
     return frozenset(words | {syllable.lower() for spellings in name_syllables().values() for syllable in spellings})
 
 
@@ -1071,24 +1082,30 @@ def _folded_syllables() -> frozenset[str]:
 
 
 def unmarked_name_word(text: str) -> str | None:
-    """A capitalised word without marks in a part no register checks (a street's, a hamlet's name: "đường
-    Xuân Thuy") that no unit's or common person's name has unmarked, while some have it with marks: streets
-    are named after people and places, and OCR reads a lost tone mark as sure as a printed one."""
+    """A capitalised word in a part no register checks (a street's, a hamlet's name: "đường Xuân Thuy", "Xóm
+    Chủa") that no unit's or common person's name has with its marks (or none), while some have its letters with
+    others: streets and hamlets are named after people and places, and OCR reads a lost or misread tone mark as
+    sure as a printed one."""
     for part in text.split(", "):
         if unit_spellings().get(fold(part)) or any(fold(part).startswith(unit + " ") for unit in UNIT_WORDS):
             continue  # a unit's name: the register checks it
+        hamlet = fold(part.split()[0]) in _HAMLET_OPENINGS if part else False
         for word in part.split()[1:]:
             core = word.strip(".,;:()")
             if len(core) < 2 or not core.isalpha() or not (core[:1].isupper() and core[1:].islower()):
                 continue
             if impossible_tone(core):
                 return core
-            if fold(core) == core.lower() and core.lower() not in place_and_name_syllables() \
-                    and core.lower() in _folded_syllables():
+            # read without marks (or, in a hamlet's name, with marks: "Xóm Chủa") that no place or person bears,
+            # while some bear its letters with marks: a mark lost or misread; a street's name may be an event's or
+            # an ideal's ("Cách Mạng Tháng Tám"), whose words no list holds
+            if (fold(core) == core.lower() or hamlet) and core.lower() not in place_and_name_syllables() \
+                    and fold(core) in _folded_syllables():
                 return core
     return None
 
 
+_HAMLET_OPENINGS = {"thon", "xom", "ap", "ban", "lang"}
 _STOP_ENDINGS = ("p", "t", "c", "ch")
 _STOP_TONES = {"\u0301", "\u0323"}  # sắc, nặng: the only tones a syllable ending in a stop consonant takes
 

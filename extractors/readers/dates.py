@@ -132,7 +132,9 @@ def _read_ngay_thang_nam(text: str) -> DateReading | None:
         iso = _valid(d, mo, y)
         if iso is None:
             continue
-        repaired = any(r[1] for r in read)  # type: ignore[index]
+        # a figure glued after the year's four ("năm 20235"): which four were printed is a guess
+        glued = folded[m.end(3):m.end(3) + 1].isdigit()
+        repaired = glued or any(r[1] for r in read)  # type: ignore[index]
         return DateReading(iso, repaired, nfc(text[m.start():m.end()]))
     return None
 

@@ -525,6 +525,8 @@ def test_a_unit_name_respelled_by_the_register_says_which_words_took_other_marks
     ("Căn hộ 2305 tòa CT2, đường Xuân Thủy, Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", None),
     ("Số 39 ngõ 314 đường Hai Bà Trưng, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", None),  # "Hai" names places
     ("Số 165 đường Cách Mạng Tháng Tám, Phường Quyết Thắng, Thành phố Biên Hòa, Tỉnh Đồng Nai", None),
+    ("Xóm Chủa, Xã Phước Thiền, Huyện Nhơn Trạch, Tỉnh Đồng Nai", "Chủa"),  # a mark misread: Chùa
+    ("Xóm Chùa, Xã Phước Thiền, Huyện Nhơn Trạch, Tỉnh Đồng Nai", None),
 ])
 def test_a_streets_word_read_without_the_marks_every_place_and_person_named_so_bears_is_told(printed, unmarked) -> None:
     assert read_address(printed).extra.get(UNMARKED) == unmarked
@@ -906,3 +908,13 @@ def test_an_address_whose_print_ends_on_a_comma_went_on_below_and_is_doubted():
         reading = reader(raw)
         assert reading.value == raw.rstrip(".,") and reading.factor == DOUBTFUL and "comma" in reading.problems[0], raw
         assert reader(raw.rstrip(".,")).factor == 1.0, raw
+
+
+def test_a_house_number_opening_an_address_without_its_word_is_doubted() -> None:
+    from extractors.kinds import BARE_HOUSE_NUMBER_NOTE
+
+    lost = read_address("49 ngõ 26 đường An Dương Vương, Phường 4, Quận 5, Thành phố Hồ Chí Minh")  # "Số" read as "—-"
+    assert lost.factor == DOUBTFUL and BARE_HOUSE_NUMBER_NOTE in lost.problems
+    printed = read_address("Số 49 ngõ 26 đường An Dương Vương, Phường 4, Quận 5, Thành phố Hồ Chí Minh")
+    assert printed.factor == 1.0 and not printed.problems
+    assert not read_address("Tổ 13, Phường 4, Quận 5, Thành phố Hồ Chí Minh").problems  # a group's number is no house's
