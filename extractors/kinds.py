@@ -327,13 +327,16 @@ def _name_words(value: str) -> list[tuple[str, bool]]:
     ("NÑGÔ" → "NGÔ") and run-together syllables split where both halves are common name parts
     ("LÊHOÀNG" → "LÊ", "HOÀNG")."""
     words: list[tuple[str, bool]] = []
-    for word in value.split():
+    for printed in value.split():
+        # "NGUYŸN", "HUYŸN": Tesseract draws Y and the hatted, toned E after it as one Ÿ; its E's tone is the name
+        # list's to settle (a repair)
+        word = printed.replace("Ÿ", "YÊ").replace("ÿ", "yê")
         cleaned = "".join(ch for ch in word if _vietnamese_letter(ch))
         if not _known_name_part(cleaned):
             # dropping letters is a repair only when it leaves a name part (or name parts run together)
             cleaned = _a_misread(word) or _vowel_read_twice(word) or word
         parts = _split_run_together(cleaned)
-        words.extend((part, cleaned != word or len(parts) > 1) for part in parts)
+        words.extend((part, cleaned != printed or len(parts) > 1) for part in parts)
     return _joined_where_split(words)
 
 

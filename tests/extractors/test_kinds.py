@@ -136,6 +136,8 @@ def test_unit_only_addresses_drop_what_was_read_beside_them(printed, value, prov
     ("NGUYỄN AN KHÁNH", "NGUYỄN AN KHÁNH"),  # two name parts stay two
     ("PHẠM HUYỆỀN", "PHẠM HUYỀN"),  # a vowel read twice with two marks
     ("PHAẠM QUỲNH LAN", "PHẠM QUỲNH LAN"),
+    ("NGUYŸN KIM LIÊN", "NGUYỄN KIM LIÊN"),  # Y and its hatted, toned E drawn as one Ÿ
+    ("ĐỖ MỸ HUYŸN", "ĐỖ MỸ HUYỀN"),
     ("MAINGỌOCLOAN", "MAI NGỌC LOAN"),  # and its spaces lost
     ("LỮU ĐÌNH NHÂN", "LƯU ĐÌNH NHÂN"),  # ư and u are two vowels: none dropped, the mark put right
     ("HUỲNH THÙY HẠNH - KI", "HUỲNH THÙY HẠNH"),  # specks after the name
