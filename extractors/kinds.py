@@ -83,6 +83,8 @@ def read_place(raw: str) -> Reading:
         reading = doubted(_judge_place(cut, specked != cleaned), AFTER_PROVINCE_NOTE)
     elif unended and (completed := province_cut_short(value)) is not None:
         reading = doubted(_judge_place(completed, specked != cleaned), PROVINCE_COMPLETED_NOTE)
+    elif unended and _ends_at_a_province(snapped := snap_misread_units(value)[0]):
+        reading = doubted(_judge_place(snapped, specked != cleaned), UNIT_REPAIRED)  # "…, Eỉnh Đắk Lắk"
     else:
         reading = _judge_place(value, specked != cleaned)
     if respelled:
