@@ -27,7 +27,7 @@ from extractors.id_card_evidence import (
     CITIZEN_NATIONALITY, DATE_FROM_PRINT, ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz,
     name_line_spelling_mrz_name, nationality_from_mrz, on_birthday, only_other_date, only_printed_id, printed_dates,
     printed_id_candidates)
-from extractors.kinds import read_address, read_name, unit_names
+from extractors.kinds import read_address, read_name, read_unit_address, unit_names
 from extractors.readers.addresses import province_short_names
 from extractors.readers.ids import decode_id_number
 from extractors.readers.labels import lines_from_words
@@ -216,6 +216,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
         cross_check_qr_mrz(document, qr, mrz)
     _id_number_unlabelled(document, pages)
     _issue_date_unlabelled(document, pages)
+    _birth_registration_unlabelled(document, pages)
     _front_values_unlabelled(document, pages)
     place_machine_values(document, pages, spec)
 
@@ -248,6 +249,35 @@ def _issue_date_unlabelled(document: Document, pages: list[Page]) -> None:
                                               bbox=box, note=f"{DERIVED}the back's only other date (its label unread)")
 
 
+def _birth_registration_unlabelled(document: Document, pages: list[Page]) -> None:
+    """A 2024 back's place of birth registration where OCR lost its label ("xong) hoc dí bunh", "hy Mox đăng ky
+    khá: se#:"): the one line (or two, wrapped) of the back that reads as a place of units to a province and is no
+    part of the residence: for a person to confirm."""
+    current = document.fields.get("place_of_birth_registration")
+    if document.variant != "can_cuoc_2024" or current is not None and current.value is not None:
+        return
+    residence = document.fields.get("place_of_residence")
+    lived = fold(str(residence.value)) if residence is not None and residence.value else ""
+    found: dict[str, tuple[int, BBox | None]] = {}
+    for page in (page for page in pages if side_of(page) == "back"):
+        lines = lines_from_words(page.words)
+        for index, line in enumerate(lines):
+            for run in (line, line + lines[index + 1]) if index + 1 < len(lines) else (line,):
+                reading = read_unit_address(" ".join(w.text for w in run))
+                place = reading.value
+                province = reading.extra.get("province")
+                if place and isinstance(province, str) and fold(place).endswith(", " + fold(province)) \
+                        and fuzz.partial_ratio(fold(place), lived) < RESIDENCE_ALIKE:
+                    found.setdefault(place, (page.number, union_bbox(w.bbox for w in run)))
+                    break
+    if len(found) == 1:
+        place, (page_number, box) = next(iter(found.items()))
+        document.fields["place_of_birth_registration"] = Field(
+            value=place, confidence=FRONT_FROM_PRINT, source="ocr", page=page_number, bbox=box,
+            note=f"{DERIVED}the back's one place of units besides the residence (its label unread)")
+
+
+RESIDENCE_ALIKE = 80  # a place this alike to a part of the residence is the residence's line, not another place
 FRONT_FROM_PRINT = 0.6  # a front's value found by what it is, its label unread: a person confirms
 UNLABELLED = f"{DERIVED}found by what it is on the front (its label unread)"
 NAME_BELOW_ID = 3  # lines below the id number's that may hold the name (a label's line between)

@@ -126,6 +126,28 @@ def test_a_cards_issue_date_whose_label_is_unread_is_its_backs_one_other_date_fo
     assert "issue_date" not in document.fields
 
 
+def test_a_2024_backs_place_of_birth_registration_whose_label_is_unread_is_its_one_other_place_of_units():
+    from extractors.id_card import _birth_registration_unlabelled
+    from extractors.validate import TRUSTED
+
+    residence = "Thôn Thượng, Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh"
+    back = lines_page("Nơi cư trú / Place of residence", "Thân Yhương, Xã Đông Phong, JauyĐn.Vấ% Phong, Vinh Bác:",
+                      "xong) hoc dí bunh", "Xã Tân Thông Hội, Huyện Cú Chi,", "Thành phố Hồ Chí Minh",
+                      "Ngày, tháng, năm cấp / Date of issue: 29/03/2025", "IDVNM<<<<<<<<")
+
+    def found(variant: str, lived: str = residence) -> Field | None:
+        document = Document(document_type="id_card", pages=[2], variant=variant, fields={
+            "place_of_residence": Field(value=lived, confidence=0.99, source="qr")})
+        _birth_registration_unlabelled(document, [back])
+        return document.fields.get("place_of_birth_registration")
+
+    place = found("can_cuoc_2024")  # the residence's own garbled line is no other place; the wrapped one is
+    assert place is not None and place.value == "Xã Tân Thông Hội, Huyện Củ Chi, Thành phố Hồ Chí Minh"
+    assert place.confidence < TRUSTED and place.page == 2 and place.note is not None and "label unread" in place.note
+    assert found("cccd_2021") is None  # a 2021 card prints no place of birth registration
+    assert found("can_cuoc_2024", lived="Số 5 phố Huế, Phường Hàng Bài, Thành phố Hà Nội") is None  # two places: which?
+
+
 def test_the_name_whose_label_ocr_lost_is_the_line_in_capitals_that_spells_the_mrz_name():
     reading = parse_td1("\n".join(make_mrz("079174962319", "741026", "F", "341026", "DU0NG<<TH1I<TRINH")))
     assert reading is not None
