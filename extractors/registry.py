@@ -31,7 +31,8 @@ from extractors.figure_shapes import check_figure_shapes
 from extractors.issuer import read_issuer
 from extractors.second_reading import corroborate, read_letters_again
 from extractors.spec import ReadingZone, load_type_specs, spec_for
-from extractors.validate import apply_review_policy, check_dates_agree, check_id_numbers, check_names_printed_twice
+from extractors.validate import (
+    apply_review_policy, check_dates_agree, check_id_numbers, check_names_printed_twice, check_places_read_alike)
 from pipeline.text import fold
 from schemas import UNKNOWN_TYPE, BBox, Document, Page, words_to_text
 
@@ -158,6 +159,7 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
         hook.settle(document)  # checks across fields, on the values second readings left
     check_id_numbers(document, spec)
     check_dates_agree(document, spec)
+    check_places_read_alike(document, spec)
     calibrate(document, spec)
     # a card side read alone (its other side another file) misses nothing its other side prints
     side = hook.shown_side(pages) if hook is not None and hasattr(hook, "shown_side") else None

@@ -137,6 +137,8 @@ class TypeSpec(_Spec):
     fields: dict[str, FieldSpec]
     id_checks: list[IdCheck] = Field(default_factory=list)
     same_dates: list[tuple[str, str]] = Field(default_factory=list)  # a date and the same date in words
+    # two places a paper prints that are often one (the spouses' residences): read alike, each a second printing
+    places_often_alike: list[tuple[str, str]] = Field(default_factory=list)
     issuer: IssuerSpec | None = None
     hook: str | None = None  # module in extractors/ with extra steps: QR, MRZ, tables
     record: RecordSpec = Field(default_factory=RecordSpec)

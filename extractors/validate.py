@@ -147,6 +147,21 @@ def _overlap(a: BBox, b: BBox) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def check_places_read_alike(document: Document, spec: TypeSpec) -> None:
+    """Two places the paper prints apart, often one (the spouses' residences, the parents'), read letter for letter
+    alike: two printings read apart agree. Not over a doubt of either's own (a repair, a respelling: one may stand
+    for the other's misread marks), nor where both were read from the same words."""
+    for first, second in spec.places_often_alike:
+        a, b = document.fields.get(first), document.fields.get(second)
+        if a is None or b is None or not a.value or a.value != b.value or not a.source == b.source == "ocr" \
+                or a.note is not None or b.note is not None:
+            continue
+        if a.page == b.page and a.bbox is not None and b.bbox is not None and _overlap(a.bbox, b.bbox):
+            continue
+        agreed(a)
+        agreed(b)
+
+
 def check_dates_agree(document: Document, spec: TypeSpec) -> None:
     """A date printed in figures and again in words must be the same date."""
     for figures, words in spec.same_dates:

@@ -177,6 +177,26 @@ def test_a_date_in_figures_its_words_agree_with_is_read_twice_alike_and_the_word
     assert document.fields["date_of_birth_in_words"].note != CORROBORATED
 
 
+def test_the_spouses_residences_read_letter_for_letter_alike_apart_each_raise_the_other() -> None:
+    from extractors.validate import check_places_read_alike
+
+    spec = spec_for("marriage_certificate")
+    home, other = "Thôn Phú Mỹ, Xã Nghi Phong, Huyện Nghi Lộc, Tỉnh Nghệ An", "Xóm Chùa, Xã Nghi Phong, Huyện Nghi Lộc, Tỉnh Nghệ An"
+
+    def raised(husbands: str, note: str | None = None, husbands_box: tuple[int, int, int, int] = (900, 500, 1600, 540)
+               ) -> tuple[float, float]:
+        document = Document(document_type="marriage_certificate", pages=[1], fields={
+            "wife_residence": Field(value=home, confidence=0.7, page=1, bbox=(100, 500, 800, 540), source="ocr"),
+            "husband_residence": Field(value=husbands, confidence=0.7, page=1, bbox=husbands_box, source="ocr", note=note)})
+        check_places_read_alike(document, spec)
+        return document.fields["wife_residence"].confidence, document.fields["husband_residence"].confidence
+
+    assert raised(home) == pytest.approx((0.85, 0.85))  # two printings read apart agree
+    assert raised(other) == (0.7, 0.7)  # two homes
+    assert raised(home, note="address: a misread unit name repaired") == (0.7, 0.7)  # a repair may be the other's copy
+    assert raised(home, husbands_box=(100, 500, 800, 540)) == (0.7, 0.7)  # the same words read for both
+
+
 def test_an_id_number_of_the_other_sex_than_its_holders_role_doubts_every_value_of_its_section():
     from extractors.validate import check_id_numbers
 
