@@ -255,8 +255,10 @@ def _residence_to_the_next_label(document: Document, spec: TypeSpec, views: list
             words = [w for line in lines for w in line]
             reading = read_address(clean_value(" ".join(w.text for w in words)))
             # the same address, shorter: its start as read before, or a reading that took in the next item (whose
-            # register spelling differs from the text's: "… Thành phô Hô Chí Minh Trong thời gian cư trú tại …")
-            if reading.value and len(reading.value) < len(field.value) \
+            # register spelling differs from the text's: "… Thành phô Hô Chí Minh Trong thời gian cư trú tại …");
+            # or the same, where the address's reading cut the next item off after the province itself, doubting it
+            recut = reading.value == field.value and field.note is not None and not reading.problems
+            if reading.value and (len(reading.value) < len(field.value) or recut) \
                     and (field.value.startswith(reading.value) or _item_inside(field.value)):
                 document.fields["residence"] = field_from_words(
                     reading.value, words, view.page, min(1.0, hit.score) * reading.factor,

@@ -312,6 +312,21 @@ def test_the_residence_ends_at_the_earlier_address_item_behind_a_quote_speck_or_
             "Số 103 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội", opening
 
 
+def test_a_residence_whose_reading_ran_into_the_next_item_is_read_again_to_it_and_not_doubted_for_it():
+    # the address's own reading cut "Trong thời gian cư trú tại: …" off after the province, doubting the words it
+    # dropped; read to the form's next item the same address has nothing to doubt
+    got = fields(HEAD[:-1] + [
+        [(60, "Nơi cư trú hiện nay: Tổ 1, đường Thanh Niên, Phường Thanh Bình, Thành phố")],
+        [(60, "Hải Dương, Tỉnh Hải Dương")],
+        [(60, "Trong thời gian cư trú tại: Tổ 17, đường Tân Trào, phường Phan Thiết, thành")],
+        [(60, "phố Tuyên Quang, tỉnh Tuyên Quang, từ ngày 11/05/2012 đến ngày 09/01/2014.")],
+        [(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.")],
+    ] + SIGNATURE)
+    residence = got["residence"]
+    assert residence.value == "Tổ 1, đường Thanh Niên, Phường Thanh Bình, Thành phố Hải Dương, Tỉnh Hải Dương"
+    assert residence.note is None
+
+
 def test_a_residence_opening_with_the_misread_rest_of_its_longer_label_loses_it_and_is_no_surer():
     from extractors.marital_status_confirmation import label_tails, without_label_tail
     tails = label_tails(["Nơi cư trú hiện nay", "Nơi cư trú", "Nơi thường trú"])
