@@ -77,7 +77,7 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
                 if first == 0:
                     continue  # a header line in capitals ("CÔNG AN PHƯỜNG X" over a title "… XÁC NHẬN …")
                 value = office_in_running_case(value, office)  # "Xét đề nghị …, ỦY BAN NHÂN DÂN XÃ X XÁC NHẬN"
-            value, factor = snap_unit_name(value) if value else (value, 1.0)
+            value, factor = _snapped(value, view.page.text) if value else (value, 1.0)
             # what the place reader doubts (a unit's marks the register spells otherwise) stays doubted
             return field_from_words(value, named, view.page, min(factor, place.factor),
                                     respelled=place.extra.get(RESPELLED),  # type: ignore[arg-type]
@@ -135,7 +135,7 @@ def _office_in_header(view: PageView, issuer: IssuerSpec) -> Field | None:
     value = place.value
     value, unglued = unit_word_unglued(value, size) if value else (value, False)
     named = office_in_running_case(value, issuer.office, size) if value else None
-    named, factor = snap_unit_name(named) if named else (named, 1.0)
+    named, factor = _snapped(named, view.page.text) if named else (named, 1.0)
     factor = min(factor, SNAPPED, place.factor) if unglued else min(factor, place.factor)
     problems = [*place.problems, *([SUPERIOR_ONLY] if superior_only else [])]
     return field_from_words(named, words, view.page, min(factor, DOUBTFUL) if superior_only else factor,
@@ -210,18 +210,55 @@ def snap_unit_name(value: str) -> tuple[str, float]:
     the closeness when it was snapped. Numbered units ("phường 2§") are never snapped: a digit misread
     is another ward."""
     words = value.split()
-    for start in range(1, len(words)):
-        kind = next((k for k in _LOCAL_KINDS if fold(" ".join(words[start:start + len(k.split())])) == k), None)
-        if kind is not None:
-            break
-    else:
+    if (found := _local_unit_word(words)) is None:
         return value, 1.0
-    if fold(words[start - 1]) == "thi" and kind == "xa":
-        return value, 1.0  # "thị xã": a town of district rank, not a commune
+    start, kind = found
     size = len(kind.split())
     words, respelled = _unit_word_spelled(words, start, size, kind)
     value, factor = _snap_unit_name_after(words, start, size, kind)
     return value, min(factor, SNAPPED) if respelled else factor
+
+
+def _snapped(value: str, page_text: str) -> tuple[str, float]:
+    """The office's unit name snapped to a known unit's, or failing that to one the paper names elsewhere."""
+    snapped, factor = snap_unit_name(value)
+    named, named_factor = snap_to_a_unit_the_page_names(snapped, page_text)  # unchanged where the name is known
+    return (named, min(factor, named_factor)) if named != snapped else (snapped, factor)
+
+
+def _local_unit_word(words: list[str]) -> tuple[int, str] | None:
+    """Where an office's local unit word stands after its name, and which (folded), or None."""
+    for start in range(1, len(words)):
+        kind = next((k for k in _LOCAL_KINDS if fold(" ".join(words[start:start + len(k.split())])) == k), None)
+        if kind is not None:
+            return None if fold(words[start - 1]) == "thi" and kind == "xa" else (start, kind)  # "thị xã": a town
+    return None
+
+
+def snap_to_a_unit_the_page_names(value: str, page_text: str) -> tuple[str, float]:
+    """The office's unit name, misread beyond ``snap_unit_name``'s reach (a display face's capitals: "PHƯỜNG
+    TH.VNXH BIXH"), as the one unit of its kind the paper names elsewhere ("… phường Thanh Bình, thành phố Hải
+    Dương" in a residence: an office serves where its citizens live) within half its letters; with
+    ``SNAPPED`` scaled by the closeness, or 1 where none or two are as near."""
+    words = value.split()
+    if (found := _local_unit_word(words)) is None:
+        return value, 1.0
+    start, kind = found
+    printed = " ".join(words[start + len(kind.split()):])
+    letters = "".join(ch for ch in fold(printed) if ch.isalpha() or ch == " ")
+    text = " ".join(fold(page_text).split())
+    if _marks(printed) in _local_unit_names()[kind] or len(letters.replace(" ", "")) < 4:
+        return value, 1.0
+    named = {official for official in _local_unit_names()[kind].values() if f"{kind} {fold(official)}" in text}
+    near = sorted((Levenshtein.distance(letters, fold(official)), official) for official in named)
+    if not near or near[0][0] > PAGE_NAMED_EDITS * len(letters) or len(near) > 1 and near[1][0] == near[0][0]:
+        return value, 1.0
+    official = near[0][1].upper() if printed.isupper() else near[0][1]
+    spelled, _ = _unit_word_spelled(words, start, len(kind.split()), kind)
+    return " ".join([*spelled[:start + len(kind.split())], official]), round(SNAPPED * (1 - near[0][0] / len(letters)), 3)
+
+
+PAGE_NAMED_EDITS = 0.5  # edits per letter a misread office's unit name may be from one the paper names elsewhere
 
 
 _UNIT_WORD_SPELLINGS = {"thi tran": "thị trấn", "dac khu": "đặc khu", "phuong": "phường", "xa": "xã"}

@@ -434,6 +434,18 @@ def test_an_offices_unit_word_with_misread_marks_is_spelled_right_and_doubted():
     assert snap_unit_name("Ủy ban nhân dân Phương Liệt")[0] == "Ủy ban nhân dân Phương Liệt"
 
 
+def test_an_offices_unit_name_misread_beyond_a_known_ones_reach_is_the_one_the_paper_names_elsewhere():
+    from extractors.issuer import SNAPPED, _snapped
+
+    residence = "Nơi cư trú: Số 56 đường Thanh Niên, phường Thanh Bình, thành phố Hải Dương, tỉnh Hải Dương"
+    value, factor = _snapped("Ủy ban nhân dân phương Th.vnxh Bixh", residence)  # a display face's capital A
+    assert value == "Ủy ban nhân dân phường Thanh Bình" and factor < SNAPPED
+    assert _snapped("Công an phường Th.\\ynxh Bình", residence)[0] == "Công an phường Thanh Bình"
+    # no unit so named on the paper, or one too far from what was read: left as read
+    assert _snapped("Ủy ban nhân dân phường Th.vnxh Bixh", "Nơi cư trú: Số 56 đường Thanh Niên")[1] == 1.0
+    assert _snapped("Ủy ban nhân dân phường Qxzvt Wmk", residence)[0] == "Ủy ban nhân dân phường Qxzvt Wmk"
+
+
 def test_a_hyphen_read_for_the_space_after_an_offices_unit_word_is_a_space():
     from extractors.issuer import unit_word_unglued
     assert unit_word_unglued("UBND XÃ-TÂN THÔNG HỘI", 1) == ("UBND XÃ TÂN THÔNG HỘI", True)
