@@ -93,7 +93,7 @@ def view_page(spec: TypeSpec, page: Page) -> PageView:
     anchors = sorted({a for phrases in spec.sections.values() for a in phrases} - set(labels))
     headings = [a for a in anchors if len(label_tokens(a)) == 1]  # "Vợ": only where no longer label holds it
     found = [hit for hit in find_all_labels(lines, labels + [a for a in anchors if a not in headings])
-             if _plausible_label(hit, lines[hit.line_index])]
+             if _plausible_label(hit, lines[hit.line_index]) and not _near_miss_in_print(hit, page)]
     found += [h for h in find_all_labels(lines, headings) if _column_heading(h, lines[h.line_index])
               and not any(_overlap(h, other) for other in found)]
     found += _partner_headings(spec, lines, [h for h in found if h.label in anchors], found)
@@ -103,6 +103,15 @@ def view_page(spec: TypeSpec, page: Page) -> PageView:
     field_hits = [h for h in hits if h.label in labels and h.line_index not in headers]
     regions = _regions(spec, lines, hits, headers)
     return PageView(page=page, lines=lines, hits=field_hits, regions=regions, header_lines=headers)
+
+
+def _near_miss_in_print(hit: LabelHit, page: Page) -> bool:
+    """A short label matched only nearly in a text layer, whose words are as printed: other words alike ("phố Tuyên"
+    for "Họ tên", a wrapped address's next line), not the label misread."""
+    return page.source == "text_layer" and hit.score < 1.0 and len(label_tokens(hit.label)) <= SHORT_LABEL_TOKENS
+
+
+SHORT_LABEL_TOKENS = 2
 
 
 def _column_heading(hit: LabelHit, line: list[Word]) -> bool:

@@ -774,7 +774,7 @@ _LEADING_PLACE_WORDS.update({"5o": "Số", "s0": "Số", "1o dan pho": "Tổ dâ
 
 
 # "Tổ" (a numbered residential group) with its T misread as a letter or a stroke: "Iổ 23", "Fổ 20"
-GROUP_WORD_MISREAD = re.compile(r"^[IlJF\[|1]ổ$")
+GROUP_WORD_MISREAD = re.compile(r"^[IlJF7\[|1]ổ$")
 GROUP_WORD_NOTE = "address: its opening 'Tổ' read with another first letter, put right"
 _HAMLET_MISREAD = re.compile(r"[\[|(FfIlL1]hôn")
 
@@ -1000,7 +1000,8 @@ _SLASH_AS_LETTER = re.compile(r"(?<=\d)[Il](?=\d)")  # "ngách 73I13"
 _COMMA_AFTER_UNIT_WORD = re.compile(rf"((?:^|, ){_UNIT_WORD_NAMES}),(?= (\w))", re.IGNORECASE)
 _STOP_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
 # "Sô.20 ngách …": a speck read as a stop between a house number's word and its figures
-_STOP_BEFORE_HOUSE_NUMBER = re.compile(r"\b([^\W\d_]{2,5})\.(?=\d)")
+_STOP_BEFORE_HOUSE_NUMBER = re.compile(r"\b([^\W\d_]{2,5})\.?(?=\d)")  # "Sô.20", "Số69", "số4": a blank lost
+_STOP_IN_A_HOUSE_NUMBER = re.compile(r"\b([Ss]ố \d+)\.(\d+\b)")  # "Số 51.22": its "/" read as a stop
 _HOUSE_WORDS_FOLDED = {"so", "nha", "ngo", "ngach", "hem", "kiet"}
 _CAPITAL_UNIT_WORD = re.compile(r", (?:Xã|Phường|Thị trấn|Quận|Huyện|Thị xã|Thành phố|Tỉnh)\b")
 _ADDRESS_OPENINGS = {"thon", "xom", "ap", "to", "so", "khu", "ban", "khom", "doi", "cum", "nha", "can"}
@@ -1014,6 +1015,7 @@ def tidy_address_specks(text: str) -> str:
     text = _SPECKS_PART.sub("", _SPECK_IN_A_UNIT.sub("", text))
     text = _STOP_BEFORE_HOUSE_NUMBER.sub(lambda m: f"{m[1]} " if fold(m[1]) in _HOUSE_WORDS_FOLDED else m[0], text)
     text = _MARK_AFTER_A_FIGURE.sub(" ", text)
+    text = _STOP_IN_A_HOUSE_NUMBER.sub(r"\1/\2", text)
     text = _unglued(text)  # "Thành phốHồ ChíMinh": spaces OCR lost
     if text[:1].islower() and fold(text.split(" ", 1)[0]) in _ADDRESS_OPENINGS and _CAPITAL_UNIT_WORD.search(text):
         # "thôn An Lạc, Xã …": an address whose units open with capitals opens with one too; OCR read it small

@@ -864,3 +864,22 @@ def test_a_lone_figure_after_a_places_label_is_a_speck_and_its_value_is_on_the_n
                   if w.text == "5" else w for w in page.words]
     fields = extract_fields(spec, [view_page(spec, page)])
     assert fields["place_of_birth_registration"].value == "Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh"
+
+
+def test_a_short_label_matched_only_nearly_in_a_text_layer_is_other_words_alike():
+    # a birth certificate's born-digital text: the mother's residence wraps onto a line opening "phố Tuyên", which
+    # is 80 % alike to the label "Họ tên"; printed text is as printed, so only an exact short label is one
+    rows = [
+        [(60, "GIẤY KHAI SINH")],
+        [(60, "Họ, chữ đệm, tên người mẹ: VŨ NGỌC NHUNG")],
+        [(60, "Nơi cư trú: Số 34 ngõ 287 đường Tân Trào, Phường Phan Thiết, Thành")],
+        [(60, "phố Tuyên Quang, Tỉnh Tuyên Quang")],
+        [(60, "Số định danh cá nhân: 067198154698")],
+        [(60, "Họ, chữ đệm, tên người cha: DƯƠNG TIẾN ĐÌNH LỰC")],
+    ]
+    spec = spec_for("birth_certificate")
+    page = laid_out(rows).model_copy(update={"source": "text_layer"})
+    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    assert values["mother_residence"] == \
+        "Số 34 ngõ 287 đường Tân Trào, Phường Phan Thiết, Thành phố Tuyên Quang, Tỉnh Tuyên Quang"
+    assert values["mother_id_number"] == "067198154698"
