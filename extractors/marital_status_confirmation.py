@@ -601,14 +601,24 @@ _STOP_AFTER_A_TITLE = re.compile(r"\b(ông|bà|anh|chị)\.(?=([^\W\d_]))")  # "
 def mended_as_printed(text: str) -> str:
     """A sentence with what its wording and the register settle put back: the comma before a book's number
     ("số 10 quyển số" → "số 10, quyển số"), a date's slashes after "ngày" where the figures make a date, a speck
-    read as a stop between a title and a name, and a unit whose marks OCR misread spelled as the register's where
-    it spells its letters one way only ("huyện Nghỉ Lộc" → "huyện Nghi Lộc")."""
+    read as a stop between a title and a name or as a quote before a capitalised word, a blank inside a cited
+    symbol's year, an opening L read as "I.", and a unit whose marks OCR misread spelled as the register's where it
+    spells its letters one way only ("huyện Nghỉ Lộc" → "huyện Nghi Lộc")."""
     text = _BOOK_WITHOUT_COMMA.sub(lambda m: m[0].replace(" quyển", ", quyển", 1), text)
     text = _DATE_WITHOUT_SLASHES.sub(
         lambda m: f"{m[1]} {m[2]}/{m[3]}/{m[4]}" if _valid_date(int(m[2]), int(m[3]), int(m[4])) else m[0], text)
     # before a capital only: the range À-Ỹ holds small letters too, so the name's case is asked of the letter itself
     text = _STOP_AFTER_A_TITLE.sub(lambda m: f"{m[1]} " if m[2].isupper() else m[0], text)
+    text = _QUOTE_BEFORE_A_NAME.sub(lambda m: " " if m[1].isupper() else m[0], text)
+    text = _YEAR_SPLIT_IN_A_SYMBOL.sub(r"\1\2", text)
+    text = _L_AS_I_STOP.sub(lambda m: "L" if m[1].islower() else m[0], text)
     return _units_respelled(text)
+
+
+# "của'Tòa án": a speck read as a quote between a word and a capitalised one ("M'gar" has a small letter after it)
+_QUOTE_BEFORE_A_NAME = re.compile(r"(?<=[^\W\d_])['’‘`](?=([^\W\d_]))")
+_YEAR_SPLIT_IN_A_SYMBOL = re.compile(r"(?<=/)(\d{3}) (\d)(?=/)")  # "43/201 1/HNGĐ-ST": a blank read in the year
+_L_AS_I_STOP = re.compile(r"^I\.(?=([^\W\d_]))")  # "I.àm thủ tục": an opening L whose foot was read as a stop
 
 
 def _units_respelled(text: str) -> str:
@@ -796,8 +806,8 @@ def _snap_case_references(text: str) -> tuple[str, bool]:
 
 
 # a death extract's number and symbol ("71/TLKT-BS") with its "/" read as a letter or a blank ("71ZTLKT-BS",
-# "217 TLRT-BS"); a number that already has its "/" is left alone
-_DEATH_EXTRACT = re.compile(r"\b(\d{1,5})(?:[ZIl|!]|\s)([A-ZĐ]{3,5})-BS\b")
+# "217 TLRT-BS"), its dash too; a number that already has its "/" is left alone
+_DEATH_EXTRACT = re.compile(r"\b(\d{1,5})(?:[ZIl|!]|\s)([A-ZĐ]{3,5})(?:-|\s)BS\b")  # "153 TLKT BS": both lost
 
 
 # --- the number, the validity, the sex -----------------------------------------------------------------

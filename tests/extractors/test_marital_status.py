@@ -101,6 +101,14 @@ def test_a_sentence_is_mended_where_its_wording_and_the_register_settle_how_it_w
     from extractors.marital_status_confirmation import mended_as_printed
     assert mended_as_printed("là ông.Phan Đức Tuấn") == "là ông Phan Đức Tuấn"
     assert mended_as_printed("với bà.ấy") == "với bà.ấy"  # a small letter after it: no name, left as read
+    # a speck read as a quote before a capitalised word (a name's own apostrophe has a small letter after it)
+    assert mended_as_printed("ngày 25/06/2004 của'Tòa án nhân dân") == "ngày 25/06/2004 của Tòa án nhân dân"
+    assert mended_as_printed("Tòa án nhân dân huyện Cư M'gar") == "Tòa án nhân dân huyện Cư M'gar"
+    assert mended_as_printed("theo Bản án số 43/201 1/HNGĐ-ST") == "theo Bản án số 43/2011/HNGĐ-ST"  # a blank in its year
+    assert mended_as_printed("I.àm thủ tục đăng ký kết hôn") == "Làm thủ tục đăng ký kết hôn"  # an L's foot as a stop
+    # a unit's name whose apostrophe OCR lost: the register's ("Cư M'gar")
+    assert mended_as_printed("Tòa án nhân dân huyện Cư Mgar, tỉnh Đắk Lắk") == \
+        "Tòa án nhân dân huyện Cư M'gar, tỉnh Đắk Lắk"
 
 
 def test_the_residence_ends_before_the_forms_next_item_though_ocr_misread_its_marks():
@@ -597,7 +605,7 @@ def test_a_bank_a_purpose_names_as_listed_with_a_branch_named_as_a_registered_pl
 
 
 def test_a_death_extracts_slash_read_as_a_letter_or_a_blank_is_put_back_and_doubted():
-    for printed in ("71ZTLKT-BS", "71 TLRT-BS"):
+    for printed in ("71ZTLKT-BS", "71 TLRT-BS", "71 TLKT BS"):  # the dash lost too
         status = f"Có đăng ký kết hôn nhưng vợ đã chết (Trích lục khai tử số {printed} ngày 29/04/2024)."
         got = fields(HEAD + [[(60, f"Tình trạng hôn nhân: {status}")]] + SIGNATURE)["marital_status"]
         assert "số 71/TLKT-BS ngày 29/04/2024" in got.value and got.confidence < 0.9, printed
