@@ -32,7 +32,8 @@ from extractors.issuer import read_issuer
 from extractors.second_reading import corroborate, read_letters_again
 from extractors.spec import ReadingZone, load_type_specs, spec_for
 from extractors.validate import (
-    apply_review_policy, check_dates_agree, check_id_numbers, check_names_printed_twice, check_places_read_alike)
+    apply_review_policy, check_dates_agree, check_id_numbers, check_names_printed_twice, check_places_read_alike,
+    sex_unread_from_id_numbers)
 from pipeline.text import fold
 from schemas import UNKNOWN_TYPE, BBox, Document, Page, words_to_text
 
@@ -158,6 +159,7 @@ def extract_component(pages: list[Page], classes: list[PageClass], images: Mappi
     if hook is not None and hasattr(hook, "settle"):
         hook.settle(document)  # checks across fields, on the values second readings left
     check_id_numbers(document, spec)
+    sex_unread_from_id_numbers(document, spec)
     check_dates_agree(document, spec)
     check_places_read_alike(document, spec)
     calibrate(document, spec)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from extractors.calibration import CORROBORATED, DIFFERS
+from extractors.calibration import CORROBORATED, DERIVED, DIFFERS
 from extractors.engine import letters_of
 from extractors.kinds import NEAREST, name_syllables
 from extractors.readers.dates import parse_date_in_words, spelled_as_printed
-from extractors.readers.ids import check_id_number
+from extractors.readers.ids import check_id_number, decode_id_number
 from extractors.spec import FieldSpec, TypeSpec
 from pipeline.text import fold
 from schemas import BBox, Document, Field, Word
@@ -71,6 +71,28 @@ def check_id_numbers(document: Document, spec: TypeSpec) -> None:
             settled_by_digit(document.fields[check.sex], document.fields[check.id_number])
         if check.date_of_birth and born and re.fullmatch(r"\d{4}", born):
             agreed(document.fields[check.date_of_birth])
+
+
+def sex_unread_from_id_numbers(document: Document, spec: TypeSpec) -> None:
+    """A sex OCR did not read at all (its line lost, or neither Nam nor Nữ in it: a display face's "Nữ") is the
+    one digit 4 of a fairly sure id number encodes, where that number agrees with the birth date: derived, below
+    the trust line, for a person to confirm."""
+    for check in spec.id_checks:
+        sex = document.fields.get(check.sex) if check.sex else None
+        id_field = document.fields.get(check.id_number)
+        born = value(document, check.date_of_birth)
+        if check.sex is None or sex is not None and sex.value is not None or id_field is None or not born \
+                or not isinstance(id_field.value, str) or id_field.confidence < ID_FAIRLY_SURE:
+            continue
+        parts = decode_id_number(id_field.value)
+        if parts is None or check_id_number(id_field.value, born):
+            continue
+        document.fields[check.sex] = Field(value=parts.sex, confidence=SEX_FROM_ID, source="ocr", page=id_field.page,
+                                           note=f"{DERIVED}the sex unread, taken from {check.id_number}'s digit 4")
+
+
+ID_FAIRLY_SURE = 0.5  # an id number's raw confidence from which its sex digit stands for an unread sex
+SEX_FROM_ID = 0.5  # plausible, below the trust line
 
 
 def distrust_section(document: Document, spec: TypeSpec, id_number: str) -> None:

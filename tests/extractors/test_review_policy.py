@@ -197,6 +197,29 @@ def test_the_spouses_residences_read_letter_for_letter_alike_apart_each_raise_th
     assert raised(home, husbands_box=(100, 500, 800, 540)) == (0.7, 0.7)  # the same words read for both
 
 
+def test_a_sex_ocr_did_not_read_is_the_digit_of_a_fairly_sure_id_number_that_agrees_with_the_birth_date() -> None:
+    from extractors.validate import TRUSTED, sex_unread_from_id_numbers
+
+    spec = spec_for("residence_confirmation")
+
+    def sex_of(id_number: str, id_confidence: float = 0.98, born: str = "1991-03-02",
+               read: str | None = None) -> Field | None:
+        fields = {"id_number": Field(value=id_number, confidence=id_confidence, page=1, source="ocr"),
+                  "date_of_birth": Field(value=born, confidence=0.95, page=1, source="ocr")}
+        if read is not None:
+            fields["sex"] = Field(value=read, confidence=0.97, page=1, source="ocr")
+        document = Document(document_type="residence_confirmation", pages=[1], fields=fields)
+        sex_unread_from_id_numbers(document, spec)
+        return document.fields.get("sex")
+
+    sex = sex_of("026091135220")  # digit 4 is 0: a man born in the 1900s
+    assert sex is not None and sex.value == "Nam" and sex.confidence < TRUSTED and "digit 4" in (sex.note or "")
+    assert sex_of("026191135220").value == "Nữ"  # type: ignore[union-attr]
+    assert sex_of("026091135220", born="1985-03-02") is None  # the number disagrees with the birth year
+    assert sex_of("026091135220", id_confidence=0.3) is None  # the number itself unsure
+    assert sex_of("026091135220", read="Nữ").value == "Nữ"  # type: ignore[union-attr]  # read: check_id_numbers' case
+
+
 def test_an_id_number_of_the_other_sex_than_its_holders_role_doubts_every_value_of_its_section():
     from extractors.validate import check_id_numbers
 
