@@ -642,7 +642,9 @@ def read_code(raw: str) -> Reading:
 
 SLASH_RESTORED = "number: '/' restored"  # the problem of a number whose "/" OCR lost or misread, put back
 # an official paper's number and symbol ("số, ký hiệu"): digits, "/", then capitals ("69/UBND-XNTTHN")
-_LOST_SLASH = re.compile(r"^(\d{1,5})[.,]?([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+)$")
+# "145UBND-XNTTHN", "324XNTTHN": a symbol of parts, or of one part of three letters or more (a shorter one may be a
+# number's own letter)
+_LOST_SLASH = re.compile(r"^(\d{1,5})[.,]?([A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+|[A-ZĐ]{3,})$")
 _LOST_SLASHES = re.compile(r"^(\d{1,4})((?:19|20)\d\d)([A-ZĐ]{3,}(?:-[A-ZĐ0-9]+)*)$")
 _LOST_YEAR_SLASH = re.compile(r"^(\d{1,2})((?:19|20)\d\d)$")  # a book number and its year run together
 _SLASH_READ_AS_FIGURE = re.compile(r"^(0\d)[17]((?:19|20)\d\d)$")  # a book "01/2019" whose "/" was read as 7

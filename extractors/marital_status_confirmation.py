@@ -354,7 +354,7 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
         value = repaired  # the print's, most likely; a person confirms it
         factor = min(factor, DOUBTFUL)
         problems.append(WORDING_REPAIRED)
-    bank = _bank_at_a_wrap(lines)
+    bank = _bank_at_a_wrap(lines) or (_bank_without_its_dash(value) if value else None)
     if value and bank is not None:  # the dash the wrap lost put back, doubted below: a guess
         value = re.sub(rf"({re.escape(bank)}) (?=[Cc]hi nhánh)", r"\1 - ", value, count=1)
     if value and (mended := mended_as_printed(value)) != value:
@@ -429,7 +429,19 @@ def _bank_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alternatives})\b(?:(?:\s+-)?\s+[Cc]hi nhánh (?P<branch>[^\W\d_][\w ]*?)(?=[,.;)]|$))?")
 
 
-BANK_DASH_RESTORED = "text: a bank and its branch across a line's end, the dash between them (lost at the wrap) put back"
+BANK_DASH_RESTORED = "text: the dash between a bank and its branch (lost at a line's end, or a thin stroke) put back"
+
+
+def _bank_without_its_dash(value: str) -> str | None:
+    """The listed bank a value names right before its branch with no dash between ("Ngân hàng TMCP Quân đội Chi
+    nhánh Bắc Ninh"): the form parts them with a dash, a thin stroke OCR loses on a photo."""
+    for bank in _bank_pattern().finditer(value):
+        if bank["branch"] is None:
+            continue
+        head = bank[0][:bank.start("branch") - bank.start()]  # "Ngân hàng X Chi nhánh ", or "… X - Chi nhánh "
+        if not re.search(r"-\s+[Cc]hi nhánh\s*$", head):
+            return re.sub(r"\s+[Cc]hi nhánh\s*$", "", head)
+    return None
 
 
 def _bank_at_a_wrap(lines: list[list[Word]]) -> str | None:

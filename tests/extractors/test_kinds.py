@@ -181,6 +181,8 @@ def test_a_numbered_residential_group_is_to_but_a_street_named_to_stays():
     ("99/UBND-XNTTHN", "99/UBND-XNTTHN", True),
     ("99.UBND-XNTTHN", "99/UBND-XNTTHN", False),  # the "/" before a paper's symbol read as a stop
     ("145UBND-XNTTHN", "145/UBND-XNTTHN", False),  # … or lost
+    ("324XNTTHN", "324/XNTTHN", False),  # … before a one-part symbol
+    ("15KS", "15KS", True),  # two letters may be the number's own
 ])
 def test_certificate_and_book_numbers_are_doubted_when_more_was_read_after_them(printed, value, sure):
     from extractors.kinds import read_code

@@ -371,6 +371,11 @@ def test_a_dash_ending_a_line_before_leader_dots_stays_and_one_lost_at_the_wrap_
     assert got["purpose"].value == \
         "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Đầu tư và Phát triển Việt Nam - Chi nhánh Cầu Giấy"
     assert got["purpose"].confidence < 0.9 and "dash" in (got["purpose"].note or "")
+    # on one line too: a thin stroke a photo loses
+    got = fields(HEAD + [[(60, "Giấy này được cấp để: bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Quân đội Chi nhánh Bắc Ninh")]]
+                 + SIGNATURE)
+    assert got["purpose"].value == "bổ sung hồ sơ vay vốn tại Ngân hàng TMCP Quân đội - Chi nhánh Bắc Ninh"
+    assert got["purpose"].confidence < 0.9 and "dash" in (got["purpose"].note or "")
 
 
 def test_words_of_the_wording_read_with_a_capital_inside_the_purpose_doubt_it():
