@@ -313,13 +313,15 @@ PRINTED = "printed"  # the text a value was read from, where the value reads oth
 
 
 # letters OCR reads for a capital A whose bar a display face draws thin ("KHÍNH" for KHÁNH, "TRVNG" for TRANG)
-_A_MISREAD = {"Í": "Á", "V": "A"}
-A_MISREAD_NOTE = "name: a letter read for a capital A put right (a person confirms it)"
+# capitals a display face's strokes make others of: an A's apex or a Y's arms read as V, an Á's bar lost
+_A_MISREAD = {"Í": ("Á",), "V": ("A", "Y")}
+A_MISREAD_NOTE = "name: a letter read for a capital A or Y put right (a person confirms it)"
 
 
 def _a_misread(word: str) -> str | None:
-    """The one name part a single such letter of ``word`` read as A gives, if exactly one does."""
-    found = {word[:i] + _A_MISREAD[ch] + word[i + 1:] for i, ch in enumerate(word) if ch in _A_MISREAD}
+    """The one name part a single such letter of ``word`` read for an A or a Y gives ("VẾN": YẾN), if exactly one
+    does."""
+    found = {word[:i] + meant + word[i + 1:] for i, ch in enumerate(word) for meant in _A_MISREAD.get(ch, ())}
     named = {candidate for candidate in found if _known_name_part(candidate)}
     return named.pop() if len(named) == 1 else None
 
