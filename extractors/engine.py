@@ -509,6 +509,10 @@ def value_candidates(view: PageView, hit: LabelHit, spec: FieldSpec) -> list[lis
     for line, words in ((hit.line_index, same_line), (below, next_line)):
         if words:
             candidates.append(_continued(view, line, words, region, hit.bbox[0]) if spec.multiline else words)
+    if spec.kind == "id_number" and len(next_line) <= 1 and (after := _trim_specks(_free_line(view, below + 1, region))):
+        # an id number wrapped under a column's label past a line of specks ("Căn cước công" / "Ki:" / "dân số
+        # 0740…"): twelve figures are not read into a value by chance
+        candidates.append(after)
     return candidates
 
 

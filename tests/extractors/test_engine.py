@@ -883,3 +883,19 @@ def test_a_short_label_matched_only_nearly_in_a_text_layer_is_other_words_alike(
     assert values["mother_residence"] == \
         "Số 34 ngõ 287 đường Tân Trào, Phường Phan Thiết, Thành phố Tuyên Quang, Tỉnh Tuyên Quang"
     assert values["mother_id_number"] == "067198154698"
+
+
+def test_an_id_number_under_its_columns_label_past_a_line_of_specks_is_found():
+    # the husband's column set a line lower: his label's line ends "Căn cước công", a speck line "Ki:" follows, then
+    # his "dân số 0740…" beside the wife's label on her line
+    rows = [
+        [(500, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(60, "Bên vợ"), (600, "Bên chồng")],
+        [(60, "Họ, chữ đệm, tên vợ: ĐỖ MAI LAN"), (600, "Họ, chữ đệm, tên chồng: BÙI MẠNH HÙNG")],
+        [(600, "Giấy tờ tùy thân: Căn cước công")],
+        [(700, "Ki:")],
+        [(60, "Giấy tờ tùy thân: CCCD số"), (700, "dân số 074084765552")],
+        [(60, "035188227194")],
+        [(60, "Nơi đăng ký kết hôn: Ủy ban nhân dân phường Suối Hoa, thành phố Bắc Ninh, tỉnh Bắc Ninh")],
+    ]
+    assert marriage_values(rows)["husband_id_number"] == "074084765552"
