@@ -517,7 +517,8 @@ def _one_letter_from_a_mark_word(word: str, following: str = "") -> str | None:
 
 
 _MARK_NOUNS = {fold(word) for word in ("nốt", "sẹo", "vết", "bớt", "chàm", "tàn", "xăm")}
-_MEASURE_SPACE = re.compile(r"\bC[-–]?([:.])\s*(\d)")  # "C: 1cm", "C-:2cm" (a speck before its colon) → "C:1cm"
+# "C: 1cm", "C-:2cm" (a speck before its colon), "€:1cm" (the C read as a sign) → "C:1cm"
+_MEASURE_SPACE = re.compile(r"(?:\bC|€)[-–]?([:.])\s*(\d)")
 _MEASURE = re.compile(r"^(?:C[:.]\s?)?\d+(?:[.,]\d+)?(?:cm|mm)$|^C[:.]\d+(?:[.,]\d+)?$", re.IGNORECASE)
 # "C:0 5cm": a distance's figures split by a blank, where OCR lost the decimal comma (or read a speck)
 _SPLIT_MEASURE = re.compile(r"\bC[:.]\d+\s+\d+(?:[.,]\d+)?(?:cm|mm)\b", re.IGNORECASE)

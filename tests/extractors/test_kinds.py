@@ -416,6 +416,8 @@ def test_a_marks_word_a_letter_off_the_vocabularys_is_put_right_and_doubted_and_
     # a speck before the distance's colon
     assert read_identifying_marks("Sẹo chấm C-:2cm dưới trước đuôi mắt phải").value == \
         "Sẹo chấm C:2cm dưới trước đuôi mắt phải"
+    # its C read as a euro sign (a photo of a small card)
+    assert read_identifying_marks("Sẹo chấm €:1cm trên sau đầu mày trái").value == "Sẹo chấm C:1cm trên sau đầu mày trái"
 
 
 def test_a_distance_whose_decimal_comma_was_lost_is_left_to_a_person():
