@@ -7,10 +7,13 @@ document says why: a wrong value stated with confidence is worse than none.
 from __future__ import annotations
 
 import re
+from itertools import product
+
+from rapidfuzz.distance import Levenshtein
 
 from extractors.calibration import CORROBORATED, DERIVED, DIFFERS
 from extractors.engine import letters_of
-from extractors.kinds import NEAREST, name_syllables
+from extractors.kinds import LETTERS_CHECKED, NEAREST, name_syllables, read_address
 from extractors.readers.dates import parse_date_in_words, spelled_as_printed
 from extractors.readers.ids import check_id_number, decode_id_number
 from extractors.spec import FieldSpec, TypeSpec
@@ -175,6 +178,13 @@ def check_places_read_alike(document: Document, spec: TypeSpec) -> None:
     for the other's misread marks), nor where both were read from the same words."""
     for first, second in spec.places_often_alike:
         a, b = document.fields.get(first), document.fields.get(second)
+        if a is not None and b is not None and isinstance(a.value, str) and isinstance(b.value, str) \
+                and a.value != b.value and (mended := one_place_of_two_misreadings(a.value, b.value)) is not None:
+            for field in (a, b):
+                if field.value != mended:  # the same place, each reading's misread part taken from the other's
+                    field.value, field.confidence = mended, min(field.confidence, FAILED_CHECK)
+                    field.note = "; ".join(filter(None, [field.note, PLACE_MENDED_NOTE]))
+            continue
         if a is None or b is None or not a.value or a.value != b.value or not a.source == b.source == "ocr" \
                 or a.note is not None or b.note is not None:
             continue
@@ -182,6 +192,33 @@ def check_places_read_alike(document: Document, spec: TypeSpec) -> None:
             continue
         agreed(a)
         agreed(b)
+
+
+PLACE_MENDED_NOTE = "address: a part misread here read clearly in the other printing of the same place (a person confirms)"
+PART_EDITS = 2  # edits by which two readings of one part may differ to be one part misread
+
+
+def one_place_of_two_misreadings(first: str, second: str) -> str | None:
+    """Two readings of one place (a couple's shared home) whose parts differ by a letter or two in one or two parts,
+    each misread in one of them ("Thôn 1n Lạc … Huyện Cư M'gar" and "Thôn An Lạc … Huyện Cư MWgar"): the one way
+    of taking each such part from either reading that the address reader finds nothing wrong with; None when the
+    readings are two places or no way (or two) reads clean."""
+    a, b = first.split(", "), second.split(", ")
+    differing = [i for i in range(len(a)) if len(a) == len(b) and a[i] != b[i]]
+    if not differing or len(differing) > 2 or any(Levenshtein.distance(a[i], b[i]) > PART_EDITS for i in differing):
+        return None
+    clean, checked = set(), set()  # read with nothing wrong; and with every word of letters a register's or a name's
+    for choice in product((a, b), repeat=len(differing)):
+        parts = list(a)
+        for index, source in zip(differing, choice, strict=True):
+            parts[index] = source[index]
+        reading = read_address(", ".join(parts))
+        if reading.value and not reading.problems and reading.factor == 1.0:
+            clean.add(reading.value)
+            if reading.extra.get(LETTERS_CHECKED) is True:
+                checked.add(reading.value)
+    best = checked if len(checked) == 1 else clean
+    return best.pop() if len(best) == 1 else None
 
 
 def check_dates_agree(document: Document, spec: TypeSpec) -> None:

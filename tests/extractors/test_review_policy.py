@@ -197,6 +197,26 @@ def test_the_spouses_residences_read_letter_for_letter_alike_apart_each_raise_th
     assert raised(home, husbands_box=(100, 500, 800, 540)) == (0.7, 0.7)  # the same words read for both
 
 
+def test_one_shared_home_misread_differently_in_each_spouses_column_is_mended_part_by_part_and_doubted() -> None:
+    from extractors.validate import PLACE_MENDED_NOTE, TRUSTED, check_places_read_alike, one_place_of_two_misreadings
+
+    wife = "Thôn An Lạc, Xã Quảng Phú, Huyện Cư MWgar, Tỉnh Đắk Lắk"  # a display face's apostrophe and A misread
+    husband = "Thôn 1n Lạc, Xã Quảng Phú, Huyện Cư M'gar, Tỉnh Đắk Lắk"
+    home = "Thôn An Lạc, Xã Quảng Phú, Huyện Cư M'gar, Tỉnh Đắk Lắk"
+    assert one_place_of_two_misreadings(wife, husband) == home
+    # two homes, each read clean (house numbers a figure apart), or parts too far apart: left as read
+    assert one_place_of_two_misreadings("Số 12 phố Huế, Phường Hàng Bài, Thành phố Hà Nội",
+                                        "Số 13 phố Huế, Phường Hàng Bài, Thành phố Hà Nội") is None
+    assert one_place_of_two_misreadings("Thôn Hạ, Xã Hải Anh, Huyện Hải Hậu, Tỉnh Nam Định",
+                                        "Xóm Mới, Xã Hải Anh, Huyện Hải Hậu, Tỉnh Nam Định") is None
+    document = Document(document_type="marriage_certificate", pages=[1], fields={
+        "wife_residence": Field(value=wife, confidence=0.4, page=1, source="ocr"),
+        "husband_residence": Field(value=husband, confidence=0.6, page=1, source="ocr")})
+    check_places_read_alike(document, spec_for("marriage_certificate"))
+    for field in document.fields.values():
+        assert field.value == home and field.confidence < TRUSTED and PLACE_MENDED_NOTE in (field.note or "")
+
+
 def test_a_sex_ocr_did_not_read_is_the_digit_of_a_fairly_sure_id_number_that_agrees_with_the_birth_date() -> None:
     from extractors.validate import TRUSTED, sex_unread_from_id_numbers
 
