@@ -617,7 +617,8 @@ def _beside(view: PageView, line: int, column: float) -> bool:
             and all(w.bbox[2] <= column for w in view.lines[line]))
 
 
-_PLACE_AND_DATE = re.compile(r"ngay\s*\S{1,2}\s*thang\s*\S{1,2}\s*nam\s*\S{4}")
+# its words as OCR misreads them at worst: "hgày", "ngdv", "ngạv"; "hãm" (an n read as h, a y as v)
+_PLACE_AND_DATE = re.compile(r"[nh]g\w{0,2}[yv]\s*\S{1,2}\s*thang\s*\S{1,2}\s*[nh]\w{0,2}m\s*\S{4}")
 
 
 def is_place_and_date_line(words: list[Word]) -> bool:

@@ -38,6 +38,10 @@ _NGAY, _THANG, _NAM = r"ng\w{0,2}y", r"th\w{0,2}ng", r"n\w{0,2}m"
 # a comma, stop or dash may follow the day's or month's figures ("ngày 25-tháng 06": a speck glued to them)
 _NGAY_THANG_NAM = re.compile(rf"{_NGAY}\s*(\S{{1,2}}?)\s*[,.\-–]?\s*{_THANG}\s*(\S{{1,2}}?)\s*[,.\-–]?\s*{_NAM}\s*(\S{{4}})")
 DATE_WORD = re.compile(f"{_NGAY}|{_THANG}|{_NAM}")  # one of the words between a date's figures, folded
+# the same with a signature line's worse misreads: n read as h, y as v ("hgày", "ngdv 27 thang 08", "năm" as "hãm");
+# tried only where the words as above are not all there, and a date so read is a repair
+_NGAY_THANG_NAM_LOOSE = re.compile(
+    rf"[nh]g\w{{0,2}}[yv]\s*(\S{{1,2}}?)\s*[,.\-–]?\s*{_THANG}\s*(\S{{1,2}}?)\s*[,.\-–]?\s*[nh]\w{{0,2}}m\s*(\S{{4}})")
 _GAPPED = re.compile(r"(?<![0-9])([0-9]{2})(?:\s+|\s*[/\-.]\s*)([0-9]{2})(?:\s+|\s*[/\-.]\s*)([0-9]{4})(?![0-9])")
 _HALF_GAPPED = re.compile(r"(?<![0-9])([0-9]{2})(?:\s+([0-9]{2})((?:19|20)[0-9]{2})|([0-9]{2})\s+((?:19|20)[0-9]{2}))(?![0-9])")
 _YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2}|21[0-2][0-9])(?![0-9])")
@@ -121,7 +125,8 @@ def _read_run(run: str) -> tuple[str, float, bool] | None:
 def _read_ngay_thang_nam(text: str) -> DateReading | None:
     """"ngày 05 tháng 3 năm 2024" (folded, so "ngay 05 thang 3 nam 2024" too)."""
     folded = fold(text)  # same length as the NFC text for Vietnamese letters
-    for m in _NGAY_THANG_NAM.finditer(folded):
+    strict = list(_NGAY_THANG_NAM.finditer(folded))
+    for m in strict or _NGAY_THANG_NAM_LOOSE.finditer(folded):
         # digits are read from the original text: fold lower-cases "O"/"I"/"B"
         groups = [text[m.start(i):m.end(i)] if len(folded) == len(text) else m.group(i)
                   for i in (1, 2, 3)]
@@ -134,7 +139,7 @@ def _read_ngay_thang_nam(text: str) -> DateReading | None:
             continue
         # a figure glued after the year's four ("năm 20235"): which four were printed is a guess
         glued = folded[m.end(3):m.end(3) + 1].isdigit()
-        repaired = glued or any(r[1] for r in read)  # type: ignore[index]
+        repaired = glued or not strict or any(r[1] for r in read)  # type: ignore[index]
         return DateReading(iso, repaired, nfc(text[m.start():m.end()]))
     return None
 

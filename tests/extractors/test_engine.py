@@ -372,6 +372,9 @@ def test_the_issue_date_is_the_signatures_not_a_labelled_validity_date_above_a_m
     rows[3] = [(700, "Hà Nội, ngày 16 tháng 09 năm 2022")]
     found = read_signature_date([view_page(spec, laid_out(rows))])
     assert found is not None and found.value == "2022-09-16"
+    rows[3] = [(700, "Dắk Lăk, ngdv 27 thang 08 năm 2019")]  # its words misread worse: found, and doubted
+    found = read_signature_date([view_page(spec, laid_out(rows))])
+    assert found is not None and found.value == "2019-08-27" and found.confidence < 0.9
 
 def test_the_signature_dates_confidence_is_its_own_not_the_places_or_a_specks_before_it():
     from extractors.issuer import read_signature_date

@@ -15,6 +15,9 @@ from extractors.readers.dates import (date_to_words, number_to_words, parse_date
     ("Hà Nội, ngày 12 tháng 11 năm 2025", "2025-11-12", False),
     ("HÀ NỘI, NGÀY 12 THÁNG 11 NĂM 2025", "2025-11-12", False),
     ("Lâm Đồng, ngày 24 tháng 6 năm 20235", "2023-06-24", True),  # a figure glued after the year: 2023 or 2025?
+    ("- Diên Khánh, ngày 8 tháng 7 hãm 2025", "2025-07-08", True),  # a signature line's worse misreads: năm as hãm
+    ("Quang Trung, hgày 19 tháng 1 năm 2023", "2023-01-19", True),  # ngày as hgày
+    ("Dắk Lăk, ngdv 27 thang 08 năm 2019", "2019-08-27", True),  # … as ngdv
     ("Ngày, tháng, năm sinh: 28/04/1993", "1993-04-28", False),
 ])
 def test_printed_dates(text, iso, repaired):
