@@ -507,6 +507,13 @@ def card_row(y: int, x: int, text: str, confidence: float = 0.97) -> list[Word]:
     return words
 
 
+def card_values(words: list[Word]) -> dict[str, object]:
+    """The values an ID card's rows of print give."""
+    page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
+    spec = spec_for("id_card")
+    return {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+
+
 def test_a_label_under_the_label_beside_a_value_does_not_end_the_value():
     # a 2021 card: "Có giá trị đến:" / "Date of expiry" / its date in the column left of the residence, whose
     # second line OCR reads below the label's English half
@@ -514,9 +521,7 @@ def test_a_label_under_the_label_beside_a_value_does_not_end_the_value():
              + card_row(400, 40, "Có giá trị đến:") + card_row(400, 300, "Nơi thường trú / Place of residence: Số 233 đường Nguyễn Cao,")
              + card_row(425, 40, "Date of expiry") + card_row(455, 300, "Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh")
              + card_row(490, 40, "16/07/2040"))
-    page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
-    spec = spec_for("id_card")
-    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    values = card_values(words)
     assert values["place_of_residence"] == "Số 233 đường Nguyễn Cao, Phường Suối Hoa, Thành phố Bắc Ninh, Tỉnh Bắc Ninh"
 
 
@@ -529,9 +534,7 @@ def test_a_values_continuation_leaves_out_the_column_beside_it():
              + row(400, 300, "Nơi thường trú / Place of residence: Số 78 ngõ 219 phố Vĩnh Tuy,")
              + row(430, 40, "Có gá +; đếc") + row(430, 300, "Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà")
              + row(460, 40, "Dane sscery") + row(460, 300, "Nội") + row(490, 40, "07/12/2029"))
-    page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
-    spec = spec_for("id_card")
-    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    values = card_values(words)
     assert values["place_of_residence"] == "Số 78 ngõ 219 phố Vĩnh Tuy, Phường Vĩnh Tuy, Quận Hai Bà Trưng, Thành phố Hà Nội"
 
 
@@ -780,9 +783,7 @@ def test_a_values_last_word_beside_the_left_columns_label_continues_it():
              + card_row(400, 40, "Có giá trị đến:") + card_row(400, 300, "Nai") + card_row(425, 40, "Date of expiry")
              + card_row(450, 300, "Nơi thường trú / Place of residence: Xóm Mới, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương")
              + card_row(475, 40, "12/01/2038"))
-    page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
-    spec = spec_for("id_card")
-    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    values = card_values(words)
     assert values["place_of_origin"] == "Xã Phước Thiền, Huyện Nhơn Trạch, Tỉnh Đồng Nai"
     assert values["place_of_residence"] == "Xóm Mới, Xã Cẩm Văn, Huyện Cẩm Giàng, Tỉnh Hải Dương"
 
@@ -797,9 +798,7 @@ def test_a_values_first_line_below_its_label_is_found_past_the_left_columns_labe
              + card_row(430, 40, "Date of expiry") + card_row(430, 300, "Nơi thường trú / Place of residence:")
              + card_row(460, 40, "Không thời hạn") + card_row(460, 300, "Thôn Thượng, Xã Đông Phong, Huyện Yên Phong,")
              + card_row(490, 300, "Tỉnh Bắc Ninh"))
-    page = Page(number=1, width=1600, height=600, dpi=300, source="ocr", words=words)
-    spec = spec_for("id_card")
-    values = {name: f.value for name, f in extract_fields(spec, [view_page(spec, page)]).items()}
+    values = card_values(words)
     assert values["place_of_origin"] == "Phường Quang Trung, Thành phố Quy Nhơn, Tỉnh Bình Định"
     assert values["place_of_residence"] == "Thôn Thượng, Xã Đông Phong, Huyện Yên Phong, Tỉnh Bắc Ninh"
 
