@@ -102,6 +102,8 @@ _COMMA_AFTER_OFFICES_UNIT = re.compile(rf"^((?:ủy ban nhân dân|ubnd|công an
 def _comma_before_a_name_dropped(match: re.Match[str]) -> str:
     """A unit's word matched before a comma, without it where a name (capitalised, or a number) follows."""
     return match[1] if match[2].isupper() or match[2].isdigit() else match[0]
+
+
 _OFFICE_TAIL = "ban nhan dan "  # "Ủy ban nhân dân" folded, without its first word
 OFFICE_HEAD_NOTE = "place: the office's first word lost, put back"
 

@@ -39,14 +39,14 @@ from extractors.kinds import (
     by_letters, keeps_its_stop, name_syllables, only_surname_of_letters, place_and_name_syllables, read_address,
     read_code, read_date, unit_names, unit_spellings,
 )
-from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
+from extractors.readers.ids import birth_year_from_id
 from extractors.readers.labels import LabelHit
 from extractors.second_reading import crop_reading, figures_confidence
 from extractors.readers.phrases import (
     join_lines, repair_numbers, restore_phrases, snap_code_parts, starts_with_any, tidy_running_text,
 )
 from extractors.spec import FieldSpec, TypeSpec
-from extractors.validate import is_iso_date, printed_alike
+from extractors.validate import is_iso_date, printed_alike, sex_of_a_sure_id_number
 from pipeline.geometry import union_bbox
 from pipeline.text import clean_value, fold
 from schemas import BBox, Document, Field, Page, Word
@@ -113,7 +113,6 @@ _CASE_REFERENCE = re.compile(r"\b\d{1,5}/(?:19|20)\d\d/[^\s,;)]+")
 # a sentence whose fixed words were guessed from misread letters, or a status in none of the prescribed
 # wordings, is for a person to check: below what calibration accepts for text (extractors/data/calibration.json)
 GUESSED = UNFAMILIAR = DOUBTFUL
-ID_SURE = 0.5  # an id number read this surely, agreeing with the birth date, settles a sex read unclearly
 SURE = 0.9
 SETTLED = 0.5  # a sex taken from the id number: plausible, below the trust line (after calibration too)
 
@@ -426,7 +425,8 @@ def _bank_pattern() -> re.Pattern[str]:
     the words, "Quân đội-Chi nhánh", lost the spaces OCR should have read)."""
     names = json.loads((DATA / "banks.json").read_text(encoding="utf-8"))["names"]
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b(?:(?:\s+-)?\s+[Cc]hi nhánh (?P<branch>[^\W\d_][\w ]*?)(?=[,.;)]|$))?")
+    return re.compile(
+        rf"\b(?P<name>{alternatives})\b(?:(?P<dash>\s+-)?\s+[Cc]hi nhánh (?P<branch>[^\W\d_][\w ]*?)(?=[,.;)]|$))?")
 
 
 BANK_DASH_RESTORED = "text: the dash between a bank and its branch (lost at a line's end, or a thin stroke) put back"
@@ -435,13 +435,8 @@ BANK_DASH_RESTORED = "text: the dash between a bank and its branch (lost at a li
 def _bank_without_its_dash(value: str) -> str | None:
     """The listed bank a value names right before its branch with no dash between ("Ngân hàng TMCP Quân đội Chi
     nhánh Bắc Ninh"): the form parts them with a dash, a thin stroke OCR loses on a photo."""
-    for bank in _bank_pattern().finditer(value):
-        if bank["branch"] is None:
-            continue
-        head = bank[0][:bank.start("branch") - bank.start()]  # "Ngân hàng X Chi nhánh ", or "… X - Chi nhánh "
-        if not re.search(r"-\s+[Cc]hi nhánh\s*$", head):
-            return re.sub(r"\s+[Cc]hi nhánh\s*$", "", head)
-    return None
+    return next((bank["name"] for bank in _bank_pattern().finditer(value)
+                 if bank["branch"] is not None and bank["dash"] is None), None)
 
 
 def _bank_at_a_wrap(lines: list[list[Word]]) -> str | None:
@@ -976,15 +971,15 @@ def _sex_from_id_number(document: Document) -> None:
     """A sex OCR misread ("Nưn" for Nam) or could not read is the id number's where the number is fairly
     sure and agrees with the birth date (century and year digits, a known province): digit 4 encodes
     the sex. It stays below the trust line, for a person to confirm."""
-    sex, id_field = document.fields.get("sex"), document.fields.get("id_number")
+    sex = document.fields.get("sex")
+    if sex is None or sex.confidence >= SURE:
+        return
     birth = document.fields.get("date_of_birth")
-    if sex is None or id_field is None or not isinstance(id_field.value, str) or sex.confidence >= SURE \
-            or id_field.confidence < ID_SURE or birth is None or not isinstance(birth.value, str):
+    born = birth.value if birth is not None and isinstance(birth.value, str) else None
+    digit_sex = sex_of_a_sure_id_number(document.fields.get("id_number"), born)
+    if digit_sex is None or digit_sex == sex.value:
         return
-    parts = decode_id_number(id_field.value)
-    if parts is None or parts.sex == sex.value or check_id_number(id_field.value, birth.value):
-        return
-    sex.value = parts.sex
+    sex.value = digit_sex
     sex.confidence = SETTLED
     sex.note = f"{DERIVED}sex read unclearly, taken from the id number's digit 4"
 

@@ -82,19 +82,25 @@ def sex_unread_from_id_numbers(document: Document, spec: TypeSpec) -> None:
     the trust line, for a person to confirm."""
     for check in spec.id_checks:
         sex = document.fields.get(check.sex) if check.sex else None
+        if check.sex is None or sex is not None and sex.value is not None:
+            continue
         id_field = document.fields.get(check.id_number)
-        born = value(document, check.date_of_birth)
-        if check.sex is None or sex is not None and sex.value is not None or id_field is None or not born \
-                or not isinstance(id_field.value, str) or id_field.confidence < ID_FAIRLY_SURE:
-            continue
-        parts = decode_id_number(id_field.value)
-        if parts is None or check_id_number(id_field.value, born):
-            continue
-        document.fields[check.sex] = Field(value=parts.sex, confidence=SEX_FROM_ID, source="ocr", page=id_field.page,
-                                           note=f"{DERIVED}the sex unread, taken from {check.id_number}'s digit 4")
+        if (digit_sex := sex_of_a_sure_id_number(id_field, value(document, check.date_of_birth))) is not None:
+            document.fields[check.sex] = Field(value=digit_sex, confidence=SEX_FROM_ID, source="ocr",
+                                               page=id_field.page if id_field else None,
+                                               note=f"{DERIVED}the sex unread, taken from {check.id_number}'s digit 4")
 
 
-ID_FAIRLY_SURE = 0.5  # an id number's raw confidence from which its sex digit stands for an unread sex
+def sex_of_a_sure_id_number(id_field: Field | None, born: str | None) -> str | None:
+    """The sex digit 4 of a fairly sure 12-digit id number encodes, where the number agrees with the birth date
+    (century and year digits, a known province); None otherwise."""
+    if id_field is None or not isinstance(id_field.value, str) or id_field.confidence < ID_FAIRLY_SURE or not born:
+        return None
+    parts = decode_id_number(id_field.value)
+    return None if parts is None or check_id_number(id_field.value, born) else parts.sex
+
+
+ID_FAIRLY_SURE = 0.5  # an id number's raw confidence from which its sex digit stands for a sex read unclearly or not
 SEX_FROM_ID = 0.5  # plausible, below the trust line
 
 
