@@ -55,6 +55,12 @@ ENLARGED = (2, 3)  # the scales a disputed value is read again at (gray, cubic: 
 DARKEN = 3.0
 
 _ENGINE = TesseractEngine()
+# Figures read again by the English model too: an independent reader of the same pixels (trained on far more Latin
+# print than the Vietnamese one, and on no tone marks to mistake a stroke for) that reads a display face's 4 with its
+# hairline crossbar, which the Vietnamese model reads as 1 at every size.
+FIGURE_KINDS = {"date", "id_number", "year"}
+FIGURES_LANGUAGE = "eng"
+_ENGINES = {_ENGINE.language: _ENGINE, FIGURES_LANGUAGE: TesseractEngine(language=FIGURES_LANGUAGE)}
 
 
 @dataclass(frozen=True)
@@ -115,13 +121,17 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
             enlarged = reader(again.text)
             votes.append(_vote(enlarged.value, enlarged.factor))
             unsure_enlarged |= again.confidence is None or again.confidence < DOUBTFUL_FROM
-    winner = outvoted_by(_page_vote(field, reader), [v for v in votes if v is not None])
+    other_model = [crop_reading(page, box, images, scale, FIGURES_LANGUAGE) for scale in ENLARGED] \
+        if kind in FIGURE_KINDS else []
+    other_votes = [_vote(read.value, read.factor) for read in (reader(r.text) for r in other_model if r is not None)]
+    winner = outvoted_by(_page_vote(field, reader), [v for v in votes + other_votes if v is not None])
     if winner is None and _enlarged_agree(votes, field) and not unsure_enlarged and field.note is None \
             and field.confidence >= DOUBTFUL_FROM:
         # binarising the small crop broke a stroke ("HLỲNH" for HUỲNH); read gray at two sizes, the crop gives the
         # page's value both times: three readings of four alike
         field.note = CORROBORATED
         return
+    votes += other_votes
     if winner is None:
         read = {v.value for v in votes if v is not None}  # a reading that gave no valid value neither agrees nor differs
         # nor does one the reader found damaged with the value's own figures ("I90/UBND-XNTTHN", "190" cut short of
@@ -239,15 +249,17 @@ class LineReading:
     confidence: float | None  # Tesseract's for the crop's least sure word; None: kept before it was kept too
 
 
-def crop_reading(page: Page, bbox: BBox, images: Mapping[int, np.ndarray], scale: int = 1) -> LineReading | None:
-    """A crop of ``page`` read as one line (``read_line``), once: kept in the page's readings under the crop's box
-    and scale, with its confidence, so a re-extraction from stored words reads the same. None: no reading and no
-    image."""
-    key = f"line{'' if scale == 1 else f'×{scale}dark'}:{','.join(map(str, bbox))}"
+def crop_reading(page: Page, bbox: BBox, images: Mapping[int, np.ndarray], scale: int = 1,
+                 language: str = _ENGINE.language) -> LineReading | None:
+    """A crop of ``page`` read as one line (``read_line``), once: kept in the page's readings under the crop's box,
+    scale and model, with its confidence, so a re-extraction from stored words reads the same. None: no reading and
+    no image."""
+    model = "" if language == _ENGINE.language else f"/{language}"
+    key = f"line{'' if scale == 1 else f'×{scale}dark'}{model}:{','.join(map(str, bbox))}"
     kept = kept_reading(page, key)
     image = images.get(page.number)
     if (kept is None or kept[1] is None) and image is not None:
-        keep_reading(page, key, *read_line(image, bbox, page.dpi, scale))
+        keep_reading(page, key, *read_line(image, bbox, page.dpi, scale, _ENGINES[language]))
         kept = kept_reading(page, key)
     return LineReading(*kept) if kept is not None else None
 
@@ -256,7 +268,8 @@ def lines_within(page: Page, bbox: BBox) -> set[int]:
     return {w.line for w in words_within(page, bbox)}
 
 
-def read_line(image: np.ndarray, bbox: BBox, dpi: int, scale: int = 1) -> tuple[str, float]:
+def read_line(image: np.ndarray, bbox: BBox, dpi: int, scale: int = 1,
+              engine: TesseractEngine = _ENGINE) -> tuple[str, float]:
     """The text of one value's crop read as a single line, and the confidence of its least sure word (signs
     alone aside: a label's colon): binarised on its own at the page's size, or enlarged ``scale`` times, left gray
     and darkened (``DARKEN``)."""
@@ -271,7 +284,7 @@ def read_line(image: np.ndarray, bbox: BBox, dpi: int, scale: int = 1) -> tuple[
         _, prepared = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     else:
         prepared = darkened(cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
-    words = _ENGINE.read(np.ascontiguousarray(prepared), psm=7, dpi=dpi * scale).words
+    words = engine.read(np.ascontiguousarray(prepared), psm=7, dpi=dpi * scale).words
     confidences = [word.confidence for word in words if any(ch.isalnum() for ch in word.text)]
     return " ".join(word.text for word in words), min(confidences, default=0.0)
 

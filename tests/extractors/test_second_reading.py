@@ -320,3 +320,20 @@ def test_the_figures_that_open_a_word_are_cut_from_it_before_the_sign_that_follo
     box = leading_marks_box(gray, bbox, 3)
     assert box is not None and box[0] == bbox[0] and figures_end <= box[2] < slash_start
     assert leading_marks_box(gray, bbox, 15) is None  # no mark after the last: nothing to cut off
+
+
+def test_figures_are_read_again_by_the_english_model_which_reads_a_display_faces_4_that_the_vietnamese_reads_as_1():
+    number_line = [("CCCD", 60, 0.9), ("số", 120, 0.93), ("046174441399", 262, 0.5)]
+    box = ",".join(map(str, after_label(page_with(number_line, {}), VALUE_BOX)))
+    vietnamese = {f"line:{box}": "60416171599", f"line×2dark:{box}": "(46177-1-H599", f"line×3dark:{box}": "(4061 74-4-H1599"}
+    english = {f"line×2dark/eng:{box}": "046174444599", f"line×3dark/eng:{box}": "046174444599"}
+
+    def reread_as(kind: str, kept: dict[str, str]) -> Field:
+        field = Field(value="046174441399", confidence=0.5, page=1, bbox=VALUE_BOX, source="ocr")
+        reread(field, kind, page_with(number_line, kept), {})
+        return field
+
+    assert reread_as("id_number", vietnamese).value == "046174441399"  # no two readings alike: the page's stands
+    field = reread_as("id_number", vietnamese | english)
+    assert field.value == "046174444599" and field.note == READ_AGAIN and field.confidence < 0.9  # a person confirms
+    assert reread_as("text", vietnamese | english).value == "046174441399"  # words are not read by the English model
