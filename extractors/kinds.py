@@ -616,12 +616,14 @@ def read_code(raw: str) -> Reading:
     Anything read after the number makes it doubtful: OCR may have split it ("06 2019" for
     "06/2019", which is read so) or taken a speck for part of it.
     """
-    text = clean_value(raw)
+    text = clean_value(raw).replace("⁄", "/")  # a fraction slash, as OCR reads a slanted one
     match = _CODE.search(text)
     if not match:
         return Reading(None, problems=["number: not found"])
     rest = text[match.end():]
     value = match.group(0).strip(".-")
+    if "//" in value:  # "275⁄⁄UBND-XNTTHN": no number has two slashes running; one slash read twice, or a 1 as one
+        return Reading(_DOUBLED_SLASH.sub("/", value), DOUBTFUL, ["number: a '/' read twice?"])
     # "145UBND-XNTTHN", "99.UBND-XNTTHN": a "number/symbol" whose "/" OCR lost or read as a stop
     if lost_slash := _LOST_SLASH.match(value):
         return Reading(f"{lost_slash[1]}/{lost_slash[2]}", DOUBTFUL, [SLASH_RESTORED])
@@ -645,6 +647,7 @@ def read_code(raw: str) -> Reading:
     return Reading(f"{split_year[1]}/{split_year[2]}" if split_year else value, DOUBTFUL, ["number: more printed after it"])
 
 
+_DOUBLED_SLASH = re.compile(r"/{2,}")
 SLASH_RESTORED = "number: '/' restored"  # the problem of a number whose "/" OCR lost or misread, put back
 # an official paper's number and symbol ("số, ký hiệu"): digits, "/", then capitals ("69/UBND-XNTTHN")
 # "145UBND-XNTTHN", "324XNTTHN": a symbol of parts, or of one part of three letters or more (a shorter one may be a

@@ -9,17 +9,20 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from extractors.calibration import DIFFERS, READ_AGAIN
 from extractors.engine import PageView, field_from_words
 from extractors.kinds import REPAIRED, read_date, read_id_number, read_name, read_relation, read_sex
+from extractors.second_reading import SURE, lines_within, reread
 from extractors.spec import TypeSpec
-from schemas import Document, Field, Word
+from pipeline.geometry import union_bbox
+from schemas import Document, Field, Page, Word
 
 _DATE_LINE = re.compile(r"ngay\s*\S{1,2}\s*thang\s*\S{1,2}\s*nam\s*\S{4}")
 _ROW_NUMBER = re.compile(r"^\d{1,2}[.)]?$")
 
 
 def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Mapping[int, np.ndarray]) -> None:
-    members = read_members(views)
+    members = read_members(views, images)
     if members is not None:
         document.fields["household_members"] = members
     if "household_members" not in document.fields:
@@ -37,7 +40,7 @@ class MemberRow:
     date_repaired: bool  # read from figures without their slashes
 
 
-def read_members(views: list[PageView]) -> Field | None:
+def read_members(views: list[PageView], images: Mapping[int, np.ndarray] | None = None) -> Field | None:
     """The members table, read row by row from what each cell holds.
 
     A member's row is the line holding a birth date followed by an id number;
@@ -47,22 +50,51 @@ def read_members(views: list[PageView]) -> Field | None:
     text layer and an OCR'd scan alike. A date whose slashes OCR lost ("16 07 1990",
     "20042018") still makes a row, and an id number misread to another length still
     stands in its cell: the member is kept, its unreadable cells empty, for a person
-    to complete.
+    to complete. With the page's image, a doubtful name, date or id number cell is read again on its own
+    (``reread_cell``).
     """
     for view in views:
         rows = [row for line, words in enumerate(view.lines) if (row := _member_row(line, words))]
         if not rows:
             continue
-        members, used = [], []
+        members, used, notes = [], [], set()
         row_lines = {row.line for row in rows}
         for row in rows:
             name_words = _wrapped_name(view, row, row_lines)
-            members.append(_read_member(row, name_words))
+            member = _read_member(row, name_words)
+            if images:
+                notes |= {reread_cell(member, name, words, view.page, images) for name, words in _cells(row, name_words)}
+            members.append(member)
             used += row.words + name_words
         complete = all(None not in member.values() for member in members)
         repaired = any(row.date_repaired for row in rows)
-        return field_from_words(members, used, view.page, REPAIRED if complete and repaired else 1.0 if complete else 0.5)
+        field = field_from_words(members, used, view.page, REPAIRED if complete and repaired else 1.0 if complete else 0.5)
+        field.note = "; ".join(note for note in (READ_AGAIN, DIFFERS) if note in notes) or field.note
+        return field
     return None
+
+
+CELL_KINDS = {"full_name": "name", "date_of_birth": "date", "id_number": "id_number"}
+
+
+def _cells(row: MemberRow, name_words: list[Word]) -> list[tuple[str, list[Word]]]:
+    return [("full_name", name_words), ("date_of_birth", row.words[row.date_at:row.date_end]),
+            ("id_number", [row.words[row.id_at]])]
+
+
+def reread_cell(member: dict[str, str | None], name: str, words: list[Word], page: Page,
+                images: Mapping[int, np.ndarray]) -> str | None:
+    """A doubtful one-line cell of ``member`` read again on its own, as a single-line field is (``reread``): put
+    right where enlarged readings outvote the page's (in place). The note the reading left: READ_AGAIN, DIFFERS or
+    None."""
+    confidence = min((w.confidence for w in words), default=0.0)
+    box = union_bbox([w.bbox for w in words])
+    if box is None or (confidence >= SURE and member[name] is not None) or len(lines_within(page, box)) != 1:
+        return None  # sure, or a name that wrapped: one line's reading cannot settle it
+    cell = Field(value=member[name], confidence=confidence, page=page.number, source="ocr", bbox=box)
+    reread(cell, CELL_KINDS[name], page, images, in_a_cell=True)
+    member[name] = cell.value if isinstance(cell.value, str) else None
+    return next((note for note in (READ_AGAIN, DIFFERS) if note in (cell.note or "")), None)
 
 
 def _member_row(line: int, words: list[Word]) -> MemberRow | None:

@@ -92,12 +92,13 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
 
 
 def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray],
-           symbols: Sequence[str] = ()) -> None:
+           symbols: Sequence[str] = (), in_a_cell: bool = False) -> None:
     """Corroborate ``field`` by a second reading of its crop, or let enlarged readings outvote it (``symbols``:
-    the parts of a code's symbol, put right in every reading as in the page's)."""
+    the parts of a code's symbol, put right in every reading as in the page's; ``in_a_cell``: a table's cell, read
+    within its own words' box: the words beside it are other cells)."""
     assert field.bbox is not None
-    box = after_label(page, field.bbox)
-    if kind == "name":
+    box = field.bbox if in_a_cell else after_label(page, field.bbox)
+    if kind == "name" and not in_a_cell:
         box = with_name_tail(page, box)
     reader = reader_of(kind, symbols)
     reading = crop_reading(page, box, images)

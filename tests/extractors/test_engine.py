@@ -270,6 +270,32 @@ def test_household_members_whose_dates_lost_their_slashes_are_read_and_a_misread
     assert 0.5 < members.confidence < 0.9  # complete, two dates read from figures alone: for a person to confirm
 
 
+
+def test_a_doubtful_member_cell_is_read_again_on_its_own_and_the_table_then_waits_for_a_person():
+    import numpy as np
+
+    from extractors.calibration import READ_AGAIN
+    from extractors.residence_confirmation import read_members
+
+    spec = spec_for("residence_confirmation")
+    rows = [
+        [(60, "TT"), (120, "Họ, chữ đệm và tên"), (500, "Ngày, tháng, năm sinh"), (700, "Giới tính"), (820, "Số định danh")],
+        [(60, "1"), (120, "NGUYỄN XUÂN TÙNG"), (500, "27/02/1964"), (700, "Nam"), (820, "002004197737"), (1000, "Chủ hộ")],
+        [(60, "2"), (120, "NGUYỄN MAI LINH"), (500, "26/04/1958"), (700, "Nữ"), (820, "062158590838"), (1000, "Vợ")],
+    ]
+    page = laid_out(rows)
+    misread = next(w for w in page.words if w.text == "002004197737")
+    misread.confidence = 0.6  # a display face's 6 read as 0, doubted
+    box = ",".join(map(str, misread.bbox))
+    read = {"line": "0020041977", "line×2dark": "0020 4197737", "line×3dark": "002064197737",
+            "line×2dark/eng": "002064197737", "line×3dark/eng": "002064197737"}  # kept, as a stored page keeps them
+    page.readings = {f"{key}:{box}": text for key, text in read.items()} | {
+        f"{key}:{box} confidence": "0.800" for key in read}
+    assert read_members([view_page(spec, page)]).value[0]["id_number"] == "002004197737"  # no image: as the page read
+    members = read_members([view_page(spec, page)], {1: np.zeros((8, 8), np.uint8)})
+    assert members is not None and members.value[0]["id_number"] == "002064197737"
+    assert members.note == READ_AGAIN and members.value[1]["id_number"] == "062158590838"  # a sure cell is not read again
+
 def committee(rows: list[list[tuple[int, str]]]) -> object:
     from extractors.issuer import read_office
     from extractors.spec import IssuerSpec

@@ -225,6 +225,13 @@ def test_a_number_whose_two_slashes_were_lost_is_restored_and_doubted():
     assert reading.value == "11/2024/XNTTHN" and reading.factor < 1.0
     assert read_code("12/2019").value == "12/2019"
 
+
+def test_a_slash_read_twice_is_one_slash_and_doubted():
+    from extractors.kinds import read_code
+
+    reading = read_code(": 275⁄⁄UBND-XNTTHN")  # two fraction slashes where the paper prints one
+    assert reading.value == "275/UBND-XNTTHN" and reading.factor < 1.0
+
 @pytest.mark.parametrize(("printed", "glitch"), [
     ("Tổ 28 3, Phường Phú Bài, Thành phố Huế", "two numbers in a row"),  # no house number's word: left as read
     ("Số-317 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội", "a hyphen between words"),
