@@ -52,16 +52,34 @@ def read_office(views: list[PageView], issuer: IssuerSpec) -> Field | None:
 
 
 def _office_in_sentence(view: PageView, office: str) -> Field | None:
+    top = view.lines[: max(10, len(view.lines) // 2)]
+    return _office_in_sentence_opened(view, office, top, loosely=False) or (
+        _office_in_sentence_opened(view, office, top, loosely=True) if len(office.split()) >= LOOSE_OPENER_WORDS else None)
+
+
+LOOSE_OPENER_WORDS = 3  # an office's name this long is known by all its words but one ("Lv bạn nhân dân")
+LOOSE_WORD_EDITS = 2
+
+
+def _opens(folded: list[str], opener: list[str], loosely: bool) -> bool:
+    """Whether ``folded`` words are the office's name ``opener``: word for word, or ``loosely`` (a long name)
+    with one word misread by a letter or two."""
+    if folded == opener or not loosely or len(opener) < LOOSE_OPENER_WORDS or len(folded) != len(opener):
+        return folded == opener
+    misread = [(read, word) for read, word in zip(folded, opener, strict=True) if read != word]
+    return len(misread) == 1 and Levenshtein.distance(*misread[0]) <= LOOSE_WORD_EDITS
+
+
+def _office_in_sentence_opened(view: PageView, office: str, top: list[list[Word]], loosely: bool) -> Field | None:
     opener = fold(office).split()
     size = len(opener)
-    top = view.lines[: max(10, len(view.lines) // 2)]
     # the sentence may wrap inside the office's name or its "xác nhận": read each line with the next,
     # and with the "XÁC NHẬN" heading when that stands on the line after them
     for i, line in enumerate(top):
         pair = line + (top[i + 1] if i + 1 < len(top) else [])
         words = pair + _heading_after(top, i + 2)
         folded = [fold(w.text).strip(".,:;") for w in words]
-        starts = [i for i in range(len(folded) - size + 1) if folded[i:i + size] == opener]
+        starts = [i for i in range(len(folded) - size + 1) if _opens(folded[i:i + size], opener, loosely)]
         ends = [j for j in range(len(folded) - 1) if is_xac_nhan(folded[j], folded[j + 1])]
         for first in starts:
             last = next((j for j in ends if j > first + size), None)
@@ -71,7 +89,7 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
                 continue  # only a sentence's office leads to the heading ("Xét đề nghị …, Ủy ban nhân dân xã X")
             # "… phường 4, quận 5, …": the office is the first unit; a header's motto beside it is not part of it
             named = _before_motto(_before_comma(words[first:last]))
-            place = read_place(_text(named))
+            place = read_place(_with_office_named(named, office, size))
             value = place.value
             if value and _mostly_capitals(value):
                 if first == 0:
@@ -83,6 +101,15 @@ def _office_in_sentence(view: PageView, office: str) -> Field | None:
                                     respelled=place.extra.get(RESPELLED),  # type: ignore[arg-type]
                                     note="; ".join(place.problems) or None)
     return None
+
+
+def _with_office_named(named: list[Word], office: str, size: int) -> str:
+    """The text of ``named``, its first ``size`` words the office's name as the paper prints it where OCR misread
+    one of them ("Lv bạn nhân dân xã Quang Phú"), in the case of the units after it."""
+    units = _text(named[size:])
+    if [fold(w.text).strip(".,:;") for w in named[:size]] == fold(office).split():
+        return _text(named)
+    return " ".join([office.upper() if _mostly_capitals(units) else office, units])
 
 
 def _heading_after(lines: list[list[Word]], index: int) -> list[Word]:
@@ -247,6 +274,10 @@ def snap_to_a_unit_the_page_names(value: str, page_text: str) -> tuple[str, floa
     printed = " ".join(words[start + len(kind.split()):])
     letters = "".join(ch for ch in fold(printed) if ch.isalpha() or ch == " ")
     text = " ".join(fold(page_text).split())
+    if _marks(printed) in _local_unit_names()[kind] and (marked := _marked_as_the_page_names(printed, kind, page_text)):
+        # a known name, but the paper names the one unit of its letters with other marks: a mark OCR lost or misread
+        spelled, _ = _unit_word_spelled(words, start, len(kind.split()), kind)
+        return " ".join([*spelled[:start + len(kind.split())], marked]), SNAPPED
     if _marks(printed) in _local_unit_names()[kind] or len(letters.replace(" ", "")) < 4:
         return value, 1.0
     named = {official for official in _local_unit_names()[kind].values() if f"{kind} {fold(official)}" in text}
@@ -259,6 +290,26 @@ def snap_to_a_unit_the_page_names(value: str, page_text: str) -> tuple[str, floa
 
 
 PAGE_NAMED_EDITS = 0.5  # edits per letter a misread office's unit name may be from one the paper names elsewhere
+
+
+def _marked_as_the_page_names(printed: str, kind: str, page_text: str) -> str | None:
+    """The one unit of ``kind`` the paper names (after its unit word) with the letters of ``printed`` but other
+    marks ("xã Quang Phú" in a sentence, "Xã Quảng Phú" in the residence), or None."""
+    text = _marks(page_text)
+    unit_word = _marks(_UNIT_WORD_SPELLINGS[kind])
+    found = {official for official in _local_units_by_letters()[kind].get(fold(printed), ())
+             if _marks(official) != _marks(printed) and f"{unit_word} {_marks(official)}" in text}
+    return found.pop() if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _local_units_by_letters() -> dict[str, dict[str, list[str]]]:
+    """``_local_unit_names`` by unit word, then by their letters without marks (folded)."""
+    index: dict[str, dict[str, list[str]]] = {}
+    for kind, names in _local_unit_names().items():
+        for official in names.values():
+            index.setdefault(kind, {}).setdefault(fold(official), []).append(official)
+    return index
 
 
 _UNIT_WORD_SPELLINGS = {"thi tran": "thị trấn", "dac khu": "đặc khu", "phuong": "phường", "xa": "xã"}

@@ -475,6 +475,28 @@ def test_an_offices_unit_name_misread_beyond_a_known_ones_reach_is_the_one_the_p
     assert _snapped("Ủy ban nhân dân phường Qxzvt Wmk", residence)[0] == "Ủy ban nhân dân phường Qxzvt Wmk"
 
 
+
+def test_an_offices_known_unit_name_the_paper_names_elsewhere_with_other_marks_takes_them_doubted():
+    from extractors.issuer import SNAPPED, _snapped
+
+    residence = "Nơi cư trú: Thôn Phú Mỹ, Xã Quảng Phú, Huyện Cư M'gar, Tỉnh Đắk Lắk"
+    # "Quang Phú" is a commune too, elsewhere: the paper's own residence spells the letters with their marks
+    assert _snapped("Ủy ban nhân dân xã Quang Phú", residence) == ("Ủy ban nhân dân xã Quảng Phú", SNAPPED)
+    assert _snapped("Ủy ban nhân dân xã Quang Phú", "Nơi cư trú: Thôn Phú Mỹ") == ("Ủy ban nhân dân xã Quang Phú", 1.0)
+
+
+def test_the_sentences_office_is_found_where_ocr_misread_one_word_of_its_name():
+    rows = [[(60, "ỦY BAN NHÂN ĐÂN"), MOTTO[0][0]], [(80, "XYQUNG PHI"), MOTTO[1][0]],
+            [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")],
+            [(60, "Xét đề nghị của ông bà Trần Thùy Quỳnh về việc cấp Giấy xác nhận tình trạng hôn nhân, Lv")],
+            [(60, "bạn nhân dân xã Hòa Phong, huyện Hòa Vang, thành phố Đà Nẵng")],
+            [(60, "XÁC NHẬN:")]]
+    assert committee(rows).value == "Ủy ban nhân dân xã Hòa Phong"
+    rows[3:5] = [[(60, "Xét đề nghị của ông bà Trần Thùy Quỳnh về việc cấp Giấy xác nhận, Lv")],
+                 [(60, "bạn nhân tâm xã Hòa Phong, huyện Hòa Vang, thành phố Đà Nẵng")]]  # two words off: not it
+    assert committee(rows) is None or committee(rows).value != "Ủy ban nhân dân xã Hòa Phong"
+
+
 def test_a_hyphen_read_for_the_space_after_an_offices_unit_word_is_a_space():
     from extractors.issuer import unit_word_unglued
     assert unit_word_unglued("UBND XÃ-TÂN THÔNG HỘI", 1) == ("UBND XÃ TÂN THÔNG HỘI", True)
