@@ -869,6 +869,9 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
             return doubted(read_address(named, respelled), PROVINCE_MISREAD_NOTE)
         # words from beside or below the value ("… Thành phố Hà Nội Vi", "… Thành phố Hồ Chí Minh Ko")
         return doubted(read_address(cut, respelled), AFTER_PROVINCE_NOTE)
+    if resolved.province is not None and not ends_on_a_province(text) \
+            and (named := province_its_units_name(text)) not in (None, text):  # "…, Thành phố Hồ Chí NHH"
+        return doubted(read_address(named, respelled), PROVINCE_MISREAD_NOTE)
     if resolved.province is None:
         if (completed := province_cut_short(text)) is not None:
             return doubted(read_address(completed, respelled), PROVINCE_COMPLETED_NOTE)
@@ -959,6 +962,11 @@ def province_its_units_name(text: str) -> str | None:
     fits = [province for province in near if resolve_address(f"{head}, {province}").score >= PROVINCE_FITS]
     return f"{head}, {fits[0]}" if len(fits) == 1 else None
 _PROVINCE_WORDS = ("thành phố", "tỉnh")
+
+
+def ends_on_a_province(text: str) -> bool:
+    """Whether the address's last part is a province's name as spelled (the register's, with its unit word)."""
+    return fold(text.rpartition(", ")[2]) in province_spellings()
 
 
 def province_cut_short(text: str) -> str | None:

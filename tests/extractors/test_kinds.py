@@ -654,6 +654,8 @@ def test_a_groups_word_read_with_another_first_letter_is_put_right_and_doubted()
      "Xóm Mới, Xã Nghi Phong, Huyện Nghi Lộc, Tỉnh Nghệ An"),
     ("Số 63 ngõ 228 đường Hùng Vương, Phường Vĩnh Ninh, Thành phố Huế, Lính Ihữa hiên Huế",  # after a city its name
      "Số 63 ngõ 228 đường Hùng Vương, Phường Vĩnh Ninh, Thành phố Huế, Tỉnh Thừa Thiên Huế"),
+    ("Số 45 đường Điện Biên Phủ, Phường 25, Quận Bình Thạnh, Thành phố Hồ Chí NHH",  # near enough for the register
+     "Số 45 đường Điện Biên Phủ, Phường 25, Quận Bình Thạnh, Thành phố Hồ Chí Minh"),  # to resolve, yet misread
 ])
 def test_a_misread_province_is_the_one_its_district_and_commune_lie_in_and_doubted(read, named):
     from extractors.kinds import PROVINCE_MISREAD_NOTE
