@@ -105,7 +105,8 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
     if reading is None:
         return
     first = reader(reading.text)
-    if first.value is not None and first.value == field.value:
+    if first.value is not None and first.value == field.value and not _other_model_dissents(field, kind, box, page,
+                                                                                                images, reader):
         # two readings alike: halfway to the surer line's (the page's hesitation over a word, "NGUYÊN" at 0.0
         # for NGUYỄN, may be a mark both lost); not over a doubt of the page's (a name the signatures print
         # longer), and not two guesses alike ("Nưưn" as Nữ)
@@ -148,6 +149,18 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
     field.value = winner.value
     field.confidence = round(REPAIRED * winner.factor * count / (len(votes) + 1), 3)
     field.note = READ_AGAIN
+
+
+def _other_model_dissents(field: Field, kind: str, box: BBox, page: Page, images: Mapping[int, np.ndarray],
+                          reader: Callable[[str], Reading]) -> bool:
+    """Whether the English model, reading a figure value's crop enlarged, gives another well-formed value: the two
+    Vietnamese readings alike may share a slip ("4/02/1999" for 14/02/1999, a figure lost at the same edge), and
+    the full vote then settles it."""
+    if kind not in FIGURE_KINDS:
+        return False
+    other = crop_reading(page, box, images, ENLARGED[0], FIGURES_LANGUAGE)
+    read = reader(other.text) if other is not None else None
+    return read is not None and read.value not in (None, field.value) and read.factor >= 1.0
 
 
 _FIGURE_LIKE = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "O": "0", "o": "0"})

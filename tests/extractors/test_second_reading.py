@@ -337,3 +337,21 @@ def test_figures_are_read_again_by_the_english_model_which_reads_a_display_faces
     field = reread_as("id_number", vietnamese | english)
     assert field.value == "046174444599" and field.note == READ_AGAIN and field.confidence < 0.9  # a person confirms
     assert reread_as("text", vietnamese | english).value == "046174441399"  # words are not read by the English model
+
+
+def test_a_figure_value_two_vietnamese_readings_share_is_put_to_the_vote_where_the_english_model_reads_otherwise():
+    date_line = [("Ngày", 60, 0.96), ("sinh:", 110, 0.96), ("4/02/1999", 262, 0.7)]
+    box = ",".join(map(str, after_label(page_with(date_line, {}), VALUE_BOX)))
+
+    def reread_date(english: str) -> Field:
+        kept = {"line": ":. 4/02/1999.", "line×2dark": ":. 14/02/1999.", "line×3dark": ": 14/02/1999.",
+                "line×2dark/eng": english, "line×3dark/eng": "; 14/02/1999."}
+        page = page_with(date_line, {f"{key}:{box}": text for key, text in kept.items()}
+                         | {f"{key}:{box} confidence": "0.800" for key in kept})
+        field = Field(value="1999-02-04", confidence=0.7, page=1, bbox=VALUE_BOX, source="ocr")
+        reread(field, "date", page, {})
+        return field
+
+    assert reread_date("; 4/02/1999.").note == CORROBORATED  # the page's day lost its 1, and so did every model
+    field = reread_date("; 14/02/1999.")
+    assert field.value == "1999-02-14" and field.note == READ_AGAIN and field.confidence < 0.9
