@@ -19,7 +19,8 @@ from rapidfuzz.distance import Levenshtein
 
 from extractors.readers.addresses import (AddressReading, province_names, province_short_names, province_spellings,
                                          resolve_address)
-from extractors.readers.dates import parse_date, parse_date_in_words, parse_year, respell_date_words
+from extractors.readers.dates import (parse_date, parse_date_in_words, parse_year, respell_date_words,
+                                     up_to_its_last_number_word)
 from extractors.readers.ids import normalise_id_number
 from extractors.readers.names import normalise_name
 from pipeline.text import SYLLABLE, clean_value, fold, respell, spellings_of
@@ -470,6 +471,8 @@ def read_date_in_words(raw: str) -> Reading:
     # the value is the words as printed (stray dots and commas dropped, number words' marks restored);
     # the date they spell is for cross-checks
     words = respell_date_words(" ".join(re.findall(r"\w+", clean_value(raw))))
+    if (date_words := up_to_its_last_number_word(words)) != words:
+        return Reading(date_words, DOUBTFUL, ["date in words: what was read after it dropped"], {"iso": reading.iso})
     return Reading(words, REPAIRED if reading.repaired else 1.0, extra={"iso": reading.iso})
 
 

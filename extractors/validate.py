@@ -14,7 +14,7 @@ from rapidfuzz.distance import Levenshtein
 from extractors.calibration import CORROBORATED, DERIVED, DIFFERS
 from extractors.engine import letters_of
 from extractors.kinds import LETTERS_CHECKED, NEAREST, name_syllables, read_address
-from extractors.readers.dates import parse_date_in_words, spelled_as_printed
+from extractors.readers.dates import date_in_words_variants, only_date_words, parse_date_in_words, spelled_as_printed
 from extractors.readers.ids import check_id_number, decode_id_number
 from extractors.spec import FieldSpec, TypeSpec
 from pipeline.text import fold
@@ -234,7 +234,16 @@ def check_dates_agree(document: Document, spec: TypeSpec) -> None:
         if not date or not spelled:
             continue
         reading = parse_date_in_words(spelled)
-        if reading is None or reading.iso != date:
+        if (reading is None or reading.iso != date) and not only_date_words(spelled) \
+                and (spelling := date_spelled_near(spelled, date)) is not None:
+            # words OCR garbled ("… không trăm Inười ám"), a few letters from one spelling of the figures' date:
+            # that spelling, for a person to confirm with the figures
+            field = document.fields[words]
+            field.value, field.note = spelling, f"{DERIVED}the date in figures spelled as the words nearly read"
+            distrust(document, words, f"{words}: {field.note}")
+            if reading is not None:
+                distrust(document, figures, f"{figures}: disagrees with {words}")
+        elif reading is None or reading.iso != date:
             distrust(document, figures, f"{figures}: disagrees with {words}")
             distrust(document, words, f"{words}: disagrees with {figures}")
         else:
@@ -245,6 +254,22 @@ def check_dates_agree(document: Document, spec: TypeSpec) -> None:
                 printed_alike(document.fields[words])
             else:
                 agreed(document.fields[words])
+
+
+WORDS_NEAR = 0.25  # edits per letter a garbled date in words may be from a spelling of the date in figures
+
+
+def date_spelled_near(spelled: str, iso: str) -> str | None:
+    """The one spelling in words of the date ``iso`` that ``spelled`` is a few letters from (marks aside), else
+    None."""
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d", iso):
+        return None
+    read = fold(spelled)
+    near = sorted((Levenshtein.distance(read, fold(variant)), variant) for variant in date_in_words_variants(iso))
+    best, spelling = near[0]
+    if best > WORDS_NEAR * len(read) or len(near) > 1 and near[1][0] == best:
+        return None
+    return spelling
 
 
 def apply_review_policy(document: Document, spec: TypeSpec, side: str | None = None) -> None:

@@ -330,6 +330,22 @@ def respell_date_words(text: str) -> str:
     return " ".join(out).upper() if text.isupper() else " ".join(out)
 
 
+def only_date_words(text: str) -> bool:
+    """Whether every word of a date in words is a word dates are spelled with, marks aside (a misread letter is not)."""
+    words = re.findall(r"\w+", text)
+    return bool(words) and all(fold(word) in _DATE_WORDS for word in words)
+
+
+def up_to_its_last_number_word(text: str) -> str:
+    """A date in words without what OCR read after it ("… mười chín vsE2 27 EC2A3077…": the line's next value, or
+    specks, figures among them): up to its last date word."""
+    words = text.split()
+    last = max((i for i, word in enumerate(words) if fold(word) in _DATE_WORDS), default=len(words) - 1)
+    if not any(ch.isdigit() for word in words[last + 1:] for ch in word):
+        return text  # letters alone after it may be a number word misread ("Inười ám"): a person reads them
+    return " ".join(words[:last + 1])
+
+
 def number_to_words(n: int) -> str:
     """0..9999 in Vietnamese words as written on civil-status documents."""
     if not 0 <= n <= 9999:
@@ -374,3 +390,26 @@ def date_to_words(iso: str) -> str:
     day = ("mồng " if d.day <= 10 else "") + number_to_words(d.day)
     month = _MONTH_WORDS.get(d.month) or number_to_words(d.month)
     return f"Ngày {day} tháng {month} năm {number_to_words(d.year)}"
+
+
+# The ways civil-status papers spell a date's numbers: "mồng" or not before days 1-10, 4 as "tư" or "bốn" (as the
+# month, and after "mươi"), 1 after "mươi" as "mốt" or "một", the first month as "một" or "giêng", the last as
+# "mười hai" or "chạp", a nought ten as "linh" or "lẻ"
+_WORD_VARIANTS = {"tư": ("tư", "bốn"), "mốt": ("mốt", "một"), "linh": ("linh", "lẻ"), "lăm": ("lăm", "năm")}
+_MONTH_VARIANTS = {1: ("một", "giêng"), 4: ("tư", "bốn"), 12: ("mười hai", "chạp")}
+
+
+def date_in_words_variants(iso: str) -> list[str]:
+    """Every spelling in words of the date ``iso`` ("YYYY-MM-DD") the papers use (``date_to_words`` is one)."""
+    d = date.fromisoformat(iso)
+    days = [_spellings(number_to_words(d.day))]
+    day_spellings = [f"{opener}{words}" for opener in (("mồng ", "") if d.day <= 10 else ("",)) for words in days[0]]
+    months = _MONTH_VARIANTS.get(d.month, (number_to_words(d.month),))
+    return [f"Ngày {day} tháng {month} năm {year}"
+            for day, month, year in product(day_spellings, months, _spellings(number_to_words(d.year)))]
+
+
+def _spellings(words: str) -> list[str]:
+    choices = [_WORD_VARIANTS.get(word, (word,)) for word in words.split()]
+    return [" ".join(chosen) for chosen in product(*choices)]
+

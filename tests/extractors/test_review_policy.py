@@ -177,6 +177,39 @@ def test_a_date_in_figures_its_words_agree_with_is_read_twice_alike_and_the_word
     assert document.fields["date_of_birth_in_words"].note != CORROBORATED
 
 
+def test_a_date_in_words_ocr_garbled_is_the_spelling_of_the_figures_date_it_nearly_reads_for_a_person() -> None:
+    from extractors.calibration import DERIVED
+    from extractors.validate import check_dates_agree
+
+    spec = spec_for("birth_certificate")
+
+    def checked(figures: str, words: str) -> Document:
+        document = Document(document_type="birth_certificate", pages=[1], fields={
+            "date_of_birth": Field(value=figures, confidence=0.8, page=1, source="ocr"),
+            "date_of_birth_in_words": Field(value=words, confidence=0.3, page=1, source="ocr")})
+        check_dates_agree(document, spec)
+        return document
+
+    # "mười tám" misread "Inười ám": the words parse to another year, but are four letters from the figures'
+    document = checked("2018-03-20", "Ngày hai mươi tháng ba năm hai nghìn không trăm Inười ám")
+    in_words = document.fields["date_of_birth_in_words"]
+    assert in_words.value == "Ngày hai mươi tháng ba năm hai nghìn không trăm mười tám"
+    assert in_words.note.startswith(DERIVED) and document.needs_review
+    # the variant the print nearly reads is kept ("mồng" or not, "tư" or "bốn")
+    assert checked("2024-04-06", "Ngày sáu tháng bốn năm hai nghìn không trăm hai mươi Lư").fields[
+        "date_of_birth_in_words"].value == "Ngày sáu tháng bốn năm hai nghìn không trăm hai mươi tư"
+    # every word a number word, but another date: the two disagree, and neither is put right
+    words = "Ngày hai mươi tháng ba năm hai nghìn không trăm mười bảy"
+    assert checked("2018-03-20", words).fields["date_of_birth_in_words"].value == words
+
+
+def test_a_date_in_words_loses_what_ocr_read_after_it_where_figures_show_it_is_another_value() -> None:
+    from extractors.kinds import read_date_in_words
+
+    reading = read_date_in_words("Ngày hai mươi bảy tháng mười hai năm hai nghìn không trăm mười chín vsE2 27 EC2A3077")
+    assert reading.value == "Ngày hai mươi bảy tháng mười hai năm hai nghìn không trăm mười chín" and reading.factor < 1
+    assert read_date_in_words("Ngày ba tháng hai năm hai nghìn Inười").value == "Ngày ba tháng hai năm hai nghìn Inười"
+
 def test_the_spouses_residences_read_letter_for_letter_alike_apart_each_raise_the_other() -> None:
     from extractors.validate import check_places_read_alike
 
