@@ -27,7 +27,7 @@ from extractors.id_card_evidence import (
     CITIZEN_NATIONALITY, DATE_FROM_PRINT, ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz,
     name_line_spelling_mrz_name, nationality_from_mrz, on_birthday, only_other_date, only_printed_id, printed_dates,
     printed_id_candidates)
-from extractors.kinds import read_address, read_name, read_unit_address, unit_names
+from extractors.kinds import READERS, ends_on_a_province, read_address, read_name, read_unit_address, unit_names
 from extractors.readers.addresses import province_short_names
 from extractors.readers.ids import decode_id_number
 from extractors.readers.labels import lines_from_words
@@ -218,6 +218,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
     _issue_date_unlabelled(document, pages)
     _birth_registration_unlabelled(document, pages)
     _front_values_unlabelled(document, pages)
+    _front_places_unlabelled(document, spec, pages)
     place_machine_values(document, pages, spec)
 
 
@@ -304,6 +305,82 @@ def _front_values_unlabelled(document: Document, pages: list[Page]) -> None:
         if (missing := f"{name}: not found") in document.review_reasons:
             document.review_reasons.remove(missing)
             document.flag(f"{name}: {UNLABELLED}")
+
+
+FRONT_PLACES = ("place_of_origin", "place_of_residence")  # the order a 2021 front prints them in, below the nationality
+# the first words (folded) a place or an address opens with: a unit's ("Phường", "Thành phố", "Thị trấn"), a house's
+# or a hamlet's ("Số", "Căn hộ", "Thôn", "Tổ", "Ấp")
+PLACE_OPENERS = {"phuong", "xa", "thi", "quan", "huyen", "thanh", "tinh", "so", "can", "thon", "to", "ap", "xom",
+                 "khu", "ban", "khom", "lang"}
+PLACE_LINES = 3  # a place printed on more lines than this is no place found
+
+
+def _front_places_unlabelled(document: Document, spec: TypeSpec, pages: list[Page]) -> None:
+    """Where OCR lost a 2021 front's place labels, the places it read below the nationality by what they are: the
+    first place ending on a province is the place of origin, the next the residence, each read as its kind and
+    below the trust line. Only where the front shows both: one place alone could be either."""
+    wanted = [name for name in FRONT_PLACES if name in spec.fields
+              and not validate.printed_elsewhere(spec.fields[name], document.variant, "front")]
+    if len(wanted) < len(FRONT_PLACES) or all(_has_value(document, name) for name in wanted):
+        return
+    for page in (page for page in pages if side_of(page) == "front"):
+        lines = lines_from_words(page.words)
+        below = next((i for i, line in enumerate(lines) if _nationality([page_of(page, line)])), None)
+        blocks = _place_blocks(lines[below + 1:]) if below is not None else []
+        if len(blocks) != len(FRONT_PLACES):
+            continue
+        for name, words in zip(FRONT_PLACES, blocks, strict=True):
+            reading = READERS[spec.fields[name].kind](" ".join(w.text for w in words))
+            if _has_value(document, name) or not reading.value:
+                continue
+            document.fields[name] = Field(value=reading.value, confidence=round(FRONT_FROM_PRINT * reading.factor, 3),
+                                          source="ocr", page=page.number, bbox=union_bbox(w.bbox for w in words),
+                                          note=UNLABELLED)
+            if (missing := f"{name}: not found") in document.review_reasons:
+                document.review_reasons.remove(missing)
+                document.flag(f"{name}: {UNLABELLED}")
+        return
+
+
+def _has_value(document: Document, name: str) -> bool:
+    field = document.fields.get(name)
+    return field is not None and field.value is not None
+
+
+def page_of(page: Page, line: list[Word]) -> Page:
+    """``page`` holding only ``line``'s words."""
+    return page.model_copy(update={"words": line})
+
+
+def _place_blocks(lines: list[list[Word]]) -> list[list[Word]]:
+    """The places the lines print, each opening where a line's first place word stands (what is before it: a label
+    OCR garbled) and running on over the next lines, their leading specks dropped, until it ends on a province."""
+    blocks: list[list[Word]] = []
+    current: list[Word] = []
+    taken = 0
+    for line in lines:
+        words = _from_a_place_opener(line) if not current else _without_leading_specks(line)
+        if not words:
+            continue
+        current, taken = current + words, taken + 1
+        value = read_address(" ".join(w.text for w in current)).value
+        if value and ends_on_a_province(value):
+            blocks.append(current)
+            current, taken = [], 0
+        elif taken >= PLACE_LINES:
+            current, taken = [], 0
+    return blocks
+
+
+def _from_a_place_opener(line: list[Word]) -> list[Word]:
+    start = next((i for i, word in enumerate(line)
+                  if word.text[:1].isupper() and fold(word.text.strip(".,:;")) in PLACE_OPENERS), None)
+    return line[start:] if start is not None else []
+
+
+def _without_leading_specks(line: list[Word]) -> list[Word]:
+    start = next((i for i, word in enumerate(line) if any(ch.isalpha() for ch in word.text)), len(line))
+    return line[start:]
 
 
 def _name_below_id(fronts: list[Page], id_field: Field | None) -> tuple[str, int, BBox | None] | None:

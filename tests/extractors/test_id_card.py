@@ -126,3 +126,21 @@ def test_a_fronts_values_whose_labels_ocr_lost_are_found_by_what_they_are_for_a_
     for name in ("full_name", "date_of_birth", "sex", "nationality"):
         assert document.fields[name].note == UNLABELLED and document.fields[name].confidence < 0.9, name
     assert document.needs_review
+    assert "place_of_origin" not in document.fields  # one place alone: origin or residence, which cannot be told
+
+
+def test_a_fronts_two_places_whose_labels_ocr_lost_are_its_origin_then_its_residence_for_a_person_to_confirm():
+    from extractors.id_card import UNLABELLED
+    from extractors.registry import extract_as
+
+    page = _front_with_its_labels_unread()
+    rows = ["|. 2: ga 0 đsộp", "Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng",
+            "gử c 4# — Mọi Sướng si TỔ dân phố số 4, Xã Hòa", "~. ....“ Phong, Huyện Hòa Vang, Thành phố Đà Nắng"]
+    page.words = [w for w in page.words if w.line < 6] + [
+        Word(text=token, confidence=0.9, bbox=(60 + 90 * i, 60 * n, 140 + 90 * i, 60 * n + 30), line=n)
+        for n, row in enumerate(rows, start=6) for i, token in enumerate(row.split())]
+    document = extract_as([page], "id_card", {})
+    origin, residence = document.fields["place_of_origin"], document.fields["place_of_residence"]
+    assert origin.value == "Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng"
+    assert residence.value == "Tổ dân phố số 4, Xã Hòa Phong, Huyện Hòa Vang, Thành phố Đà Nẵng"
+    assert origin.note == residence.note == UNLABELLED and max(origin.confidence, residence.confidence) < 0.9
