@@ -219,6 +219,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
     _birth_registration_unlabelled(document, pages)
     _front_values_unlabelled(document, pages)
     _front_places_unlabelled(document, spec, pages)
+    _marks_unlabelled(document, spec, pages)
     place_machine_values(document, pages, spec)
 
 
@@ -278,6 +279,35 @@ def _birth_registration_unlabelled(document: Document, pages: list[Page]) -> Non
             note=f"{DERIVED}the back's one place of units besides the residence (its label unread)")
 
 
+def _marks_unlabelled(document: Document, spec: TypeSpec, pages: list[Page]) -> None:
+    """A back's identifying marks where OCR lost their label ("lớc tưn chức dưng, …" over "Seo chấm C 2cm dưới …"):
+    the one line above the machine zone that reads as a description of marks (with the next, where it runs on in
+    words descriptions use), for a person to confirm."""
+    name = "personal_identification"
+    if name not in spec.fields or _has_value(document, name):
+        return
+    reader = READERS[spec.fields[name].kind]
+    found: list[tuple[str, int, BBox | None]] = []
+    for page in (page for page in pages if side_of(page) == "back"):
+        lines = [line for line in lines_from_words(page.words) if not any("<<" in w.text for w in line)]
+        for index, line in enumerate(lines):
+            words = _without_leading_specks(line)
+            reading = reader(" ".join(w.text for w in words))
+            if reading.value is None or reading.factor < 1.0 and len(words) < MARKS_WORDS:
+                continue
+            following = _without_leading_specks(lines[index + 1]) if index + 1 < len(lines) else []
+            longer = reader(" ".join(w.text for w in words + following)) if following else None
+            if longer is not None and longer.value and longer.factor >= reading.factor:
+                words, reading = words + following, longer
+            found.append((str(reading.value), page.number, union_bbox(w.bbox for w in words)))
+            break
+    if len(found) == 1:
+        value, page_number, box = found[0]
+        document.fields[name] = Field(value=value, confidence=FRONT_FROM_PRINT * 0.5, source="ocr", page=page_number,
+                                      bbox=box, note=f"{DERIVED}the back's one description of marks (its label unread)")
+
+
+MARKS_WORDS = 4  # a description this long, some of its words misread, is still told from a label's noise
 RESIDENCE_ALIKE = 80  # a place this alike to a part of the residence is the residence's line, not another place
 FRONT_FROM_PRINT = 0.6  # a front's value found by what it is, its label unread: a person confirms
 UNLABELLED = f"{DERIVED}found by what it is on the front (its label unread)"

@@ -144,3 +144,22 @@ def test_a_fronts_two_places_whose_labels_ocr_lost_are_its_origin_then_its_resid
     assert origin.value == "Phường 1, Thành phố Đà Lạt, Tỉnh Lâm Đồng"
     assert residence.value == "Tổ dân phố số 4, Xã Hòa Phong, Huyện Hòa Vang, Thành phố Đà Nẵng"
     assert origin.note == residence.note == UNLABELLED and max(origin.confidence, residence.confidence) < 0.9
+
+
+def test_a_backs_marks_whose_label_ocr_lost_are_its_one_line_that_reads_as_a_description_for_a_person():
+    from extractors.registry import extract_as
+
+    def back(rows: list[str]) -> Page:
+        words = [Word(text=token, confidence=0.9, bbox=(60 + 90 * i, 60 * n, 140 + 90 * i, 60 * n + 30), line=n)
+                 for n, row in enumerate(rows) for i, token in enumerate(row.split())]
+        return Page(number=1, width=1400, height=900, dpi=300, source="ocr", words=words)
+
+    rows = ["Mật sau", "lớc tưn chức dưng, Con cA.g 2g®9 say.", "Seo chấm C:2cm dưới trước đuôi mắt phải",
+            "IDVNM0795548136037979554813<<<", "7907284M3407283VNM<<<<<<<<<<<0", "VO<<PHAN<VAN<LOC<<<<<<<<<<<<<<"]
+    marks = extract_as([back(rows)], "id_card", {}).fields["personal_identification"]
+    assert marks.value == "Sẹo chấm C:2cm dưới trước đuôi mắt phải" and marks.confidence < 0.9
+    rows[3:3] = ["mũi trái"]  # a description that wraps is read on
+    assert extract_as([back(rows)], "id_card", {}).fields["personal_identification"].value == \
+        "Sẹo chấm C:2cm dưới trước đuôi mắt phải mũi trái"
+    del rows[2:4]  # the label's noise alone is no description
+    assert "personal_identification" not in extract_as([back(rows)], "id_card", {}).fields
