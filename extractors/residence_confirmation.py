@@ -12,6 +12,7 @@ import numpy as np
 from extractors.calibration import DIFFERS, READ_AGAIN
 from extractors.engine import PageView, field_from_words
 from extractors.kinds import REPAIRED, read_date, read_id_number, read_name, read_relation, read_sex
+from extractors.readers.ids import check_id_number
 from extractors.second_reading import SURE, lines_within, reread
 from extractors.spec import TypeSpec
 from pipeline.geometry import union_bbox
@@ -92,7 +93,9 @@ def reread_cell(member: dict[str, str | None], name: str, words: list[Word], pag
     if box is None or (confidence >= SURE and member[name] is not None) or len(lines_within(page, box)) != 1:
         return None  # sure, or a name that wrapped: one line's reading cannot settle it
     cell = Field(value=member[name], confidence=confidence, page=page.number, source="ocr", bbox=box)
-    reread(cell, CELL_KINDS[name], page, images, in_a_cell=True)
+    born, sex = member["date_of_birth"], member["sex"]
+    fits = (lambda number: not check_id_number(number, born, sex)) if name == "id_number" else None
+    reread(cell, CELL_KINDS[name], page, images, in_a_cell=True, fits=fits)
     member[name] = cell.value if isinstance(cell.value, str) else None
     return next((note for note in (READ_AGAIN, DIFFERS) if note in (cell.note or "")), None)
 

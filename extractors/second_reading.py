@@ -37,7 +37,9 @@ from extractors.calibration import CORROBORATED, DIFFERS, READ_AGAIN, accept_poi
 from extractors.engine import GLUED, is_speck, keep_reading, kept_reading, letters_key, letters_of, words_within
 from extractors.kinds import DOUBTFUL, READERS, REPAIRED, Reading
 from extractors.readers.phrases import snap_code_parts
+from extractors.readers.ids import check_id_number
 from extractors.spec import TypeSpec
+from extractors.validate import value
 from pipeline.read import TesseractEngine
 from pipeline.text import fold
 from schemas import BBox, Document, Field, Page, Word
@@ -86,16 +88,28 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
         page = by_number[field.page]
         if len(lines_within(page, field.bbox)) != 1:
             continue  # a value that wrapped: one line's reading cannot confirm it
-        reread(field, kind, page, images, field_spec.symbols if field_spec is not None else ())
+        reread(field, kind, page, images, field_spec.symbols if field_spec is not None else (),
+               fits=holder_fits(document, spec, name))
         if field.value is not None and (missing := f"{name}: not found") in document.review_reasons:
             document.review_reasons.remove(missing)  # found by the readings again; its confidence says the rest
 
 
+def holder_fits(document: Document, spec: TypeSpec, name: str) -> Callable[[str], bool] | None:
+    """For an id number, whether a reading of it agrees with its holder's birth date and sex as the paper gives them
+    (the digits encode both); None for other fields."""
+    check = next((check for check in spec.id_checks if check.id_number == name), None)
+    if check is None:
+        return None
+    born, sex = value(document, check.date_of_birth), check.sex_is or value(document, check.sex)
+    return lambda number: not check_id_number(number, born, sex)
+
+
 def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray],
-           symbols: Sequence[str] = (), in_a_cell: bool = False) -> None:
+           symbols: Sequence[str] = (), in_a_cell: bool = False, fits: Callable[[str], bool] | None = None) -> None:
     """Corroborate ``field`` by a second reading of its crop, or let enlarged readings outvote it (``symbols``:
     the parts of a code's symbol, put right in every reading as in the page's; ``in_a_cell``: a table's cell, read
-    within its own words' box: the words beside it are other cells)."""
+    within its own words' box: the words beside it are other cells; ``fits``: what the paper's other values say a
+    reading must agree with: one that does not never outvotes a page's value that does)."""
     assert field.bbox is not None
     box = field.bbox if in_a_cell else after_label(page, field.bbox)
     if kind == "name" and not in_a_cell:
@@ -144,6 +158,9 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
             field.note = CORROBORATED  # the crop binarised was unreadable; an enlarged reading agrees
         elif other_values and field.value is not None:
             field.note = "; ".join(filter(None, [field.note, DIFFERS]))
+        return
+    if fits is not None and isinstance(field.value, str) and fits(field.value) and not fits(winner.value):
+        field.note = "; ".join(filter(None, [field.note, DIFFERS]))  # "038060…" for the page's 038066… of a 1966 birth
         return
     count = sum(v is not None and v.value == winner.value for v in votes)
     field.value = winner.value

@@ -355,3 +355,23 @@ def test_a_figure_value_two_vietnamese_readings_share_is_put_to_the_vote_where_t
     assert reread_date("; 4/02/1999.").note == CORROBORATED  # the page's day lost its 1, and so did every model
     field = reread_date("; 14/02/1999.")
     assert field.value == "1999-02-14" and field.note == READ_AGAIN and field.confidence < 0.9
+
+
+def test_readings_that_disagree_with_the_holders_birth_year_never_outvote_a_page_value_that_agrees():
+    from extractors.readers.ids import check_id_number
+
+    number_line = [("Căn", 60, 0.9), ("cước", 110, 0.9), ("số", 170, 0.93), ("038066695027", 262, 0.6)]
+    box = ",".join(map(str, after_label(page_with(number_line, {}), VALUE_BOX)))
+    kept = {"line": "03806095037.", "line×2dark": "038000695027", "line×3dark": "038060695027",
+            "line×2dark/eng": "038060695027", "line×3dark/eng": "038060695027"}  # a 6 read as 0 three times
+    page = page_with(number_line, {f"{key}:{box}": text for key, text in kept.items()}
+                     | {f"{key}:{box} confidence": "0.800" for key in kept})
+
+    def reread_for(born: str) -> Field:
+        field = Field(value="038066695027", confidence=0.6, page=1, bbox=VALUE_BOX, source="ocr")
+        reread(field, "id_number", page, {}, fits=lambda number: not check_id_number(number, born, "Nam"))
+        return field
+
+    kept_value = reread_for("1966-05-02")
+    assert kept_value.value == "038066695027" and kept_value.note == "a second reading differs"
+    assert reread_for("1960-05-02").value == "038060695027"  # a holder born in 1960: the readings are right
