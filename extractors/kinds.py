@@ -573,7 +573,23 @@ def read_identifying_marks(raw: str) -> Reading:
                                          else MARK_WORD_GUESSED])
     if fold(words[-1]) in _NEVER_LAST_MARK_WORDS or _MEASURE.match(words[-1]):
         return Reading(value, DOUBTFUL, ["personal identification: ends before the place it locates (cut short?)"])
+    if _part_lost(words):
+        return Reading(value, DOUBTFUL, ["personal identification: a part of the face lost after its word"])
     return Reading(value)
+
+
+# the words that name a part of a part of the face, and the parts they may be of ("đuôi mắt", "đuôi lông mày",
+# "cánh mũi"), as the vocabulary spells them (folded, "đuôi" would be "dưới")
+_PART_OF = {"đuôi": {"mắt", "mày", "lông"}, "cánh": {"mũi"}, "sống": {"mũi"}, "gò": {"má"}, "khóe": {"mắt", "miệng", "môi"},
+            "vành": {"tai"}, "dái": {"tai"}}
+
+
+def _part_lost(words: list[str]) -> bool:
+    """Whether a word naming part of a part of the face is not followed by a part it can be of ("… sau đuôi trái":
+    the eye lost)."""
+    spelled = [word.rstrip(".,;").lower() for word in words]
+    return any(word in _PART_OF and (index + 1 == len(spelled) or spelled[index + 1] not in _PART_OF[word])
+               for index, word in enumerate(spelled))
 
 
 # a description ends on the place of the mark ("… dưới cằm", "… mép trái"), never on a word locating it or a distance

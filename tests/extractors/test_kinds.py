@@ -91,6 +91,8 @@ def test_office_names_opening_a_place_are_spelled_right():
     ("Sẹo dài 2cm trên trán bên phải", "Sẹo dài 2cm trên trán bên phải", False),
     ("Sẹo chấm cách 1cm dưới", "Sẹo chấm cách 1cm dưới", True),  # the place it locates lost: cut short
     ("Nốt ruồi C:2cm", "Nốt ruồi C:2cm", True),
+    ("Nốt ruồi cách 3cm trên sau đuôi trái", "Nốt ruồi cách 3cm trên sau đuôi trái", True),  # the eye ("mắt") lost
+    ("Nốt ruồi C:2cm dưới trước cánh mũi phải", "Nốt ruồi C:2cm dưới trước cánh mũi phải", False),
     ("SA", None, False),
 ])
 def test_identifying_marks_are_spelled_with_the_words_such_descriptions_use(printed, value, doubtful):
