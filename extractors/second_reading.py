@@ -82,12 +82,18 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
         field_spec = spec.fields.get(name)
         if (kind not in KINDS or field.source != "ocr"
                 or not (field.value is None or isinstance(field.value, str)) or field.bbox is None
-                or field.page not in by_number or field.no_expiry
-                or field.confidence >= max(SURE, accept_point(kind, field.value))):
+                or field.page not in by_number or field.no_expiry):
             continue
         page = by_number[field.page]
         if len(lines_within(page, field.bbox)) != 1:
             continue  # a value that wrapped: one line's reading cannot confirm it
+        if field.confidence >= max(SURE, accept_point(kind, field.value)):
+            if kind == "id_number" and _other_model_dissents(field, kind, after_label(page, field.bbox), page, images,
+                                                               reader_of(kind)):
+                # a sure number is read once more, by the other model: a figure misread with confidence ("…10518"
+                # for …10318) is the one error a person would not look for; where it reads another, one looks
+                field.note = "; ".join(filter(None, [field.note, DIFFERS]))
+            continue
         reread(field, kind, page, images, field_spec.symbols if field_spec is not None else (),
                fits=holder_fits(document, spec, name))
         if field.value is not None and (missing := f"{name}: not found") in document.review_reasons:

@@ -375,3 +375,16 @@ def test_readings_that_disagree_with_the_holders_birth_year_never_outvote_a_page
     kept_value = reread_for("1966-05-02")
     assert kept_value.value == "038066695027" and kept_value.note == "a second reading differs"
     assert reread_for("1960-05-02").value == "038060695027"  # a holder born in 1960: the readings are right
+
+
+def test_a_sure_id_number_is_read_once_more_by_the_english_model_and_disputed_where_it_reads_another():
+    from extractors.second_reading import corroborate
+
+    line = [("Giấy", 60, 0.96), ("tờ:", 110, 0.96), ("067079910518", 190, 0.98)]
+    box = ",".join(map(str, after_label(page_with(line, {}), (190, 100, 310, 122))))
+    spec = spec_for("marital_status_confirmation")
+    for english, note in (("067079910318", "a second reading differs"), ("067079910518", None)):
+        page = page_with(line, {f"line×2dark/eng:{box}": english, f"line×2dark/eng:{box} confidence": "0.900"})
+        field = Field(value="067079910518", confidence=0.98, page=1, bbox=(190, 100, 310, 122), source="ocr")
+        corroborate(Document(document_type="marital_status_confirmation", fields={"id_number": field}), spec, [page], {})
+        assert field.note == note and field.value == "067079910518", english  # disputed, not changed: a person reads it
