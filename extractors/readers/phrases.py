@@ -395,6 +395,7 @@ def starts_with_any(text: str, openings: Iterable[str]) -> bool:
 _CODE_PART = re.compile(r"[^\s/\-]+")
 SNAP_MIN_LEN = 4  # shorter symbol parts ("TP", "ST") are too alike to repair
 SNAP_MAX_EDITS = 2
+SNAP_FAR_LEN = 6  # a known part this long is told from other words even with half its letters misread
 
 
 def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
@@ -426,7 +427,11 @@ def snap_code_parts(code: str, known: Sequence[str]) -> tuple[str, bool]:
                     and (edits <= 1 or len(reading) > len(k))}
             if near:
                 return next(iter(near)) if len(near) == 1 else plain
-        return plain
+        # a long part misread in up to half its letters by a face whose T and N OCR reads as I, E and X ("XNEIHX" for
+        # XNTTHN): the one known part that long it can be
+        far = {k for k in known for reading in readings if len(k) >= SNAP_FAR_LEN and abs(len(reading) - len(k)) <= 1
+               and Levenshtein.distance(_bar_off(reading), _bar_off(k)) <= len(k) // 2}
+        return far.pop() if len(far) == 1 else plain
 
     # a fraction slash read for the "/", a stop for the "-" between two symbol parts ("95 LBND.XNTTHN")
     code_read = _STOP_BETWEEN_PARTS.sub("-", _SLASH_AS_MARK.sub("/", code.replace("⁄", "/")))
@@ -453,4 +458,5 @@ _SLASH_AS_MARK = re.compile(r"(?<=\d)['’‘`|](?=[A-ZĐ])")
 # a number, perhaps its year, and its symbol with blanks for slashes; a speck read after them is dropped
 _STOP_BETWEEN_PARTS = re.compile(r"(?<=[A-ZĐ])\.(?=[A-ZĐ])")
 # ("2142023 XNTTHN": a number run into its year, the year's "/" lost too)
-_NUMBER_APART = re.compile(r"^(\d{1,5}?)(?:(?:\s+|/)?((?:19|20)\d\d))?\s+([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)(?:\s+\W?\w?\W?)?$")
+_NUMBER_APART = re.compile(
+    r"^(\d{1,5}?)(?:(?:\s+|/)?((?:19|20)\d\d))?(?:\s+|(?<=\d))([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)(?:\s+\W?\w?\W?)?$")

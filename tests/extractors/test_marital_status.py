@@ -3,6 +3,8 @@ number's symbol, a validity date printed apart, a sex settled by the id number."
 
 from __future__ import annotations
 
+import pytest
+
 from extractors.calibration import CHECKED_WORDING, WHOLE_STATUS, field_group
 from extractors.classify import classify_page
 from extractors.registry import extract_as
@@ -635,6 +637,21 @@ def test_a_number_whose_symbol_is_the_papers_own_is_as_sure_as_its_figures():
     assert sure(("4602019", 0.34), ("XNTTIIN", 0.57)) is None  # where its "/" were lost is a guess
     assert sure(("12UBND-XNTI", 0.35), ("HN", 0.78)) is None  # a symbol not the paper's
     assert sure(("215UBND-XNTTHN", 0.53),) is None  # glued: only a reading of its figures alone tells (no image)
+
+
+
+@pytest.mark.parametrize(("read", "number"), [
+    ("311 2021 XNEIHX", "311/2021/XNTTHN"),  # a display face: its T read as E and I, its N as X, its slashes lost
+    ("202 XNITHX", "202/XNTTHN"),
+    ("365 2024NIIHN", "365/2024/XNTTHN"),  # the year run into the symbol
+    ("278/UBND-VNTTHX", "278/UBND-XNTTHN"),
+])
+def test_a_long_symbol_part_misread_in_up_to_half_its_letters_is_the_papers_own(read, number):
+    from extractors.kinds import read_code
+    from extractors.readers.phrases import snap_code_parts
+
+    assert read_code(snap_code_parts(read, ["UBND", "XNTTHN"])[0]).value == number
+    assert snap_code_parts("308 LBND VNETIHXQ", ["UBND", "XNTTHN"])[0].endswith("VNETIHXQ")  # too far: left as read
 
 
 def test_specks_read_beside_a_number_do_not_make_the_space_inside_it_a_wide_blank():
