@@ -367,12 +367,28 @@ def _before_comma(words: list[Word]) -> list[Word]:
 
 def _opening(words: list[Word], names: list[str]) -> int:
     """How many words of ``words`` are one of the office's ``names`` (0: none), also as OCR damages
-    them ("CÔNG 1N", "CONG AN")."""
+    them ("CÔNG 1N", "CONG AN"), and as it runs them together or splits them ("ỦY BANNHÂNDÂN", "ÚYB.AN NHÂN DẦN")."""
     for name in names:
         size = len(name.split())
         if len(words) >= size and fuzz.ratio(fold(_text(words[:size])), fold(name)) >= 70:
             return size
+    for name in names:
+        letters = _letters(name)
+        if len(letters) < LETTERS_OPENING:
+            continue
+        ratios = [fuzz.ratio(_letters(_text(words[:count])), letters) for count in range(1, len(words) + 1)]
+        best = max(range(len(ratios)), key=lambda index: ratios[index], default=None)
+        if best is not None and ratios[best] >= LETTERS_ALIKE:
+            return best + 1
     return 0
+
+
+LETTERS_OPENING = 8  # an office's name this long is known by its letters alone, however OCR spaced them
+LETTERS_ALIKE = 85
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
 def office_in_running_case(capitals: str, office: str, size: int | None = None) -> str:

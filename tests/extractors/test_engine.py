@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from extractors.engine import extract_fields, field_from_words, view_page
 from extractors.registry import spec_for
 from schemas import Page, Word
@@ -322,6 +324,12 @@ def test_a_speck_after_the_committee_name_does_not_hide_its_unit():
             [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")]]
     assert committee(rows).value == "Ủy ban nhân dân phường Tràng Tiền"
 
+
+@pytest.mark.parametrize("office", ["ỦY BANNHÂNDÂN", "ÚYB.AN NHÂN DẦN", "Ủ\\ BAN NHÂN DÂN"])
+def test_the_headers_office_is_known_by_its_letters_however_ocr_spaced_or_lost_them(office):
+    rows = [[(60, office), MOTTO[0][0]], [(80, "XÃ HOẢNG ĐẠO"), MOTTO[1][0]],
+            [(500, "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN")]]
+    assert committee(rows).value == "Ủy ban nhân dân xã Hoằng Đạo"
 
 def test_a_misread_unit_name_is_snapped_to_the_known_unit_with_less_confidence():
     rows = [[(60, "ỦY BAN NHÂN DÂN"), MOTTO[0][0]], [(80, "PHƯỜNG XUÂN KHÍXH"), MOTTO[1][0]],
