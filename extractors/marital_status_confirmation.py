@@ -609,8 +609,9 @@ def mended_as_printed(text: str) -> str:
     """A sentence with what its wording and the register settle put back: the comma before a book's number
     ("số 10 quyển số" → "số 10, quyển số"), a date's slashes after "ngày" where the figures make a date, a speck
     read as a stop between a title and a name or as a quote before a capitalised word, a blank inside a cited
-    symbol's year, an opening L read as "I.", and a unit whose marks OCR misread spelled as the register's where it
-    spells its letters one way only ("huyện Nghỉ Lộc" → "huyện Nghi Lộc")."""
+    symbol's year or a date's day or month, a date's "ngày" without its mark, an opening L read as "I.", and a unit
+    whose marks OCR misread spelled as the register's where it spells its letters one way only ("huyện Nghỉ Lộc" →
+    "huyện Nghi Lộc")."""
     text = _BOOK_WITHOUT_COMMA.sub(lambda m: m[0].replace(" quyển", ", quyển", 1), text)
     text = _DATE_WITHOUT_SLASHES.sub(
         lambda m: f"{m[1]} {m[2]}/{m[3]}/{m[4]}" if _valid_date(int(m[2]), int(m[3]), int(m[4])) else m[0], text)
@@ -618,8 +619,20 @@ def mended_as_printed(text: str) -> str:
     text = _STOP_AFTER_A_TITLE.sub(lambda m: f"{m[1]} " if m[2].isupper() else m[0], text)
     text = _QUOTE_BEFORE_A_NAME.sub(lambda m: " " if m[1].isupper() else m[0], text)
     text = _YEAR_SPLIT_IN_A_SYMBOL.sub(r"\1\2", text)
+    text = _DAY_OR_MONTH_SPLIT.sub(lambda m: m[0].replace(" ", "") if _valid_date(*_date_parts(m[0])) else m[0], text)
+    text = _NGAY_UNMARKED.sub("ngày", text)
     text = _L_AS_I_STOP.sub(lambda m: "L" if m[1].islower() else m[0], text)
     return _units_respelled(text)
+
+
+# "ngày 08/1 1/2009", "ngày 2 2/09/2011": a blank read inside a date's day or month
+_DAY_OR_MONTH_SPLIT = re.compile(r"\b(?:\d \d/\d\d|\d\d/\d \d)/(?:19|20)\d\d\b")
+_NGAY_UNMARKED = re.compile(r"\bngay(?= \d\d/\d\d/\d{4}\b)")  # "ngay 18/03/2010": a date's "ngày" lost its mark
+
+
+def _date_parts(text: str) -> tuple[int, int, int]:
+    day, month, year = text.replace(" ", "").split("/")
+    return int(day), int(month), int(year)
 
 
 # "của'Tòa án": a speck read as a quote between a word and a capitalised one ("M'gar" has a small letter after it)

@@ -108,6 +108,9 @@ def test_a_sentence_is_mended_where_its_wording_and_the_register_settle_how_it_w
     assert mended_as_printed("Tòa án nhân dân huyện Cư M'gar") == "Tòa án nhân dân huyện Cư M'gar"
     assert mended_as_printed("theo Bản án số 43/201 1/HNGĐ-ST") == "theo Bản án số 43/2011/HNGĐ-ST"  # a blank in its year
     assert mended_as_printed("I.àm thủ tục đăng ký kết hôn") == "Làm thủ tục đăng ký kết hôn"  # an L's foot as a stop
+    assert mended_as_printed("cấp ngày 08/1 1/2009)") == "cấp ngày 08/11/2009)"  # a blank in a date's month
+    assert mended_as_printed("ngày 3 2/09/2011") == "ngày 3 2/09/2011"  # no 32nd: left as read
+    assert mended_as_printed("ngay 18/03/2010). Hiện") == "ngày 18/03/2010). Hiện"  # a date's "ngày" without its mark
     # a unit's name whose apostrophe OCR lost: the register's ("Cư M'gar")
     assert mended_as_printed("Tòa án nhân dân huyện Cư Mgar, tỉnh Đắk Lắk") == \
         "Tòa án nhân dân huyện Cư M'gar, tỉnh Đắk Lắk"
