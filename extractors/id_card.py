@@ -798,7 +798,7 @@ def apply_mrz(document: Document, found: tuple[MrzReading, Page], has_qr: bool) 
 
 def apply_mrz_evidence(document: Document, mrz: MrzReading, pages: list[Page]) -> None:
     """The id number and nationality a checked MRZ confirms where neither machine code gave them, and the
-    name's printed line where OCR lost its label."""
+    name's printed line where OCR lost its label or read something else as the name."""
     current = document.fields.get("id_number")
     if current is None or current.source not in ("qr", "mrz"):
         printed = current.value if current is not None and isinstance(current.value, str) else None
@@ -806,7 +806,11 @@ def apply_mrz_evidence(document: Document, mrz: MrzReading, pages: list[Page]) -
         if rebuilt is not None:
             _take_machine_value(document, "id_number", rebuilt[0], "mrz", rebuilt[1])
     name = document.fields.get("full_name")
-    if (name is None or name.value is None) and (line := name_line_spelling_mrz_name(pages, mrz)) is not None:
+    # no name read, or an OCR'd one the MRZ's does not match ("sem ẽ": a label's noise read as the value) where
+    # another printed line does
+    unmatched = name is None or name.value is None or (
+        name.source == "ocr" and isinstance(name.value, str) and not names_match(name.value, mrz.name))
+    if unmatched and (line := name_line_spelling_mrz_name(pages, mrz)) is not None:
         # its marks as a name's are spelled ("HUYNH" → HUỲNH: the only surname of those letters); still derived
         spelled = read_name(line[0]).value or line[0]
         document.fields["full_name"] = Field(value=spelled, confidence=NAME_FROM_LINE, source="ocr", page=line[1],

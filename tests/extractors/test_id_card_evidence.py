@@ -158,6 +158,11 @@ def test_the_name_whose_label_ocr_lost_is_the_line_in_capitals_that_spells_the_m
     apply_mrz_evidence(document, reading, [page])
     assert document.fields["full_name"].value == "DƯƠNG THỊ TRINH"
     assert document.fields["full_name"].confidence < 0.9  # its tone marks nothing checks
+    # a label's noise read as the name: the line the MRZ spells is the name all the same
+    document = Document(document_type="id_card", pages=[2], fields={
+        "full_name": Field(value="SEM Ẽ", confidence=0.17, page=2, source="ocr")})
+    apply_mrz_evidence(document, reading, [page])
+    assert document.fields["full_name"].value == "DƯƠNG THỊ TRINH"
     # a blurred label's last letters read onto the name's line: the capitals after them still spell it
     page = lines_page("CĂN CƯỚC", "079174962319", "løi DƯƠNG THỊ TRINH", "26/10/1974")
     found = name_line_spelling_mrz_name([page], reading)
