@@ -229,11 +229,12 @@ def _office_name(text: str) -> str:
 
 
 def _office_misread(folded: str) -> str | None:
-    """An office's name with one letter misread ("Ủv ban nhân dân", "LBND"): its words too long and too
-    fixed to be another's."""
+    """An office's name with one letter misread ("Ủv ban nhân dân", "LBND"), or two in a name of three words or more
+    ("Frạm v tế", "Trạm v (tế": a speck aside): its words too long and too fixed to be another's."""
+    letters = " ".join("".join(ch for ch in word if ch.isalnum()) for word in folded.split())
     near = [name for key, name in _OFFICE_NAMES.items()
-            if len(key) >= len("ubnd") and Levenshtein.distance(folded, key) == 1 and folded[:1].isalpha()
-            and (" " in key) == (" " in folded)]
+            if len(key) >= len("ubnd") and folded[:1].isalpha() and len(key.split()) == len(letters.split())
+            and folded != key and Levenshtein.distance(letters, key) <= (2 if len(key.split()) >= 3 else 1)]
     return near[0] if len(near) == 1 else None
 
 

@@ -77,6 +77,9 @@ def test_office_names_opening_a_place_are_spelled_right():
 
     assert read_place("Ủy bạn nhân dân xã Trà Vân, thành phố Đà Nẵng").value == "Ủy ban nhân dân xã Trà Vân, thành phố Đà Nẵng"
     assert read_place("UBND phường 12, quận Tân Bình").value == "UBND phường 12, quận Tân Bình"
+    # a facility's name of three words, two letters misread or a speck read inside it
+    assert read_place("Trạm v (tế xã Tân Lập, Tỉnh Lạng Sơn").value == "Trạm y tế xã Tân Lập, Tỉnh Lạng Sơn"
+    assert read_place("Frạm v tế phường Bến Nghé, Thành phố Hồ Chí Minh").value.startswith("Trạm y tế phường")
 
 
 @pytest.mark.parametrize(("printed", "value", "doubtful"), [
