@@ -63,7 +63,12 @@ _SPECK_IN_A_UNIT = re.compile(r"(?<=\bthành)\.(?= phố\b)|(?<=\bthị)\.(?= (?
                               re.IGNORECASE)
 
 
+# "huyện Hoằng Hóa„tỉnh Thanh Hóa": a comma read as a low quote, its blank lost
+_LOW_QUOTE_FOR_A_COMMA = re.compile(r"(?<=[^\W\d_])„(?=[^\W\d_])")
+
+
 def _specks_between_words(text: str) -> str:
+    text = _LOW_QUOTE_FOR_A_COMMA.sub(", ", text)
     text = _SPECK_IN_A_UNIT.sub("", text)
     return _DOT_BETWEEN_WORDS.sub(lambda m: m.group(0) if _ABBREVIATION_BEFORE.search(text[:m.start()]) else " ", text)
 

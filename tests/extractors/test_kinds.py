@@ -80,6 +80,8 @@ def test_office_names_opening_a_place_are_spelled_right():
     # a facility's name of three words, two letters misread or a speck read inside it
     assert read_place("Trạm v (tế xã Tân Lập, Tỉnh Lạng Sơn").value == "Trạm y tế xã Tân Lập, Tỉnh Lạng Sơn"
     assert read_place("Frạm v tế phường Bến Nghé, Thành phố Hồ Chí Minh").value.startswith("Trạm y tế phường")
+    reading = read_place("Ủy ban nhân dân xã Hoằng Đạo, huyện Hoằng Hóa„tỉnh Thanh Hóa")  # a comma read as a low quote
+    assert reading.value == "Ủy ban nhân dân xã Hoằng Đạo, huyện Hoằng Hóa, tỉnh Thanh Hóa" and reading.factor < 1.0
 
 
 @pytest.mark.parametrize(("printed", "value", "doubtful"), [
