@@ -388,3 +388,10 @@ def test_a_sure_id_number_is_read_once_more_by_the_english_model_and_disputed_wh
         field = Field(value="067079910518", confidence=0.98, page=1, bbox=(190, 100, 310, 122), source="ocr")
         corroborate(Document(document_type="marital_status_confirmation", fields={"id_number": field}), spec, [page], {})
         assert field.note == note and field.value == "067079910518", english  # disputed, not changed: a person reads it
+
+
+def test_two_values_read_as_often_and_as_well_formed_are_settled_by_how_sure_ocr_was_of_each():
+    votes = [Vote("2018-01-18", 0.8, 0.0), Vote("2018-01-18", 0.8, 0.135), Vote("2018-04-18", 0.8, 0.642),
+             Vote("2018-04-18", 0.8, 0.477)]  # one model's two readings against the other's
+    assert outvoted_by(None, votes) == Vote("2018-04-18", 0.8, 0.642)
+    assert outvoted_by(None, [Vote(v.value, v.factor) for v in votes]) is not None  # unknown sureness: still a value
