@@ -226,8 +226,7 @@ def finish(document: Document, spec: TypeSpec, views: list[PageView], images: Ma
 def _id_number_unlabelled(document: Document, pages: list[Page]) -> None:
     """The card's only 12-digit number with a real province code as its id number where neither a label nor a
     machine code gave one: for a person to confirm (the birth date and sex check its digits)."""
-    current = document.fields.get("id_number")
-    if current is not None and current.value is not None:
+    if _has_value(document, "id_number"):
         return
     if (found := only_printed_id(pages)) is not None:
         number, page, box = found
@@ -239,8 +238,7 @@ def _issue_date_unlabelled(document: Document, pages: list[Page]) -> None:
     """The one date a card's back prints besides the birth and expiry dates as its issue date, where OCR lost the
     label ("Mgay Điácg nêm / Dac so ve 30/12/2022"), and no later than today (a 2024 back also prints its expiry):
     for a person to confirm (``settle`` checks it against the birth date and the variant)."""
-    current = document.fields.get("issue_date")
-    if current is not None and current.value is not None:
+    if _has_value(document, "issue_date"):
         return
     known = {str(field.value) for name in ("date_of_birth", "expiry_date")
              if (field := document.fields.get(name)) is not None and field.value is not None}
@@ -255,8 +253,7 @@ def _birth_registration_unlabelled(document: Document, pages: list[Page]) -> Non
     """A 2024 back's place of birth registration where OCR lost its label ("xong) hoc dí bunh", "hy Mox đăng ky
     khá: se#:"): the one line (or two, wrapped) of the back that reads as a place of units to a province and is no
     part of the residence: for a person to confirm."""
-    current = document.fields.get("place_of_birth_registration")
-    if document.variant != "can_cuoc_2024" or current is not None and current.value is not None:
+    if document.variant != "can_cuoc_2024" or _has_value(document, "place_of_birth_registration"):
         return
     residence = document.fields.get("place_of_residence")
     lived = fold(str(residence.value)) if residence is not None and residence.value else ""
@@ -326,8 +323,7 @@ def _front_values_unlabelled(document: Document, pages: list[Page]) -> None:
              "sex": _only_word(fronts, ("Nam", "Nữ")),
              "nationality": _nationality(fronts)}
     for name, value in found.items():
-        current = document.fields.get(name)
-        if value is None or current is not None and current.value is not None:
+        if value is None or _has_value(document, name):
             continue
         printed, page_number, box = value
         document.fields[name] = Field(value=printed, confidence=FRONT_FROM_PRINT, source="ocr", page=page_number,
