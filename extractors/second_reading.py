@@ -16,9 +16,15 @@ again, which calibration keeps below the trust line: a person confirms it. The c
 the label ends, not at the first word kept: a word OCR misread as a speck ("Ö" for "HỒ") is read
 again with the rest.
 
+A date, an id number or a year is read twice more by Tesseract's English model (enlarged as above): a model of
+another training reads a display face's figures the Vietnamese one misreads at every size (its 4 as 1); where its
+reading alone contradicts two Vietnamese ones alike, the full vote settles the value, and an id number read surely
+enough to go unseen is read once by it too, and disputed where it reads another. Readings of an id number that
+disagree with its holder's birth date and sex as the paper gives them never outvote a page's value that agrees.
+
 Only single-line values of kinds OCR confuses (names, dates, numbers, short vocabulary) are read
 again, and only when doubtful (below 0.9, or below what calibration accepts of the kind read once: a date
-read at 0.93): a sure value costs nothing. The readings are kept on the page
+read at 0.93): a sure value costs nothing, but for a sure id number's one reading by the English model. The readings are kept on the page
 (``Page.readings``) like a QR payload, so a re-extraction from stored words gives the same answer
 without the image.
 """
@@ -93,7 +99,7 @@ def corroborate(document: Document, spec: TypeSpec, pages: list[Page], images: M
                                                                reader_of(kind)):
                 # a sure number is read once more, by the other model: a figure misread with confidence ("…10518"
                 # for …10318) is the one error a person would not look for; where it reads another, one looks
-                field.note = "; ".join(filter(None, [field.note, DIFFERS]))
+                disputed(field)
             continue
         reread(field, kind, page, images, field_spec.symbols if field_spec is not None else (),
                fits=holder_fits(document, spec, name))
@@ -165,15 +171,20 @@ def reread(field: Field, kind: str, page: Page, images: Mapping[int, np.ndarray]
         if read == {field.value} and field.confidence >= DOUBTFUL_FROM:
             field.note = CORROBORATED  # the crop binarised was unreadable; an enlarged reading agrees
         elif other_values and field.value is not None:
-            field.note = "; ".join(filter(None, [field.note, DIFFERS]))
+            disputed(field)
         return
     if fits is not None and isinstance(field.value, str) and fits(field.value) and not fits(winner.value):
-        field.note = "; ".join(filter(None, [field.note, DIFFERS]))  # "038060…" for the page's 038066… of a 1966 birth
+        disputed(field)  # "038060…" for the page's 038066… of a 1966 birth
         return
     count = sum(v is not None and v.value == winner.value for v in votes)
     field.value = winner.value
     field.confidence = round(REPAIRED * winner.factor * count / (len(votes) + 1), 3)
     field.note = READ_AGAIN
+
+
+def disputed(field: Field) -> None:
+    """Say on ``field`` that a second reading gave another value (calibration then keeps it for a person)."""
+    field.note = "; ".join(filter(None, [field.note, DIFFERS]))
 
 
 def _other_model_dissents(field: Field, kind: str, box: BBox, page: Page, images: Mapping[int, np.ndarray],
