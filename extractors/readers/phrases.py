@@ -457,6 +457,7 @@ _TWO_PARTS_APART = re.compile(r"\b([A-ZĐ]{2,})\s+([A-ZĐ]{2,})\b")
 _SLASH_AS_MARK = re.compile(r"(?<=\d)['’‘`|](?=[A-ZĐ])")
 # a number, perhaps its year, and its symbol with blanks for slashes; a speck read after them is dropped
 _STOP_BETWEEN_PARTS = re.compile(r"(?<=[A-ZĐ])\.(?=[A-ZĐ])")
-# ("2142023 XNTTHN": a number run into its year, the year's "/" lost too)
+# ("2142023 XNTTHN": a number run into its year, the year's "/" lost too; "365 2024XNTTHN": the year run into the
+# symbol, which a number without a year never is here: "254UBND" keeps its doubt, read_code's)
 _NUMBER_APART = re.compile(
-    r"^(\d{1,5}?)(?:(?:\s+|/)?((?:19|20)\d\d))?(?:\s+|(?<=\d))([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)(?:\s+\W?\w?\W?)?$")
+    r"^(\d{1,5}?)(?:(?:\s+|/)?((?:19|20)\d\d))?(?(2)\s*|\s+)([A-ZĐ]{2,}(?:[/-][A-ZĐ0-9]+)*)(?:\s+\W?\w?\W?)?$")
