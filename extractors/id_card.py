@@ -27,7 +27,7 @@ from extractors.id_card_evidence import (
     CITIZEN_NATIONALITY, DATE_FROM_PRINT, ID_FROM_PRINT, NAME_FROM_LINE, UNKNOWN, expiry_by_law, id_number_from_mrz,
     name_line_spelling_mrz_name, nationality_from_mrz, on_birthday, only_other_date, only_printed_id, printed_dates,
     printed_id_candidates)
-from extractors.kinds import READERS, ends_on_a_province, read_address, read_name, read_unit_address, unit_names
+from extractors.kinds import READERS, ends_on_a_province_as_spelled, read_address, read_name, read_unit_address, unit_names
 from extractors.readers.addresses import province_short_names
 from extractors.readers.ids import decode_id_number
 from extractors.readers.labels import lines_from_words
@@ -300,11 +300,12 @@ def _marks_unlabelled(document: Document, spec: TypeSpec, pages: list[Page]) -> 
             break
     if len(found) == 1:
         value, page_number, box = found[0]
-        document.fields[name] = Field(value=value, confidence=FRONT_FROM_PRINT * 0.5, source="ocr", page=page_number,
+        document.fields[name] = Field(value=value, confidence=MARKS_FROM_PRINT, source="ocr", page=page_number,
                                       bbox=box, note=f"{DERIVED}the back's one description of marks (its label unread)")
 
 
 MARKS_WORDS = 4  # a description this long, some of its words misread, is still told from a label's noise
+MARKS_FROM_PRINT = 0.3  # a description found by its words alone, often misread in part: well below the trust line
 RESIDENCE_ALIKE = 80  # a place this alike to a part of the residence is the residence's line, not another place
 FRONT_FROM_PRINT = 0.6  # a front's value found by what it is, its label unread: a person confirms
 UNLABELLED = f"{DERIVED}found by what it is on the front (its label unread)"
@@ -351,7 +352,7 @@ def _front_places_unlabelled(document: Document, spec: TypeSpec, pages: list[Pag
         return
     for page in (page for page in pages if side_of(page) == "front"):
         lines = lines_from_words(page.words)
-        below = next((i for i, line in enumerate(lines) if _nationality([page_of(page, line)])), None)
+        below = next((i for i, line in enumerate(lines) if _nationality_words(line) is not None), None)
         blocks = _place_blocks(lines[below + 1:]) if below is not None else []
         if len(blocks) != len(FRONT_PLACES):
             continue
@@ -373,11 +374,6 @@ def _has_value(document: Document, name: str) -> bool:
     return field is not None and field.value is not None
 
 
-def page_of(page: Page, line: list[Word]) -> Page:
-    """``page`` holding only ``line``'s words."""
-    return page.model_copy(update={"words": line})
-
-
 def _place_blocks(lines: list[list[Word]]) -> list[list[Word]]:
     """The places the lines print, each opening where a line's first place word stands (what is before it: a label
     OCR garbled) and running on over the next lines, their leading specks dropped, until it ends on a province."""
@@ -390,7 +386,7 @@ def _place_blocks(lines: list[list[Word]]) -> list[list[Word]]:
             continue
         current, taken = current + words, taken + 1
         value = read_address(" ".join(w.text for w in current)).value
-        if value and ends_on_a_province(value):
+        if value and ends_on_a_province_as_spelled(value):
             blocks.append(current)
             current, taken = [], 0
         elif taken >= PLACE_LINES:
@@ -468,10 +464,15 @@ def _only_word(fronts: list[Page], values: tuple[str, ...]) -> tuple[str, int, B
 def _nationality(fronts: list[Page]) -> tuple[str, int, BBox | None] | None:
     for page in fronts:
         for line in lines_from_words(page.words):
-            for first, second in zip(line, line[1:]):
-                if f"{first.text} {second.text.strip('.,:;')}" == CITIZEN_NATIONALITY:
-                    return CITIZEN_NATIONALITY, page.number, union_bbox([first.bbox, second.bbox])
+            if (words := _nationality_words(line)) is not None:
+                return CITIZEN_NATIONALITY, page.number, union_bbox(w.bbox for w in words)
     return None
+
+
+def _nationality_words(line: list[Word]) -> tuple[Word, Word] | None:
+    """The two words of ``line`` that print the citizens' nationality ("Việt Nam"), or None."""
+    return next(((first, second) for first, second in zip(line, line[1:])
+                 if f"{first.text} {second.text.strip('.,:;')}" == CITIZEN_NATIONALITY), None)
 
 
 def settle(document: Document) -> None:

@@ -272,21 +272,27 @@ def snap_to_a_unit_the_page_names(value: str, page_text: str) -> tuple[str, floa
         return value, 1.0
     start, kind = found
     printed = " ".join(words[start + len(kind.split()):])
-    letters = "".join(ch for ch in fold(printed) if ch.isalpha() or ch == " ")
-    text = " ".join(fold(page_text).split())
-    if _marks(printed) in _local_unit_names()[kind] and (marked := _marked_as_the_page_names(printed, kind, page_text)):
+    if _marks(printed) in _local_unit_names()[kind]:
         # a known name, but the paper names the one unit of its letters with other marks: a mark OCR lost or misread
-        spelled, _ = _unit_word_spelled(words, start, len(kind.split()), kind)
-        return " ".join([*spelled[:start + len(kind.split())], marked]), SNAPPED
-    if _marks(printed) in _local_unit_names()[kind] or len(letters.replace(" ", "")) < 4:
+        marked = _marked_as_the_page_names(printed, kind, page_text)
+        return (_unit_named(words, start, kind, marked), SNAPPED) if marked else (value, 1.0)
+    letters = "".join(ch for ch in fold(printed) if ch.isalpha() or ch == " ")
+    if len(letters.replace(" ", "")) < 4:
         return value, 1.0
+    text = " ".join(fold(page_text).split())
     named = {official for official in _local_unit_names()[kind].values() if f"{kind} {fold(official)}" in text}
     near = sorted((Levenshtein.distance(letters, fold(official)), official) for official in named)
     if not near or near[0][0] > PAGE_NAMED_EDITS * len(letters) or len(near) > 1 and near[1][0] == near[0][0]:
         return value, 1.0
     official = near[0][1].upper() if printed.isupper() else near[0][1]
-    spelled, _ = _unit_word_spelled(words, start, len(kind.split()), kind)
-    return " ".join([*spelled[:start + len(kind.split())], official]), round(SNAPPED * (1 - near[0][0] / len(letters)), 3)
+    return _unit_named(words, start, kind, official), round(SNAPPED * (1 - near[0][0] / len(letters)), 3)
+
+
+def _unit_named(words: list[str], start: int, kind: str, name: str) -> str:
+    """The office's words up to its unit word (spelled as the law does), then ``name``."""
+    size = len(kind.split())
+    spelled, _ = _unit_word_spelled(words, start, size, kind)
+    return " ".join([*spelled[:start + size], name])
 
 
 PAGE_NAMED_EDITS = 0.5  # edits per letter a misread office's unit name may be from one the paper names elsewhere

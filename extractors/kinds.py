@@ -894,7 +894,7 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
             return doubted(read_address(named, respelled), PROVINCE_MISREAD_NOTE)
         # words from beside or below the value ("… Thành phố Hà Nội Vi", "… Thành phố Hồ Chí Minh Ko")
         return doubted(read_address(cut, respelled), AFTER_PROVINCE_NOTE)
-    if resolved.province is not None and not ends_on_a_province(text) \
+    if resolved.province is not None and not ends_on_a_province_as_spelled(text) \
             and (named := province_its_units_name(text)) not in (None, text):  # "…, Thành phố Hồ Chí NHH"
         return doubted(read_address(named, respelled), PROVINCE_MISREAD_NOTE)
     if resolved.province is None:
@@ -987,11 +987,6 @@ def province_its_units_name(text: str) -> str | None:
     fits = [province for province in near if resolve_address(f"{head}, {province}").score >= PROVINCE_FITS]
     return f"{head}, {fits[0]}" if len(fits) == 1 else None
 _PROVINCE_WORDS = ("thành phố", "tỉnh")
-
-
-def ends_on_a_province(text: str) -> bool:
-    """Whether the address's last part is a province's name as spelled (the register's, with its unit word)."""
-    return fold(text.rpartition(", ")[2]) in province_spellings()
 
 
 def province_cut_short(text: str) -> str | None:
@@ -1705,6 +1700,13 @@ def read_unit_address(raw: str) -> Reading:
 def _ends_at_a_province(text: str) -> bool:
     """Whether the last part of a place made of units names a province (with or without its unit word)."""
     return fold(text.rsplit(",", 1)[-1].strip(" .")) in province_names()
+
+
+def ends_on_a_province_as_spelled(text: str) -> bool:
+    """Whether an address's last part is a province's full name as the register spells it, its unit word included
+    (``_ends_at_a_province`` takes its name alone too, and a stop after it): "…, Thành phố Hồ Chí NHH" is not, though
+    the register resolves it."""
+    return fold(text.rpartition(", ")[2]) in province_spellings()
 
 
 def _up_to_last_province(text: str) -> str:

@@ -262,7 +262,7 @@ WORDS_NEAR = 0.25  # edits per letter a garbled date in words may be from a spel
 def date_spelled_near(spelled: str, iso: str) -> str | None:
     """The one spelling in words of the date ``iso`` that ``spelled`` is a few letters from (marks aside), else
     None."""
-    if not re.fullmatch(r"\d{4}-\d\d-\d\d", iso):
+    if not is_iso_date(iso):
         return None
     read = fold(spelled)
     near = sorted((Levenshtein.distance(read, fold(variant)), variant) for variant in date_in_words_variants(iso))

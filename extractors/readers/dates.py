@@ -402,8 +402,8 @@ _MONTH_VARIANTS = {1: ("một", "giêng"), 4: ("tư", "bốn"), 12: ("mười ha
 def date_in_words_variants(iso: str) -> list[str]:
     """Every spelling in words of the date ``iso`` ("YYYY-MM-DD") the papers use (``date_to_words`` is one)."""
     d = date.fromisoformat(iso)
-    days = [_spellings(number_to_words(d.day))]
-    day_spellings = [f"{opener}{words}" for opener in (("mồng ", "") if d.day <= 10 else ("",)) for words in days[0]]
+    day_spellings = [f"{opener}{words}" for opener in (("mồng ", "") if d.day <= 10 else ("",))
+                     for words in _spellings(number_to_words(d.day))]
     months = _MONTH_VARIANTS.get(d.month, (number_to_words(d.month),))
     return [f"Ngày {day} tháng {month} năm {year}"
             for day, month, year in product(day_spellings, months, _spellings(number_to_words(d.year)))]
