@@ -395,3 +395,24 @@ def test_two_values_read_as_often_and_as_well_formed_are_settled_by_how_sure_ocr
              Vote("2018-04-18", 0.8, 0.477)]  # one model's two readings against the other's
     assert outvoted_by(None, votes) == Vote("2018-04-18", 0.8, 0.642)
     assert outvoted_by(None, [Vote(v.value, v.factor) for v in votes]) is not None  # unknown sureness: still a value
+
+
+def test_a_dissent_ocr_was_less_sure_of_than_of_two_readings_alike_is_no_second_opinion():
+    date_line = [("Ngày", 60, 0.96), ("sinh:", 110, 0.96), ("05/04/1974", 262, 0.7)]
+    box = ",".join(map(str, after_label(page_with(date_line, {}), VALUE_BOX)))
+
+    def reread_date(dissent_sure: str, agreeing_sure: str = "0.950") -> Field:
+        # the Vietnamese model read the display face's 4 as 1 at two sizes; the English model read it right twice
+        kept = {"line": ("05/01/1974", "0.490"), "line×2dark": ("05/01/1974", dissent_sure),
+                "line×3dark": ("", "0.000"), "line×2dark/eng": ("05/04/1974", agreeing_sure),
+                "line×3dark/eng": ("05/04/1974", agreeing_sure)}
+        page = page_with(date_line, {f"{key}:{box}": text for key, (text, _) in kept.items()}
+                         | {f"{key}:{box} confidence": sure for key, (_, sure) in kept.items()})
+        field = Field(value="1974-04-05", confidence=0.7, page=1, bbox=VALUE_BOX, source="ocr")
+        reread(field, "date", page, {})
+        return field
+
+    field = reread_date("0.230")
+    assert field.value == "1974-04-05" and field.note == CORROBORATED
+    assert reread_date("0.960").note == "a second reading differs"  # a dissent as sure as the agreement: one looks
+    assert reread_date("0.230", agreeing_sure="0.300").note == "a second reading differs"  # agreement OCR doubted
