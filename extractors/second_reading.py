@@ -214,7 +214,7 @@ def _same_figures(read: str, value: object) -> bool:
     return isinstance(value, str) and bool(figures) and figures == "".join(ch for ch in value if ch.isdigit())
 
 
-def _dissent_unsure(votes: list[Vote | None], value: str) -> bool:
+def _dissent_unsure(votes: list[Vote | None], value: object) -> bool:
     """Whether two or more readings give ``value`` well formed and surely, and OCR was less sure of every reading of
     another value than of any of them: a stroke lost at one size ("1974-01-05" at 0.49 beside 1974-04-05 twice at
     0.95) is no second opinion."""
