@@ -501,6 +501,25 @@ def _respell_by_next_word(bare: str, following: str) -> str | None:
     return spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled
 
 
+_DIRECTIONS = {"tren", "duoi", "truoc", "sau"}
+_TAILED_PARTS = {"mat", "may", "long"}  # "đuôi" (the tail) is only ever an eye's or a brow's
+
+
+def _respell_below_or_tail(bare: str, preceding: str, following: str) -> str | None:
+    """"dưới" (below) and "đuôi" (the tail of an eye or a brow) fold alike; a description's order tells: a distance,
+    then up or down, then forward or back, then the part ("C:2cm dưới trước đuôi mắt phải"). None where it does not."""
+    if fold(bare) != "duoi":
+        return None
+    before, after = fold(preceding.rstrip(".,;")), fold(following.rstrip(".,;"))
+    if _MEASURE.match(preceding) or (after not in _TAILED_PARTS and before not in _DIRECTIONS):
+        spelled = "dưới"
+    elif after in _TAILED_PARTS and before in _DIRECTIONS:
+        spelled = "đuôi"
+    else:
+        return None
+    return spelled[:1].upper() + spelled[1:] if bare[:1].isupper() else spelled
+
+
 _CHAM_AFTER = {"seo": "chấm", "vet": "chàm", "bot": "chàm"}  # a dot scar ("Sẹo chấm"); a birthmark ("Vết chàm")
 
 
@@ -554,8 +573,9 @@ def read_identifying_marks(raw: str) -> Reading:
     for index, word in enumerate(read):
         bare = word.rstrip(".,;") if word[:-1].isalpha() else word  # "đuôi." : a speck after the word
         following = read[index + 1] if index + 1 < len(read) else ""
-        spelled = (_respell_by_next_word(bare, following) or _respell_by_word_before(bare, words[-1] if words else "")
-                   or respell(bare, _MARK_WORDS))
+        preceding = words[-1] if words else ""
+        spelled = (_respell_by_next_word(bare, following) or _respell_by_word_before(bare, preceding)
+                   or respell(bare, _MARK_WORDS) or _respell_below_or_tail(bare, preceding, following))
         if spelled is None and (spelled := _one_letter_from_a_mark_word(bare, following)) is not None:
             guessed.append(len(words))  # "Nất ruôõi": a letter misread, added or lost; the one word it can be
         if spelled is not None:

@@ -98,6 +98,13 @@ def test_office_names_opening_a_place_are_spelled_right():
     ("Nốt ruồi C:2cm", "Nốt ruồi C:2cm", True),
     ("Nốt ruồi cách 3cm trên sau đuôi trái", "Nốt ruồi cách 3cm trên sau đuôi trái", True),  # the eye ("mắt") lost
     ("Nốt ruồi C:2cm dưới trước cánh mũi phải", "Nốt ruồi C:2cm dưới trước cánh mũi phải", False),
+    # "đưới" folds as dưới (below) and đuôi (a tail) do: a distance is followed by its direction, a direction by the
+    # part, and only an eye or a brow has a tail
+    ("Sẹo chấm C:2cm đưới trước đưới mắt phải", "Sẹo chấm C:2cm dưới trước đuôi mắt phải", False),
+    ("Nốt ruồi C:0,5cm đưới sau cánh mũi trái", "Nốt ruồi C:0,5cm dưới sau cánh mũi trái", False),
+    ("Nốt ruồi cách 1cm đưới mắt trái", "Nốt ruồi cách 1cm dưới mắt trái", False),
+    ("Sẹo C:1cm trên đưới mắt", "Sẹo C:1cm trên đuôi mắt", False),
+    ("Nốt ruồi ở đưới mắt trái", "Nốt ruồi ở đưới mắt trái", True),  # no distance, no direction before it: either
     ("SA", None, False),
 ])
 def test_identifying_marks_are_spelled_with_the_words_such_descriptions_use(printed, value, doubtful):
@@ -447,7 +454,7 @@ def test_a_distance_whose_decimal_comma_was_lost_is_left_to_a_person():
 def test_identifying_marks_with_a_word_that_folds_to_two_vocabulary_words_but_is_neither_are_doubtful():
     from extractors.kinds import DOUBTFUL, read_identifying_marks
 
-    assert read_identifying_marks("Nốt ruồi C:0,5cm đưới sau cánh mũi trái").factor <= DOUBTFUL  # dưới or đuôi
+    assert read_identifying_marks("Nốt ruồi đưới mắt trái").factor <= DOUBTFUL  # dưới or đuôi: nothing before it tells
     assert read_identifying_marks("Nốt châm cách 1cm dưới cằm").factor <= DOUBTFUL  # chấm or chàm
     spelled = read_identifying_marks("Sẹo chấm cách 1cm dưới đuôi mắt trái")
     assert spelled.factor == 1.0 and spelled.value == "Sẹo chấm cách 1cm dưới đuôi mắt trái"
