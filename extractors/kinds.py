@@ -1084,9 +1084,20 @@ def tidy_address_specks(text: str) -> str:
         text = text[:1].upper() + text[1:]
     text = _SLASH_AS_LETTER.sub("/", text)
     text = _COMMA_AFTER_UNIT_WORD.sub(_comma_before_a_name_dropped, text)
-    # "Căn.hộ", not "TP.HCM": an abbreviation's stop stands between capitals
-    return _STOP_BETWEEN_LETTERS.sub(
-        lambda stop: " " if text[stop.start() - 1].islower() and text[stop.end()].islower() else ".", text)
+    # "Căn.hộ", "Huyện.Đông Anh", not "TP.HCM": an abbreviation's stop stands between capitals
+    return _STOP_BETWEEN_LETTERS.sub(lambda stop: " " if _a_blank_read_as_a_stop(text, stop) else ".", text)
+
+
+_UNIT_LAST_WORDS = frozenset(unit.split()[-1].lower() for unit in ("Phường", "Xã", "Thị trấn", "Quận", "Huyện",
+                                                                    "Thành phố", "Tỉnh", "Đặc khu"))
+
+
+def _a_blank_read_as_a_stop(text: str, stop: re.Match[str]) -> bool:
+    """Whether a full stop between letters stands for a blank: between small letters, or between a unit's word and
+    its name's capital ("Huyện.Đông Anh")."""
+    before, after = text[stop.start() - 1], text[stop.end()]
+    word_before = re.split(r"[^\w]", text[:stop.start()])[-1]
+    return before.islower() and (after.islower() or word_before.lower() in _UNIT_LAST_WORDS)
 
 
 def lost_unit_commas(text: str) -> str:

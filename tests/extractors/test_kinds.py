@@ -182,6 +182,14 @@ def test_full_stops_inside_an_address_are_specks_unless_they_end_an_abbreviation
     assert correct_address_spelling(printed)[0] == value
 
 
+def test_a_full_stop_glued_between_a_unit_word_and_its_name_is_a_blank_but_an_abbreviations_stays():
+    from extractors.kinds import read_address
+
+    reading = read_address("Xã Uy Nỗ, Huyện.Đông Anh, Thành phố Hà Nội")
+    assert reading.value == "Xã Uy Nỗ, Huyện Đông Anh, Thành phố Hà Nội" and reading.factor < 1.0  # tidied: doubted
+    assert read_address("Số 5 đường Lê Lợi, TP.HCM").value == "Số 5 đường Lê Lợi, TP.HCM"
+
+
 def test_a_numbered_residential_group_is_to_but_a_street_named_to_stays():
     assert correct_address_spelling("Tố 15, đường Hoàng Diệu 2, Phường Linh Trung")[0].startswith("Tổ 15, ")
     assert correct_address_spelling("Tô Hiến Thành, Phường 12, Quận 10")[0].startswith("Tô Hiến Thành, ")
