@@ -1088,10 +1088,6 @@ def tidy_address_specks(text: str) -> str:
     return _STOP_BETWEEN_LETTERS.sub(lambda stop: " " if _a_blank_read_as_a_stop(text, stop) else ".", text)
 
 
-_UNIT_LAST_WORDS = frozenset(unit.split()[-1].lower() for unit in ("Phường", "Xã", "Thị trấn", "Quận", "Huyện",
-                                                                    "Thành phố", "Tỉnh", "Đặc khu"))
-
-
 def _a_blank_read_as_a_stop(text: str, stop: re.Match[str]) -> bool:
     """Whether a full stop between letters stands for a blank: between small letters, or between a unit's word and
     its name's capital ("Huyện.Đông Anh")."""
@@ -1697,6 +1693,7 @@ def _unit_of_facility(text: str) -> str | None:
 
 _UNIT_TYPES = ("Phường", "Xã", "Thị trấn", "Quận", "Huyện", "Thị xã", "Thành phố", "Tỉnh", "Đặc khu")
 _UNIT_FIRST_WORDS = frozenset(unit.split()[0].lower() for unit in _UNIT_TYPES)  # "phường", "thị", "thành" …
+_UNIT_LAST_WORDS = frozenset(unit.split()[-1].lower() for unit in _UNIT_TYPES)  # "phường", "trấn", "phố" …
 _PLACE_OPENERS = {fold(word) for word in _UNIT_TYPES} | set(_LEADING_PLACE_WORDS)
 
 
