@@ -458,6 +458,8 @@ def _name_syllable(word: str, kind: str) -> tuple[str, float]:
         return word, MARKS_AMBIGUOUS if len(known) > 1 else 1.0
     if len(known) == 1:
         return (known[0] if word.isupper() else known[0].capitalize()), REPAIRED
+    if known:  # the letters of common name parts with the marks of none ("NGẠ": NGA or NGÀ): a mark misread, which?
+        return word, DOUBTFUL
     return word, UNCOMMON_NAME if SYLLABLE.match(fold(word)) else DOUBTFUL
 
 
