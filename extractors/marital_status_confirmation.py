@@ -82,6 +82,7 @@ def _marriage_without_its_end(status: str) -> bool:
 # a confirmation for a marriage names the partner and where the marriage is to be registered ("… kết hôn với chị X,
 # sinh năm 1990, tại Ủy ban nhân dân …"): a purpose that names a partner and no place was cut short
 MARRIAGE_WITHOUT_ITS_PLACE = "text: a marriage's partner named, with no place to register it after (the rest lost below?)"
+PROCEDURE_WITHOUT_ITS_VERB = "purpose: opens on the procedure, its verb ('làm') lost and put back"
 
 
 def _marriage_without_its_place(purpose: str) -> bool:
@@ -346,6 +347,11 @@ def _to_field(view: PageView, hit: LabelHit, lines: list[list[Word]], phrases: l
     if value and openings is None and _marriage_without_its_place(value):
         factor = min(factor, DOUBTFUL)
         problems.append(MARRIAGE_WITHOUT_ITS_PLACE)
+    if value and openings is None and fold(value).startswith("thu tuc "):
+        # "(Giấy này được cấp để) thủ tục …": a procedure is what one does ("làm thủ tục"), its verb lost at the start
+        value = ("Làm " if value[:1].isupper() else "làm ") + value[:1].lower() + value[1:]
+        factor = min(factor, DOUBTFUL)
+        problems.append(PROCEDURE_WITHOUT_ITS_VERB)
     if value and value.count("(") != value.count(")"):
         factor = min(factor, DOUBTFUL)
         problems.append("text: brackets do not close")

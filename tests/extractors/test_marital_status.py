@@ -725,3 +725,13 @@ def test_a_marriages_purpose_naming_the_partner_and_no_place_was_cut_short_and_i
                            [(60, "tại Ủy ban nhân dân xã Quảng Phú")]] + SIGNATURE)["purpose"]
     assert "no place" not in (whole.note or "")
     assert "no place" not in (fields(HEAD + [[(60, f"{label} vay vốn ngân hàng")]] + SIGNATURE)["purpose"].note or "")
+
+
+def test_a_purpose_opening_on_the_procedure_lost_its_verb_which_is_put_back_and_doubted():
+    label = "Giấy này được cấp để:"
+    status = [(60, "Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai")]
+    lost = fields(HEAD + [status, [(60, f"{label} thủ tục chuyển nhượng quyền sử dụng đất")]] + SIGNATURE)["purpose"]
+    assert lost.value == "làm thủ tục chuyển nhượng quyền sử dụng đất"
+    assert lost.confidence < 0.9 and "verb" in (lost.note or "")
+    whole = fields(HEAD + [status, [(60, f"{label} làm thủ tục chuyển nhượng quyền sử dụng đất")]] + SIGNATURE)["purpose"]
+    assert whole.value == "làm thủ tục chuyển nhượng quyền sử dụng đất" and "verb" not in (whole.note or "")
