@@ -16,6 +16,7 @@ from extractors.readers.ids import check_id_number
 from extractors.second_reading import SURE, lines_within, reread
 from extractors.spec import TypeSpec
 from pipeline.geometry import union_bbox
+from pipeline.text import fold
 from schemas import Document, Field, Page, Word
 
 _DATE_LINE = re.compile(r"ngay\s*\S{1,2}\s*thang\s*\S{1,2}\s*nam\s*\S{4}")
@@ -37,7 +38,7 @@ class MemberRow:
     date_at: int  # index of the birth date's first word
     date_end: int  # index past its last word (a date OCR read as "16 07 1990" is three)
     id_at: int  # index of the id number's word
-    date_of_birth: str
+    date_of_birth: str | None  # None: its figures make no date
     date_repaired: bool  # read from figures without their slashes
 
 
@@ -108,7 +109,27 @@ def _member_row(line: int, words: list[Word]) -> MemberRow | None:
         end, date, repaired = found
         id_at = next((i for i in range(end, len(words)) if _ID_CELL.fullmatch(words[i].text)), None)
         return MemberRow(line, words, start, end, id_at, date, repaired) if id_at is not None else None
-    return None
+    return _row_with_a_date_misread(line, words)
+
+
+def _row_with_a_date_misread(line: int, words: list[Word]) -> MemberRow | None:
+    """A row whose birth date OCR read as figures that make no date ("0711958": a figure lost with its slashes),
+    known by the cells after it: the figures, then the sex, then an id number's. Kept with its date empty, for the
+    date's cell to be read again on its own, or a person to fill."""
+    id_at = next((i for i in range(3, len(words)) if _ID_CELL.fullmatch(words[i].text)), None)
+    if id_at is None or fold(words[id_at - 1].text.strip(".,;'|")) not in _SEXES:
+        return None
+    date_at = id_at - 2
+    while date_at > 1 and not any(ch.isalnum() for ch in words[date_at].text):
+        date_at -= 1  # a speck between the date's cell and the sex's ("0711958 ' Nam")
+    digits = sum(ch.isdigit() for ch in words[date_at].text)
+    if not _FIGURES.fullmatch(words[date_at].text) or not MISREAD_DATE_FIGURES[0] <= digits <= MISREAD_DATE_FIGURES[1]:
+        return None
+    return MemberRow(line, words, date_at, date_at + 1, id_at, None, False)
+
+
+_SEXES = {"nam", "nu"}
+MISREAD_DATE_FIGURES = (6, 9)  # a date's eight figures, one or two lost or one doubled
 
 
 _FIGURES = re.compile(r"[\d./-]+")

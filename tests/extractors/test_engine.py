@@ -273,6 +273,33 @@ def test_household_members_whose_dates_lost_their_slashes_are_read_and_a_misread
 
 
 
+def test_a_member_whose_date_lost_a_figure_is_kept_with_the_date_empty_and_the_date_cell_read_again():
+    import numpy as np
+
+    from extractors.residence_confirmation import read_members
+
+    spec = spec_for("residence_confirmation")
+    rows = [
+        [(60, "TT"), (120, "Họ, chữ đệm và tên"), (500, "Ngày, tháng, năm sinh"), (700, "Giới tính"), (820, "Số định danh")],
+        [(60, "-1_"), (120, "ĐỖ TIẾN KHÔI"), (500, "0711958"), (640, "'"), (700, "Nam"), (820, "034058520436"),
+         (1000, "Chủ hộ")],  # 07/11/1958: its slashes and a 1 lost, a speck before the sex
+        [(60, "2"), (120, "NGUYỄN THÙY THƯ"), (500, "22/03/1963"), (700, "Nữ"), (820, "026163830412"), (1000, "Vợ")],
+    ]
+    page = laid_out(rows)
+    members = read_members([view_page(spec, page)])
+    assert members is not None and [m["full_name"] for m in members.value] == ["ĐỖ TIẾN KHÔI", "NGUYỄN THÙY THƯ"]
+    assert members.value[0]["date_of_birth"] is None and members.value[0]["sex"] == "Nam"
+    assert members.value[0]["id_number"] == "034058520436" and members.confidence <= 0.5  # a person fills the date
+    box = ",".join(map(str, next(w for w in page.words if w.text == "0711958").bbox))
+    read = {"line": "07/11/1958", "line×2dark": "07/11/1958", "line×3dark": "07/11/1958"}
+    page.readings = {f"{key}:{box}": text for key, text in read.items()} | {
+        f"{key}:{box} confidence": "0.900" for key in read}
+    members = read_members([view_page(spec, page)], {1: np.zeros((8, 8), np.uint8)})
+    assert members is not None and members.value[0]["date_of_birth"] == "1958-11-07"  # the cell read on its own
+    no_sex = [(60, "1"), (120, "ĐỖ TIẾN KHÔI"), (500, "0711958"), (820, "034058520436"), (1000, "Chủ hộ")]
+    assert read_members([view_page(spec, laid_out([rows[0], no_sex]))]) is None  # figures and a number: no row
+
+
 def test_a_doubtful_member_cell_is_read_again_on_its_own_and_the_table_then_waits_for_a_person():
     import numpy as np
 
