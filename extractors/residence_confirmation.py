@@ -41,6 +41,15 @@ class MemberRow:
     date_of_birth: str | None  # None: its figures make no date
     date_repaired: bool  # read from figures without their slashes
 
+    @property
+    def id_words(self) -> list[Word]:
+        """The id number's cell: its word, and the figures after it where OCR split the twelve by a blank."""
+        first = self.words[self.id_at]
+        after = self.words[self.id_at + 1] if self.id_at + 1 < len(self.words) else None
+        digits = sum(ch.isdigit() for ch in first.text)
+        split = after is not None and after.text.isdigit() and digits < ID_DIGITS == digits + len(after.text)
+        return [first, after] if split and after is not None else [first]
+
 
 def read_members(views: list[PageView], images: Mapping[int, np.ndarray] | None = None) -> Field | None:
     """The members table, read row by row from what each cell holds.
@@ -81,7 +90,7 @@ CELL_KINDS = {"full_name": "name", "date_of_birth": "date", "id_number": "id_num
 
 def _cells(row: MemberRow, name_words: list[Word]) -> list[tuple[str, list[Word]]]:
     return [("full_name", name_words), ("date_of_birth", row.words[row.date_at:row.date_end]),
-            ("id_number", [row.words[row.id_at]])]
+            ("id_number", row.id_words)]
 
 
 def reread_cell(member: dict[str, str | None], name: str, words: list[Word], page: Page,
@@ -129,6 +138,7 @@ def _row_with_a_date_misread(line: int, words: list[Word]) -> MemberRow | None:
 
 
 _SEXES = {"nam", "nu"}
+ID_DIGITS = 12
 MISREAD_DATE_FIGURES = (6, 9)  # a date's eight figures, one or two lost or one doubled
 
 
@@ -172,11 +182,11 @@ def _wrapped_name(view: PageView, row: MemberRow, row_lines: set[int]) -> list[W
 
 def _read_member(row: MemberRow, name_words: list[Word]) -> dict[str, str | None]:
     between = " ".join(w.text for w in row.words[row.date_end: row.id_at])
-    after = " ".join(w.text for w in row.words[row.id_at + 1:])
+    after = " ".join(w.text for w in row.words[row.id_at + len(row.id_words):])
     return {
         "full_name": read_name(" ".join(w.text for w in name_words)).value,
         "date_of_birth": row.date_of_birth,
         "sex": read_sex(between).value if between else None,
-        "id_number": read_id_number(row.words[row.id_at].text).value,
+        "id_number": read_id_number("".join(w.text for w in row.id_words)).value,
         "relation_to_head": read_relation(after).value,
     }

@@ -296,6 +296,10 @@ def test_a_member_whose_date_lost_a_figure_is_kept_with_the_date_empty_and_the_d
         f"{key}:{box} confidence": "0.900" for key in read}
     members = read_members([view_page(spec, page)], {1: np.zeros((8, 8), np.uint8)})
     assert members is not None and members.value[0]["date_of_birth"] == "1958-11-07"  # the cell read on its own
+    split = [(60, "2"), (120, "HOÀNG THỊ MỸ LY"), (500, "06/11/1952"), (700, "Nữ"), (820, "(09215286"), (940, "1088"),
+             (1000, "Vợ")]  # the id number's twelve figures split by a blank, a speck before them
+    member = read_members([view_page(spec, laid_out([rows[0], split]))]).value[0]
+    assert member["id_number"] == "092152861088" and member["relation_to_head"] == "Vợ"
     no_sex = [(60, "1"), (120, "ĐỖ TIẾN KHÔI"), (500, "0711958"), (820, "034058520436"), (1000, "Chủ hộ")]
     assert read_members([view_page(spec, laid_out([rows[0], no_sex]))]) is None  # figures and a number: no row
 
