@@ -9,10 +9,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from extractors.calibration import DIFFERS, READ_AGAIN
+from extractors.calibration import DERIVED, DIFFERS, READ_AGAIN
 from extractors.engine import PageView, field_from_words
 from extractors.kinds import REPAIRED, read_date, read_id_number, read_name, read_relation, read_sex
-from extractors.readers.ids import check_id_number
+from extractors.readers.ids import birth_year_from_id, check_id_number, decode_id_number
 from extractors.second_reading import SURE, lines_within, reread
 from extractors.spec import TypeSpec
 from pipeline.geometry import union_bbox
@@ -77,15 +77,30 @@ def read_members(views: list[PageView], images: Mapping[int, np.ndarray] | None 
                 notes |= {reread_cell(member, name, words, view.page, images) for name, words in _cells(row, name_words)}
             members.append(member)
             used += row.words + name_words
-        complete = all(None not in member.values() for member in members)
+        derived = [_sex_from_id_number(member) for member in members]  # read after the cells were read again
+        complete = all(None not in member.values() for member in members) and not any(derived)
         repaired = any(row.date_repaired for row in rows)
         field = field_from_words(members, used, view.page, REPAIRED if complete and repaired else 1.0 if complete else 0.5)
-        field.note = "; ".join(note for note in (READ_AGAIN, DIFFERS) if note in notes) or field.note
+        if any(derived):
+            notes.add(SEX_FROM_ID_NOTE)
+        field.note = "; ".join(note for note in (READ_AGAIN, DIFFERS, SEX_FROM_ID_NOTE) if note in notes) or field.note
         return field
     return None
 
 
 CELL_KINDS = {"full_name": "name", "date_of_birth": "date", "id_number": "id_number"}
+SEX_FROM_ID_NOTE = f"{DERIVED}a sex cell read empty, taken from the member's id number (digit 4)"
+
+
+def _sex_from_id_number(member: dict[str, str | None]) -> bool:
+    """A sex cell OCR read nothing in, filled from the id number's sex digit where the number's birth year is the
+    member's (so the number was read right); True where filled (in place): derived, for a person to confirm."""
+    number, born = member["id_number"], member["date_of_birth"]
+    if member["sex"] is not None or number is None or born is None or birth_year_from_id(number) != int(born[:4]):
+        return False
+    parts = decode_id_number(number)
+    member["sex"] = parts.sex if parts else None
+    return parts is not None
 
 
 def _cells(row: MemberRow, name_words: list[Word]) -> list[tuple[str, list[Word]]]:

@@ -300,6 +300,12 @@ def test_a_member_whose_date_lost_a_figure_is_kept_with_the_date_empty_and_the_d
              (1000, "Vợ")]  # the id number's twelve figures split by a blank, a speck before them
     member = read_members([view_page(spec, laid_out([rows[0], split]))]).value[0]
     assert member["id_number"] == "092152861088" and member["relation_to_head"] == "Vợ"
+    no_sex = [(60, "3"), (120, "TRẦN HỮU KHOA"), (500, "30/12/2009"), (820, "017209676870"), (1000, "Con")]
+    table = read_members([view_page(spec, laid_out([rows[0], rows[2], no_sex]))])
+    assert table is not None and table.value[1]["sex"] == "Nam"  # digit 4 is 2: a man born in the 2000s
+    assert table.confidence <= 0.5 and "id number" in (table.note or "")  # derived: a person confirms
+    no_sex[3] = (820, "017109676870")  # a number whose century is not the member's: misread, it tells nothing
+    assert read_members([view_page(spec, laid_out([rows[0], no_sex]))]).value[0]["sex"] is None
     no_sex = [(60, "1"), (120, "ĐỖ TIẾN KHÔI"), (500, "0711958"), (820, "034058520436"), (1000, "Chủ hộ")]
     assert read_members([view_page(spec, laid_out([rows[0], no_sex]))]) is None  # figures and a number: no row
 
