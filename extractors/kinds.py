@@ -392,11 +392,14 @@ def _joined_where_split(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]
 
 
 def _without_row_number(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    """A table's row number read into the name ("I NGUYỄN ĐỨC CƯỜNG", "II TRẦN KIM VÂN"): no surname is one
-    or two letters long, so such a word before a surname is dropped."""
-    if len(words) > 2 and len(words[0][0]) <= 2 and fold(words[1][0]) in name_syllables("surnames") \
-            and fold(words[0][0]) not in name_syllables("surnames"):
-        return [(words[1][0], True), *words[2:]]
+    """A table's row number read into the name ("I NGUYỄN ĐỨC CƯỜNG", "II TRẦN KIM VÂN", "L Ụ NGUYỄN HOÀNG AN"):
+    words of one or two letters that are no surname, before a surname, are dropped."""
+    surnames = name_syllables("surnames")
+    for lost in (1, 2):
+        head = words[:lost]
+        if len(words) > lost + 1 and fold(words[lost][0]) in surnames \
+                and all(len(word) <= 2 and fold(word) not in surnames for word, _ in head):
+            return [(words[lost][0], True), *words[lost + 1:]]
     return words
 
 

@@ -147,6 +147,7 @@ def test_unit_only_addresses_drop_what_was_read_beside_them(printed, value, prov
     ("LÊHOÀNG NAM", "LÊ HOÀNG NAM"),
     ("I NGUYỄN ĐỨC CƯỜNG", "NGUYỄN ĐỨC CƯỜNG"),  # a members table's row number read into the name
     ("II TRẦN KIM VÂN", "TRẦN KIM VÂN"),
+    ("L Ụ NGUYỄN HOÀNG AN", "NGUYỄN HOÀNG AN"),  # the row number read as two specks
     ("NGÔ BẢO CHÂU", "NGÔ BẢO CHÂU"),  # nothing to split or drop
     ("PH AN THÀNH LỘC", "PHAN THÀNH LỘC"),  # a blank read inside a syllable
     ("TRIỆU QU ANG TRUNG", "TRIỆU QUANG TRUNG"),
