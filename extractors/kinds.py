@@ -87,7 +87,7 @@ def read_place(raw: str) -> Reading:
     if unended and _ends_at_a_province(cut := _up_to_last_province(value)):
         # a stamp's or a signature's words after the province
         reading = doubted(_judge_place(cut, specked != cleaned), AFTER_PROVINCE_NOTE)
-    elif unended and (completed := province_cut_short(value)) is not None:
+    elif unended and (completed := province_cut_short(value) or province_name_lost(value)) is not None:
         reading = doubted(_judge_place(completed, specked != cleaned), PROVINCE_COMPLETED_NOTE)
     elif unended and _ends_at_a_province(snapped := snap_misread_units(value)[0]):
         reading = doubted(_judge_place(snapped, specked != cleaned), UNIT_REPAIRED)  # "…, Eỉnh Đắk Lắk"
@@ -923,7 +923,7 @@ def read_address(raw: str, respelled: list[tuple[str, str]] | None = None) -> Re
             and (named := province_its_units_name(text)) not in (None, text):  # "…, Thành phố Hồ Chí NHH"
         return doubted(read_address(named, respelled), PROVINCE_MISREAD_NOTE)
     if resolved.province is None:
-        if (completed := province_cut_short(text)) is not None:
+        if (completed := province_cut_short(text) or province_name_lost(text)) is not None:
             return doubted(read_address(completed, respelled), PROVINCE_COMPLETED_NOTE)
         if (named := province_its_units_name(text)) is not None:
             return doubted(read_address(named, respelled), PROVINCE_MISREAD_NOTE)
@@ -1029,6 +1029,33 @@ def province_cut_short(text: str) -> str | None:
         if len(completions) == 1:
             return f"{head}{', ' if head else ''}{unit} {completions.pop()}"
     return None
+
+
+def province_name_lost(text: str) -> str | None:
+    """ "…, Huyện Hải Hậu, Tỉnh" with the province's name the line lost put back (or what OCR made of it, a speck of one
+    or two letters: "Tỉnh mu"): the one province of that type word in which the register has the address's commune
+    in its district, as named; None where not one has (or the address names no district: since 2025 a commune's
+    name may stand in several provinces)."""
+    head, _, last = text.rpartition(", ")
+    words = last.split()
+    for size in (2, 1):
+        unit, rest = " ".join(words[:size]), words[size:]
+        if not head or len(words) < size or unit.lower() not in _PROVINCE_WORDS or len(rest) > 1 \
+                or (rest and len(rest[0]) > 2):
+            continue
+        fits = {spelled.split(maxsplit=size)[-1] for key, spelled in province_spellings().items()
+                if key.startswith(fold(unit) + " ") and _holds_its_district(head, spelled)}
+        return f"{head}, {unit} {fits.pop()}" if len(fits) == 1 else None
+    return None
+
+
+def _holds_its_district(head: str, province: str) -> bool:
+    """Whether the register has the units of ``head`` (a commune, then its district) in ``province``, as named."""
+    units = _without_office(head) if fold(head).startswith(_UNITS_OFFICES) else head  # "Ủy ban nhân dân xã …"
+    resolved = resolve_address(f"{units}, {province}")
+    parts = {fold(part) for part in units.split(", ")}
+    return resolved.score >= PROVINCE_FITS and resolved.former_province == province \
+        and resolved.former_district is not None and fold(resolved.former_district) in parts
 TIDIED_NOTE = "address: specks between its parts or letters, or a '/' read as a letter, tidied"
 SPELLED_NOTE = "address: letters no Vietnamese word has put right ('\\nh' for Anh, 'Tâv' for Tây, a unit word's case)"
 _VOWELS = set("aăâeêioôơuưy")
