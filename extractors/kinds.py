@@ -131,7 +131,7 @@ def _judge_place(value: str, specked: bool) -> Reading:
     if value and _glued_words(value):
         return Reading(value, DOUBTFUL, ["place: two words run together (a space lost?)"])
     if value and (respelled := _facility_respelled(value)) is not None:
-        return Reading(respelled, DOUBTFUL, ["place: a health facility's name with other marks (its spelling given)"])
+        return Reading(respelled, DOUBTFUL, ["place: a health facility's name with other marks or a letter misread (its spelling given)"])
     if value and _province_marks_differ(value):
         return Reading(value, DOUBTFUL, ["place: a province's name with other marks (\"Hai Phòng\" for Hải Phòng?)"])
     if value and _GLUED_HYPHEN.search(value):
@@ -1699,8 +1699,9 @@ _FACILITIES = ("Bệnh viện Đa khoa", "Trạm y tế", "Trung tâm y tế")
 
 
 def _facility_respelled(text: str) -> str | None:
-    """ "Bệnh viện Da khoa thành phố Hà Nội": a public health facility's fixed name read with other marks, given as
-    it is spelled; None where the place opens with no such name, or spells it right."""
+    """ "Bệnh viện Da khoa thành phố Hà Nội": a public health facility's fixed name read with other marks (or a general
+    hospital's "Đa" with another letter), given as it is spelled; None where the place opens with no such name, or
+    spells it right."""
     words = text.split()
     for facility in _FACILITIES:
         size = len(facility.split())
@@ -1709,6 +1710,9 @@ def _facility_respelled(text: str) -> str | None:
             spelled = [word if word.lower() == right.lower() else right  # the case as printed where only marks differ
                        for word, right in zip(head.split(), facility.split(), strict=True)]
             return " ".join([*spelled, *words[size:]])
+    if len(words) > 3 and fold(" ".join(words[:2])) == "benh vien" and fold(words[3]) == "khoa" \
+            and Levenshtein.distance(fold(words[2]), "da") == 1:
+        return " ".join([*words[:2], "Đa", *words[3:]])  # "Bệnh viện Ba khoa Tâm Anh": no hospital is a "Ba khoa"
     return None
 
 

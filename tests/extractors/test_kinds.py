@@ -785,6 +785,9 @@ def test_a_health_facilitys_name_read_with_other_marks_is_spelled_right_and_doub
     assert read_place("Bệnh viện đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn").value == \
         "Bệnh viện đa khoa tỉnh Lạng Sơn, Tỉnh Lạng Sơn"  # in lower case as printed: its marks are right
     assert read_place("Bệnh viện Phụ sản Hà Nội, Thành phố Hà Nội").factor == 1.0
+    reading = read_place("Bệnh viện Ba khoa Tâm Anh, Thành phố Hồ Chí Minh")  # a general hospital's Đ read as B
+    assert reading.value == "Bệnh viện Đa khoa Tâm Anh, Thành phố Hồ Chí Minh" and reading.factor < 0.9
+    assert read_place("Bệnh viện Nha khoa Quốc tế, Thành phố Hà Nội").value.startswith("Bệnh viện Nha khoa")  # dental
 
 
 def test_a_speck_glued_after_a_dates_figures_in_words_leaves_the_date_read():
